@@ -1,0 +1,120 @@
+//! Rules of the organisation tree that an operation can break. Each
+//! carries what a person needs to act on it and reads in their language.
+
+use crate::{Day, Lang, Level, i18n::t};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrgError {
+    #[error("bad code {code}")]
+    BadCode { code: String },
+    #[error("bad name {name}")]
+    BadName { name: String },
+    #[error("bad date {value}")]
+    BadDate { value: String },
+    #[error("unknown unit {code} on {as_of}")]
+    UnknownUnit { code: String, as_of: Day },
+    #[error("duplicate code {code}")]
+    DuplicateCode { code: String },
+    #[error("{level} {code} cannot be under {parent_level} {parent}")]
+    LevelNotAllowed {
+        code: String,
+        level: Level,
+        parent: String,
+        parent_level: Level,
+    },
+    #[error("{code} cannot move under its own descendant {target}")]
+    Cycle { code: String, target: String },
+    #[error("{code} cannot merge into itself or its descendant {target}")]
+    MergeIntoDescendant { code: String, target: String },
+    #[error("{code}: {date} before it existed ({from})")]
+    BeforeExistence { code: String, date: Day, from: Day },
+    #[error("{code}: {date} after it ended ({to})")]
+    AfterEnd { code: String, date: Day, to: Day },
+    #[error("{code}: {date} before its last change ({last})")]
+    BeforeLastChange { code: String, date: Day, last: Day },
+    #[error("{code} still has {count} live units")]
+    HasChildren { code: String, count: usize },
+    #[error("split of {code}: child {child} not assigned")]
+    SplitChildUnassigned { code: String, child: String },
+    #[error("split of {code}: {child} is not a child")]
+    SplitNotAChild { code: String, child: String },
+    #[error("split of {code}: target {target} is not a part")]
+    SplitUnknownPart { code: String, target: String },
+    #[error("split of {code} needs at least two parts")]
+    SplitTooFewParts { code: String },
+    #[error("merge needs at least one source")]
+    MergeNoSources,
+    #[error("kind required for {code}")]
+    KindRequired { code: String },
+    #[error("kind not allowed for {code}")]
+    KindNotAllowed { code: String },
+    #[error("trade required for {code}")]
+    TradeRequired { code: String },
+    #[error("the tree is not empty")]
+    TreeNotEmpty,
+    #[error("no legacy tree to merge")]
+    NotLegacyTree,
+    #[error("the root cannot be changed")]
+    RootFixed,
+}
+
+impl OrgError {
+    /// A sentence for a person, in `lang`, naming the unit and the rule.
+    pub fn message(&self, lang: Lang) -> String {
+        use OrgError::*;
+        let level = |l: &Level| t(lang, l.label_key(), &[]);
+        match self {
+            BadCode { code } => t(lang, "org.bad_code", &[("code", code)]),
+            BadName { name } => t(lang, "org.bad_name", &[("name", name)]),
+            BadDate { value } => t(lang, "org.bad_date", &[("value", value)]),
+            UnknownUnit { code, as_of } => t(lang, "org.unknown_unit", &[("code", code), ("date", as_of)]),
+            DuplicateCode { code } => t(lang, "org.duplicate_code", &[("code", code)]),
+            LevelNotAllowed {
+                code,
+                level: l,
+                parent,
+                parent_level,
+            } => t(
+                lang,
+                "org.level_not_allowed",
+                &[
+                    ("code", code),
+                    ("level", &level(l)),
+                    ("parent", parent),
+                    ("parent_level", &level(parent_level)),
+                ],
+            ),
+            Cycle { code, target } => t(lang, "org.cycle", &[("code", code), ("target", target)]),
+            MergeIntoDescendant { code, target } => {
+                t(lang, "org.merge_into_descendant", &[("code", code), ("target", target)])
+            }
+            BeforeExistence { code, date, from } => t(
+                lang,
+                "org.before_existence",
+                &[("code", code), ("date", date), ("from", from)],
+            ),
+            AfterEnd { code, date, to } => t(lang, "org.after_end", &[("code", code), ("date", date), ("to", to)]),
+            BeforeLastChange { code, date, last } => t(
+                lang,
+                "org.before_last_change",
+                &[("code", code), ("date", date), ("last", last)],
+            ),
+            HasChildren { code, count } => t(lang, "org.has_children", &[("code", code), ("count", count)]),
+            SplitChildUnassigned { code, child } => {
+                t(lang, "org.split_child_unassigned", &[("code", code), ("child", child)])
+            }
+            SplitNotAChild { code, child } => t(lang, "org.split_not_a_child", &[("code", code), ("child", child)]),
+            SplitUnknownPart { code, target } => {
+                t(lang, "org.split_unknown_part", &[("code", code), ("target", target)])
+            }
+            SplitTooFewParts { code } => t(lang, "org.split_too_few_parts", &[("code", code)]),
+            MergeNoSources => t(lang, "org.merge_no_sources", &[]),
+            KindRequired { code } => t(lang, "org.kind_required", &[("code", code)]),
+            KindNotAllowed { code } => t(lang, "org.kind_not_allowed", &[("code", code)]),
+            TradeRequired { code } => t(lang, "org.trade_required", &[("code", code)]),
+            TreeNotEmpty => t(lang, "org.tree_not_empty", &[]),
+            NotLegacyTree => t(lang, "org.not_legacy_tree", &[]),
+            RootFixed => t(lang, "org.root_fixed", &[]),
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! The Farmers' Union (Hội Nông dân Việt Nam) as types and rules.
+//!
+//! Nothing here does I/O: the storage, the web and the command line build
+//! on these types, so a value that exists is a valid one.
+
+pub mod admin;
+pub mod date;
+pub mod error;
+pub mod fmt;
+pub mod fold;
+pub mod i18n;
+pub mod unit;
+
+pub use date::Day;
+pub use error::OrgError;
+pub use fold::fold;
+pub use i18n::Lang;
+pub use unit::{Kind, Level, UnitCode, UnitName};
