@@ -75,6 +75,13 @@ impl Day {
     }
 }
 
+/// JSON carries the ISO form, which scripts sort and parse.
+impl serde::Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
 /// Vietnamese form, `dd/mm/yyyy`.
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

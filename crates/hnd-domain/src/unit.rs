@@ -60,9 +60,9 @@ impl Level {
 
     /// Levels a unit of this level may hang under. A base sits under a
     /// district (legacy) or a province; a branch under a base, or directly
-    /// under a province ("chi hội trực thuộc": enterprises, farms); a group
-    /// under a branch, or directly under a base. A district union without
-    /// communes (the five legacy island districts) is a parent of nothing.
+    /// under a province ("chi hội trực thuộc": enterprises, farms), or under
+    /// one of the five legacy island districts whose union had no communes;
+    /// a group under a branch, or directly under a base.
     pub fn allowed_parents(&self) -> &'static [Level] {
         match self {
             Level::Central => &[],
@@ -72,6 +72,12 @@ impl Level {
             Level::Branch => &[Level::Base, Level::District, Level::Province],
             Level::Group => &[Level::Branch, Level::Base],
         }
+    }
+}
+
+impl serde::Serialize for Level {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

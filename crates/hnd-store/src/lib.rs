@@ -1,1 +1,68 @@
+//! Storage of `hnd`: one interface ([`Store`]) over two backends.
+//!
+//! SQLite is the embedded default (one file, WAL, one writer); PostgreSQL
+//! is the path to national scale. Both run the same SQL, written in the
+//! subset both engines accept (`$n` parameters, ISO-text dates, `RETURNING`)
+//! through sqlx's `Any` driver, so no query is written twice. What differs
+//! lives in [`backend`]: each engine's own migrations and connection set-up.
 
+pub mod backend;
+mod edit;
+mod error;
+mod merger;
+mod org;
+mod sql;
+pub mod testing;
+
+pub use backend::Backend;
+pub use error::StoreError;
+pub use merger::{MergerReport, ReviewRow};
+pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
+
+use sqlx::AnyPool;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The storage of one `hnd` installation.
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+    /// Readers: several connections.
+    read: AnyPool,
+    /// Writers: on SQLite a single connection, so that writes queue in the
+    /// application instead of failing with `SQLITE_BUSY`; on PostgreSQL the
+    /// same pool as the readers.
+    write: AnyPool,
+}
+
+impl Store {
+    /// Opens `url` (`sqlite:PATH` or `postgres://…`) and brings its schema
+    /// up to date.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens `url` without touching the schema.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let backend = Backend::of_url(url)?;
+        let (read, write) = backend.pools(url).await?;
+        Ok(Store { backend, read, write })
+    }
+
+    /// Applies the migrations this database has not seen; returns their names.
+    pub async fn migrate(&self) -> Result<Vec<String>> {
+        self.backend.migrate(&self.write).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the pools, waiting for connections in use.
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}

@@ -1,0 +1,120 @@
+//! What differs between the engines: URLs, connection set-up, migrations.
+
+use crate::{Result, StoreError};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A migration: its number, its name and its SQL.
+type Migration = (i64, &'static str, &'static str);
+
+const SQLITE_MIGRATIONS: &[Migration] = &[(1, "org", include_str!("../migrations/sqlite/0001_org.sql"))];
+const POSTGRES_MIGRATIONS: &[Migration] = &[(1, "org", include_str!("../migrations/postgres/0001_org.sql"))];
+
+impl Backend {
+    pub fn of_url(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::BadUrl(url.to_string()))
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    /// The reader and writer pools for `url`.
+    pub(crate) async fn pools(&self, url: &str) -> Result<(AnyPool, AnyPool)> {
+        sqlx::any::install_default_drivers();
+        match self {
+            Backend::Sqlite => {
+                let url = sqlite_url(url);
+                let write = sqlite_pool(1).connect(&url).await?;
+                let read = sqlite_pool(4).connect(&url).await?;
+                Ok((read, write))
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(10)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                Ok((pool.clone(), pool))
+            }
+        }
+    }
+
+    fn migrations(&self) -> &'static [Migration] {
+        match self {
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+            Backend::Postgres => POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// Runs each migration not yet recorded, each in its own transaction.
+    pub(crate) async fn migrate(&self, pool: &AnyPool) -> Result<Vec<String>> {
+        pool.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )
+        .await?;
+        let mut applied = Vec::new();
+        for (version, name, sql) in self.migrations() {
+            let mut tx = pool.begin().await?;
+            let seen: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(*version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if seen.is_some() {
+                continue;
+            }
+            sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(*version)
+                .bind(*name)
+                .bind(chrono::Utc::now().to_rfc3339())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            applied.push(format!("{version:04}_{name}"));
+        }
+        Ok(applied)
+    }
+}
+
+/// `sqlite:PATH` with the file created when missing.
+fn sqlite_url(url: &str) -> String {
+    if url.contains('?') || url.contains(":memory:") {
+        url.to_string()
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+fn sqlite_pool(connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;
+                     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+}

@@ -1,0 +1,25 @@
+use hnd_domain::{Lang, OrgError, i18n::t};
+
+/// What the storage can answer instead of a result.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The request breaks a rule of the organisation tree; nothing changed.
+    #[error("{}", .0.message(Lang::Vi))]
+    Org(#[from] OrgError),
+    #[error("unsupported database address {0:?}: use sqlite:PATH or postgres://…")]
+    BadUrl(String),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// A sentence for a person in `lang`. Database failures are not
+    /// detailed (the detail goes to the log, not to the user).
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StoreError::Org(e) => e.message(lang),
+            StoreError::BadUrl(url) => t(lang, "store.bad_url", &[("url", url)]),
+            StoreError::Db(_) => t(lang, "store.db", &[]),
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Fresh, isolated stores for tests of every crate: a new SQLite file, or
+//! a new schema in the PostgreSQL database named by
+//! `HND_TEST_POSTGRES_URL`, so that tests run in parallel.
+
+use crate::{Result, Store};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{prefix}_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), nanos % 1_000_000_000)
+}
+
+/// A migrated store in a new SQLite file under the system temp folder.
+pub async fn sqlite() -> Result<Store> {
+    let path = std::env::temp_dir().join(format!("{}.db", unique("hnd_test")));
+    Store::open(&format!("sqlite:{}", path.display())).await
+}
+
+/// The PostgreSQL URL for tests: `HND_TEST_POSTGRES_URL`. Unset is an
+/// error (the tests would pass without testing anything); `skip` skips.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("HND_TEST_POSTGRES_URL") {
+        Ok(url) if url == "skip" => None,
+        Ok(url) => Some(url),
+        Err(_) => panic!(
+            "HND_TEST_POSTGRES_URL is not set: run the tests with `./scripts/test`, or set it to \
+             postgres://root@127.0.0.1:5432/test (or to `skip` to leave PostgreSQL out)"
+        ),
+    }
+}
+
+/// A migrated store in a new schema of the test PostgreSQL database, or
+/// `None` when PostgreSQL tests are skipped.
+pub async fn postgres() -> Result<Option<Store>> {
+    let Some(url) = postgres_url() else { return Ok(None) };
+    let schema = unique("t");
+    let admin = Store::connect(&url).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin.write).await?;
+    admin.close().await;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Store::open(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await.map(Some)
+}
