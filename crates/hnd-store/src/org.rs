@@ -470,37 +470,41 @@ impl Store {
     /// left as it is, so that importing a file twice adds nothing.
     pub async fn create_units(
         &self,
-        units: Vec<NewUnit>,
+        mut units: Vec<NewUnit>,
         date: Day,
         change: &Change,
         kind: &str,
     ) -> Result<CreateOutcome> {
+        // Parents before children, whatever the order of the file.
+        units.sort_by_key(|u| u.level);
         let mut tx = self.write.begin().await?;
         lock_tree(&mut tx).await?;
         let mut edit = Edit::new(&mut tx, date).await?;
-        let mut ids: HashMap<String, (i64, Level)> = HashMap::new();
-        let mut unchanged = 0;
-        let mut created = 0;
+        let existing = live_with_codes(&mut tx, units.iter().map(|u| u.code.to_string()).collect(), date).await?;
+        // Units known by code: created in this batch, or resolved parents.
+        let mut known: HashMap<String, (i64, Level)> = HashMap::new();
+        let (mut unchanged, mut created) = (0, 0);
         for unit in &units {
             check_kind(unit)?;
-            let (parent_id, parent_node) = match ids.get(unit.parent.as_str()) {
-                Some((id, level)) => {
-                    check_parent(unit.code.as_str(), unit.level, unit.parent.as_str(), *level)?;
-                    (*id, None)
-                }
+            let parent_code = unit.parent.as_str();
+            let (parent_id, parent_level) = match known.get(parent_code) {
+                Some(found) => *found,
                 None => {
-                    let parent = resolve(&mut tx, unit.parent.as_str(), date).await?;
-                    check_parent(unit.code.as_str(), unit.level, &parent.code, parent.level)?;
-                    (parent.id, Some(parent))
+                    let parent = resolve(&mut tx, parent_code, date).await?;
+                    let found = (parent.id, parent.level);
+                    known.insert(parent_code.to_string(), found);
+                    edit.nodes.insert(parent.id, parent);
+                    found
                 }
             };
-            if let Some(existing) = existing_same(&mut tx, unit, parent_id, date).await? {
-                ids.insert(unit.code.to_string(), (existing, unit.level));
+            check_parent(unit.code.as_str(), unit.level, parent_code, parent_level)?;
+            if let Some(same) = existing.get(unit.code.as_str()) {
+                if (same.1.as_str(), same.2, same.3) != (unit.name.as_str(), unit.level, Some(parent_id)) {
+                    return Err(OrgError::DuplicateCode { code: unit.code.to_string() }.into());
+                }
+                known.insert(unit.code.to_string(), (same.0, unit.level));
                 unchanged += 1;
                 continue;
-            }
-            if let Some(parent) = parent_node {
-                edit.nodes.entry(parent.id).or_insert(parent);
             }
             let id = edit.create(Created {
                 id: 0,
@@ -512,7 +516,7 @@ impl Store {
                 trade: unit.trade.clone().filter(|t| !t.trim().is_empty()),
                 admin_commune: unit.admin_commune.clone(),
             });
-            ids.insert(unit.code.to_string(), (id, unit.level));
+            known.insert(unit.code.to_string(), (id, unit.level));
             created += 1;
         }
         if created > 0 {
@@ -759,20 +763,25 @@ pub(crate) async fn resolve_id(conn: &mut AnyConnection, id: i64) -> Result<Node
     node_from_row(&row)
 }
 
-/// The id of a live unit identical to `unit` (same code, name, level and
-/// parent), or `None`; a different unit with the code is a conflict.
-async fn existing_same(conn: &mut AnyConnection, unit: &NewUnit, parent: i64, date: Day) -> Result<Option<i64>> {
-    let row = sqlx::query(
-        "SELECT unit_id, name, level, parent_id FROM unit_versions
-         WHERE code = $1 AND valid_from <= $2 AND valid_to > $2",
+/// Live units on `date` among `codes`: code → (id, name, level, parent).
+async fn live_with_codes(
+    conn: &mut AnyConnection,
+    codes: Vec<String>,
+    date: Day,
+) -> Result<HashMap<String, (i64, String, Level, Option<i64>)>> {
+    let rows = crate::sql::fetch_in(
+        conn,
+        "SELECT code, unit_id, name, level, parent_id FROM unit_versions
+         WHERE valid_from <= $1 AND valid_to > $1 AND code IN (",
+        vec![date.iso().into()],
+        codes.into_iter().map(Into::into).collect(),
     )
-    .bind(unit.code.to_string())
-    .bind(date.iso())
-    .fetch_optional(&mut *conn)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let same = row.try_get::<String, _>(1)? == unit.name.as_str()
-        && row.try_get::<String, _>(2)? == unit.level.as_str()
-        && row.try_get::<Option<i64>, _>(3)? == Some(parent);
-    if same { Ok(Some(row.try_get(0)?)) } else { Err(OrgError::DuplicateCode { code: unit.code.to_string() }.into()) }
+    let mut out = HashMap::new();
+    for row in rows {
+        let level: String = row.try_get(3)?;
+        let level = Level::parse(&level).expect("checked by the schema");
+        out.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?, level, row.try_get(4)?));
+    }
+    Ok(out)
 }

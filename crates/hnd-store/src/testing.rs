@@ -14,8 +14,7 @@ fn unique(prefix: &str) -> String {
 
 /// A migrated store in a new SQLite file under the system temp folder.
 pub async fn sqlite() -> Result<Store> {
-    let path = std::env::temp_dir().join(format!("{}.db", unique("hnd_test")));
-    Store::open(&format!("sqlite:{}", path.display())).await
+    Store::open(&sqlite_url()).await
 }
 
 /// The PostgreSQL URL for tests: `HND_TEST_POSTGRES_URL`. Unset is an
@@ -35,10 +34,26 @@ pub fn postgres_url() -> Option<String> {
 /// `None` when PostgreSQL tests are skipped.
 pub async fn postgres() -> Result<Option<Store>> {
     let Some(url) = postgres_url() else { return Ok(None) };
+    postgres_at(&url).await.map(Some)
+}
+
+/// A migrated store in a new schema of the PostgreSQL database at `url`.
+pub async fn postgres_at(url: &str) -> Result<Store> {
+    Store::open(&postgres_schema_url(url).await?).await
+}
+
+/// The address of a new, empty schema of the PostgreSQL database at `url`.
+pub async fn postgres_schema_url(url: &str) -> Result<String> {
     let schema = unique("t");
-    let admin = Store::connect(&url).await?;
+    let admin = Store::connect(url).await?;
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin.write).await?;
     admin.close().await;
     let sep = if url.contains('?') { '&' } else { '?' };
-    Store::open(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await.map(Some)
+    Ok(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
+}
+
+/// The address of a new SQLite file under the system temp folder.
+pub fn sqlite_url() -> String {
+    let path = std::env::temp_dir().join(format!("{}.db", unique("hnd_test")));
+    format!("sqlite:{}", path.display())
 }
