@@ -1,1 +1,9 @@
+//! Spreadsheet import: a file (XLSX, XLS, ODS or CSV) becomes validated
+//! rows, or the list of every bad row with its number, column and reason.
+//! Nothing here writes: the store loads the rows in one transaction.
 
+mod org;
+mod table;
+
+pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
+pub use table::{ImportError, MAX_FILE_BYTES, Problem, RowError, Table};

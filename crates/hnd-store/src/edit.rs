@@ -56,6 +56,7 @@ pub(crate) struct Created {
     pub kind: Option<Kind>,
     pub trade: Option<String>,
     pub admin_commune: Option<String>,
+    pub founded: Option<Day>,
 }
 
 /// A change to the tree on one day, built up then written by [`Edit::write`].
@@ -75,7 +76,9 @@ pub(crate) struct Edit {
 impl Edit {
     /// Starts an edit; `conn` must hold the tree lock ([`lock_tree`]).
     pub async fn new(conn: &mut AnyConnection, date: Day) -> Result<Edit> {
-        let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM units").fetch_one(&mut *conn).await?;
+        let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM units")
+            .fetch_one(&mut *conn)
+            .await?;
         Ok(Edit {
             date,
             nodes: HashMap::new(),
@@ -113,9 +116,13 @@ impl Edit {
 
     /// Loads every open version: the whole current tree.
     pub async fn load_all(&mut self, conn: &mut AnyConnection) -> Result<()> {
-        let rows = sqlx::query(concat!("SELECT ", node_cols!(), " FROM unit_versions WHERE valid_to = '9999-12-31'"))
-            .fetch_all(&mut *conn)
-            .await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            node_cols!(),
+            " FROM unit_versions WHERE valid_to = '9999-12-31'"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
         self.add(rows)
     }
 
@@ -125,7 +132,12 @@ impl Edit {
 
     /// Children of `id` among the loaded units, as the tree stands before the edit.
     pub fn children_of(&self, id: i64) -> Vec<i64> {
-        let mut out: Vec<i64> = self.nodes.values().filter(|n| n.parent == Some(id)).map(|n| n.id).collect();
+        let mut out: Vec<i64> = self
+            .nodes
+            .values()
+            .filter(|n| n.parent == Some(id))
+            .map(|n| n.id)
+            .collect();
         out.sort_by(|a, b| self.nodes[a].code.cmp(&self.nodes[b].code));
         out
     }
@@ -209,7 +221,11 @@ impl Edit {
                 (node.path.clone(), node.province.clone())
             }
         };
-        let province = if level == Level::Province { Some(code.to_string()) } else { province };
+        let province = if level == Level::Province {
+            Some(code.to_string())
+        } else {
+            province
+        };
         memo.insert(id, (path.clone(), province.clone()));
         (path, province)
     }
@@ -231,17 +247,25 @@ impl Edit {
             let parent = self.parent_of(*id);
             let (path, province) = &places[id];
             let ended = self.ended.contains(id);
-            let changed = *name != node.name || parent != node.parent || *path != node.path || *province != node.province;
+            let changed =
+                *name != node.name || parent != node.parent || *path != node.path || *province != node.province;
             if !(ended || changed) {
                 continue;
             }
             if node.valid_from > self.date {
                 let (code, last) = (node.code.clone(), node.valid_from);
-                return Err(OrgError::BeforeLastChange { code, date: self.date, last }.into());
+                return Err(OrgError::BeforeLastChange {
+                    code,
+                    date: self.date,
+                    last,
+                }
+                .into());
             }
             closed.push(*id);
             if !ended {
-                versions.push(version_row(*id, &node.code, node.level, name, parent, path, province, &date, event));
+                versions.push(version_row(
+                    *id, &node.code, node.level, name, parent, path, province, &date, event,
+                ));
             }
         }
         let mut units: Vec<Vec<Val>> = Vec::new();
@@ -254,10 +278,13 @@ impl Edit {
                 c.kind.map(|k| k.as_str().to_string()).into(),
                 c.trade.clone().into(),
                 c.admin_commune.clone().into(),
+                c.founded.map(|d| d.iso()).into(),
                 date.as_str().into(),
                 event.into(),
             ]);
-            versions.push(version_row(c.id, &c.code, c.level, &c.name, c.parent, path, province, &date, event));
+            versions.push(version_row(
+                c.id, &c.code, c.level, &c.name, c.parent, path, province, &date, event,
+            ));
         }
 
         execute_in(
@@ -278,8 +305,8 @@ impl Edit {
         .await?;
         insert_many(
             conn,
-            "INSERT INTO units (id, code, level, kind, trade, admin_commune, valid_from, created_by)",
-            8,
+            "INSERT INTO units (id, code, level, kind, trade, admin_commune, founded_on, valid_from, created_by)",
+            9,
             units,
         )
         .await?;
@@ -293,7 +320,15 @@ impl Edit {
         let lineage = self
             .lineage
             .iter()
-            .map(|(from, to, share)| vec![(*from).into(), (*to).into(), event.into(), date.as_str().into(), (*share).into()])
+            .map(|(from, to, share)| {
+                vec![
+                    (*from).into(),
+                    (*to).into(),
+                    event.into(),
+                    date.as_str().into(),
+                    (*share).into(),
+                ]
+            })
             .collect();
         insert_many(
             conn,
@@ -338,7 +373,11 @@ impl Edit {
         ended.sort();
         for id in ended {
             if let Some(count) = live_children.get(id) {
-                return Err(OrgError::HasChildren { code: self.nodes[id].code.clone(), count: *count }.into());
+                return Err(OrgError::HasChildren {
+                    code: self.nodes[id].code.clone(),
+                    count: *count,
+                }
+                .into());
             }
         }
         Ok(())
@@ -374,11 +413,19 @@ fn version_row(
 /// write bumps the one row of `org_clock` first, so writes to the tree
 /// happen one after another on both engines.
 pub(crate) async fn lock_tree(conn: &mut AnyConnection) -> Result<()> {
-    sqlx::query("UPDATE org_clock SET seq = seq + 1 WHERE id = 1").execute(&mut *conn).await?;
+    sqlx::query("UPDATE org_clock SET seq = seq + 1 WHERE id = 1")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
-async fn insert_event(conn: &mut AnyConnection, kind: &str, date: Day, change: &Change, details: String) -> Result<i64> {
+async fn insert_event(
+    conn: &mut AnyConnection,
+    kind: &str,
+    date: Day,
+    change: &Change,
+    details: String,
+) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO org_events (kind, effective_date, author, reason, details, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -54,12 +54,21 @@ impl Store {
         if done > 0 {
             tx.rollback().await?;
             let after = self.level_counts(date).await?;
-            return Ok(MergerReport { applied: false, before, after, review: Vec::new() });
+            return Ok(MergerReport {
+                applied: false,
+                before,
+                after,
+                review: Vec::new(),
+            });
         }
         let mut edit = Edit::new(&mut tx, date).await?;
         edit.load_all(&mut tx).await?;
         let by_code = |edit: &Edit, level: Level| -> HashMap<String, i64> {
-            edit.nodes.values().filter(|n| n.level == level).map(|n| (n.code.clone(), n.id)).collect()
+            edit.nodes
+                .values()
+                .filter(|n| n.level == level)
+                .map(|n| (n.code.clone(), n.id))
+                .collect()
         };
         let provinces = by_code(&edit, Level::Province);
         let districts = by_code(&edit, Level::District);
@@ -67,7 +76,12 @@ impl Store {
         if districts.is_empty() {
             return Err(OrgError::NotLegacyTree.into());
         }
-        let root = edit.nodes.values().find(|n| n.parent.is_none()).map(|n| n.id).ok_or(OrgError::NotLegacyTree)?;
+        let root = edit
+            .nodes
+            .values()
+            .find(|n| n.parent.is_none())
+            .map(|n| n.id)
+            .ok_or(OrgError::NotLegacyTree)?;
 
         // Where each ended unit's children go.
         let mut successor: HashMap<i64, i64> = HashMap::new();
@@ -79,16 +93,28 @@ impl Store {
                 continue;
             }
             let id = match provinces.get(m.code_2025) {
-                Some(id) if mappings.iter().any(|o| o.legacy_code == m.code_2025 && o.code_2025 == m.code_2025) => {
+                Some(id)
+                    if mappings
+                        .iter()
+                        .any(|o| o.legacy_code == m.code_2025 && o.code_2025 == m.code_2025) =>
+                {
                     edit.rename(*id, m.name_2025);
                     *id
                 }
-                _ => edit.create(bootstrap_unit(m.code_2025, Level::Province, m.name_2025, Some(root), None)),
+                _ => edit.create(bootstrap_unit(
+                    m.code_2025,
+                    Level::Province,
+                    m.name_2025,
+                    Some(root),
+                    None,
+                )),
             };
             new_provinces.insert(m.code_2025, id);
         }
         for m in &mappings {
-            let (Some(old), Some(new)) = (provinces.get(m.legacy_code), new_provinces.get(m.code_2025)) else { continue };
+            let (Some(old), Some(new)) = (provinces.get(m.legacy_code), new_provinces.get(m.code_2025)) else {
+                continue;
+            };
             if old != new {
                 edit.end(*old);
                 edit.link(*old, *new, true);
@@ -101,20 +127,30 @@ impl Store {
         let names_2025: HashMap<&str, &str> = admin::communes_2025().iter().map(|c| (c.code, c.name)).collect();
         for c in admin::communes_2025() {
             let province = new_provinces[c.province_code];
-            let continues = communes.iter().any(|m| m.legacy_code == c.code && m.code_2025 == c.code && m.is_default);
+            let continues = communes
+                .iter()
+                .any(|m| m.legacy_code == c.code && m.code_2025 == c.code && m.is_default);
             let id = match bases.get(c.code) {
                 Some(id) if continues => {
                     edit.rename(*id, c.name);
                     edit.move_to(*id, province);
                     *id
                 }
-                _ => edit.create(bootstrap_unit(c.code, Level::Base, c.name, Some(province), Some(c.code))),
+                _ => edit.create(bootstrap_unit(
+                    c.code,
+                    Level::Base,
+                    c.name,
+                    Some(province),
+                    Some(c.code),
+                )),
             };
             new_communes.insert(c.code, id);
         }
         let mut review: HashMap<&str, ReviewRow> = HashMap::new();
         for m in &communes {
-            let (Some(old), Some(new)) = (bases.get(m.legacy_code), new_communes.get(m.code_2025)) else { continue };
+            let (Some(old), Some(new)) = (bases.get(m.legacy_code), new_communes.get(m.code_2025)) else {
+                continue;
+            };
             if m.is_default {
                 if old != new {
                     edit.end(*old);
@@ -136,7 +172,8 @@ impl Store {
                     default_name: names_2025[default_code].to_string(),
                     other_targets: Vec::new(),
                 });
-                row.other_targets.push((m.code_2025.to_string(), names_2025[m.code_2025].to_string()));
+                row.other_targets
+                    .push((m.code_2025.to_string(), names_2025[m.code_2025].to_string()));
             }
         }
         for m in admin::district_mappings() {
@@ -150,7 +187,10 @@ impl Store {
             successor.entry(*id).or_insert_with(|| {
                 let province = edit.node(*id).province.clone().unwrap_or_default();
                 let target = mappings.iter().find(|m| m.legacy_code == province).map(|m| m.code_2025);
-                target.and_then(|t| new_provinces.get(t)).copied().unwrap_or_else(|| panic!("district {code}"))
+                target
+                    .and_then(|t| new_provinces.get(t))
+                    .copied()
+                    .unwrap_or_else(|| panic!("district {code}"))
             });
         }
 
@@ -160,7 +200,9 @@ impl Store {
             if edit.is_ended(id) {
                 continue;
             }
-            let Some(mut parent) = edit.node(id).parent else { continue };
+            let Some(mut parent) = edit.node(id).parent else {
+                continue;
+            };
             if !edit.is_ended(parent) {
                 continue;
             }
@@ -179,6 +221,11 @@ impl Store {
         edit.write(&mut tx, "reform_2025", change, details).await?;
         tx.commit().await?;
         let after = self.level_counts(date).await?;
-        Ok(MergerReport { applied: true, before, after, review })
+        Ok(MergerReport {
+            applied: true,
+            before,
+            after,
+            review,
+        })
     }
 }

@@ -19,7 +19,10 @@ pub struct Change {
 
 impl Change {
     pub fn new(author: impl Into<String>, reason: impl Into<String>) -> Change {
-        Change { author: author.into(), reason: reason.into() }
+        Change {
+            author: author.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -48,6 +51,8 @@ pub struct UnitDetails {
     pub trade: Option<String>,
     /// The administrative commune a base covers.
     pub admin_commune: Option<String>,
+    /// The founding date people record, when known.
+    pub founded_on: Option<Day>,
     /// The unit's whole life `[exists_from, exists_to)`.
     pub exists_from: Day,
     pub exists_to: Day,
@@ -103,6 +108,8 @@ pub struct NewUnit {
     pub trade: Option<String>,
     pub parent: UnitCode,
     pub admin_commune: Option<String>,
+    /// Ngày thành lập, when known; may be earlier than the day of the change.
+    pub founded: Option<Day>,
 }
 
 /// One of the units a split makes; level, kind and trade are the source's.
@@ -187,7 +194,10 @@ fn counts_from_rows(rows: Vec<AnyRow>) -> Result<LevelCounts> {
     let mut counts = LevelCounts::default();
     for row in rows {
         let level: String = row.try_get(0)?;
-        counts.add(Level::parse(&level).expect("level checked by the schema"), row.try_get(1)?);
+        counts.add(
+            Level::parse(&level).expect("level checked by the schema"),
+            row.try_get(1)?,
+        );
     }
     Ok(counts)
 }
@@ -198,7 +208,7 @@ impl Store {
     pub async fn unit(&self, code: &str, as_of: Day) -> Result<UnitDetails> {
         let row = sqlx::query(
             "SELECT v.unit_id, v.code, v.level, v.name, v.parent_id, v.path, v.province_code, v.valid_from, v.valid_to,
-                    u.kind, u.trade, u.admin_commune, u.valid_from, u.valid_to
+                    u.kind, u.trade, u.admin_commune, u.valid_from, u.valid_to, u.founded_on
              FROM unit_versions v JOIN units u ON u.id = v.unit_id
              WHERE v.code = $1 AND v.valid_from <= $2 AND v.valid_to > $2",
         )
@@ -206,7 +216,10 @@ impl Store {
         .bind(as_of.iso())
         .fetch_optional(&self.read)
         .await?
-        .ok_or_else(|| OrgError::UnknownUnit { code: code.to_string(), as_of })?;
+        .ok_or_else(|| OrgError::UnknownUnit {
+            code: code.to_string(),
+            as_of,
+        })?;
         let kind: Option<String> = row.try_get(9)?;
         Ok(UnitDetails {
             unit: unit_from_row(&row)?,
@@ -215,6 +228,9 @@ impl Store {
             admin_commune: row.try_get(11)?,
             exists_from: day(&row, 12)?,
             exists_to: day(&row, 13)?,
+            founded_on: row
+                .try_get::<Option<String>, _>(14)?
+                .and_then(|s| Day::from_iso(&s).ok()),
         })
     }
 
@@ -263,7 +279,12 @@ impl Store {
     /// The units above `unit` on `as_of`, root first.
     pub async fn ancestors(&self, unit: &Unit, as_of: Day) -> Result<Vec<Unit>> {
         let mut out = Vec::new();
-        for id in unit.path.split('/').filter(|s| !s.is_empty()).filter_map(|s| s.parse::<i64>().ok()) {
+        for id in unit
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| s.parse::<i64>().ok())
+        {
             if id == unit.id {
                 break;
             }
@@ -323,9 +344,13 @@ impl Store {
             let level: String = row.try_get(1)?;
             let rest = &path[unit.path.len()..];
             let mut segments = rest.split('/').filter(|s| !s.is_empty());
-            let (Some(child), Some(_)) = (segments.next(), segments.next()) else { continue };
+            let (Some(child), Some(_)) = (segments.next(), segments.next()) else {
+                continue;
+            };
             if let Ok(child) = child.parse::<i64>() {
-                out.entry(child).or_default().add(Level::parse(&level).expect("checked by the schema"), 1);
+                out.entry(child)
+                    .or_default()
+                    .add(Level::parse(&level).expect("checked by the schema"), 1);
             }
         }
         Ok(out)
@@ -393,7 +418,9 @@ impl Store {
 
     /// Whether the tree has no unit at all.
     pub async fn tree_is_empty(&self) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units").fetch_one(&self.read).await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units")
+            .fetch_one(&self.read)
+            .await?;
         Ok(n == 0)
     }
 }
@@ -410,25 +437,57 @@ pub(crate) async fn resolve(conn: &mut AnyConnection, code: &str, date: Day) -> 
         lives_parsed.push((row.try_get::<i64, _>(0)?, day(row, 1)?, day(row, 2)?));
     }
     let code_s = code.to_string();
-    let Some((id, _, to)) = lives_parsed.iter().find(|(_, from, to)| *from <= date && date < *to).copied() else {
+    let Some((id, _, to)) = lives_parsed
+        .iter()
+        .find(|(_, from, to)| *from <= date && date < *to)
+        .copied()
+    else {
         if let Some((_, from, _)) = lives_parsed.iter().find(|(_, from, _)| *from > date) {
-            return Err(OrgError::BeforeExistence { code: code_s, date, from: *from }.into());
+            return Err(OrgError::BeforeExistence {
+                code: code_s,
+                date,
+                from: *from,
+            }
+            .into());
         }
         if let Some((_, _, to)) = lives_parsed.last() {
-            return Err(OrgError::AfterEnd { code: code_s, date, to: *to }.into());
+            return Err(OrgError::AfterEnd {
+                code: code_s,
+                date,
+                to: *to,
+            }
+            .into());
         }
-        return Err(OrgError::UnknownUnit { code: code_s, as_of: date }.into());
+        return Err(OrgError::UnknownUnit {
+            code: code_s,
+            as_of: date,
+        }
+        .into());
     };
     if to != Day::FOREVER {
-        return Err(OrgError::BeforeLastChange { code: code_s, date, last: to }.into());
+        return Err(OrgError::BeforeLastChange {
+            code: code_s,
+            date,
+            last: to,
+        }
+        .into());
     }
-    let row = sqlx::query(concat!("SELECT ", node_cols!(), " FROM unit_versions WHERE unit_id = $1 AND valid_to = '9999-12-31'"))
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        node_cols!(),
+        " FROM unit_versions WHERE unit_id = $1 AND valid_to = '9999-12-31'"
+    ))
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
     let node = node_from_row(&row)?;
     if node.valid_from > date {
-        return Err(OrgError::BeforeLastChange { code: code_s, date, last: node.valid_from }.into());
+        return Err(OrgError::BeforeLastChange {
+            code: code_s,
+            date,
+            last: node.valid_from,
+        }
+        .into());
     }
     Ok(node)
 }
@@ -437,7 +496,12 @@ fn check_parent(code: &str, level: Level, parent: &str, parent_level: Level) -> 
     if level.allowed_parents().contains(&parent_level) {
         Ok(())
     } else {
-        Err(OrgError::LevelNotAllowed { code: code.to_string(), level, parent: parent.to_string(), parent_level })
+        Err(OrgError::LevelNotAllowed {
+            code: code.to_string(),
+            level,
+            parent: parent.to_string(),
+            parent_level,
+        })
     }
 }
 
@@ -500,7 +564,10 @@ impl Store {
             check_parent(unit.code.as_str(), unit.level, parent_code, parent_level)?;
             if let Some(same) = existing.get(unit.code.as_str()) {
                 if (same.1.as_str(), same.2, same.3) != (unit.name.as_str(), unit.level, Some(parent_id)) {
-                    return Err(OrgError::DuplicateCode { code: unit.code.to_string() }.into());
+                    return Err(OrgError::DuplicateCode {
+                        code: unit.code.to_string(),
+                    }
+                    .into());
                 }
                 known.insert(unit.code.to_string(), (same.0, unit.level));
                 unchanged += 1;
@@ -515,6 +582,7 @@ impl Store {
                 kind: unit.kind,
                 trade: unit.trade.clone().filter(|t| !t.trim().is_empty()),
                 admin_commune: unit.admin_commune.clone(),
+                founded: unit.founded,
             });
             known.insert(unit.code.to_string(), (id, unit.level));
             created += 1;
@@ -551,7 +619,11 @@ impl Store {
             return Err(OrgError::RootFixed.into());
         }
         if target.path.starts_with(&node.path) {
-            return Err(OrgError::Cycle { code: code.to_string(), target: parent.to_string() }.into());
+            return Err(OrgError::Cycle {
+                code: code.to_string(),
+                target: parent.to_string(),
+            }
+            .into());
         }
         check_parent(code, node.level, &target.code, target.level)?;
         let mut edit = Edit::new(&mut tx, date).await?;
@@ -582,7 +654,11 @@ impl Store {
                 return Err(OrgError::RootFixed.into());
             }
             if into.path.starts_with(&source.path) {
-                return Err(OrgError::MergeIntoDescendant { code: code.clone(), target: target.to_string() }.into());
+                return Err(OrgError::MergeIntoDescendant {
+                    code: code.clone(),
+                    target: target.to_string(),
+                }
+                .into());
             }
             if source.level != into.level {
                 return Err(OrgError::LevelNotAllowed {
@@ -627,7 +703,9 @@ impl Store {
         let mut tx = self.write.begin().await?;
         lock_tree(&mut tx).await?;
         let source = resolve(&mut tx, code, date).await?;
-        let Some(parent) = source.parent else { return Err(OrgError::RootFixed.into()) };
+        let Some(parent) = source.parent else {
+            return Err(OrgError::RootFixed.into());
+        };
         let details_row = sqlx::query("SELECT kind, trade, admin_commune FROM units WHERE id = $1")
             .bind(source.id)
             .fetch_one(&mut *tx)
@@ -646,6 +724,7 @@ impl Store {
                 kind: kind.as_deref().and_then(Kind::parse),
                 trade: details_row.try_get(1)?,
                 admin_commune: details_row.try_get(2)?,
+                founded: Some(date),
             });
             part_ids.insert(part.code.to_string(), id);
             edit.link(source.id, id, false);
@@ -653,9 +732,14 @@ impl Store {
         let children: HashSet<i64> = edit.children_of(source.id).into_iter().collect();
         let mut assigned = HashSet::new();
         for (child_code, part_code) in assign {
-            let child = children.iter().find(|c| edit.node(**c).code == *child_code).copied().ok_or_else(|| {
-                OrgError::SplitNotAChild { code: code.to_string(), child: child_code.clone() }
-            })?;
+            let child = children
+                .iter()
+                .find(|c| edit.node(**c).code == *child_code)
+                .copied()
+                .ok_or_else(|| OrgError::SplitNotAChild {
+                    code: code.to_string(),
+                    child: child_code.clone(),
+                })?;
             let part = *part_ids.get(part_code).ok_or_else(|| OrgError::SplitUnknownPart {
                 code: code.to_string(),
                 target: part_code.clone(),
@@ -665,7 +749,11 @@ impl Store {
         }
         if let Some(missing) = edit.children_of(source.id).into_iter().find(|c| !assigned.contains(c)) {
             let child = edit.node(missing).code.clone();
-            return Err(OrgError::SplitChildUnassigned { code: code.to_string(), child }.into());
+            return Err(OrgError::SplitChildUnassigned {
+                code: code.to_string(),
+                child,
+            }
+            .into());
         }
         edit.end(source.id);
         // The parent is not loaded: the parts hang under it unchanged.
@@ -705,20 +793,40 @@ impl Store {
         let date = if legacy { Day::UNION_FOUNDED } else { Day::REFORM_2025 };
         let mut tx = self.write.begin().await?;
         lock_tree(&mut tx).await?;
-        let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units").fetch_one(&mut *tx).await?;
+        let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units")
+            .fetch_one(&mut *tx)
+            .await?;
         if units > 0 {
             return Err(OrgError::TreeNotEmpty.into());
         }
         let mut edit = Edit::new(&mut tx, date).await?;
-        let root = edit.create(bootstrap_unit("TW", Level::Central, "Trung ương Hội Nông dân Việt Nam", None, None));
+        let root = edit.create(bootstrap_unit(
+            "TW",
+            Level::Central,
+            "Trung ương Hội Nông dân Việt Nam",
+            None,
+            None,
+        ));
         let mut parents: HashMap<&str, i64> = HashMap::new();
         if legacy {
             for row in admin::legacy_rows() {
                 let province = *parents.entry(row.province.code).or_insert_with(|| {
-                    edit.create(bootstrap_unit(row.province.code, Level::Province, row.province.name, Some(root), None))
+                    edit.create(bootstrap_unit(
+                        row.province.code,
+                        Level::Province,
+                        row.province.name,
+                        Some(root),
+                        None,
+                    ))
                 });
                 let district = *parents.entry(row.district_code).or_insert_with(|| {
-                    edit.create(bootstrap_unit(row.district_code, Level::District, row.district_name, Some(province), None))
+                    edit.create(bootstrap_unit(
+                        row.district_code,
+                        Level::District,
+                        row.district_name,
+                        Some(province),
+                        None,
+                    ))
                 });
                 if let Some((code, name)) = row.commune {
                     edit.create(bootstrap_unit(code, Level::Base, name, Some(district), Some(code)));
@@ -729,19 +837,42 @@ impl Store {
             for commune in admin::communes_2025() {
                 let province = *parents.entry(commune.province_code).or_insert_with(|| {
                     let name = names[commune.province_code];
-                    edit.create(bootstrap_unit(commune.province_code, Level::Province, name, Some(root), None))
+                    edit.create(bootstrap_unit(
+                        commune.province_code,
+                        Level::Province,
+                        name,
+                        Some(root),
+                        None,
+                    ))
                 });
-                edit.create(bootstrap_unit(commune.code, Level::Base, commune.name, Some(province), Some(commune.code)));
+                edit.create(bootstrap_unit(
+                    commune.code,
+                    Level::Base,
+                    commune.name,
+                    Some(province),
+                    Some(commune.code),
+                ));
             }
         }
         let details = serde_json::json!({ "tree": if legacy { "legacy" } else { "2025" } }).to_string();
         edit.write(&mut tx, "bootstrap", change, details).await?;
         tx.commit().await?;
-        self.level_counts(if legacy { Day::REFORM_2025.pred() } else { Day::REFORM_2025 }).await
+        self.level_counts(if legacy {
+            Day::REFORM_2025.pred()
+        } else {
+            Day::REFORM_2025
+        })
+        .await
     }
 }
 
-pub(crate) fn bootstrap_unit(code: &str, level: Level, name: &str, parent: Option<i64>, commune: Option<&str>) -> Created {
+pub(crate) fn bootstrap_unit(
+    code: &str,
+    level: Level,
+    name: &str,
+    parent: Option<i64>,
+    commune: Option<&str>,
+) -> Created {
     Created {
         id: 0,
         code: code.to_string(),
@@ -751,15 +882,20 @@ pub(crate) fn bootstrap_unit(code: &str, level: Level, name: &str, parent: Optio
         kind: None,
         trade: None,
         admin_commune: commune.map(str::to_string),
+        founded: None,
     }
 }
 
 /// The open version of the unit with id `id`.
 pub(crate) async fn resolve_id(conn: &mut AnyConnection, id: i64) -> Result<Node> {
-    let row = sqlx::query(concat!("SELECT ", node_cols!(), " FROM unit_versions WHERE unit_id = $1 AND valid_to = '9999-12-31'"))
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        node_cols!(),
+        " FROM unit_versions WHERE unit_id = $1 AND valid_to = '9999-12-31'"
+    ))
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
     node_from_row(&row)
 }
 
@@ -781,7 +917,10 @@ async fn live_with_codes(
     for row in rows {
         let level: String = row.try_get(3)?;
         let level = Level::parse(&level).expect("checked by the schema");
-        out.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?, level, row.try_get(4)?));
+        out.insert(
+            row.try_get(0)?,
+            (row.try_get(1)?, row.try_get(2)?, level, row.try_get(4)?),
+        );
     }
     Ok(out)
 }

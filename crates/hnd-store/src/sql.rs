@@ -46,7 +46,10 @@ fn bind(q: Query<'static, Any, AnyArguments>, v: Val) -> Query<'static, Any, Any
 
 /// `$first, $first+1, …` for `n` parameters.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Parameters per statement. The SQLite driver looks parameters up by

@@ -31,6 +31,9 @@ CREATE TABLE units (
     kind TEXT CHECK (kind IN ('residential','professional')),
     trade TEXT,
     admin_commune TEXT,
+    -- The founding date people record (ngày thành lập); it may precede
+    -- valid_from, the day the unit entered this tree.
+    founded_on TEXT,
     valid_from TEXT NOT NULL,
     valid_to TEXT NOT NULL DEFAULT '9999-12-31',
     created_by BIGINT NOT NULL REFERENCES org_events(id),

@@ -1,0 +1,204 @@
+//! The branch and group list (`hnd org import`): columns, rules, rows.
+
+use crate::table::{ImportError, Problem, RowError, Table};
+use hnd_domain::{Day, Kind, Level, UnitCode, UnitName, fold};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Column headers, as in the template `templates/to-chuc-mau.csv`.
+const CODE: &str = "Mã đơn vị";
+const NAME: &str = "Tên đơn vị";
+const LEVEL: &str = "Cấp";
+const KIND: &str = "Loại";
+const TRADE: &str = "Ngành nghề";
+const PARENT: &str = "Mã đơn vị cấp trên";
+const FOUNDED: &str = "Ngày thành lập";
+const COLUMNS: [&str; 7] = [CODE, NAME, LEVEL, KIND, TRADE, PARENT, FOUNDED];
+const REQUIRED: [&str; 5] = [CODE, NAME, LEVEL, KIND, PARENT];
+
+/// A branch or group to create, from one row of the sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgRow {
+    /// Row number in the spreadsheet (header = 1).
+    pub row: usize,
+    pub code: UnitCode,
+    pub name: UnitName,
+    /// `Level::Branch` or `Level::Group`.
+    pub level: Level,
+    pub kind: Kind,
+    pub trade: Option<String>,
+    pub parent: UnitCode,
+    pub founded: Option<Day>,
+}
+
+pub fn read_org_file(path: &Path) -> Result<Vec<OrgRow>, ImportError> {
+    org_rows(Table::read(path)?)
+}
+
+pub fn read_org_csv(bytes: &[u8]) -> Result<Vec<OrgRow>, ImportError> {
+    org_rows(Table::from_csv(bytes)?)
+}
+
+pub fn read_org_xlsx(bytes: &[u8]) -> Result<Vec<OrgRow>, ImportError> {
+    org_rows(Table::from_workbook(bytes)?)
+}
+
+fn level_of(text: &str) -> Option<Level> {
+    match fold(text).as_str() {
+        "chi hoi" | "branch" => Some(Level::Branch),
+        "to hoi" | "group" => Some(Level::Group),
+        _ => None,
+    }
+}
+
+fn kind_of(text: &str) -> Option<Kind> {
+    match fold(text).as_str() {
+        "dia ban" | "theo dia ban dan cu" | "dia ban dan cu" | "residential" => Some(Kind::Residential),
+        "nghe nghiep" | "professional" => Some(Kind::Professional),
+        _ => None,
+    }
+}
+
+/// Checks every row; all problems are reported, not just the first.
+fn org_rows(table: Table) -> Result<Vec<OrgRow>, ImportError> {
+    let at = table.columns(&COLUMNS);
+    let missing: Vec<String> = REQUIRED
+        .iter()
+        .filter(|r| at[COLUMNS.iter().position(|c| c == *r).expect("required ⊂ columns")].is_none())
+        .map(|r| r.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::WrongHeaders {
+            missing,
+            found: table.headers,
+        });
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    for (row, cells) in &table.rows {
+        let cell = |column: &str| -> String {
+            let i = at[COLUMNS.iter().position(|c| *c == column).expect("known column")];
+            i.and_then(|i| cells.get(i))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut bad = |column: &str, problem: Problem| {
+            errors.push(RowError {
+                row: *row,
+                column: column.to_string(),
+                value: cell(column),
+                problem,
+            });
+        };
+        let required = |column: &str, bad: &mut dyn FnMut(&str, Problem)| {
+            let value = cell(column);
+            if value.is_empty() {
+                bad(column, Problem::Empty);
+            }
+            value
+        };
+        let code_text = required(CODE, &mut bad);
+        let name_text = required(NAME, &mut bad);
+        let level_text = required(LEVEL, &mut bad);
+        let kind_text = required(KIND, &mut bad);
+        let parent_text = required(PARENT, &mut bad);
+        let code = (!code_text.is_empty())
+            .then(|| {
+                UnitCode::parse(&code_text)
+                    .map_err(|_| bad(CODE, Problem::BadCode))
+                    .ok()
+            })
+            .flatten();
+        let name = (!name_text.is_empty())
+            .then(|| {
+                UnitName::parse(&name_text)
+                    .map_err(|_| bad(NAME, Problem::BadName))
+                    .ok()
+            })
+            .flatten();
+        let level = (!level_text.is_empty())
+            .then(|| {
+                level_of(&level_text).or_else(|| {
+                    bad(LEVEL, Problem::BadLevel);
+                    None
+                })
+            })
+            .flatten();
+        let kind = (!kind_text.is_empty())
+            .then(|| {
+                kind_of(&kind_text).or_else(|| {
+                    bad(KIND, Problem::BadKind);
+                    None
+                })
+            })
+            .flatten();
+        let parent = (!parent_text.is_empty())
+            .then(|| {
+                UnitCode::parse(&parent_text)
+                    .map_err(|_| bad(PARENT, Problem::BadCode))
+                    .ok()
+            })
+            .flatten();
+        let trade = Some(cell(TRADE)).filter(|t| !t.is_empty());
+        if kind == Some(Kind::Professional) && trade.is_none() {
+            bad(TRADE, Problem::TradeRequired);
+        }
+        let founded_text = cell(FOUNDED);
+        let founded = if founded_text.is_empty() {
+            None
+        } else {
+            Day::parse(&founded_text)
+                .map_err(|_| bad(FOUNDED, Problem::BadDate))
+                .ok()
+        };
+        if let Some(code) = &code {
+            if let Some(first_row) = first_seen.get(code.as_str()) {
+                bad(CODE, Problem::DuplicateInFile { first_row: *first_row });
+            } else {
+                first_seen.insert(code.to_string(), *row);
+            }
+        }
+        if let (Some(code), Some(name), Some(level), Some(kind), Some(parent)) = (code, name, level, kind, parent) {
+            let trade = if kind == Kind::Professional { trade } else { None };
+            rows.push(OrgRow {
+                row: *row,
+                code,
+                name,
+                level,
+                kind,
+                trade,
+                parent,
+                founded,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ImportError::Rows(errors));
+    }
+    if rows.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    Ok(rows)
+}
+
+/// The row and column a rule violation found by the store points at: a
+/// parent that does not exist, a code already taken, a level that cannot
+/// hang there. `None` when no row is to blame.
+pub fn locate(rows: &[OrgRow], e: &hnd_domain::OrgError) -> Option<(usize, &'static str)> {
+    use hnd_domain::OrgError::*;
+    let by_parent = |code: &str| rows.iter().find(|r| r.parent.as_str() == code).map(|r| (r.row, PARENT));
+    let by_code = |code: &str| rows.iter().find(|r| r.code.as_str() == code).map(|r| (r.row, CODE));
+    match e {
+        UnknownUnit { code, .. }
+        | BeforeExistence { code, .. }
+        | AfterEnd { code, .. }
+        | BeforeLastChange { code, .. } => by_parent(code).or_else(|| by_code(code)),
+        DuplicateCode { code } | KindRequired { code } | TradeRequired { code } => by_code(code),
+        LevelNotAllowed { code, .. } => by_code(code).map(|(row, _)| (row, PARENT)),
+        _ => None,
+    }
+}

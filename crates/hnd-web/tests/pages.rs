@@ -1,0 +1,131 @@
+//! The tree pages through a real server on a free port.
+
+use hnd_domain::{Day, Kind, Level, UnitCode, UnitName};
+use hnd_store::{Change, NewUnit, Store, testing};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+struct App {
+    addr: std::net::SocketAddr,
+}
+
+impl App {
+    async fn start(store: Store) -> App {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(axum::serve(listener, hnd_web::router(store)).into_future());
+        App { addr }
+    }
+
+    /// Status and body of `GET path`.
+    async fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await.unwrap();
+        let text = String::from_utf8(raw).unwrap();
+        let status = text[9..12].parse().unwrap();
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+}
+
+fn branch(code: &str, name: &str) -> NewUnit {
+    NewUnit {
+        code: UnitCode::parse(code).unwrap(),
+        name: UnitName::parse(name).unwrap(),
+        level: Level::Branch,
+        kind: Some(Kind::Residential),
+        trade: None,
+        parent: UnitCode::parse("00004").unwrap(),
+        admin_commune: None,
+        founded: None,
+    }
+}
+
+async fn app() -> App {
+    let store = testing::sqlite().await.unwrap();
+    let who = Change::new("kiểm thử", "trang web");
+    store.bootstrap(false, &who).await.unwrap();
+    let units = vec![
+        branch("00004-CH01", "Chi hội Tổ dân phố 1"),
+        branch("00004-X", "Chi hội <script>alert(1)</script>"),
+    ];
+    store
+        .create_units(units, Day::parse("01/01/2026").unwrap(), &who, "create")
+        .await
+        .unwrap();
+    App::start(store).await
+}
+
+const AS_OF: &str = "as_of=01/02/2026";
+
+#[tokio::test]
+async fn root_lists_the_34_provinces() {
+    let app = app().await;
+    let (status, body) = app.get(&format!("/org?{AS_OF}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body.matches("<a href=\"/org/").count(), 34, "one link per province");
+    assert!(
+        body.contains("<a href=\"/org/01?as_of=01/02/2026\">Thành phố Hà Nội</a>"),
+        "{body}"
+    );
+    assert!(body.contains("3.321"), "total bases in Vietnamese format: {body}");
+    assert_eq!(app.get("/healthz").await, (200, "ok".to_string()));
+    assert_eq!(app.get("/").await.0, 303);
+}
+
+#[tokio::test]
+async fn a_province_lists_its_bases_and_counts() {
+    let app = app().await;
+    let (status, body) = app.get(&format!("/org/01?{AS_OF}")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Phường Ba Đình"), "{body}");
+    assert!(body.contains("Chi hội: <strong>2</strong>"), "{body}");
+}
+
+#[tokio::test]
+async fn a_base_shows_its_branches_path_and_history() {
+    let app = app().await;
+    let (status, body) = app.get(&format!("/org/00004?{AS_OF}")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Chi hội Tổ dân phố 1"));
+    assert!(body.contains(
+        "Trung ương Hội Nông dân Việt Nam</a></li><li><a href=\"/org/01?as_of=01/02/2026\">Thành phố Hà Nội"
+    ));
+    assert!(
+        body.contains("Khởi tạo") && body.contains("kiểm thử"),
+        "history lists the bootstrap: {body}"
+    );
+    assert!(
+        body.contains("&lt;script&gt;") && !body.contains("<script>alert"),
+        "names are escaped"
+    );
+}
+
+#[tokio::test]
+async fn dates_outside_the_tree_and_bad_dates_are_explained() {
+    let app = app().await;
+    let (status, body) = app.get("/org/01?as_of=30/06/2025").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Không có đơn vị mã 01 vào ngày 30/06/2025"), "{body}");
+    let (status, body) = app.get("/org/01?as_of=31/02/2025").await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("Ngày \"31/02/2025\" không hợp lệ") || body.contains("Ngày &#34;31/02/2025&#34; không hợp lệ"),
+        "{body}"
+    );
+    let (_, body) = app.get(&format!("/org/00004?{AS_OF}&lang=en")).await;
+    assert!(body.contains("Branches") && body.contains("lang=\"en\""), "{body}");
+}
+
+#[tokio::test]
+async fn an_empty_branch_says_so() {
+    let app = app().await;
+    let (status, body) = app.get(&format!("/org/00004-CH01?{AS_OF}")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Chưa có đơn vị trực thuộc"), "{body}");
+}

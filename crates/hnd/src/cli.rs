@@ -1,0 +1,109 @@
+//! Arguments, dispatch and the one place errors become sentences.
+
+use crate::{bench, demo, org, tr};
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use hnd_domain::{Day, Lang, OrgError};
+use hnd_store::{Store, StoreError};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "hnd", version, about = "Hệ thống quản lý Hội Nông dân Việt Nam")]
+pub struct Cli {
+    /// Database: sqlite:PATH or postgres://…
+    #[arg(long, global = true, env = "HND_DB", default_value = "sqlite:hnd.db")]
+    pub db: String,
+    /// Language of messages: vi (default) or en.
+    #[arg(long, global = true, env = "HND_LANG", default_value = "vi")]
+    pub lang: String,
+    /// Who is making changes (written into the event log).
+    #[arg(long, global = true, env = "HND_USER", default_value = "cli")]
+    pub author: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn lang(&self) -> Lang {
+        Lang::parse(&self.lang).unwrap_or_default()
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start the web server.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Fresh demo database with the 2025 tree and sample branches, then serve it.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Build the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// The organisation tree.
+    #[command(subcommand)]
+    Org(org::OrgCommand),
+    /// Benchmarks (figures for BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let lang = cli.lang();
+    match cli.command {
+        Command::Serve { listen } => {
+            let store = Store::open(&cli.db).await?;
+            serve(store, &listen, lang).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let store = Store::connect(&cli.db).await?;
+            let applied = store.migrate().await?;
+            println!("{}", tr(lang, "cli.migrated", &[("count", &applied.len())]));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { listen, no_serve } => demo::run(&cli.db, &listen, no_serve, &cli.author, lang).await,
+        Command::Org(cmd) => org::run(cmd, &cli.db, &cli.author, lang).await,
+        Command::Bench(cmd) => bench::run(cmd).await,
+    }
+}
+
+/// Binds `listen`, prints the address, serves until Ctrl-C.
+pub async fn serve(store: Store, listen: &str, lang: Lang) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    println!("{}", tr(lang, "cli.serving", &[("url", &format!("http://{addr}/"))]));
+    hnd_web::serve(store, listener).await?;
+    Ok(())
+}
+
+/// Parses a day given on the command line, or today.
+pub fn day_or_today(s: Option<&str>) -> Result<Day, OrgError> {
+    match s {
+        None => Ok(Day::today()),
+        Some(s) => Day::parse(s).map_err(|_| OrgError::BadDate { value: s.to_string() }),
+    }
+}
+
+/// The sentence a person reads for an error, in `lang`.
+pub fn describe(e: &anyhow::Error, lang: Lang) -> String {
+    if let Some(e) = e.downcast_ref::<StoreError>() {
+        if let StoreError::Db(inner) = e {
+            return format!("{} ({inner})", e.message(lang));
+        }
+        return e.message(lang);
+    }
+    if let Some(e) = e.downcast_ref::<OrgError>() {
+        return e.message(lang);
+    }
+    if let Some(e) = e.downcast_ref::<hnd_import::ImportError>() {
+        return e.message(lang);
+    }
+    tr(lang, "cli.error", &[("error", &format!("{e:#}"))])
+}

@@ -1,0 +1,59 @@
+//! `hnd demo`: a fresh SQLite database with the 2025 tree and sample
+//! branches and groups, then the web server.
+
+use crate::sample::{Rng, branches_and_groups};
+use crate::{cli, tr};
+use anyhow::{Result, bail};
+use hnd_domain::{Day, Lang, Level, fmt::int};
+use hnd_store::{Change, Store};
+use std::process::ExitCode;
+
+/// Provinces that get sample branches: Hà Nội, Quảng Ngãi, Cần Thơ.
+const SAMPLE_PROVINCES: &[&str] = &["01", "51", "92"];
+
+pub async fn run(db: &str, listen: &str, no_serve: bool, author: &str, lang: Lang) -> Result<ExitCode> {
+    // The demo never overwrites the working database: with the default
+    // address it uses its own file.
+    let db = if db == "sqlite:hnd.db" {
+        "sqlite:hnd-demo.db"
+    } else {
+        db
+    };
+    let Some(path) = db.strip_prefix("sqlite:") else {
+        bail!("hnd demo: SQLite only (--db sqlite:PATH)")
+    };
+    println!("{}", tr(lang, "cli.demo_building", &[("path", &path)]));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    let store = Store::open(db).await?;
+    store.bootstrap(false, &Change::new(author, "dữ liệu mẫu")).await?;
+    let day = Day::REFORM_2025;
+    let mut bases = Vec::new();
+    for code in SAMPLE_PROVINCES {
+        let province = store.unit(code, day).await?;
+        bases.extend(store.children(province.unit.id, day).await?);
+    }
+    let units = branches_and_groups(&bases, &mut Rng::new(2025));
+    store
+        .create_units(units, day, &Change::new(author, "dữ liệu mẫu"), "import")
+        .await?;
+    let counts = store.level_counts(day).await?;
+    let numbers = [Level::Base, Level::Branch, Level::Group].map(|l| int(counts.get(l), lang));
+    println!(
+        "{}",
+        tr(
+            lang,
+            "cli.demo_built",
+            &[
+                ("bases", &numbers[0]),
+                ("branches", &numbers[1]),
+                ("groups", &numbers[2])
+            ]
+        )
+    );
+    if !no_serve {
+        cli::serve(store, listen, lang).await?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

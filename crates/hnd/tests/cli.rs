@@ -1,0 +1,175 @@
+//! The `hnd` command as a user runs it, on both backends.
+
+use std::process::{Command, Output};
+
+fn hnd(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hnd"))
+        .args(["--db", db])
+        .args(args)
+        .env_remove("HND_LANG")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("hnd runs")
+}
+
+fn ok(db: &str, args: &[&str]) -> String {
+    let out = hnd(db, args);
+    assert!(
+        out.status.success(),
+        "hnd {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn failing(db: &str, args: &[&str]) -> String {
+    let out = hnd(db, args);
+    assert!(!out.status.success(), "hnd {args:?} should fail");
+    String::from_utf8(out.stderr).expect("UTF-8 output")
+}
+
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(&hnd_store::testing::sqlite_url());
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some(url) = hnd_store::testing::postgres_url() else { return };
+                let db = hnd_store::testing::postgres_schema_url(&url).await.expect("schema");
+                tokio::task::spawn_blocking(move || super::$name(&db)).await.unwrap();
+            })*
+        }
+    };
+}
+
+both_backends!(
+    stats_json_is_exact,
+    legacy_tree_merges_into_todays,
+    show_prints_path_children_and_lineage,
+    import_loads_all_rows_or_none,
+    bad_input_is_explained_in_vietnamese
+);
+
+fn stats_json_is_exact(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let json = ok(db, &["org", "stats", "--as-of", "01/07/2025", "--json"]);
+    assert_eq!(
+        json.trim(),
+        r#"{"as_of":"2025-07-01","levels":{"central":1,"province":34,"district":0,"base":3321,"branch":0,"group":0}}"#
+    );
+    let text = ok(db, &["org", "stats", "--as-of", "01/07/2025"]);
+    assert!(text.contains("3.321"), "Vietnamese thousands: {text}");
+}
+
+fn legacy_tree_merges_into_todays(db: &str) {
+    ok(db, &["org", "bootstrap", "--legacy"]);
+    let before = ok(db, &["org", "stats", "--as-of", "30/06/2025", "--json"]);
+    assert!(
+        before.contains(r#""province":63,"district":696,"base":10035"#),
+        "{before}"
+    );
+    let review = std::env::temp_dir().join(format!("review-{}.csv", std::process::id()));
+    let review_arg = review.display().to_string();
+    let out = ok(db, &["org", "apply-2025-merger", "--review", &review_arg]);
+    assert!(out.contains("01/07/2025"), "{out}");
+    let list = std::fs::read_to_string(&review).expect("review list written");
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("21142,Xã Trà Bùi,21136,Xã Cà Đam,21157 Xã Tây Trà Bồng")),
+        "{list}"
+    );
+    let after = ok(db, &["org", "stats", "--as-of", "01/07/2025", "--json"]);
+    assert!(after.contains(r#""province":34,"district":0,"base":3321"#), "{after}");
+    let again = ok(db, &["org", "apply-2025-merger", "--review", &review_arg]);
+    assert!(again.contains("không có gì thay đổi"), "{again}");
+    assert_eq!(ok(db, &["org", "stats", "--as-of", "01/07/2025", "--json"]), after);
+    let _ = std::fs::remove_file(review);
+}
+
+fn show_prints_path_children_and_lineage(db: &str) {
+    ok(db, &["org", "bootstrap", "--legacy"]);
+    ok(
+        db,
+        &[
+            "org",
+            "apply-2025-merger",
+            "--review",
+            &std::env::temp_dir().join("r.csv").display().to_string(),
+        ],
+    );
+    let show = ok(db, &["org", "show", "51", "--as-of", "01/07/2025"]);
+    assert!(show.contains("Tỉnh Quảng Ngãi"), "{show}");
+    assert!(
+        show.contains("Hình thành từ") && show.contains("62 Tỉnh Kon Tum"),
+        "{show}"
+    );
+    let old = ok(db, &["org", "show", "62", "--as-of", "30/06/2025"]);
+    assert!(old.contains("Đã trở thành") && old.contains("51"), "{old}");
+    let json = ok(db, &["org", "show", "23293", "--as-of", "01/07/2025", "--json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["path"][1]["code"], "51");
+    assert!(
+        value["lineage"]["came_from"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["code"] == "23281")
+    );
+}
+
+fn import_loads_all_rows_or_none(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let dir = std::env::temp_dir().join(format!("hnd-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let template = concat!(env!("CARGO_MANIFEST_DIR"), "/../../templates/to-chuc-mau.csv");
+    let out = ok(db, &["org", "import", template, "--date", "01/01/2026"]);
+    assert!(out.contains("3 đơn vị mới"), "{out}");
+    let again = ok(db, &["org", "import", template, "--date", "01/01/2026"]);
+    assert!(
+        again.contains("0 đơn vị mới") && again.contains("3 đơn vị đã có"),
+        "{again}"
+    );
+
+    let bad = dir.join(format!("bad-{}.csv", db.len()));
+    std::fs::write(
+        &bad,
+        "Mã đơn vị,Tên đơn vị,Cấp,Loại,Ngành nghề,Mã đơn vị cấp trên,Ngày thành lập\n\
+         00008-CH01,Chi hội Tổ dân phố 2,Chi hội,Địa bàn,,00008,\n\
+         00008-CH02,Chi hội Tổ dân phố 3,Chi hội,Địa bàn,,99999,\n",
+    )
+    .unwrap();
+    let err = failing(
+        db,
+        &["org", "import", &bad.display().to_string(), "--date", "01/01/2026"],
+    );
+    assert!(err.contains("99999"), "{err}");
+    let stats = ok(db, &["org", "stats", "--as-of", "01/01/2026", "--json"]);
+    assert!(
+        stats.contains(r#""branch":2"#),
+        "the good row was not kept either: {stats}"
+    );
+}
+
+fn bad_input_is_explained_in_vietnamese(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let err = failing(db, &["org", "stats", "--as-of", "31/02/2025"]);
+    assert!(err.contains("31/02/2025") && err.contains("không hợp lệ"), "{err}");
+    let err = failing(db, &["org", "show", "99999"]);
+    assert!(err.contains("Không có đơn vị mã 99999"), "{err}");
+    let err = failing(db, &["org", "bootstrap"]);
+    assert!(err.contains("đã có cây tổ chức"), "{err}");
+    let err = failing(
+        db,
+        &["--lang", "en", "org", "move", "00004", "00008", "--date", "01/01/2026"],
+    );
+    assert!(err.contains("cannot be placed under"), "{err}");
+    let preview = hnd(db, &["org", "dissolve", "00004", "--date", "01/01/2026"]);
+    assert_eq!(preview.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&preview.stdout).contains("--yes"));
+    ok(db, &["org", "show", "00004", "--as-of", "01/01/2026"]);
+}
