@@ -100,10 +100,8 @@ async fn a_base_shows_its_branches_path_and_history() {
         body.contains("Khởi tạo") && body.contains("kiểm thử"),
         "history lists the bootstrap: {body}"
     );
-    assert!(
-        body.contains("&lt;script&gt;") && !body.contains("<script>alert"),
-        "names are escaped"
-    );
+    assert!(!body.contains("<script>alert"), "names are escaped: {body}");
+    assert!(body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{body}");
 }
 
 #[tokio::test]
