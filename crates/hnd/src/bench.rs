@@ -51,6 +51,7 @@ async fn org(postgres: Option<&str>, queries: usize) -> Result<()> {
     let t = Instant::now();
     let counts = store.bootstrap(false, &who).await?;
     println!("bootstrap 2025 ({} units): {}", counts.total(), ms(t.elapsed()));
+    descendants(&store, Day::REFORM_2025, queries, "the bare 2025 tree").await?;
 
     let store = fresh(postgres).await?;
     let t = Instant::now();
@@ -77,26 +78,31 @@ async fn org(postgres: Option<&str>, queries: usize) -> Result<()> {
     println!("merger 2025 on a legacy tree of {total} units: {}", ms(t.elapsed()));
 
     let day = Day::from_ymd(2026, 1, 1).expect("a real day");
+    descendants(&store, day, queries, "the merged tree with its branches and groups").await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Times `descendants` and `subtree_counts` of random provinces on `day`.
+async fn descendants(store: &Store, day: Day, queries: usize, tree: &str) -> Result<()> {
     let root = store.root(day).await?.expect("root");
     let provinces = store.children(root.id, day).await?;
     let mut rng = Rng::new(11);
-    let mut times = Vec::with_capacity(queries);
-    let mut rows = 0;
+    let (mut lists, mut counts, mut rows) = (Vec::with_capacity(queries), Vec::with_capacity(queries), 0);
     for _ in 0..queries {
         let province = rng.pick(&provinces);
         let t = Instant::now();
         rows += store.descendants(province, day).await?.len();
-        times.push(t.elapsed());
+        lists.push(t.elapsed());
+        let t = Instant::now();
+        store.subtree_counts(province, day).await?;
+        counts.push(t.elapsed());
     }
-    times.sort();
-    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
-    println!(
-        "descendants of a province as of {day} ({queries} queries, {} units each on average): p50 {}, p99 {}, max {}",
-        rows / queries.max(1),
-        ms(pct(0.50)),
-        ms(pct(0.99)),
-        ms(*times.last().expect("at least one query"))
-    );
-    store.close().await;
+    println!("{tree}, as of {day}, {queries} random provinces, {} units below each on average:", rows / queries.max(1));
+    for (what, times) in [("descendants (list)", &mut lists), ("descendant counts by level", &mut counts)] {
+        times.sort();
+        let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+        println!("  {what}: p50 {}, p99 {}, max {}", ms(pct(0.50)), ms(pct(0.99)), ms(*times.last().expect("queries > 0")));
+    }
     Ok(())
 }

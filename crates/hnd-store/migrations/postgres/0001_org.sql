@@ -61,7 +61,6 @@ CREATE INDEX unit_versions_unit ON unit_versions (unit_id, valid_from);
 CREATE INDEX unit_versions_code ON unit_versions (code, valid_from);
 CREATE INDEX unit_versions_parent ON unit_versions (parent_id, valid_from);
 CREATE INDEX unit_versions_path ON unit_versions (path, valid_from, valid_to, level);
-CREATE INDEX unit_versions_open ON unit_versions (valid_to, level);
 
 CREATE TABLE unit_lineage (
     from_unit BIGINT NOT NULL REFERENCES units(id),

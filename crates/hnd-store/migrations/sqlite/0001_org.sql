@@ -62,7 +62,6 @@ CREATE INDEX unit_versions_unit ON unit_versions (unit_id, valid_from);
 CREATE INDEX unit_versions_code ON unit_versions (code, valid_from);
 CREATE INDEX unit_versions_parent ON unit_versions (parent_id, valid_from);
 CREATE INDEX unit_versions_path ON unit_versions (path, valid_from, valid_to, level);
-CREATE INDEX unit_versions_open ON unit_versions (valid_to, level);
 
 -- What each unit came from and what it became.
 CREATE TABLE unit_lineage (
