@@ -98,11 +98,22 @@ async fn descendants(store: &Store, day: Day, queries: usize, tree: &str) -> Res
         store.subtree_counts(province, day).await?;
         counts.push(t.elapsed());
     }
-    println!("{tree}, as of {day}, {queries} random provinces, {} units below each on average:", rows / queries.max(1));
-    for (what, times) in [("descendants (list)", &mut lists), ("descendant counts by level", &mut counts)] {
+    println!(
+        "{tree}, as of {day}, {queries} random provinces, {} units below each on average:",
+        rows / queries.max(1)
+    );
+    for (what, times) in [
+        ("descendants (list)", &mut lists),
+        ("descendant counts by level", &mut counts),
+    ] {
         times.sort();
         let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
-        println!("  {what}: p50 {}, p99 {}, max {}", ms(pct(0.50)), ms(pct(0.99)), ms(*times.last().expect("queries > 0")));
+        println!(
+            "  {what}: p50 {}, p99 {}, max {}",
+            ms(pct(0.50)),
+            ms(pct(0.99)),
+            ms(*times.last().expect("queries > 0"))
+        );
     }
     Ok(())
 }
