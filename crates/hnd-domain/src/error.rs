@@ -118,3 +118,60 @@ impl OrgError {
         }
     }
 }
+
+/// Rules of the member register that a change can break; nothing is saved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MemberError {
+    #[error("citizen id {cccd} already belongs to member {id}")]
+    DuplicateCccd {
+        cccd: String,
+        id: i64,
+        name: String,
+        unit: String,
+    },
+    #[error("{code} is not a branch or group")]
+    NotABranch { code: String },
+    #[error("no member {id}")]
+    UnknownMember { id: i64 },
+    #[error("member {id} is {status}")]
+    WrongStatus { id: i64, status: String },
+    #[error("citizen id disagrees with birth year or sex")]
+    CccdMismatch { cccd: String, id_year: i32, id_sex: String },
+    #[error("bad name {name}")]
+    BadName { name: String },
+    #[error("{date} is before the member's last event ({last})")]
+    BeforeLastEvent { id: i64, date: Day, last: Day },
+}
+
+impl MemberError {
+    pub fn message(&self, lang: Lang) -> String {
+        use MemberError::*;
+        match self {
+            DuplicateCccd { cccd, id, name, unit } => t(
+                lang,
+                "member.duplicate_cccd",
+                &[("cccd", cccd), ("id", id), ("name", name), ("unit", unit)],
+            ),
+            NotABranch { code } => t(lang, "member.not_a_branch", &[("code", code)]),
+            UnknownMember { id } => t(lang, "member.unknown", &[("id", id)]),
+            WrongStatus { id, status } => {
+                let status = t(lang, &format!("member.status.{status}"), &[]);
+                t(lang, "member.wrong_status", &[("id", id), ("status", &status)])
+            }
+            CccdMismatch { cccd, id_year, id_sex } => {
+                let sex = t(lang, &format!("sex.{id_sex}"), &[]);
+                t(
+                    lang,
+                    "member.cccd_mismatch",
+                    &[("cccd", cccd), ("year", id_year), ("sex", &sex)],
+                )
+            }
+            BadName { name } => t(lang, "member.bad_name", &[("name", name)]),
+            BeforeLastEvent { id, date, last } => t(
+                lang,
+                "member.before_last_event",
+                &[("id", id), ("date", date), ("last", last)],
+            ),
+        }
+    }
+}

@@ -9,10 +9,12 @@ pub mod error;
 pub mod fmt;
 pub mod fold;
 pub mod i18n;
+pub mod person;
 pub mod unit;
 
 pub use date::Day;
-pub use error::OrgError;
+pub use error::{MemberError, OrgError};
 pub use fold::fold;
 pub use i18n::Lang;
+pub use person::{BirthDate, Cccd, Ethnicity, Phone, Sex};
 pub use unit::{Kind, Level, UnitCode, UnitName};

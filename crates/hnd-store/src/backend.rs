@@ -14,8 +14,14 @@ pub enum Backend {
 /// A migration: its number, its name and its SQL.
 type Migration = (i64, &'static str, &'static str);
 
-const SQLITE_MIGRATIONS: &[Migration] = &[(1, "org", include_str!("../migrations/sqlite/0001_org.sql"))];
-const POSTGRES_MIGRATIONS: &[Migration] = &[(1, "org", include_str!("../migrations/postgres/0001_org.sql"))];
+const SQLITE_MIGRATIONS: &[Migration] = &[
+    (1, "org", include_str!("../migrations/sqlite/0001_org.sql")),
+    (2, "members", include_str!("../migrations/sqlite/0002_members.sql")),
+];
+const POSTGRES_MIGRATIONS: &[Migration] = &[
+    (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
+    (2, "members", include_str!("../migrations/postgres/0002_members.sql")),
+];
 
 impl Backend {
     pub fn of_url(url: &str) -> Result<Backend> {

@@ -1,4 +1,4 @@
-use hnd_domain::{Lang, OrgError, i18n::t};
+use hnd_domain::{Lang, MemberError, OrgError, i18n::t};
 
 /// What the storage can answer instead of a result.
 #[derive(Debug, thiserror::Error)]
@@ -6,6 +6,9 @@ pub enum StoreError {
     /// The request breaks a rule of the organisation tree; nothing changed.
     #[error("{}", .0.message(Lang::Vi))]
     Org(#[from] OrgError),
+    /// The request breaks a rule of the member register; nothing changed.
+    #[error("{}", .0.message(Lang::Vi))]
+    Member(MemberError),
     #[error("unsupported database address {0:?}: use sqlite:PATH or postgres://…")]
     BadUrl(String),
     #[error("database: {0}")]
@@ -18,6 +21,7 @@ impl StoreError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             StoreError::Org(e) => e.message(lang),
+            StoreError::Member(e) => e.message(lang),
             StoreError::BadUrl(url) => t(lang, "store.bad_url", &[("url", url)]),
             StoreError::Db(_) => t(lang, "store.db", &[]),
         }

@@ -9,6 +9,7 @@
 pub mod backend;
 mod edit;
 mod error;
+mod members;
 mod merger;
 mod org;
 mod sql;
@@ -16,6 +17,7 @@ pub mod testing;
 
 pub use backend::Backend;
 pub use error::StoreError;
+pub use members::{Added, LikelyDuplicate, Member, MemberEvent, NewMember};
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
 

@@ -492,6 +492,24 @@ pub(crate) async fn resolve(conn: &mut AnyConnection, code: &str, date: Day) -> 
     Ok(node)
 }
 
+/// The unit with `code` alive on `date`, in the caller's transaction.
+pub(crate) async fn resolve_code_at(conn: &mut AnyConnection, code: &str, date: Day) -> Result<Unit> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        unit_cols!(),
+        " FROM unit_versions WHERE code = $1 AND valid_from <= $2 AND valid_to > $2"
+    ))
+    .bind(code.to_string())
+    .bind(date.iso())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| OrgError::UnknownUnit {
+        code: code.to_string(),
+        as_of: date,
+    })?;
+    unit_from_row(&row)
+}
+
 fn check_parent(code: &str, level: Level, parent: &str, parent_level: Level) -> Result<(), OrgError> {
     if level.allowed_parents().contains(&parent_level) {
         Ok(())

@@ -1,0 +1,538 @@
+//! The member register (sổ hội viên): members, their events, and the
+//! membership intervals every "as of a day" count is read from.
+
+use crate::org::{Change, resolve_code_at};
+use crate::sql::path_end;
+use crate::{Result, Store, StoreError};
+use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Level, MemberError, Phone, Sex, UnitCode, fold};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+/// A person to enter in the register.
+#[derive(Debug, Clone)]
+pub struct NewMember {
+    pub full_name: String,
+    pub birth: BirthDate,
+    pub sex: Sex,
+    pub ethnicity: Option<Ethnicity>,
+    pub religion: Option<String>,
+    pub cccd: Option<Cccd>,
+    pub phone: Option<Phone>,
+    pub village: Option<String>,
+    /// The branch or group the member belongs to.
+    pub unit: UnitCode,
+}
+
+/// A member as the register holds them now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub id: i64,
+    pub full_name: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub ethnicity: Option<String>,
+    pub religion: Option<String>,
+    pub cccd: Option<String>,
+    pub phone: Option<String>,
+    pub village: Option<String>,
+    pub unit_code: String,
+    pub province_code: String,
+    pub status: String,
+    pub card_number: Option<String>,
+    pub joined_on: Option<String>,
+}
+
+/// An entry of a member's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberEvent {
+    pub kind: String,
+    pub date: Day,
+    pub unit_code: Option<String>,
+    pub decision: Option<String>,
+    pub reason: String,
+    pub author: String,
+}
+
+/// Another member who may be the same person, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LikelyDuplicate {
+    pub id: i64,
+    pub full_name: String,
+    /// "name_birth" or "name_phone".
+    pub rule: &'static str,
+}
+
+/// What adding a member did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Added {
+    pub id: i64,
+    pub likely_duplicates: Vec<LikelyDuplicate>,
+}
+
+macro_rules! member_select {
+    ($rest:literal) => {
+        concat!(
+            "SELECT m.id, m.full_name, m.birth_date, m.birth_year, m.sex, m.ethnicity, m.religion, m.cccd,
+                    m.phone, m.village, u.code, m.province_code, m.status, m.card_number, m.joined_on
+             FROM members m JOIN units u ON u.id = m.unit_id ",
+            $rest
+        )
+    };
+}
+
+fn member_from_row(row: &AnyRow) -> Result<Member> {
+    let birth_date: Option<String> = row.try_get(2)?;
+    let birth_year: i64 = row.try_get(3)?;
+    Ok(Member {
+        id: row.try_get(0)?,
+        full_name: row.try_get(1)?,
+        birth_date: birth_date
+            .and_then(|d| Day::from_iso(&d).ok())
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| birth_year.to_string()),
+        sex: row.try_get(4)?,
+        ethnicity: row.try_get(5)?,
+        religion: row.try_get(6)?,
+        cccd: row.try_get(7)?,
+        phone: row.try_get(8)?,
+        village: row.try_get(9)?,
+        unit_code: row.try_get(10)?,
+        province_code: row.try_get(11)?,
+        status: row.try_get(12)?,
+        card_number: row.try_get(13)?,
+        joined_on: row.try_get(14)?,
+    })
+}
+
+/// A branch or group alive on `date`: (id, province).
+async fn member_unit(conn: &mut AnyConnection, code: &str, date: Day) -> Result<(i64, String)> {
+    let unit = resolve_code_at(conn, code, date).await?;
+    if !matches!(unit.level, Level::Branch | Level::Group) {
+        return Err(MemberError::NotABranch { code: code.to_string() }.into());
+    }
+    Ok((unit.id, unit.province_code.unwrap_or_default()))
+}
+
+async fn member_row(conn: &mut AnyConnection, id: i64) -> Result<(String, i64, Option<i64>, String)> {
+    let row = sqlx::query("SELECT status, unit_id, transfer_to, province_code FROM members WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(MemberError::UnknownMember { id })?;
+    Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?))
+}
+
+/// The member's history may only be written forward.
+async fn check_forward(conn: &mut AnyConnection, id: i64, date: Day) -> Result<()> {
+    let last: Option<String> = sqlx::query_scalar("SELECT MAX(effective_date) FROM member_events WHERE member_id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if let Some(last) = last.and_then(|s| Day::from_iso(&s).ok())
+        && last > date
+    {
+        return Err(MemberError::BeforeLastEvent { id, date, last }.into());
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    conn: &mut AnyConnection,
+    id: i64,
+    province: &str,
+    kind: &str,
+    date: Day,
+    unit: Option<i64>,
+    decision: Option<&str>,
+    change: &Change,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO member_events (member_id, province_code, kind, effective_date, unit_id, decision, reason, author, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(id)
+    .bind(province.to_string())
+    .bind(kind.to_string())
+    .bind(date.iso())
+    .bind(unit)
+    .bind(decision.map(str::to_string))
+    .bind(change.reason.clone())
+    .bind(change.author.clone())
+    .bind(chrono::Utc::now().to_rfc3339())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn open_membership(conn: &mut AnyConnection, id: i64, unit: i64, province: &str, date: Day) -> Result<()> {
+    sqlx::query("INSERT INTO memberships (member_id, unit_id, province_code, valid_from) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(unit)
+        .bind(province.to_string())
+        .bind(date.iso())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn close_membership(conn: &mut AnyConnection, id: i64, date: Day) -> Result<()> {
+    sqlx::query("UPDATE memberships SET valid_to = $1 WHERE member_id = $2 AND valid_to = '9999-12-31'")
+        .bind(date.iso())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The member register.
+impl Store {
+    /// Enters a person as an applicant of a branch or group on `date`.
+    /// The same CCCD twice is refused, pointing at the existing member; a
+    /// CCCD that disagrees with the birth year or sex is refused unless
+    /// `accept_warnings`; members with the same name and birth date, or
+    /// the same name and phone, come back as likely duplicates.
+    pub async fn add_member(
+        &self,
+        new: &NewMember,
+        date: Day,
+        accept_warnings: bool,
+        change: &Change,
+    ) -> Result<Added> {
+        let name = new.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(MemberError::BadName {
+                name: new.full_name.clone(),
+            }
+            .into());
+        }
+        let mut tx = self.write.begin().await?;
+        let (unit, province) = member_unit(&mut tx, new.unit.as_str(), date).await?;
+        if let Some(cccd) = &new.cccd {
+            let existing = sqlx::query(member_select!("WHERE m.cccd = $1"))
+                .bind(cccd.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = existing {
+                let m = member_from_row(&row)?;
+                let (cccd, id, name, unit) = (cccd.to_string(), m.id, m.full_name, m.unit_code);
+                return Err(MemberError::DuplicateCccd { cccd, id, name, unit }.into());
+            }
+        }
+        // A duplicate is refused before a mismatch is reported: the pointer
+        // to the existing member is what the clerk needs first.
+        if let (Some(cccd), false) = (&new.cccd, accept_warnings)
+            && !cccd.check(new.birth.year(), new.sex).is_empty()
+        {
+            let (_, id_sex) = cccd.century_and_sex();
+            let (cccd, id_year, id_sex) = (cccd.to_string(), cccd.birth_year(), id_sex.as_str().to_string());
+            return Err(MemberError::CccdMismatch { cccd, id_year, id_sex }.into());
+        }
+        let folded = fold(&name);
+        let birth_date = match new.birth {
+            BirthDate::Day(d) => Some(d.iso()),
+            BirthDate::Year(_) => None,
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO members (province_code, full_name, name_folded, birth_date, birth_year, sex, ethnicity,
+                                  religion, cccd, phone, village, unit_id, status, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'applicant', $13) RETURNING id",
+        )
+        .bind(province.clone())
+        .bind(name.clone())
+        .bind(folded.clone())
+        .bind(birth_date.clone())
+        .bind(new.birth.year() as i64)
+        .bind(new.sex.as_str())
+        .bind(new.ethnicity.map(|e| e.code().to_string()))
+        .bind(new.religion.clone())
+        .bind(new.cccd.as_ref().map(|c| c.to_string()))
+        .bind(new.phone.as_ref().map(|p| p.to_string()))
+        .bind(new.village.clone())
+        .bind(unit)
+        .bind(chrono::Utc::now().to_rfc3339())
+        .fetch_one(&mut *tx)
+        .await?;
+        record(&mut tx, id, &province, "apply", date, Some(unit), None, change).await?;
+        let rows = sqlx::query(
+            "SELECT id, full_name, birth_date, birth_year, phone FROM members
+             WHERE province_code = $1 AND name_folded = $2 AND id <> $3",
+        )
+        .bind(province)
+        .bind(folded)
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut likely_duplicates = Vec::new();
+        for row in rows {
+            let (other_date, other_year, other_phone): (Option<String>, i64, Option<String>) =
+                (row.try_get(2)?, row.try_get(3)?, row.try_get(4)?);
+            let same_birth = match (&birth_date, &other_date) {
+                (Some(a), Some(b)) => a == b,
+                _ => other_year == new.birth.year() as i64,
+            };
+            let same_phone = new.phone.is_some() && other_phone == new.phone.as_ref().map(|p| p.to_string());
+            let rule = if same_birth {
+                "name_birth"
+            } else if same_phone {
+                "name_phone"
+            } else {
+                continue;
+            };
+            likely_duplicates.push(LikelyDuplicate {
+                id: row.try_get(0)?,
+                full_name: row.try_get(1)?,
+                rule,
+            });
+        }
+        tx.commit().await?;
+        Ok(Added { id, likely_duplicates })
+    }
+
+    /// Admits an applicant on `date` by the base committee's `decision`;
+    /// the card number is handed out in the same transaction.
+    pub async fn admit(&self, id: i64, date: Day, decision: &str, change: &Change) -> Result<String> {
+        let mut tx = self.write.begin().await?;
+        let (status, unit, _, province) = member_row(&mut tx, id).await?;
+        if status != "applicant" {
+            return Err(MemberError::WrongStatus { id, status }.into());
+        }
+        check_forward(&mut tx, id, date).await?;
+        let card = next_card_number(&mut tx, &province, date.year()).await?;
+        sqlx::query("UPDATE members SET status = 'active', joined_on = $1, card_number = $2 WHERE id = $3")
+            .bind(date.iso())
+            .bind(card.clone())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            id,
+            &province,
+            "admit",
+            date,
+            Some(unit),
+            Some(decision),
+            change,
+        )
+        .await?;
+        open_membership(&mut tx, id, unit, &province, date).await?;
+        tx.commit().await?;
+        Ok(card)
+    }
+
+    /// The sending unit records a transfer to `to`: the member is "in
+    /// transfer" and still counts in the sending unit until the receiving
+    /// unit confirms.
+    pub async fn send_transfer(&self, id: i64, to: &str, date: Day, change: &Change) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let (status, _, _, province) = member_row(&mut tx, id).await?;
+        if status != "active" {
+            return Err(MemberError::WrongStatus { id, status }.into());
+        }
+        check_forward(&mut tx, id, date).await?;
+        let (target, _) = member_unit(&mut tx, to, date).await?;
+        sqlx::query("UPDATE members SET status = 'in_transfer', transfer_to = $1 WHERE id = $2")
+            .bind(target)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(&mut tx, id, &province, "transfer_out", date, Some(target), None, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The receiving unit confirms a transfer: from `date` the member
+    /// counts there.
+    pub async fn confirm_transfer(&self, id: i64, date: Day, change: &Change) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let (status, _, target, _) = member_row(&mut tx, id).await?;
+        let Some(target) = target.filter(|_| status == "in_transfer") else {
+            return Err(MemberError::WrongStatus { id, status }.into());
+        };
+        check_forward(&mut tx, id, date).await?;
+        let province: Option<String> = sqlx::query_scalar(
+            "SELECT province_code FROM unit_versions WHERE unit_id = $1 AND valid_from <= $2 AND valid_to > $2",
+        )
+        .bind(target)
+        .bind(date.iso())
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten();
+        let province = province.unwrap_or_default();
+        sqlx::query(
+            "UPDATE members SET status = 'active', unit_id = $1, transfer_to = NULL, province_code = $2 WHERE id = $3",
+        )
+        .bind(target)
+        .bind(province.clone())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        record(&mut tx, id, &province, "transfer_in", date, Some(target), None, change).await?;
+        close_membership(&mut tx, id, date).await?;
+        open_membership(&mut tx, id, target, &province, date).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removal (xóa tên / ra khỏi Hội) or death on `date`: the member
+    /// stops counting from that day.
+    pub async fn end_membership(&self, id: i64, date: Day, death: bool, change: &Change) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let (status, unit, _, province) = member_row(&mut tx, id).await?;
+        if !matches!(status.as_str(), "active" | "in_transfer") {
+            return Err(MemberError::WrongStatus { id, status }.into());
+        }
+        check_forward(&mut tx, id, date).await?;
+        let (status, kind) = if death {
+            ("dead", "death")
+        } else {
+            ("removed", "remove")
+        };
+        sqlx::query("UPDATE members SET status = $1, transfer_to = NULL WHERE id = $2")
+            .bind(status)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(&mut tx, id, &province, kind, date, Some(unit), None, change).await?;
+        close_membership(&mut tx, id, date).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn member(&self, id: i64) -> Result<Member> {
+        let row = sqlx::query(member_select!("WHERE m.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(MemberError::UnknownMember { id })?;
+        member_from_row(&row)
+    }
+
+    /// A member's events, oldest first.
+    pub async fn member_events(&self, id: i64) -> Result<Vec<MemberEvent>> {
+        let rows = sqlx::query(
+            "SELECT e.kind, e.effective_date, u.code, e.decision, e.reason, e.author
+             FROM member_events e LEFT JOIN units u ON u.id = e.unit_id
+             WHERE e.member_id = $1 ORDER BY e.effective_date, e.id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let date: String = r.try_get(1)?;
+                Ok(MemberEvent {
+                    kind: r.try_get(0)?,
+                    date: Day::from_iso(&date).expect("dates written by hnd"),
+                    unit_code: r.try_get(2)?,
+                    decision: r.try_get(3)?,
+                    reason: r.try_get(4)?,
+                    author: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Members counting in `code`'s whole subtree on `as_of`, read from
+    /// the membership intervals and the tree as it stood that day.
+    pub async fn count_members(&self, code: &str, as_of: Day) -> Result<i64> {
+        let unit = self.unit(code, as_of).await?.unit;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships ms
+             JOIN unit_versions v ON v.unit_id = ms.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+             WHERE ms.valid_from <= $1 AND ms.valid_to > $1 AND v.path >= $2 AND v.path < $3",
+        )
+        .bind(as_of.iso())
+        .bind(unit.path.clone())
+        .bind(path_end(&unit.path))
+        .fetch_one(&self.read)
+        .await?;
+        Ok(n)
+    }
+
+    /// Members matching `text` within `scope`'s subtree (today's tree):
+    /// an exact CCCD, phone or card number, or a name prefix with accents
+    /// and case ignored ("nguyen thi h" finds "Nguyễn Thị Hoà").
+    pub async fn search_members(&self, text: &str, scope: Option<&str>, limit: i64) -> Result<Vec<Member>> {
+        let today = Day::today();
+        let (lo, hi) = match scope {
+            Some(code) => {
+                let unit = self.unit(code, today).await?.unit;
+                let end = path_end(&unit.path);
+                (unit.path, end)
+            }
+            None => ("/".to_string(), "0".to_string()),
+        };
+        let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+        let exact = Cccd::parse(text)
+            .map(|c| c.to_string())
+            .ok()
+            .or_else(|| Phone::parse(text).map(|p| p.to_string()).ok());
+        let rows = if let Some(key) =
+            exact.or_else(|| (!digits.is_empty() && digits.len() == text.trim().len()).then_some(digits))
+        {
+            sqlx::query(member_select!(
+                "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
+                 WHERE (m.cccd = $1 OR m.phone = $1 OR m.card_number = $1) AND v.path >= $3 AND v.path < $4
+                 ORDER BY m.id LIMIT $5"
+            ))
+            .bind(key)
+            .bind(today.iso())
+            .bind(lo)
+            .bind(hi)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?
+        } else {
+            let prefix = fold(text);
+            // Every folded name that starts with the prefix sorts in [prefix, prefix + U+FFFF).
+            let end = format!("{prefix}\u{10FFFF}");
+            sqlx::query(member_select!(
+                "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $3 AND v.valid_to > $3
+                 WHERE m.name_folded >= $1 AND m.name_folded < $2 AND v.path >= $4 AND v.path < $5
+                 ORDER BY m.name_folded, m.id LIMIT $6"
+            ))
+            .bind(prefix)
+            .bind(end)
+            .bind(today.iso())
+            .bind(lo)
+            .bind(hi)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?
+        };
+        rows.iter().map(member_from_row).collect()
+    }
+}
+
+/// Card numbers: the province code, the two digits of the year of
+/// admission, and a six-digit sequence per province and year
+/// (`51` `26` `000123` → `5126000123`). The counter row is bumped in the
+/// admitting transaction, so two clerks admitting at once get consecutive
+/// numbers, never the same one.
+async fn next_card_number(conn: &mut AnyConnection, province: &str, year: i32) -> Result<String> {
+    sqlx::query(
+        "INSERT INTO card_counters (province_code, year, last) VALUES ($1, $2, 0)
+         ON CONFLICT (province_code, year) DO NOTHING",
+    )
+    .bind(province.to_string())
+    .bind(year as i64)
+    .execute(&mut *conn)
+    .await?;
+    let last: i64 = sqlx::query_scalar(
+        "UPDATE card_counters SET last = last + 1 WHERE province_code = $1 AND year = $2 RETURNING last",
+    )
+    .bind(province.to_string())
+    .bind(year as i64)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(format!("{province}{:02}{last:06}", year % 100))
+}
+
+impl From<MemberError> for StoreError {
+    fn from(e: MemberError) -> StoreError {
+        StoreError::Member(e)
+    }
+}

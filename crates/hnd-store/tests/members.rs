@@ -1,0 +1,293 @@
+//! The member register on both backends.
+
+use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Kind, Level, MemberError, Phone, Sex, UnitCode, UnitName};
+use hnd_store::{Change, NewMember, NewUnit, Store, StoreError};
+
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name(hnd_store::testing::sqlite().await.expect("sqlite store")).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some(store) = hnd_store::testing::postgres().await.expect("postgres store") else { return };
+                super::$name(store).await;
+            })*
+        }
+    };
+}
+
+both_backends!(
+    membership_events_drive_counts_as_of_any_day,
+    duplicates_and_mismatches_are_caught,
+    search_ignores_case_and_diacritics,
+    concurrent_admissions_get_distinct_cards,
+);
+
+fn d(s: &str) -> Day {
+    Day::parse(s).unwrap()
+}
+
+fn who() -> Change {
+    Change::new("cán bộ xã", "kiểm thử")
+}
+
+async fn tree(store: &Store) {
+    store.bootstrap(false, &who()).await.unwrap();
+    let branch = |code: &str, parent: &str| NewUnit {
+        code: UnitCode::parse(code).unwrap(),
+        name: UnitName::parse(&format!("Chi hội {code}")).unwrap(),
+        level: Level::Branch,
+        kind: Some(Kind::Residential),
+        trade: None,
+        parent: UnitCode::parse(parent).unwrap(),
+        admin_commune: None,
+        founded: None,
+    };
+    let units = vec![
+        branch("00004-A", "00004"),
+        branch("00008-B", "00008"),
+        branch("21136-C", "21136"),
+    ];
+    store
+        .create_units(units, d("01/01/2026"), &who(), "create")
+        .await
+        .unwrap();
+}
+
+fn person(name: &str, birth: &str, sex: Sex, unit: &str) -> NewMember {
+    let birth = BirthDate::parse(birth).unwrap();
+    NewMember {
+        full_name: name.to_string(),
+        birth,
+        sex,
+        ethnicity: Ethnicity::parse("Kinh"),
+        religion: None,
+        cccd: None,
+        phone: None,
+        village: Some("Tổ dân phố 1".into()),
+        unit: UnitCode::parse(unit).unwrap(),
+    }
+}
+
+fn member_error(r: Result<impl std::fmt::Debug, StoreError>) -> MemberError {
+    match r {
+        Err(StoreError::Member(e)) => e,
+        other => panic!("expected a register rule, got {other:?}"),
+    }
+}
+
+async fn membership_events_drive_counts_as_of_any_day(store: Store) {
+    tree(&store).await;
+    let mut hoa = person("Nguyễn Thị Hoà", "12/05/1985", Sex::Female, "00004-A");
+    hoa.cccd = Some(Cccd::compose("001", 1985, Sex::Female, 1));
+    let id = store.add_member(&hoa, d("01/02/2026"), false, &who()).await.unwrap().id;
+    assert_eq!(store.member(id).await.unwrap().status, "applicant");
+    assert_eq!(
+        store.count_members("00004", d("15/02/2026")).await.unwrap(),
+        0,
+        "applicants do not count"
+    );
+
+    let card = store.admit(id, d("01/03/2026"), "12-QĐ/HND", &who()).await.unwrap();
+    assert_eq!(card, "0126000001");
+    assert_eq!(store.count_members("00004", d("01/03/2026")).await.unwrap(), 1);
+    assert_eq!(store.count_members("01", d("01/03/2026")).await.unwrap(), 1);
+    assert_eq!(store.count_members("TW", d("01/03/2026")).await.unwrap(), 1);
+
+    store
+        .send_transfer(id, "21136-C", d("01/04/2026"), &who())
+        .await
+        .unwrap();
+    assert_eq!(store.member(id).await.unwrap().status, "in_transfer");
+    assert_eq!(
+        store.count_members("00004", d("10/04/2026")).await.unwrap(),
+        1,
+        "counts at home until confirmed"
+    );
+    store.confirm_transfer(id, d("15/04/2026"), &who()).await.unwrap();
+    assert_eq!(store.count_members("00004", d("15/04/2026")).await.unwrap(), 0);
+    assert_eq!(
+        store.count_members("51", d("15/04/2026")).await.unwrap(),
+        1,
+        "Cà Đam is in Quảng Ngãi"
+    );
+    assert_eq!(
+        store.count_members("00004", d("14/04/2026")).await.unwrap(),
+        1,
+        "history stays"
+    );
+    let moved = store.member(id).await.unwrap();
+    assert_eq!(
+        (moved.unit_code.as_str(), moved.province_code.as_str()),
+        ("21136-C", "51")
+    );
+
+    let e = member_error(store.end_membership(id, d("01/01/2026"), false, &who()).await);
+    assert!(matches!(e, MemberError::BeforeLastEvent { .. }), "{e:?}");
+    store.end_membership(id, d("01/06/2026"), false, &who()).await.unwrap();
+    assert_eq!(store.count_members("51", d("01/06/2026")).await.unwrap(), 0);
+    assert_eq!(store.count_members("51", d("31/05/2026")).await.unwrap(), 1);
+    let e = member_error(store.send_transfer(id, "00004-A", d("02/06/2026"), &who()).await);
+    assert_eq!(
+        e,
+        MemberError::WrongStatus {
+            id,
+            status: "removed".into()
+        }
+    );
+    let kinds: Vec<_> = store
+        .member_events(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["apply", "admit", "transfer_out", "transfer_in", "remove"]);
+
+    let e = member_error(
+        store
+            .add_member(
+                &person("Lê Văn Tám", "1970", Sex::Male, "00004"),
+                d("01/02/2026"),
+                false,
+                &who(),
+            )
+            .await,
+    );
+    assert_eq!(e, MemberError::NotABranch { code: "00004".into() });
+}
+
+async fn duplicates_and_mismatches_are_caught(store: Store) {
+    tree(&store).await;
+    let day = d("01/02/2026");
+    let mut first = person("Trần Văn Nam", "03/03/1960", Sex::Male, "00004-A");
+    first.cccd = Some(Cccd::compose("051", 1960, Sex::Male, 77));
+    first.phone = Some(Phone::parse("0912345678").unwrap());
+    let id = store.add_member(&first, day, false, &who()).await.unwrap().id;
+
+    let mut again = person("Trần Văn Nam B", "1961", Sex::Male, "00008-B");
+    again.cccd = first.cccd.clone();
+    let e = member_error(store.add_member(&again, day, false, &who()).await);
+    assert_eq!(
+        e,
+        MemberError::DuplicateCccd {
+            cccd: "051060000077".into(),
+            id,
+            name: "Trần Văn Nam".into(),
+            unit: "00004-A".into()
+        }
+    );
+    assert!(e.message(hnd_domain::Lang::Vi).contains("hội viên số"));
+
+    let mut wrong = person("Phạm Thị Mai", "1990", Sex::Female, "00004-A");
+    wrong.cccd = Some(Cccd::compose("051", 1960, Sex::Male, 78));
+    let e = member_error(store.add_member(&wrong, day, false, &who()).await);
+    assert!(matches!(e, MemberError::CccdMismatch { id_year: 1960, .. }), "{e:?}");
+    store
+        .add_member(&wrong, day, true, &who())
+        .await
+        .expect("accepted warning");
+
+    let twin = person("TRẦN VĂN NAM", "03/03/1960", Sex::Male, "00004-A");
+    let added = store.add_member(&twin, day, false, &who()).await.unwrap();
+    assert_eq!(added.likely_duplicates.len(), 1);
+    assert_eq!(
+        (added.likely_duplicates[0].id, added.likely_duplicates[0].rule),
+        (id, "name_birth")
+    );
+    let mut by_phone = person("Trần văn Nam", "1975", Sex::Male, "00004-A");
+    by_phone.phone = Some(Phone::parse("+84 912 345 678").unwrap());
+    let added = store.add_member(&by_phone, day, false, &who()).await.unwrap();
+    assert!(
+        added
+            .likely_duplicates
+            .iter()
+            .any(|l| l.id == id && l.rule == "name_phone"),
+        "{:?}",
+        added.likely_duplicates
+    );
+}
+
+async fn search_ignores_case_and_diacritics(store: Store) {
+    tree(&store).await;
+    let day = d("01/02/2026");
+    let mut hoa = person("Nguyễn Thị Hoà", "1985", Sex::Female, "00004-A");
+    hoa.cccd = Some(Cccd::compose("001", 1985, Sex::Female, 5));
+    store.add_member(&hoa, day, false, &who()).await.unwrap();
+    store
+        .add_member(
+            &person("Đặng Văn Đức", "1958", Sex::Male, "00008-B"),
+            day,
+            false,
+            &who(),
+        )
+        .await
+        .unwrap();
+    store
+        .add_member(
+            &person("Nguyễn Văn An", "1970", Sex::Male, "21136-C"),
+            day,
+            false,
+            &who(),
+        )
+        .await
+        .unwrap();
+
+    let names = |found: Vec<hnd_store::Member>| found.into_iter().map(|m| m.full_name).collect::<Vec<_>>();
+    assert_eq!(
+        names(store.search_members("nguyen thi hoa", None, 20).await.unwrap()),
+        ["Nguyễn Thị Hoà"]
+    );
+    assert_eq!(
+        names(store.search_members("NGUYỄN", None, 20).await.unwrap()),
+        ["Nguyễn Thị Hoà", "Nguyễn Văn An"]
+    );
+    assert_eq!(
+        names(store.search_members("dang", None, 20).await.unwrap()),
+        ["Đặng Văn Đức"]
+    );
+    assert_eq!(
+        names(store.search_members("nguyen", Some("01"), 20).await.unwrap()),
+        ["Nguyễn Thị Hoà"]
+    );
+    assert_eq!(
+        names(store.search_members("nguyen", Some("00008"), 20).await.unwrap()),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        names(store.search_members("001185000005", None, 20).await.unwrap()),
+        ["Nguyễn Thị Hoà"]
+    );
+    assert_eq!(store.search_members("nguyen", None, 1).await.unwrap().len(), 1, "limit");
+}
+
+async fn concurrent_admissions_get_distinct_cards(store: Store) {
+    tree(&store).await;
+    let day = d("01/02/2026");
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let p = person(&format!("Hội viên {i}"), "1980", Sex::Male, "00004-A");
+        ids.push(store.add_member(&p, day, false, &who()).await.unwrap().id);
+    }
+    let tasks: Vec<_> = ids
+        .into_iter()
+        .map(|id| {
+            let store = store.clone();
+            tokio::spawn(async move { store.admit(id, d("01/03/2026"), "1-QĐ", &who()).await })
+        })
+        .collect();
+    let mut cards = Vec::new();
+    for t in tasks {
+        cards.push(t.await.unwrap().unwrap());
+    }
+    cards.sort();
+    cards.dedup();
+    assert_eq!(cards.len(), 12);
+    assert_eq!(cards.first().map(String::as_str), Some("0126000001"));
+    assert_eq!(cards.last().map(String::as_str), Some("0126000012"));
+}
