@@ -1,6 +1,6 @@
 //! Arguments, dispatch and the one place errors become sentences.
 
-use crate::{bench, demo, org, tr};
+use crate::{bench, demo, members, org, tr};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use hnd_domain::{Day, Lang, OrgError};
@@ -49,6 +49,9 @@ pub enum Command {
     /// The organisation tree.
     #[command(subcommand)]
     Org(org::OrgCommand),
+    /// The member register.
+    #[command(subcommand)]
+    Members(members::MembersCommand),
     /// Benchmarks (figures for BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -70,6 +73,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Demo { listen, no_serve } => demo::run(&cli.db, &listen, no_serve, &cli.author, lang).await,
         Command::Org(cmd) => org::run(cmd, &cli.db, &cli.author, lang).await,
+        Command::Members(cmd) => members::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Bench(cmd) => bench::run(cmd).await,
     }
 }
@@ -97,6 +101,9 @@ pub fn describe(e: &anyhow::Error, lang: Lang) -> String {
         if let StoreError::Db(inner) = e {
             return format!("{} ({inner})", e.message(lang));
         }
+        return e.message(lang);
+    }
+    if let Some(e) = e.downcast_ref::<hnd_domain::MemberError>() {
         return e.message(lang);
     }
     if let Some(e) = e.downcast_ref::<OrgError>() {

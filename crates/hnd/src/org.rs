@@ -120,10 +120,10 @@ pub enum OrgCommand {
 pub struct When {
     /// Effective date, dd/mm/yyyy (default: today).
     #[arg(long)]
-    date: Option<String>,
+    pub date: Option<String>,
     /// Why (written into the event log).
     #[arg(long, default_value = "")]
-    reason: String,
+    pub reason: String,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]

@@ -48,6 +48,7 @@ macro_rules! both_backends {
 }
 
 both_backends!(
+    members_from_the_command_line,
     stats_json_is_exact,
     legacy_tree_merges_into_todays,
     show_prints_path_children_and_lineage,
@@ -172,4 +173,80 @@ fn bad_input_is_explained_in_vietnamese(db: &str) {
     assert_eq!(preview.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&preview.stdout).contains("--yes"));
     ok(db, &["org", "show", "00004", "--as-of", "01/01/2026"]);
+}
+
+fn members_from_the_command_line(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    ok(
+        db,
+        &[
+            "org",
+            "create",
+            "00004-A",
+            "--name",
+            "Chi hội A",
+            "--level",
+            "branch",
+            "--kind",
+            "residential",
+            "--parent",
+            "00004",
+            "--date",
+            "01/01/2026",
+        ],
+    );
+    let add = [
+        "members",
+        "add",
+        "--name",
+        "Đặng Thị Hoà",
+        "--birth",
+        "12/05/1985",
+        "--sex",
+        "nữ",
+        "--unit",
+        "00004-A",
+    ];
+    let err = failing(
+        db,
+        &[&add[..], &["--cccd", "00118500012", "--date", "01/02/2026"]].concat(),
+    );
+    assert!(err.contains("00118500012") && err.contains("12 chữ số"), "{err}");
+    let out = ok(
+        db,
+        &[
+            &add[..],
+            &[
+                "--cccd",
+                "001185000012",
+                "--date",
+                "01/02/2026",
+                "--decision",
+                "5-QĐ/HND",
+            ],
+        ]
+        .concat(),
+    );
+    assert!(out.contains("0126000001"), "card number printed: {out}");
+    let count = ok(
+        db,
+        &["members", "count", "--unit", "01", "--as-of", "02/02/2026", "--json"],
+    );
+    assert_eq!(count.trim(), r#"{"unit":"01","as_of":"2026-02-02","members":1}"#);
+    let before = ok(
+        db,
+        &["members", "count", "--unit", "01", "--as-of", "31/01/2026", "--json"],
+    );
+    assert_eq!(before.trim(), r#"{"unit":"01","as_of":"2026-01-31","members":0}"#);
+    let found: serde_json::Value =
+        serde_json::from_str(&ok(db, &["members", "search", "dang thi hoa", "--json"])).unwrap();
+    assert_eq!(found[0]["full_name"], "Đặng Thị Hoà");
+    assert_eq!(found[0]["unit_code"], "00004-A");
+    assert_eq!(found[0]["birth_date"], "12/05/1985");
+    assert!(found[0]["id"].is_i64());
+    let dup = failing(
+        db,
+        &[&add[..], &["--cccd", "001185000012", "--date", "01/02/2026"]].concat(),
+    );
+    assert!(dup.contains("đã có trong sổ") && dup.contains("00004-A"), "{dup}");
 }
