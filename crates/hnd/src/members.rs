@@ -12,36 +12,7 @@ use std::process::ExitCode;
 #[derive(Subcommand, Debug)]
 pub enum MembersCommand {
     /// Register an applicant in a branch or group.
-    Add {
-        #[arg(long)]
-        name: String,
-        /// dd/mm/yyyy, or only the year.
-        #[arg(long)]
-        birth: String,
-        /// nam | nữ
-        #[arg(long)]
-        sex: String,
-        #[arg(long)]
-        unit: String,
-        #[arg(long)]
-        cccd: Option<String>,
-        #[arg(long)]
-        phone: Option<String>,
-        #[arg(long)]
-        ethnicity: Option<String>,
-        #[arg(long)]
-        religion: Option<String>,
-        #[arg(long)]
-        village: Option<String>,
-        /// Admit at once with this decision number (date: --date).
-        #[arg(long)]
-        decision: Option<String>,
-        /// Accept a citizen id that disagrees with the birth year or sex.
-        #[arg(long)]
-        accept_warnings: bool,
-        #[command(flatten)]
-        when: crate::org::When,
-    },
+    Add(Box<AddArgs>),
     /// A member, with history.
     Show {
         id: i64,
@@ -103,6 +74,38 @@ pub enum MembersCommand {
     },
 }
 
+#[derive(clap::Args, Debug)]
+pub struct AddArgs {
+    #[arg(long)]
+    name: String,
+    /// dd/mm/yyyy, or only the year.
+    #[arg(long)]
+    birth: String,
+    /// nam | nữ
+    #[arg(long)]
+    sex: String,
+    #[arg(long)]
+    unit: String,
+    #[arg(long)]
+    cccd: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    ethnicity: Option<String>,
+    #[arg(long)]
+    religion: Option<String>,
+    #[arg(long)]
+    village: Option<String>,
+    /// Admit at once with this decision number (date: --date).
+    #[arg(long)]
+    decision: Option<String>,
+    /// Accept a citizen id that disagrees with the birth year or sex.
+    #[arg(long)]
+    accept_warnings: bool,
+    #[command(flatten)]
+    when: crate::org::When,
+}
+
 /// A value on the command line that is not what the field needs.
 fn bad(lang: Lang, field: &str, value: &str) -> anyhow::Error {
     anyhow::anyhow!(
@@ -119,20 +122,21 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
     let store = Store::open(db).await?;
     let change = |when: &crate::org::When| Change::new(author, when.reason.clone());
     match cmd {
-        MembersCommand::Add {
-            name,
-            birth,
-            sex,
-            unit,
-            cccd,
-            phone,
-            ethnicity,
-            religion,
-            village,
-            decision,
-            accept_warnings,
-            when,
-        } => {
+        MembersCommand::Add(args) => {
+            let AddArgs {
+                name,
+                birth,
+                sex,
+                unit,
+                cccd,
+                phone,
+                ethnicity,
+                religion,
+                village,
+                decision,
+                accept_warnings,
+                when,
+            } = *args;
             let new = NewMember {
                 full_name: name,
                 birth: BirthDate::parse(&birth).ok_or_else(|| bad(lang, "field.birth", &birth))?,
