@@ -56,6 +56,8 @@ pub enum OrgError {
     NotLegacyTree,
     #[error("the root cannot be changed")]
     RootFixed,
+    #[error("{code} still has {count} members")]
+    HasMembers { code: String, count: usize },
 }
 
 impl OrgError {
@@ -115,6 +117,7 @@ impl OrgError {
             TreeNotEmpty => t(lang, "org.tree_not_empty", &[]),
             NotLegacyTree => t(lang, "org.not_legacy_tree", &[]),
             RootFixed => t(lang, "org.root_fixed", &[]),
+            HasMembers { code, count } => t(lang, "org.has_members", &[("code", code), ("count", count)]),
         }
     }
 }

@@ -239,6 +239,8 @@ impl Edit {
 
         let mut closed: Vec<i64> = Vec::new();
         let mut versions: Vec<Vec<Val>> = Vec::new();
+        // Units whose province changes, grouped by the new province.
+        let mut province_moves: HashMap<String, Vec<i64>> = HashMap::new();
         let mut ids: Vec<&i64> = self.nodes.keys().collect();
         ids.sort();
         for id in ids {
@@ -262,6 +264,12 @@ impl Edit {
                 .into());
             }
             closed.push(*id);
+            if !ended && *province != node.province {
+                province_moves
+                    .entry(province.clone().unwrap_or_default())
+                    .or_default()
+                    .push(*id);
+            }
             if !ended {
                 versions.push(version_row(
                     *id, &node.code, node.level, name, parent, path, province, &date, event,
@@ -337,7 +345,102 @@ impl Edit {
             lineage,
         )
         .await?;
+        self.move_members(conn, &places, province_moves).await?;
         Ok(event)
+    }
+
+    /// Members follow their unit: into the unit a merge made it part of,
+    /// and into the province it now belongs to. A unit that ends any other
+    /// way (dissolved, split) must have no members left.
+    async fn move_members(
+        &self,
+        conn: &mut AnyConnection,
+        places: &HashMap<i64, (String, Option<String>)>,
+        province_moves: HashMap<String, Vec<i64>>,
+    ) -> Result<()> {
+        let date = self.date.iso();
+        let mut ended: Vec<&i64> = self.ended.iter().collect();
+        ended.sort();
+        for id in ended {
+            let node = &self.nodes[id];
+            if !matches!(node.level, Level::Branch | Level::Group) {
+                continue;
+            }
+            let successor = self
+                .lineage
+                .iter()
+                .find(|(from, _, share)| from == id && *share == "whole")
+                .map(|l| l.1);
+            let Some(target) = successor else {
+                let count: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM members WHERE unit_id = $1 AND status IN ('applicant', 'active', 'in_transfer')",
+                )
+                .bind(*id)
+                .fetch_one(&mut *conn)
+                .await?;
+                if count > 0 {
+                    return Err(OrgError::HasMembers {
+                        code: node.code.clone(),
+                        count: count as usize,
+                    }
+                    .into());
+                }
+                continue;
+            };
+            let province = places.get(&target).and_then(|p| p.1.clone()).unwrap_or_default();
+            let province = Some(province);
+            sqlx::query(
+                "INSERT INTO memberships (member_id, unit_id, province_code, valid_from)
+                 SELECT member_id, $1, $2, $3 FROM memberships
+                 WHERE unit_id = $4 AND valid_to = '9999-12-31' AND valid_from < $3",
+            )
+            .bind(target)
+            .bind(province.clone())
+            .bind(date.clone())
+            .bind(*id)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "UPDATE memberships SET valid_to = $1 WHERE unit_id = $2 AND valid_to = '9999-12-31' AND valid_from < $1",
+            )
+            .bind(date.clone())
+            .bind(*id)
+            .execute(&mut *conn)
+            .await?;
+            // Admitted on the day of the merge: the interval starts in the target.
+            sqlx::query(
+                "UPDATE memberships SET unit_id = $1, province_code = $2 WHERE unit_id = $3 AND valid_to = '9999-12-31'",
+            )
+            .bind(target)
+            .bind(province.clone())
+            .bind(*id)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "UPDATE members SET unit_id = $1, province_code = $2
+                 WHERE unit_id = $3 AND status IN ('applicant', 'active', 'in_transfer')",
+            )
+            .bind(target)
+            .bind(province)
+            .bind(*id)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query("UPDATE members SET transfer_to = $1 WHERE transfer_to = $2")
+                .bind(target)
+                .bind(*id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        for (province, units) in province_moves {
+            execute_in(
+                conn,
+                "UPDATE members SET province_code = $1 WHERE unit_id IN (",
+                vec![province.into()],
+                &units,
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// No live unit may be left under an ended one, and no code may be

@@ -26,6 +26,7 @@ both_backends!(
     duplicates_and_mismatches_are_caught,
     search_ignores_case_and_diacritics,
     concurrent_admissions_get_distinct_cards,
+    members_follow_merges_and_the_2025_reform,
 );
 
 fn d(s: &str) -> Day {
@@ -290,4 +291,72 @@ async fn concurrent_admissions_get_distinct_cards(store: Store) {
     assert_eq!(cards.len(), 12);
     assert_eq!(cards.first().map(String::as_str), Some("0126000001"));
     assert_eq!(cards.last().map(String::as_str), Some("0126000012"));
+}
+
+async fn members_follow_merges_and_the_2025_reform(store: Store) {
+    store.bootstrap(true, &who()).await.unwrap();
+    let branch = |code: &str, parent: &str| NewUnit {
+        code: UnitCode::parse(code).unwrap(),
+        name: UnitName::parse(&format!("Chi hội {code}")).unwrap(),
+        level: Level::Branch,
+        kind: Some(Kind::Residential),
+        trade: None,
+        parent: UnitCode::parse(parent).unwrap(),
+        admin_commune: None,
+        founded: None,
+    };
+    // Quang Trung (Kon Tum, legacy province 62) and a neighbour branch.
+    let units = vec![branch("23281-A", "23281"), branch("23281-B", "23281")];
+    store
+        .create_units(units, d("01/01/2023"), &who(), "create")
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for (i, unit) in ["23281-A", "23281-A", "23281-B"].into_iter().enumerate() {
+        let p = person(&format!("Y Hội viên {i}"), "1970", Sex::Male, unit);
+        let id = store.add_member(&p, d("01/02/2023"), false, &who()).await.unwrap().id;
+        store.admit(id, d("01/03/2023"), "3-QĐ", &who()).await.unwrap();
+        ids.push(id);
+    }
+    assert_eq!(store.count_members("62", d("01/01/2024")).await.unwrap(), 3);
+
+    let e = store.dissolve("23281-B", d("01/01/2024"), &who()).await;
+    assert!(
+        matches!(
+            e,
+            Err(StoreError::Org(hnd_domain::OrgError::HasMembers { count: 1, .. }))
+        ),
+        "{e:?}"
+    );
+    store
+        .merge(&["23281-B".to_string()], "23281-A", d("01/01/2024"), &who())
+        .await
+        .unwrap();
+    assert_eq!(store.count_members("23281-A", d("01/01/2024")).await.unwrap(), 3);
+    assert_eq!(
+        store.count_members("23281-A", d("31/12/2023")).await.unwrap(),
+        2,
+        "history stays"
+    );
+    assert_eq!(store.member(ids[2]).await.unwrap().unit_code, "23281-A");
+
+    store.apply_2025_merger(&who()).await.unwrap();
+    assert_eq!(
+        store.count_members("51", d("01/07/2025")).await.unwrap(),
+        3,
+        "Kon Tum's members are in Quảng Ngãi"
+    );
+    assert_eq!(
+        store.count_members("23293", d("01/07/2025")).await.unwrap(),
+        3,
+        "in the commune Quang Trung joined"
+    );
+    assert_eq!(
+        store.count_members("62", d("30/06/2025")).await.unwrap(),
+        3,
+        "and in Kon Tum before"
+    );
+    assert_eq!(store.member(ids[0]).await.unwrap().province_code, "51");
+    let found = store.search_members("y hoi vien", Some("51"), 10).await.unwrap();
+    assert_eq!(found.len(), 3);
 }
