@@ -62,6 +62,28 @@ impl Backend {
         }
     }
 
+    /// Before a bulk load that numbers its own rows: no other writer may
+    /// take ids of `table` until the load commits.
+    pub(crate) async fn lock_for_bulk_ids(&self, conn: &mut sqlx::AnyConnection, table: &str) -> Result<()> {
+        if *self == Backend::Postgres {
+            let sql = format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// After a bulk load that numbered its own rows: the identity sequence
+    /// continues after them (SQLite's rowid needs nothing).
+    pub(crate) async fn resync_ids(&self, conn: &mut sqlx::AnyConnection, table: &str) -> Result<()> {
+        if *self == Backend::Postgres {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
     fn migrations(&self) -> &'static [Migration] {
         match self {
             Backend::Sqlite => SQLITE_MIGRATIONS,

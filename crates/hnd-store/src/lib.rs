@@ -17,7 +17,7 @@ pub mod testing;
 
 pub use backend::Backend;
 pub use error::StoreError;
-pub use members::{Added, LikelyDuplicate, Member, MemberEvent, NewMember};
+pub use members::{Added, LikelyDuplicate, LoadOutcome, Member, MemberEvent, MemberRow, NewMember};
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
 

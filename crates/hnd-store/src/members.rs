@@ -401,6 +401,13 @@ impl Store {
         Ok(())
     }
 
+    /// Everyone ever entered in the register, whatever their status.
+    pub async fn members_registered(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM members")
+            .fetch_one(&self.read)
+            .await?)
+    }
+
     pub async fn member(&self, id: i64) -> Result<Member> {
         let row = sqlx::query(member_select!("WHERE m.id = $1"))
             .bind(id)
@@ -534,5 +541,198 @@ async fn next_card_number(conn: &mut AnyConnection, province: &str, year: i32) -
 impl From<MemberError> for StoreError {
     fn from(e: MemberError) -> StoreError {
         StoreError::Member(e)
+    }
+}
+
+/// One member of a bulk load: the person, and the day they were admitted
+/// with the decision, if they already are a member.
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub member: NewMember,
+    pub admitted: Option<(Day, String)>,
+}
+
+/// What a bulk load did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LoadOutcome {
+    pub created: usize,
+    /// Rows already in the register (same CCCD, name and birth year): left as they are.
+    pub unchanged: usize,
+}
+
+impl Store {
+    /// Loads many members in one transaction: all or none. Units are
+    /// read as of `date`; a CCCD already held by the same person (same
+    /// name and birth year) is skipped, so loading a list twice adds
+    /// nothing; a CCCD held by someone else refuses the whole load.
+    pub async fn load_members(&self, rows: &[MemberRow], date: Day, change: &Change) -> Result<LoadOutcome> {
+        let mut tx = self.write.begin().await?;
+        self.backend.lock_for_bulk_ids(&mut tx, "members").await?;
+        let mut units: std::collections::HashMap<String, (i64, String)> = std::collections::HashMap::new();
+        for row in rows {
+            let code = row.member.unit.as_str();
+            if !units.contains_key(code) {
+                let found = member_unit(&mut tx, code, date).await?;
+                units.insert(code.to_string(), found);
+            }
+        }
+        let cccds: Vec<crate::sql::Val> = rows
+            .iter()
+            .filter_map(|r| r.member.cccd.as_ref())
+            .map(|c| c.to_string().into())
+            .collect();
+        let existing = crate::sql::fetch_in(
+            &mut tx,
+            "SELECT m.cccd, m.id, m.full_name, m.birth_year, u.code FROM members m JOIN units u ON u.id = m.unit_id
+             WHERE $1 = $1 AND m.cccd IN (",
+            vec![0i64.into()],
+            cccds,
+        )
+        .await?;
+        let mut held: std::collections::HashMap<String, (i64, String, i64, String)> = std::collections::HashMap::new();
+        for r in existing {
+            held.insert(
+                r.try_get(0)?,
+                (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?),
+            );
+        }
+        let first_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM members")
+            .fetch_one(&mut *tx)
+            .await?;
+        let now = chrono::Utc::now().to_rfc3339();
+        let (mut members, mut events, mut spans) = (Vec::new(), Vec::new(), Vec::new());
+        let mut cards: std::collections::HashMap<(String, i32), Vec<usize>> = std::collections::HashMap::new();
+        let mut unchanged = 0;
+        let mut seen = std::collections::HashSet::new();
+        for row in rows {
+            let m = &row.member;
+            let name = m.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+            if name.is_empty() || name.chars().count() > 100 {
+                return Err(MemberError::BadName {
+                    name: m.full_name.clone(),
+                }
+                .into());
+            }
+            if let Some(cccd) = &m.cccd {
+                if let Some((id, other, year, unit)) = held.get(cccd.as_str()) {
+                    if fold(other) == fold(&name) && *year == m.birth.year() as i64 {
+                        unchanged += 1;
+                        continue;
+                    }
+                    let (cccd, id, name, unit) = (cccd.to_string(), *id, other.clone(), unit.clone());
+                    return Err(MemberError::DuplicateCccd { cccd, id, name, unit }.into());
+                }
+                if !seen.insert(cccd.as_str()) {
+                    unchanged += 1;
+                    continue;
+                }
+            }
+            let id = first_id + members.len() as i64;
+            let (unit, province) = units[m.unit.as_str()].clone();
+            let (status, joined) = match &row.admitted {
+                Some((day, _)) => ("active", Some(day.iso())),
+                None => ("applicant", None),
+            };
+            let birth_date = match m.birth {
+                BirthDate::Day(d) => Some(d.iso()),
+                BirthDate::Year(_) => None,
+            };
+            let event = |kind: &str, day: String, decision: Option<String>| -> Vec<crate::sql::Val> {
+                vec![
+                    id.into(),
+                    province.clone().into(),
+                    kind.into(),
+                    day.into(),
+                    Some(unit).into(),
+                    decision.into(),
+                    change.reason.clone().into(),
+                    change.author.clone().into(),
+                    now.clone().into(),
+                ]
+            };
+            let applied = row
+                .admitted
+                .as_ref()
+                .map(|(d, _)| *d)
+                .filter(|d| *d < date)
+                .unwrap_or(date);
+            events.push(event("apply", applied.iso(), None));
+            if let Some((day, decision)) = &row.admitted {
+                events.push(event("admit", day.iso(), Some(decision.clone())));
+                spans.push(vec![id.into(), unit.into(), province.clone().into(), day.iso().into()]);
+                cards
+                    .entry((province.clone(), day.year()))
+                    .or_default()
+                    .push(members.len());
+            }
+            members.push(vec![
+                id.into(),
+                province.clone().into(),
+                name.clone().into(),
+                fold(&name).into(),
+                birth_date.into(),
+                (m.birth.year() as i64).into(),
+                m.sex.as_str().into(),
+                m.ethnicity.map(|e| e.code().to_string()).into(),
+                m.religion.clone().into(),
+                m.cccd.as_ref().map(|c| c.to_string()).into(),
+                m.phone.as_ref().map(|p| p.to_string()).into(),
+                m.village.clone().into(),
+                unit.into(),
+                status.into(),
+                crate::sql::Val::Text(None),
+                joined.into(),
+                now.clone().into(),
+            ]);
+        }
+        // Card numbers: one block per province and year, taken from the counter.
+        for ((province, year), positions) in &cards {
+            sqlx::query(
+                "INSERT INTO card_counters (province_code, year, last) VALUES ($1, $2, 0)
+                 ON CONFLICT (province_code, year) DO NOTHING",
+            )
+            .bind(province.clone())
+            .bind(*year as i64)
+            .execute(&mut *tx)
+            .await?;
+            let last: i64 = sqlx::query_scalar(
+                "UPDATE card_counters SET last = last + $1 WHERE province_code = $2 AND year = $3 RETURNING last",
+            )
+            .bind(positions.len() as i64)
+            .bind(province.clone())
+            .bind(*year as i64)
+            .fetch_one(&mut *tx)
+            .await?;
+            let first = last - positions.len() as i64 + 1;
+            for (k, pos) in positions.iter().enumerate() {
+                members[*pos][14] = format!("{province}{:02}{:06}", year % 100, first + k as i64).into();
+            }
+        }
+        let created = members.len();
+        crate::sql::insert_many(
+            &mut tx,
+            "INSERT INTO members (id, province_code, full_name, name_folded, birth_date, birth_year, sex, ethnicity,
+                                  religion, cccd, phone, village, unit_id, status, card_number, joined_on, created_at)",
+            17,
+            members,
+        )
+        .await?;
+        crate::sql::insert_many(
+            &mut tx,
+            "INSERT INTO member_events (member_id, province_code, kind, effective_date, unit_id, decision, reason, author, recorded_at)",
+            9,
+            events,
+        )
+        .await?;
+        crate::sql::insert_many(
+            &mut tx,
+            "INSERT INTO memberships (member_id, unit_id, province_code, valid_from)",
+            4,
+            spans,
+        )
+        .await?;
+        self.backend.resync_ids(&mut tx, "members").await?;
+        tx.commit().await?;
+        Ok(LoadOutcome { created, unchanged })
     }
 }

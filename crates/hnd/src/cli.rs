@@ -1,6 +1,6 @@
 //! Arguments, dispatch and the one place errors become sentences.
 
-use crate::{bench, demo, members, org, tr};
+use crate::{bench, demo, r#gen, members, org, tr};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use hnd_domain::{Day, Lang, OrgError};
@@ -45,6 +45,9 @@ pub enum Command {
         /// Build the data and exit without serving.
         #[arg(long)]
         no_serve: bool,
+        /// Members to generate (a province-sized register by default).
+        #[arg(long, default_value_t = 300_000)]
+        members: usize,
     },
     /// The organisation tree.
     #[command(subcommand)]
@@ -52,6 +55,9 @@ pub enum Command {
     /// The member register.
     #[command(subcommand)]
     Members(members::MembersCommand),
+    /// Synthetic data.
+    #[command(subcommand)]
+    Gen(r#gen::GenCommand),
     /// Benchmarks (figures for BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -71,9 +77,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             println!("{}", tr(lang, "cli.migrated", &[("count", &applied.len())]));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { listen, no_serve } => demo::run(&cli.db, &listen, no_serve, &cli.author, lang).await,
+        Command::Demo {
+            listen,
+            no_serve,
+            members,
+        } => demo::run(&cli.db, &listen, no_serve, members, &cli.author, lang).await,
         Command::Org(cmd) => org::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Members(cmd) => members::run(cmd, &cli.db, &cli.author, lang).await,
+        Command::Gen(cmd) => r#gen::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Bench(cmd) => bench::run(cmd).await,
     }
 }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// Provinces that get sample branches: Hà Nội, Quảng Ngãi, Cần Thơ.
 const SAMPLE_PROVINCES: &[&str] = &["01", "51", "92"];
 
-pub async fn run(db: &str, listen: &str, no_serve: bool, author: &str, lang: Lang) -> Result<ExitCode> {
+pub async fn run(db: &str, listen: &str, no_serve: bool, members: usize, author: &str, lang: Lang) -> Result<ExitCode> {
     // The demo never overwrites the working database: with the default
     // address it uses its own file.
     let db = if db == "sqlite:hnd.db" {
@@ -52,6 +52,10 @@ pub async fn run(db: &str, listen: &str, no_serve: bool, author: &str, lang: Lan
             ]
         )
     );
+    let change = Change::new(author, "dữ liệu mẫu");
+    crate::r#gen::generate_members(&store, "TW", members, 2025, &change, lang).await?;
+    let n = int(store.count_members("TW", Day::today()).await?, lang);
+    println!("{}", tr(lang, "cli.demo_members", &[("count", &n)]));
     if !no_serve {
         cli::serve(store, listen, lang).await?;
     }

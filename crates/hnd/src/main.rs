@@ -3,6 +3,7 @@
 mod bench;
 mod cli;
 mod demo;
+mod r#gen;
 mod members;
 mod org;
 mod sample;

@@ -143,3 +143,135 @@ pub fn branches_and_groups(bases: &[Unit], rng: &mut Rng) -> Vec<NewUnit> {
     }
     out
 }
+
+/// Family names with their rough shares of the population (per mille).
+const FAMILY: &[(&str, u64)] = &[
+    ("Nguyễn", 380),
+    ("Trần", 110),
+    ("Lê", 95),
+    ("Phạm", 70),
+    ("Hoàng", 30),
+    ("Huỳnh", 20),
+    ("Phan", 45),
+    ("Vũ", 20),
+    ("Võ", 19),
+    ("Đặng", 21),
+    ("Bùi", 20),
+    ("Đỗ", 14),
+    ("Hồ", 13),
+    ("Ngô", 13),
+    ("Dương", 10),
+    ("Lý", 5),
+    ("Đinh", 8),
+    ("Trương", 7),
+];
+const MIDDLE_MALE: &[&str] = &[
+    "Văn", "Văn", "Văn", "Văn", "Hữu", "Đức", "Minh", "Quang", "Công", "Thanh", "Xuân",
+];
+const MIDDLE_FEMALE: &[&str] = &[
+    "Thị", "Thị", "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Hồng", "Mỹ",
+];
+const GIVEN_MALE: &[&str] = &[
+    "Hùng", "Dũng", "Tuấn", "Minh", "Nam", "Hải", "Sơn", "Thắng", "Long", "Phong", "Bình", "Cường", "Tâm", "Toàn",
+    "Hòa", "Lâm", "Quân", "Trung", "Đức", "An", "Tám", "Lợi", "Phúc", "Thành",
+];
+const GIVEN_FEMALE: &[&str] = &[
+    "Hoa", "Lan", "Hương", "Mai", "Hà", "Linh", "Thảo", "Trang", "Nga", "Hằng", "Yến", "Phương", "Hạnh", "Loan",
+    "Dung", "Tuyết", "Nhung", "Oanh", "Thủy", "Hoà", "Cúc", "Đào",
+];
+
+/// Ethnic groups beside the Kinh majority, by 2025 province, with the
+/// share of members (per cent) that belong to them: the northern
+/// mountains, the Central Highlands and the Khmer south.
+fn minorities(province: &str) -> (u64, &'static [&'static str]) {
+    match province {
+        "04" | "08" | "11" | "12" | "14" | "15" | "19" | "20" => {
+            (60, &["Tày", "Thái", "Hmông", "Nùng", "Dao", "Mường"])
+        }
+        "25" => (20, &["Mường", "Dao"]),
+        "52" | "66" | "68" => (30, &["Gia Rai", "Ê Đê", "Ba Na", "Cơ Ho", "Mnông"]),
+        "86" | "91" | "92" | "96" => (10, &["Khmer", "Hoa", "Chăm"]),
+        _ => (2, &["Hoa", "Mường"]),
+    }
+}
+
+/// Plausible members spread over `units` (branches and groups): names by
+/// the usual distributions, ages 18–90 with most members between 40 and
+/// 65, CCCD consistent with birth year, sex and a legacy birth province,
+/// most already admitted with a card.
+pub fn members(units: &[Unit], count: usize, serial_base: u32, rng: &mut Rng) -> Vec<hnd_store::MemberRow> {
+    use hnd_domain::{BirthDate, Cccd, Ethnicity, Sex};
+    let legacy: Vec<_> = hnd_domain::admin::province_mappings();
+    let total: u64 = FAMILY.iter().map(|(_, w)| w).sum();
+    let mut out = Vec::with_capacity(count);
+    for i in 0..count {
+        let unit = &units[rng.next() as usize % units.len()];
+        let province = unit.province_code.clone().unwrap_or_default();
+        let sex = if rng.next().is_multiple_of(2) {
+            Sex::Male
+        } else {
+            Sex::Female
+        };
+        let mut pick = rng.next() % total;
+        let family = FAMILY
+            .iter()
+            .find(|(_, w)| {
+                if pick < *w {
+                    true
+                } else {
+                    pick -= w;
+                    false
+                }
+            })
+            .map(|f| f.0);
+        let (middle, given) = match sex {
+            Sex::Male => (*rng.pick(MIDDLE_MALE), *rng.pick(GIVEN_MALE)),
+            Sex::Female => (*rng.pick(MIDDLE_FEMALE), *rng.pick(GIVEN_FEMALE)),
+        };
+        // The mean of two uniform draws: a triangle peaking in the fifties.
+        let age = 18 + (rng.range(0, 72) + rng.range(0, 72)) / 2;
+        let year = 2025 - age as i32;
+        let birth =
+            hnd_domain::Day::from_ymd(year, rng.range(1, 12) as u32, rng.range(1, 28) as u32).expect("valid day");
+        let births: Vec<&str> = legacy
+            .iter()
+            .filter(|m| m.code_2025 == province)
+            .map(|m| m.legacy_code)
+            .collect();
+        let birth_province = births
+            .get(rng.next() as usize % births.len().max(1))
+            .copied()
+            .unwrap_or("001");
+        let (share, groups) = minorities(&province);
+        let ethnic = if rng.range(1, 100) <= share {
+            *rng.pick(groups)
+        } else {
+            "Kinh"
+        };
+        let joined_year = (year + 18).max(1990) + rng.range(0, 10) as i32;
+        let admitted = (joined_year <= 2025).then(|| {
+            let day = hnd_domain::Day::from_ymd(joined_year, rng.range(1, 12) as u32, rng.range(1, 28) as u32);
+            (day.expect("valid day"), format!("{}-QĐ/HND", rng.range(1, 300)))
+        });
+        out.push(hnd_store::MemberRow {
+            member: hnd_store::NewMember {
+                full_name: format!("{} {middle} {given}", family.unwrap_or("Nguyễn")),
+                birth: BirthDate::Day(birth),
+                sex,
+                ethnicity: Ethnicity::parse(ethnic),
+                religion: None,
+                cccd: Some(Cccd::compose(
+                    birth_province,
+                    year,
+                    sex,
+                    serial_base.wrapping_add(i as u32),
+                )),
+                phone: None,
+                village: None,
+                unit: UnitCode::parse(&unit.code).expect("existing code"),
+            },
+            admitted,
+        });
+    }
+    out
+}
