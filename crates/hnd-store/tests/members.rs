@@ -1,7 +1,7 @@
 //! The member register on both backends.
 
 use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Kind, Level, MemberError, Phone, Sex, UnitCode, UnitName};
-use hnd_store::{Change, NewMember, NewUnit, Store, StoreError};
+use hnd_store::{Change, MemberRow, NewMember, NewUnit, Store, StoreError};
 
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
@@ -27,6 +27,7 @@ both_backends!(
     search_ignores_case_and_diacritics,
     concurrent_admissions_get_distinct_cards,
     members_follow_merges_and_the_2025_reform,
+    bulk_loads_are_all_or_nothing_and_idempotent,
 );
 
 fn d(s: &str) -> Day {
@@ -359,4 +360,62 @@ async fn members_follow_merges_and_the_2025_reform(store: Store) {
     assert_eq!(store.member(ids[0]).await.unwrap().province_code, "51");
     let found = store.search_members("y hoi vien", Some("51"), 10).await.unwrap();
     assert_eq!(found.len(), 3);
+}
+
+async fn bulk_loads_are_all_or_nothing_and_idempotent(store: Store) {
+    tree(&store).await;
+    let day = d("01/02/2026");
+    let row = |i: u32, unit: &str, admitted: bool| {
+        let mut p = person(&format!("Lê Thị Lan {i}"), "1980", Sex::Female, unit);
+        p.cccd = Some(Cccd::compose("051", 1980, Sex::Female, i));
+        MemberRow {
+            member: p,
+            admitted: admitted.then(|| (d("01/01/2020"), "7-QĐ".to_string())),
+        }
+    };
+    let rows: Vec<_> = (0..50)
+        .map(|i| row(i, if i % 2 == 0 { "00004-A" } else { "21136-C" }, i < 40))
+        .collect();
+    let first = store.load_members(&rows, day, &who()).await.unwrap();
+    assert_eq!((first.created, first.unchanged), (50, 0));
+    assert_eq!(store.count_members("TW", day).await.unwrap(), 40);
+    // Before the branches entered the tree (01/01/2026) nothing is counted there.
+    assert_eq!(store.count_members("TW", d("31/12/2025")).await.unwrap(), 0);
+    assert_eq!(store.count_members("51", day).await.unwrap(), 20);
+    let again = store.load_members(&rows, day, &who()).await.unwrap();
+    assert_eq!((again.created, again.unchanged), (0, 50), "loading twice adds nothing");
+
+    // Someone else with a CCCD already held: nothing of the load is kept.
+    let mut clash = row(3, "00004-A", true);
+    clash.member.full_name = "Người Khác".into();
+    let fresh = row(999, "00004-A", true);
+    let e = store.load_members(&[fresh.clone(), clash], day, &who()).await;
+    assert!(
+        matches!(e, Err(StoreError::Member(MemberError::DuplicateCccd { .. }))),
+        "{e:?}"
+    );
+    assert!(
+        store
+            .search_members(fresh.member.cccd.as_ref().unwrap().as_str(), None, 5)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Cards continue the province's sequence after a bulk load.
+    let id = store
+        .add_member(&person("Võ Văn Ba", "1975", Sex::Male, "00004-A"), day, false, &who())
+        .await
+        .unwrap()
+        .id;
+    let card = store.admit(id, day, "8-QĐ", &who()).await.unwrap();
+    assert_eq!(card, "0126000001");
+    let loaded_cards: Vec<_> = store
+        .search_members("le thi lan", Some("01"), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|m| m.card_number)
+        .collect();
+    assert_eq!(loaded_cards.len(), 20);
+    assert!(loaded_cards.iter().all(|c| c.starts_with("0120")), "{loaded_cards:?}");
 }
