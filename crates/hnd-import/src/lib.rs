@@ -2,8 +2,12 @@
 //! rows, or the list of every bad row with its number, column and reason.
 //! Nothing here writes: the store loads the rows in one transaction.
 
+mod export;
+mod members;
 mod org;
 mod table;
 
+pub use export::{ExportError, SheetWriter};
+pub use members::{MEMBER_COLUMNS, MemberSheet, MemberSheetRow, error_csv, read_member_table};
 pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
 pub use table::{ImportError, MAX_FILE_BYTES, Problem, RowError, Table};

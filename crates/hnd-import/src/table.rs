@@ -28,7 +28,15 @@ pub enum Problem {
     BadKind,
     TradeRequired,
     BadDate,
-    DuplicateInFile { first_row: usize },
+    DuplicateInFile {
+        first_row: usize,
+    },
+    BadSex,
+    BadEthnicity,
+    BadCccd,
+    BadPhone,
+    /// Found by the register, not the sheet: its message says why.
+    Register(String),
 }
 
 /// One bad cell: where it is, what it holds, what is wrong.
@@ -51,6 +59,11 @@ impl RowError {
             Problem::TradeRequired => t(lang, "import.trade_required", &[]),
             Problem::BadDate => t(lang, "import.bad_date", &[]),
             Problem::DuplicateInFile { first_row } => t(lang, "import.duplicate", &[("first", first_row)]),
+            Problem::BadSex => t(lang, "import.bad_sex", &[]),
+            Problem::BadEthnicity => t(lang, "import.bad_ethnicity", &[]),
+            Problem::BadCccd => t(lang, "import.bad_cccd", &[]),
+            Problem::BadPhone => t(lang, "import.bad_phone", &[]),
+            Problem::Register(message) => message.clone(),
         };
         t(
             lang,

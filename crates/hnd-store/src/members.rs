@@ -41,6 +41,7 @@ pub struct Member {
     pub status: String,
     pub card_number: Option<String>,
     pub joined_on: Option<String>,
+    pub admission_decision: Option<String>,
 }
 
 /// An entry of a member's history.
@@ -74,7 +75,8 @@ macro_rules! member_select {
     ($rest:literal) => {
         concat!(
             "SELECT m.id, m.full_name, m.birth_date, m.birth_year, m.sex, m.ethnicity, m.religion, m.cccd,
-                    m.phone, m.village, u.code, m.province_code, m.status, m.card_number, m.joined_on
+                    m.phone, m.village, u.code, m.province_code, m.status, m.card_number, m.joined_on,
+                    m.admission_decision
              FROM members m JOIN units u ON u.id = m.unit_id ",
             $rest
         )
@@ -102,6 +104,7 @@ fn member_from_row(row: &AnyRow) -> Result<Member> {
         status: row.try_get(12)?,
         card_number: row.try_get(13)?,
         joined_on: row.try_get(14)?,
+        admission_decision: row.try_get(15)?,
     })
 }
 
@@ -300,12 +303,16 @@ impl Store {
         }
         check_forward(&mut tx, id, date).await?;
         let card = next_card_number(&mut tx, &province, date.year()).await?;
-        sqlx::query("UPDATE members SET status = 'active', joined_on = $1, card_number = $2 WHERE id = $3")
-            .bind(date.iso())
-            .bind(card.clone())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE members SET status = 'active', joined_on = $1, card_number = $2, admission_decision = $3
+             WHERE id = $4",
+        )
+        .bind(date.iso())
+        .bind(card.clone())
+        .bind(decision.to_string())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         record(
             &mut tx,
             id,
@@ -399,6 +406,49 @@ impl Store {
         close_membership(&mut tx, id, date).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Who holds each of `cccds` now: CCCD → (name, birth year, unit code).
+    pub async fn members_by_cccd(
+        &self,
+        cccds: &[String],
+    ) -> Result<std::collections::HashMap<String, (i64, String, i64, String)>> {
+        let mut conn = self.read.acquire().await?;
+        let rows = crate::sql::fetch_in(
+            &mut conn,
+            "SELECT m.cccd, m.id, m.full_name, m.birth_year, u.code FROM members m JOIN units u ON u.id = m.unit_id
+             WHERE m.cccd IN (",
+            vec![],
+            cccds.iter().map(|c| c.clone().into()).collect(),
+        )
+        .await?;
+        let mut out = std::collections::HashMap::new();
+        for r in rows {
+            out.insert(
+                r.try_get(0)?,
+                (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Members under `scope` (today's tree) with an id above `after`, by
+    /// id: pages for a streaming export.
+    pub async fn members_page(&self, scope: &str, after: i64, limit: i64) -> Result<Vec<Member>> {
+        let today = Day::today();
+        let unit = self.unit(scope, today).await?.unit;
+        let rows = sqlx::query(member_select!(
+            "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+             WHERE v.path >= $2 AND v.path < $3 AND m.id > $4 ORDER BY m.id LIMIT $5"
+        ))
+        .bind(today.iso())
+        .bind(unit.path.clone())
+        .bind(path_end(&unit.path))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(member_from_row).collect()
     }
 
     /// Everyone ever entered in the register, whatever their status.
@@ -584,8 +634,8 @@ impl Store {
         let existing = crate::sql::fetch_in(
             &mut tx,
             "SELECT m.cccd, m.id, m.full_name, m.birth_year, u.code FROM members m JOIN units u ON u.id = m.unit_id
-             WHERE $1 = $1 AND m.cccd IN (",
-            vec![0i64.into()],
+             WHERE m.cccd IN (",
+            vec![],
             cccds,
         )
         .await?;
@@ -595,6 +645,25 @@ impl Store {
                 r.try_get(0)?,
                 (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?),
             );
+        }
+        // Without a CCCD, the same name, birth year and unit is the same person.
+        let unit_ids: Vec<i64> = units.values().map(|(id, _)| *id).collect();
+        let mut known_without_cccd = std::collections::HashSet::new();
+        for chunk in unit_ids.chunks(300) {
+            let found = crate::sql::fetch_in(
+                &mut tx,
+                "SELECT name_folded, birth_year, unit_id FROM members WHERE cccd IS NULL AND unit_id IN (",
+                vec![],
+                chunk.iter().map(|id| (*id).into()).collect(),
+            )
+            .await?;
+            for r in found {
+                known_without_cccd.insert((
+                    r.try_get::<String, _>(0)?,
+                    r.try_get::<i64, _>(1)?,
+                    r.try_get::<i64, _>(2)?,
+                ));
+            }
         }
         let first_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM members")
             .fetch_one(&mut *tx)
@@ -626,12 +695,18 @@ impl Store {
                     unchanged += 1;
                     continue;
                 }
+            } else {
+                let key = (fold(&name), m.birth.year() as i64, units[m.unit.as_str()].0);
+                if !known_without_cccd.insert(key) {
+                    unchanged += 1;
+                    continue;
+                }
             }
             let id = first_id + members.len() as i64;
             let (unit, province) = units[m.unit.as_str()].clone();
-            let (status, joined) = match &row.admitted {
-                Some((day, _)) => ("active", Some(day.iso())),
-                None => ("applicant", None),
+            let (status, joined, decision) = match &row.admitted {
+                Some((day, decision)) => ("active", Some(day.iso()), Some(decision.clone())),
+                None => ("applicant", None, None),
             };
             let birth_date = match m.birth {
                 BirthDate::Day(d) => Some(d.iso()),
@@ -682,6 +757,7 @@ impl Store {
                 status.into(),
                 crate::sql::Val::Text(None),
                 joined.into(),
+                decision.into(),
                 now.clone().into(),
             ]);
         }
@@ -712,8 +788,8 @@ impl Store {
         crate::sql::insert_many(
             &mut tx,
             "INSERT INTO members (id, province_code, full_name, name_folded, birth_date, birth_year, sex, ethnicity,
-                                  religion, cccd, phone, village, unit_id, status, card_number, joined_on, created_at)",
-            17,
+                                  religion, cccd, phone, village, unit_id, status, card_number, joined_on, admission_decision, created_at)",
+            18,
             members,
         )
         .await?;

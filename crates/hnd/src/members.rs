@@ -62,6 +62,22 @@ pub enum MembersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Load members from a spreadsheet (.xlsx or .csv, see templates/hoi-vien-mau.csv):
+    /// good rows are loaded, bad rows go to an error file to fix and import again.
+    Import {
+        file: std::path::PathBuf,
+        /// Where to write the refused rows (default: FILE-loi.csv beside it).
+        #[arg(long)]
+        errors: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        when: crate::org::When,
+    },
+    /// Write the members under a unit to .csv or .xlsx, in the import template's columns.
+    Export {
+        file: std::path::PathBuf,
+        #[arg(long, default_value = "TW")]
+        unit: String,
+    },
     /// Find members by name (accents ignored), CCCD, phone or card number.
     Search {
         text: String,
@@ -260,6 +276,25 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                 );
             }
         }
+        MembersCommand::Import { file, errors, when } => {
+            let day = day_or_today(when.date.as_deref())?;
+            let errors_path = errors.unwrap_or_else(|| {
+                let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("hoi-vien");
+                file.with_file_name(format!("{stem}-loi.csv"))
+            });
+            return import(&store, &file, &errors_path, day, &change(&when), lang).await;
+        }
+        MembersCommand::Export { file, unit } => {
+            let count = export(&store, &file, &unit).await?;
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    "cli.exported",
+                    &[("count", &int(count as i64, lang)), ("path", &file.display())]
+                )
+            );
+        }
         MembersCommand::Search {
             text,
             unit,
@@ -281,4 +316,202 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Rows per transaction of an import: a crash loses at most the chunk in
+/// flight, and running the same file again skips what was loaded.
+const IMPORT_CHUNK: usize = 20_000;
+
+async fn import(
+    store: &Store,
+    file: &std::path::Path,
+    errors_path: &std::path::Path,
+    day: hnd_domain::Day,
+    change: &Change,
+    lang: Lang,
+) -> Result<ExitCode> {
+    use hnd_domain::Level;
+    use hnd_import::{Problem, RowError, Table, error_csv, read_member_table};
+    use std::collections::HashMap;
+    let sheet = read_member_table(Table::read(file)?)?;
+    let mut errors = sheet.errors.clone();
+    // Units: every code must name a branch or group alive on the day.
+    let mut unit_problem: HashMap<String, Option<String>> = HashMap::new();
+    for row in &sheet.rows {
+        let code = row.unit.as_str();
+        if unit_problem.contains_key(code) {
+            continue;
+        }
+        let problem = match store.unit(code, day).await {
+            Ok(u) if matches!(u.unit.level, Level::Branch | Level::Group) => None,
+            Ok(_) => Some(hnd_domain::MemberError::NotABranch { code: code.to_string() }.message(lang)),
+            Err(e) => Some(e.message(lang)),
+        };
+        unit_problem.insert(code.to_string(), problem);
+    }
+    // CCCDs held by somebody else already.
+    let cccds: Vec<String> = sheet
+        .rows
+        .iter()
+        .filter_map(|r| r.cccd.as_ref().map(|c| c.to_string()))
+        .collect();
+    let held = store.members_by_cccd(&cccds).await?;
+    let mut good = Vec::new();
+    for row in &sheet.rows {
+        if let Some(Some(message)) = unit_problem.get(row.unit.as_str()) {
+            let (column, value) = (hnd_import::MEMBER_COLUMNS[8].to_string(), row.unit.to_string());
+            errors.push(RowError {
+                row: row.row,
+                column,
+                value,
+                problem: Problem::Register(message.clone()),
+            });
+            continue;
+        }
+        if let Some(cccd) = &row.cccd {
+            if let Some((id, name, year, unit)) = held.get(cccd.as_str()) {
+                let same =
+                    hnd_domain::fold(name) == hnd_domain::fold(&row.full_name) && *year == row.birth.year() as i64;
+                if !same {
+                    let message = hnd_domain::MemberError::DuplicateCccd {
+                        cccd: cccd.to_string(),
+                        id: *id,
+                        name: name.clone(),
+                        unit: unit.clone(),
+                    }
+                    .message(lang);
+                    let column = hnd_import::MEMBER_COLUMNS[5].to_string();
+                    errors.push(RowError {
+                        row: row.row,
+                        column,
+                        value: cccd.to_string(),
+                        problem: Problem::Register(message),
+                    });
+                    continue;
+                }
+            }
+            for warning in cccd.check(row.birth.year(), row.sex) {
+                let message = match warning {
+                    hnd_domain::person::CccdWarning::BirthYear { id_year, .. } => {
+                        tr(lang, "cli.cccd_year", &[("year", &id_year)])
+                    }
+                    hnd_domain::person::CccdWarning::Sex { id_sex, .. } => tr(
+                        lang,
+                        "cli.cccd_sex",
+                        &[("sex", &tr(lang, &format!("sex.{}", id_sex.as_str()), &[]))],
+                    ),
+                };
+                println!(
+                    "{}",
+                    tr(lang, "cli.cccd_warning", &[("row", &row.row), ("message", &message)])
+                );
+            }
+        }
+        good.push(hnd_store::MemberRow {
+            member: NewMember {
+                full_name: row.full_name.clone(),
+                birth: row.birth,
+                sex: row.sex,
+                ethnicity: row.ethnicity,
+                religion: row.religion.clone(),
+                cccd: row.cccd.clone(),
+                phone: row.phone.clone(),
+                village: row.village.clone(),
+                unit: row.unit.clone(),
+            },
+            admitted: row.admitted.clone(),
+        });
+    }
+    let (mut created, mut unchanged) = (0, 0);
+    let total = good.len();
+    for (i, chunk) in good.chunks(IMPORT_CHUNK).enumerate() {
+        let outcome = store.load_members(chunk, day, change).await?;
+        created += outcome.created;
+        unchanged += outcome.unchanged;
+        let done = (i * IMPORT_CHUNK + chunk.len()) as i64;
+        eprint!(
+            "\r{}",
+            tr(
+                lang,
+                "cli.gen_progress",
+                &[("done", &int(done, lang)), ("count", &int(total as i64, lang))]
+            )
+        );
+    }
+    if total > 0 {
+        eprintln!();
+    }
+    errors.sort_by_key(|e| e.row);
+    println!(
+        "{}",
+        tr(
+            lang,
+            "cli.members_imported",
+            &[
+                ("created", &int(created as i64, lang)),
+                ("unchanged", &int(unchanged as i64, lang)),
+                (
+                    "refused",
+                    &int(
+                        errors
+                            .iter()
+                            .map(|e| e.row)
+                            .collect::<std::collections::HashSet<_>>()
+                            .len() as i64,
+                        lang
+                    )
+                ),
+            ]
+        )
+    );
+    if errors.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for e in errors.iter().take(20) {
+        println!("  {}", e.message(lang));
+    }
+    std::fs::write(errors_path, error_csv(&sheet, &errors, lang))?;
+    println!("{}", tr(lang, "cli.error_file", &[("path", &errors_path.display())]));
+    Ok(ExitCode::FAILURE)
+}
+
+/// Streams the members under `unit` to `file`, a page at a time.
+async fn export(store: &Store, file: &std::path::Path, unit: &str) -> Result<usize> {
+    let mut out = hnd_import::SheetWriter::create(file, &hnd_import::MEMBER_COLUMNS)?;
+    let (mut after, mut count) = (0, 0);
+    loop {
+        let page = store.members_page(unit, after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for m in &page {
+            let sex = if m.sex == "male" { "Nam" } else { "Nữ" };
+            let ethnicity = m
+                .ethnicity
+                .as_deref()
+                .and_then(hnd_domain::Ethnicity::parse)
+                .map(|e| e.name())
+                .unwrap_or("");
+            let joined = m
+                .joined_on
+                .as_deref()
+                .and_then(|d| hnd_domain::Day::from_iso(d).ok())
+                .map(|d| d.to_string());
+            out.write_row(&[
+                m.full_name.as_str(),
+                &m.birth_date,
+                sex,
+                ethnicity,
+                m.religion.as_deref().unwrap_or(""),
+                m.cccd.as_deref().unwrap_or(""),
+                m.phone.as_deref().unwrap_or(""),
+                m.village.as_deref().unwrap_or(""),
+                &m.unit_code,
+                joined.as_deref().unwrap_or(""),
+                m.admission_decision.as_deref().unwrap_or(""),
+            ])?;
+            count += 1;
+        }
+    }
+    out.finish()?;
+    Ok(count)
 }

@@ -49,6 +49,7 @@ macro_rules! both_backends {
 
 both_backends!(
     members_from_the_command_line,
+    member_import_export_round_trip,
     stats_json_is_exact,
     legacy_tree_merges_into_todays,
     show_prints_path_children_and_lineage,
@@ -249,4 +250,95 @@ fn members_from_the_command_line(db: &str) {
         &[&add[..], &["--cccd", "001185000012", "--date", "01/02/2026"]].concat(),
     );
     assert!(dup.contains("đã có trong sổ") && dup.contains("00004-A"), "{dup}");
+}
+
+fn member_import_export_round_trip(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let org_template = concat!(env!("CARGO_MANIFEST_DIR"), "/../../templates/to-chuc-mau.csv");
+    ok(db, &["org", "import", org_template, "--date", "01/01/2026"]);
+    let template = concat!(env!("CARGO_MANIFEST_DIR"), "/../../templates/hoi-vien-mau.csv");
+    let out = ok(db, &["members", "import", template, "--date", "01/02/2026"]);
+    assert!(out.contains("Đã nhập 3 hội viên mới"), "{out}");
+    let again = ok(db, &["members", "import", template, "--date", "01/02/2026"]);
+    assert!(again.contains("0 hội viên mới") && again.contains("3 đã có"), "{again}");
+    let count = ok(
+        db,
+        &["members", "count", "--unit", "00004", "--as-of", "01/02/2026", "--json"],
+    );
+    assert!(count.contains(r#""members":2"#), "two admitted, one applicant: {count}");
+
+    let dir = std::env::temp_dir().join(format!("hnd-members-{}-{}", std::process::id(), db.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("sai.csv");
+    std::fs::write(
+        &bad,
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,\"Mã chi hội, tổ hội\",Ngày vào Hội\n\
+         Trần Văn Tốt,1970,Nam,051070000001,00004-CH01,01/01/2000\n\
+         Lê Thị Sai,31/02/1980,Nữ,05118000001,00004-CH01,\n\
+         Phạm Văn Khác,1960,Nam,001185000012,00004-CH01,\n\
+         Võ Thị Lạc,1975,Nữ,,99999,\n",
+    )
+    .unwrap();
+    let out = hnd(
+        db,
+        &["members", "import", &bad.display().to_string(), "--date", "01/02/2026"],
+    );
+    assert!(!out.status.success(), "refused rows make the exit code non-zero");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Đã nhập 1 hội viên mới") && text.contains("3 dòng lỗi"),
+        "{text}"
+    );
+    let errors = std::fs::read_to_string(dir.join("sai-loi.csv")).expect("error file");
+    assert!(
+        errors.contains("Lê Thị Sai") && errors.contains("Ngày sinh"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("Phạm Văn Khác") && errors.contains("Nguyễn Thị Hoà"),
+        "points at the holder: {errors}"
+    );
+    assert!(errors.contains("99999") && !errors.contains("Trần Văn Tốt"), "{errors}");
+    assert!(
+        errors.starts_with("Họ và tên,Ngày sinh,Giới tính,Số CCCD,"),
+        "the file's own columns: {errors}"
+    );
+    assert!(
+        errors.contains("Lê Thị Sai,31/02/1980,Nữ,05118000001,00004-CH01,"),
+        "{errors}"
+    );
+
+    let exported = dir.join("xuat.xlsx");
+    let out = ok(
+        db,
+        &["members", "export", &exported.display().to_string(), "--unit", "01"],
+    );
+    assert!(out.contains("4 hội viên"), "{out}");
+    let csv = dir.join("xuat.csv");
+    ok(db, &["members", "export", &csv.display().to_string(), "--unit", "01"]);
+
+    // Export, then import into a fresh register: the same register.
+    let fresh = hnd_store::testing::sqlite_url();
+    ok(&fresh, &["org", "bootstrap"]);
+    ok(&fresh, &["org", "import", org_template, "--date", "01/01/2026"]);
+    let out = ok(
+        &fresh,
+        &[
+            "members",
+            "import",
+            &exported.display().to_string(),
+            "--date",
+            "01/02/2026",
+        ],
+    );
+    assert!(out.contains("Đã nhập 4 hội viên mới"), "{out}");
+    let csv2 = dir.join("xuat2.csv");
+    ok(
+        &fresh,
+        &["members", "export", &csv2.display().to_string(), "--unit", "01"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        std::fs::read_to_string(&csv2).unwrap()
+    );
 }

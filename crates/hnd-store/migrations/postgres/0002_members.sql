@@ -21,6 +21,8 @@ CREATE TABLE members (
     transfer_to BIGINT REFERENCES units(id),
     card_number TEXT,
     joined_on TEXT,
+    -- Number of the base committee's admission decision.
+    admission_decision TEXT,
     created_at TEXT NOT NULL
 );
 CREATE UNIQUE INDEX members_cccd ON members (cccd) WHERE cccd IS NOT NULL;
