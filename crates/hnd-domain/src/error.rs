@@ -144,6 +144,8 @@ pub enum MemberError {
     BadName { name: String },
     #[error("{date} is before the member's last event ({last})")]
     BeforeLastEvent { id: i64, date: Day, last: Day },
+    #[error("member {id}'s unit no longer exists")]
+    UnitGone { id: i64 },
 }
 
 impl MemberError {
@@ -170,6 +172,7 @@ impl MemberError {
                 )
             }
             BadName { name } => t(lang, "member.bad_name", &[("name", name)]),
+            UnitGone { id } => t(lang, "member.unit_gone", &[("id", id)]),
             BeforeLastEvent { id, date, last } => t(
                 lang,
                 "member.before_last_event",

@@ -126,6 +126,18 @@ async fn member_row(conn: &mut AnyConnection, id: i64) -> Result<(String, i64, O
     Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?))
 }
 
+/// Whether unit `id` is alive on `date`.
+async fn unit_alive(conn: &mut AnyConnection, id: i64, date: Day) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM unit_versions WHERE unit_id = $1 AND valid_from <= $2 AND valid_to > $2",
+    )
+    .bind(id)
+    .bind(date.iso())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
+}
+
 /// The member's history may only be written forward.
 async fn check_forward(conn: &mut AnyConnection, id: i64, date: Day) -> Result<()> {
     let last: Option<String> = sqlx::query_scalar("SELECT MAX(effective_date) FROM member_events WHERE member_id = $1")
@@ -388,7 +400,7 @@ impl Store {
     pub async fn end_membership(&self, id: i64, date: Day, death: bool, change: &Change) -> Result<()> {
         let mut tx = self.write.begin().await?;
         let (status, unit, _, province) = member_row(&mut tx, id).await?;
-        if !matches!(status.as_str(), "active" | "in_transfer") {
+        if !matches!(status.as_str(), "active" | "on_leave" | "in_transfer") {
             return Err(MemberError::WrongStatus { id, status }.into());
         }
         check_forward(&mut tx, id, date).await?;
@@ -456,6 +468,114 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM members")
             .fetch_one(&self.read)
             .await?)
+    }
+
+    /// Temporary leave (tạm nghỉ sinh hoạt) from `date`: still a member,
+    /// counted, but not active until [`Store::return_from_leave`].
+    pub async fn start_leave(&self, id: i64, date: Day, change: &Change) -> Result<()> {
+        self.set_status(id, date, "active", "on_leave", "leave", None, change)
+            .await
+    }
+
+    pub async fn return_from_leave(&self, id: i64, date: Day, change: &Change) -> Result<()> {
+        self.set_status(id, date, "on_leave", "active", "return", None, change)
+            .await
+    }
+
+    /// A member who left or was struck off is admitted again (phục hồi)
+    /// by `decision`; they count again from `date`, with their old card.
+    pub async fn reinstate(&self, id: i64, date: Day, decision: &str, change: &Change) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let (status, unit, _, province) = member_row(&mut tx, id).await?;
+        if status != "removed" {
+            return Err(MemberError::WrongStatus { id, status }.into());
+        }
+        check_forward(&mut tx, id, date).await?;
+        let (unit, province) = match unit_alive(&mut tx, unit, date).await? {
+            true => (unit, province),
+            false => return Err(MemberError::UnitGone { id }.into()),
+        };
+        sqlx::query("UPDATE members SET status = 'active' WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            id,
+            &province,
+            "reinstate",
+            date,
+            Some(unit),
+            Some(decision),
+            change,
+        )
+        .await?;
+        open_membership(&mut tx, id, unit, &province, date).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A new card (cấp lại thẻ) with a new number; the old one is kept in the event.
+    pub async fn reissue_card(&self, id: i64, date: Day, change: &Change) -> Result<String> {
+        let mut tx = self.write.begin().await?;
+        let (status, unit, _, province) = member_row(&mut tx, id).await?;
+        if !matches!(status.as_str(), "active" | "on_leave") {
+            return Err(MemberError::WrongStatus { id, status }.into());
+        }
+        let old: Option<String> = sqlx::query_scalar("SELECT card_number FROM members WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let card = next_card_number(&mut tx, &province, date.year()).await?;
+        sqlx::query("UPDATE members SET card_number = $1 WHERE id = $2")
+            .bind(card.clone())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let change = Change::new(
+            change.author.clone(),
+            format!("{} {}", old.unwrap_or_default(), change.reason).trim(),
+        );
+        record(
+            &mut tx,
+            id,
+            &province,
+            "card_reissue",
+            date,
+            Some(unit),
+            Some(&card),
+            &change,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(card)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn set_status(
+        &self,
+        id: i64,
+        date: Day,
+        from: &str,
+        to: &str,
+        kind: &str,
+        decision: Option<&str>,
+        change: &Change,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let (status, unit, _, province) = member_row(&mut tx, id).await?;
+        if status != from {
+            return Err(MemberError::WrongStatus { id, status }.into());
+        }
+        check_forward(&mut tx, id, date).await?;
+        sqlx::query("UPDATE members SET status = $1 WHERE id = $2")
+            .bind(to.to_string())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(&mut tx, id, &province, kind, date, Some(unit), decision, change).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn member(&self, id: i64) -> Result<Member> {

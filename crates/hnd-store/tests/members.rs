@@ -28,6 +28,7 @@ both_backends!(
     concurrent_admissions_get_distinct_cards,
     members_follow_merges_and_the_2025_reform,
     bulk_loads_are_all_or_nothing_and_idempotent,
+    leave_reinstatement_and_new_cards,
 );
 
 fn d(s: &str) -> Day {
@@ -418,4 +419,50 @@ async fn bulk_loads_are_all_or_nothing_and_idempotent(store: Store) {
         .collect();
     assert_eq!(loaded_cards.len(), 20);
     assert!(loaded_cards.iter().all(|c| c.starts_with("0120")), "{loaded_cards:?}");
+}
+
+async fn leave_reinstatement_and_new_cards(store: Store) {
+    tree(&store).await;
+    let p = person("Hồ Văn Lành", "1966", Sex::Male, "00004-A");
+    let id = store.add_member(&p, d("01/02/2026"), false, &who()).await.unwrap().id;
+    store.admit(id, d("01/03/2026"), "2-QĐ", &who()).await.unwrap();
+    store.start_leave(id, d("01/04/2026"), &who()).await.unwrap();
+    assert_eq!(store.member(id).await.unwrap().status, "on_leave");
+    assert_eq!(
+        store.count_members("00004", d("02/04/2026")).await.unwrap(),
+        1,
+        "still a member on leave"
+    );
+    let e = member_error(store.start_leave(id, d("02/04/2026"), &who()).await);
+    assert!(matches!(e, MemberError::WrongStatus { .. }), "{e:?}");
+    store.return_from_leave(id, d("01/05/2026"), &who()).await.unwrap();
+    let card = store.reissue_card(id, d("02/05/2026"), &who()).await.unwrap();
+    assert_eq!(card, "0126000002");
+    assert_eq!(
+        store.member(id).await.unwrap().card_number.as_deref(),
+        Some("0126000002")
+    );
+    store.end_membership(id, d("01/06/2026"), false, &who()).await.unwrap();
+    store.reinstate(id, d("01/09/2026"), "9-QĐ", &who()).await.unwrap();
+    assert_eq!(store.count_members("00004", d("01/07/2026")).await.unwrap(), 0);
+    assert_eq!(store.count_members("00004", d("01/09/2026")).await.unwrap(), 1);
+    let kinds: Vec<_> = store
+        .member_events(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "apply",
+            "admit",
+            "leave",
+            "return",
+            "card_reissue",
+            "remove",
+            "reinstate"
+        ]
+    );
 }

@@ -53,6 +53,32 @@ pub enum MembersCommand {
         #[command(flatten)]
         when: crate::org::When,
     },
+    /// Temporary leave (tạm nghỉ sinh hoạt).
+    Leave {
+        id: i64,
+        #[command(flatten)]
+        when: crate::org::When,
+    },
+    /// Back from temporary leave.
+    Return {
+        id: i64,
+        #[command(flatten)]
+        when: crate::org::When,
+    },
+    /// Admit again a member who had left (decision required).
+    Reinstate {
+        id: i64,
+        #[arg(long)]
+        decision: String,
+        #[command(flatten)]
+        when: crate::org::When,
+    },
+    /// Issue a new card with a new number.
+    ReissueCard {
+        id: i64,
+        #[command(flatten)]
+        when: crate::org::When,
+    },
     /// Members of a unit's whole subtree on a day.
     Count {
         #[arg(long, default_value = "TW")]
@@ -275,6 +301,30 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                     )
                 );
             }
+        }
+        MembersCommand::Leave { id, when } => {
+            store
+                .start_leave(id, day_or_today(when.date.as_deref())?, &change(&when))
+                .await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        MembersCommand::Return { id, when } => {
+            store
+                .return_from_leave(id, day_or_today(when.date.as_deref())?, &change(&when))
+                .await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        MembersCommand::Reinstate { id, decision, when } => {
+            store
+                .reinstate(id, day_or_today(when.date.as_deref())?, &decision, &change(&when))
+                .await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        MembersCommand::ReissueCard { id, when } => {
+            let card = store
+                .reissue_card(id, day_or_today(when.date.as_deref())?, &change(&when))
+                .await?;
+            println!("{}", tr(lang, "cli.card", &[("card", &card)]));
         }
         MembersCommand::Import { file, errors, when } => {
             let day = day_or_today(when.date.as_deref())?;

@@ -17,7 +17,7 @@ CREATE TABLE members (
     phone TEXT,
     village TEXT,
     unit_id BIGINT NOT NULL REFERENCES units(id),
-    status TEXT NOT NULL CHECK (status IN ('applicant','active','in_transfer','removed','dead')),
+    status TEXT NOT NULL CHECK (status IN ('applicant','active','on_leave','in_transfer','removed','dead')),
     transfer_to BIGINT REFERENCES units(id),
     card_number TEXT,
     joined_on TEXT,

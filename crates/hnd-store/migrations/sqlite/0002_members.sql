@@ -16,7 +16,7 @@ CREATE TABLE members (
     phone TEXT,
     village TEXT,
     unit_id INTEGER NOT NULL REFERENCES units(id),
-    status TEXT NOT NULL CHECK (status IN ('applicant','active','in_transfer','removed','dead')),
+    status TEXT NOT NULL CHECK (status IN ('applicant','active','on_leave','in_transfer','removed','dead')),
     transfer_to INTEGER REFERENCES units(id),
     card_number TEXT,
     joined_on TEXT,
