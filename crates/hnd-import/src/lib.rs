@@ -8,6 +8,8 @@ mod org;
 mod table;
 
 pub use export::{ExportError, SheetWriter};
-pub use members::{MEMBER_COLUMNS, MemberSheet, MemberSheetRow, error_csv, read_member_table};
+pub use members::{
+    MEMBER_COLUMNS, MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, error_rows, read_member_table,
+};
 pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
-pub use table::{ImportError, MAX_FILE_BYTES, Problem, RowError, Table};
+pub use table::{ImportError, MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, Problem, RowError, Table};

@@ -51,32 +51,57 @@ pub struct MemberSheet {
     pub cells: HashMap<usize, Vec<String>>,
 }
 
-/// Reads a member sheet; only a file that cannot be read at all, or lacks
-/// a required column, is an error.
-pub fn read_member_table(table: Table) -> Result<MemberSheet, ImportError> {
-    let at = table.columns(&MEMBER_COLUMNS);
-    let missing: Vec<String> = REQUIRED
-        .iter()
-        .filter(|r| at[MEMBER_COLUMNS.iter().position(|c| c == *r).expect("required ⊂ columns")].is_none())
-        .map(|r| r.to_string())
-        .collect();
-    if !missing.is_empty() {
-        return Err(ImportError::WrongHeaders {
-            missing,
-            found: table.headers,
-        });
+/// Turns rows of a member sheet into members or row errors; one parser
+/// reads a whole file, so that a CCCD repeated far apart is still seen.
+pub struct MemberParser {
+    at: Vec<Option<usize>>,
+    /// CCCD (as a number, 8 bytes instead of a string) → first row.
+    first_seen: HashMap<u64, usize>,
+    headers: Vec<String>,
+}
+
+impl MemberParser {
+    /// A parser for a sheet with these `headers`, or the missing columns.
+    pub fn new(headers: Vec<String>) -> Result<MemberParser, ImportError> {
+        let table = Table {
+            headers,
+            rows: Vec::new(),
+        };
+        let at = table.columns(&MEMBER_COLUMNS);
+        let missing: Vec<String> = REQUIRED
+            .iter()
+            .filter(|r| at[MEMBER_COLUMNS.iter().position(|c| c == *r).expect("required ⊂ columns")].is_none())
+            .map(|r| r.to_string())
+            .collect();
+        if !missing.is_empty() {
+            return Err(ImportError::WrongHeaders {
+                missing,
+                found: table.headers,
+            });
+        }
+        Ok(MemberParser {
+            at,
+            first_seen: HashMap::new(),
+            headers: table.headers,
+        })
     }
-    let mut sheet = MemberSheet {
-        headers: table.headers.clone(),
-        ..MemberSheet::default()
-    };
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
-    for (row, cells) in table.rows {
+
+    /// An empty chunk to parse rows into.
+    pub fn sheet(&self) -> MemberSheet {
+        MemberSheet {
+            headers: self.headers.clone(),
+            ..MemberSheet::default()
+        }
+    }
+
+    /// Parses one row into `sheet`: a member, or its errors (and its cells,
+    /// for the error file).
+    pub fn parse(&mut self, row: usize, cells: Vec<String>, sheet: &mut MemberSheet) {
         if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
+            return;
         }
         let cell = |column: &str| -> String {
-            let i = at[MEMBER_COLUMNS.iter().position(|c| *c == column).expect("known column")];
+            let i = self.at[MEMBER_COLUMNS.iter().position(|c| *c == column).expect("known column")];
             i.and_then(|i| cells.get(i))
                 .map(|s| s.trim().to_string())
                 .unwrap_or_default()
@@ -125,10 +150,11 @@ pub fn read_member_table(table: Table) -> Result<MemberSheet, ImportError> {
         });
         let cccd = optional(CCCD).and_then(|c| Cccd::parse(&c).map_err(|_| bad(CCCD, Problem::BadCccd)).ok());
         if let Some(c) = &cccd {
-            if let Some(first_row) = first_seen.get(c.as_str()) {
+            let key: u64 = c.as_str().parse().expect("twelve digits");
+            if let Some(first_row) = self.first_seen.get(&key) {
                 bad(CCCD, Problem::DuplicateInFile { first_row: *first_row });
             } else {
-                first_seen.insert(c.to_string(), row);
+                self.first_seen.insert(key, row);
             }
         }
         let phone = optional(PHONE).and_then(|p| Phone::parse(&p).map_err(|_| bad(PHONE, Problem::BadPhone)).ok());
@@ -162,7 +188,19 @@ pub fn read_member_table(table: Table) -> Result<MemberSheet, ImportError> {
                 admitted,
             });
         }
+        // Kept for every row of the chunk: the register may refuse a row the
+        // sheet accepted, and the error file repeats it as it was.
         sheet.cells.insert(row, cells);
+    }
+}
+
+/// Reads a whole member sheet; only a file that cannot be read at all, or
+/// lacks a required column, is an error.
+pub fn read_member_table(table: Table) -> Result<MemberSheet, ImportError> {
+    let mut parser = MemberParser::new(table.headers)?;
+    let mut sheet = parser.sheet();
+    for (row, cells) in table.rows {
+        parser.parse(row, cells, &mut sheet);
     }
     if sheet.rows.is_empty() && sheet.errors.is_empty() {
         return Err(ImportError::Empty);
@@ -170,25 +208,89 @@ pub fn read_member_table(table: Table) -> Result<MemberSheet, ImportError> {
     Ok(sheet)
 }
 
-/// The error file: every refused row as it was read, with a last column
-/// saying what is wrong, so that a clerk can fix it and import it again.
-pub fn error_csv(sheet: &MemberSheet, errors: &[RowError], lang: hnd_domain::Lang) -> String {
-    let headers = &sheet.headers;
+/// A member CSV read a chunk at a time, so that memory stays flat
+/// whatever the file's size.
+pub struct MemberCsvStream {
+    records: csv::StringRecordsIntoIter<std::io::BufReader<std::fs::File>>,
+    parser: MemberParser,
+    next_row: usize,
+}
+
+impl MemberCsvStream {
+    pub fn open(path: &std::path::Path) -> Result<MemberCsvStream, ImportError> {
+        let unreadable = |e: &dyn std::fmt::Display| ImportError::Unreadable {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(|e| unreadable(&e))?);
+        // Skip a byte-order mark; sniff the separator from the header line.
+        let head = std::io::BufRead::fill_buf(&mut file).map_err(|e| unreadable(&e))?;
+        let bom = head.starts_with(b"\xEF\xBB\xBF");
+        let first_line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+        let semicolons = first_line.iter().filter(|b| **b == b';').count();
+        let commas = first_line.iter().filter(|b| **b == b',').count();
+        if bom {
+            std::io::BufRead::consume(&mut file, 3);
+        }
+        let delimiter = if semicolons > commas { b';' } else { b',' };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(file);
+        let mut records = reader.records();
+        let headers = match records.next() {
+            Some(r) => r.map_err(|e| unreadable(&e))?.iter().map(str::to_string).collect(),
+            None => return Err(ImportError::Empty),
+        };
+        drop(records);
+        let parser = MemberParser::new(headers)?;
+        Ok(MemberCsvStream {
+            records: reader.into_records(),
+            parser,
+            next_row: 2,
+        })
+    }
+
+    /// The next `size` rows, or `None` at the end of the file.
+    pub fn next_chunk(&mut self, size: usize) -> Result<Option<MemberSheet>, ImportError> {
+        let mut sheet = self.parser.sheet();
+        let mut read = 0;
+        while read < size {
+            let Some(record) = self.records.next() else { break };
+            let record = record.map_err(|e| ImportError::Unreadable {
+                path: "CSV".into(),
+                reason: e.to_string(),
+            })?;
+            let row = self.next_row;
+            self.next_row += 1;
+            read += 1;
+            self.parser
+                .parse(row, record.iter().map(str::to_string).collect(), &mut sheet);
+        }
+        Ok((read > 0).then_some(sheet))
+    }
+}
+
+/// The refused rows of a chunk for the error file: row number, the cells
+/// as read, and what is wrong, in row order.
+pub fn error_rows(
+    sheet: &MemberSheet,
+    errors: &[RowError],
+    lang: hnd_domain::Lang,
+) -> Vec<(usize, Vec<String>, String)> {
     let mut by_row: std::collections::BTreeMap<usize, Vec<String>> = std::collections::BTreeMap::new();
     for e in errors {
         by_row.entry(e.row).or_default().push(e.message(lang));
     }
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = headers.clone();
-    header.push("Dòng".into());
-    header.push("Lỗi".into());
-    out.write_record(&header).expect("writing to memory");
-    for (row, messages) in by_row {
-        let mut record = sheet.cells.get(&row).cloned().unwrap_or_default();
-        record.resize(headers.len(), String::new());
-        record.push(row.to_string());
-        record.push(messages.join(" | "));
-        out.write_record(&record).expect("writing to memory");
-    }
-    String::from_utf8(out.into_inner().expect("memory")).expect("UTF-8 in, UTF-8 out")
+    by_row
+        .into_iter()
+        .map(|(row, messages)| {
+            (
+                row,
+                sheet.cells.get(&row).cloned().unwrap_or_default(),
+                messages.join(" | "),
+            )
+        })
+        .collect()
 }

@@ -10,6 +10,10 @@ use std::path::Path;
 /// province fits many times in it.
 pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 
+/// A member CSV is streamed, so it may be larger: ten million rows of the
+/// template are about 1.2 GB.
+pub const MAX_MEMBER_CSV_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
 /// A sheet as text: the header row and the data rows with their row
 /// number as the user sees it in the spreadsheet (header = 1).
 #[derive(Debug, Clone)]

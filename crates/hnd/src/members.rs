@@ -372,7 +372,54 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
 /// flight, and running the same file again skips what was loaded.
 const IMPORT_CHUNK: usize = 20_000;
 
-async fn import(
+/// Where an import's rows come from: a CSV read a chunk at a time, or a
+/// workbook read whole (XLSX cannot be streamed by the reader we use).
+enum Source {
+    Csv(Box<hnd_import::MemberCsvStream>),
+    Whole(Option<hnd_import::MemberSheet>),
+}
+
+impl Source {
+    fn open(file: &std::path::Path) -> Result<Source> {
+        let csv = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if csv {
+            let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+            if size > hnd_import::MAX_MEMBER_CSV_BYTES {
+                let reason = format!("{size} > {}", hnd_import::MAX_MEMBER_CSV_BYTES);
+                return Err(hnd_import::ImportError::Unreadable {
+                    path: file.display().to_string(),
+                    reason,
+                }
+                .into());
+            }
+            return Ok(Source::Csv(Box::new(hnd_import::MemberCsvStream::open(file)?)));
+        }
+        Ok(Source::Whole(Some(hnd_import::read_member_table(
+            hnd_import::Table::read(file)?,
+        )?)))
+    }
+
+    fn next(&mut self) -> Result<Option<hnd_import::MemberSheet>> {
+        Ok(match self {
+            Source::Csv(stream) => stream.next_chunk(IMPORT_CHUNK)?,
+            Source::Whole(sheet) => sheet.take(),
+        })
+    }
+}
+
+/// What an import did, for the summary line.
+#[derive(Default)]
+struct Tally {
+    created: usize,
+    unchanged: usize,
+    refused: usize,
+    read: usize,
+}
+
+pub(crate) async fn import(
     store: &Store,
     file: &std::path::Path,
     errors_path: &std::path::Path,
@@ -380,36 +427,115 @@ async fn import(
     change: &Change,
     lang: Lang,
 ) -> Result<ExitCode> {
-    use hnd_domain::Level;
-    use hnd_import::{Problem, RowError, Table, error_csv, read_member_table};
-    use std::collections::HashMap;
-    let sheet = read_member_table(Table::read(file)?)?;
+    let mut source = Source::open(file)?;
+    let mut units = std::collections::HashMap::new();
+    let mut tally = Tally::default();
+    let mut error_file: Option<csv::Writer<std::fs::File>> = None;
+    let mut shown = 0;
+    while let Some(sheet) = source.next()? {
+        tally.read += sheet.rows.len()
+            + sheet
+                .errors
+                .iter()
+                .map(|e| e.row)
+                .collect::<std::collections::HashSet<_>>()
+                .len();
+        let (good, mut errors) = check_chunk(store, &sheet, day, &mut units, lang).await?;
+        let outcome = store.load_members(&good, day, change).await?;
+        tally.created += outcome.created;
+        tally.unchanged += outcome.unchanged;
+        errors.sort_by_key(|e| e.row);
+        tally.refused += errors
+            .iter()
+            .map(|e| e.row)
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        for e in errors.iter().take(20 - shown.min(20)) {
+            println!("  {}", e.message(lang));
+            shown += 1;
+        }
+        if !errors.is_empty() {
+            let out = match &mut error_file {
+                Some(out) => out,
+                None => error_file.insert(error_writer(errors_path, &sheet.headers)?),
+            };
+            for (row, cells, messages) in hnd_import::error_rows(&sheet, &errors, lang) {
+                let mut record = cells;
+                record.resize(sheet.headers.len(), String::new());
+                record.push(row.to_string());
+                record.push(messages);
+                out.write_record(&record)?;
+            }
+        }
+        eprint!(
+            "\r{}",
+            tr(lang, "cli.import_progress", &[("done", &int(tally.read as i64, lang))])
+        );
+    }
+    eprintln!();
+    let summary = [
+        ("created", int(tally.created as i64, lang)),
+        ("unchanged", int(tally.unchanged as i64, lang)),
+        ("refused", int(tally.refused as i64, lang)),
+    ];
+    let args: Vec<(&str, &dyn std::fmt::Display)> =
+        summary.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+    println!("{}", tr(lang, "cli.members_imported", &args));
+    match error_file {
+        None => Ok(ExitCode::SUCCESS),
+        Some(mut out) => {
+            out.flush()?;
+            println!("{}", tr(lang, "cli.error_file", &[("path", &errors_path.display())]));
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn error_writer(path: &std::path::Path, headers: &[String]) -> Result<csv::Writer<std::fs::File>> {
+    let mut file = std::fs::File::create(path)?;
+    std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF")?;
+    let mut out = csv::Writer::from_writer(file);
+    let mut header = headers.to_vec();
+    header.extend(["Dòng".to_string(), "Lỗi".to_string()]);
+    out.write_record(&header)?;
+    Ok(out)
+}
+
+/// The rows of a chunk the register accepts, and the errors of the others:
+/// units must be branches or groups alive on `day`; a CCCD already held by
+/// somebody else points at them. `units` caches unit checks across chunks.
+async fn check_chunk(
+    store: &Store,
+    sheet: &hnd_import::MemberSheet,
+    day: hnd_domain::Day,
+    units: &mut std::collections::HashMap<String, Option<String>>,
+    lang: Lang,
+) -> Result<(Vec<hnd_store::MemberRow>, Vec<hnd_import::RowError>)> {
+    use hnd_domain::{Level, MemberError};
+    use hnd_import::{MEMBER_COLUMNS, Problem, RowError};
     let mut errors = sheet.errors.clone();
-    // Units: every code must name a branch or group alive on the day.
-    let mut unit_problem: HashMap<String, Option<String>> = HashMap::new();
     for row in &sheet.rows {
         let code = row.unit.as_str();
-        if unit_problem.contains_key(code) {
+        if units.contains_key(code) {
             continue;
         }
         let problem = match store.unit(code, day).await {
             Ok(u) if matches!(u.unit.level, Level::Branch | Level::Group) => None,
-            Ok(_) => Some(hnd_domain::MemberError::NotABranch { code: code.to_string() }.message(lang)),
+            Ok(_) => Some(MemberError::NotABranch { code: code.to_string() }.message(lang)),
             Err(e) => Some(e.message(lang)),
         };
-        unit_problem.insert(code.to_string(), problem);
+        units.insert(code.to_string(), problem);
     }
-    // CCCDs held by somebody else already.
     let cccds: Vec<String> = sheet
         .rows
         .iter()
         .filter_map(|r| r.cccd.as_ref().map(|c| c.to_string()))
         .collect();
     let held = store.members_by_cccd(&cccds).await?;
-    let mut good = Vec::new();
+    let mut good = Vec::with_capacity(sheet.rows.len());
     for row in &sheet.rows {
-        if let Some(Some(message)) = unit_problem.get(row.unit.as_str()) {
-            let (column, value) = (hnd_import::MEMBER_COLUMNS[8].to_string(), row.unit.to_string());
+        if let Some(Some(message)) = units.get(row.unit.as_str()) {
+            let (column, value) = (MEMBER_COLUMNS[8].to_string(), row.unit.to_string());
             errors.push(RowError {
                 row: row.row,
                 column,
@@ -423,18 +549,19 @@ async fn import(
                 let same =
                     hnd_domain::fold(name) == hnd_domain::fold(&row.full_name) && *year == row.birth.year() as i64;
                 if !same {
-                    let message = hnd_domain::MemberError::DuplicateCccd {
-                        cccd: cccd.to_string(),
-                        id: *id,
-                        name: name.clone(),
-                        unit: unit.clone(),
+                    let (cccd, id, name, unit) = (cccd.to_string(), *id, name.clone(), unit.clone());
+                    let message = MemberError::DuplicateCccd {
+                        cccd: cccd.clone(),
+                        id,
+                        name,
+                        unit,
                     }
                     .message(lang);
-                    let column = hnd_import::MEMBER_COLUMNS[5].to_string();
+                    let column = MEMBER_COLUMNS[5].to_string();
                     errors.push(RowError {
                         row: row.row,
                         column,
-                        value: cccd.to_string(),
+                        value: cccd,
                         problem: Problem::Register(message),
                     });
                     continue;
@@ -472,57 +599,7 @@ async fn import(
             admitted: row.admitted.clone(),
         });
     }
-    let (mut created, mut unchanged) = (0, 0);
-    let total = good.len();
-    for (i, chunk) in good.chunks(IMPORT_CHUNK).enumerate() {
-        let outcome = store.load_members(chunk, day, change).await?;
-        created += outcome.created;
-        unchanged += outcome.unchanged;
-        let done = (i * IMPORT_CHUNK + chunk.len()) as i64;
-        eprint!(
-            "\r{}",
-            tr(
-                lang,
-                "cli.gen_progress",
-                &[("done", &int(done, lang)), ("count", &int(total as i64, lang))]
-            )
-        );
-    }
-    if total > 0 {
-        eprintln!();
-    }
-    errors.sort_by_key(|e| e.row);
-    println!(
-        "{}",
-        tr(
-            lang,
-            "cli.members_imported",
-            &[
-                ("created", &int(created as i64, lang)),
-                ("unchanged", &int(unchanged as i64, lang)),
-                (
-                    "refused",
-                    &int(
-                        errors
-                            .iter()
-                            .map(|e| e.row)
-                            .collect::<std::collections::HashSet<_>>()
-                            .len() as i64,
-                        lang
-                    )
-                ),
-            ]
-        )
-    );
-    if errors.is_empty() {
-        return Ok(ExitCode::SUCCESS);
-    }
-    for e in errors.iter().take(20) {
-        println!("  {}", e.message(lang));
-    }
-    std::fs::write(errors_path, error_csv(&sheet, &errors, lang))?;
-    println!("{}", tr(lang, "cli.error_file", &[("path", &errors_path.display())]));
-    Ok(ExitCode::FAILURE)
+    Ok((good, errors))
 }
 
 /// Streams the members under `unit` to `file`, a page at a time.

@@ -290,6 +290,7 @@ fn member_import_export_round_trip(db: &str) {
         "{text}"
     );
     let errors = std::fs::read_to_string(dir.join("sai-loi.csv")).expect("error file");
+    let errors = errors.trim_start_matches('\u{feff}');
     assert!(
         errors.contains("Lê Thị Sai") && errors.contains("Ngày sinh"),
         "{errors}"
