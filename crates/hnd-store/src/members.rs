@@ -845,13 +845,11 @@ impl Store {
                     now.clone().into(),
                 ]
             };
-            let applied = row
-                .admitted
-                .as_ref()
-                .map(|(d, _)| *d)
-                .filter(|d| *d < date)
-                .unwrap_or(date);
-            events.push(event("apply", applied.iso(), None));
+            // A member admitted before the load has their admission on record;
+            // the application before it is not, and is not invented.
+            if row.admitted.is_none() {
+                events.push(event("apply", date.iso(), None));
+            }
             if let Some((day, decision)) = &row.admitted {
                 events.push(event("admit", day.iso(), Some(decision.clone())));
                 spans.push(vec![id.into(), unit.into(), province.clone().into(), day.iso().into()]);

@@ -22,11 +22,22 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2000)]
         queries: usize,
     },
+    /// The member register on SQLite: generate, export to CSV, import that
+    /// CSV into a fresh register beside the `sqlite3 .import` baseline, then
+    /// search and count on it.
+    Members {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+        /// Folder for the databases and the CSV (kept for inspection).
+        #[arg(long, default_value = "bench-out")]
+        dir: std::path::PathBuf,
+    },
 }
 
 pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
         BenchCommand::Org { postgres, queries } => org(postgres.as_deref(), queries).await?,
+        BenchCommand::Members { rows, dir } => members(rows, &dir).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -115,5 +126,126 @@ async fn descendants(store: &Store, day: Day, queries: usize, tree: &str) -> Res
             ms(*times.last().expect("queries > 0"))
         );
     }
+    Ok(())
+}
+
+/// A fresh SQLite register in `dir` with the demo's tree (2025 tree,
+/// branches and groups in three provinces).
+async fn demo_tree(dir: &std::path::Path, name: &str) -> Result<Store> {
+    let path = dir.join(name);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let store = Store::open(&format!("sqlite:{}", path.display())).await?;
+    let who = Change::new("bench", "đo hiệu năng");
+    store.bootstrap(false, &who).await?;
+    let mut bases = Vec::new();
+    for code in crate::demo::SAMPLE_PROVINCES {
+        let province = store.unit(code, Day::REFORM_2025).await?;
+        bases.extend(store.children(province.unit.id, Day::REFORM_2025).await?);
+    }
+    store
+        .create_units(
+            branches_and_groups(&bases, &mut Rng::new(2025)),
+            Day::REFORM_2025,
+            &who,
+            "import",
+        )
+        .await?;
+    Ok(store)
+}
+
+fn percentiles(times: &mut [Duration]) -> String {
+    times.sort();
+    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    format!("p50 {}, p99 {}", ms(pct(0.50)), ms(pct(0.99)))
+}
+
+async fn members(rows: usize, dir: &std::path::Path) -> Result<()> {
+    use hnd_domain::Lang;
+    std::fs::create_dir_all(dir)?;
+    let who = Change::new("bench", "đo hiệu năng");
+    let generated = demo_tree(dir, "gen.db").await?;
+    let t = Instant::now();
+    crate::r#gen::generate_members(&generated, "TW", rows, 2025, &who, Lang::Vi).await?;
+    println!("generate {rows} members: {}", ms(t.elapsed()));
+    let csv = dir.join("members.csv");
+    let t = Instant::now();
+    crate::members::export(&generated, &csv, "TW").await?;
+    println!("export to CSV: {}", ms(t.elapsed()));
+
+    // Baseline: the fastest raw load of the same file, with an index for each of the register's.
+    let body = dir.join("members-body.csv");
+    let text = std::fs::read_to_string(&csv)?;
+    std::fs::write(&body, text.split_once('\n').map(|(_, rest)| rest).unwrap_or(""))?;
+    drop(text);
+    let raw = dir.join("raw.db");
+    let _ = std::fs::remove_file(&raw);
+    let script = format!(
+        "PRAGMA journal_mode=WAL;\n\
+         CREATE TABLE raw (ho_ten, ngay_sinh, gioi_tinh, dan_toc, ton_giao, cccd, dien_thoai, thon, ma_chi_hoi, ngay_vao_hoi, so_qd);\n\
+         .mode csv\n.import {} raw\n\
+         CREATE UNIQUE INDEX raw_cccd ON raw (cccd);\n\
+         CREATE INDEX raw_name ON raw (ma_chi_hoi, ho_ten);\n\
+         CREATE INDEX raw_phone ON raw (dien_thoai);\n\
+         CREATE INDEX raw_card ON raw (so_qd, ngay_vao_hoi);\n\
+         CREATE INDEX raw_member_events ON raw (cccd, ngay_vao_hoi);\n\
+         CREATE INDEX raw_memberships ON raw (ma_chi_hoi, ngay_vao_hoi);\n",
+        body.display()
+    );
+    let t = Instant::now();
+    let mut child = std::process::Command::new("sqlite3")
+        .arg(&raw)
+        .stdin(std::process::Stdio::piped())
+        .spawn()?;
+    std::io::Write::write_all(child.stdin.as_mut().expect("piped"), script.as_bytes())?;
+    child.wait()?;
+    let baseline = t.elapsed();
+    println!("baseline, sqlite3 .import and 6 indexes: {}", ms(baseline));
+
+    let imported = demo_tree(dir, "import.db").await?;
+    let t = Instant::now();
+    crate::members::import(&imported, &csv, &dir.join("errors.csv"), Day::today(), &who, Lang::Vi).await?;
+    let import = t.elapsed();
+    println!(
+        "import with validation, duplicate checks and events: {} (rate {:.2} of the baseline's; goal ≥ 0.5)",
+        ms(import),
+        baseline.as_secs_f64() / import.as_secs_f64()
+    );
+
+    let today = Day::today();
+    let mut rng = Rng::new(3);
+    let sample = generated.members_page("TW", 0, 2000).await?;
+    let (mut by_name, mut by_cccd) = (Vec::new(), Vec::new());
+    for _ in 0..500 {
+        let m = rng.pick(&sample);
+        let prefix: String = m.full_name.split(' ').take(2).collect::<Vec<_>>().join(" ");
+        let t = Instant::now();
+        imported
+            .search_members(&hnd_domain::fold(&prefix), Some(&m.province_code), 20)
+            .await?;
+        by_name.push(t.elapsed());
+        let cccd = m.cccd.clone().unwrap_or_default();
+        let t = Instant::now();
+        imported.search_members(&cccd, None, 20).await?;
+        by_cccd.push(t.elapsed());
+    }
+    println!(
+        "search, folded name prefix within a province, 20 results: {}",
+        percentiles(&mut by_name)
+    );
+    println!("search, CCCD: {}", percentiles(&mut by_cccd));
+    let root = imported.root(today).await?.expect("root");
+    let provinces = imported.children(root.id, today).await?;
+    let t = Instant::now();
+    let mut total = 0;
+    for p in &provinces {
+        total += imported.count_members(&p.code, today).await?;
+    }
+    println!(
+        "member count of all {} provinces as of {today}: {} ({total} members)",
+        provinces.len(),
+        ms(t.elapsed())
+    );
     Ok(())
 }

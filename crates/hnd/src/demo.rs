@@ -9,7 +9,7 @@ use hnd_store::{Change, Store};
 use std::process::ExitCode;
 
 /// Provinces that get sample branches: Hà Nội, Quảng Ngãi, Cần Thơ.
-const SAMPLE_PROVINCES: &[&str] = &["01", "51", "92"];
+pub(crate) const SAMPLE_PROVINCES: &[&str] = &["01", "51", "92"];
 
 pub async fn run(db: &str, listen: &str, no_serve: bool, members: usize, author: &str, lang: Lang) -> Result<ExitCode> {
     // The demo never overwrites the working database: with the default

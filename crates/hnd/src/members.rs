@@ -603,7 +603,7 @@ async fn check_chunk(
 }
 
 /// Streams the members under `unit` to `file`, a page at a time.
-async fn export(store: &Store, file: &std::path::Path, unit: &str) -> Result<usize> {
+pub(crate) async fn export(store: &Store, file: &std::path::Path, unit: &str) -> Result<usize> {
     let mut out = hnd_import::SheetWriter::create(file, &hnd_import::MEMBER_COLUMNS)?;
     let (mut after, mut count) = (0, 0);
     loop {
