@@ -634,13 +634,13 @@ impl Store {
     /// and case ignored ("nguyen thi h" finds "Nguyễn Thị Hoà").
     pub async fn search_members(&self, text: &str, scope: Option<&str>, limit: i64) -> Result<Vec<Member>> {
         let today = Day::today();
-        let (lo, hi) = match scope {
+        let (lo, hi, province) = match scope {
             Some(code) => {
                 let unit = self.unit(code, today).await?.unit;
                 let end = path_end(&unit.path);
-                (unit.path, end)
+                (unit.path, end, unit.province_code)
             }
-            None => ("/".to_string(), "0".to_string()),
+            None => ("/".to_string(), "0".to_string(), None),
         };
         let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
         let exact = Cccd::parse(text)
@@ -666,19 +666,33 @@ impl Store {
             let prefix = fold(text);
             // Every folded name that starts with the prefix sorts in [prefix, prefix + U+FFFF).
             let end = format!("{prefix}\u{10FFFF}");
-            sqlx::query(member_select!(
-                "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $3 AND v.valid_to > $3
-                 WHERE m.name_folded >= $1 AND m.name_folded < $2 AND v.path >= $4 AND v.path < $5
-                 ORDER BY m.name_folded, m.id LIMIT $6"
-            ))
-            .bind(prefix)
-            .bind(end)
-            .bind(today.iso())
-            .bind(lo)
-            .bind(hi)
-            .bind(limit)
-            .fetch_all(&self.read)
-            .await?
+            // Within a province the (province_code, name_folded) index gives
+            // the matches in order; across the country, the same index read
+            // province by province.
+            let query = match province {
+                Some(_) => sqlx::query(member_select!(
+                    "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $3 AND v.valid_to > $3
+                     WHERE m.province_code = $7 AND m.name_folded >= $1 AND m.name_folded < $2
+                       AND v.path >= $4 AND v.path < $5
+                     ORDER BY m.name_folded, m.id LIMIT $6"
+                )),
+                None => sqlx::query(member_select!(
+                    "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $3 AND v.valid_to > $3
+                     WHERE m.name_folded >= $1 AND m.name_folded < $2 AND v.path >= $4 AND v.path < $5
+                       AND m.province_code > $7
+                     ORDER BY m.province_code, m.name_folded, m.id LIMIT $6"
+                )),
+            };
+            query
+                .bind(prefix)
+                .bind(end)
+                .bind(today.iso())
+                .bind(lo)
+                .bind(hi)
+                .bind(limit)
+                .bind(province.unwrap_or_default())
+                .fetch_all(&self.read)
+                .await?
         };
         rows.iter().map(member_from_row).collect()
     }

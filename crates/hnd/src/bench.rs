@@ -31,13 +31,16 @@ pub enum BenchCommand {
         /// Folder for the databases and the CSV (kept for inspection).
         #[arg(long, default_value = "bench-out")]
         dir: std::path::PathBuf,
+        /// Only search and count, on the registers a previous run left in DIR.
+        #[arg(long)]
+        reuse: bool,
     },
 }
 
 pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
         BenchCommand::Org { postgres, queries } => org(postgres.as_deref(), queries).await?,
-        BenchCommand::Members { rows, dir } => members(rows, &dir).await?,
+        BenchCommand::Members { rows, dir, reuse } => members(rows, &dir, reuse).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -161,7 +164,21 @@ fn percentiles(times: &mut [Duration]) -> String {
     format!("p50 {}, p99 {}", ms(pct(0.50)), ms(pct(0.99)))
 }
 
-async fn members(rows: usize, dir: &std::path::Path) -> Result<()> {
+async fn members(rows: usize, dir: &std::path::Path, reuse: bool) -> Result<()> {
+    if !reuse {
+        load_members(rows, dir).await?;
+    }
+    let open = |name: &str| format!("sqlite:{}", dir.join(name).display());
+    let (generated, imported) = (
+        Store::open(&open("gen.db")).await?,
+        Store::open(&open("import.db")).await?,
+    );
+    search_and_count(&generated, &imported).await
+}
+
+/// Generates `rows` members, exports them to CSV, and imports that CSV
+/// beside the `sqlite3 .import` baseline.
+async fn load_members(rows: usize, dir: &std::path::Path) -> Result<()> {
     use hnd_domain::Lang;
     std::fs::create_dir_all(dir)?;
     let who = Change::new("bench", "đo hiệu năng");
@@ -212,7 +229,14 @@ async fn members(rows: usize, dir: &std::path::Path) -> Result<()> {
         ms(import),
         baseline.as_secs_f64() / import.as_secs_f64()
     );
+    generated.close().await;
+    imported.close().await;
+    Ok(())
+}
 
+/// Search by name prefix and by CCCD, and the count of every province,
+/// on the imported register (people sampled from the generated one).
+async fn search_and_count(generated: &Store, imported: &Store) -> Result<()> {
     let today = Day::today();
     let mut rng = Rng::new(3);
     let sample = generated.members_page("TW", 0, 2000).await?;
