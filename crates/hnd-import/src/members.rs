@@ -67,18 +67,7 @@ impl MemberParser {
             headers,
             rows: Vec::new(),
         };
-        let at = table.columns(&MEMBER_COLUMNS);
-        let missing: Vec<String> = REQUIRED
-            .iter()
-            .filter(|r| at[MEMBER_COLUMNS.iter().position(|c| c == *r).expect("required ⊂ columns")].is_none())
-            .map(|r| r.to_string())
-            .collect();
-        if !missing.is_empty() {
-            return Err(ImportError::WrongHeaders {
-                missing,
-                found: table.headers,
-            });
-        }
+        let at = table.require(&MEMBER_COLUMNS, &REQUIRED)?;
         Ok(MemberParser {
             at,
             first_seen: HashMap::new(),

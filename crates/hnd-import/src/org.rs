@@ -61,18 +61,7 @@ fn kind_of(text: &str) -> Option<Kind> {
 
 /// Checks every row; all problems are reported, not just the first.
 fn org_rows(table: Table) -> Result<Vec<OrgRow>, ImportError> {
-    let at = table.columns(&COLUMNS);
-    let missing: Vec<String> = REQUIRED
-        .iter()
-        .filter(|r| at[COLUMNS.iter().position(|c| c == *r).expect("required ⊂ columns")].is_none())
-        .map(|r| r.to_string())
-        .collect();
-    if !missing.is_empty() {
-        return Err(ImportError::WrongHeaders {
-            missing,
-            found: table.headers,
-        });
-    }
+    let at = table.require(&COLUMNS, &REQUIRED)?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut first_seen: HashMap<String, usize> = HashMap::new();

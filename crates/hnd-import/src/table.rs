@@ -215,6 +215,25 @@ impl Table {
         })
     }
 
+    /// The position of each of `columns`, or [`ImportError::WrongHeaders`]
+    /// naming those of `required` that the sheet lacks.
+    pub fn require(&self, columns: &[&str], required: &[&str]) -> Result<Vec<Option<usize>>, ImportError> {
+        let at = self.columns(columns);
+        let missing: Vec<String> = required
+            .iter()
+            .filter(|r| columns.iter().position(|c| c == *r).is_none_or(|i| at[i].is_none()))
+            .map(|r| r.to_string())
+            .collect();
+        if missing.is_empty() {
+            Ok(at)
+        } else {
+            Err(ImportError::WrongHeaders {
+                missing,
+                found: self.headers.clone(),
+            })
+        }
+    }
+
     /// The position of each of `wanted`, matched without accents or case.
     pub fn columns(&self, wanted: &[&str]) -> Vec<Option<usize>> {
         let folded: Vec<String> = self.headers.iter().map(|h| fold(h)).collect();

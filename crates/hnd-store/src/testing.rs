@@ -67,3 +67,25 @@ pub fn sqlite_url() -> String {
     let path = std::env::temp_dir().join(format!("{}.db", unique("hnd_test")));
     format!("sqlite:{}", path.display())
 }
+
+/// Runs each named `async fn(Store)` of the calling module twice: on a
+/// fresh SQLite file (module `sqlite`) and on a fresh PostgreSQL schema
+/// (module `postgres`). One suite, every backend.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name($crate::testing::sqlite().await.expect("sqlite store")).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some(store) = $crate::testing::postgres().await.expect("postgres store") else { return };
+                super::$name(store).await;
+            })*
+        }
+    };
+}

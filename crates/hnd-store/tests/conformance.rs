@@ -4,26 +4,7 @@
 use hnd_domain::{Day, Kind, Level, OrgError, UnitCode, UnitName};
 use hnd_store::{Change, LevelCounts, NewUnit, SplitPart, Store, StoreError};
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let store = hnd_store::testing::sqlite().await.expect("sqlite store");
-                super::$name(store).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let Some(store) = hnd_store::testing::postgres().await.expect("postgres store") else { return };
-                super::$name(store).await;
-            })*
-        }
-    };
-}
-
-conformance!(
+hnd_store::both_backends!(
     bootstrap_2025_builds_34_provinces_and_3321_bases,
     bootstrap_legacy_builds_63_696_10035,
     bootstrap_refuses_a_non_empty_tree,

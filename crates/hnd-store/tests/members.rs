@@ -3,25 +3,7 @@
 use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Kind, Level, MemberError, Phone, Sex, UnitCode, UnitName};
 use hnd_store::{Change, MemberRow, NewMember, NewUnit, Store, StoreError};
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                super::$name(hnd_store::testing::sqlite().await.expect("sqlite store")).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let Some(store) = hnd_store::testing::postgres().await.expect("postgres store") else { return };
-                super::$name(store).await;
-            })*
-        }
-    };
-}
-
-both_backends!(
+hnd_store::both_backends!(
     membership_events_drive_counts_as_of_any_day,
     duplicates_and_mismatches_are_caught,
     search_ignores_case_and_diacritics,
