@@ -146,6 +146,8 @@ pub enum MemberError {
     BeforeLastEvent { id: i64, date: Day, last: Day },
     #[error("member {id}'s unit no longer exists")]
     UnitGone { id: i64 },
+    #[error("no open likely duplicate {member} / {other}")]
+    NoOpenDuplicate { member: i64, other: i64 },
 }
 
 impl MemberError {
@@ -172,6 +174,11 @@ impl MemberError {
                 )
             }
             BadName { name } => t(lang, "member.bad_name", &[("name", name)]),
+            NoOpenDuplicate { member, other } => t(
+                lang,
+                "member.no_open_duplicate",
+                &[("member", member), ("other", other)],
+            ),
             UnitGone { id } => t(lang, "member.unit_gone", &[("id", id)]),
             BeforeLastEvent { id, date, last } => t(
                 lang,

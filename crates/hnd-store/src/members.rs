@@ -270,6 +270,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         record(&mut tx, id, &province, "apply", date, Some(unit), None, change).await?;
+        let province_of_member = province.clone();
         let rows = sqlx::query(
             "SELECT id, full_name, birth_date, birth_year, phone FROM members
              WHERE province_code = $1 AND name_folded = $2 AND id <> $3",
@@ -300,6 +301,17 @@ impl Store {
                 full_name: row.try_get(1)?,
                 rule,
             });
+        }
+        for dup in &likely_duplicates {
+            sqlx::query(
+                "INSERT INTO member_duplicates (member_id, other_id, province_code, rule) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(dup.id)
+            .bind(province_of_member.clone())
+            .bind(dup.rule)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(Added { id, likely_duplicates })
@@ -461,6 +473,50 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         rows.iter().map(member_from_row).collect()
+    }
+
+    /// Open likely duplicates under `scope` (today's tree): (member, other, rule).
+    pub async fn open_duplicates(&self, scope: &str, limit: i64) -> Result<Vec<(Member, Member, String)>> {
+        let unit = self.unit(scope, Day::today()).await?.unit;
+        let rows = sqlx::query(
+            "SELECT d.member_id, d.other_id, d.rule FROM member_duplicates d
+             JOIN members m ON m.id = d.member_id
+             JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+             WHERE d.status = 'open' AND v.path >= $2 AND v.path < $3
+             ORDER BY d.member_id, d.other_id LIMIT $4",
+        )
+        .bind(Day::today().iso())
+        .bind(unit.path.clone())
+        .bind(path_end(&unit.path))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (a, b, rule): (i64, i64, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            out.push((self.member(a).await?, self.member(b).await?, rule));
+        }
+        Ok(out)
+    }
+
+    /// A person's decision on a likely duplicate: the same person
+    /// (`confirmed`) or two people (`dismissed`).
+    pub async fn decide_duplicate(&self, member: i64, other: i64, same: bool, change: &Change) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE member_duplicates SET status = $1, decided_by = $2, decided_at = $3
+             WHERE member_id = $4 AND other_id = $5 AND status = 'open'",
+        )
+        .bind(if same { "confirmed" } else { "dismissed" })
+        .bind(change.author.clone())
+        .bind(chrono::Utc::now().to_rfc3339())
+        .bind(member)
+        .bind(other)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(MemberError::NoOpenDuplicate { member, other }.into());
+        }
+        Ok(())
     }
 
     /// Everyone ever entered in the register, whatever their status.

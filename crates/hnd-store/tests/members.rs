@@ -188,6 +188,18 @@ async fn duplicates_and_mismatches_are_caught(store: Store) {
     let mut by_phone = person("Trần văn Nam", "1975", Sex::Male, "00004-A");
     by_phone.phone = Some(Phone::parse("+84 912 345 678").unwrap());
     let added = store.add_member(&by_phone, day, false, &who()).await.unwrap();
+    let open = store.open_duplicates("TW", 10).await.unwrap();
+    assert_eq!(open.len(), 2, "both flags wait for a decision");
+    store
+        .decide_duplicate(open[0].0.id, open[0].1.id, false, &who())
+        .await
+        .unwrap();
+    assert_eq!(store.open_duplicates("TW", 10).await.unwrap().len(), 1);
+    let again = store.decide_duplicate(open[0].0.id, open[0].1.id, true, &who()).await;
+    assert!(matches!(
+        again,
+        Err(StoreError::Member(MemberError::NoOpenDuplicate { .. }))
+    ));
     assert!(
         added
             .likely_duplicates

@@ -79,6 +79,24 @@ pub enum MembersCommand {
         #[command(flatten)]
         when: crate::org::When,
     },
+    /// Likely duplicates waiting for a decision.
+    Duplicates {
+        #[arg(long, default_value = "TW")]
+        unit: String,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Decide a likely duplicate: --same (one person) or --different (two people).
+    DecideDuplicate {
+        member: i64,
+        other: i64,
+        #[arg(long, conflicts_with = "different", required_unless_present = "different")]
+        same: bool,
+        #[arg(long)]
+        different: bool,
+        #[command(flatten)]
+        when: crate::org::When,
+    },
     /// Members of a unit's whole subtree on a day.
     Count {
         #[arg(long, default_value = "TW")]
@@ -301,6 +319,29 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                     )
                 );
             }
+        }
+        MembersCommand::Duplicates { unit, limit } => {
+            let found = store.open_duplicates(&unit, limit).await?;
+            if found.is_empty() {
+                println!("{}", tr(lang, "cli.no_duplicates", &[]));
+            }
+            for (a, b, rule) in found {
+                let rule = tr(lang, &format!("member.rule.{rule}"), &[]);
+                println!(
+                    "{} {} ({}) ~ {} {} ({}) — {rule}",
+                    a.id, a.full_name, a.unit_code, b.id, b.full_name, b.unit_code
+                );
+            }
+        }
+        MembersCommand::DecideDuplicate {
+            member,
+            other,
+            same,
+            when,
+            ..
+        } => {
+            store.decide_duplicate(member, other, same, &change(&when)).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::Leave { id, when } => {
             store

@@ -54,6 +54,20 @@ CREATE TABLE memberships (
 );
 CREATE INDEX memberships_unit ON memberships (unit_id, valid_from, valid_to);
 
+-- Likely duplicates found when a member is added, for a person to
+-- confirm (the same person) or dismiss (two people).
+CREATE TABLE member_duplicates (
+    member_id BIGINT NOT NULL REFERENCES members(id),
+    other_id BIGINT NOT NULL REFERENCES members(id),
+    province_code TEXT NOT NULL,
+    rule TEXT NOT NULL CHECK (rule IN ('name_birth','name_phone')),
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','confirmed','dismissed')),
+    decided_by TEXT,
+    decided_at TEXT,
+    PRIMARY KEY (member_id, other_id)
+);
+CREATE INDEX member_duplicates_open ON member_duplicates (province_code, status);
+
 CREATE TABLE card_counters (
     province_code TEXT NOT NULL,
     year INTEGER NOT NULL,
