@@ -117,6 +117,42 @@ async fn member_unit(conn: &mut AnyConnection, code: &str, date: Day) -> Result<
     Ok((unit.id, unit.province_code.unwrap_or_default()))
 }
 
+/// The branches and groups named by `codes`, alive on `date`: code →
+/// (id, province), in one query; a code that is not one is an error.
+async fn member_units<'a>(
+    conn: &mut AnyConnection,
+    codes: impl Iterator<Item = &'a str>,
+    date: Day,
+) -> Result<std::collections::HashMap<String, (i64, String)>> {
+    let wanted: std::collections::BTreeSet<&str> = codes.collect();
+    let rows = crate::sql::fetch_in(
+        conn,
+        "SELECT code, unit_id, level, province_code FROM unit_versions
+         WHERE valid_from <= $1 AND valid_to > $1 AND code IN (",
+        vec![date.iso().into()],
+        wanted.iter().map(|c| (*c).into()).collect(),
+    )
+    .await?;
+    let mut out = std::collections::HashMap::new();
+    for row in rows {
+        let level: String = row.try_get(2)?;
+        if matches!(Level::parse(&level), Some(Level::Branch | Level::Group)) {
+            let province: Option<String> = row.try_get(3)?;
+            out.insert(
+                row.try_get::<String, _>(0)?,
+                (row.try_get(1)?, province.unwrap_or_default()),
+            );
+        }
+    }
+    // A code not found: the same error, unit by unit, as for one member.
+    for code in wanted {
+        if !out.contains_key(code) {
+            member_unit(conn, code, date).await?;
+        }
+    }
+    Ok(out)
+}
+
 async fn member_row(conn: &mut AnyConnection, id: i64) -> Result<(String, i64, Option<i64>, String)> {
     let row = sqlx::query("SELECT status, unit_id, transfer_to, province_code FROM members WHERE id = $1")
         .bind(id)
@@ -808,14 +844,7 @@ impl Store {
     pub async fn load_members(&self, rows: &[MemberRow], date: Day, change: &Change) -> Result<LoadOutcome> {
         let mut tx = self.write.begin().await?;
         self.backend.lock_for_bulk_ids(&mut tx, "members").await?;
-        let mut units: std::collections::HashMap<String, (i64, String)> = std::collections::HashMap::new();
-        for row in rows {
-            let code = row.member.unit.as_str();
-            if !units.contains_key(code) {
-                let found = member_unit(&mut tx, code, date).await?;
-                units.insert(code.to_string(), found);
-            }
-        }
+        let units = member_units(&mut tx, rows.iter().map(|r| r.member.unit.as_str()), date).await?;
         let cccds: Vec<crate::sql::Val> = rows
             .iter()
             .filter_map(|r| r.member.cccd.as_ref())
