@@ -1,6 +1,7 @@
 //! The branch and group list (`hnd org import`): columns, rules, rows.
 
 use crate::table::{ImportError, Problem, RowError, Table};
+use chrono::Datelike;
 use hnd_domain::{Day, Kind, Level, UnitCode, UnitName, fold};
 use std::collections::HashMap;
 use std::path::Path;
@@ -57,6 +58,22 @@ fn kind_of(text: &str) -> Option<Kind> {
         "nghe nghiep" | "professional" => Some(Kind::Professional),
         _ => None,
     }
+}
+
+/// A founding date as dd/mm/yyyy (or ISO), or as the Excel day number a
+/// date cell shows once its format is set to "General" (45366 is
+/// 15/03/2024): people do that by accident, and the number cannot mean
+/// anything else in this column. Only five-digit numbers (1927–2173) count,
+/// so that a mistyped "1532024" is still refused.
+fn day_of(text: &str) -> Option<Day> {
+    if let Ok(day) = Day::parse(text) {
+        return Some(day);
+    }
+    let serial: i64 = text.parse().ok().filter(|n| (10_000..=99_999).contains(n))?;
+    // Excel counts from 30/12/1899 for any day after February 1900.
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let date = epoch.checked_add_signed(chrono::TimeDelta::days(serial))?;
+    Day::from_ymd(date.year(), date.month(), date.day())
 }
 
 /// Checks every row; all problems are reported, not just the first.
@@ -140,9 +157,7 @@ fn org_rows(table: Table) -> Result<Vec<OrgRow>, ImportError> {
         let founded = if founded_text.is_empty() {
             None
         } else {
-            Day::parse(&founded_text)
-                .map_err(|_| bad(FOUNDED, Problem::BadDate))
-                .ok()
+            day_of(&founded_text).ok_or_else(|| bad(FOUNDED, Problem::BadDate)).ok()
         };
         if let Some(code) = &code {
             if let Some(first_row) = first_seen.get(code.as_str()) {

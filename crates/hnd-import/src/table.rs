@@ -140,7 +140,8 @@ impl Table {
         }
         let size = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?.len();
         if size > MAX_FILE_BYTES {
-            return Err(unreadable(format!("{size} bytes > {MAX_FILE_BYTES}")));
+            let mb = MAX_FILE_BYTES / (1024 * 1024);
+            return Err(unreadable(format!("{size} bytes, above the limit of {mb} MB")));
         }
         let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
         let table = if ext == "csv" {
