@@ -9,7 +9,10 @@ use axum::Router;
 use axum::routing::get;
 use hnd_store::Store;
 
-/// Every route of the application.
+/// Every route of the application: `/` (redirects to `/org`), `/org` (the
+/// root unit), `/org/{code}` (one unit) and `/healthz`. Pages read
+/// `?as_of=dd/mm/yyyy` (or `yyyy-mm-dd`; default today) and `?lang=en`
+/// (default Vietnamese), and keep both in their links.
 pub fn router(store: Store) -> Router {
     Router::new()
         .route("/", get(pages::home))

@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use hnd_domain::{Day, Lang, Level, OrgError, fmt::int, i18n};
-use hnd_store::{LineageLink, Store, StoreError, Unit};
+use hnd_store::{LineageLink, Store, StoreError, Unit, UnitDetails};
 use serde::Deserialize;
 
 /// Query string every page understands.
@@ -37,23 +37,104 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn new(params: &Params) -> Result<Ctx, Box<Response>> {
+    /// Reads the query string of a request to `action`; a date that does
+    /// not exist is refused with a form (back to `action`) to correct it.
+    fn new(params: &Params, action: &str) -> Result<Ctx, Failure> {
         let lang = params.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
         let day = match params.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Day::today(),
-            Some(text) => Day::parse(text).map_err(|_| {
-                let message = OrgError::BadDate {
+            Some(text) => Day::parse(text).map_err(|_| Failure {
+                lang,
+                status: StatusCode::BAD_REQUEST,
+                message: OrgError::BadDate {
                     value: text.to_string(),
                 }
-                .message(lang);
-                Box::new(error_page(lang, StatusCode::BAD_REQUEST, message, Day::today()))
+                .message(lang),
+                action: action.to_string(),
+                date: text.to_string(),
             })?,
         };
-        let mut query = format!("?as_of={day}");
-        if lang != Lang::Vi {
-            query.push_str(&format!("&lang={}", lang.code()));
+        Ok(Ctx {
+            lang,
+            day,
+            query: query(day, lang),
+        })
+    }
+
+    fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key, &[])
+    }
+
+    /// A page that could not be shown for this request.
+    fn fail(&self, status: StatusCode, message: String, action: &str) -> Failure {
+        Failure {
+            lang: self.lang,
+            status,
+            message,
+            action: action.to_string(),
+            date: self.day.to_string(),
         }
-        Ok(Ctx { lang, day, query })
+    }
+
+    /// A store error as a page: a rule of the tree (unknown unit, ...) is
+    /// told as is; anything else is logged and told only in general terms.
+    fn store_failure(&self, e: StoreError, action: &str) -> Failure {
+        match &e {
+            StoreError::Org(OrgError::UnknownUnit { .. }) => {
+                self.fail(StatusCode::NOT_FOUND, e.message(self.lang), action)
+            }
+            StoreError::Org(_) => self.fail(StatusCode::BAD_REQUEST, e.message(self.lang), action),
+            _ => {
+                eprintln!("hnd-web: {action}: {e}");
+                self.fail(StatusCode::INTERNAL_SERVER_ERROR, self.t("web.internal"), action)
+            }
+        }
+    }
+}
+
+/// `?as_of=dd/mm/yyyy`, with `&lang=` when not the default language.
+fn query(day: Day, lang: Lang) -> String {
+    if lang == Lang::default() {
+        format!("?as_of={day}")
+    } else {
+        format!("?as_of={day}&lang={}", lang.code())
+    }
+}
+
+/// `?lang=` for links that drop the day, empty in the default language.
+fn lang_query(lang: Lang) -> String {
+    if lang == Lang::default() {
+        String::new()
+    } else {
+        format!("?lang={}", lang.code())
+    }
+}
+
+/// A request that ends on an error page: the message, and a form that
+/// resends the request to `action` with another date.
+pub struct Failure {
+    lang: Lang,
+    status: StatusCode,
+    message: String,
+    action: String,
+    /// What the date field is filled with: the text to correct.
+    date: String,
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let root = format!("/org{}", lang_query(self.lang));
+        let page = MessagePage {
+            t: Tr(self.lang),
+            home: root.clone(),
+            title: i18n::t(self.lang, "web.error", &[]),
+            alert: true,
+            message: self.message,
+            action: self.action,
+            date: self.date,
+            root,
+        };
+        render(page, self.status, self.lang)
     }
 }
 
@@ -61,6 +142,8 @@ impl Ctx {
 #[template(path = "unit.html")]
 struct UnitPage {
     t: Tr,
+    /// Link to the root page, keeping language and day.
+    home: String,
     day: String,
     day_iso: String,
     query: String,
@@ -77,12 +160,21 @@ struct UnitPage {
     events: Vec<EventRow>,
 }
 
+/// A page that only says one thing: an error, or an empty state.
 #[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
+#[template(path = "message.html")]
+struct MessagePage {
     t: Tr,
-    day: String,
+    home: String,
+    title: String,
+    /// An error (announced to screen readers) rather than an empty state.
+    alert: bool,
     message: String,
+    /// Where the date form goes.
+    action: String,
+    date: String,
+    /// The root page in the same language, on today's tree.
+    root: String,
 }
 
 struct Link {
@@ -103,8 +195,8 @@ struct LineageRow {
     code: String,
     name: String,
     date: String,
-    /// The day to open the other unit on: it is alive then.
-    as_of: String,
+    /// `?as_of=...` of a day the other unit is alive.
+    query: String,
     part: bool,
 }
 
@@ -115,72 +207,70 @@ struct EventRow {
     reason: String,
 }
 
-fn render(page: impl Template, status: StatusCode) -> Response {
+fn render(page: impl Template, status: StatusCode, lang: Lang) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "template").into_response(),
+        Err(e) => {
+            eprintln!("hnd-web: template: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, i18n::t(lang, "web.internal", &[])).into_response()
+        }
     }
-}
-
-fn error_page(lang: Lang, status: StatusCode, message: String, day: Day) -> Response {
-    render(
-        ErrorPage {
-            t: Tr(lang),
-            day: day.to_string(),
-            message,
-        },
-        status,
-    )
-}
-
-fn store_error(lang: Lang, e: StoreError, day: Day) -> Response {
-    let status = match &e {
-        StoreError::Org(OrgError::UnknownUnit { .. }) => StatusCode::NOT_FOUND,
-        StoreError::Org(_) => StatusCode::BAD_REQUEST,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    error_page(lang, status, e.message(lang), day)
 }
 
 pub async fn home() -> Redirect {
     Redirect::to("/org")
 }
 
-pub async fn root_unit(State(store): State<Store>, Query(params): Query<Params>) -> Response {
-    let ctx = match Ctx::new(&params) {
-        Ok(ctx) => ctx,
-        Err(response) => return *response,
+pub async fn root_unit(State(store): State<Store>, Query(params): Query<Params>) -> Result<Response, Failure> {
+    const ACTION: &str = "/org";
+    let ctx = Ctx::new(&params, ACTION)?;
+    let root = store.root(ctx.day).await.map_err(|e| ctx.store_failure(e, ACTION))?;
+    match root {
+        Some(root) => unit_response(&store, &root.code, ctx).await,
+        None => empty_tree(&store, &ctx).await,
+    }
+}
+
+/// No root on the day: an empty database is a state to explain (how to
+/// fill it), a day before the tree began is a page not found.
+async fn empty_tree(store: &Store, ctx: &Ctx) -> Result<Response, Failure> {
+    const ACTION: &str = "/org";
+    let empty = store.tree_is_empty().await.map_err(|e| ctx.store_failure(e, ACTION))?;
+    if !empty {
+        let message = i18n::t(ctx.lang, "web.no_tree_on_day", &[("date", &ctx.day)]);
+        return Err(ctx.fail(StatusCode::NOT_FOUND, message, ACTION));
+    }
+    let page = MessagePage {
+        t: Tr(ctx.lang),
+        home: format!("/org{}", ctx.query),
+        title: ctx.t("web.empty_title"),
+        alert: false,
+        message: ctx.t("web.empty_db"),
+        action: ACTION.to_string(),
+        date: ctx.day.to_string(),
+        root: format!("/org{}", lang_query(ctx.lang)),
     };
-    match store.root(ctx.day).await {
-        Ok(Some(root)) => unit_response(&store, &root.code, ctx).await,
-        Ok(None) => error_page(
-            ctx.lang,
-            StatusCode::NOT_FOUND,
-            i18n::t(ctx.lang, "web.empty_tree", &[]),
-            ctx.day,
-        ),
-        Err(e) => store_error(ctx.lang, e, ctx.day),
+    Ok(render(page, StatusCode::OK, ctx.lang))
+}
+
+pub async fn unit(
+    State(store): State<Store>,
+    Path(code): Path<String>,
+    Query(params): Query<Params>,
+) -> Result<Response, Failure> {
+    let ctx = Ctx::new(&params, &format!("/org/{code}"))?;
+    unit_response(&store, &code, ctx).await
+}
+
+async fn unit_response(store: &Store, code: &str, ctx: Ctx) -> Result<Response, Failure> {
+    match unit_page(store, code, &ctx).await {
+        Ok(page) => Ok(render(page, StatusCode::OK, ctx.lang)),
+        Err(e) => Err(ctx.store_failure(e, &format!("/org/{code}"))),
     }
 }
 
-pub async fn unit(State(store): State<Store>, Path(code): Path<String>, Query(params): Query<Params>) -> Response {
-    match Ctx::new(&params) {
-        Ok(ctx) => unit_response(&store, &code, ctx).await,
-        Err(response) => *response,
-    }
-}
-
-async fn unit_response(store: &Store, code: &str, ctx: Ctx) -> Response {
+async fn unit_page(store: &Store, code: &str, ctx: &Ctx) -> Result<UnitPage, StoreError> {
     let (lang, day) = (ctx.lang, ctx.day);
-    match unit_page(store, code, ctx).await {
-        Ok(page) => render(page, StatusCode::OK),
-        Err(e) => store_error(lang, e, day),
-    }
-}
-
-async fn unit_page(store: &Store, code: &str, ctx: Ctx) -> Result<UnitPage, StoreError> {
-    let (lang, day) = (ctx.lang, ctx.day);
-    let t = |key: &str| i18n::t(lang, key, &[]);
     let details = store.unit(code, day).await?;
     let unit = details.unit.clone();
     let path = store
@@ -192,85 +282,114 @@ async fn unit_page(store: &Store, code: &str, ctx: Ctx) -> Result<UnitPage, Stor
             name: u.name,
         })
         .collect();
-    let counts = store.child_counts(&unit, day).await?;
-    let children = store
-        .children(unit.id, day)
-        .await?
-        .into_iter()
-        .map(|c| {
-            let below = counts.get(&c.id).copied().unwrap_or_default();
-            ChildRow {
-                level: t(c.level.label_key()),
-                bases: int(below.base, lang),
-                branches: int(below.branch, lang),
-                groups: int(below.group, lang),
-                code: c.code,
-                name: c.name,
-            }
-        })
-        .collect();
+    let children = child_rows(store, &unit, ctx).await?;
     let subtree = store.subtree_counts(&unit, day).await?;
     let totals = Level::ALL
         .into_iter()
         .filter(|l| *l > unit.level && subtree.get(*l) > 0)
-        .map(|l| (t(l.label_key()), int(subtree.get(l), lang)))
+        .map(|l| (ctx.t(l.label_key()), int(subtree.get(l), lang)))
         .collect();
     let lineage = store.lineage(unit.id).await?;
-    let rows = |links: Vec<LineageLink>, before: bool| -> Vec<LineageRow> {
-        links
-            .into_iter()
-            .map(|l| LineageRow {
-                as_of: if before {
-                    l.date.pred().to_string()
-                } else {
-                    l.date.to_string()
-                },
-                date: l.date.to_string(),
-                part: l.share == "part",
-                code: l.code,
-                name: l.name,
-            })
-            .collect()
-    };
     let events = store
         .events_of(unit.id)
         .await?
         .into_iter()
         .map(|e| EventRow {
             date: e.date.to_string(),
-            kind: t(&format!("web.event.{}", e.kind)),
+            kind: ctx.t(&format!("web.event.{}", e.kind)),
             author: e.author,
             reason: e.reason,
         })
         .collect();
-    let open_end = details.exists_to == Day::FOREVER;
-    let until = if open_end {
-        t("web.now")
-    } else {
-        details.exists_to.pred().to_string()
-    };
     let other = if lang == Lang::Vi { Lang::En } else { Lang::Vi };
     Ok(UnitPage {
         t: Tr(lang),
+        home: format!("/org{}", ctx.query),
         day: day.to_string(),
         day_iso: day.iso(),
         lang_switch: format!("?as_of={day}&lang={}", other.code()),
-        query: ctx.query,
+        query: ctx.query.clone(),
         path,
-        level: t(unit.level.label_key()),
-        kind: details.kind.map(|k| {
-            let kind = t(&format!("kind.{k}"));
-            match &details.trade {
-                Some(trade) => format!("{kind}: {trade}"),
-                None => kind,
-            }
-        }),
-        exists: i18n::t(lang, "web.exists", &[("from", &details.exists_from), ("to", &until)]),
+        level: ctx.t(unit.level.label_key()),
+        kind: kind_label(&details, ctx),
+        exists: lifetime(&details, ctx),
         unit,
         children,
         totals,
-        came_from: rows(lineage.came_from, true),
-        became: rows(lineage.became, false),
+        came_from: lineage_rows(lineage.came_from, Before, lang),
+        became: lineage_rows(lineage.became, On, lang),
         events,
     })
+}
+
+/// The children of `unit` with the units below each, counted in one query.
+async fn child_rows(store: &Store, unit: &Unit, ctx: &Ctx) -> Result<Vec<ChildRow>, StoreError> {
+    let counts = store.child_counts(unit, ctx.day).await?;
+    let children = store.children(unit.id, ctx.day).await?;
+    Ok(children
+        .into_iter()
+        .map(|c| {
+            let below = counts.get(&c.id).copied().unwrap_or_default();
+            ChildRow {
+                level: ctx.t(c.level.label_key()),
+                bases: int(below.base, ctx.lang),
+                branches: int(below.branch, ctx.lang),
+                groups: int(below.group, ctx.lang),
+                code: c.code,
+                name: c.name,
+            }
+        })
+        .collect())
+}
+
+/// "residential" or "professional: rice", in the page's language.
+fn kind_label(details: &UnitDetails, ctx: &Ctx) -> Option<String> {
+    let kind = ctx.t(&format!("kind.{}", details.kind?));
+    Some(match &details.trade {
+        Some(trade) => format!("{kind}: {trade}"),
+        None => kind,
+    })
+}
+
+/// "active from 01/07/2025 to now"; the stored end is exclusive.
+fn lifetime(details: &UnitDetails, ctx: &Ctx) -> String {
+    let until = if details.exists_to == Day::FOREVER {
+        ctx.t("web.now")
+    } else {
+        details.exists_to.pred().to_string()
+    };
+    i18n::t(
+        ctx.lang,
+        "web.exists",
+        &[("from", &details.exists_from), ("to", &until)],
+    )
+}
+
+/// Which day a lineage link opens the other unit on.
+#[derive(Clone, Copy)]
+enum LinkDay {
+    /// The day before the change: a unit this one came from still lives.
+    Before,
+    /// The day of the change: a unit this one became already lives.
+    On,
+}
+use LinkDay::{Before, On};
+
+fn lineage_rows(links: Vec<LineageLink>, when: LinkDay, lang: Lang) -> Vec<LineageRow> {
+    links
+        .into_iter()
+        .map(|l| LineageRow {
+            query: query(
+                match when {
+                    Before => l.date.pred(),
+                    On => l.date,
+                },
+                lang,
+            ),
+            date: l.date.to_string(),
+            part: l.share == "part",
+            code: l.code,
+            name: l.name,
+        })
+        .collect()
 }

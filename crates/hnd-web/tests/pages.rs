@@ -6,14 +6,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 struct App {
     addr: std::net::SocketAddr,
+    store: Store,
 }
 
 impl App {
     async fn start(store: Store) -> App {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(axum::serve(listener, hnd_web::router(store)).into_future());
-        App { addr }
+        tokio::spawn(axum::serve(listener, hnd_web::router(store.clone())).into_future());
+        App { addr, store }
     }
 
     /// Status and body of `GET path`.
@@ -31,6 +32,10 @@ impl App {
             .unwrap_or_default();
         (status, body)
     }
+}
+
+fn day(text: &str) -> Day {
+    Day::parse(text).unwrap()
 }
 
 fn branch(code: &str, name: &str) -> NewUnit {
@@ -55,7 +60,7 @@ async fn app() -> App {
         branch("00004-X", "Chi hội <script>alert(1)</script>"),
     ];
     store
-        .create_units(units, Day::parse("01/01/2026").unwrap(), &who, "create")
+        .create_units(units, day("01/01/2026"), &who, "create")
         .await
         .unwrap();
     App::start(store).await
@@ -116,8 +121,87 @@ async fn dates_outside_the_tree_and_bad_dates_are_explained() {
         body.contains("Ngày \"31/02/2025\" không hợp lệ") || body.contains("Ngày &#34;31/02/2025&#34; không hợp lệ"),
         "{body}"
     );
+    assert!(
+        body.contains("action=\"/org/01\"") && body.contains("value=\"31/02/2025\""),
+        "a form to correct it: {body}"
+    );
+    let (status, body) = app.get("/org?as_of=30/06/2025").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Chưa có cây tổ chức vào ngày 30/06/2025"), "{body}");
+    let (status, body) = app.get(&format!("/org/99999?{AS_OF}")).await;
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("Không có đơn vị mã 99999") && body.contains("<a href=\"/org\">"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn english_pages_keep_the_language_in_every_link() {
+    let app = app().await;
+    let (status, body) = app.get(&format!("/org?{AS_OF}&lang=en")).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("lang=\"en\"") && body.contains("Central Committee"),
+        "{body}"
+    );
+    assert_eq!(
+        body.matches("<td class=\"hide-small\">Province</td>").count(),
+        34,
+        "{body}"
+    );
     let (_, body) = app.get(&format!("/org/00004?{AS_OF}&lang=en")).await;
-    assert!(body.contains("Branches") && body.contains("lang=\"en\""), "{body}");
+    assert!(body.contains("<td class=\"hide-small\">Branch</td>"), "{body}");
+    assert!(
+        body.contains("href=\"/org/00004-CH01?as_of=01/02/2026&#38;lang=en\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("href=\"/org?as_of=01/02/2026&#38;lang=en\""),
+        "the header keeps it too: {body}"
+    );
+}
+
+#[tokio::test]
+async fn the_day_can_be_written_the_iso_way() {
+    let app = app().await;
+    let (status, body) = app.get("/org/00004?as_of=2026-02-01").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("href=\"/org/00004-CH01?as_of=01/02/2026\""), "{body}");
+}
+
+#[tokio::test]
+async fn a_merge_links_both_units_on_the_days_they_lived() {
+    let app = app().await;
+    let who = Change::new("cán bộ", "gộp chi hội");
+    let sources = ["00004-X".to_string()];
+    app.store
+        .merge(&sources, "00004-CH01", day("01/03/2026"), &who)
+        .await
+        .unwrap();
+
+    let (status, body) = app.get("/org/00004-CH01?as_of=01/03/2026").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Hình thành từ"), "{body}");
+    assert!(body.contains("<a href=\"/org/00004-X?as_of=28/02/2026\">"), "{body}");
+    assert!(body.contains("Hợp nhất") && body.contains("gộp chi hội"), "{body}");
+
+    let (status, body) = app.get("/org/00004-X?as_of=28/02/2026").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Đã trở thành"), "{body}");
+    assert!(body.contains("<a href=\"/org/00004-CH01?as_of=01/03/2026\">"), "{body}");
+    assert!(body.contains("hoạt động từ 01/01/2026 đến 28/02/2026"), "{body}");
+}
+
+#[tokio::test]
+async fn an_empty_database_says_how_to_fill_it() {
+    let app = App::start(testing::sqlite().await.unwrap()).await;
+    let (status, body) = app.get("/org").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("hnd org bootstrap") && body.contains("hnd demo"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
