@@ -148,6 +148,12 @@ pub enum MemberError {
     UnitGone { id: i64 },
     #[error("no open likely duplicate {member} / {other}")]
     NoOpenDuplicate { member: i64, other: i64 },
+    #[error("no household {id}")]
+    UnknownHousehold { id: i64 },
+    #[error("member {id} is already in household {household}")]
+    InHousehold { id: i64, household: i64 },
+    #[error("household {household} already has a head")]
+    SecondHead { household: i64 },
 }
 
 impl MemberError {
@@ -179,6 +185,9 @@ impl MemberError {
                 "member.no_open_duplicate",
                 &[("member", member), ("other", other)],
             ),
+            UnknownHousehold { id } => t(lang, "member.unknown_household", &[("id", id)]),
+            InHousehold { id, household } => t(lang, "member.in_household", &[("id", id), ("household", household)]),
+            SecondHead { household } => t(lang, "member.second_head", &[("household", household)]),
             UnitGone { id } => t(lang, "member.unit_gone", &[("id", id)]),
             BeforeLastEvent { id, date, last } => t(
                 lang,

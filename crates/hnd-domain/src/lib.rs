@@ -16,5 +16,5 @@ pub use date::Day;
 pub use error::{MemberError, OrgError};
 pub use fold::fold;
 pub use i18n::Lang;
-pub use person::{BirthDate, Cccd, Ethnicity, Phone, Sex};
+pub use person::{BirthDate, Cccd, Ethnicity, HouseholdCategory, HouseholdRole, Phone, Sex};
 pub use unit::{Kind, Level, UnitCode, UnitName};

@@ -30,6 +30,74 @@ impl Sex {
     }
 }
 
+/// A member's place in their household (quan hệ với chủ hộ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HouseholdRole {
+    Head,
+    Spouse,
+    Child,
+    Parent,
+    Other,
+}
+
+impl HouseholdRole {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            HouseholdRole::Head => "head",
+            HouseholdRole::Spouse => "spouse",
+            HouseholdRole::Child => "child",
+            HouseholdRole::Parent => "parent",
+            HouseholdRole::Other => "other",
+        }
+    }
+
+    /// Storage names and what people write: "chủ hộ", "vợ", "chồng", "con", "cha", "mẹ", "khác".
+    pub fn parse(s: &str) -> Option<HouseholdRole> {
+        match crate::fold(s).as_str() {
+            "head" | "chu ho" => Some(HouseholdRole::Head),
+            "spouse" | "vo" | "chong" | "vo/chong" => Some(HouseholdRole::Spouse),
+            "child" | "con" => Some(HouseholdRole::Child),
+            "parent" | "cha" | "me" | "bo" | "cha/me" => Some(HouseholdRole::Parent),
+            "other" | "khac" => Some(HouseholdRole::Other),
+            _ => None,
+        }
+    }
+}
+
+/// A household's category for a year (phân loại hộ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HouseholdCategory {
+    /// Hộ nghèo.
+    Poor,
+    /// Hộ cận nghèo.
+    NearPoor,
+    /// Gia đình chính sách.
+    Policy,
+    Other,
+}
+
+impl HouseholdCategory {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            HouseholdCategory::Poor => "poor",
+            HouseholdCategory::NearPoor => "near_poor",
+            HouseholdCategory::Policy => "policy",
+            HouseholdCategory::Other => "other",
+        }
+    }
+
+    /// Storage names and "nghèo", "cận nghèo", "chính sách", "khác".
+    pub fn parse(s: &str) -> Option<HouseholdCategory> {
+        match crate::fold(s).as_str() {
+            "poor" | "ngheo" | "ho ngheo" => Some(HouseholdCategory::Poor),
+            "near_poor" | "can ngheo" | "ho can ngheo" => Some(HouseholdCategory::NearPoor),
+            "policy" | "chinh sach" | "gia dinh chinh sach" => Some(HouseholdCategory::Policy),
+            "other" | "khac" => Some(HouseholdCategory::Other),
+            _ => None,
+        }
+    }
+}
+
 /// Why a text is not a citizen id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CccdError {
@@ -355,6 +423,14 @@ mod tests {
         assert_eq!(BirthDate::parse("05/09/1962").map(|b| b.year()), Some(1962));
         assert_eq!(BirthDate::parse("31/02/1962"), None);
         assert_eq!(BirthDate::parse("62"), None);
+    }
+
+    #[test]
+    fn household_roles_and_categories_as_people_write_them() {
+        assert_eq!(HouseholdRole::parse("Chủ hộ"), Some(HouseholdRole::Head));
+        assert_eq!(HouseholdRole::parse("Vợ"), Some(HouseholdRole::Spouse));
+        assert_eq!(HouseholdCategory::parse("Cận nghèo"), Some(HouseholdCategory::NearPoor));
+        assert_eq!(HouseholdCategory::parse("giàu"), None);
     }
 
     #[test]

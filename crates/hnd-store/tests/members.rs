@@ -1,6 +1,9 @@
 //! The member register on both backends.
 
-use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Kind, Level, MemberError, Phone, Sex, UnitCode, UnitName};
+use hnd_domain::{
+    BirthDate, Cccd, Day, Ethnicity, HouseholdCategory, HouseholdRole, Kind, Level, MemberError, Phone, Sex, UnitCode,
+    UnitName,
+};
 use hnd_store::{Change, MemberRow, NewMember, NewUnit, Store, StoreError};
 
 hnd_store::both_backends!(
@@ -11,6 +14,7 @@ hnd_store::both_backends!(
     members_follow_merges_and_the_2025_reform,
     bulk_loads_are_all_or_nothing_and_idempotent,
     leave_reinstatement_and_new_cards,
+    households_group_members_and_keep_a_category_by_year,
 );
 
 fn d(s: &str) -> Day {
@@ -459,4 +463,54 @@ async fn leave_reinstatement_and_new_cards(store: Store) {
             "reinstate"
         ]
     );
+}
+
+async fn households_group_members_and_keep_a_category_by_year(store: Store) {
+    tree(&store).await;
+    let day = d("01/02/2026");
+    let head = store
+        .add_member(&person("Lò Văn Páo", "1970", Sex::Male, "00004-A"), day, false, &who())
+        .await
+        .unwrap()
+        .id;
+    let wife = store
+        .add_member(&person("Lò Thị Ón", "1972", Sex::Female, "00004-A"), day, false, &who())
+        .await
+        .unwrap()
+        .id;
+    let household = store.create_household(head, Some("Bản Mòn".into())).await.unwrap();
+    store
+        .join_household(wife, household, HouseholdRole::Spouse)
+        .await
+        .unwrap();
+    let e = member_error(store.join_household(wife, household, HouseholdRole::Child).await);
+    assert_eq!(e, MemberError::InHousehold { id: wife, household });
+    let other = store
+        .add_member(&person("Lò Văn Tủa", "1995", Sex::Male, "00004-A"), day, false, &who())
+        .await
+        .unwrap()
+        .id;
+    let e = member_error(store.join_household(other, household, HouseholdRole::Head).await);
+    assert_eq!(e, MemberError::SecondHead { household });
+    store
+        .set_household_category(household, 2024, HouseholdCategory::Poor)
+        .await
+        .unwrap();
+    store
+        .set_household_category(household, 2025, HouseholdCategory::NearPoor)
+        .await
+        .unwrap();
+    store
+        .set_household_category(household, 2025, HouseholdCategory::Other)
+        .await
+        .unwrap();
+    let h = store.household(household).await.unwrap();
+    assert_eq!(
+        h.members.iter().map(|m| (m.0, m.2.as_str())).collect::<Vec<_>>(),
+        [(head, "head"), (wife, "spouse")]
+    );
+    assert_eq!(h.categories, [(2024, "poor".to_string()), (2025, "other".to_string())]);
+    assert_eq!(h.province_code, "01");
+    let e = member_error(store.set_household_category(999, 2025, HouseholdCategory::Poor).await);
+    assert_eq!(e, MemberError::UnknownHousehold { id: 999 });
 }

@@ -1,6 +1,6 @@
 //! Arguments, dispatch and the one place errors become sentences.
 
-use crate::{bench, demo, r#gen, members, org, tr};
+use crate::{bench, demo, r#gen, households, members, org, tr};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use hnd_domain::{Day, Lang, OrgError};
@@ -55,6 +55,9 @@ pub enum Command {
     /// The member register.
     #[command(subcommand)]
     Members(members::MembersCommand),
+    /// Households and their category by year.
+    #[command(subcommand)]
+    Households(households::HouseholdsCommand),
     /// Synthetic data.
     #[command(subcommand)]
     Gen(r#gen::GenCommand),
@@ -84,6 +87,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => demo::run(&cli.db, &listen, no_serve, members, &cli.author, lang).await,
         Command::Org(cmd) => org::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Members(cmd) => members::run(cmd, &cli.db, &cli.author, lang).await,
+        Command::Households(cmd) => households::run(cmd, &cli.db, lang).await,
         Command::Gen(cmd) => r#gen::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Bench(cmd) => bench::run(cmd).await,
     }

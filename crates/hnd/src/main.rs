@@ -4,6 +4,7 @@ mod bench;
 mod cli;
 mod demo;
 mod r#gen;
+mod households;
 mod members;
 mod org;
 mod sample;

@@ -245,6 +245,33 @@ fn members_from_the_command_line(db: &str) {
     assert_eq!(found[0]["unit_code"], "00004-A");
     assert_eq!(found[0]["birth_date"], "12/05/1985");
     assert!(found[0]["id"].is_i64());
+    let out = ok(
+        db,
+        &["households", "create", "--head", "1", "--address", "Tổ dân phố 1"],
+    );
+    assert!(out.contains("Đã lập hộ số 1"), "{out}");
+    ok(
+        db,
+        &[
+            "households",
+            "category",
+            "1",
+            "--year",
+            "2025",
+            "--category",
+            "cận nghèo",
+        ],
+    );
+    let err = failing(
+        db,
+        &["households", "category", "1", "--year", "2025", "--category", "giàu"],
+    );
+    assert!(err.contains("Phân loại hộ") && err.contains("giàu"), "{err}");
+    let show = ok(db, &["households", "show", "1"]);
+    assert!(
+        show.contains("Đặng Thị Hoà") && show.contains("chủ hộ") && show.contains("2025: hộ cận nghèo"),
+        "{show}"
+    );
     let dup = failing(
         db,
         &[&add[..], &["--cccd", "001185000012", "--date", "01/02/2026"]].concat(),

@@ -1,6 +1,22 @@
 -- Member register (SQLite). Large tables carry province_code, the key
 -- they will be distributed by on PostgreSQL/Citus.
 
+-- Households (hộ): members of one household, its head, and its
+-- category by year (poor, near-poor, policy family, other).
+CREATE TABLE households (
+    id INTEGER PRIMARY KEY,
+    province_code TEXT NOT NULL,
+    address TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE household_categories (
+    household_id INTEGER NOT NULL REFERENCES households(id),
+    province_code TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    category TEXT NOT NULL CHECK (category IN ('poor','near_poor','policy','other')),
+    PRIMARY KEY (household_id, year)
+);
+
 CREATE TABLE members (
     id INTEGER PRIMARY KEY,
     province_code TEXT NOT NULL,
@@ -22,12 +38,16 @@ CREATE TABLE members (
     joined_on TEXT,
     -- Number of the base committee's admission decision.
     admission_decision TEXT,
+    household_id INTEGER REFERENCES households(id),
+    -- head, spouse, child, parent, other
+    household_role TEXT CHECK (household_role IN ('head','spouse','child','parent','other')),
     created_at TEXT NOT NULL
 );
 CREATE UNIQUE INDEX members_cccd ON members (cccd) WHERE cccd IS NOT NULL;
 CREATE UNIQUE INDEX members_card ON members (card_number) WHERE card_number IS NOT NULL;
 CREATE INDEX members_name ON members (province_code, name_folded);
 CREATE INDEX members_phone ON members (phone) WHERE phone IS NOT NULL;
+CREATE INDEX members_household ON members (household_id) WHERE household_id IS NOT NULL;
 
 -- Append-only log of membership events.
 CREATE TABLE member_events (
