@@ -866,14 +866,18 @@ impl Store {
             );
         }
         // Without a CCCD, the same name, birth year and unit is the same person.
-        let unit_ids: Vec<i64> = units.values().map(|(id, _)| *id).collect();
+        // Only the units of rows without a CCCD are looked at, through the
+        // partial index on members without one.
+        let unit_ids: std::collections::BTreeSet<i64> =
+            rows.iter().filter(|r| r.member.cccd.is_none()).map(|r| units[r.member.unit.as_str()].0).collect();
+        let unit_ids: Vec<i64> = unit_ids.into_iter().collect();
         let mut known_without_cccd = std::collections::HashSet::new();
-        for chunk in unit_ids.chunks(300) {
+        if !unit_ids.is_empty() {
             let found = crate::sql::fetch_in(
                 &mut tx,
                 "SELECT name_folded, birth_year, unit_id FROM members WHERE cccd IS NULL AND unit_id IN (",
                 vec![],
-                chunk.iter().map(|id| (*id).into()).collect(),
+                unit_ids.iter().map(|id| (*id).into()).collect(),
             )
             .await?;
             for r in found {

@@ -48,6 +48,9 @@ CREATE UNIQUE INDEX members_card ON members (card_number) WHERE card_number IS N
 CREATE INDEX members_name ON members (province_code, name_folded);
 CREATE INDEX members_phone ON members (phone) WHERE phone IS NOT NULL;
 CREATE INDEX members_household ON members (household_id) WHERE household_id IS NOT NULL;
+-- Members of a unit; without a CCCD, a member is known by name, birth year and unit.
+CREATE INDEX members_unit ON members (unit_id, status);
+CREATE INDEX members_no_cccd ON members (unit_id, name_folded) WHERE cccd IS NULL;
 
 -- Append-only log of membership events.
 CREATE TABLE member_events (
