@@ -868,8 +868,11 @@ impl Store {
         // Without a CCCD, the same name, birth year and unit is the same person.
         // Only the units of rows without a CCCD are looked at, through the
         // partial index on members without one.
-        let unit_ids: std::collections::BTreeSet<i64> =
-            rows.iter().filter(|r| r.member.cccd.is_none()).map(|r| units[r.member.unit.as_str()].0).collect();
+        let unit_ids: std::collections::BTreeSet<i64> = rows
+            .iter()
+            .filter(|r| r.member.cccd.is_none())
+            .map(|r| units[r.member.unit.as_str()].0)
+            .collect();
         let unit_ids: Vec<i64> = unit_ids.into_iter().collect();
         let mut known_without_cccd = std::collections::HashSet::new();
         if !unit_ids.is_empty() {
