@@ -497,9 +497,14 @@ impl Store {
     pub async fn members_page(&self, scope: &str, after: i64, limit: i64) -> Result<Vec<Member>> {
         let today = Day::today();
         let unit = self.unit(scope, today).await?.unit;
+        // Members in id order, each checked against the scope: a page costs
+        // its own rows, where a join led by the scope sorted the whole subtree.
         let rows = sqlx::query(member_select!(
-            "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
-             WHERE v.path >= $2 AND v.path < $3 AND m.id > $4 ORDER BY m.id LIMIT $5"
+            "WHERE m.id > $4 AND EXISTS (
+                 SELECT 1 FROM unit_versions v
+                 WHERE v.unit_id = m.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+                   AND v.path >= $2 AND v.path < $3)
+             ORDER BY m.id LIMIT $5"
         ))
         .bind(today.iso())
         .bind(unit.path.clone())
