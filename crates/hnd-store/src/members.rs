@@ -356,37 +356,48 @@ impl Store {
     /// Admits an applicant on `date` by the base committee's `decision`;
     /// the card number is handed out in the same transaction.
     pub async fn admit(&self, id: i64, date: Day, decision: &str, change: &Change) -> Result<String> {
+        let mut cards = self.admit_many(&[id], date, decision, change).await?;
+        Ok(cards.remove(0))
+    }
+
+    /// Admits several applicants by one decision of the base committee,
+    /// all or none; returns their card numbers in the order given.
+    pub async fn admit_many(&self, ids: &[i64], date: Day, decision: &str, change: &Change) -> Result<Vec<String>> {
         let mut tx = self.write.begin().await?;
-        let (status, unit, _, province) = member_row(&mut tx, id).await?;
-        if status != "applicant" {
-            return Err(MemberError::WrongStatus { id, status }.into());
+        let mut cards = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let (status, unit, _, province) = member_row(&mut tx, id).await?;
+            if status != "applicant" {
+                return Err(MemberError::WrongStatus { id, status }.into());
+            }
+            check_forward(&mut tx, id, date).await?;
+            let card = next_card_number(&mut tx, &province, date.year()).await?;
+            sqlx::query(
+                "UPDATE members SET status = 'active', joined_on = $1, card_number = $2, admission_decision = $3
+                 WHERE id = $4",
+            )
+            .bind(date.iso())
+            .bind(card.clone())
+            .bind(decision.to_string())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            record(
+                &mut tx,
+                id,
+                &province,
+                "admit",
+                date,
+                Some(unit),
+                Some(decision),
+                change,
+            )
+            .await?;
+            open_membership(&mut tx, id, unit, &province, date).await?;
+            cards.push(card);
         }
-        check_forward(&mut tx, id, date).await?;
-        let card = next_card_number(&mut tx, &province, date.year()).await?;
-        sqlx::query(
-            "UPDATE members SET status = 'active', joined_on = $1, card_number = $2, admission_decision = $3
-             WHERE id = $4",
-        )
-        .bind(date.iso())
-        .bind(card.clone())
-        .bind(decision.to_string())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        record(
-            &mut tx,
-            id,
-            &province,
-            "admit",
-            date,
-            Some(unit),
-            Some(decision),
-            change,
-        )
-        .await?;
-        open_membership(&mut tx, id, unit, &province, date).await?;
         tx.commit().await?;
-        Ok(card)
+        Ok(cards)
     }
 
     /// The sending unit records a transfer to `to`: the member is "in

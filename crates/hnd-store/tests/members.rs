@@ -275,6 +275,16 @@ async fn concurrent_admissions_get_distinct_cards(store: Store) {
         let p = person(&format!("Hội viên {i}"), "1980", Sex::Male, "00004-A");
         ids.push(store.add_member(&p, day, false, &who()).await.unwrap().id);
     }
+    // One decision admits several, all or none: an id that is not an
+    // applicant stops the whole batch.
+    let bad_batch = store
+        .admit_many(&[ids[0], 999_999], d("01/03/2026"), "1-QĐ", &who())
+        .await;
+    assert!(matches!(
+        bad_batch,
+        Err(StoreError::Member(MemberError::UnknownMember { id: 999_999 }))
+    ));
+    assert_eq!(store.member(ids[0]).await.unwrap().status, "applicant");
     let tasks: Vec<_> = ids
         .into_iter()
         .map(|id| {

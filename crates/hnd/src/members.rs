@@ -19,9 +19,10 @@ pub enum MembersCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Admit an applicant (base committee decision).
+    /// Admit applicants by one base committee decision (all or none).
     Admit {
-        id: i64,
+        #[arg(required = true)]
+        ids: Vec<i64>,
         #[arg(long)]
         decision: String,
         #[command(flatten)]
@@ -256,11 +257,12 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                 }
             }
         }
-        MembersCommand::Admit { id, decision, when } => {
-            let card = store
-                .admit(id, day_or_today(when.date.as_deref())?, &decision, &change(&when))
-                .await?;
-            println!("{}", tr(lang, "cli.member_admitted", &[("card", &card)]));
+        MembersCommand::Admit { ids, decision, when } => {
+            let day = day_or_today(when.date.as_deref())?;
+            let cards = store.admit_many(&ids, day, &decision, &change(&when)).await?;
+            for (id, card) in ids.iter().zip(cards) {
+                println!("{id}: {}", tr(lang, "cli.member_admitted", &[("card", &card)]));
+            }
         }
         MembersCommand::Transfer { id, to, when } => {
             store

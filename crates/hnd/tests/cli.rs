@@ -245,6 +245,27 @@ fn members_from_the_command_line(db: &str) {
     assert_eq!(found[0]["unit_code"], "00004-A");
     assert_eq!(found[0]["birth_date"], "12/05/1985");
     assert!(found[0]["id"].is_i64());
+    for name in ["Lê Văn Một", "Lê Văn Hai"] {
+        let args = [
+            "members", "add", "--name", name, "--birth", "1970", "--sex", "nam", "--unit", "00004-A",
+        ];
+        ok(db, &[&args[..], &["--date", "01/02/2026"]].concat());
+    }
+    let out = ok(
+        db,
+        &[
+            "members",
+            "admit",
+            "2",
+            "3",
+            "--decision",
+            "9-QĐ/HND",
+            "--date",
+            "05/02/2026",
+        ],
+    );
+    assert!(out.contains("2: Đã kết nạp; số thẻ hội viên 0126000002"), "{out}");
+    assert!(out.contains("3: Đã kết nạp; số thẻ hội viên 0126000003"), "{out}");
     let out = ok(
         db,
         &["households", "create", "--head", "1", "--address", "Tổ dân phố 1"],
