@@ -8,6 +8,7 @@ use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Level, MemberError, Phone, Sex
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
 
 /// A person to enter in the register.
 #[derive(Debug, Clone)]
@@ -106,6 +107,56 @@ fn member_from_row(row: &AnyRow) -> Result<Member> {
         joined_on: row.try_get(14)?,
         admission_decision: row.try_get(15)?,
     })
+}
+
+/// The member who holds a CCCD.
+#[derive(Debug, Clone)]
+pub struct CccdHolder {
+    pub id: i64,
+    pub full_name: String,
+    pub birth_year: i64,
+    pub unit_code: String,
+}
+
+impl CccdHolder {
+    /// Whether a row naming this CCCD is this same person (same name,
+    /// accents aside, and birth year): loading it again changes nothing.
+    pub fn is(&self, full_name: &str, birth_year: i32) -> bool {
+        fold(&self.full_name) == fold(full_name) && self.birth_year == birth_year as i64
+    }
+
+    /// The refusal for somebody else giving this holder's CCCD.
+    pub fn conflict(&self, cccd: &Cccd) -> MemberError {
+        MemberError::DuplicateCccd {
+            cccd: cccd.to_string(),
+            id: self.id,
+            name: self.full_name.clone(),
+            unit: self.unit_code.clone(),
+        }
+    }
+}
+
+/// Who holds each of `cccds`, by CCCD.
+async fn cccd_holders(conn: &mut AnyConnection, cccds: Vec<crate::sql::Val>) -> Result<HashMap<String, CccdHolder>> {
+    let rows = crate::sql::fetch_in(
+        conn,
+        "SELECT m.cccd, m.id, m.full_name, m.birth_year, u.code FROM members m JOIN units u ON u.id = m.unit_id
+         WHERE m.cccd IN (",
+        vec![],
+        cccds,
+    )
+    .await?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let holder = CccdHolder {
+            id: r.try_get(1)?,
+            full_name: r.try_get(2)?,
+            birth_year: r.try_get(3)?,
+            unit_code: r.try_get(4)?,
+        };
+        out.insert(r.try_get(0)?, holder);
+    }
+    Ok(out)
 }
 
 /// A branch or group alive on `date`: (id, province).
@@ -260,16 +311,12 @@ impl Store {
         }
         let mut tx = self.write.begin().await?;
         let (unit, province) = member_unit(&mut tx, new.unit.as_str(), date).await?;
-        if let Some(cccd) = &new.cccd {
-            let existing = sqlx::query(member_select!("WHERE m.cccd = $1"))
-                .bind(cccd.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(row) = existing {
-                let m = member_from_row(&row)?;
-                let (cccd, id, name, unit) = (cccd.to_string(), m.id, m.full_name, m.unit_code);
-                return Err(MemberError::DuplicateCccd { cccd, id, name, unit }.into());
-            }
+        if let Some(cccd) = &new.cccd
+            && let Some(holder) = cccd_holders(&mut tx, vec![cccd.to_string().into()])
+                .await?
+                .get(cccd.as_str())
+        {
+            return Err(holder.conflict(cccd).into());
         }
         // A duplicate is refused before a mismatch is reported: the pointer
         // to the existing member is what the clerk needs first.
@@ -479,28 +526,10 @@ impl Store {
         Ok(())
     }
 
-    /// Who holds each of `cccds` now: CCCD → (name, birth year, unit code).
-    pub async fn members_by_cccd(
-        &self,
-        cccds: &[String],
-    ) -> Result<std::collections::HashMap<String, (i64, String, i64, String)>> {
+    /// Who holds each of `cccds` now.
+    pub async fn members_by_cccd(&self, cccds: &[String]) -> Result<HashMap<String, CccdHolder>> {
         let mut conn = self.read.acquire().await?;
-        let rows = crate::sql::fetch_in(
-            &mut conn,
-            "SELECT m.cccd, m.id, m.full_name, m.birth_year, u.code FROM members m JOIN units u ON u.id = m.unit_id
-             WHERE m.cccd IN (",
-            vec![],
-            cccds.iter().map(|c| c.clone().into()).collect(),
-        )
-        .await?;
-        let mut out = std::collections::HashMap::new();
-        for r in rows {
-            out.insert(
-                r.try_get(0)?,
-                (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?),
-            );
-        }
-        Ok(out)
+        cccd_holders(&mut conn, cccds.iter().map(|c| c.clone().into()).collect()).await
     }
 
     /// Members under `scope` (today's tree) with an id above `after`, by
@@ -861,26 +890,12 @@ impl Store {
         let mut tx = self.write.begin().await?;
         self.backend.lock_for_bulk_ids(&mut tx, "members").await?;
         let units = member_units(&mut tx, rows.iter().map(|r| r.member.unit.as_str()), date).await?;
-        let cccds: Vec<crate::sql::Val> = rows
+        let cccds = rows
             .iter()
             .filter_map(|r| r.member.cccd.as_ref())
             .map(|c| c.to_string().into())
             .collect();
-        let existing = crate::sql::fetch_in(
-            &mut tx,
-            "SELECT m.cccd, m.id, m.full_name, m.birth_year, u.code FROM members m JOIN units u ON u.id = m.unit_id
-             WHERE m.cccd IN (",
-            vec![],
-            cccds,
-        )
-        .await?;
-        let mut held: std::collections::HashMap<String, (i64, String, i64, String)> = std::collections::HashMap::new();
-        for r in existing {
-            held.insert(
-                r.try_get(0)?,
-                (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?),
-            );
-        }
+        let held = cccd_holders(&mut tx, cccds).await?;
         // Without a CCCD, the same name, birth year and unit is the same person.
         // Only the units of rows without a CCCD are looked at, through the
         // partial index on members without one.
@@ -925,13 +940,12 @@ impl Store {
                 .into());
             }
             if let Some(cccd) = &m.cccd {
-                if let Some((id, other, year, unit)) = held.get(cccd.as_str()) {
-                    if fold(other) == fold(&name) && *year == m.birth.year() as i64 {
+                if let Some(holder) = held.get(cccd.as_str()) {
+                    if holder.is(&name, m.birth.year()) {
                         unchanged += 1;
                         continue;
                     }
-                    let (cccd, id, name, unit) = (cccd.to_string(), *id, other.clone(), unit.clone());
-                    return Err(MemberError::DuplicateCccd { cccd, id, name, unit }.into());
+                    return Err(holder.conflict(cccd).into());
                 }
                 if !seen.insert(cccd.as_str()) {
                     unchanged += 1;

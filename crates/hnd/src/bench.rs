@@ -132,30 +132,10 @@ async fn descendants(store: &Store, day: Day, queries: usize, tree: &str) -> Res
     Ok(())
 }
 
-/// A fresh SQLite register in `dir` with the demo's tree (2025 tree,
-/// branches and groups in three provinces).
+/// A fresh SQLite register `name` in `dir` with the demo's tree.
 async fn demo_tree(dir: &std::path::Path, name: &str) -> Result<Store> {
-    let path = dir.join(name);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    let store = Store::open(&format!("sqlite:{}", path.display())).await?;
-    let who = Change::new("bench", "đo hiệu năng");
-    store.bootstrap(false, &who).await?;
-    let mut bases = Vec::new();
-    for code in crate::demo::SAMPLE_PROVINCES {
-        let province = store.unit(code, Day::REFORM_2025).await?;
-        bases.extend(store.children(province.unit.id, Day::REFORM_2025).await?);
-    }
-    store
-        .create_units(
-            branches_and_groups(&bases, &mut Rng::new(2025)),
-            Day::REFORM_2025,
-            &who,
-            "import",
-        )
-        .await?;
-    Ok(store)
+    let path = dir.join(name).display().to_string();
+    crate::demo::demo_tree(&path, &Change::new("bench", "đo hiệu năng")).await
 }
 
 fn percentiles(times: &mut [Duration]) -> String {

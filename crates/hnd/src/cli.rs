@@ -110,6 +110,16 @@ pub fn day_or_today(s: Option<&str>) -> Result<Day, OrgError> {
     }
 }
 
+/// A value on the command line that is not what the field (a locale key
+/// such as `field.cccd`) needs.
+pub fn bad_field(lang: Lang, field: &str, value: &str) -> anyhow::Error {
+    let field = tr(lang, field, &[]);
+    anyhow::anyhow!(
+        "{}",
+        tr(lang, "member.bad_field", &[("field", &field), ("value", &value)])
+    )
+}
+
 /// The sentence a person reads for an error, in `lang`.
 pub fn describe(e: &anyhow::Error, lang: Lang) -> String {
     if let Some(e) = e.downcast_ref::<StoreError>() {

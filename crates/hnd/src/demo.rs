@@ -23,21 +23,8 @@ pub async fn run(db: &str, listen: &str, no_serve: bool, members: usize, author:
         bail!("hnd demo: SQLite only (--db sqlite:PATH)")
     };
     println!("{}", tr(lang, "cli.demo_building", &[("path", &path)]));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{path}{suffix}"));
-    }
-    let store = Store::open(db).await?;
-    store.bootstrap(false, &Change::new(author, "dữ liệu mẫu")).await?;
+    let store = demo_tree(path, &Change::new(author, "dữ liệu mẫu")).await?;
     let day = Day::REFORM_2025;
-    let mut bases = Vec::new();
-    for code in SAMPLE_PROVINCES {
-        let province = store.unit(code, day).await?;
-        bases.extend(store.children(province.unit.id, day).await?);
-    }
-    let units = branches_and_groups(&bases, &mut Rng::new(2025));
-    store
-        .create_units(units, day, &Change::new(author, "dữ liệu mẫu"), "import")
-        .await?;
     let counts = store.level_counts(day).await?;
     let numbers = [Level::Base, Level::Branch, Level::Group].map(|l| int(counts.get(l), lang));
     println!(
@@ -60,4 +47,25 @@ pub async fn run(db: &str, listen: &str, no_serve: bool, members: usize, author:
         cli::serve(store, listen, lang).await?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A fresh SQLite file at `path` (any previous one removed) holding the
+/// demo's tree: the 2025 tree with sample branches and groups in
+/// [`SAMPLE_PROVINCES`]. The demo and the member benchmark start here.
+pub(crate) async fn demo_tree(path: &str, change: &Change) -> Result<Store> {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    let store = Store::open(&format!("sqlite:{path}")).await?;
+    store.bootstrap(false, change).await?;
+    let day = Day::REFORM_2025;
+    let mut bases = Vec::new();
+    for code in SAMPLE_PROVINCES {
+        let province = store.unit(code, day).await?;
+        bases.extend(store.children(province.unit.id, day).await?);
+    }
+    store
+        .create_units(branches_and_groups(&bases, &mut Rng::new(2025)), day, change, "import")
+        .await?;
+    Ok(store)
 }

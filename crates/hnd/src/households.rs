@@ -1,5 +1,6 @@
 //! `hnd households …`: households and their category by year.
 
+use crate::cli::bad_field as bad;
 use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;
@@ -36,17 +37,6 @@ pub enum HouseholdsCommand {
         #[arg(long)]
         json: bool,
     },
-}
-
-fn bad(lang: Lang, field: &str, value: &str) -> anyhow::Error {
-    anyhow::anyhow!(
-        "{}",
-        tr(
-            lang,
-            "member.bad_field",
-            &[("field", &tr(lang, field, &[])), ("value", &value)]
-        )
-    )
 }
 
 pub async fn run(cmd: HouseholdsCommand, db: &str, lang: Lang) -> Result<ExitCode> {

@@ -1,6 +1,6 @@
 //! `hnd members …`: the member register from the command line.
 
-use crate::cli::day_or_today;
+use crate::cli::{bad_field as bad, day_or_today};
 use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;
@@ -165,18 +165,6 @@ pub struct AddArgs {
     accept_warnings: bool,
     #[command(flatten)]
     when: crate::org::When,
-}
-
-/// A value on the command line that is not what the field needs.
-fn bad(lang: Lang, field: &str, value: &str) -> anyhow::Error {
-    anyhow::anyhow!(
-        "{}",
-        tr(
-            lang,
-            "member.bad_field",
-            &[("field", &tr(lang, field, &[])), ("value", &value)]
-        )
-    )
 }
 
 pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
@@ -588,27 +576,19 @@ async fn check_chunk(
             continue;
         }
         if let Some(cccd) = &row.cccd {
-            if let Some((id, name, year, unit)) = held.get(cccd.as_str()) {
-                let same =
-                    hnd_domain::fold(name) == hnd_domain::fold(&row.full_name) && *year == row.birth.year() as i64;
-                if !same {
-                    let (cccd, id, name, unit) = (cccd.to_string(), *id, name.clone(), unit.clone());
-                    let message = MemberError::DuplicateCccd {
-                        cccd: cccd.clone(),
-                        id,
-                        name,
-                        unit,
-                    }
-                    .message(lang);
-                    let column = MEMBER_COLUMNS[5].to_string();
-                    errors.push(RowError {
-                        row: row.row,
-                        column,
-                        value: cccd,
-                        problem: Problem::Register(message),
-                    });
-                    continue;
-                }
+            if let Some(holder) = held.get(cccd.as_str())
+                && !holder.is(&row.full_name, row.birth.year())
+            {
+                let message = holder.conflict(cccd).message(lang);
+                let column = MEMBER_COLUMNS[5].to_string();
+                let value = cccd.to_string();
+                errors.push(RowError {
+                    row: row.row,
+                    column,
+                    value,
+                    problem: Problem::Register(message),
+                });
+                continue;
             }
             for warning in cccd.check(row.birth.year(), row.sex) {
                 let message = match warning {
