@@ -20,6 +20,21 @@ fn unique(prefix: &str) -> String {
     )
 }
 
+/// A residential branch `code` named `name` under `parent`, to create in tests.
+pub fn branch(code: &str, name: &str, parent: &str) -> crate::NewUnit {
+    use hnd_domain::{Kind, Level, UnitCode, UnitName};
+    crate::NewUnit {
+        code: UnitCode::parse(code).expect("a valid test code"),
+        name: UnitName::parse(name).expect("a valid test name"),
+        level: Level::Branch,
+        kind: Some(Kind::Residential),
+        trade: None,
+        parent: UnitCode::parse(parent).expect("a valid test code"),
+        admin_commune: None,
+        founded: None,
+    }
+}
+
 /// A migrated store in a new SQLite file under the system temp folder.
 pub async fn sqlite() -> Result<Store> {
     Store::open(&sqlite_url()).await

@@ -2,7 +2,7 @@
 //! fresh SQLite file and once on a fresh PostgreSQL schema.
 
 use hnd_domain::{Day, Kind, Level, OrgError, UnitCode, UnitName};
-use hnd_store::{Change, LevelCounts, NewUnit, SplitPart, Store, StoreError};
+use hnd_store::{Change, LevelCounts, NewUnit, SplitPart, Store, StoreError, testing};
 
 hnd_store::both_backends!(
     bootstrap_2025_builds_34_provinces_and_3321_bases,
@@ -34,25 +34,12 @@ fn counts(central: i64, province: i64, district: i64, base: i64, branch: i64, gr
     }
 }
 
-fn branch(code: &str, name: &str, parent: &str) -> NewUnit {
-    NewUnit {
-        code: UnitCode::parse(code).unwrap(),
-        name: UnitName::parse(name).unwrap(),
-        level: Level::Branch,
-        kind: Some(Kind::Residential),
-        trade: None,
-        parent: UnitCode::parse(parent).unwrap(),
-        admin_commune: None,
-        founded: None,
-    }
-}
-
 fn group(code: &str, parent: &str) -> NewUnit {
     NewUnit {
         level: Level::Group,
         kind: Some(Kind::Professional),
         trade: Some("Trồng lúa".into()),
-        ..branch(code, &format!("Tổ hội nghề nghiệp {code}"), parent)
+        ..testing::branch(code, &format!("Tổ hội nghề nghiệp {code}"), parent)
     }
 }
 
@@ -123,10 +110,10 @@ async fn merger_turns_the_legacy_tree_into_todays(store: Store) {
     // Branches and groups under communes that continue, that are absorbed,
     // and that are split.
     let units = vec![
-        branch("23281-CH1", "Chi hội tổ dân phố 1 Quang Trung", "23281"),
+        testing::branch("23281-CH1", "Chi hội tổ dân phố 1 Quang Trung", "23281"),
         group("23281-CH1-T1", "23281-CH1"),
-        branch("21142-CH1", "Chi hội thôn Trà Bùi", "21142"),
-        branch("31183-CH1", "Chi hội khu vực Long Tuyền", "31183"),
+        testing::branch("21142-CH1", "Chi hội thôn Trà Bùi", "21142"),
+        testing::branch("31183-CH1", "Chi hội khu vực Long Tuyền", "31183"),
     ];
     store
         .create_units(units, d("15/03/2024"), &who(), "import")
@@ -251,8 +238,8 @@ async fn operations_are_dated_and_readable_as_of_any_day(store: Store) {
     store
         .create_units(
             vec![
-                branch("00004-A", "Chi hội A", "00004"),
-                branch("00004-B", "Chi hội B", "00004"),
+                testing::branch("00004-A", "Chi hội A", "00004"),
+                testing::branch("00004-B", "Chi hội B", "00004"),
                 group("00004-A-1", "00004-A"),
             ],
             d1,
@@ -325,7 +312,11 @@ async fn operations_are_dated_and_readable_as_of_any_day(store: Store) {
 async fn split_assigns_each_child_or_refuses(store: Store) {
     store.bootstrap(false, &who()).await.unwrap();
     let day = d("01/01/2026");
-    let units = vec![branch("X", "Chi hội X", "00004"), group("X-1", "X"), group("X-2", "X")];
+    let units = vec![
+        testing::branch("X", "Chi hội X", "00004"),
+        group("X-1", "X"),
+        group("X-2", "X"),
+    ];
     store.create_units(units, day, &who(), "create").await.unwrap();
     let parts = vec![
         SplitPart {
@@ -378,7 +369,7 @@ async fn bad_operations_are_refused_and_change_nothing(store: Store) {
     let day = d("01/01/2026");
     store
         .create_units(
-            vec![branch("P", "Chi hội P", "00004"), group("P-1", "P")],
+            vec![testing::branch("P", "Chi hội P", "00004"), group("P-1", "P")],
             day,
             &who(),
             "create",
@@ -389,7 +380,7 @@ async fn bad_operations_are_refused_and_change_nothing(store: Store) {
 
     let e = org_error(
         store
-            .create_units(vec![branch("Q", "Chi hội Q", "99999")], day, &who(), "create")
+            .create_units(vec![testing::branch("Q", "Chi hội Q", "99999")], day, &who(), "create")
             .await,
     );
     assert_eq!(
@@ -401,7 +392,12 @@ async fn bad_operations_are_refused_and_change_nothing(store: Store) {
     );
     let e = org_error(
         store
-            .create_units(vec![branch("P", "Chi hội khác", "00004")], day, &who(), "create")
+            .create_units(
+                vec![testing::branch("P", "Chi hội khác", "00004")],
+                day,
+                &who(),
+                "create",
+            )
             .await,
     );
     assert_eq!(e, OrgError::DuplicateCode { code: "P".into() });
@@ -434,7 +430,10 @@ async fn bad_operations_are_refused_and_change_nothing(store: Store) {
             .await,
     );
     assert!(matches!(e, OrgError::AfterEnd { .. }), "{e:?}");
-    let with_bad_last = vec![branch("R", "Chi hội R", "00004"), branch("S", "Chi hội S", "khong-co")];
+    let with_bad_last = vec![
+        testing::branch("R", "Chi hội R", "00004"),
+        testing::branch("S", "Chi hội S", "khong-co"),
+    ];
     let e = org_error(store.create_units(with_bad_last, day, &who(), "import").await);
     assert!(matches!(e, OrgError::UnknownUnit { .. }), "{e:?}");
     assert!(
@@ -451,7 +450,7 @@ async fn bad_operations_are_refused_and_change_nothing(store: Store) {
 async fn create_units_is_idempotent_and_atomic(store: Store) {
     store.bootstrap(false, &who()).await.unwrap();
     let day = d("01/01/2026");
-    let rows = || vec![branch("K", "Chi hội K", "00004"), group("K-1", "K")];
+    let rows = || vec![testing::branch("K", "Chi hội K", "00004"), group("K-1", "K")];
     let first = store.create_units(rows(), day, &who(), "import").await.unwrap();
     assert_eq!((first.created, first.unchanged), (2, 0));
     let again = store.create_units(rows(), day, &who(), "import").await.unwrap();

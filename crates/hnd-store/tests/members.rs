@@ -1,10 +1,9 @@
 //! The member register on both backends.
 
 use hnd_domain::{
-    BirthDate, Cccd, Day, Ethnicity, HouseholdCategory, HouseholdRole, Kind, Level, MemberError, Phone, Sex, UnitCode,
-    UnitName,
+    BirthDate, Cccd, Day, Ethnicity, HouseholdCategory, HouseholdRole, MemberError, Phone, Sex, UnitCode,
 };
-use hnd_store::{Change, MemberRow, NewMember, NewUnit, Store, StoreError};
+use hnd_store::{Change, MemberRow, NewMember, Store, StoreError};
 
 hnd_store::both_backends!(
     membership_events_drive_counts_as_of_any_day,
@@ -27,16 +26,7 @@ fn who() -> Change {
 
 async fn tree(store: &Store) {
     store.bootstrap(false, &who()).await.unwrap();
-    let branch = |code: &str, parent: &str| NewUnit {
-        code: UnitCode::parse(code).unwrap(),
-        name: UnitName::parse(&format!("Chi hội {code}")).unwrap(),
-        level: Level::Branch,
-        kind: Some(Kind::Residential),
-        trade: None,
-        parent: UnitCode::parse(parent).unwrap(),
-        admin_commune: None,
-        founded: None,
-    };
+    let branch = |code: &str, parent: &str| hnd_store::testing::branch(code, &format!("Chi hội {code}"), parent);
     let units = vec![
         branch("00004-A", "00004"),
         branch("00008-B", "00008"),
@@ -305,16 +295,7 @@ async fn concurrent_admissions_get_distinct_cards(store: Store) {
 
 async fn members_follow_merges_and_the_2025_reform(store: Store) {
     store.bootstrap(true, &who()).await.unwrap();
-    let branch = |code: &str, parent: &str| NewUnit {
-        code: UnitCode::parse(code).unwrap(),
-        name: UnitName::parse(&format!("Chi hội {code}")).unwrap(),
-        level: Level::Branch,
-        kind: Some(Kind::Residential),
-        trade: None,
-        parent: UnitCode::parse(parent).unwrap(),
-        admin_commune: None,
-        founded: None,
-    };
+    let branch = |code: &str, parent: &str| hnd_store::testing::branch(code, &format!("Chi hội {code}"), parent);
     // Quang Trung (Kon Tum, legacy province 62) and a neighbour branch.
     let units = vec![branch("23281-A", "23281"), branch("23281-B", "23281")];
     store

@@ -1,7 +1,7 @@
 //! The tree pages through a real server on a free port.
 
-use hnd_domain::{Day, Kind, Level, UnitCode, UnitName};
-use hnd_store::{Change, NewUnit, Store, testing};
+use hnd_domain::Day;
+use hnd_store::{Change, Store, testing};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 struct App {
@@ -38,17 +38,8 @@ fn day(text: &str) -> Day {
     Day::parse(text).unwrap()
 }
 
-fn branch(code: &str, name: &str) -> NewUnit {
-    NewUnit {
-        code: UnitCode::parse(code).unwrap(),
-        name: UnitName::parse(name).unwrap(),
-        level: Level::Branch,
-        kind: Some(Kind::Residential),
-        trade: None,
-        parent: UnitCode::parse("00004").unwrap(),
-        admin_commune: None,
-        founded: None,
-    }
+fn branch(code: &str, name: &str) -> hnd_store::NewUnit {
+    testing::branch(code, name, "00004")
 }
 
 async fn app() -> App {
