@@ -197,3 +197,41 @@ impl MemberError {
         }
     }
 }
+
+/// Refusals about accounts and access; nothing is saved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    /// Unknown login or wrong password: the message does not say which.
+    #[error("wrong login or password")]
+    BadCredentials,
+    #[error("account locked until {until}")]
+    Locked { until: String },
+    #[error("login {login} is taken")]
+    LoginTaken { login: String },
+    #[error("bad login {login}")]
+    BadLogin { login: String },
+    #[error("no user {login}")]
+    UnknownUser { login: String },
+    #[error("password too weak")]
+    WeakPassword,
+    #[error("unknown role {role}")]
+    UnknownRole { role: String },
+    #[error("not allowed")]
+    Forbidden,
+}
+
+impl AccountError {
+    pub fn message(&self, lang: Lang) -> String {
+        use AccountError::*;
+        match self {
+            BadCredentials => t(lang, "account.bad_credentials", &[]),
+            Locked { until } => t(lang, "account.locked", &[("until", until)]),
+            LoginTaken { login } => t(lang, "account.login_taken", &[("login", login)]),
+            BadLogin { login } => t(lang, "account.bad_login", &[("login", login)]),
+            UnknownUser { login } => t(lang, "account.unknown_user", &[("login", login)]),
+            WeakPassword => t(lang, "account.weak_password", &[]),
+            UnknownRole { role } => t(lang, "account.unknown_role", &[("role", role)]),
+            Forbidden => t(lang, "account.forbidden", &[]),
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! Nothing here does I/O: the storage, the web and the command line build
 //! on these types, so a value that exists is a valid one.
 
+pub mod access;
 pub mod admin;
 pub mod date;
 pub mod error;
@@ -12,8 +13,9 @@ pub mod i18n;
 pub mod person;
 pub mod unit;
 
+pub use access::{Action, Grant, Principal, Role};
 pub use date::Day;
-pub use error::{MemberError, OrgError};
+pub use error::{AccountError, MemberError, OrgError};
 pub use fold::fold;
 pub use i18n::Lang;
 pub use person::{BirthDate, Cccd, Ethnicity, HouseholdCategory, HouseholdRole, Phone, Sex};

@@ -17,10 +17,12 @@ type Migration = (i64, &'static str, &'static str);
 const SQLITE_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/sqlite/0001_org.sql")),
     (2, "members", include_str!("../migrations/sqlite/0002_members.sql")),
+    (3, "accounts", include_str!("../migrations/sqlite/0003_accounts.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
     (2, "members", include_str!("../migrations/postgres/0002_members.sql")),
+    (3, "accounts", include_str!("../migrations/postgres/0003_accounts.sql")),
 ];
 
 impl Backend {

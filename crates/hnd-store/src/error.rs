@@ -1,4 +1,4 @@
-use hnd_domain::{Lang, MemberError, OrgError, i18n::t};
+use hnd_domain::{AccountError, Lang, MemberError, OrgError, i18n::t};
 
 /// What the storage can answer instead of a result.
 #[derive(Debug, thiserror::Error)]
@@ -9,6 +9,9 @@ pub enum StoreError {
     /// The request breaks a rule of the member register; nothing changed.
     #[error("{}", .0.message(Lang::Vi))]
     Member(MemberError),
+    /// Refused by the rules of accounts and access; nothing changed.
+    #[error("{}", .0.message(Lang::Vi))]
+    Account(AccountError),
     #[error("unsupported database address {0:?}: use sqlite:PATH or postgres://…")]
     BadUrl(String),
     #[error("database: {0}")]
@@ -22,6 +25,7 @@ impl StoreError {
         match self {
             StoreError::Org(e) => e.message(lang),
             StoreError::Member(e) => e.message(lang),
+            StoreError::Account(e) => e.message(lang),
             StoreError::BadUrl(url) => t(lang, "store.bad_url", &[("url", url)]),
             StoreError::Db(_) => t(lang, "store.db", &[]),
         }

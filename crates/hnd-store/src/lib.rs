@@ -6,6 +6,7 @@
 //! through sqlx's `Any` driver, so no query is written twice. What differs
 //! lives in [`backend`]: each engine's own migrations and connection set-up.
 
+mod accounts;
 pub mod backend;
 mod edit;
 mod error;
@@ -16,6 +17,7 @@ mod org;
 mod sql;
 pub mod testing;
 
+pub use accounts::{Audit, AuditEntry, AuditFilter, Session};
 pub use backend::Backend;
 pub use error::StoreError;
 pub use households::Household;

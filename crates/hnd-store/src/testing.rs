@@ -104,3 +104,9 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Runs raw SQL on `store`'s writer: for tests that try what the
+/// application never does (editing an append-only table, say).
+pub async fn execute(store: &Store, sql: &'static str) -> Result<u64> {
+    Ok(sqlx::query(sql).execute(&store.write).await?.rows_affected())
+}

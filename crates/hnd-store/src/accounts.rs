@@ -1,0 +1,457 @@
+//! Accounts: users with argon2id passwords, roles granted on units,
+//! sessions and API tokens (kept as SHA-256 of the secret), and the
+//! append-only audit log.
+//!
+//! Sign-in is rate limited per account: after [`MAX_FAILURES`] wrong
+//! passwords in a row the account is locked for [`LOCKOUT_MINUTES`]
+//! minutes. The clock is a parameter so that tests can move it.
+
+use crate::{Result, Store};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use hnd_domain::{AccountError, Grant, Principal, Role};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// Wrong passwords in a row before the account locks.
+pub const MAX_FAILURES: i64 = 5;
+/// How long a locked account stays locked.
+pub const LOCKOUT_MINUTES: i64 = 15;
+/// How long a session lasts after sign-in.
+pub const SESSION_HOURS: i64 = 12;
+/// The shortest password accepted.
+pub const MIN_PASSWORD: usize = 10;
+
+/// A signed-in session: the secret for the cookie and the form token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: String,
+    pub csrf: String,
+}
+
+/// An entry of the audit log.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub actor: String,
+    pub address: String,
+    pub action: String,
+    pub unit_code: Option<String>,
+    pub member_id: Option<i64>,
+    /// What changed: JSON, with `before` and `after` for edited fields.
+    pub detail: serde_json::Value,
+}
+
+/// What to record: who, from where, what, on which unit or member.
+#[derive(Debug, Clone)]
+pub struct Audit<'a> {
+    pub actor: &'a str,
+    pub address: &'a str,
+    pub action: &'a str,
+    pub unit_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub detail: serde_json::Value,
+}
+
+/// Which audit entries to read.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub member_id: Option<i64>,
+    /// Entries on this unit (not its subtree).
+    pub unit_id: Option<i64>,
+    pub actor: Option<String>,
+    /// Inclusive ISO days.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: i64,
+}
+
+/// A fresh random secret: 32 bytes, hex.
+fn secret() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the system's random source");
+    hex::encode(bytes)
+}
+
+fn digest(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// argon2id with the crate's default cost (19 MiB, 2 passes), off the async threads.
+async fn hash_password(password: String) -> String {
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).expect("the system's random source");
+        let salt = SaltString::encode_b64(&salt).expect("16 bytes make a salt");
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .expect("argon2 accepts any password")
+            .to_string()
+    })
+    .await
+    .expect("hashing does not panic")
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash of a random secret, verified for unknown logins so that they
+/// take as long as known ones.
+async fn dummy_hash() -> String {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY.get_or_init(|| hash_password(secret())).await.clone()
+}
+
+fn check_login(login: &str) -> Result<()> {
+    let ok = (3..=40).contains(&login.len())
+        && login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if ok {
+        Ok(())
+    } else {
+        Err(AccountError::BadLogin { login: login.to_string() }.into())
+    }
+}
+
+fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(AccountError::WeakPassword.into());
+    }
+    Ok(())
+}
+
+/// Accounts and access.
+impl Store {
+    /// A new user; the login is unique, the password at least [`MIN_PASSWORD`] characters.
+    pub async fn create_user(&self, login: &str, full_name: &str, password: &str) -> Result<i64> {
+        check_login(login)?;
+        check_password(password)?;
+        let hash = hash_password(password.to_string()).await;
+        let mut tx = self.write.begin().await?;
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = $1")
+            .bind(login.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        if taken > 0 {
+            return Err(AccountError::LoginTaken { login: login.to_string() }.into());
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (login, full_name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(login.to_string())
+        .bind(full_name.trim().to_string())
+        .bind(hash)
+        .bind(Utc::now().to_rfc3339())
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn user_id(&self, login: &str) -> Result<i64> {
+        sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
+            .bind(login.to_string())
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| AccountError::UnknownUser { login: login.to_string() }.into())
+    }
+
+    /// Sets a user's password (their own change, or an administrator's
+    /// reset), unlocks the account and ends its sessions.
+    pub async fn set_password(&self, login: &str, password: &str) -> Result<()> {
+        check_password(password)?;
+        let id = self.user_id(login).await?;
+        let hash = hash_password(password.to_string()).await;
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2")
+            .bind(hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Grants `role` on the unit `code` (today's tree) to `login`.
+    pub async fn grant(&self, login: &str, role: Role, code: &str, by: &str) -> Result<()> {
+        let id = self.user_id(login).await?;
+        let unit = self.unit(code, hnd_domain::Day::today()).await?.unit;
+        sqlx::query("INSERT INTO grants (user_id, role, unit_id, granted_at, granted_by) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(role.code().to_string())
+            .bind(unit.id)
+            .bind(Utc::now().to_rfc3339())
+            .bind(by.to_string())
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Revokes `login`'s `role` on `code`; returns how many grants ended.
+    pub async fn revoke(&self, login: &str, role: Role, code: &str) -> Result<u64> {
+        let id = self.user_id(login).await?;
+        let unit = self.unit(code, hnd_domain::Day::today()).await?.unit;
+        let done = sqlx::query(
+            "UPDATE grants SET revoked_at = $1 WHERE user_id = $2 AND role = $3 AND unit_id = $4 AND revoked_at IS NULL",
+        )
+        .bind(Utc::now().to_rfc3339())
+        .bind(id)
+        .bind(role.code().to_string())
+        .bind(unit.id)
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// A user with their grants, each placed in today's tree.
+    pub async fn principal(&self, user_id: i64) -> Result<Principal> {
+        let user = sqlx::query("SELECT login, full_name FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&self.read)
+            .await?;
+        let rows = sqlx::query(
+            "SELECT g.role, v.code, v.name, v.path FROM grants g
+             JOIN unit_versions v ON v.unit_id = g.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
+             WHERE g.user_id = $1 AND g.revoked_at IS NULL ORDER BY length(v.path), v.code",
+        )
+        .bind(user_id)
+        .bind(hnd_domain::Day::today().iso())
+        .fetch_all(&self.read)
+        .await?;
+        let grants = rows
+            .iter()
+            .map(|r| {
+                let role: String = r.try_get(0)?;
+                Ok(Grant {
+                    role: Role::parse(&role).ok_or(AccountError::UnknownRole { role })?,
+                    unit_code: r.try_get(1)?,
+                    unit_name: r.try_get(2)?,
+                    path: r.try_get(3)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Principal {
+            id: user_id,
+            login: user.try_get(0)?,
+            full_name: user.try_get(1)?,
+            grants,
+        })
+    }
+
+    /// Checks a password at `now` and opens a session. Unknown login and
+    /// wrong password give the same refusal; a locked account is refused
+    /// before its password is looked at.
+    pub async fn sign_in(&self, login: &str, password: &str, address: &str, now: DateTime<Utc>) -> Result<Session> {
+        let row = sqlx::query("SELECT id, password_hash, failed_logins, locked_until FROM users WHERE login = $1")
+            .bind(login.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        let Some(row) = row else {
+            verify_password(password.to_string(), dummy_hash().await).await;
+            return Err(AccountError::BadCredentials.into());
+        };
+        let id: i64 = row.try_get(0)?;
+        let hash: String = row.try_get(1)?;
+        let failures: i64 = row.try_get(2)?;
+        let locked: Option<String> = row.try_get(3)?;
+        let locked = locked
+            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+            .map(|d| d.with_timezone(&Utc));
+        if let Some(until) = locked.filter(|until| *until > now) {
+            let local = until.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"));
+            return Err(AccountError::Locked {
+                until: local.format("%H:%M %d/%m/%Y").to_string(),
+            }
+            .into());
+        }
+        // A lock that has run out starts the count again.
+        let failures = if locked.is_some() { 0 } else { failures };
+        if !verify_password(password.to_string(), hash).await {
+            let failures = failures + 1;
+            let lock = (failures >= MAX_FAILURES).then(|| (now + Duration::minutes(LOCKOUT_MINUTES)).to_rfc3339());
+            sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+                .bind(if lock.is_some() { 0 } else { failures })
+                .bind(lock)
+                .bind(id)
+                .execute(&self.write)
+                .await?;
+            return Err(AccountError::BadCredentials.into());
+        }
+        let session = Session {
+            token: secret(),
+            csrf: secret(),
+        };
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
+            .bind(id)
+            .bind(now.to_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf, address, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(digest(&session.token))
+        .bind(id)
+        .bind(session.csrf.clone())
+        .bind(address.to_string())
+        .bind(now.to_rfc3339())
+        .bind((now + Duration::hours(SESSION_HOURS)).to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    /// The user and form token of a live session.
+    pub async fn session(&self, token: &str, now: DateTime<Utc>) -> Result<Option<(Principal, String)>> {
+        let row = sqlx::query("SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1")
+            .bind(digest(token))
+            .fetch_optional(&self.read)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let expires: String = row.try_get(2)?;
+        if expires < now.to_rfc3339() {
+            return Ok(None);
+        }
+        let principal = self.principal(row.try_get(0)?).await?;
+        Ok(Some((principal, row.try_get(1)?)))
+    }
+
+    pub async fn sign_out(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(digest(token))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// A new API token for `login`, shown once: only its hash is kept.
+    pub async fn create_api_token(&self, login: &str, label: &str) -> Result<String> {
+        let id = self.user_id(login).await?;
+        let token = format!("hnd_{}", secret());
+        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(digest(&token))
+            .bind(id)
+            .bind(label.to_string())
+            .bind(Utc::now().to_rfc3339())
+            .execute(&self.write)
+            .await?;
+        Ok(token)
+    }
+
+    /// The user an API token stands for, if it is live.
+    pub async fn api_principal(&self, token: &str) -> Result<Option<Principal>> {
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+                .bind(digest(token))
+                .fetch_optional(&self.read)
+                .await?;
+        match id {
+            Some(id) => Ok(Some(self.principal(id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The path of unit `code` in today's tree, for access questions.
+    pub async fn unit_path(&self, code: &str) -> Result<(i64, String)> {
+        let unit = self.unit(code, hnd_domain::Day::today()).await?.unit;
+        Ok((unit.id, unit.path))
+    }
+
+    /// Where a member is (their unit's path today) and, while in
+    /// transfer, where they are going: the places access is checked on.
+    pub async fn member_paths(&self, id: i64) -> Result<(String, Option<String>)> {
+        let today = hnd_domain::Day::today().iso();
+        let row = sqlx::query(
+            "SELECT v.path, t.path FROM members m
+             JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
+             LEFT JOIN unit_versions t ON t.unit_id = m.transfer_to AND t.valid_from <= $2 AND t.valid_to > $2
+             WHERE m.id = $1",
+        )
+        .bind(id)
+        .bind(today)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(hnd_domain::MemberError::UnknownMember { id })?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
+    /// Appends to the audit log.
+    pub async fn audit(&self, entry: Audit<'_>) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, address, action, unit_id, member_id, detail)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(Utc::now().to_rfc3339())
+        .bind(entry.actor.to_string())
+        .bind(entry.address.to_string())
+        .bind(entry.action.to_string())
+        .bind(entry.unit_id)
+        .bind(entry.member_id)
+        .bind(entry.detail.to_string())
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// Audit entries, newest first.
+    pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.at, a.actor, a.address, a.action, u.code, a.member_id, a.detail
+             FROM audit_log a LEFT JOIN units u ON u.id = a.unit_id
+             WHERE ($1 < 0 OR a.member_id = $1) AND ($2 < 0 OR a.unit_id = $2)
+               AND ($3 = '' OR a.actor = $3) AND a.at >= $4 AND a.at < $5
+             ORDER BY a.id DESC LIMIT $6",
+        )
+        .bind(filter.member_id.unwrap_or(-1))
+        .bind(filter.unit_id.unwrap_or(-1))
+        .bind(filter.actor.clone().unwrap_or_default())
+        .bind(filter.from.clone().unwrap_or_default())
+        .bind(filter.to.as_ref().map(|d| format!("{d}T99")).unwrap_or_else(|| "9999".to_string()))
+        .bind(if filter.limit > 0 { filter.limit } else { 100 })
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let detail: String = r.try_get(7)?;
+                Ok(AuditEntry {
+                    id: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    actor: r.try_get(2)?,
+                    address: r.try_get(3)?,
+                    action: r.try_get(4)?,
+                    unit_code: r.try_get(5)?,
+                    member_id: r.try_get(6)?,
+                    detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+                })
+            })
+            .collect()
+    }
+}
+
+impl From<AccountError> for crate::StoreError {
+    fn from(e: AccountError) -> crate::StoreError {
+        crate::StoreError::Account(e)
+    }
+}
