@@ -254,6 +254,11 @@ impl Store {
         })
     }
 
+    pub async fn principal_by_login(&self, login: &str) -> Result<Principal> {
+        let id = self.user_id(login).await?;
+        self.principal(id).await
+    }
+
     /// Checks a password at `now` and opens a session. Unknown login and
     /// wrong password give the same refusal; a locked account is refused
     /// before its password is looked at.

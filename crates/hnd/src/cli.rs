@@ -1,6 +1,6 @@
 //! Arguments, dispatch and the one place errors become sentences.
 
-use crate::{bench, demo, r#gen, households, members, org, tr};
+use crate::{bench, demo, r#gen, households, members, org, tr, users};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use hnd_domain::{Day, Lang, OrgError};
@@ -58,6 +58,9 @@ pub enum Command {
     /// Households and their category by year.
     #[command(subcommand)]
     Households(households::HouseholdsCommand),
+    /// Accounts and their roles on units.
+    #[command(subcommand)]
+    Users(users::UsersCommand),
     /// Synthetic data.
     #[command(subcommand)]
     Gen(r#gen::GenCommand),
@@ -88,6 +91,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Org(cmd) => org::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Members(cmd) => members::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Households(cmd) => households::run(cmd, &cli.db, lang).await,
+        Command::Users(cmd) => users::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Gen(cmd) => r#gen::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Bench(cmd) => bench::run(cmd).await,
     }

@@ -4,7 +4,7 @@
 use crate::sample::{Rng, branches_and_groups};
 use crate::{cli, tr};
 use anyhow::{Result, bail};
-use hnd_domain::{Day, Lang, Level, fmt::int};
+use hnd_domain::{Day, Lang, Level, Role, fmt::int};
 use hnd_store::{Change, Store};
 use std::process::ExitCode;
 
@@ -43,10 +43,46 @@ pub async fn run(db: &str, listen: &str, no_serve: bool, members: usize, author:
     crate::r#gen::generate_members(&store, "TW", members, 2025, &change, lang).await?;
     let n = int(store.count_members("TW", Day::today()).await?, lang);
     println!("{}", tr(lang, "cli.demo_members", &[("count", &n)]));
+    for (login, password, role, unit) in demo_accounts(&store).await? {
+        let role = role.label(lang);
+        println!(
+            "{}",
+            tr(
+                lang,
+                "cli.demo_login",
+                &[("login", &login), ("password", &password), ("role", &role), ("unit", &unit)]
+            )
+        );
+    }
     if !no_serve {
         cli::serve(store, listen, lang).await?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's accounts: a central administrator and the officer of the
+/// first commune of Quảng Ngãi. The demo database is made anew on each run
+/// and served on loopback, so its passwords are fixed and printed.
+async fn demo_accounts(store: &Store) -> Result<Vec<(String, String, Role, String)>> {
+    let day = Day::today();
+    let province = store.unit("51", day).await?;
+    let commune = store
+        .children(province.unit.id, day)
+        .await?
+        .into_iter()
+        .next()
+        .expect("the demo province has communes");
+    let accounts = [
+        ("admin", "Quản trị Trung ương", "hnd-demo-admin", Role::CentralAdmin, "TW".to_string(), "Trung ương".to_string()),
+        ("canbo.xa", "Cán bộ Hội xã", "hnd-demo-xa", Role::CommuneOfficer, commune.code.clone(), commune.name.clone()),
+    ];
+    let mut out = Vec::new();
+    for (login, name, password, role, code, unit) in accounts {
+        store.create_user(login, name, password).await?;
+        store.grant(login, role, &code, "hnd demo").await?;
+        out.push((login.to_string(), password.to_string(), role, format!("{code} {unit}")));
+    }
+    Ok(out)
 }
 
 /// A fresh SQLite file at `path` (any previous one removed) holding the

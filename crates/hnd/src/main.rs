@@ -8,6 +8,7 @@ mod households;
 mod members;
 mod org;
 mod sample;
+mod users;
 
 use clap::Parser;
 use hnd_domain::Lang;

@@ -1,0 +1,121 @@
+//! `hnd users …`: accounts, roles on units, password resets, API tokens.
+//!
+//! The command line is the tool of whoever runs the installation (it holds
+//! the database address), so it is not itself signed in; it is where the
+//! first central administrator comes from.
+
+use crate::tr;
+use anyhow::Result;
+use clap::Subcommand;
+use hnd_domain::{AccountError, Lang, Role};
+use hnd_store::Store;
+use std::process::ExitCode;
+
+#[derive(Subcommand, Debug)]
+pub enum UsersCommand {
+    /// A new account. Without --password a random one is made and printed.
+    Create {
+        login: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, env = "HND_NEW_PASSWORD")]
+        password: Option<String>,
+    },
+    /// Grant a role on a unit (valid for its whole subtree): central_admin,
+    /// province_officer, commune_officer, branch_head, viewer.
+    Grant {
+        login: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        unit: String,
+    },
+    /// Take a role on a unit back.
+    Revoke {
+        login: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        unit: String,
+    },
+    /// Reset a password (ends the user's sessions, lifts a lockout).
+    Passwd {
+        login: String,
+        #[arg(long, env = "HND_NEW_PASSWORD")]
+        password: Option<String>,
+    },
+    /// A new API token for scripts, printed once.
+    Token {
+        login: String,
+        #[arg(long, default_value = "script")]
+        label: String,
+    },
+    /// An account and its roles.
+    Show {
+        login: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn role(text: &str) -> Result<Role> {
+    Ok(Role::parse(text).ok_or_else(|| hnd_store::StoreError::Account(AccountError::UnknownRole { role: text.into() }))?)
+}
+
+/// A password nobody chose: 16 letters and digits without look-alikes.
+pub(crate) fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the system's random source");
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
+pub async fn run(cmd: UsersCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
+    let store = Store::open(db).await?;
+    match cmd {
+        UsersCommand::Create { login, name, password } => {
+            let shown = password.is_none();
+            let password = password.unwrap_or_else(random_password);
+            store.create_user(&login, &name, &password).await?;
+            println!("{}", tr(lang, "cli.user_created", &[("login", &login)]));
+            if shown {
+                println!("{}", tr(lang, "cli.user_password", &[("password", &password)]));
+            }
+        }
+        UsersCommand::Grant { login, role: r, unit } => {
+            store.grant(&login, role(&r)?, &unit, author).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        UsersCommand::Revoke { login, role: r, unit } => {
+            let n = store.revoke(&login, role(&r)?, &unit).await?;
+            println!("{}", tr(lang, "cli.revoked", &[("count", &n)]));
+        }
+        UsersCommand::Passwd { login, password } => {
+            let shown = password.is_none();
+            let password = password.unwrap_or_else(random_password);
+            store.set_password(&login, &password).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+            if shown {
+                println!("{}", tr(lang, "cli.user_password", &[("password", &password)]));
+            }
+        }
+        UsersCommand::Token { login, label } => {
+            println!("{}", store.create_api_token(&login, &label).await?);
+        }
+        UsersCommand::Show { login, json } => {
+            let user = store.principal_by_login(&login).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&user)?);
+            } else {
+                println!("{} ({})", user.full_name, user.login);
+                for g in &user.grants {
+                    println!("  {} · {} {}", g.role.label(lang), g.unit_code, g.unit_name);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
