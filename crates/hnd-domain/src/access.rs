@@ -181,7 +181,10 @@ mod tests {
         let commune = user(Role::CommuneOfficer, "/1/52/700/");
         assert!(commune.may(Action::EditMembers, "/1/52/700/"));
         assert!(commune.may(Action::EditMembers, "/1/52/700/9001/"));
-        assert!(!commune.may(Action::EditMembers, "/1/52/7001/"), "a sibling whose id starts alike");
+        assert!(
+            !commune.may(Action::EditMembers, "/1/52/7001/"),
+            "a sibling whose id starts alike"
+        );
         assert!(!commune.may(Action::ViewMembers, "/1/52/"));
         assert!(!commune.may(Action::ManageUsers, "/1/52/700/"));
     }

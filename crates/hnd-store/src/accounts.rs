@@ -7,8 +7,8 @@
 //! minutes. The clock is a parameter so that tests can move it.
 
 use crate::{Result, Store};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use hnd_domain::{AccountError, Grant, Principal, Role};
 use serde::Serialize;
@@ -121,7 +121,10 @@ fn check_login(login: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(AccountError::BadLogin { login: login.to_string() }.into())
+        Err(AccountError::BadLogin {
+            login: login.to_string(),
+        }
+        .into())
     }
 }
 
@@ -145,7 +148,10 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         if taken > 0 {
-            return Err(AccountError::LoginTaken { login: login.to_string() }.into());
+            return Err(AccountError::LoginTaken {
+                login: login.to_string(),
+            }
+            .into());
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (login, full_name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -165,7 +171,12 @@ impl Store {
             .bind(login.to_string())
             .fetch_optional(&self.read)
             .await?
-            .ok_or_else(|| AccountError::UnknownUser { login: login.to_string() }.into())
+            .ok_or_else(|| {
+                AccountError::UnknownUser {
+                    login: login.to_string(),
+                }
+                .into()
+            })
     }
 
     /// Sets a user's password (their own change, or an administrator's
@@ -433,7 +444,13 @@ impl Store {
         .bind(filter.unit_id.unwrap_or(-1))
         .bind(filter.actor.clone().unwrap_or_default())
         .bind(filter.from.clone().unwrap_or_default())
-        .bind(filter.to.as_ref().map(|d| format!("{d}T99")).unwrap_or_else(|| "9999".to_string()))
+        .bind(
+            filter
+                .to
+                .as_ref()
+                .map(|d| format!("{d}T99"))
+                .unwrap_or_else(|| "9999".to_string()),
+        )
         .bind(if filter.limit > 0 { filter.limit } else { 100 })
         .fetch_all(&self.read)
         .await?;

@@ -24,15 +24,29 @@ fn account_error(e: StoreError) -> AccountError {
 
 async fn grants_place_a_user_in_the_tree(store: Store) {
     tree(&store).await;
-    let id = store.create_user("can.bo.xa", "Nguyễn Văn Xã", "mat-khau-du-dai").await.unwrap();
-    let e = store.create_user("can.bo.xa", "Khác", "mat-khau-du-dai").await.unwrap_err();
-    assert_eq!(account_error(e), AccountError::LoginTaken { login: "can.bo.xa".into() });
+    let id = store
+        .create_user("can.bo.xa", "Nguyễn Văn Xã", "mat-khau-du-dai")
+        .await
+        .unwrap();
+    let e = store
+        .create_user("can.bo.xa", "Khác", "mat-khau-du-dai")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        account_error(e),
+        AccountError::LoginTaken {
+            login: "can.bo.xa".into()
+        }
+    );
     let e = store.create_user("x y", "Khác", "mat-khau-du-dai").await.unwrap_err();
     assert!(matches!(account_error(e), AccountError::BadLogin { .. }));
     let e = store.create_user("ngan", "Khác", "ngan").await.unwrap_err();
     assert_eq!(account_error(e), AccountError::WeakPassword);
 
-    store.grant("can.bo.xa", Role::CommuneOfficer, "00004", "admin").await.unwrap();
+    store
+        .grant("can.bo.xa", Role::CommuneOfficer, "00004", "admin")
+        .await
+        .unwrap();
     let me = store.principal(id).await.unwrap();
     assert_eq!(me.grants.len(), 1);
     let (_, commune) = store.unit_path("00004").await.unwrap();
@@ -42,7 +56,10 @@ async fn grants_place_a_user_in_the_tree(store: Store) {
     assert!(!me.may(Action::ViewMembers, &other));
     assert!(!me.may(Action::ViewMembers, &province));
 
-    assert_eq!(store.revoke("can.bo.xa", Role::CommuneOfficer, "00004").await.unwrap(), 1);
+    assert_eq!(
+        store.revoke("can.bo.xa", Role::CommuneOfficer, "00004").await.unwrap(),
+        1
+    );
     assert!(store.principal(id).await.unwrap().grants.is_empty());
     let e = store.grant("nobody", Role::Viewer, "00004", "admin").await.unwrap_err();
     assert!(matches!(account_error(e), AccountError::UnknownUser { .. }));
@@ -52,41 +69,79 @@ async fn wrong_passwords_lock_the_account_for_a_while(store: Store) {
     tree(&store).await;
     store.create_user("tinh", "Cán bộ tỉnh", "dung-mat-khau").await.unwrap();
     let now = Utc::now();
-    let e = store.sign_in("khong-co", "bat-ky-mat-khau", "127.0.0.1", now).await.unwrap_err();
-    assert_eq!(account_error(e), AccountError::BadCredentials, "unknown login told like a wrong password");
+    let e = store
+        .sign_in("khong-co", "bat-ky-mat-khau", "127.0.0.1", now)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        account_error(e),
+        AccountError::BadCredentials,
+        "unknown login told like a wrong password"
+    );
     for _ in 0..5 {
-        let e = store.sign_in("tinh", "sai-mat-khau", "127.0.0.1", now).await.unwrap_err();
+        let e = store
+            .sign_in("tinh", "sai-mat-khau", "127.0.0.1", now)
+            .await
+            .unwrap_err();
         assert_eq!(account_error(e), AccountError::BadCredentials);
     }
     // Locked now, even with the right password.
-    let e = store.sign_in("tinh", "dung-mat-khau", "127.0.0.1", now).await.unwrap_err();
+    let e = store
+        .sign_in("tinh", "dung-mat-khau", "127.0.0.1", now)
+        .await
+        .unwrap_err();
     assert!(matches!(account_error(e), AccountError::Locked { .. }));
     // After the lock runs out, the right password works.
     let later = now + Duration::minutes(16);
-    store.sign_in("tinh", "dung-mat-khau", "127.0.0.1", later).await.unwrap();
+    store
+        .sign_in("tinh", "dung-mat-khau", "127.0.0.1", later)
+        .await
+        .unwrap();
     // An administrator's reset also unlocks.
     for _ in 0..5 {
         let _ = store.sign_in("tinh", "sai-mat-khau", "127.0.0.1", later).await;
     }
     store.set_password("tinh", "mat-khau-moi-1").await.unwrap();
-    store.sign_in("tinh", "mat-khau-moi-1", "127.0.0.1", later).await.unwrap();
+    store
+        .sign_in("tinh", "mat-khau-moi-1", "127.0.0.1", later)
+        .await
+        .unwrap();
 }
 
 async fn sessions_and_tokens_stand_for_their_user(store: Store) {
     tree(&store).await;
-    let id = store.create_user("trunguong", "Trung ương", "mat-khau-trung-uong").await.unwrap();
-    store.grant("trunguong", Role::CentralAdmin, "TW", "setup").await.unwrap();
+    let id = store
+        .create_user("trunguong", "Trung ương", "mat-khau-trung-uong")
+        .await
+        .unwrap();
+    store
+        .grant("trunguong", Role::CentralAdmin, "TW", "setup")
+        .await
+        .unwrap();
     let now = Utc::now();
-    let session = store.sign_in("trunguong", "mat-khau-trung-uong", "10.0.0.1", now).await.unwrap();
+    let session = store
+        .sign_in("trunguong", "mat-khau-trung-uong", "10.0.0.1", now)
+        .await
+        .unwrap();
     let (me, csrf) = store.session(&session.token, now).await.unwrap().unwrap();
     assert_eq!(me.id, id);
     assert_eq!(csrf, session.csrf);
     assert!(store.session("forged", now).await.unwrap().is_none());
-    assert!(store.session(&session.token, now + Duration::hours(13)).await.unwrap().is_none(), "expired");
+    assert!(
+        store
+            .session(&session.token, now + Duration::hours(13))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
     store.sign_out(&session.token).await.unwrap();
     assert!(store.session(&session.token, now).await.unwrap().is_none());
     // A password change ends every session.
-    let session = store.sign_in("trunguong", "mat-khau-trung-uong", "10.0.0.1", now).await.unwrap();
+    let session = store
+        .sign_in("trunguong", "mat-khau-trung-uong", "10.0.0.1", now)
+        .await
+        .unwrap();
     store.set_password("trunguong", "mat-khau-moi-hon").await.unwrap();
     assert!(store.session(&session.token, now).await.unwrap().is_none());
 
@@ -140,6 +195,14 @@ async fn the_audit_log_is_append_only_and_filtered(store: Store) {
         .unwrap();
     assert_eq!(dated.len(), 3);
     // Neither engine lets the log be edited or trimmed.
-    assert!(hnd_store::testing::execute(&store, "UPDATE audit_log SET actor = 'x'").await.is_err());
-    assert!(hnd_store::testing::execute(&store, "DELETE FROM audit_log").await.is_err());
+    assert!(
+        hnd_store::testing::execute(&store, "UPDATE audit_log SET actor = 'x'")
+            .await
+            .is_err()
+    );
+    assert!(
+        hnd_store::testing::execute(&store, "DELETE FROM audit_log")
+            .await
+            .is_err()
+    );
 }

@@ -138,6 +138,9 @@ pub fn describe(e: &anyhow::Error, lang: Lang) -> String {
     if let Some(e) = e.downcast_ref::<OrgError>() {
         return e.message(lang);
     }
+    if let Some(e) = e.downcast_ref::<hnd_import::RunError>() {
+        return e.message(lang);
+    }
     if let Some(e) = e.downcast_ref::<hnd_import::ImportError>() {
         return e.message(lang);
     }

@@ -50,7 +50,12 @@ pub async fn run(db: &str, listen: &str, no_serve: bool, members: usize, author:
             tr(
                 lang,
                 "cli.demo_login",
-                &[("login", &login), ("password", &password), ("role", &role), ("unit", &unit)]
+                &[
+                    ("login", &login),
+                    ("password", &password),
+                    ("role", &role),
+                    ("unit", &unit)
+                ]
             )
         );
     }
@@ -73,8 +78,22 @@ async fn demo_accounts(store: &Store) -> Result<Vec<(String, String, Role, Strin
         .next()
         .expect("the demo province has communes");
     let accounts = [
-        ("admin", "Quản trị Trung ương", "hnd-demo-admin", Role::CentralAdmin, "TW".to_string(), "Trung ương".to_string()),
-        ("canbo.xa", "Cán bộ Hội xã", "hnd-demo-xa", Role::CommuneOfficer, commune.code.clone(), commune.name.clone()),
+        (
+            "admin",
+            "Quản trị Trung ương",
+            "hnd-demo-admin",
+            Role::CentralAdmin,
+            "TW".to_string(),
+            "Trung ương".to_string(),
+        ),
+        (
+            "canbo.xa",
+            "Cán bộ Hội xã",
+            "hnd-demo-xa",
+            Role::CommuneOfficer,
+            commune.code.clone(),
+            commune.name.clone(),
+        ),
     ];
     let mut out = Vec::new();
     for (login, name, password, role, code, unit) in accounts {

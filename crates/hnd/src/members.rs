@@ -366,7 +366,7 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
             return import(&store, &file, &errors_path, day, &change(&when), lang).await;
         }
         MembersCommand::Export { file, unit } => {
-            let count = export(&store, &file, &unit).await?;
+            let count = hnd_import::export_members(&store, &file, &unit, true).await?;
             println!(
                 "{}",
                 tr(
@@ -399,57 +399,8 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
     Ok(ExitCode::SUCCESS)
 }
 
-/// Rows per transaction of an import: a crash loses at most the chunk in
-/// flight, and running the same file again skips what was loaded.
-const IMPORT_CHUNK: usize = 20_000;
-
-/// Where an import's rows come from: a CSV read a chunk at a time, or a
-/// workbook read whole (XLSX cannot be streamed by the reader we use).
-enum Source {
-    Csv(Box<hnd_import::MemberCsvStream>),
-    Whole(Option<hnd_import::MemberSheet>),
-}
-
-impl Source {
-    fn open(file: &std::path::Path) -> Result<Source> {
-        let csv = file
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if csv {
-            let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-            if size > hnd_import::MAX_MEMBER_CSV_BYTES {
-                let reason = format!("{size} > {}", hnd_import::MAX_MEMBER_CSV_BYTES);
-                return Err(hnd_import::ImportError::Unreadable {
-                    path: file.display().to_string(),
-                    reason,
-                }
-                .into());
-            }
-            return Ok(Source::Csv(Box::new(hnd_import::MemberCsvStream::open(file)?)));
-        }
-        Ok(Source::Whole(Some(hnd_import::read_member_table(
-            hnd_import::Table::read(file)?,
-        )?)))
-    }
-
-    fn next(&mut self) -> Result<Option<hnd_import::MemberSheet>> {
-        Ok(match self {
-            Source::Csv(stream) => stream.next_chunk(IMPORT_CHUNK)?,
-            Source::Whole(sheet) => sheet.take(),
-        })
-    }
-}
-
-/// What an import did, for the summary line.
-#[derive(Default)]
-struct Tally {
-    created: usize,
-    unchanged: usize,
-    refused: usize,
-    read: usize,
-}
-
+/// Runs an import, printing progress, the first refusals and the summary;
+/// fails (after loading the good rows) when some rows were refused.
 pub(crate) async fn import(
     store: &Store,
     file: &std::path::Path,
@@ -458,210 +409,30 @@ pub(crate) async fn import(
     change: &Change,
     lang: Lang,
 ) -> Result<ExitCode> {
-    let mut source = Source::open(file)?;
-    let mut units = std::collections::HashMap::new();
-    let mut tally = Tally::default();
-    let mut error_file: Option<csv::Writer<std::fs::File>> = None;
-    let mut shown = 0;
-    while let Some(sheet) = source.next()? {
-        tally.read += sheet.rows.len()
-            + sheet
-                .errors
-                .iter()
-                .map(|e| e.row)
-                .collect::<std::collections::HashSet<_>>()
-                .len();
-        let (good, mut errors) = check_chunk(store, &sheet, day, &mut units, lang).await?;
-        let outcome = store.load_members(&good, day, change).await?;
-        tally.created += outcome.created;
-        tally.unchanged += outcome.unchanged;
-        errors.sort_by_key(|e| e.row);
-        tally.refused += errors
-            .iter()
-            .map(|e| e.row)
-            .collect::<std::collections::HashSet<_>>()
-            .len();
-        for e in errors.iter().take(20 - shown.min(20)) {
-            println!("  {}", e.message(lang));
-            shown += 1;
-        }
-        if !errors.is_empty() {
-            let out = match &mut error_file {
-                Some(out) => out,
-                None => error_file.insert(error_writer(errors_path, &sheet.headers)?),
-            };
-            for (row, cells, messages) in hnd_import::error_rows(&sheet, &errors, lang) {
-                let mut record = cells;
-                record.resize(sheet.headers.len(), String::new());
-                record.push(row.to_string());
-                record.push(messages);
-                out.write_record(&record)?;
-            }
-        }
+    let mut progress = |s: &hnd_import::ImportSummary| {
         eprint!(
             "\r{}",
-            tr(lang, "cli.import_progress", &[("done", &int(tally.read as i64, lang))])
+            tr(lang, "cli.import_progress", &[("done", &int(s.read as i64, lang))])
         );
-    }
+    };
+    let summary = hnd_import::import_members(store, file, errors_path, day, change, lang, &mut progress).await?;
     eprintln!();
-    let summary = [
-        ("created", int(tally.created as i64, lang)),
-        ("unchanged", int(tally.unchanged as i64, lang)),
-        ("refused", int(tally.refused as i64, lang)),
+    for line in summary.warnings.iter().take(20).chain(&summary.first_errors) {
+        println!("  {line}");
+    }
+    let counts = [
+        ("created", int(summary.created as i64, lang)),
+        ("unchanged", int(summary.unchanged as i64, lang)),
+        ("refused", int(summary.refused as i64, lang)),
     ];
     let args: Vec<(&str, &dyn std::fmt::Display)> =
-        summary.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+        counts.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
     println!("{}", tr(lang, "cli.members_imported", &args));
-    match error_file {
+    match summary.error_file {
         None => Ok(ExitCode::SUCCESS),
-        Some(mut out) => {
-            out.flush()?;
-            println!("{}", tr(lang, "cli.error_file", &[("path", &errors_path.display())]));
+        Some(path) => {
+            println!("{}", tr(lang, "cli.error_file", &[("path", &path.display())]));
             Ok(ExitCode::FAILURE)
         }
     }
-}
-
-fn error_writer(path: &std::path::Path, headers: &[String]) -> Result<csv::Writer<std::fs::File>> {
-    let mut file = std::fs::File::create(path)?;
-    std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF")?;
-    let mut out = csv::Writer::from_writer(file);
-    let mut header = headers.to_vec();
-    header.extend(["Dòng".to_string(), "Lỗi".to_string()]);
-    out.write_record(&header)?;
-    Ok(out)
-}
-
-/// The rows of a chunk the register accepts, and the errors of the others:
-/// units must be branches or groups alive on `day`; a CCCD already held by
-/// somebody else points at them. `units` caches unit checks across chunks.
-async fn check_chunk(
-    store: &Store,
-    sheet: &hnd_import::MemberSheet,
-    day: hnd_domain::Day,
-    units: &mut std::collections::HashMap<String, Option<String>>,
-    lang: Lang,
-) -> Result<(Vec<hnd_store::MemberRow>, Vec<hnd_import::RowError>)> {
-    use hnd_domain::{Level, MemberError};
-    use hnd_import::{MEMBER_COLUMNS, Problem, RowError};
-    let mut errors = sheet.errors.clone();
-    for row in &sheet.rows {
-        let code = row.unit.as_str();
-        if units.contains_key(code) {
-            continue;
-        }
-        let problem = match store.unit(code, day).await {
-            Ok(u) if matches!(u.unit.level, Level::Branch | Level::Group) => None,
-            Ok(_) => Some(MemberError::NotABranch { code: code.to_string() }.message(lang)),
-            Err(e) => Some(e.message(lang)),
-        };
-        units.insert(code.to_string(), problem);
-    }
-    let cccds: Vec<String> = sheet
-        .rows
-        .iter()
-        .filter_map(|r| r.cccd.as_ref().map(|c| c.to_string()))
-        .collect();
-    let held = store.members_by_cccd(&cccds).await?;
-    let mut good = Vec::with_capacity(sheet.rows.len());
-    for row in &sheet.rows {
-        if let Some(Some(message)) = units.get(row.unit.as_str()) {
-            let (column, value) = (MEMBER_COLUMNS[8].to_string(), row.unit.to_string());
-            errors.push(RowError {
-                row: row.row,
-                column,
-                value,
-                problem: Problem::Register(message.clone()),
-            });
-            continue;
-        }
-        if let Some(cccd) = &row.cccd {
-            if let Some(holder) = held.get(cccd.as_str())
-                && !holder.is(&row.full_name, row.birth.year())
-            {
-                let message = holder.conflict(cccd).message(lang);
-                let column = MEMBER_COLUMNS[5].to_string();
-                let value = cccd.to_string();
-                errors.push(RowError {
-                    row: row.row,
-                    column,
-                    value,
-                    problem: Problem::Register(message),
-                });
-                continue;
-            }
-            for warning in cccd.check(row.birth.year(), row.sex) {
-                let message = match warning {
-                    hnd_domain::person::CccdWarning::BirthYear { id_year, .. } => {
-                        tr(lang, "cli.cccd_year", &[("year", &id_year)])
-                    }
-                    hnd_domain::person::CccdWarning::Sex { id_sex, .. } => tr(
-                        lang,
-                        "cli.cccd_sex",
-                        &[("sex", &tr(lang, &format!("sex.{}", id_sex.as_str()), &[]))],
-                    ),
-                };
-                println!(
-                    "{}",
-                    tr(lang, "cli.cccd_warning", &[("row", &row.row), ("message", &message)])
-                );
-            }
-        }
-        good.push(hnd_store::MemberRow {
-            member: NewMember {
-                full_name: row.full_name.clone(),
-                birth: row.birth,
-                sex: row.sex,
-                ethnicity: row.ethnicity,
-                religion: row.religion.clone(),
-                cccd: row.cccd.clone(),
-                phone: row.phone.clone(),
-                village: row.village.clone(),
-                unit: row.unit.clone(),
-            },
-            admitted: row.admitted.clone(),
-        });
-    }
-    Ok((good, errors))
-}
-
-/// Streams the members under `unit` to `file`, a page at a time.
-pub(crate) async fn export(store: &Store, file: &std::path::Path, unit: &str) -> Result<usize> {
-    let mut out = hnd_import::SheetWriter::create(file, &hnd_import::MEMBER_COLUMNS)?;
-    let (mut after, mut count) = (0, 0);
-    loop {
-        let page = store.members_page(unit, after, 5_000).await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for m in &page {
-            let sex = if m.sex == "male" { "Nam" } else { "Nữ" };
-            let ethnicity = m
-                .ethnicity
-                .as_deref()
-                .and_then(hnd_domain::Ethnicity::parse)
-                .map(|e| e.name())
-                .unwrap_or("");
-            let joined = m
-                .joined_on
-                .as_deref()
-                .and_then(|d| hnd_domain::Day::from_iso(d).ok())
-                .map(|d| d.to_string());
-            out.write_row(&[
-                m.full_name.as_str(),
-                &m.birth_date,
-                sex,
-                ethnicity,
-                m.religion.as_deref().unwrap_or(""),
-                m.cccd.as_deref().unwrap_or(""),
-                m.phone.as_deref().unwrap_or(""),
-                m.village.as_deref().unwrap_or(""),
-                &m.unit_code,
-                joined.as_deref().unwrap_or(""),
-                m.admission_decision.as_deref().unwrap_or(""),
-            ])?;
-            count += 1;
-        }
-    }
-    out.finish()?;
-    Ok(count)
 }

@@ -59,7 +59,8 @@ pub enum UsersCommand {
 }
 
 fn role(text: &str) -> Result<Role> {
-    Ok(Role::parse(text).ok_or_else(|| hnd_store::StoreError::Account(AccountError::UnknownRole { role: text.into() }))?)
+    Ok(Role::parse(text)
+        .ok_or_else(|| hnd_store::StoreError::Account(AccountError::UnknownRole { role: text.into() }))?)
 }
 
 /// A password nobody chose: 16 letters and digits without look-alikes.

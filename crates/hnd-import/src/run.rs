@@ -1,0 +1,287 @@
+//! Running a member import or export against the register: the one
+//! implementation behind `hnd members import|export` and the web pages.
+//!
+//! An import reads the file a chunk at a time (CSV) or whole (XLSX), checks
+//! each chunk against the register, loads its good rows in one transaction
+//! and writes its bad rows, in the file's own columns plus the row number
+//! and the reason, to an error file. A crash loses at most the chunk in
+//! flight; running the same file again skips what was loaded.
+
+use crate::{
+    ImportError, MEMBER_COLUMNS, MemberCsvStream, MemberSheet, Problem, RowError, SheetWriter, Table, error_rows,
+    read_member_table,
+};
+use hnd_domain::{Day, Ethnicity, Lang, Level, MemberError, i18n::t};
+use hnd_store::{Change, MemberRow, NewMember, Store, StoreError};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Rows per transaction of an import.
+pub const IMPORT_CHUNK: usize = 20_000;
+
+/// Why an import or export stopped before its end.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Export(#[from] crate::ExportError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Csv(#[from] csv::Error),
+}
+
+impl RunError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            RunError::Import(e) => e.message(lang),
+            RunError::Store(e) => e.message(lang),
+            other => t(lang, "cli.error", &[("error", &other.to_string())]),
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ImportSummary {
+    pub created: usize,
+    pub unchanged: usize,
+    /// Rows refused (each written to the error file).
+    pub refused: usize,
+    /// Rows read so far.
+    pub read: usize,
+    /// The first refusals, as sentences.
+    pub first_errors: Vec<String>,
+    /// Rows loaded with a warning (a CCCD that disagrees with the birth year or sex).
+    pub warnings: Vec<String>,
+    /// Where the refused rows are, if any were.
+    pub error_file: Option<PathBuf>,
+}
+
+/// Where an import's rows come from: a CSV read a chunk at a time, or a
+/// workbook read whole (XLSX cannot be streamed by the reader we use).
+enum Source {
+    Csv(Box<MemberCsvStream>),
+    Whole(Option<MemberSheet>),
+}
+
+impl Source {
+    fn open(file: &Path) -> Result<Source, RunError> {
+        let csv = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if csv {
+            let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+            if size > crate::MAX_MEMBER_CSV_BYTES {
+                let reason = format!("{size} > {}", crate::MAX_MEMBER_CSV_BYTES);
+                return Err(ImportError::Unreadable {
+                    path: file.display().to_string(),
+                    reason,
+                }
+                .into());
+            }
+            return Ok(Source::Csv(Box::new(MemberCsvStream::open(file)?)));
+        }
+        Ok(Source::Whole(Some(read_member_table(Table::read(file)?)?)))
+    }
+
+    fn next(&mut self) -> Result<Option<MemberSheet>, RunError> {
+        Ok(match self {
+            Source::Csv(stream) => stream.next_chunk(IMPORT_CHUNK)?,
+            Source::Whole(sheet) => sheet.take(),
+        })
+    }
+}
+
+/// Imports `file` into the register as of `day`; refused rows go to
+/// `errors_path`. `progress` hears the summary after every chunk.
+pub async fn import_members(
+    store: &Store,
+    file: &Path,
+    errors_path: &Path,
+    day: Day,
+    change: &Change,
+    lang: Lang,
+    progress: &mut (dyn FnMut(&ImportSummary) + Send),
+) -> Result<ImportSummary, RunError> {
+    let mut source = Source::open(file)?;
+    let mut units = HashMap::new();
+    let mut summary = ImportSummary::default();
+    let mut error_file: Option<csv::Writer<std::fs::File>> = None;
+    while let Some(sheet) = source.next()? {
+        summary.read += sheet.rows.len() + sheet.errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
+        let (good, mut errors) = check_chunk(store, &sheet, day, &mut units, lang, &mut summary.warnings).await?;
+        let outcome = store.load_members(&good, day, change).await?;
+        summary.created += outcome.created;
+        summary.unchanged += outcome.unchanged;
+        errors.sort_by_key(|e| e.row);
+        summary.refused += errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
+        for e in errors.iter().take(20usize.saturating_sub(summary.first_errors.len())) {
+            summary.first_errors.push(e.message(lang));
+        }
+        if !errors.is_empty() {
+            let out = match &mut error_file {
+                Some(out) => out,
+                None => error_file.insert(error_writer(errors_path, &sheet.headers)?),
+            };
+            for (row, cells, messages) in error_rows(&sheet, &errors, lang) {
+                let mut record = cells;
+                record.resize(sheet.headers.len(), String::new());
+                record.push(row.to_string());
+                record.push(messages);
+                out.write_record(&record)?;
+            }
+        }
+        progress(&summary);
+    }
+    if let Some(mut out) = error_file {
+        out.flush()?;
+        summary.error_file = Some(errors_path.to_path_buf());
+    }
+    Ok(summary)
+}
+
+fn error_writer(path: &Path, headers: &[String]) -> Result<csv::Writer<std::fs::File>, RunError> {
+    let mut file = std::fs::File::create(path)?;
+    std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF")?;
+    let mut out = csv::Writer::from_writer(file);
+    let mut header = headers.to_vec();
+    header.extend(["Dòng".to_string(), "Lỗi".to_string()]);
+    out.write_record(&header)?;
+    Ok(out)
+}
+
+/// The rows of a chunk the register accepts, and the errors of the others:
+/// units must be branches or groups alive on `day`; a CCCD already held by
+/// somebody else points at them. `units` caches unit checks across chunks.
+async fn check_chunk(
+    store: &Store,
+    sheet: &MemberSheet,
+    day: Day,
+    units: &mut HashMap<String, Option<String>>,
+    lang: Lang,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<MemberRow>, Vec<RowError>), RunError> {
+    let mut errors = sheet.errors.clone();
+    for row in &sheet.rows {
+        let code = row.unit.as_str();
+        if units.contains_key(code) {
+            continue;
+        }
+        let problem = match store.unit(code, day).await {
+            Ok(u) if matches!(u.unit.level, Level::Branch | Level::Group) => None,
+            Ok(_) => Some(MemberError::NotABranch { code: code.to_string() }.message(lang)),
+            Err(e) => Some(e.message(lang)),
+        };
+        units.insert(code.to_string(), problem);
+    }
+    let cccds: Vec<String> = sheet
+        .rows
+        .iter()
+        .filter_map(|r| r.cccd.as_ref().map(|c| c.to_string()))
+        .collect();
+    let held = store.members_by_cccd(&cccds).await?;
+    let mut good = Vec::with_capacity(sheet.rows.len());
+    for row in &sheet.rows {
+        if let Some(Some(message)) = units.get(row.unit.as_str()) {
+            errors.push(RowError {
+                row: row.row,
+                column: MEMBER_COLUMNS[8].to_string(),
+                value: row.unit.to_string(),
+                problem: Problem::Register(message.clone()),
+            });
+            continue;
+        }
+        if let Some(cccd) = &row.cccd {
+            if let Some(holder) = held.get(cccd.as_str())
+                && !holder.is(&row.full_name, row.birth.year())
+            {
+                errors.push(RowError {
+                    row: row.row,
+                    column: MEMBER_COLUMNS[5].to_string(),
+                    value: cccd.to_string(),
+                    problem: Problem::Register(holder.conflict(cccd).message(lang)),
+                });
+                continue;
+            }
+            for warning in cccd.check(row.birth.year(), row.sex) {
+                let message = match warning {
+                    hnd_domain::person::CccdWarning::BirthYear { id_year, .. } => {
+                        t(lang, "cli.cccd_year", &[("year", &id_year)])
+                    }
+                    hnd_domain::person::CccdWarning::Sex { id_sex, .. } => t(
+                        lang,
+                        "cli.cccd_sex",
+                        &[("sex", &t(lang, &format!("sex.{}", id_sex.as_str()), &[]))],
+                    ),
+                };
+                warnings.push(t(lang, "cli.cccd_warning", &[("row", &row.row), ("message", &message)]));
+            }
+        }
+        good.push(MemberRow {
+            member: NewMember {
+                full_name: row.full_name.clone(),
+                birth: row.birth,
+                sex: row.sex,
+                ethnicity: row.ethnicity,
+                religion: row.religion.clone(),
+                cccd: row.cccd.clone(),
+                phone: row.phone.clone(),
+                village: row.village.clone(),
+                unit: row.unit.clone(),
+            },
+            admitted: row.admitted.clone(),
+        });
+    }
+    Ok((good, errors))
+}
+
+/// Streams the members under `unit` to `file` (.csv or .xlsx), a page at
+/// a time, in the import template's columns. Without `reveal`, CCCD,
+/// phone, ethnicity and religion are masked. Returns the rows written.
+pub async fn export_members(store: &Store, file: &Path, unit: &str, reveal: bool) -> Result<usize, RunError> {
+    let mut out = SheetWriter::create(file, &MEMBER_COLUMNS)?;
+    let (mut after, mut count) = (0, 0);
+    let hide = |value: Option<&str>, keep: usize| -> String {
+        let value = value.unwrap_or("");
+        if reveal || value.is_empty() {
+            value.to_string()
+        } else {
+            hnd_domain::access::mask(value, keep)
+        }
+    };
+    loop {
+        let page = store.members_page(unit, after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for m in &page {
+            let sex = if m.sex == "male" { "Nam" } else { "Nữ" };
+            let ethnicity = m.ethnicity.as_deref().and_then(Ethnicity::parse).map(|e| e.name());
+            let joined = m
+                .joined_on
+                .as_deref()
+                .and_then(|d| Day::from_iso(d).ok())
+                .map(|d| d.to_string());
+            out.write_row(&[
+                m.full_name.as_str(),
+                &m.birth_date,
+                sex,
+                &hide(ethnicity, 0),
+                &hide(m.religion.as_deref(), 0),
+                &hide(m.cccd.as_deref(), 4),
+                &hide(m.phone.as_deref(), 3),
+                m.village.as_deref().unwrap_or(""),
+                &m.unit_code,
+                joined.as_deref().unwrap_or(""),
+                m.admission_decision.as_deref().unwrap_or(""),
+            ])?;
+            count += 1;
+        }
+    }
+    out.finish()?;
+    Ok(count)
+}
