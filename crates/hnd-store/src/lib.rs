@@ -21,7 +21,9 @@ pub use accounts::{Audit, AuditEntry, AuditFilter, Session};
 pub use backend::Backend;
 pub use error::StoreError;
 pub use households::Household;
-pub use members::{Added, CccdHolder, LikelyDuplicate, LoadOutcome, Member, MemberEvent, MemberRow, NewMember};
+pub use members::{
+    Added, CccdHolder, LikelyDuplicate, LoadOutcome, Member, MemberEvent, MemberQuery, MemberRow, NewMember,
+};
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
 

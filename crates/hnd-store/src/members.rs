@@ -43,9 +43,28 @@ pub struct Member {
     pub card_number: Option<String>,
     pub joined_on: Option<String>,
     pub admission_decision: Option<String>,
+    /// While in transfer: the unit the member is going to.
+    pub transfer_to: Option<String>,
 }
 
-/// An entry of a member's history.
+/// Which members to list: a subtree, a text (as in [`Store::search_members`])
+/// and filters, a page at a time.
+#[derive(Debug, Clone, Default)]
+pub struct MemberQuery {
+    /// Unit code whose subtree is searched (today's tree).
+    pub scope: String,
+    pub text: Option<String>,
+    /// "male" or "female".
+    pub sex: Option<String>,
+    pub status: Option<String>,
+    /// GSO code of the ethnic group.
+    pub ethnicity: Option<String>,
+    /// Ages (in whole years this year), inclusive.
+    pub min_age: Option<i32>,
+    pub max_age: Option<i32>,
+    pub offset: i64,
+    pub limit: i64,
+}
 #[derive(Debug, Clone, Serialize)]
 pub struct MemberEvent {
     pub kind: String,
@@ -77,8 +96,8 @@ macro_rules! member_select {
         concat!(
             "SELECT m.id, m.full_name, m.birth_date, m.birth_year, m.sex, m.ethnicity, m.religion, m.cccd,
                     m.phone, m.village, u.code, m.province_code, m.status, m.card_number, m.joined_on,
-                    m.admission_decision
-             FROM members m JOIN units u ON u.id = m.unit_id ",
+                    m.admission_decision, t.code
+             FROM members m JOIN units u ON u.id = m.unit_id LEFT JOIN units t ON t.id = m.transfer_to ",
             $rest
         )
     };
@@ -106,6 +125,7 @@ fn member_from_row(row: &AnyRow) -> Result<Member> {
         card_number: row.try_get(13)?,
         joined_on: row.try_get(14)?,
         admission_decision: row.try_get(15)?,
+        transfer_to: row.try_get(16)?,
     })
 }
 
@@ -556,6 +576,81 @@ impl Store {
         rows.iter().map(member_from_row).collect()
     }
 
+    /// A page of the members matching `q`, ordered by folded name, and
+    /// whether more follow. With a text the name-prefix or exact-key
+    /// indexes lead; without, the members of the subtree's units do.
+    pub async fn find_members(&self, q: &MemberQuery) -> Result<(Vec<Member>, bool)> {
+        let today = Day::today();
+        let unit = self.unit(&q.scope, today).await?.unit;
+        let sql = String::from(member_select!(
+            "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+             WHERE v.path >= $2 AND v.path < $3"
+        ));
+        let mut w = Filter {
+            sql,
+            binds: vec![
+                today.iso().into(),
+                unit.path.clone().into(),
+                path_end(&unit.path).into(),
+            ],
+        };
+        if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+            if !digits.is_empty() && digits.len() == text.chars().filter(|c| !c.is_whitespace()).count() {
+                let key = Cccd::parse(text)
+                    .map(|c| c.to_string())
+                    .ok()
+                    .or_else(|| Phone::parse(text).map(|p| p.to_string()).ok())
+                    .unwrap_or(digits);
+                let n = w.param(key.into());
+                w.sql.push_str(&format!(
+                    " AND (m.cccd = ${n} OR m.phone = ${n} OR m.card_number = ${n})"
+                ));
+            } else {
+                let prefix = fold(text);
+                w.and("m.name_folded >=", prefix.clone().into());
+                w.and("m.name_folded <", format!("{prefix}\u{10FFFF}").into());
+                if let Some(p) = &unit.province_code {
+                    w.and("m.province_code =", p.clone().into());
+                }
+            }
+        }
+        for (column, value) in [
+            ("m.sex =", &q.sex),
+            ("m.status =", &q.status),
+            ("m.ethnicity =", &q.ethnicity),
+        ] {
+            if let Some(v) = value {
+                w.and(column, v.clone().into());
+            }
+        }
+        let year = today.year() as i64;
+        if let Some(min) = q.min_age {
+            w.and("m.birth_year <=", (year - min as i64).into());
+        }
+        if let Some(max) = q.max_age {
+            w.and("m.birth_year >=", (year - max as i64).into());
+        }
+        let limit = q.limit.clamp(1, 500);
+        w.sql.push_str(&format!(
+            " ORDER BY m.name_folded, m.id LIMIT {} OFFSET {}",
+            limit + 1,
+            q.offset.max(0)
+        ));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(w.sql));
+        for b in w.binds {
+            query = crate::sql::bind(query, b);
+        }
+        let rows = query.fetch_all(&self.read).await?;
+        let more = rows.len() as i64 > limit;
+        let members = rows
+            .iter()
+            .take(limit as usize)
+            .map(member_from_row)
+            .collect::<Result<_>>()?;
+        Ok((members, more))
+    }
+
     /// Open likely duplicates under `scope` (today's tree): (member, other, rule).
     pub async fn open_duplicates(&self, scope: &str, limit: i64) -> Result<Vec<(Member, Member, String)>> {
         let unit = self.unit(scope, Day::today()).await?.unit;
@@ -832,6 +927,26 @@ impl Store {
                 .await?
         };
         rows.iter().map(member_from_row).collect()
+    }
+}
+
+/// A WHERE clause built condition by condition, with its parameters.
+struct Filter {
+    sql: String,
+    binds: Vec<crate::sql::Val>,
+}
+
+impl Filter {
+    /// Adds a parameter; returns its number.
+    fn param(&mut self, value: crate::sql::Val) -> usize {
+        self.binds.push(value);
+        self.binds.len()
+    }
+
+    /// `AND {cond} $n` with `value` as parameter n.
+    fn and(&mut self, cond: &str, value: crate::sql::Val) {
+        let n = self.param(value);
+        self.sql.push_str(&format!(" AND {cond} ${n}"));
     }
 }
 

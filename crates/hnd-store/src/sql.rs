@@ -37,7 +37,7 @@ impl From<Option<String>> for Val {
     }
 }
 
-fn bind(q: Query<'static, Any, AnyArguments>, v: Val) -> Query<'static, Any, AnyArguments> {
+pub(crate) fn bind(q: Query<'static, Any, AnyArguments>, v: Val) -> Query<'static, Any, AnyArguments> {
     match v {
         Val::Int(i) => q.bind(i),
         Val::Text(s) => q.bind(s),

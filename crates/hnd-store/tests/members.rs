@@ -3,7 +3,7 @@
 use hnd_domain::{
     BirthDate, Cccd, Day, Ethnicity, HouseholdCategory, HouseholdRole, MemberError, Phone, Sex, UnitCode,
 };
-use hnd_store::{Change, MemberRow, NewMember, Store, StoreError};
+use hnd_store::{Change, MemberQuery, MemberRow, NewMember, Store, StoreError};
 
 hnd_store::both_backends!(
     membership_events_drive_counts_as_of_any_day,
@@ -255,6 +255,64 @@ async fn search_ignores_case_and_diacritics(store: Store) {
         ["Nguyễn Thị Hoà"]
     );
     assert_eq!(store.search_members("nguyen", None, 1).await.unwrap().len(), 1, "limit");
+
+    // The filtered list: scope, text, filters and pages.
+    let find = |q: MemberQuery| {
+        let store = store.clone();
+        async move { store.find_members(&q).await.unwrap() }
+    };
+    let all = |scope: &str| MemberQuery {
+        scope: scope.into(),
+        limit: 50,
+        ..Default::default()
+    };
+    let (found, more) = find(all("TW")).await;
+    assert_eq!(
+        names(found),
+        ["Đặng Văn Đức", "Nguyễn Thị Hoà", "Nguyễn Văn An"],
+        "by folded name"
+    );
+    assert!(!more);
+    let (found, more) = find(MemberQuery { limit: 2, ..all("TW") }).await;
+    assert_eq!((found.len(), more), (2, true));
+    let (found, more) = find(MemberQuery {
+        limit: 2,
+        offset: 2,
+        ..all("TW")
+    })
+    .await;
+    assert_eq!((names(found), more), (vec!["Nguyễn Văn An".to_string()], false));
+    let (found, _) = find(MemberQuery {
+        text: Some("nguyen".into()),
+        sex: Some("male".into()),
+        ..all("TW")
+    })
+    .await;
+    assert_eq!(names(found), ["Nguyễn Văn An"]);
+    let (found, _) = find(MemberQuery {
+        text: Some("nguyen".into()),
+        ..all("01")
+    })
+    .await;
+    assert_eq!(names(found), ["Nguyễn Thị Hoà"], "within the scope");
+    let (found, _) = find(MemberQuery {
+        min_age: Some(60),
+        ..all("TW")
+    })
+    .await;
+    assert_eq!(names(found), ["Đặng Văn Đức"], "age band");
+    let (found, _) = find(MemberQuery {
+        text: Some("001185000005".into()),
+        ..all("TW")
+    })
+    .await;
+    assert_eq!(names(found), ["Nguyễn Thị Hoà"], "by CCCD");
+    let (found, _) = find(MemberQuery {
+        status: Some("active".into()),
+        ..all("TW")
+    })
+    .await;
+    assert!(found.is_empty(), "applicants only so far");
 }
 
 async fn concurrent_admissions_get_distinct_cards(store: Store) {
