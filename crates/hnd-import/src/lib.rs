@@ -13,5 +13,5 @@ pub use members::{
     MEMBER_COLUMNS, MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, error_rows, read_member_table,
 };
 pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
-pub use run::{IMPORT_CHUNK, ImportSummary, RunError, export_members, import_members};
+pub use run::{IMPORT_CHUNK, ImportSummary, RunError, UnitFilter, export_members, import_members};
 pub use table::{ImportError, MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, Problem, RowError, Table};

@@ -12,7 +12,7 @@ use crate::{
     read_member_table,
 };
 use hnd_domain::{Day, Ethnicity, Lang, Level, MemberError, i18n::t};
-use hnd_store::{Change, MemberRow, NewMember, Store, StoreError};
+use hnd_store::{Change, MemberQuery, MemberRow, NewMember, Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -97,8 +97,13 @@ impl Source {
     }
 }
 
+/// Which units an import may write to, by their path in the tree: a
+/// row naming a unit outside is refused like any other bad row.
+pub type UnitFilter<'a> = &'a (dyn Fn(&str) -> bool + Sync);
+
 /// Imports `file` into the register as of `day`; refused rows go to
 /// `errors_path`. `progress` hears the summary after every chunk.
+#[allow(clippy::too_many_arguments)]
 pub async fn import_members(
     store: &Store,
     file: &Path,
@@ -106,6 +111,7 @@ pub async fn import_members(
     day: Day,
     change: &Change,
     lang: Lang,
+    allowed: UnitFilter<'_>,
     progress: &mut (dyn FnMut(&ImportSummary) + Send),
 ) -> Result<ImportSummary, RunError> {
     let mut source = Source::open(file)?;
@@ -114,7 +120,8 @@ pub async fn import_members(
     let mut error_file: Option<csv::Writer<std::fs::File>> = None;
     while let Some(sheet) = source.next()? {
         summary.read += sheet.rows.len() + sheet.errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
-        let (good, mut errors) = check_chunk(store, &sheet, day, &mut units, lang, &mut summary.warnings).await?;
+        let (good, mut errors) =
+            check_chunk(store, &sheet, day, &mut units, lang, allowed, &mut summary.warnings).await?;
         let outcome = store.load_members(&good, day, change).await?;
         summary.created += outcome.created;
         summary.unchanged += outcome.unchanged;
@@ -164,6 +171,7 @@ async fn check_chunk(
     day: Day,
     units: &mut HashMap<String, Option<String>>,
     lang: Lang,
+    allowed: UnitFilter<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<(Vec<MemberRow>, Vec<RowError>), RunError> {
     let mut errors = sheet.errors.clone();
@@ -173,6 +181,7 @@ async fn check_chunk(
             continue;
         }
         let problem = match store.unit(code, day).await {
+            Ok(u) if !allowed(&u.unit.path) => Some(hnd_domain::AccountError::Forbidden.message(lang)),
             Ok(u) if matches!(u.unit.level, Level::Branch | Level::Group) => None,
             Ok(_) => Some(MemberError::NotABranch { code: code.to_string() }.message(lang)),
             Err(e) => Some(e.message(lang)),
@@ -240,10 +249,11 @@ async fn check_chunk(
     Ok((good, errors))
 }
 
-/// Streams the members under `unit` to `file` (.csv or .xlsx), a page at
-/// a time, in the import template's columns. Without `reveal`, CCCD,
-/// phone, ethnicity and religion are masked. Returns the rows written.
-pub async fn export_members(store: &Store, file: &Path, unit: &str, reveal: bool) -> Result<usize, RunError> {
+/// Streams the members `query` finds (its limit and offset aside) to
+/// `file` (.csv or .xlsx), a page at a time, in the import template's
+/// columns. Without `reveal`, CCCD, phone, ethnicity and religion are
+/// masked. Returns the rows written.
+pub async fn export_members(store: &Store, file: &Path, query: &MemberQuery, reveal: bool) -> Result<usize, RunError> {
     let mut out = SheetWriter::create(file, &MEMBER_COLUMNS)?;
     let (mut after, mut count) = (0, 0);
     let hide = |value: Option<&str>, keep: usize| -> String {
@@ -254,8 +264,27 @@ pub async fn export_members(store: &Store, file: &Path, unit: &str, reveal: bool
             hnd_domain::access::mask(value, keep)
         }
     };
+    let filtered = query.text.is_some()
+        || query.sex.is_some()
+        || query.status.is_some()
+        || query.ethnicity.is_some()
+        || query.min_age.is_some()
+        || query.max_age.is_some();
+    let mut offset = 0;
     loop {
-        let page = store.members_page(unit, after, 5_000).await?;
+        // The whole subtree goes in id order, page after page from the
+        // last id; a filtered list goes through the list's own query.
+        let page = if filtered {
+            let q = MemberQuery {
+                offset,
+                limit: 500,
+                ..query.clone()
+            };
+            offset += 500;
+            store.find_members(&q).await?.0
+        } else {
+            store.members_page(&query.scope, after, 5_000).await?
+        };
         let Some(last) = page.last() else { break };
         after = last.id;
         for m in &page {

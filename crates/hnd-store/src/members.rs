@@ -651,6 +651,25 @@ impl Store {
         Ok((members, more))
     }
 
+    /// Members in transfer to a unit under `scope` (today's tree), waiting
+    /// for the receiving unit to confirm.
+    pub async fn incoming_transfers(&self, scope: &str, limit: i64) -> Result<Vec<Member>> {
+        let today = Day::today();
+        let unit = self.unit(scope, today).await?.unit;
+        let rows = sqlx::query(member_select!(
+            "JOIN unit_versions v ON v.unit_id = m.transfer_to AND v.valid_from <= $1 AND v.valid_to > $1
+             WHERE m.status = 'in_transfer' AND v.path >= $2 AND v.path < $3
+             ORDER BY m.id LIMIT $4"
+        ))
+        .bind(today.iso())
+        .bind(unit.path.clone())
+        .bind(path_end(&unit.path))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(member_from_row).collect()
+    }
+
     /// Open likely duplicates under `scope` (today's tree): (member, other, rule).
     pub async fn open_duplicates(&self, scope: &str, limit: i64) -> Result<Vec<(Member, Member, String)>> {
         let unit = self.unit(scope, Day::today()).await?.unit;

@@ -1,32 +1,226 @@
-//! The web application of `hnd`: server-rendered pages over the store.
+//! The web application of `hnd`: server-rendered pages and the JSON API
+//! over the store.
 //!
 //! Pages are askama templates (checked at compile time, escaped by
 //! default); every string a person reads comes from the locale files.
+//! Every route is declared once, in [`routes`], with the access it needs:
+//! the router is built from that table and the access tests walk it, so a
+//! new route cannot be left out of either.
 
+// Handlers answer errors with a whole page (`Response`); that is the cold
+// path, so its size in `Result` does not matter.
+#![allow(clippy::result_large_err)]
+
+mod api;
+mod auth;
+mod files;
+mod members;
 mod pages;
+mod shell;
 
 use axum::Router;
-use axum::routing::get;
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
 use hnd_store::Store;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-/// Every route of the application: `/` (redirects to `/org`), `/org` (the
-/// root unit), `/org/{code}` (one unit) and `/healthz`. Pages read
-/// `?as_of=dd/mm/yyyy` (or `yyyy-mm-dd`; default today) and `?lang=en`
-/// (default Vietnamese), and keep both in their links.
-pub fn router(store: Store) -> Router {
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/org", get(pages::root_unit))
-        .route("/org/{code}", get(pages::unit))
-        .route("/healthz", get(|| async { "ok" }))
-        .with_state(store)
+pub use auth::{SESSION_COOKIE, SignInLimiter};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    limiter: Arc<SignInLimiter>,
+    jobs: Arc<files::Jobs>,
+    /// Where uploaded files and error files are kept while an import runs.
+    work_dir: PathBuf,
 }
 
-/// Serves on `listener` until Ctrl-C, letting requests in flight finish.
+impl AppState {
+    pub fn new(store: Store) -> AppState {
+        let work_dir = std::env::temp_dir().join(format!("hnd-web-{}", std::process::id()));
+        AppState {
+            store,
+            limiter: Arc::new(SignInLimiter::default()),
+            jobs: Arc::new(files::Jobs::default()),
+            work_dir,
+        }
+    }
+}
+
+impl FromRef<AppState> for Store {
+    fn from_ref(state: &AppState) -> Store {
+        state.store.clone()
+    }
+}
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (sign-in page, health, API description).
+    Public,
+    /// Any signed-in user; what the page shows is limited to their grants.
+    SignedIn,
+    /// A signed-in user allowed this action on the unit or member the
+    /// route names (`{code}` or `{id}`), or on the unit named in the
+    /// request for routes that name none.
+    Needs(hnd_domain::Action),
+}
+
+/// One route: method, path pattern, the access it needs, its handler.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    handler: MethodRouter<AppState>,
+}
+
+fn route(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> Route {
+    Route {
+        method,
+        path,
+        access,
+        handler,
+    }
+}
+
+/// Every route of the application.
+pub fn routes() -> Vec<Route> {
+    use Access::*;
+    use hnd_domain::Action::*;
+    let (g, p) = (Method::GET, Method::POST);
+    vec![
+        route(g.clone(), "/healthz", Public, get(|| async { "ok" })),
+        route(g.clone(), "/login", Public, get(auth::login_page)),
+        route(p.clone(), "/login", Public, post(auth::login)),
+        route(p.clone(), "/logout", SignedIn, post(auth::logout)),
+        route(g.clone(), "/lang/{code}", Public, get(auth::set_lang)),
+        route(g.clone(), "/", SignedIn, get(members::home)),
+        route(g.clone(), "/org", Needs(ViewTree), get(pages::root_unit)),
+        route(g.clone(), "/org/{code}", Needs(ViewTree), get(pages::unit)),
+        route(g.clone(), "/members", Needs(ViewMembers), get(members::list)),
+        route(g.clone(), "/members/new", Needs(EditMembers), get(members::new_form)),
+        route(p.clone(), "/members", Needs(EditMembers), post(members::create)),
+        route(g.clone(), "/members/{id}", Needs(ViewMembers), get(members::show)),
+        route(
+            p.clone(),
+            "/members/{id}/transfer",
+            Needs(EditMembers),
+            post(members::transfer),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/confirm-transfer",
+            Needs(EditMembers),
+            post(members::confirm_transfer),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/remove",
+            Needs(EditMembers),
+            post(members::remove),
+        ),
+        route(
+            g.clone(),
+            "/members/{id}/audit",
+            Needs(ViewAudit),
+            get(members::member_audit),
+        ),
+        route(
+            g.clone(),
+            "/transfers",
+            Needs(EditMembers),
+            get(members::incoming_transfers),
+        ),
+        route(g.clone(), "/audit", Needs(ViewAudit), get(members::audit_page)),
+        route(g.clone(), "/export", Needs(Export), get(files::export)),
+        route(g.clone(), "/import", Needs(Import), get(files::import_page)),
+        route(
+            p.clone(),
+            "/import",
+            Needs(Import),
+            post(files::upload).layer(DefaultBodyLimit::max(files::MAX_UPLOAD)),
+        ),
+        route(g.clone(), "/import/template.csv", SignedIn, get(files::template)),
+        route(g.clone(), "/import/{job}", Needs(Import), get(files::job_page)),
+        route(
+            g.clone(),
+            "/import/{job}/errors.csv",
+            Needs(Import),
+            get(files::job_errors),
+        ),
+        route(g.clone(), "/api/openapi.json", Public, get(api::openapi)),
+        route(g.clone(), "/api/docs", Public, get(api::docs)),
+        route(g.clone(), "/api/v1/me", SignedIn, get(api::me)),
+        route(g.clone(), "/api/v1/units/{code}", Needs(ViewTree), get(api::unit)),
+        route(g.clone(), "/api/v1/members", Needs(ViewMembers), get(api::list_members)),
+        route(
+            p.clone(),
+            "/api/v1/members",
+            Needs(EditMembers),
+            post(api::create_member),
+        ),
+        route(g.clone(), "/api/v1/members/{id}", Needs(ViewMembers), get(api::member)),
+        route(
+            p.clone(),
+            "/api/v1/members/{id}/transfer",
+            Needs(EditMembers),
+            post(api::transfer),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/members/{id}/confirm-transfer",
+            Needs(EditMembers),
+            post(api::confirm_transfer),
+        ),
+    ]
+}
+
+/// The application on `store`.
+pub fn router(store: Store) -> Router {
+    app(AppState::new(store))
+}
+
+/// The application on a prepared state.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new();
+    for r in routes() {
+        router = router.route(r.path, r.handler);
+    }
+    router
+        .fallback(shell::not_found)
+        .layer(DefaultBodyLimit::max(256 * 1024))
+        .with_state(state)
+}
+
+/// Serves on `listener` until `shutdown` resolves, letting requests in
+/// flight finish.
+pub async fn serve_until(
+    store: Store,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(store).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Serves on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(store))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    serve_until(store, listener, async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
+            tokio::select! {
+                _ = ctrl_c => {},
+                _ = term.recv() => {},
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+    })
+    .await
 }

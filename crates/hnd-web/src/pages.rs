@@ -1,10 +1,12 @@
 //! The organisation tree pages: `/org` and `/org/{code}`.
 
+use crate::auth::Viewer;
+use crate::shell::{Nav, Tr, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use hnd_domain::{Day, Lang, Level, OrgError, fmt::int, i18n};
+use axum::response::{IntoResponse, Redirect, Response};
+use hnd_domain::{Action, Day, Lang, Level, OrgError, fmt::int, i18n};
 use hnd_store::{LineageLink, Store, StoreError, Unit, UnitDetails};
 use serde::Deserialize;
 
@@ -15,36 +17,25 @@ pub struct Params {
     lang: Option<String>,
 }
 
-/// Translations for a template: `{{ t.get("web.key") }}`.
-pub struct Tr(Lang);
-
-impl Tr {
-    pub fn get(&self, key: &str) -> String {
-        i18n::t(self.0, key, &[])
-    }
-
-    pub fn lang(&self) -> &'static str {
-        self.0.code()
-    }
-}
-
 /// What every page knows: language, the day it reads, the query string
 /// that keeps both in links.
 struct Ctx {
     lang: Lang,
     day: Day,
     query: String,
+    nav: Option<Nav>,
 }
 
 impl Ctx {
     /// Reads the query string of a request to `action`; a date that does
     /// not exist is refused with a form (back to `action`) to correct it.
-    fn new(params: &Params, action: &str) -> Result<Ctx, Failure> {
-        let lang = params.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    fn new(params: &Params, action: &str, viewer: &Viewer) -> Result<Ctx, Failure> {
+        let lang = params.lang.as_deref().and_then(Lang::parse).unwrap_or(viewer.lang);
         let day = match params.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Day::today(),
             Some(text) => Day::parse(text).map_err(|_| Failure {
                 lang,
+                nav: Some(Nav::of(viewer, action)),
                 status: StatusCode::BAD_REQUEST,
                 message: OrgError::BadDate {
                     value: text.to_string(),
@@ -58,6 +49,7 @@ impl Ctx {
             lang,
             day,
             query: query(day, lang),
+            nav: Some(Nav::of(viewer, action)),
         })
     }
 
@@ -69,6 +61,7 @@ impl Ctx {
     fn fail(&self, status: StatusCode, message: String, action: &str) -> Failure {
         Failure {
             lang: self.lang,
+            nav: self.nav.as_ref().map(Nav::clone_of),
             status,
             message,
             action: action.to_string(),
@@ -114,6 +107,7 @@ fn lang_query(lang: Lang) -> String {
 /// resends the request to `action` with another date.
 pub struct Failure {
     lang: Lang,
+    nav: Option<Nav>,
     status: StatusCode,
     message: String,
     action: String,
@@ -126,7 +120,7 @@ impl IntoResponse for Failure {
         let root = format!("/org{}", lang_query(self.lang));
         let page = MessagePage {
             t: Tr(self.lang),
-            home: root.clone(),
+            nav: self.nav,
             title: i18n::t(self.lang, "web.error", &[]),
             alert: true,
             message: self.message,
@@ -142,8 +136,7 @@ impl IntoResponse for Failure {
 #[template(path = "unit.html")]
 struct UnitPage {
     t: Tr,
-    /// Link to the root page, keeping language and day.
-    home: String,
+    nav: Option<Nav>,
     day: String,
     day_iso: String,
     query: String,
@@ -165,7 +158,7 @@ struct UnitPage {
 #[template(path = "message.html")]
 struct MessagePage {
     t: Tr,
-    home: String,
+    nav: Option<Nav>,
     title: String,
     /// An error (announced to screen readers) rather than an empty state.
     alert: bool,
@@ -207,23 +200,25 @@ struct EventRow {
     reason: String,
 }
 
-fn render(page: impl Template, status: StatusCode, lang: Lang) -> Response {
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            eprintln!("hnd-web: template: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, i18n::t(lang, "web.internal", &[])).into_response()
-        }
-    }
-}
-
-pub async fn home() -> Redirect {
-    Redirect::to("/org")
-}
-
-pub async fn root_unit(State(store): State<Store>, Query(params): Query<Params>) -> Result<Response, Failure> {
+/// The root for who may read the whole tree; anyone else goes to the
+/// highest unit they may read.
+pub async fn root_unit(
+    State(store): State<Store>,
+    viewer: Viewer,
+    Query(params): Query<Params>,
+) -> Result<Response, Failure> {
     const ACTION: &str = "/org";
-    let ctx = Ctx::new(&params, ACTION)?;
+    let ctx = Ctx::new(&params, ACTION, &viewer)?;
+    let Some(home) = viewer.user.home(Action::ViewTree) else {
+        return Err(ctx.fail(
+            StatusCode::FORBIDDEN,
+            hnd_domain::AccountError::Forbidden.message(ctx.lang),
+            ACTION,
+        ));
+    };
+    if home.path.matches('/').count() > 2 {
+        return Ok(Redirect::to(&format!("/org/{}{}", home.unit_code, ctx.query)).into_response());
+    }
     let root = store.root(ctx.day).await.map_err(|e| ctx.store_failure(e, ACTION))?;
     match root {
         Some(root) => unit_response(&store, &root.code, ctx).await,
@@ -242,7 +237,7 @@ async fn empty_tree(store: &Store, ctx: &Ctx) -> Result<Response, Failure> {
     }
     let page = MessagePage {
         t: Tr(ctx.lang),
-        home: format!("/org{}", ctx.query),
+        nav: ctx.nav.as_ref().map(Nav::clone_of),
         title: ctx.t("web.empty_title"),
         alert: false,
         message: ctx.t("web.empty_db"),
@@ -255,10 +250,30 @@ async fn empty_tree(store: &Store, ctx: &Ctx) -> Result<Response, Failure> {
 
 pub async fn unit(
     State(store): State<Store>,
+    viewer: Viewer,
     Path(code): Path<String>,
     Query(params): Query<Params>,
 ) -> Result<Response, Failure> {
-    let ctx = Ctx::new(&params, &format!("/org/{code}"))?;
+    let action = format!("/org/{code}");
+    let ctx = Ctx::new(&params, &action, &viewer)?;
+    // Access is to the unit as it is today: a user follows their subtree
+    // back in time, but not into units that are outside it now.
+    let allowed = match store.unit_path(&code).await {
+        Ok((_, path)) => viewer.user.may(Action::ViewTree, &path),
+        // A unit that no longer exists: readable by who may read its last parent's tree.
+        Err(StoreError::Org(OrgError::UnknownUnit { .. })) => match store.unit(&code, ctx.day).await {
+            Ok(u) => viewer.user.may(Action::ViewTree, &u.unit.path),
+            Err(e) => return Err(ctx.store_failure(e, &action)),
+        },
+        Err(e) => return Err(ctx.store_failure(e, &action)),
+    };
+    if !allowed {
+        return Err(ctx.fail(
+            StatusCode::FORBIDDEN,
+            hnd_domain::AccountError::Forbidden.message(ctx.lang),
+            &action,
+        ));
+    }
     unit_response(&store, &code, ctx).await
 }
 
@@ -304,7 +319,7 @@ async fn unit_page(store: &Store, code: &str, ctx: &Ctx) -> Result<UnitPage, Sto
     let other = if lang == Lang::Vi { Lang::En } else { Lang::Vi };
     Ok(UnitPage {
         t: Tr(lang),
-        home: format!("/org{}", ctx.query),
+        nav: ctx.nav.as_ref().map(Nav::clone_of),
         day: day.to_string(),
         day_iso: day.iso(),
         lang_switch: format!("?as_of={day}&lang={}", other.code()),

@@ -168,7 +168,11 @@ async fn load_members(rows: usize, dir: &std::path::Path) -> Result<()> {
     println!("generate {rows} members: {}", ms(t.elapsed()));
     let csv = dir.join("members.csv");
     let t = Instant::now();
-    hnd_import::export_members(&generated, &csv, "TW", true).await?;
+    let everyone = hnd_store::MemberQuery {
+        scope: "TW".into(),
+        ..Default::default()
+    };
+    hnd_import::export_members(&generated, &csv, &everyone, true).await?;
     println!("export to CSV: {}", ms(t.elapsed()));
 
     // Baseline: the fastest raw load of the same file, with an index for each of the register's.

@@ -366,7 +366,11 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
             return import(&store, &file, &errors_path, day, &change(&when), lang).await;
         }
         MembersCommand::Export { file, unit } => {
-            let count = hnd_import::export_members(&store, &file, &unit, true).await?;
+            let query = hnd_store::MemberQuery {
+                scope: unit,
+                ..Default::default()
+            };
+            let count = hnd_import::export_members(&store, &file, &query, true).await?;
             println!(
                 "{}",
                 tr(
@@ -415,7 +419,8 @@ pub(crate) async fn import(
             tr(lang, "cli.import_progress", &[("done", &int(s.read as i64, lang))])
         );
     };
-    let summary = hnd_import::import_members(store, file, errors_path, day, change, lang, &mut progress).await?;
+    let summary =
+        hnd_import::import_members(store, file, errors_path, day, change, lang, &|_| true, &mut progress).await?;
     eprintln!();
     for line in summary.warnings.iter().take(20).chain(&summary.first_errors) {
         println!("  {line}");

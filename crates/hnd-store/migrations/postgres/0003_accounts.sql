@@ -61,3 +61,6 @@ CREATE INDEX audit_actor ON audit_log (actor, at);
 
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION hnd_append_only();
+
+-- Transfers waiting for the receiving unit.
+CREATE INDEX members_in_transfer ON members (transfer_to) WHERE status = 'in_transfer';

@@ -63,3 +63,6 @@ CREATE TRIGGER audit_log_append_only_u BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_append_only_d BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+-- Transfers waiting for the receiving unit.
+CREATE INDEX members_in_transfer ON members (transfer_to) WHERE status = 'in_transfer';

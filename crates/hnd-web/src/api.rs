@@ -1,0 +1,565 @@
+//! The JSON API under `/api/v1`: the same operations and the same access
+//! rules as the pages, for scripts.
+//!
+//! Authentication: `Authorization: Bearer TOKEN` (from `hnd users token`),
+//! or the browser's session cookie, in which case a request that changes
+//! anything must also carry the session's form token in `X-CSRF-Token`.
+//! Every error has the body `{"error": {"code", "message", "field"}}` with
+//! a message in the request's language (`?lang=` or `Accept-Language`);
+//! internal failures are logged, never described.
+
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, address_of, cookie};
+use crate::members::{ListParams, parse_member};
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Utc;
+use hnd_domain::{AccountError, Action, Day, Ethnicity, Lang, Principal, i18n};
+use hnd_store::{Audit, Member, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// An API error response.
+pub fn error(status: StatusCode, code: &str, message: String, field: Option<&str>) -> Response {
+    let body = json!({"error": {"code": code, "message": message, "field": field}});
+    (status, Json(body)).into_response()
+}
+
+fn store_error(e: StoreError, lang: Lang) -> Response {
+    let (status, message) = crate::shell::status_of(&e, lang);
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::CONFLICT => "conflict",
+        StatusCode::INTERNAL_SERVER_ERROR => "internal",
+        _ => "refused",
+    };
+    error(status, code, message, None)
+}
+
+/// The caller of an API request.
+pub struct ApiUser {
+    pub user: Principal,
+    pub lang: Lang,
+    pub address: String,
+}
+
+impl ApiUser {
+    fn forbidden(&self) -> Response {
+        error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            AccountError::Forbidden.message(self.lang),
+            None,
+        )
+    }
+}
+
+fn api_lang(parts: &Parts) -> Lang {
+    let query = crate::shell::lang_of(parts);
+    if parts.uri.query().is_some_and(|q| q.contains("lang=")) {
+        return query;
+    }
+    let accept = parts
+        .headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.starts_with("en") { Lang::En } else { Lang::Vi }
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ApiUser, Response> {
+        let lang = api_lang(parts);
+        let unauthorized = || {
+            error(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                i18n::t(lang, "web.api_unauthorized", &[]),
+                None,
+            )
+        };
+        let bearer = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let user = if let Some(token) = bearer {
+            state.store.api_principal(token).await
+        } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+            match state.store.session(&token, Utc::now()).await {
+                Ok(Some((user, csrf))) => {
+                    let given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+                    if parts.method != Method::GET && given != Some(csrf.as_str()) {
+                        return Err(error(
+                            StatusCode::FORBIDDEN,
+                            "csrf",
+                            i18n::t(lang, "web.csrf", &[]),
+                            None,
+                        ));
+                    }
+                    Ok(Some(user))
+                }
+                Ok(None) => Ok(None),
+                Err(e) => Err(e),
+            }
+        } else {
+            Ok(None)
+        };
+        match user {
+            Ok(Some(user)) => Ok(ApiUser {
+                user,
+                lang,
+                address: address_of(parts),
+            }),
+            Ok(None) => Err(unauthorized()),
+            Err(e) => Err(store_error(e, lang)),
+        }
+    }
+}
+
+/// A member as the API returns it: personal data masked unless the
+/// caller may see it.
+#[derive(Serialize)]
+pub struct ApiMember {
+    id: i64,
+    full_name: String,
+    birth_date: String,
+    sex: String,
+    ethnicity: Option<String>,
+    religion: Option<String>,
+    cccd: Option<String>,
+    phone: Option<String>,
+    village: Option<String>,
+    unit_code: String,
+    status: String,
+    card_number: Option<String>,
+    joined_on: Option<String>,
+    transfer_to: Option<String>,
+    masked: bool,
+}
+
+impl ApiMember {
+    fn of(m: Member, reveal: bool) -> ApiMember {
+        let hide =
+            |v: Option<String>, keep: usize| v.map(|v| if reveal { v } else { hnd_domain::access::mask(&v, keep) });
+        ApiMember {
+            id: m.id,
+            full_name: m.full_name,
+            birth_date: m.birth_date,
+            sex: m.sex,
+            ethnicity: hide(
+                m.ethnicity
+                    .as_deref()
+                    .and_then(Ethnicity::parse)
+                    .map(|e| e.name().to_string()),
+                0,
+            ),
+            religion: hide(m.religion, 0),
+            cccd: hide(m.cccd, 4),
+            phone: hide(m.phone, 3),
+            village: m.village,
+            unit_code: m.unit_code,
+            status: m.status,
+            card_number: m.card_number,
+            joined_on: m.joined_on,
+            transfer_to: m.transfer_to,
+            masked: !reveal,
+        }
+    }
+}
+
+pub async fn me(caller: ApiUser) -> Response {
+    Json(caller.user).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct AsOf {
+    as_of: Option<String>,
+}
+
+pub async fn unit(
+    State(store): State<Store>,
+    caller: ApiUser,
+    Path(code): Path<String>,
+    Query(q): Query<AsOf>,
+) -> Response {
+    let day = match q.as_of.as_deref() {
+        None => Day::today(),
+        Some(text) => match Day::parse(text) {
+            Ok(d) => d,
+            Err(_) => {
+                let message = hnd_domain::OrgError::BadDate { value: text.into() }.message(caller.lang);
+                return error(StatusCode::BAD_REQUEST, "invalid", message, Some("as_of"));
+            }
+        },
+    };
+    let details = match store.unit(&code, day).await {
+        Ok(d) => d,
+        Err(e) => return store_error(e, caller.lang),
+    };
+    if !caller.user.may(Action::ViewTree, &details.unit.path) {
+        return caller.forbidden();
+    }
+    let (children, members) =
+        match tokio::try_join!(store.children(details.unit.id, day), store.count_members(&code, day)) {
+            Ok(x) => x,
+            Err(e) => return store_error(e, caller.lang),
+        };
+    let children: Vec<_> = children
+        .into_iter()
+        .map(|c| json!({"code": c.code, "name": c.name, "level": c.level.as_str()}))
+        .collect();
+    Json(json!({
+        "code": details.unit.code, "name": details.unit.name, "level": details.unit.level.as_str(),
+        "as_of": day.iso(), "members": members, "children": children,
+    }))
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct ApiListParams {
+    #[serde(flatten)]
+    list: ListParams,
+    per_page: Option<i64>,
+}
+
+pub async fn list_members(State(store): State<Store>, caller: ApiUser, Query(p): Query<ApiListParams>) -> Response {
+    let unit = match p.list.unit.trim() {
+        "" => match caller.user.home(Action::ViewMembers) {
+            Some(g) => g.unit_code.clone(),
+            None => return caller.forbidden(),
+        },
+        code => code.to_string(),
+    };
+    let path = match store.unit_path(&unit).await {
+        Ok((_, path)) => path,
+        Err(e) => return store_error(e, caller.lang),
+    };
+    if !caller.user.may(Action::ViewMembers, &path) {
+        return caller.forbidden();
+    }
+    let per_page = p.per_page.unwrap_or(50).clamp(1, 500);
+    let (found, more) = match store.find_members(&p.list.query(unit.clone(), per_page)).await {
+        Ok(x) => x,
+        Err(e) => return store_error(e, caller.lang),
+    };
+    let reveal = caller.user.may(Action::ViewSensitive, &path);
+    let items: Vec<ApiMember> = found.into_iter().map(|m| ApiMember::of(m, reveal)).collect();
+    Json(
+        json!({"unit": unit, "page": p.list.page.unwrap_or(1).max(1), "per_page": per_page,
+                "has_more": more, "items": items}),
+    )
+    .into_response()
+}
+
+/// The caller's access to a member: where they are, and whether the
+/// caller holds `action` there (or at the receiving unit of a transfer).
+async fn member_access(store: &Store, caller: &ApiUser, id: i64, action: Action) -> Result<String, Response> {
+    let (path, to) = store.member_paths(id).await.map_err(|e| store_error(e, caller.lang))?;
+    if caller.user.may(action, &path) || to.as_deref().is_some_and(|p| caller.user.may(action, p)) {
+        Ok(path)
+    } else {
+        Err(caller.forbidden())
+    }
+}
+
+pub async fn member(State(store): State<Store>, caller: ApiUser, Path(id): Path<i64>) -> Response {
+    let path = match member_access(&store, &caller, id, Action::ViewMembers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match tokio::try_join!(store.member(id), store.member_events(id)) {
+        Ok((m, events)) => {
+            let reveal = caller.user.may(Action::ViewSensitive, &path);
+            Json(json!({"member": ApiMember::of(m, reveal), "events": events})).into_response()
+        }
+        Err(e) => store_error(e, caller.lang),
+    }
+}
+
+fn bad_json(rejection: JsonRejection, lang: Lang) -> Response {
+    let status = match rejection {
+        JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        JsonRejection::BytesRejection(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    error(status, "bad_json", i18n::t(lang, "web.bad_json", &[]), None)
+}
+
+async fn audit(store: &Store, caller: &ApiUser, action: &str, member: i64, detail: serde_json::Value) {
+    let entry = Audit {
+        actor: &caller.user.login,
+        address: &caller.address,
+        action,
+        unit_id: None,
+        member_id: Some(member),
+        detail,
+    };
+    if let Err(e) = store.audit(entry).await {
+        eprintln!("hnd-web: audit: {e}");
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewMemberBody {
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    birth: String,
+    #[serde(default)]
+    sex: String,
+    #[serde(default)]
+    ethnicity: String,
+    #[serde(default)]
+    religion: String,
+    #[serde(default)]
+    cccd: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    village: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    accept_warnings: bool,
+}
+
+pub async fn create_member(
+    State(store): State<Store>,
+    caller: ApiUser,
+    body: Result<Json<NewMemberBody>, JsonRejection>,
+) -> Response {
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(r) => return bad_json(r, caller.lang),
+    };
+    let form = crate::members::MemberForm {
+        full_name: b.full_name,
+        birth: b.birth,
+        sex: b.sex,
+        ethnicity: b.ethnicity,
+        religion: b.religion,
+        cccd: b.cccd,
+        phone: b.phone,
+        village: b.village,
+        unit: b.unit,
+        date: b.date,
+        ..Default::default()
+    };
+    let (member, date) = match parse_member(&form, caller.lang) {
+        Ok(x) => x,
+        Err(errors) => {
+            let (field, message) = errors.into_iter().next().expect("errors are not empty");
+            return error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message, Some(field));
+        }
+    };
+    let path = match store.unit_path(member.unit.as_str()).await {
+        Ok((_, p)) => p,
+        Err(e) => return store_error(e, caller.lang),
+    };
+    if !caller.user.may(Action::EditMembers, &path) {
+        return caller.forbidden();
+    }
+    let change = hnd_store::Change::new(caller.user.login.clone(), "api");
+    match store.add_member(&member, date, b.accept_warnings, &change).await {
+        Ok(added) => {
+            let detail = json!({"after": {"full_name": member.full_name, "birth": member.birth.to_string(),
+                "sex": member.sex.as_str(), "unit": member.unit.as_str()}});
+            audit(&store, &caller, "member.add", added.id, detail).await;
+            (StatusCode::CREATED, Json(added)).into_response()
+        }
+        Err(StoreError::Member(e @ hnd_domain::MemberError::CccdMismatch { .. })) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "cccd_mismatch",
+            e.message(caller.lang),
+            Some("cccd"),
+        ),
+        Err(StoreError::Member(e @ hnd_domain::MemberError::DuplicateCccd { .. })) => error(
+            StatusCode::CONFLICT,
+            "duplicate_cccd",
+            e.message(caller.lang),
+            Some("cccd"),
+        ),
+        Err(e) => store_error(e, caller.lang),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct TransferBody {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    date: Option<String>,
+}
+
+fn body_day(text: Option<&str>, lang: Lang) -> Result<Day, Response> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(Day::today()),
+        Some(t) => Day::parse(t).map_err(|_| {
+            let message = hnd_domain::OrgError::BadDate { value: t.into() }.message(lang);
+            error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message, Some("date"))
+        }),
+    }
+}
+
+pub async fn transfer(
+    State(store): State<Store>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<TransferBody>, JsonRejection>,
+) -> Response {
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(r) => return bad_json(r, caller.lang),
+    };
+    let path = match store.member_paths(id).await {
+        Ok((p, _)) => p,
+        Err(e) => return store_error(e, caller.lang),
+    };
+    if !caller.user.may(Action::EditMembers, &path) {
+        return caller.forbidden();
+    }
+    let date = match body_day(b.date.as_deref(), caller.lang) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let change = hnd_store::Change::new(caller.user.login.clone(), "api");
+    match store.send_transfer(id, b.to.trim(), date, &change).await {
+        Ok(()) => {
+            audit(
+                &store,
+                &caller,
+                "member.transfer",
+                id,
+                json!({"after": {"transfer_to": b.to.trim()}, "date": date.iso()}),
+            )
+            .await;
+            Json(json!({"id": id, "status": "in_transfer"})).into_response()
+        }
+        Err(e) => store_error(e, caller.lang),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DateBody {
+    #[serde(default)]
+    date: Option<String>,
+}
+
+pub async fn confirm_transfer(
+    State(store): State<Store>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<DateBody>, JsonRejection>,
+) -> Response {
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(r) => return bad_json(r, caller.lang),
+    };
+    let to = match store.member_paths(id).await {
+        Ok((_, to)) => to,
+        Err(e) => return store_error(e, caller.lang),
+    };
+    if !to.as_deref().is_some_and(|p| caller.user.may(Action::EditMembers, p)) {
+        return caller.forbidden();
+    }
+    let date = match body_day(b.date.as_deref(), caller.lang) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let change = hnd_store::Change::new(caller.user.login.clone(), "api");
+    match store.confirm_transfer(id, date, &change).await {
+        Ok(()) => {
+            audit(
+                &store,
+                &caller,
+                "member.confirm_transfer",
+                id,
+                json!({"date": date.iso()}),
+            )
+            .await;
+            Json(json!({"id": id, "status": "active"})).into_response()
+        }
+        Err(e) => store_error(e, caller.lang),
+    }
+}
+
+/// The OpenAPI 3.0 description of `/api/v1`.
+pub fn openapi_document() -> serde_json::Value {
+    let error = json!({"$ref": "#/components/responses/Error"});
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}});
+    let common = |ok: serde_json::Value| json!({"200": ok, "400": error, "401": error, "403": error, "404": error, "422": error});
+    let ok = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}});
+    let q = |name: &str, description: &str, schema: serde_json::Value| json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema});
+    let text = json!({"type": "string"});
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "hnd API", "version": "1", "description":
+            "Hệ thống quản lý Hội Nông dân Việt Nam. Xác thực: Authorization: Bearer TOKEN (hnd users token)."},
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": {"description": "Lỗi", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object",
+                    "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                    "field": {"type": "string", "nullable": true}}}}},
+                "NewMember": {"type": "object", "required": ["full_name", "birth", "sex", "unit"], "properties": {
+                    "full_name": {"type": "string", "maxLength": 100}, "birth": {"type": "string", "description": "dd/mm/yyyy hoặc yyyy"},
+                    "sex": {"type": "string", "enum": ["male", "female"]}, "ethnicity": text, "religion": text,
+                    "cccd": {"type": "string", "description": "12 chữ số"}, "phone": text, "village": text,
+                    "unit": {"type": "string", "description": "mã chi hội, tổ hội"}, "date": {"type": "string", "description": "dd/mm/yyyy"},
+                    "accept_warnings": {"type": "boolean"}}},
+                "Transfer": {"type": "object", "required": ["to"], "properties": {"to": text, "date": text}},
+                "Date": {"type": "object", "properties": {"date": text}}
+            }
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/me": {"get": {"summary": "Tài khoản đang dùng và quyền", "responses": common(ok("Tài khoản"))}},
+            "/api/v1/units/{code}": {"get": {"summary": "Một đơn vị và các đơn vị trực thuộc",
+                "parameters": [{"name": "code", "in": "path", "required": true, "schema": text}, q("as_of", "dd/mm/yyyy", text.clone())],
+                "responses": common(ok("Đơn vị"))}},
+            "/api/v1/members": {
+                "get": {"summary": "Tìm hội viên (không dấu cũng được), có lọc và phân trang",
+                    "parameters": [q("q", "tên, CCCD, điện thoại, số thẻ", text.clone()), q("unit", "mã đơn vị", text.clone()),
+                        q("sex", "male | female", text.clone()), q("status", "applicant | active | …", text.clone()),
+                        q("ethnicity", "mã dân tộc 01–54", text.clone()), q("age", "18-30", text.clone()),
+                        q("page", "từ 1", json!({"type": "integer", "minimum": 1})),
+                        q("per_page", "1–500", json!({"type": "integer", "minimum": 1, "maximum": 500}))],
+                    "responses": common(ok("Một trang hội viên"))},
+                "post": {"summary": "Thêm người xin vào Hội",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewMember"}}}},
+                    "responses": {"201": ok("Đã thêm"), "400": error, "401": error, "403": error, "409": error, "415": error, "422": error}}
+            },
+            "/api/v1/members/{id}": {"get": {"summary": "Một hội viên và lịch sử", "parameters": [id],
+                "responses": common(ok("Hội viên"))}},
+            "/api/v1/members/{id}/transfer": {"post": {"summary": "Chuyển sinh hoạt (đơn vị gửi)", "parameters": [id],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Transfer"}}}},
+                "responses": common(ok("Đang chuyển"))}},
+            "/api/v1/members/{id}/confirm-transfer": {"post": {"summary": "Xác nhận chuyển sinh hoạt (đơn vị nhận)", "parameters": [id],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
+                "responses": common(ok("Đã nhận"))}}
+        }
+    })
+}
+
+pub async fn openapi() -> Response {
+    Json(openapi_document()).into_response()
+}
+
+/// An interactive page over the OpenAPI document: every operation with a
+/// form that sends it (with a token typed in the page) and shows the answer.
+pub async fn docs() -> Html<&'static str> {
+    Html(include_str!("../templates/api_docs.html"))
+}

@@ -1,0 +1,333 @@
+//! Signing in and out, the session of each request, form tokens (CSRF)
+//! and the sign-in rate limit.
+//!
+//! The session cookie is HttpOnly and SameSite=Lax (and Secure when
+//! `HND_SECURE_COOKIES=1`, for installations behind HTTPS); the store
+//! keeps only a hash of it. Every form carries the session's token, and
+//! every POST handler checks it before it reads anything else. Sign-in is
+//! limited twice: per account in the store (lockout after repeated wrong
+//! passwords) and per address here (at most [`MAX_FAILURES_PER_ADDRESS`]
+//! failures per [`WINDOW`]), so one address cannot try many accounts.
+
+use crate::AppState;
+use crate::shell::{Tr, lang_of, problem, render, urlencode};
+use askama::Template;
+use axum::Form;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use hnd_domain::{AccountError, Lang, Principal, i18n};
+use hnd_store::StoreError;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub const SESSION_COOKIE: &str = "hnd_session";
+const LOGIN_CSRF_COOKIE: &str = "hnd_login";
+/// Failed sign-ins one address may make per window.
+pub const MAX_FAILURES_PER_ADDRESS: u32 = 20;
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// The value of cookie `name` in a request's headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn set_cookie(name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let secure = if std::env::var("HND_SECURE_COOKIES").as_deref() == Ok("1") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}"))
+        .expect("cookie values are hex")
+}
+
+/// The client's address: the socket's peer.
+pub fn address_of(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The signed-in user of a request, with what a page needs to answer them.
+pub struct Viewer {
+    pub user: Principal,
+    pub csrf: String,
+    pub lang: Lang,
+    pub address: String,
+}
+
+impl Viewer {
+    /// Refuses a form whose token is not the session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), Response> {
+        if !token.is_empty() && constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(problem(
+                Some(self),
+                self.lang,
+                StatusCode::FORBIDDEN,
+                i18n::t(self.lang, "web.csrf", &[]),
+            ))
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key, &[])
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, Response> {
+        let lang = lang_of(parts);
+        let session = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(token) => state.store.session(&token, Utc::now()).await,
+            None => Ok(None),
+        };
+        match session {
+            Ok(Some((user, csrf))) => Ok(Viewer {
+                user,
+                csrf,
+                lang,
+                address: address_of(parts),
+            }),
+            Ok(None) => {
+                let here = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                Err(Redirect::to(&format!("/login?next={}", urlencode(here))).into_response())
+            }
+            Err(e) => {
+                eprintln!("hnd-web: session: {e}");
+                Err(problem(
+                    None,
+                    lang,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    i18n::t(lang, "web.internal", &[]),
+                ))
+            }
+        }
+    }
+}
+
+/// Failed sign-ins per address within a window.
+#[derive(Default)]
+pub struct SignInLimiter {
+    failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+}
+
+impl SignInLimiter {
+    fn blocked(&self, address: &str) -> bool {
+        let Ok(ip) = address.parse::<IpAddr>() else {
+            return false;
+        };
+        let map = self.failures.lock().expect("limiter lock");
+        map.get(&ip)
+            .is_some_and(|(n, since)| *n >= MAX_FAILURES_PER_ADDRESS && since.elapsed() < WINDOW)
+    }
+
+    fn failed(&self, address: &str) {
+        let Ok(ip) = address.parse::<IpAddr>() else { return };
+        let mut map = self.failures.lock().expect("limiter lock");
+        if map.len() > 100_000 {
+            map.retain(|_, (_, since)| since.elapsed() < WINDOW);
+        }
+        let entry = map.entry(ip).or_insert((0, Instant::now()));
+        if entry.1.elapsed() >= WINDOW {
+            *entry = (0, Instant::now());
+        }
+        entry.0 += 1;
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: Tr,
+    nav: Option<crate::shell::Nav>,
+    csrf: String,
+    next: String,
+    login: String,
+    error: Option<String>,
+    /// On a database without a tree: how to fill it.
+    empty: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// Only a path of this site may be returned to after sign-in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn fresh_token() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the system's random source");
+    hex::encode(bytes)
+}
+
+fn login_form(lang: Lang, next: String, login: String, error: Option<String>, status: StatusCode) -> Response {
+    login_page_with(lang, next, login, error, None, status)
+}
+
+fn login_page_with(
+    lang: Lang,
+    next: String,
+    login: String,
+    error: Option<String>,
+    empty: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let csrf = fresh_token();
+    let page = LoginPage {
+        t: Tr(lang),
+        nav: None,
+        csrf: csrf.clone(),
+        next,
+        login,
+        error,
+        empty,
+    };
+    let mut response = render(page, status, lang);
+    response
+        .headers_mut()
+        .append(SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &csrf, Some(3600)));
+    response
+}
+
+pub async fn login_page(State(state): State<AppState>, parts: Parts, Query(q): Query<Next>) -> Response {
+    let lang = lang_of(&parts);
+    let empty = state
+        .store
+        .tree_is_empty()
+        .await
+        .unwrap_or(false)
+        .then(|| i18n::t(lang, "web.empty_db", &[]));
+    let next = safe_next(q.next.as_deref());
+    login_page_with(lang, next, String::new(), None, empty, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login(State(state): State<AppState>, parts: Parts, Form(form): Form<LoginForm>) -> Response {
+    let lang = lang_of(&parts);
+    let address = address_of(&parts);
+    let next = safe_next(Some(&form.next));
+    // The sign-in form's token is the one set with it (double submit).
+    let expected = cookie(&parts.headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
+        let error = i18n::t(lang, "web.csrf", &[]);
+        return login_form(lang, next, form.login, Some(error), StatusCode::FORBIDDEN);
+    }
+    if state.limiter.blocked(&address) {
+        let error = i18n::t(lang, "web.too_many_attempts", &[]);
+        return login_form(lang, next, form.login, Some(error), StatusCode::TOO_MANY_REQUESTS);
+    }
+    let login = form.login.trim().to_string();
+    match state.store.sign_in(&login, &form.password, &address, Utc::now()).await {
+        Ok(session) => {
+            let _ = state
+                .store
+                .audit(hnd_store::Audit {
+                    actor: &login,
+                    address: &address,
+                    action: "sign_in",
+                    unit_id: None,
+                    member_id: None,
+                    detail: serde_json::json!({}),
+                })
+                .await;
+            let mut response = Redirect::to(&next).into_response();
+            let headers = response.headers_mut();
+            headers.append(SET_COOKIE, set_cookie(SESSION_COOKIE, &session.token, None));
+            headers.append(SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", Some(0)));
+            response
+        }
+        Err(StoreError::Account(e)) => {
+            if e == AccountError::BadCredentials {
+                state.limiter.failed(&address);
+            }
+            let status = match e {
+                AccountError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            login_form(lang, next, login, Some(e.message(lang)), status)
+        }
+        Err(e) => {
+            eprintln!("hnd-web: sign-in: {e}");
+            let error = i18n::t(lang, "web.internal", &[]);
+            login_form(lang, next, login, Some(error), StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    parts: Parts,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    if let Err(refused) = viewer.check_csrf(&form.csrf) {
+        return refused;
+    }
+    if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+        let _ = state.store.sign_out(&token).await;
+    }
+    let mut response = Redirect::to("/login").into_response();
+    response
+        .headers_mut()
+        .append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0)));
+    response
+}
+
+/// Switches the language (a cookie) and goes back to `next`.
+pub async fn set_lang(Path(code): Path<String>, Query(q): Query<Next>) -> Response {
+    let lang = Lang::parse(&code).unwrap_or_default();
+    let mut response = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    response
+        .headers_mut()
+        .append(SET_COOKIE, set_cookie("hnd_lang", lang.code(), Some(365 * 86400)));
+    response
+}

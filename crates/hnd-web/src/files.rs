@@ -1,0 +1,442 @@
+//! Spreadsheets in the browser: member import with progress and the
+//! error file, export of a filtered list, the template.
+//!
+//! An upload is written to a work file, then imported by a background
+//! task (the same code as `hnd members import`); the job page refreshes
+//! itself every second with the rows read so far until the summary is in.
+//! Jobs live in memory: a restart forgets the page, not the data (every
+//! chunk is its own transaction and a re-run adds nothing).
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::members::{ListParams, audit};
+use crate::shell::{Nav, Tr, forbidden, problem, render, store_problem};
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use hnd_domain::{Action, Day, fmt::int, i18n};
+use hnd_import::ImportSummary;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::io::AsyncWriteExt;
+
+/// The largest upload accepted (the import's own limit is on rows and bytes).
+pub const MAX_UPLOAD: usize = 210 * 1024 * 1024;
+
+/// Imports running or done, by number.
+#[derive(Default)]
+pub struct Jobs {
+    next: AtomicU64,
+    jobs: Mutex<HashMap<u64, Job>>,
+}
+
+#[derive(Clone)]
+struct Job {
+    /// Who started it: the only one who may see it.
+    user: i64,
+    file_name: String,
+    /// Data rows in the file, when known beforehand (CSV).
+    total: Option<usize>,
+    state: JobState,
+    errors_path: std::path::PathBuf,
+}
+
+#[derive(Clone)]
+enum JobState {
+    Running(ImportSummary),
+    Done(ImportSummary),
+    Failed(String),
+}
+
+impl Jobs {
+    fn update(&self, id: u64, state: JobState) {
+        if let Some(job) = self.jobs.lock().expect("jobs lock").get_mut(&id) {
+            job.state = state;
+        }
+    }
+
+    fn get(&self, id: u64) -> Option<Job> {
+        self.jobs.lock().expect("jobs lock").get(&id).cloned()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    error: Option<String>,
+}
+
+pub async fn import_page(viewer: Viewer) -> Response {
+    if !viewer.user.may_somewhere(Action::Import) {
+        return forbidden(&viewer);
+    }
+    import_form(&viewer, None, StatusCode::OK)
+}
+
+fn import_form(viewer: &Viewer, error: Option<String>, status: StatusCode) -> Response {
+    let page = ImportPage {
+        t: Tr(viewer.lang),
+        nav: Some(Nav::of(viewer, "/import")),
+        csrf: viewer.csrf.clone(),
+        error,
+    };
+    render(page, status, viewer.lang)
+}
+
+pub async fn template() -> Response {
+    const TEMPLATE: &str = include_str!("../../../templates/hoi-vien-mau.csv");
+    let mut response = TEMPLATE.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"hoi-vien-mau.csv\""),
+    );
+    response
+}
+
+/// Data rows of a CSV: its lines but the header (a quoted cell that spans
+/// lines makes this an estimate, which a progress bar can live with).
+async fn count_rows(path: &std::path::Path) -> Option<usize> {
+    let bytes = tokio::fs::read(path).await.ok()?;
+    let lines = bytes.iter().filter(|b| **b == b'\n').count();
+    let last = bytes.last().is_some_and(|b| *b != b'\n') as usize;
+    Some((lines + last).saturating_sub(1))
+}
+
+pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Multipart) -> Response {
+    if !viewer.user.may_somewhere(Action::Import) {
+        return forbidden(&viewer);
+    }
+    let lang = viewer.lang;
+    let id = state.jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
+    if let Err(e) = tokio::fs::create_dir_all(&state.work_dir).await {
+        eprintln!("hnd-web: import work dir: {e}");
+        return problem(
+            Some(&viewer),
+            lang,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            viewer.t("web.internal"),
+        );
+    }
+    let (mut csrf, mut saved) = (String::new(), None);
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return import_form(&viewer, Some(e.body_text()), StatusCode::BAD_REQUEST),
+        };
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                // The token comes first in the form: nothing is written without it.
+                if let Err(r) = viewer.check_csrf(&csrf) {
+                    return r;
+                }
+                let name = field.file_name().unwrap_or("tep").to_string();
+                let ext = std::path::Path::new(&name)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .unwrap_or_default();
+                if !["csv", "xlsx", "xls", "ods"].contains(&ext.as_str()) {
+                    let message = i18n::t(lang, "import.not_spreadsheet", &[("path", &name)]);
+                    return import_form(&viewer, Some(message), StatusCode::UNPROCESSABLE_ENTITY);
+                }
+                let path = state.work_dir.join(format!("upload-{id}.{ext}"));
+                if let Err(message) = save(field, &path).await {
+                    return import_form(&viewer, Some(message), StatusCode::BAD_REQUEST);
+                }
+                saved = Some((name, path, ext));
+            }
+            _ => {}
+        }
+    }
+    if let Err(r) = viewer.check_csrf(&csrf) {
+        return r;
+    }
+    let Some((file_name, path, ext)) = saved else {
+        return import_form(
+            &viewer,
+            Some(viewer.t("web.choose_file")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let total = if ext == "csv" { count_rows(&path).await } else { None };
+    let errors_path = state.work_dir.join(format!("errors-{id}.csv"));
+    state.jobs.jobs.lock().expect("jobs lock").insert(
+        id,
+        Job {
+            user: viewer.user.id,
+            file_name: file_name.clone(),
+            total,
+            state: JobState::Running(ImportSummary::default()),
+            errors_path: errors_path.clone(),
+        },
+    );
+    audit(
+        &state.store,
+        &viewer,
+        "import.start",
+        None,
+        None,
+        serde_json::json!({"file": file_name, "job": id}),
+    )
+    .await;
+    let user = viewer.user.clone();
+    let change = crate::members::change_of(&viewer, &format!("nhập tệp {file_name}"));
+    let (address, jobs, store) = (viewer.address.clone(), state.jobs.clone(), state.store.clone());
+    tokio::spawn(async move {
+        let allowed = |path: &str| user.may(Action::Import, path);
+        let mut progress = |s: &ImportSummary| jobs.update(id, JobState::Running(s.clone()));
+        let result = hnd_import::import_members(
+            &store,
+            &path,
+            &errors_path,
+            Day::today(),
+            &change,
+            lang,
+            &allowed,
+            &mut progress,
+        )
+        .await;
+        let _ = tokio::fs::remove_file(&path).await;
+        let (state, detail) = match result {
+            Ok(summary) => {
+                let detail = serde_json::json!({"file": file_name, "job": id, "created": summary.created,
+                    "unchanged": summary.unchanged, "refused": summary.refused});
+                (JobState::Done(summary), detail)
+            }
+            Err(e) => {
+                let message = e.message(lang);
+                let detail = serde_json::json!({"file": file_name, "job": id, "failed": message});
+                (JobState::Failed(message), detail)
+            }
+        };
+        jobs.update(id, state);
+        let entry = hnd_store::Audit {
+            actor: &user.login,
+            address: &address,
+            action: "import.end",
+            unit_id: None,
+            member_id: None,
+            detail,
+        };
+        let _ = store.audit(entry).await;
+    });
+    Redirect::to(&format!("/import/{id}")).into_response()
+}
+
+/// Writes an uploaded file to `path`, chunk by chunk.
+async fn save(mut field: axum::extract::multipart::Field<'_>, path: &std::path::Path) -> Result<(), String> {
+    let mut out = tokio::fs::File::create(path).await.map_err(|e| e.to_string())?;
+    while let Some(chunk) = field.chunk().await.map_err(|e| e.body_text())? {
+        out.write_all(&chunk).await.map_err(|e| e.to_string())?;
+    }
+    out.flush().await.map_err(|e| e.to_string())
+}
+
+#[derive(Template)]
+#[template(path = "import_job.html")]
+struct JobPage {
+    t: Tr,
+    nav: Option<Nav>,
+    id: u64,
+    file_name: String,
+    running: bool,
+    read: String,
+    read_n: usize,
+    total: Option<usize>,
+    summary: Option<String>,
+    failed: Option<String>,
+    lines: Vec<String>,
+    has_errors: bool,
+}
+
+fn own_job(state: &AppState, viewer: &Viewer, id: u64) -> Result<Job, Response> {
+    match state.jobs.get(id) {
+        Some(job) if job.user == viewer.user.id => Ok(job),
+        Some(_) => Err(forbidden(viewer)),
+        None => Err(problem(
+            Some(viewer),
+            viewer.lang,
+            StatusCode::NOT_FOUND,
+            viewer.t("web.not_found"),
+        )),
+    }
+}
+
+pub async fn job_page(State(state): State<AppState>, viewer: Viewer, Path(id): Path<u64>) -> Response {
+    let job = match own_job(&state, &viewer, id) {
+        Ok(j) => j,
+        Err(r) => return r,
+    };
+    let lang = viewer.lang;
+    let (running, summary, failed) = match &job.state {
+        JobState::Running(s) => (true, s.clone(), None),
+        JobState::Done(s) => (false, s.clone(), None),
+        JobState::Failed(m) => (false, ImportSummary::default(), Some(m.clone())),
+    };
+    let done = (!running && failed.is_none()).then(|| {
+        i18n::t(
+            lang,
+            "cli.members_imported",
+            &[
+                ("created", &int(summary.created as i64, lang)),
+                ("unchanged", &int(summary.unchanged as i64, lang)),
+                ("refused", &int(summary.refused as i64, lang)),
+            ],
+        )
+    });
+    let page = JobPage {
+        t: Tr(lang),
+        nav: Some(Nav::of(&viewer, &format!("/import/{id}"))),
+        id,
+        file_name: job.file_name,
+        running,
+        read: int(summary.read as i64, lang),
+        read_n: summary.read,
+        total: job.total,
+        summary: done,
+        failed,
+        lines: summary
+            .warnings
+            .iter()
+            .take(20)
+            .chain(&summary.first_errors)
+            .cloned()
+            .collect(),
+        has_errors: summary.error_file.is_some(),
+    };
+    render(page, StatusCode::OK, lang)
+}
+
+pub async fn job_errors(State(state): State<AppState>, viewer: Viewer, Path(id): Path<u64>) -> Response {
+    let job = match own_job(&state, &viewer, id) {
+        Ok(j) => j,
+        Err(r) => return r,
+    };
+    match tokio::fs::read(&job.errors_path).await {
+        Ok(bytes) => download(
+            Body::from(bytes),
+            "text/csv; charset=utf-8",
+            &format!("loi-nhap-{id}.csv"),
+        ),
+        Err(_) => problem(
+            Some(&viewer),
+            viewer.lang,
+            StatusCode::NOT_FOUND,
+            viewer.t("web.no_error_file"),
+        ),
+    }
+}
+
+fn download(body: Body, content_type: &'static str, file_name: &str) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExportParams {
+    #[serde(default)]
+    format: String,
+    #[serde(flatten)]
+    list: ListParams,
+}
+
+/// The filtered list as a spreadsheet: written to a work file a page at a
+/// time, then sent from it in chunks, so neither step holds every row.
+pub async fn export(State(state): State<AppState>, viewer: Viewer, Query(p): Query<ExportParams>) -> Response {
+    let unit = if p.list.unit.trim().is_empty() {
+        match viewer.user.home(Action::Export) {
+            Some(g) => g.unit_code.clone(),
+            None => return forbidden(&viewer),
+        }
+    } else {
+        p.list.unit.trim().to_string()
+    };
+    let (unit_id, path) = match state.store.unit_path(&unit).await {
+        Ok(x) => x,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    if !viewer.user.may(Action::Export, &path) {
+        return forbidden(&viewer);
+    }
+    let reveal = viewer.user.may(Action::ViewSensitive, &path);
+    let xlsx = p.format != "csv";
+    let ext = if xlsx { "xlsx" } else { "csv" };
+    if let Err(e) = tokio::fs::create_dir_all(&state.work_dir).await {
+        eprintln!("hnd-web: export work dir: {e}");
+        return problem(
+            Some(&viewer),
+            viewer.lang,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            viewer.t("web.internal"),
+        );
+    }
+    let n = state.jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
+    let file = state.work_dir.join(format!("export-{n}.{ext}"));
+    let query = p.list.query(unit.clone(), 500);
+    let rows = match hnd_import::export_members(&state.store, &file, &query, reveal).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&file).await;
+            return problem(
+                Some(&viewer),
+                viewer.lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                e.message(viewer.lang),
+            );
+        }
+    };
+    let detail = serde_json::json!({"format": ext, "rows": rows, "masked": !reveal, "q": p.list.q,
+        "sex": p.list.sex, "status": p.list.status, "ethnicity": p.list.ethnicity, "age": p.list.age});
+    audit(&state.store, &viewer, "export", None, Some(unit_id), detail).await;
+    let opened = tokio::fs::File::open(&file).await;
+    // The name stays on disk only while the response reads it.
+    let _ = tokio::fs::remove_file(&file).await;
+    let Ok(opened) = opened else {
+        return problem(
+            Some(&viewer),
+            viewer.lang,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            viewer.t("web.internal"),
+        );
+    };
+    let stream = futures_util::stream::unfold(opened, |mut f| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buf = vec![0u8; 64 * 1024];
+        match f.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(buf), f))
+            }
+            Err(e) => Some((Err(e), f)),
+        }
+    });
+    let content_type = if xlsx {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    } else {
+        "text/csv; charset=utf-8"
+    };
+    download(
+        Body::from_stream(stream),
+        content_type,
+        &format!("hoi-vien-{unit}.{ext}"),
+    )
+}

@@ -1,0 +1,997 @@
+//! The member register in the browser: home, list and search, a member's
+//! page and history, the add form, transfer (send and confirm), removal,
+//! and the audit pages.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::shell::{Nav, Tr, forbidden, render, store_problem, urlencode};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use hnd_domain::person::ETHNIC_GROUPS;
+use hnd_domain::{Action, BirthDate, Cccd, Day, Ethnicity, Lang, MemberError, Phone, Principal, Sex, UnitCode, i18n};
+use hnd_store::{Audit, AuditEntry, AuditFilter, Change, Member, MemberQuery, NewMember, Store, StoreError};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Rows per page of a member list.
+pub const PAGE: i64 = 50;
+
+/// The unit a user's pages start from for `action`, or a refusal.
+fn home_unit(viewer: &Viewer, action: Action) -> Result<String, Response> {
+    viewer
+        .user
+        .home(action)
+        .map(|g| g.unit_code.clone())
+        .ok_or_else(|| forbidden(viewer))
+}
+
+/// Checks that the user may `action` on unit `code`; returns its id and path.
+async fn allow_unit(store: &Store, viewer: &Viewer, action: Action, code: &str) -> Result<(i64, String), Response> {
+    let (id, path) = store.unit_path(code).await.map_err(|e| store_problem(viewer, e))?;
+    if viewer.user.may(action, &path) {
+        Ok((id, path))
+    } else {
+        Err(forbidden(viewer))
+    }
+}
+
+/// Where a member is (path), checked against `action`: the user must
+/// hold it on the member's unit or, for a member in transfer, on the
+/// receiving unit.
+async fn allow_member(store: &Store, viewer: &Viewer, action: Action, id: i64) -> Result<String, Response> {
+    let (path, to) = store.member_paths(id).await.map_err(|e| store_problem(viewer, e))?;
+    if viewer.user.may(action, &path) || to.as_deref().is_some_and(|p| viewer.user.may(action, p)) {
+        Ok(path)
+    } else {
+        Err(forbidden(viewer))
+    }
+}
+
+/// A member as a list or page shows them: personal data masked unless
+/// the user may see it where the member is.
+pub struct MemberView {
+    pub id: i64,
+    pub full_name: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub ethnicity: String,
+    pub religion: String,
+    pub cccd: String,
+    pub phone: String,
+    pub village: String,
+    pub unit_code: String,
+    pub status: String,
+    pub status_code: String,
+    pub card_number: String,
+    pub joined_on: String,
+    pub admission_decision: String,
+    pub transfer_to: String,
+}
+
+impl MemberView {
+    pub fn of(m: &Member, reveal: bool, lang: Lang) -> MemberView {
+        let hide = |value: &Option<String>, keep: usize| match value {
+            None => String::new(),
+            Some(v) if reveal => v.clone(),
+            Some(v) => hnd_domain::access::mask(v, keep),
+        };
+        let ethnicity = m
+            .ethnicity
+            .as_deref()
+            .and_then(Ethnicity::parse)
+            .map(|e| e.name().to_string());
+        MemberView {
+            id: m.id,
+            full_name: m.full_name.clone(),
+            birth_date: m.birth_date.clone(),
+            sex: i18n::t(lang, &format!("sex.{}", m.sex), &[]),
+            ethnicity: hide(&ethnicity, 0),
+            religion: hide(&m.religion, 0),
+            cccd: hide(&m.cccd, 4),
+            phone: hide(&m.phone, 3),
+            village: m.village.clone().unwrap_or_default(),
+            unit_code: m.unit_code.clone(),
+            status: i18n::t(lang, &format!("member.status.{}", m.status), &[]),
+            status_code: m.status.clone(),
+            card_number: m.card_number.clone().unwrap_or_default(),
+            joined_on: m
+                .joined_on
+                .as_deref()
+                .and_then(|d| Day::from_iso(d).ok())
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            admission_decision: m.admission_decision.clone().unwrap_or_default(),
+            transfer_to: m.transfer_to.clone().unwrap_or_default(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- home
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    t: Tr,
+    nav: Option<Nav>,
+    name: String,
+    grants: Vec<(String, String, String)>,
+    incoming: usize,
+    duplicates: usize,
+    can_add: bool,
+}
+
+pub async fn home(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let grants = viewer
+        .user
+        .grants
+        .iter()
+        .map(|g| (g.role.label(viewer.lang), g.unit_code.clone(), g.unit_name.clone()))
+        .collect();
+    let (mut incoming, mut duplicates) = (0, 0);
+    if let Some(g) = viewer.user.home(Action::EditMembers) {
+        incoming = state
+            .store
+            .incoming_transfers(&g.unit_code, 100)
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0);
+        duplicates = state
+            .store
+            .open_duplicates(&g.unit_code, 100)
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0);
+    }
+    let page = HomePage {
+        t: Tr(viewer.lang),
+        nav: Some(Nav::of(&viewer, "/")),
+        name: viewer.user.full_name.clone(),
+        grants,
+        incoming,
+        duplicates,
+        can_add: viewer.user.may_somewhere(Action::EditMembers),
+    };
+    render(page, StatusCode::OK, viewer.lang)
+}
+
+// ---------------------------------------------------------------- list
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub ethnicity: String,
+    /// "18-30", "31-45", "46-60", "61-".
+    #[serde(default)]
+    pub age: String,
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+impl ListParams {
+    /// The store's query for these parameters, on `scope`.
+    pub fn query(&self, scope: String, limit: i64) -> MemberQuery {
+        let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let (min_age, max_age) = match self.age.split_once('-') {
+            Some((lo, hi)) => (lo.trim().parse().ok(), hi.trim().parse().ok()),
+            None => (None, None),
+        };
+        MemberQuery {
+            scope,
+            text: some(&self.q),
+            sex: some(&self.sex).filter(|s| s == "male" || s == "female"),
+            status: some(&self.status),
+            ethnicity: some(&self.ethnicity),
+            min_age,
+            max_age,
+            offset: (self.page.unwrap_or(1).max(1) - 1) * limit,
+            limit,
+        }
+    }
+
+    /// The query string of these parameters on another page.
+    fn on_page(&self, page: i64) -> String {
+        format!(
+            "?q={}&unit={}&sex={}&status={}&ethnicity={}&age={}&page={page}",
+            urlencode(&self.q),
+            urlencode(&self.unit),
+            urlencode(&self.sex),
+            urlencode(&self.status),
+            urlencode(&self.ethnicity),
+            urlencode(&self.age)
+        )
+    }
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct ListPage {
+    t: Tr,
+    nav: Option<Nav>,
+    p: ListParams,
+    unit: String,
+    unit_name: String,
+    rows: Vec<MemberView>,
+    page: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    export: Option<String>,
+    can_add: bool,
+    ethnic_groups: &'static [(&'static str, &'static str)],
+    statuses: Vec<(&'static str, String)>,
+}
+
+const STATUSES: [&str; 6] = ["applicant", "active", "on_leave", "in_transfer", "removed", "dead"];
+
+pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(p): Query<ListParams>) -> Response {
+    let unit = if p.unit.trim().is_empty() {
+        match home_unit(&viewer, Action::ViewMembers) {
+            Ok(code) => code,
+            Err(r) => return r,
+        }
+    } else {
+        p.unit.trim().to_string()
+    };
+    let (_, path) = match allow_unit(&state.store, &viewer, Action::ViewMembers, &unit).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let unit_name = match state.store.unit(&unit, Day::today()).await {
+        Ok(u) => u.unit.name,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let (found, more) = match state.store.find_members(&p.query(unit.clone(), PAGE)).await {
+        Ok(x) => x,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let reveal = viewer.user.may(Action::ViewSensitive, &path);
+    let page = p.page.unwrap_or(1).max(1);
+    let here = format!("/members{}", p.on_page(page));
+    let page = ListPage {
+        t: Tr(viewer.lang),
+        nav: Some(Nav::of(&viewer, &here)),
+        rows: found.iter().map(|m| MemberView::of(m, reveal, viewer.lang)).collect(),
+        prev: (page > 1).then(|| p.on_page(page - 1)),
+        next: more.then(|| p.on_page(page + 1)),
+        export: viewer
+            .user
+            .may(Action::Export, &path)
+            .then(|| p.on_page(1).replacen("?", "&", 1)),
+        can_add: viewer.user.may(Action::EditMembers, &path),
+        page,
+        unit_name,
+        unit,
+        p,
+        ethnic_groups: &ETHNIC_GROUPS,
+        statuses: STATUSES.map(|s| (s, viewer.t(&format!("member.status.{s}")))).to_vec(),
+    };
+    render(page, StatusCode::OK, viewer.lang)
+}
+
+// ---------------------------------------------------------------- add
+
+/// The add form as typed: kept whole when it comes back with errors.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct MemberForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub birth: String,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub ethnicity: String,
+    #[serde(default)]
+    pub religion: String,
+    #[serde(default)]
+    pub cccd: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub village: String,
+    #[serde(default)]
+    pub unit: String,
+    /// dd/mm/yyyy; today when empty.
+    #[serde(default)]
+    pub date: String,
+    /// "on" when the user accepts a CCCD that disagrees with birth year or sex.
+    #[serde(default)]
+    pub accept_warnings: Option<String>,
+}
+
+/// Field → message, in form order.
+pub type FieldErrors = BTreeMap<&'static str, String>;
+
+/// The person a form describes, or what is wrong with each field.
+pub fn parse_member(form: &MemberForm, lang: Lang) -> Result<(NewMember, Day), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let t = |key: &str| i18n::t(lang, key, &[]);
+    let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let name = form.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        errors.insert("full_name", t("import.empty"));
+    } else if name.chars().count() > 100 {
+        errors.insert("full_name", MemberError::BadName { name: name.clone() }.message(lang));
+    }
+    let birth = match opt(&form.birth) {
+        None => {
+            errors.insert("birth", t("import.empty"));
+            None
+        }
+        Some(b) => {
+            let parsed = BirthDate::parse(&b);
+            if parsed.is_none() {
+                errors.insert("birth", t("web.bad_birth"));
+            }
+            parsed
+        }
+    };
+    let sex = Sex::parse(&form.sex);
+    if sex.is_none() {
+        errors.insert("sex", t("import.bad_sex"));
+    }
+    let ethnicity = opt(&form.ethnicity).map(|e| Ethnicity::parse(&e));
+    if matches!(ethnicity, Some(None)) {
+        errors.insert("ethnicity", t("import.bad_ethnicity"));
+    }
+    let cccd = opt(&form.cccd).map(|c| Cccd::parse(&c));
+    if let Some(Err(e)) = &cccd {
+        let message = match e {
+            hnd_domain::person::CccdError::Length(n) => i18n::t(lang, "web.cccd_length", &[("count", n)]),
+            hnd_domain::person::CccdError::NotDigits => t("import.bad_cccd"),
+        };
+        errors.insert("cccd", message);
+    }
+    let phone = opt(&form.phone).map(|p| Phone::parse(&p));
+    if matches!(phone, Some(Err(_))) {
+        errors.insert("phone", t("import.bad_phone"));
+    }
+    let unit = UnitCode::parse(form.unit.trim());
+    if unit.is_err() {
+        errors.insert("unit", t("import.bad_code"));
+    }
+    let date = match opt(&form.date) {
+        None => Some(Day::today()),
+        Some(d) => Day::parse(&d).ok(),
+    };
+    if date.is_none() {
+        errors.insert("date", t("import.bad_date"));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let member = NewMember {
+        full_name: name,
+        birth: birth.expect("checked"),
+        sex: sex.expect("checked"),
+        ethnicity: ethnicity.flatten(),
+        religion: opt(&form.religion),
+        cccd: cccd.and_then(Result::ok),
+        phone: phone.and_then(Result::ok),
+        village: opt(&form.village),
+        unit: unit.expect("checked"),
+    };
+    Ok((member, date.expect("checked")))
+}
+
+#[derive(Template)]
+#[template(path = "member_form.html")]
+struct FormPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    f: MemberForm,
+    errors: FieldErrors,
+    /// A refusal of the whole form (a CCCD already in the register, ...).
+    problem: Option<String>,
+    /// A CCCD that disagrees with the record: shown with a box to accept it.
+    warning: Option<String>,
+    ethnic_groups: &'static [(&'static str, &'static str)],
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> String {
+        self.errors.get(field).cloned().unwrap_or_default()
+    }
+
+    /// The text fields: name, label key, value as typed, input kind.
+    fn fields(&self) -> Vec<(&'static str, &'static str, String, &'static str)> {
+        let f = &self.f;
+        vec![
+            ("full_name", "web.full_name", f.full_name.clone(), "text"),
+            ("birth", "field.birth", f.birth.clone(), "text"),
+            ("cccd", "field.cccd", f.cccd.clone(), "numeric"),
+            ("phone", "field.phone", f.phone.clone(), "tel"),
+            ("village", "web.village", f.village.clone(), "text"),
+            ("religion", "web.religion", f.religion.clone(), "text"),
+            ("unit", "web.unit_code", f.unit.clone(), "text"),
+            ("date", "web.application_date", f.date.clone(), "text"),
+        ]
+    }
+}
+
+fn form_page(
+    viewer: &Viewer,
+    f: MemberForm,
+    errors: FieldErrors,
+    problem: Option<String>,
+    warning: Option<String>,
+) -> FormPage {
+    FormPage {
+        t: Tr(viewer.lang),
+        nav: Some(Nav::of(viewer, "/members/new")),
+        csrf: viewer.csrf.clone(),
+        f,
+        errors,
+        problem,
+        warning,
+        ethnic_groups: &ETHNIC_GROUPS,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UnitParam {
+    #[serde(default)]
+    unit: String,
+}
+
+pub async fn new_form(viewer: Viewer, Query(q): Query<UnitParam>) -> Response {
+    if !viewer.user.may_somewhere(Action::EditMembers) {
+        return forbidden(&viewer);
+    }
+    let form = MemberForm {
+        unit: q.unit,
+        date: Day::today().to_string(),
+        ..Default::default()
+    };
+    render(
+        form_page(&viewer, form, FieldErrors::new(), None, None),
+        StatusCode::OK,
+        viewer.lang,
+    )
+}
+
+/// Who made a change, as the event log and audit log name them.
+pub fn change_of(viewer: &Viewer, reason: &str) -> Change {
+    Change::new(viewer.user.login.clone(), reason)
+}
+
+/// The id of unit `code` today, for the audit log.
+async fn unit_id(store: &Store, code: &str) -> Option<i64> {
+    store.unit_path(code).await.ok().map(|(id, _)| id)
+}
+
+pub async fn audit(
+    store: &Store,
+    viewer: &Viewer,
+    action: &str,
+    member: Option<i64>,
+    unit: Option<i64>,
+    detail: serde_json::Value,
+) {
+    let entry = Audit {
+        actor: &viewer.user.login,
+        address: &viewer.address,
+        action,
+        unit_id: unit,
+        member_id: member,
+        detail,
+    };
+    if let Err(e) = store.audit(entry).await {
+        eprintln!("hnd-web: audit: {e}");
+    }
+}
+
+pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(form): Form<MemberForm>) -> Response {
+    if let Err(r) = viewer.check_csrf(&form.csrf) {
+        return r;
+    }
+    let lang = viewer.lang;
+    let (member, date) = match parse_member(&form, lang) {
+        Ok(x) => x,
+        Err(errors) => {
+            return render(
+                form_page(&viewer, form, errors, None, None),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang,
+            );
+        }
+    };
+    let (unit_id, _) = match allow_unit(&state.store, &viewer, Action::EditMembers, member.unit.as_str()).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let accept = form.accept_warnings.is_some();
+    match state
+        .store
+        .add_member(&member, date, accept, &change_of(&viewer, "web"))
+        .await
+    {
+        Ok(added) => {
+            let detail = serde_json::json!({"after": {
+                "full_name": member.full_name, "birth": member.birth.to_string(), "sex": member.sex.as_str(),
+                "unit": member.unit.as_str(), "village": member.village,
+                "cccd_given": member.cccd.is_some(), "phone_given": member.phone.is_some(),
+            }});
+            audit(
+                &state.store,
+                &viewer,
+                "member.add",
+                Some(added.id),
+                Some(unit_id),
+                detail,
+            )
+            .await;
+            let dups = if added.likely_duplicates.is_empty() {
+                ""
+            } else {
+                "?duplicates=1"
+            };
+            Redirect::to(&format!("/members/{}{dups}", added.id)).into_response()
+        }
+        Err(StoreError::Member(e @ MemberError::CccdMismatch { .. })) => {
+            let mut errors = FieldErrors::new();
+            errors.insert("cccd", e.message(lang));
+            let warning = Some(viewer.t("web.accept_warning"));
+            render(
+                form_page(&viewer, form, errors, None, warning),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang,
+            )
+        }
+        Err(StoreError::Member(e @ MemberError::DuplicateCccd { .. })) => {
+            let mut errors = FieldErrors::new();
+            errors.insert("cccd", e.message(lang));
+            render(form_page(&viewer, form, errors, None, None), StatusCode::CONFLICT, lang)
+        }
+        Err(e @ (StoreError::Member(_) | StoreError::Org(_))) => {
+            let mut errors = FieldErrors::new();
+            errors.insert("unit", e.message(lang));
+            render(
+                form_page(&viewer, form, errors, None, None),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang,
+            )
+        }
+        Err(e) => store_problem(&viewer, e),
+    }
+}
+
+// ---------------------------------------------------------------- one member
+
+#[derive(Template)]
+#[template(path = "member.html")]
+struct MemberPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    m: MemberView,
+    unit_name: String,
+    history: Vec<(String, String, String, String, String, String)>,
+    can_edit: bool,
+    can_confirm: bool,
+    can_audit: bool,
+    duplicates: bool,
+    notice: Option<String>,
+    today: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct MemberParams {
+    #[serde(default)]
+    duplicates: Option<String>,
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<MemberParams>,
+) -> Response {
+    let path = match allow_member(&state.store, &viewer, Action::ViewMembers, id).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (member, events) = match tokio::try_join!(state.store.member(id), state.store.member_events(id)) {
+        Ok(x) => x,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let unit_name = state
+        .store
+        .unit(&member.unit_code, Day::today())
+        .await
+        .map(|u| u.unit.name)
+        .unwrap_or_default();
+    let lang = viewer.lang;
+    let to_path = match state.store.member_paths(id).await {
+        Ok((_, to)) => to,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let user: &Principal = &viewer.user;
+    let history = events
+        .into_iter()
+        .map(|e| {
+            (
+                e.date.to_string(),
+                i18n::t(lang, &format!("member.event.{}", e.kind), &[]),
+                e.unit_code.unwrap_or_default(),
+                e.decision.unwrap_or_default(),
+                e.reason,
+                e.author,
+            )
+        })
+        .collect();
+    let can_edit = user.may(Action::EditMembers, &path);
+    let can_confirm =
+        member.status == "in_transfer" && to_path.as_deref().is_some_and(|p| user.may(Action::EditMembers, p));
+    let notice = q.done.as_deref().map(|d| {
+        viewer.t(&format!(
+            "web.done.{}",
+            if d.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                d
+            } else {
+                "x"
+            }
+        ))
+    });
+    let page = MemberPage {
+        t: Tr(lang),
+        nav: Some(Nav::of(&viewer, &format!("/members/{id}"))),
+        csrf: viewer.csrf.clone(),
+        m: MemberView::of(&member, user.may(Action::ViewSensitive, &path), lang),
+        unit_name,
+        history,
+        can_edit,
+        can_confirm,
+        can_audit: user.may(Action::ViewAudit, &path),
+        duplicates: q.duplicates.is_some(),
+        notice,
+        today: Day::today().to_string(),
+    };
+    render(page, StatusCode::OK, lang)
+}
+
+#[derive(Deserialize)]
+pub struct TransferForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    date: String,
+}
+
+fn day_or_today(text: &str) -> Option<Day> {
+    let text = text.trim();
+    if text.is_empty() {
+        Some(Day::today())
+    } else {
+        Day::parse(text).ok()
+    }
+}
+
+fn bad_date(viewer: &Viewer, text: &str) -> Response {
+    crate::shell::problem(
+        Some(viewer),
+        viewer.lang,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        hnd_domain::OrgError::BadDate {
+            value: text.to_string(),
+        }
+        .message(viewer.lang),
+    )
+}
+
+pub async fn transfer(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<TransferForm>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
+        return r;
+    }
+    if let Err(r) = allow_member_here(&state.store, &viewer, id).await {
+        return r;
+    }
+    let Some(date) = day_or_today(&f.date) else {
+        return bad_date(&viewer, &f.date);
+    };
+    let before = match state.store.member(id).await {
+        Ok(m) => m,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let to = f.to.trim().to_string();
+    if let Err(e) = state
+        .store
+        .send_transfer(id, &to, date, &change_of(&viewer, "web"))
+        .await
+    {
+        return store_problem(&viewer, e);
+    }
+    let detail = serde_json::json!({"before": {"unit": before.unit_code, "status": before.status},
+                                    "after": {"transfer_to": to, "status": "in_transfer"}, "date": date.iso()});
+    let unit = unit_id(&state.store, &before.unit_code).await;
+    audit(&state.store, &viewer, "member.transfer", Some(id), unit, detail).await;
+    Redirect::to(&format!("/members/{id}?done=transfer")).into_response()
+}
+
+/// Editing a member at their own unit (not as the receiver of a transfer).
+async fn allow_member_here(store: &Store, viewer: &Viewer, id: i64) -> Result<String, Response> {
+    let (path, _) = store.member_paths(id).await.map_err(|e| store_problem(viewer, e))?;
+    if viewer.user.may(Action::EditMembers, &path) {
+        Ok(path)
+    } else {
+        Err(forbidden(viewer))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    date: String,
+}
+
+pub async fn confirm_transfer(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<DateForm>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
+        return r;
+    }
+    let to = match state.store.member_paths(id).await {
+        Ok((_, to)) => to,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    if !to.as_deref().is_some_and(|p| viewer.user.may(Action::EditMembers, p)) {
+        return forbidden(&viewer);
+    }
+    let Some(date) = day_or_today(&f.date) else {
+        return bad_date(&viewer, &f.date);
+    };
+    let before = match state.store.member(id).await {
+        Ok(m) => m,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    if let Err(e) = state.store.confirm_transfer(id, date, &change_of(&viewer, "web")).await {
+        return store_problem(&viewer, e);
+    }
+    let detail = serde_json::json!({"before": {"unit": before.unit_code, "status": before.status},
+                                    "after": {"unit": before.transfer_to, "status": "active"}, "date": date.iso()});
+    let unit = unit_id(&state.store, before.transfer_to.as_deref().unwrap_or_default()).await;
+    audit(&state.store, &viewer, "member.confirm_transfer", Some(id), unit, detail).await;
+    Redirect::to(&format!("/members/{id}?done=confirm_transfer")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    reason: String,
+    /// "removed" or "dead".
+    #[serde(default)]
+    kind: String,
+    /// The confirmation box.
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<RemoveForm>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
+        return r;
+    }
+    if let Err(r) = allow_member_here(&state.store, &viewer, id).await {
+        return r;
+    }
+    let Some(date) = day_or_today(&f.date) else {
+        return bad_date(&viewer, &f.date);
+    };
+    if f.confirm.is_none() || f.reason.trim().is_empty() {
+        return crate::shell::problem(
+            Some(&viewer),
+            viewer.lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            viewer.t("web.remove_needs_confirmation"),
+        );
+    }
+    let before = match state.store.member(id).await {
+        Ok(m) => m,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let death = f.kind == "dead";
+    if let Err(e) = state
+        .store
+        .end_membership(id, date, death, &change_of(&viewer, f.reason.trim()))
+        .await
+    {
+        return store_problem(&viewer, e);
+    }
+    let after = if death { "dead" } else { "removed" };
+    let detail = serde_json::json!({"before": {"status": before.status}, "after": {"status": after},
+                                    "reason": f.reason.trim(), "date": date.iso()});
+    let unit = unit_id(&state.store, &before.unit_code).await;
+    audit(&state.store, &viewer, "member.remove", Some(id), unit, detail).await;
+    Redirect::to(&format!("/members/{id}?done=remove")).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "transfers.html")]
+struct TransfersPage {
+    t: Tr,
+    nav: Option<Nav>,
+    rows: Vec<MemberView>,
+}
+
+pub async fn incoming_transfers(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let unit = match home_unit(&viewer, Action::EditMembers) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let found = match state.store.incoming_transfers(&unit, 500).await {
+        Ok(f) => f,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let page = TransfersPage {
+        t: Tr(viewer.lang),
+        nav: Some(Nav::of(&viewer, "/transfers")),
+        rows: found.iter().map(|m| MemberView::of(m, false, viewer.lang)).collect(),
+    };
+    render(page, StatusCode::OK, viewer.lang)
+}
+
+// ---------------------------------------------------------------- audit
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    t: Tr,
+    nav: Option<Nav>,
+    title: String,
+    entries: Vec<AuditRow>,
+    f: AuditParams,
+    show_filters: bool,
+}
+
+struct AuditRow {
+    at: String,
+    actor: String,
+    address: String,
+    action: String,
+    unit: String,
+    member: String,
+    detail: String,
+}
+
+fn audit_rows(entries: Vec<AuditEntry>) -> Vec<AuditRow> {
+    let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
+    entries
+        .into_iter()
+        .map(|e| AuditRow {
+            at: chrono::DateTime::parse_from_rfc3339(&e.at)
+                .map(|d| d.with_timezone(&vn).format("%d/%m/%Y %H:%M:%S").to_string())
+                .unwrap_or(e.at),
+            actor: e.actor,
+            address: e.address,
+            action: e.action,
+            unit: e.unit_code.unwrap_or_default(),
+            member: e.member_id.map(|m| m.to_string()).unwrap_or_default(),
+            detail: e.detail.to_string(),
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditParams {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    actor: String,
+    /// dd/mm/yyyy, inclusive.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+pub async fn member_audit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    if let Err(r) = allow_member(&state.store, &viewer, Action::ViewAudit, id).await {
+        return r;
+    }
+    let filter = AuditFilter {
+        member_id: Some(id),
+        limit: 500,
+        ..Default::default()
+    };
+    let entries = match state.store.audit_entries(&filter).await {
+        Ok(e) => e,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let page = AuditPage {
+        t: Tr(viewer.lang),
+        nav: Some(Nav::of(&viewer, &format!("/members/{id}/audit"))),
+        title: i18n::t(viewer.lang, "web.member_audit", &[("id", &id)]),
+        entries: audit_rows(entries),
+        f: AuditParams::default(),
+        show_filters: false,
+    };
+    render(page, StatusCode::OK, viewer.lang)
+}
+
+pub async fn audit_page(State(state): State<AppState>, viewer: Viewer, Query(f): Query<AuditParams>) -> Response {
+    let unit = if f.unit.trim().is_empty() {
+        match home_unit(&viewer, Action::ViewAudit) {
+            Ok(u) => u,
+            Err(r) => return r,
+        }
+    } else {
+        f.unit.trim().to_string()
+    };
+    let (unit_id, _) = match allow_unit(&state.store, &viewer, Action::ViewAudit, &unit).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let day = |s: &str| -> Result<Option<String>, Response> {
+        match s.trim() {
+            "" => Ok(None),
+            t => Day::parse(t).map(|d| Some(d.iso())).map_err(|_| bad_date(&viewer, t)),
+        }
+    };
+    let (from, to) = match (day(&f.from), day(&f.to)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    // The root's log holds every entry not tied to a unit (sign-ins, ...):
+    // only who may see the whole tree's log reads it unfiltered by unit.
+    let whole_tree = viewer
+        .user
+        .home(Action::ViewAudit)
+        .is_some_and(|g| g.path.matches('/').count() == 2)
+        && f.unit.trim().is_empty();
+    let filter = AuditFilter {
+        unit_id: (!whole_tree).then_some(unit_id),
+        actor: Some(f.actor.trim().to_string()).filter(|a| !a.is_empty()),
+        from,
+        to,
+        limit: 500,
+        ..Default::default()
+    };
+    let entries = match state.store.audit_entries(&filter).await {
+        Ok(e) => e,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let page = AuditPage {
+        t: Tr(viewer.lang),
+        nav: Some(Nav::of(&viewer, "/audit")),
+        title: viewer.t("web.audit"),
+        entries: audit_rows(entries),
+        f: AuditParams { unit, ..f },
+        show_filters: true,
+    };
+    render(page, StatusCode::OK, viewer.lang)
+}

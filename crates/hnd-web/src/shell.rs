@@ -1,0 +1,163 @@
+//! What every page shares: translations, the menu, error pages.
+
+use crate::auth::Viewer;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+use hnd_domain::{Action, Lang, i18n};
+use hnd_store::StoreError;
+
+/// Translations for a template: `{{ t.get("web.key") }}`.
+pub struct Tr(pub Lang);
+
+impl Tr {
+    pub fn get(&self, key: &str) -> String {
+        i18n::t(self.0, key, &[])
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.0.code()
+    }
+}
+
+/// The menu of a signed-in user: only what they may open.
+pub struct Nav {
+    pub user: String,
+    pub csrf: String,
+    pub members: bool,
+    pub tree: bool,
+    pub import: bool,
+    pub audit: bool,
+    /// `/lang/en?next=…`: the same page in the other language.
+    pub other_lang: String,
+}
+
+impl Nav {
+    pub fn clone_of(&self) -> Nav {
+        Nav {
+            user: self.user.clone(),
+            csrf: self.csrf.clone(),
+            other_lang: self.other_lang.clone(),
+            ..*self
+        }
+    }
+
+    pub fn of(viewer: &Viewer, here: &str) -> Nav {
+        let user = &viewer.user;
+        let other = if viewer.lang == Lang::Vi { Lang::En } else { Lang::Vi };
+        Nav {
+            user: user.full_name.clone(),
+            csrf: viewer.csrf.clone(),
+            members: user.may_somewhere(Action::ViewMembers),
+            tree: user.may_somewhere(Action::ViewTree),
+            import: user.may_somewhere(Action::Import),
+            audit: user.may_somewhere(Action::ViewAudit),
+            other_lang: format!("/lang/{}?next={}", other.code(), urlencode(here)),
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The language of a request: `?lang=`, else the `hnd_lang` cookie, else Vietnamese.
+pub fn lang_of(parts: &Parts) -> Lang {
+    let from_query = parts.uri.query().and_then(|q| {
+        q.split('&')
+            .find_map(|kv| kv.strip_prefix("lang="))
+            .and_then(Lang::parse)
+    });
+    from_query
+        .or_else(|| crate::auth::cookie(&parts.headers, "hnd_lang").and_then(|v| Lang::parse(&v)))
+        .unwrap_or_default()
+}
+
+pub fn render(page: impl Template, status: StatusCode, lang: Lang) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            eprintln!("hnd-web: template: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, i18n::t(lang, "web.internal", &[])).into_response()
+        }
+    }
+}
+
+/// A page that says one thing went wrong.
+#[derive(Template)]
+#[template(path = "problem.html")]
+struct ProblemPage {
+    t: Tr,
+    nav: Option<Nav>,
+    title: String,
+    message: String,
+}
+
+/// An error page in `lang`, with the menu when somebody is signed in.
+pub fn problem(viewer: Option<&Viewer>, lang: Lang, status: StatusCode, message: String) -> Response {
+    let page = ProblemPage {
+        t: Tr(lang),
+        nav: viewer.map(|v| Nav::of(v, "/")),
+        title: i18n::t(lang, "web.error", &[]),
+        message,
+    };
+    render(page, status, lang)
+}
+
+/// A store error as a page: a rule of the tree or the register is told
+/// as is (404 for what does not exist, 409/400 for a refused change);
+/// anything else is logged and told only in general terms.
+pub fn store_problem(viewer: &Viewer, e: StoreError) -> Response {
+    let (status, message) = status_of(&e, viewer.lang);
+    problem(Some(viewer), viewer.lang, status, message)
+}
+
+/// The status and the sentence for a store error.
+pub fn status_of(e: &StoreError, lang: Lang) -> (StatusCode, String) {
+    use hnd_domain::{AccountError, MemberError, OrgError};
+    let status = match e {
+        StoreError::Org(OrgError::UnknownUnit { .. }) | StoreError::Member(MemberError::UnknownMember { .. }) => {
+            StatusCode::NOT_FOUND
+        }
+        StoreError::Account(AccountError::Forbidden) => StatusCode::FORBIDDEN,
+        StoreError::Member(MemberError::DuplicateCccd { .. }) => StatusCode::CONFLICT,
+        StoreError::Org(_) | StoreError::Member(_) | StoreError::Account(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        StoreError::BadUrl(_) | StoreError::Db(_) => {
+            eprintln!("hnd-web: {e}");
+            return (StatusCode::INTERNAL_SERVER_ERROR, i18n::t(lang, "web.internal", &[]));
+        }
+    };
+    (status, e.message(lang))
+}
+
+/// The refusal of a request outside the user's part of the tree.
+pub fn forbidden(viewer: &Viewer) -> Response {
+    problem(
+        Some(viewer),
+        viewer.lang,
+        StatusCode::FORBIDDEN,
+        hnd_domain::AccountError::Forbidden.message(viewer.lang),
+    )
+}
+
+pub async fn not_found(parts: Parts) -> Response {
+    let lang = lang_of(&parts);
+    if parts.uri.path().starts_with("/api/") {
+        return crate::api::error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            i18n::t(lang, "web.not_found", &[]),
+            None,
+        );
+    }
+    problem(None, lang, StatusCode::NOT_FOUND, i18n::t(lang, "web.not_found", &[]))
+}

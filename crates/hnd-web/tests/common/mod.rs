@@ -1,0 +1,266 @@
+//! A real server on a free port, clients that keep their cookies, and
+//! the small tree, accounts and members the web tests share.
+
+#![allow(dead_code)]
+
+use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Role, Sex, UnitCode};
+use hnd_store::{Change, NewMember, Store, testing};
+use std::collections::HashMap;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+pub struct Server {
+    pub addr: std::net::SocketAddr,
+    pub store: Store,
+}
+
+impl Server {
+    pub async fn start(store: Store) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(hnd_web::serve_until(store.clone(), listener, std::future::pending()));
+        Server { addr, store }
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            addr: self.addr,
+            cookies: HashMap::new(),
+        }
+    }
+
+    /// A client signed in as `login` (password: the login twice, see [`fixture`]).
+    pub async fn signed_in(&self, login: &str) -> Client {
+        let mut c = self.client();
+        let r = c.sign_in(login, &password(login)).await;
+        assert_eq!(r.status, 303, "sign-in of {login}: {}", r.text());
+        c
+    }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.text()))
+    }
+}
+
+pub struct Client {
+    pub addr: std::net::SocketAddr,
+    pub cookies: HashMap<String, String>,
+}
+
+/// `application/x-www-form-urlencoded` of `fields`.
+pub fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+pub fn enc(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The value of the first `name="csrf" value="…"` in a page.
+pub fn csrf_in(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a form token in the page") + 19;
+    page[at..].split('"').next().unwrap().to_string()
+}
+
+impl Client {
+    pub async fn request(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+        if !cookie.is_empty() {
+            head.push_str(&format!("Cookie: {cookie}\r\n"));
+        }
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        stream.write_all(head.as_bytes()).await.unwrap();
+        // A server may answer (413, ...) before reading everything.
+        let _ = stream.write_all(body).await;
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw).await;
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head") + 4;
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let mut lines = head.lines();
+        let status = lines.next().unwrap()[9..12].parse().unwrap();
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .collect();
+        let mut body = raw[split..].to_vec();
+        let chunked = headers
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+        if chunked {
+            body = dechunk(&body);
+        }
+        for (k, v) in &headers {
+            if k.eq_ignore_ascii_case("set-cookie") {
+                let pair = v.split(';').next().unwrap();
+                let (name, value) = pair.split_once('=').unwrap();
+                if value.is_empty() || v.contains("Max-Age=0") {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_string(), value.to_string());
+                }
+            }
+        }
+        Response { status, headers, body }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Response {
+        self.request("GET", path, &[], b"").await
+    }
+
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let body = form(fields);
+        let headers = [("Content-Type", "application/x-www-form-urlencoded")];
+        self.request("POST", path, &headers, body.as_bytes()).await
+    }
+
+    /// The session's form token, read off the home page.
+    pub async fn csrf(&mut self) -> String {
+        csrf_in(&self.get("/").await.text())
+    }
+
+    pub async fn sign_in(&mut self, login: &str, password: &str) -> Response {
+        let page = self.get("/login").await.text();
+        let token = csrf_in(&page);
+        self.post_form(
+            "/login",
+            &[
+                ("csrf", &token),
+                ("login", login),
+                ("password", password),
+                ("next", "/"),
+            ],
+        )
+        .await
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(end) = data.windows(2).position(|w| w == b"\r\n") else {
+            break;
+        };
+        let size = usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&data[end + 2..end + 2 + size]);
+        data = &data[end + 2 + size + 2..];
+    }
+    out
+}
+
+pub fn day(text: &str) -> Day {
+    Day::parse(text).unwrap()
+}
+
+pub fn password(login: &str) -> String {
+    format!("{login}-{login}-pw")
+}
+
+/// The accounts of [`fixture`]: login, role, unit.
+pub const ACCOUNTS: &[(&str, Role, &str)] = &[
+    ("admin", Role::CentralAdmin, "TW"),
+    ("xa4", Role::CommuneOfficer, "00004"),
+    ("xa8", Role::CommuneOfficer, "00008"),
+    ("xem", Role::Viewer, "TW"),
+    ("truong", Role::BranchHead, "00004-CH01"),
+];
+
+pub fn person(name: &str, birth: &str, sex: Sex, unit: &str) -> NewMember {
+    NewMember {
+        full_name: name.to_string(),
+        birth: BirthDate::parse(birth).unwrap(),
+        sex,
+        ethnicity: Ethnicity::parse("Kinh"),
+        religion: None,
+        cccd: None,
+        phone: None,
+        village: Some("Tổ dân phố 1".into()),
+        unit: UnitCode::parse(unit).unwrap(),
+    }
+}
+
+/// Members of [`fixture`]: (name, unit) → id.
+pub struct Fixture {
+    pub server: Server,
+    pub members: HashMap<&'static str, i64>,
+}
+
+/// The 2025 tree with a branch in commune 00004 and one in 00008 (both
+/// in Hà Nội), the accounts of [`ACCOUNTS`] and three active members.
+pub async fn fixture(store: Store) -> Fixture {
+    let who = Change::new("kiểm thử", "dữ liệu kiểm thử");
+    store.bootstrap(false, &who).await.unwrap();
+    let units = vec![
+        testing::branch("00004-CH01", "Chi hội Tổ dân phố 1", "00004"),
+        testing::branch("00008-CH01", "Chi hội Thôn Đông", "00008"),
+        testing::branch("00004-X", "Chi hội <script>alert(1)</script>", "00004"),
+    ];
+    store
+        .create_units(units, day("01/01/2026"), &who, "create")
+        .await
+        .unwrap();
+    for (login, role, unit) in ACCOUNTS {
+        store
+            .create_user(login, &format!("Người dùng {login}"), &password(login))
+            .await
+            .unwrap();
+        store.grant(login, *role, unit, "kiểm thử").await.unwrap();
+    }
+    let mut members = HashMap::new();
+    for (name, birth, sex, unit, cccd) in [
+        ("Nguyễn Thị Hoà", "12/05/1985", Sex::Female, "00004-CH01", 1),
+        ("Đặng Văn Đức", "1958", Sex::Male, "00004-CH01", 2),
+        ("Trần Văn Bình", "03/03/1970", Sex::Male, "00008-CH01", 3),
+    ] {
+        let mut p = person(name, birth, sex, unit);
+        p.cccd = Some(Cccd::compose("001", p.birth.year(), sex, cccd));
+        let id = store.add_member(&p, day("01/02/2026"), false, &who).await.unwrap().id;
+        store.admit(id, day("01/03/2026"), "1-QĐ/HND", &who).await.unwrap();
+        members.insert(name, id);
+    }
+    Fixture {
+        server: Server::start(store).await,
+        members,
+    }
+}
