@@ -466,11 +466,11 @@ pub async fn confirm_transfer(
         Ok(b) => b,
         Err(r) => return bad_json(r, caller.lang),
     };
-    let to = match store.member_paths(id).await {
-        Ok((_, to)) => to,
+    let (path, to) = match store.member_paths(id).await {
+        Ok(x) => x,
         Err(e) => return store_error(e, caller.lang),
     };
-    if !to.as_deref().is_some_and(|p| caller.user.may(Action::EditMembers, p)) {
+    if !caller.user.may(Action::EditMembers, to.as_deref().unwrap_or(&path)) {
         return caller.forbidden();
     }
     let date = match body_day(b.date.as_deref(), caller.lang) {

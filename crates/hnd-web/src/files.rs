@@ -263,6 +263,9 @@ struct JobPage {
 }
 
 fn own_job(state: &AppState, viewer: &Viewer, id: u64) -> Result<Job, Response> {
+    if !viewer.user.may_somewhere(Action::Import) {
+        return Err(forbidden(viewer));
+    }
     match state.jobs.get(id) {
         Some(job) if job.user == viewer.user.id => Ok(job),
         Some(_) => Err(forbidden(viewer)),

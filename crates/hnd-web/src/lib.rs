@@ -143,7 +143,7 @@ pub fn routes() -> Vec<Route> {
             Needs(Import),
             post(files::upload).layer(DefaultBodyLimit::max(files::MAX_UPLOAD)),
         ),
-        route(g.clone(), "/import/template.csv", SignedIn, get(files::template)),
+        route(g.clone(), "/import/template.csv", Public, get(files::template)),
         route(g.clone(), "/import/{job}", Needs(Import), get(files::job_page)),
         route(
             g.clone(),

@@ -447,9 +447,14 @@ pub struct UnitParam {
     unit: String,
 }
 
-pub async fn new_form(viewer: Viewer, Query(q): Query<UnitParam>) -> Response {
+pub async fn new_form(State(state): State<AppState>, viewer: Viewer, Query(q): Query<UnitParam>) -> Response {
     if !viewer.user.may_somewhere(Action::EditMembers) {
         return forbidden(&viewer);
+    }
+    if !q.unit.trim().is_empty()
+        && let Err(r) = allow_unit(&state.store, &viewer, Action::EditMembers, q.unit.trim()).await
+    {
+        return r;
     }
     let form = MemberForm {
         unit: q.unit,
@@ -757,11 +762,13 @@ pub async fn confirm_transfer(
     if let Err(r) = viewer.check_csrf(&f.csrf) {
         return r;
     }
-    let to = match state.store.member_paths(id).await {
-        Ok((_, to)) => to,
+    // The receiving unit confirms; a member not in transfer is answered
+    // (with the rule it breaks) only to who may edit them where they are.
+    let (path, to) = match state.store.member_paths(id).await {
+        Ok(x) => x,
         Err(e) => return store_problem(&viewer, e),
     };
-    if !to.as_deref().is_some_and(|p| viewer.user.may(Action::EditMembers, p)) {
+    if !viewer.user.may(Action::EditMembers, to.as_deref().unwrap_or(&path)) {
         return forbidden(&viewer);
     }
     let Some(date) = day_or_today(&f.date) else {

@@ -1,0 +1,231 @@
+//! Every route × every role: the table is walked from `hnd_web::routes()`,
+//! so a route added without an access case here fails this test.
+
+mod common;
+
+use common::{Client, Fixture, fixture};
+use hnd_domain::Principal;
+use hnd_store::testing;
+use hnd_web::{Access, routes};
+
+/// A concrete request for a route, aimed at commune 00008 (and its member
+/// Trần Văn Bình) wherever the route names a unit or a member.
+struct Case {
+    method: &'static str,
+    path: String,
+    /// Form fields (with the caller's token added), or a JSON body.
+    form: Option<Vec<(&'static str, String)>>,
+    json: Option<String>,
+    multipart: bool,
+    /// The unit path the access question is about, if the request names one.
+    target: Option<String>,
+}
+
+async fn case(f: &Fixture, method: &str, path: &str) -> Case {
+    let store = &f.server.store;
+    let binh = f.members["Trần Văn Bình"];
+    let (_, commune) = store.unit_path("00008").await.unwrap();
+    let (_, branch) = store.unit_path("00008-CH01").await.unwrap();
+    let (member, _) = store.member_paths(binh).await.unwrap();
+    let m = |p: &str| p.replace("{id}", &binh.to_string());
+    let c = |method: &'static str, path: String, target: Option<String>| Case {
+        method,
+        path,
+        form: None,
+        json: None,
+        multipart: false,
+        target,
+    };
+    match (method, path) {
+        ("GET", "/healthz") => c("GET", "/healthz".into(), None),
+        ("GET", "/login") => c("GET", "/login".into(), None),
+        ("POST", "/login") => Case {
+            form: Some(vec![("login", "x".into()), ("password", "y".into())]),
+            ..c("POST", "/login".into(), None)
+        },
+        ("POST", "/logout") => Case {
+            form: Some(vec![]),
+            ..c("POST", "/logout".into(), None)
+        },
+        ("GET", "/lang/{code}") => c("GET", "/lang/en?next=/".into(), None),
+        ("GET", "/") => c("GET", "/".into(), None),
+        ("GET", "/org") => c("GET", "/org".into(), None),
+        ("GET", "/org/{code}") => c("GET", "/org/00008".into(), Some(commune)),
+        ("GET", "/members") => c("GET", "/members?unit=00008".into(), Some(commune)),
+        ("GET", "/members/new") => c("GET", "/members/new?unit=00008-CH01".into(), Some(branch)),
+        ("POST", "/members") => Case {
+            form: Some(vec![
+                ("full_name", "Lê Văn Mới".into()),
+                ("birth", "1990".into()),
+                ("sex", "male".into()),
+                ("unit", "00008-CH01".into()),
+            ]),
+            ..c("POST", "/members".into(), Some(branch))
+        },
+        ("GET", "/members/{id}") => c("GET", m("/members/{id}"), Some(member)),
+        ("POST", "/members/{id}/transfer") => Case {
+            form: Some(vec![("to", "00004-CH01".into())]),
+            ..c("POST", m("/members/{id}/transfer"), Some(member))
+        },
+        ("POST", "/members/{id}/confirm-transfer") => Case {
+            form: Some(vec![]),
+            ..c("POST", m("/members/{id}/confirm-transfer"), Some(member))
+        },
+        ("POST", "/members/{id}/remove") => Case {
+            form: Some(vec![("reason", "chuyển đi nơi khác".into()), ("confirm", "on".into())]),
+            ..c("POST", m("/members/{id}/remove"), Some(member))
+        },
+        ("GET", "/members/{id}/audit") => c("GET", m("/members/{id}/audit"), Some(member)),
+        ("GET", "/transfers") => c("GET", "/transfers".into(), None),
+        ("GET", "/audit") => c("GET", "/audit?unit=00008".into(), Some(commune)),
+        ("GET", "/export") => c("GET", "/export?unit=00008&format=csv".into(), Some(commune)),
+        ("GET", "/import") => c("GET", "/import".into(), None),
+        ("POST", "/import") => Case {
+            multipart: true,
+            ..c("POST", "/import".into(), None)
+        },
+        ("GET", "/import/template.csv") => c("GET", "/import/template.csv".into(), None),
+        ("GET", "/import/{job}") => c("GET", "/import/9999".into(), None),
+        ("GET", "/import/{job}/errors.csv") => c("GET", "/import/9999/errors.csv".into(), None),
+        ("GET", "/api/openapi.json") => c("GET", "/api/openapi.json".into(), None),
+        ("GET", "/api/docs") => c("GET", "/api/docs".into(), None),
+        ("GET", "/api/v1/me") => c("GET", "/api/v1/me".into(), None),
+        ("GET", "/api/v1/units/{code}") => c("GET", "/api/v1/units/00008".into(), Some(commune)),
+        ("GET", "/api/v1/members") => c("GET", "/api/v1/members?unit=00008".into(), Some(commune)),
+        ("POST", "/api/v1/members") => Case {
+            json: Some(r#"{"full_name":"Lê Thị Api","birth":"1991","sex":"female","unit":"00008-CH01"}"#.into()),
+            ..c("POST", "/api/v1/members".into(), Some(branch))
+        },
+        ("GET", "/api/v1/members/{id}") => c("GET", m("/api/v1/members/{id}"), Some(member)),
+        ("POST", "/api/v1/members/{id}/transfer") => Case {
+            json: Some(r#"{"to":"00004-CH01"}"#.into()),
+            ..c("POST", m("/api/v1/members/{id}/transfer"), Some(member))
+        },
+        ("POST", "/api/v1/members/{id}/confirm-transfer") => Case {
+            json: Some("{}".into()),
+            ..c("POST", m("/api/v1/members/{id}/confirm-transfer"), Some(member))
+        },
+        (method, path) => panic!("route {method} {path} has no access case in tests/access.rs: add one"),
+    }
+}
+
+async fn send(client: &mut Client, case: &Case, csrf: &str) -> common::Response {
+    if case.multipart {
+        let boundary = "hndboundary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\nHọ và tên,Ngày sinh,Giới tính,\"Mã chi hội, tổ hội\"\r\nLê Văn Tệp,1980,Nam,00008-CH01\r\n\
+             --{boundary}--\r\n"
+        );
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        return client
+            .request("POST", &case.path, &[("Content-Type", &content_type)], body.as_bytes())
+            .await;
+    }
+    if let Some(json) = &case.json {
+        let headers = [("Content-Type", "application/json"), ("X-CSRF-Token", csrf)];
+        return client.request(case.method, &case.path, &headers, json.as_bytes()).await;
+    }
+    if let Some(fields) = &case.form {
+        let mut fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        fields.push(("csrf", csrf));
+        return client.post_form(&case.path, &fields).await;
+    }
+    client.request(case.method, &case.path, &[], b"").await
+}
+
+/// Whether `user` may call the route as `case` aims it.
+fn expected_allowed(user: &Principal, access: Access, case: &Case) -> bool {
+    match (access, &case.target) {
+        (Access::Public | Access::SignedIn, _) => true,
+        (Access::Needs(action), Some(path)) => user.may(action, path),
+        (Access::Needs(action), None) => user.may_somewhere(action),
+    }
+}
+
+hnd_store::both_backends!(every_route_answers_every_role_as_the_table_says);
+
+async fn every_route_answers_every_role_as_the_table_says(store: hnd_store::Store) {
+    let f = fixture(store).await;
+    let mut table = Vec::new();
+    let mut all = routes();
+    // Signing out ends the session the other cases use: last.
+    all.sort_by_key(|r| r.path == "/logout");
+
+    // Nobody signed in: pages send to the sign-in page, the API says 401.
+    let mut anonymous = f.server.client();
+    for r in &all {
+        let c = case(&f, r.method.as_str(), r.path).await;
+        let got = send(&mut anonymous, &c, "").await;
+        assert!(got.status < 500, "{} {} anonymous: {}", c.method, c.path, got.status);
+        let to_login = got.status == 303 && got.header("location").is_some_and(|l| l.starts_with("/login"));
+        if r.access == Access::Public {
+            assert!(
+                got.status != 401 && !to_login,
+                "{} {} is public: {}",
+                c.method,
+                c.path,
+                got.status
+            );
+        } else if r.path.starts_with("/api/") {
+            assert_eq!(got.status, 401, "{} {} anonymous", c.method, c.path);
+            assert!(got.json()["error"]["message"].is_string());
+        } else {
+            assert!(
+                to_login,
+                "{} {} anonymous: {} {:?}",
+                c.method,
+                c.path,
+                got.status,
+                got.header("location")
+            );
+        }
+        table.push(format!("{:<6} {:<40} anonymous {:>3}", c.method, c.path, got.status));
+    }
+
+    for (login, _, _) in common::ACCOUNTS {
+        let user = f.server.store.principal_by_login(login).await.unwrap();
+        let mut client = f.server.signed_in(login).await;
+        let csrf = client.csrf().await;
+        for r in &all {
+            let c = case(&f, r.method.as_str(), r.path).await;
+            let got = send(&mut client, &c, &csrf).await;
+            let allowed = expected_allowed(&user, r.access, &c);
+            assert!(
+                got.status < 500,
+                "{} {} as {login}: {} {}",
+                c.method,
+                c.path,
+                got.status,
+                got.text()
+            );
+            if r.access == Access::Public {
+                // Nothing to refuse: only the 5xx check above applies (a
+                // sign-in form posted with another form's token is a 403
+                // of its own, not an access answer).
+            } else if allowed {
+                assert!(
+                    got.status != 401 && got.status != 403,
+                    "{} {} as {login} should be allowed: {} {}",
+                    c.method,
+                    c.path,
+                    got.status,
+                    got.text()
+                );
+            } else {
+                assert_eq!(
+                    got.status,
+                    403,
+                    "{} {} as {login} should be refused: {}",
+                    c.method,
+                    c.path,
+                    got.text()
+                );
+            }
+            table.push(format!("{:<6} {:<40} {login:<9} {:>3}", c.method, c.path, got.status));
+        }
+    }
+    // The table, for whoever reads the test's output.
+    println!("{}", table.join("\n"));
+}
