@@ -1,0 +1,251 @@
+//! Forms and the JSON API through a real server: tokens, bad input,
+//! masking, transfers across communes, the audit trail.
+
+mod common;
+
+use common::{csrf_in, fixture};
+use hnd_store::{AuditFilter, Store};
+
+hnd_store::both_backends!(
+    forms_refuse_missing_tokens_and_keep_what_was_typed,
+    a_transfer_between_communes_is_sent_confirmed_and_audited,
+    the_api_answers_tokens_with_json_and_clear_errors,
+    wrong_passwords_in_a_loop_are_refused,
+);
+
+async fn forms_refuse_missing_tokens_and_keep_what_was_typed(store: Store) {
+    let f = fixture(store).await;
+    let mut xa4 = f.server.signed_in("xa4").await;
+    let before = f.server.store.members_registered().await.unwrap();
+    let fields = [
+        ("full_name", "Phạm <b>Văn</b> Lỗi"),
+        ("birth", "31/02/1980"),
+        ("sex", "male"),
+        ("cccd", "00108000001"),
+        ("unit", "00004-CH01"),
+    ];
+    // No token, a forged token: refused, nothing saved.
+    assert_eq!(xa4.post_form("/members", &fields).await.status, 403);
+    let mut forged = fields.to_vec();
+    forged.push(("csrf", "forged"));
+    assert_eq!(xa4.post_form("/members", &forged).await.status, 403);
+    // With the token: each bad field named, what was typed kept (escaped).
+    let csrf = xa4.csrf().await;
+    let mut with = fields.to_vec();
+    with.push(("csrf", &csrf));
+    let r = xa4.post_form("/members", &with).await;
+    assert_eq!(r.status, 422);
+    let page = r.text();
+    assert!(page.contains("có 11 chữ số"), "the CCCD's length: {page}");
+    assert!(page.contains("ngày sinh phải có dạng"), "{page}");
+    assert!(page.contains("value=\"00108000001\""), "kept: {page}");
+    assert!(page.contains("Phạm &#60;b&#62;Văn&#60;/b&#62; Lỗi"), "escaped: {page}");
+    assert_eq!(
+        f.server.store.members_registered().await.unwrap(),
+        before,
+        "nothing half-saved"
+    );
+    // Fixed: saved, and the new member's page shows.
+    let fixed = [
+        ("full_name", "Phạm Văn Lợi"),
+        ("birth", "01/02/1980"),
+        ("sex", "male"),
+        ("cccd", "001080000099"),
+        ("unit", "00004-CH01"),
+        ("csrf", &csrf),
+    ];
+    let r = xa4.post_form("/members", &fixed).await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let location = r.header("location").unwrap().to_string();
+    let page = xa4.get(&location).await.text();
+    assert!(page.contains("Phạm Văn Lợi") && page.contains("001080000099"), "{page}");
+    // The same CCCD again: refused, pointing at the member who has it.
+    let r = xa4.post_form("/members", &fixed).await;
+    assert_eq!(r.status, 409);
+    assert!(r.text().contains("Phạm Văn Lợi"), "{}", r.text());
+    // A viewer sees the member with the CCCD masked.
+    let mut viewer = f.server.signed_in("xem").await;
+    let page = viewer.get(&location).await.text();
+    assert!(
+        page.contains("••••••••0099") && !page.contains("001080000099"),
+        "{page}"
+    );
+    // Oversized bodies are refused before anything is read.
+    let big = vec![b'a'; 300 * 1024];
+    let r = xa4
+        .request(
+            "POST",
+            "/members",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            &big,
+        )
+        .await;
+    assert_eq!(r.status, 413);
+}
+
+async fn a_transfer_between_communes_is_sent_confirmed_and_audited(store: Store) {
+    let f = fixture(store).await;
+    let hoa = f.members["Nguyễn Thị Hoà"];
+    let mut xa4 = f.server.signed_in("xa4").await;
+    let mut xa8 = f.server.signed_in("xa8").await;
+    // Commune 00008 cannot open 00004's member, nor send her anywhere.
+    assert_eq!(xa8.get(&format!("/members/{hoa}")).await.status, 403);
+    let csrf8 = xa8.csrf().await;
+    let r = xa8
+        .post_form(
+            &format!("/members/{hoa}/transfer"),
+            &[("to", "00008-CH01"), ("csrf", &csrf8)],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    // 00004 sends; until 00008 confirms she is "in transfer".
+    let csrf4 = xa4.csrf().await;
+    let r = xa4
+        .post_form(
+            &format!("/members/{hoa}/transfer"),
+            &[("to", "00008-CH01"), ("csrf", &csrf4)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(f.server.store.member(hoa).await.unwrap().status, "in_transfer");
+    let waiting = xa8.get("/transfers").await.text();
+    assert!(waiting.contains("Nguyễn Thị Hoà"), "{waiting}");
+    // The sender cannot confirm for the receiver.
+    let r = xa4
+        .post_form(&format!("/members/{hoa}/confirm-transfer"), &[("csrf", &csrf4)])
+        .await;
+    assert_eq!(r.status, 403);
+    let page = xa8.get(&format!("/members/{hoa}")).await.text();
+    let r = xa8
+        .post_form(
+            &format!("/members/{hoa}/confirm-transfer"),
+            &[("csrf", &csrf_in(&page))],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let m = f.server.store.member(hoa).await.unwrap();
+    assert_eq!((m.status.as_str(), m.unit_code.as_str()), ("active", "00008-CH01"));
+    // Now she is 00008's, and no longer 00004's.
+    assert_eq!(xa4.get(&format!("/members/{hoa}")).await.status, 403);
+    // The audit trail has both steps, with who and from where.
+    let trail = f
+        .server
+        .store
+        .audit_entries(&AuditFilter {
+            member_id: Some(hoa),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let steps: Vec<(&str, &str)> = trail.iter().map(|e| (e.action.as_str(), e.actor.as_str())).collect();
+    assert_eq!(steps, [("member.confirm_transfer", "xa8"), ("member.transfer", "xa4")]);
+    assert_eq!(trail[1].detail["before"]["unit"], "00004-CH01");
+    assert_eq!(trail[1].address, "127.0.0.1");
+    let page = xa8.get(&format!("/members/{hoa}/audit")).await.text();
+    assert!(page.contains("member.transfer") && page.contains("xa4"), "{page}");
+}
+
+async fn the_api_answers_tokens_with_json_and_clear_errors(store: Store) {
+    let f = fixture(store).await;
+    let token = f.server.store.create_api_token("xa4", "kiểm thử").await.unwrap();
+    let auth = format!("Bearer {token}");
+    let mut api = f.server.client();
+    let get = |path: &'static str| (path, auth.clone());
+    let (path, a) = get("/api/v1/members?q=nguyen%20thi%20hoa");
+    let r = api.request("GET", path, &[("Authorization", &a)], b"").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let body = r.json();
+    assert_eq!(body["items"][0]["full_name"], "Nguyễn Thị Hoà");
+    assert_eq!(body["items"][0]["masked"], false);
+    // Another commune's id: refused with the documented body.
+    let binh = f.members["Trần Văn Bình"];
+    let r = api
+        .request("GET", &format!("/api/v1/members/{binh}"), &[("Authorization", &a)], b"")
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(r.json()["error"]["code"], "forbidden");
+    // A forged token.
+    let r = api
+        .request("GET", "/api/v1/me", &[("Authorization", "Bearer hnd_forged")], b"")
+        .await;
+    assert_eq!(r.status, 401);
+    // Malformed JSON, a wrong type, a bad field, the wrong content type.
+    let json = [("Authorization", a.as_str()), ("Content-Type", "application/json")];
+    let r = api.request("POST", "/api/v1/members", &json, b"{\"full_name\": ").await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"]["code"], "bad_json");
+    assert!(!r.text().contains("line 1"), "no parser internals: {}", r.text());
+    let r = api
+        .request("POST", "/api/v1/members", &json, b"{\"full_name\": 7}")
+        .await;
+    assert_eq!(r.status, 400);
+    let body = r#"{"full_name":"Lê Văn Api","birth":"1990","sex":"male","cccd":"0010900000123","unit":"00004-CH01"}"#;
+    let r = api.request("POST", "/api/v1/members", &json, body.as_bytes()).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["error"]["field"], "cccd");
+    let r = api
+        .request("POST", "/api/v1/members", &[("Authorization", a.as_str())], b"{}")
+        .await;
+    assert_eq!(r.status, 415);
+    // A good one: created, audited under the token's user.
+    let body = r#"{"full_name":"Lê Văn Api","birth":"1990","sex":"male","unit":"00004-CH01"}"#;
+    let r = api.request("POST", "/api/v1/members", &json, body.as_bytes()).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_i64().unwrap();
+    let trail = f
+        .server
+        .store
+        .audit_entries(&AuditFilter {
+            member_id: Some(id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(trail[0].actor, "xa4");
+    // The description is served and names every API route.
+    let doc = api.get("/api/openapi.json").await.json();
+    for r in hnd_web::routes() {
+        if r.path.starts_with("/api/v1/") {
+            assert!(
+                doc["paths"][r.path][r.method.as_str().to_lowercase()].is_object(),
+                "{} {} is described",
+                r.method,
+                r.path
+            );
+        }
+    }
+    // English on request.
+    let r = api
+        .request(
+            "GET",
+            &format!("/api/v1/members/{binh}"),
+            &[("Authorization", &a), ("Accept-Language", "en")],
+            b"",
+        )
+        .await;
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("not allowed"));
+}
+
+async fn wrong_passwords_in_a_loop_are_refused(store: Store) {
+    let f = fixture(store).await;
+    let mut c = f.server.client();
+    for _ in 0..5 {
+        let r = c.sign_in("xa4", "sai-mat-khau").await;
+        assert_eq!(r.status, 401);
+        assert!(r.text().contains("Tên đăng nhập hoặc mật khẩu không đúng"));
+    }
+    let r = c.sign_in("xa4", &common::password("xa4")).await;
+    assert_eq!(r.status, 429, "locked even with the right password");
+    assert!(r.text().contains("tạm khoá"), "{}", r.text());
+    // A sign-in form without its token is refused before the password is looked at.
+    let r = c
+        .post_form(
+            "/login",
+            &[("login", "admin"), ("password", &common::password("admin"))],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    // Only paths of this site are followed after sign-in.
+    let page = c.get("/login?next=https://example.org/").await.text();
+    assert!(page.contains("name=\"next\" value=\"/\""), "{page}");
+}
