@@ -111,8 +111,27 @@ impl Client {
         stream.write_all(head.as_bytes()).await.unwrap();
         // A server may answer (413, ...) before reading everything.
         let _ = stream.write_all(body).await;
+        // Read until the body is complete: by its length when the server
+        // gives one (some keep the connection open), else to the close.
         let mut raw = Vec::new();
-        let _ = stream.read_to_end(&mut raw).await;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = stream.read(&mut buf).await.unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            raw.extend_from_slice(&buf[..n]);
+            if let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok());
+                if length.is_some_and(|len| raw.len() >= split + 4 + len) {
+                    break;
+                }
+            }
+        }
         let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head") + 4;
         let head = String::from_utf8_lossy(&raw[..split]).into_owned();
         let mut lines = head.lines();
