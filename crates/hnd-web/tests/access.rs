@@ -5,7 +5,6 @@ mod common;
 
 use common::{Client, Fixture, fixture};
 use hnd_domain::Principal;
-use hnd_store::testing;
 use hnd_web::{Access, routes};
 
 /// A concrete request for a route, aimed at commune 00008 (and its member
