@@ -15,6 +15,7 @@ mod api;
 mod auth;
 mod files;
 mod members;
+mod org_edit;
 mod pages;
 mod shell;
 
@@ -100,6 +101,28 @@ pub fn routes() -> Vec<Route> {
         route(g.clone(), "/", SignedIn, get(members::home)),
         route(g.clone(), "/org", Needs(ViewTree), get(pages::root_unit)),
         route(g.clone(), "/org/{code}", Needs(ViewTree), get(pages::unit)),
+        route(g.clone(), "/org/{code}/edit", Needs(EditTree), get(org_edit::edit_page)),
+        route(p.clone(), "/org/{code}/rename", Needs(EditTree), post(org_edit::rename)),
+        route(
+            p.clone(),
+            "/org/{code}/children",
+            Needs(EditTree),
+            post(org_edit::add_child),
+        ),
+        route(
+            p.clone(),
+            "/org/{code}/move",
+            Needs(EditTree),
+            post(org_edit::move_unit),
+        ),
+        route(p.clone(), "/org/{code}/merge", Needs(EditTree), post(org_edit::merge)),
+        route(p.clone(), "/org/{code}/split", Needs(EditTree), post(org_edit::split)),
+        route(
+            p.clone(),
+            "/org/{code}/dissolve",
+            Needs(EditTree),
+            post(org_edit::dissolve),
+        ),
         route(g.clone(), "/members", Needs(ViewMembers), get(members::list)),
         route(g.clone(), "/members/new", Needs(EditMembers), get(members::new_form)),
         route(p.clone(), "/members", Needs(EditMembers), post(members::create)),

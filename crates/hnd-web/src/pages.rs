@@ -137,6 +137,8 @@ impl IntoResponse for Failure {
 struct UnitPage {
     t: Tr,
     nav: Option<Nav>,
+    /// Whether the user may change this unit (a link to the forms).
+    can_edit: bool,
     day: String,
     day_iso: String,
     query: String,
@@ -221,7 +223,10 @@ pub async fn root_unit(
     }
     let root = store.root(ctx.day).await.map_err(|e| ctx.store_failure(e, ACTION))?;
     match root {
-        Some(root) => unit_response(&store, &root.code, ctx).await,
+        Some(root) => {
+            let can_edit = viewer.user.may(Action::EditTree, &root.path);
+            unit_response(&store, &root.code, ctx, can_edit).await
+        }
         None => empty_tree(&store, &ctx).await,
     }
 }
@@ -274,12 +279,19 @@ pub async fn unit(
             &action,
         ));
     }
-    unit_response(&store, &code, ctx).await
+    let can_edit = match store.unit_path(&code).await {
+        Ok((_, path)) => viewer.user.may(Action::EditTree, &path),
+        Err(_) => false,
+    };
+    unit_response(&store, &code, ctx, can_edit).await
 }
 
-async fn unit_response(store: &Store, code: &str, ctx: Ctx) -> Result<Response, Failure> {
+async fn unit_response(store: &Store, code: &str, ctx: Ctx, can_edit: bool) -> Result<Response, Failure> {
     match unit_page(store, code, &ctx).await {
-        Ok(page) => Ok(render(page, StatusCode::OK, ctx.lang)),
+        Ok(mut page) => {
+            page.can_edit = can_edit;
+            Ok(render(page, StatusCode::OK, ctx.lang))
+        }
         Err(e) => Err(ctx.store_failure(e, &format!("/org/{code}"))),
     }
 }
@@ -320,6 +332,7 @@ async fn unit_page(store: &Store, code: &str, ctx: &Ctx) -> Result<UnitPage, Sto
     Ok(UnitPage {
         t: Tr(lang),
         nav: ctx.nav.as_ref().map(Nav::clone_of),
+        can_edit: false,
         day: day.to_string(),
         day_iso: day.iso(),
         lang_switch: format!("?as_of={day}&lang={}", other.code()),

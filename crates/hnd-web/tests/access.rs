@@ -50,6 +50,32 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         ("GET", "/") => c("GET", "/".into(), None),
         ("GET", "/org") => c("GET", "/org".into(), None),
         ("GET", "/org/{code}") => c("GET", "/org/00008".into(), Some(commune)),
+        ("GET", "/org/{code}/edit") => c("GET", "/org/00008/edit".into(), Some(commune)),
+        ("POST", "/org/{code}/rename") => Case {
+            form: Some(vec![("name", "Phường Mới".into())]),
+            ..c("POST", "/org/00008/rename".into(), Some(commune))
+        },
+        ("POST", "/org/{code}/children") => Case {
+            form: Some(vec![("code", "00008-CH9".into()), ("name", "Chi hội Mới".into())]),
+            ..c("POST", "/org/00008/children".into(), Some(commune))
+        },
+        // Under its own branch: refused by the tree (a cycle), after access.
+        ("POST", "/org/{code}/move") => Case {
+            form: Some(vec![("parent", "00008-CH01".into())]),
+            ..c("POST", "/org/00008/move".into(), Some(commune))
+        },
+        ("POST", "/org/{code}/merge") => Case {
+            form: Some(vec![("into", "00008-CH01".into()), ("confirm", "on".into())]),
+            ..c("POST", "/org/00008/merge".into(), Some(commune))
+        },
+        ("POST", "/org/{code}/split") => Case {
+            form: Some(vec![("parts", String::new())]),
+            ..c("POST", "/org/00008/split".into(), Some(commune))
+        },
+        ("POST", "/org/{code}/dissolve") => Case {
+            form: Some(vec![("confirm", "on".into())]),
+            ..c("POST", "/org/00008/dissolve".into(), Some(commune))
+        },
         ("GET", "/members") => c("GET", "/members?unit=00008".into(), Some(commune)),
         ("GET", "/members/new") => c("GET", "/members/new?unit=00008-CH01".into(), Some(branch)),
         ("POST", "/members") => Case {

@@ -37,6 +37,12 @@ struct Browser {
 }
 
 async fn call(http: &mut Client, method: &str, path: &str, body: Value) -> Value {
+    try_call(http, method, path, body)
+        .await
+        .unwrap_or_else(|e| panic!("webdriver {method} {path}: {e}"))
+}
+
+async fn try_call(http: &mut Client, method: &str, path: &str, body: Value) -> Result<Value, Value> {
     let text = if body.is_null() {
         String::new()
     } else {
@@ -45,8 +51,11 @@ async fn call(http: &mut Client, method: &str, path: &str, body: Value) -> Value
     let headers = [("Content-Type", "application/json")];
     let r = http.request(method, path, &headers, text.as_bytes()).await;
     let value = r.json();
-    assert!(r.status < 300, "webdriver {method} {path}: {}", r.text());
-    value["value"].clone()
+    if r.status < 300 {
+        Ok(value["value"].clone())
+    } else {
+        Err(value)
+    }
 }
 
 impl Browser {
@@ -140,21 +149,32 @@ impl Browser {
         self.post(&format!("element/{id}/click"), json!({})).await;
     }
 
-    async fn text(&mut self, css: &str) -> String {
-        let id = self.find(css).await;
-        self.get(&format!("element/{id}/text"))
-            .await
-            .as_str()
-            .unwrap()
-            .to_string()
+    /// The text of `css` once it contains `needle`: pages navigate and
+    /// refresh, so this looks again (up to 10 s) rather than once.
+    async fn wait_text(&mut self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            let path = format!("/session/{}/element", self.session);
+            let query = json!({"using": "css selector", "value": css});
+            if let Ok(found) = try_call(&mut self.driver.http, "POST", &path, query).await
+                && let Some(id) = found[ELEMENT].as_str()
+            {
+                let path = format!("/session/{}/element/{id}/text", self.session);
+                if let Ok(text) = try_call(&mut self.driver.http, "GET", &path, Value::Null).await {
+                    last = text.as_str().unwrap_or_default().to_string();
+                    if last.contains(needle) {
+                        return last;
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never showed {needle:?}; last: {last:?}")
     }
 
     async fn source(&mut self) -> String {
         self.get("source").await.as_str().unwrap().to_string()
-    }
-
-    async fn url(&mut self) -> String {
-        self.get("url").await.as_str().unwrap().to_string()
     }
 
     /// Runs `fetch(url)` in the page (with its cookies): what a download gets.
@@ -172,12 +192,12 @@ impl Browser {
         self.type_in("#login", login).await;
         self.type_in("#password", &common::password(login)).await;
         self.click("#sign-in").await;
-        assert!(self.text("h1").await.contains("Xin chào"), "{login} is signed in");
+        self.wait_text("h1", "Xin chào").await;
     }
 
     async fn sign_out(&mut self) {
         self.click("form.out button").await;
-        assert!(self.url().await.contains("/login"));
+        self.wait_text("h1", "Đăng nhập").await;
     }
 
     async fn close(mut self) {
@@ -202,8 +222,7 @@ async fn walk() {
     b.sign_in("xa4").await;
     b.type_in("#q", "nguyen thi hoa").await;
     b.click("form[role=search] button").await;
-    let results = b.text("#results").await;
-    assert!(results.contains("Nguyễn Thị Hoà"), "{results}");
+    b.wait_text("#results", "Nguyễn Thị Hoà").await;
 
     // Add a member with a bad CCCD, see the message, fix it, save.
     b.open("/members/new?unit=00004-CH01").await;
@@ -212,29 +231,29 @@ async fn walk() {
     b.click("#sex option[value=female]").await;
     b.type_in("#cccd", "00117500001").await;
     b.click("#save").await;
-    let message = b.text("#cccd-error").await;
-    assert!(message.contains("12 chữ số") && message.contains("11"), "{message}");
+    let message = b.wait_text("#cccd-error", "12 chữ số").await;
+    assert!(message.contains("11"), "{message}");
     let kept = b.find("#full_name").await;
     let value = b.get(&format!("element/{kept}/property/value")).await;
     assert_eq!(value, "Võ Thị Lan", "what was typed is kept");
     b.type_in("#cccd", "001175000012").await;
     b.click("#save").await;
-    assert_eq!(b.text("h1").await, "Võ Thị Lan");
-    assert!(b.text("#status").await.contains("đang xin vào Hội"));
+    b.wait_text("h1", "Võ Thị Lan").await;
+    b.wait_text("#status", "đang xin vào Hội").await;
 
     // Transfer a member from commune 00004 to commune 00008 …
     let hoa = f.members["Nguyễn Thị Hoà"];
     b.open(&format!("/members/{hoa}")).await;
     b.type_in("#to", "00008-CH01").await;
     b.click("#send-transfer").await;
-    assert!(b.text("#status").await.contains("đang chuyển sinh hoạt"));
+    b.wait_text("#status", "đang chuyển sinh hoạt").await;
     b.sign_out().await;
     // … and confirm it there.
     b.sign_in("xa8").await;
     b.click("a[href='/transfers']").await;
     b.click(&format!("a[href='/members/{hoa}']")).await;
     b.click("#confirm-transfer").await;
-    assert!(b.text("#status").await.contains("đang sinh hoạt"));
+    b.wait_text("#status", "đang sinh hoạt").await;
     assert!(b.source().await.contains("00008-CH01"));
 
     // Import a file with a bad row; download the error file.
@@ -256,11 +275,8 @@ async fn walk() {
     )
     .await;
     b.click("#upload").await;
-    let summary = b.text("#summary").await;
-    assert!(
-        summary.contains("Đã nhập 1 hội viên mới") && summary.contains("1 dòng lỗi"),
-        "{summary}"
-    );
+    let summary = b.wait_text("#summary", "Đã nhập 1 hội viên mới").await;
+    assert!(summary.contains("1 dòng lỗi"), "{summary}");
     let link = b.find("#error-file").await;
     let href = b.get(&format!("element/{link}/property/href")).await;
     let errors = b.fetch(href.as_str().unwrap()).await;
@@ -274,7 +290,7 @@ async fn walk() {
     // A commune officer cannot open another commune's member by URL.
     let duc = f.members["Đặng Văn Đức"];
     b.open(&format!("/members/{duc}")).await;
-    assert!(b.text("[role=alert]").await.contains("không có quyền"));
+    b.wait_text("[role=alert]", "không có quyền").await;
     assert!(!b.source().await.contains("Đặng Văn Đức"));
     b.close().await;
 }
