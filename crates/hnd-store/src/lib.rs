@@ -74,3 +74,23 @@ impl Store {
         self.read.close().await;
     }
 }
+
+/// Connections of the store's pools, for monitoring.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct PoolStats {
+    pub read_size: u32,
+    pub read_idle: usize,
+    pub write_size: u32,
+    pub write_idle: usize,
+}
+
+impl Store {
+    pub fn pool_stats(&self) -> PoolStats {
+        PoolStats {
+            read_size: self.read.size(),
+            read_idle: self.read.num_idle(),
+            write_size: self.write.size(),
+            write_idle: self.write.num_idle(),
+        }
+    }
+}

@@ -58,6 +58,15 @@ impl Jobs {
         }
     }
 
+    /// Imports in progress and the rows they have read.
+    pub fn running(&self) -> (usize, usize) {
+        let jobs = self.jobs.lock().expect("jobs lock");
+        jobs.values().fold((0, 0), |(n, rows), job| match &job.state {
+            JobState::Running(s) => (n + 1, rows + s.read),
+            _ => (n, rows),
+        })
+    }
+
     fn get(&self, id: u64) -> Option<Job> {
         self.jobs.lock().expect("jobs lock").get(&id).cloned()
     }

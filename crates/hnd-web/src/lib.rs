@@ -15,6 +15,7 @@ mod api;
 mod auth;
 mod files;
 mod members;
+mod ops;
 mod org_edit;
 mod pages;
 mod shell;
@@ -37,6 +38,9 @@ pub struct AppState {
     jobs: Arc<files::Jobs>,
     /// Where uploaded files and error files are kept while an import runs.
     work_dir: PathBuf,
+    metrics: Arc<ops::Metrics>,
+    /// One JSON line per request on standard error.
+    pub log_requests: bool,
 }
 
 impl AppState {
@@ -47,6 +51,8 @@ impl AppState {
             limiter: Arc::new(SignInLimiter::default()),
             jobs: Arc::new(files::Jobs::default()),
             work_dir,
+            metrics: Arc::new(ops::Metrics::default()),
+            log_requests: false,
         }
     }
 }
@@ -213,6 +219,7 @@ pub fn app(state: AppState) -> Router {
         router = router.route(r.path, r.handler);
     }
     router
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::observe))
         .fallback(shell::not_found)
         .layer(DefaultBodyLimit::max(256 * 1024))
         .with_state(state)
@@ -225,25 +232,46 @@ pub async fn serve_until(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(store).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    serve_state(AppState::new(store), listener, None, shutdown).await
+}
+
+/// Serves `state` on `listener`, and its metrics on `metrics` if given,
+/// until `shutdown` resolves; requests in flight finish first.
+pub async fn serve_state(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    metrics: Option<tokio::net::TcpListener>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    if let Some(metrics) = metrics {
+        let router = ops::metrics_router(state.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(metrics, router).await {
+                eprintln!("hnd-web: metrics listener: {e}");
+            }
+        });
+    }
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
 }
 
 /// Serves on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    serve_until(store, listener, async {
-        let ctrl_c = tokio::signal::ctrl_c();
-        #[cfg(unix)]
-        {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("a SIGTERM handler");
-            tokio::select! {
-                _ = ctrl_c => {},
-                _ = term.recv() => {},
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = ctrl_c.await;
-    })
-    .await
+    serve_until(store, listener, shutdown_signal()).await
 }

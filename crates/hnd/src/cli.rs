@@ -29,12 +29,25 @@ impl Cli {
     }
 }
 
+/// How the server is watched.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Ops {
+    /// Where Prometheus metrics are served (`off` for nowhere).
+    #[arg(long, default_value = "127.0.0.1:9464")]
+    pub metrics: String,
+    /// Log one JSON line per request on standard error.
+    #[arg(long)]
+    pub log_requests: bool,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Start the web server.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        #[command(flatten)]
+        ops: Ops,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -48,6 +61,8 @@ pub enum Command {
         /// Members to generate (a province-sized register by default).
         #[arg(long, default_value_t = 300_000)]
         members: usize,
+        #[command(flatten)]
+        ops: Ops,
     },
     /// The organisation tree.
     #[command(subcommand)]
@@ -72,9 +87,9 @@ pub enum Command {
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let lang = cli.lang();
     match cli.command {
-        Command::Serve { listen } => {
+        Command::Serve { listen, ops } => {
             let store = Store::open(&cli.db).await?;
-            serve(store, &listen, lang).await?;
+            serve(store, &listen, &ops, lang).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {
@@ -87,7 +102,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             listen,
             no_serve,
             members,
-        } => demo::run(&cli.db, &listen, no_serve, members, &cli.author, lang).await,
+            ops,
+        } => demo::run(&cli.db, &listen, &ops, no_serve, members, &cli.author, lang).await,
         Command::Org(cmd) => org::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Members(cmd) => members::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Households(cmd) => households::run(cmd, &cli.db, lang).await,
@@ -97,12 +113,29 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Binds `listen`, prints the address, serves until Ctrl-C.
-pub async fn serve(store: Store, listen: &str, lang: Lang) -> Result<()> {
+/// Binds `listen` (and the metrics address), prints the address, serves
+/// until Ctrl-C or SIGTERM, letting requests in flight finish.
+pub async fn serve(store: Store, listen: &str, ops: &Ops, lang: Lang) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
+    let metrics = match ops.metrics.as_str() {
+        "off" => None,
+        at => Some(tokio::net::TcpListener::bind(at).await?),
+    };
     println!("{}", tr(lang, "cli.serving", &[("url", &format!("http://{addr}/"))]));
-    hnd_web::serve(store, listener).await?;
+    if let Some(m) = &metrics {
+        println!(
+            "{}",
+            tr(
+                lang,
+                "cli.metrics",
+                &[("url", &format!("http://{}/metrics", m.local_addr()?))]
+            )
+        );
+    }
+    let mut state = hnd_web::AppState::new(store);
+    state.log_requests = ops.log_requests;
+    hnd_web::serve_state(state, listener, metrics, hnd_web::shutdown_signal()).await?;
     Ok(())
 }
 

@@ -11,7 +11,15 @@ use std::process::ExitCode;
 /// Provinces that get sample branches: Hà Nội, Quảng Ngãi, Cần Thơ.
 pub(crate) const SAMPLE_PROVINCES: &[&str] = &["01", "51", "92"];
 
-pub async fn run(db: &str, listen: &str, no_serve: bool, members: usize, author: &str, lang: Lang) -> Result<ExitCode> {
+pub async fn run(
+    db: &str,
+    listen: &str,
+    ops: &cli::Ops,
+    no_serve: bool,
+    members: usize,
+    author: &str,
+    lang: Lang,
+) -> Result<ExitCode> {
     // The demo never overwrites the working database: with the default
     // address it uses its own file.
     let db = if db == "sqlite:hnd.db" {
@@ -60,7 +68,7 @@ pub async fn run(db: &str, listen: &str, no_serve: bool, members: usize, author:
         );
     }
     if !no_serve {
-        cli::serve(store, listen, lang).await?;
+        cli::serve(store, listen, ops, lang).await?;
     }
     Ok(ExitCode::SUCCESS)
 }
