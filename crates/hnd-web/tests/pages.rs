@@ -40,7 +40,7 @@ async fn root_lists_the_34_provinces() {
     let app = app().await;
     let (status, body) = app.get(&format!("/org?{AS_OF}")).await;
     assert_eq!(status, 200);
-    assert_eq!(body.matches("<a href=\"/org/").count(), 34, "one link per province");
+    assert_eq!(body.matches("<td><a href=\"/org/").count(), 34, "one link per province");
     assert!(
         body.contains("<a href=\"/org/01?as_of=01/02/2026\">Thành phố Hà Nội</a>"),
         "{body}"

@@ -35,12 +35,16 @@ pub enum BenchCommand {
         #[arg(long)]
         reuse: bool,
     },
+    /// Open-loop HTTP load at a fixed rate; prints latency percentiles as JSON
+    /// (scripts/bench-web drives it).
+    Http(crate::load::Load),
 }
 
 pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
         BenchCommand::Org { postgres, queries } => org(postgres.as_deref(), queries).await?,
         BenchCommand::Members { rows, dir, reuse } => members(rows, &dir, reuse).await?,
+        BenchCommand::Http(load) => crate::load::run(load).await?,
     }
     Ok(ExitCode::SUCCESS)
 }

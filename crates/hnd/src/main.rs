@@ -5,6 +5,7 @@ mod cli;
 mod demo;
 mod r#gen;
 mod households;
+mod load;
 mod members;
 mod org;
 mod sample;
