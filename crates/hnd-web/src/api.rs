@@ -17,7 +17,6 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use chrono::Utc;
 use hnd_domain::{AccountError, Action, Day, Ethnicity, Lang, Principal, i18n};
 use hnd_store::{Audit, Member, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -94,7 +93,7 @@ impl FromRequestParts<AppState> for ApiUser {
         let user = if let Some(token) = bearer {
             state.store.api_principal(token).await
         } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
-            match state.store.session(&token, Utc::now()).await {
+            match crate::auth::session_of(state, &token).await {
                 Ok(Some((user, csrf))) => {
                     let given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
                     if parts.method != Method::GET && given != Some(csrf.as_str()) {

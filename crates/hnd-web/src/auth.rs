@@ -97,13 +97,57 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Sessions read in the last [`SessionCache::TTL`]: a page costs no
+/// session queries while the user keeps clicking. Signing out and
+/// password changes in this server clear the entry at once; a grant
+/// revoked from the command line takes effect within the TTL.
+#[derive(Default)]
+pub struct SessionCache {
+    entries: Mutex<HashMap<String, (Instant, Principal, String)>>,
+}
+
+impl SessionCache {
+    pub const TTL: Duration = Duration::from_secs(2);
+
+    fn get(&self, token: &str) -> Option<(Principal, String)> {
+        let map = self.entries.lock().expect("session cache lock");
+        map.get(token)
+            .filter(|(at, _, _)| at.elapsed() < Self::TTL)
+            .map(|(_, p, c)| (p.clone(), c.clone()))
+    }
+
+    fn put(&self, token: &str, principal: &Principal, csrf: &str) {
+        let mut map = self.entries.lock().expect("session cache lock");
+        if map.len() > 10_000 {
+            map.retain(|_, (at, _, _)| at.elapsed() < Self::TTL);
+        }
+        map.insert(token.to_string(), (Instant::now(), principal.clone(), csrf.to_string()));
+    }
+
+    pub fn clear(&self) {
+        self.entries.lock().expect("session cache lock").clear();
+    }
+}
+
+/// The live session of `token`: from the cache, else the store.
+pub async fn session_of(state: &AppState, token: &str) -> Result<Option<(Principal, String)>, StoreError> {
+    if let Some(hit) = state.sessions.get(token) {
+        return Ok(Some(hit));
+    }
+    let found = state.store.session(token, Utc::now()).await?;
+    if let Some((principal, csrf)) = &found {
+        state.sessions.put(token, principal, csrf);
+    }
+    Ok(found)
+}
+
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, Response> {
         let lang = lang_of(parts);
         let session = match cookie(&parts.headers, SESSION_COOKIE) {
-            Some(token) => state.store.session(&token, Utc::now()).await,
+            Some(token) => session_of(state, &token).await,
             None => Ok(None),
         };
         match session {
@@ -314,6 +358,7 @@ pub async fn logout(
     }
     if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
         let _ = state.store.sign_out(&token).await;
+        state.sessions.clear();
     }
     let mut response = Redirect::to("/login").into_response();
     response
@@ -329,5 +374,90 @@ pub async fn set_lang(Path(code): Path<String>, Query(q): Query<Next>) -> Respon
     response
         .headers_mut()
         .append(SET_COOKIE, set_cookie("hnd_lang", lang.code(), Some(365 * 86400)));
+    response
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    t: Tr,
+    nav: Option<crate::shell::Nav>,
+    csrf: String,
+    error: Option<String>,
+    done: bool,
+}
+
+fn password_page(viewer: &Viewer, error: Option<String>, done: bool, status: StatusCode) -> Response {
+    let page = PasswordPage {
+        t: Tr(viewer.lang),
+        nav: Some(crate::shell::Nav::of(viewer, "/account/password")),
+        csrf: viewer.csrf.clone(),
+        error,
+        done,
+    };
+    render(page, status, viewer.lang)
+}
+
+pub async fn password_form(viewer: Viewer) -> Response {
+    password_page(&viewer, None, false, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+/// A user's own password change: the current one checked like a sign-in
+/// (so it counts towards the lockout), then every session ended and a new
+/// one opened for this browser.
+pub async fn change_password(State(state): State<AppState>, viewer: Viewer, Form(f): Form<PasswordForm>) -> Response {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
+        return r;
+    }
+    if f.new != f.repeat {
+        let error = viewer.t("web.password_mismatch");
+        return password_page(&viewer, Some(error), false, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let login = viewer.user.login.clone();
+    let now = Utc::now();
+    if let Err(e) = state.store.sign_in(&login, &f.current, &viewer.address, now).await {
+        let (status, message) = crate::shell::status_of(&e, viewer.lang);
+        return password_page(&viewer, Some(message), false, status);
+    }
+    if let Err(e) = state.store.set_password(&login, &f.new).await {
+        let (status, message) = crate::shell::status_of(&e, viewer.lang);
+        return password_page(&viewer, Some(message), false, status);
+    }
+    state.sessions.clear();
+    let session = match state.store.sign_in(&login, &f.new, &viewer.address, now).await {
+        Ok(s) => s,
+        Err(e) => return crate::shell::store_problem(&viewer, e),
+    };
+    let entry = hnd_store::Audit {
+        actor: &login,
+        address: &viewer.address,
+        action: "password_change",
+        unit_id: None,
+        member_id: None,
+        detail: serde_json::json!({}),
+    };
+    let _ = state.store.audit(entry).await;
+    let fresh = Viewer {
+        user: viewer.user.clone(),
+        csrf: session.csrf.clone(),
+        lang: viewer.lang,
+        address: viewer.address.clone(),
+    };
+    let mut response = password_page(&fresh, None, true, StatusCode::OK);
+    response
+        .headers_mut()
+        .append(SET_COOKIE, set_cookie(SESSION_COOKIE, &session.token, None));
     response
 }

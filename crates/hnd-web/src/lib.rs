@@ -39,6 +39,7 @@ pub struct AppState {
     /// Where uploaded files and error files are kept while an import runs.
     work_dir: PathBuf,
     metrics: Arc<ops::Metrics>,
+    sessions: Arc<auth::SessionCache>,
     /// One JSON line per request on standard error.
     pub log_requests: bool,
 }
@@ -52,6 +53,7 @@ impl AppState {
             jobs: Arc::new(files::Jobs::default()),
             work_dir,
             metrics: Arc::new(ops::Metrics::default()),
+            sessions: Arc::new(auth::SessionCache::default()),
             log_requests: false,
         }
     }
@@ -104,6 +106,8 @@ pub fn routes() -> Vec<Route> {
         route(p.clone(), "/login", Public, post(auth::login)),
         route(p.clone(), "/logout", SignedIn, post(auth::logout)),
         route(g.clone(), "/lang/{code}", Public, get(auth::set_lang)),
+        route(g.clone(), "/account/password", SignedIn, get(auth::password_form)),
+        route(p.clone(), "/account/password", SignedIn, post(auth::change_password)),
         route(g.clone(), "/", SignedIn, get(members::home)),
         route(g.clone(), "/org", Needs(ViewTree), get(pages::root_unit)),
         route(g.clone(), "/org/{code}", Needs(ViewTree), get(pages::unit)),

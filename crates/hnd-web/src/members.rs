@@ -38,13 +38,18 @@ async fn allow_unit(store: &Store, viewer: &Viewer, action: Action, code: &str) 
     }
 }
 
-/// Where a member is (path), checked against `action`: the user must
-/// hold it on the member's unit or, for a member in transfer, on the
-/// receiving unit.
-async fn allow_member(store: &Store, viewer: &Viewer, action: Action, id: i64) -> Result<String, Response> {
+/// Where a member is and where they are going (paths), checked against
+/// `action`: the user must hold it on the member's unit or, for a member
+/// in transfer, on the receiving unit.
+async fn allow_member(
+    store: &Store,
+    viewer: &Viewer,
+    action: Action,
+    id: i64,
+) -> Result<(String, Option<String>), Response> {
     let (path, to) = store.member_paths(id).await.map_err(|e| store_problem(viewer, e))?;
     if viewer.user.may(action, &path) || to.as_deref().is_some_and(|p| viewer.user.may(action, p)) {
-        Ok(path)
+        Ok((path, to))
     } else {
         Err(forbidden(viewer))
     }
@@ -607,7 +612,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<MemberParams>,
 ) -> Response {
-    let path = match allow_member(&state.store, &viewer, Action::ViewMembers, id).await {
+    let (path, to_path) = match allow_member(&state.store, &viewer, Action::ViewMembers, id).await {
         Ok(p) => p,
         Err(r) => return r,
     };
@@ -622,10 +627,6 @@ pub async fn show(
         .map(|u| u.unit.name)
         .unwrap_or_default();
     let lang = viewer.lang;
-    let to_path = match state.store.member_paths(id).await {
-        Ok((_, to)) => to,
-        Err(e) => return store_problem(&viewer, e),
-    };
     let user: &Principal = &viewer.user;
     let history = events
         .into_iter()

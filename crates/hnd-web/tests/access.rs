@@ -48,6 +48,16 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         },
         ("GET", "/lang/{code}") => c("GET", "/lang/en?next=/".into(), None),
         ("GET", "/") => c("GET", "/".into(), None),
+        ("GET", "/account/password") => c("GET", "/account/password".into(), None),
+        // A wrong current password: refused as such, nothing changed.
+        ("POST", "/account/password") => Case {
+            form: Some(vec![
+                ("current", "not-the-password".into()),
+                ("new", "mot-mat-khau-moi".into()),
+                ("repeat", "mot-mat-khau-moi".into()),
+            ]),
+            ..c("POST", "/account/password".into(), None)
+        },
         ("GET", "/org") => c("GET", "/org".into(), None),
         ("GET", "/org/{code}") => c("GET", "/org/00008".into(), Some(commune)),
         ("GET", "/org/{code}/edit") => c("GET", "/org/00008/edit".into(), Some(commune)),

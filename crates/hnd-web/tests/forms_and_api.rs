@@ -245,6 +245,29 @@ async fn wrong_passwords_in_a_loop_are_refused(store: Store) {
         )
         .await;
     assert_eq!(r.status, 403);
+    // A user changes their own password: the current one is checked, the
+    // other sessions end, this browser stays signed in.
+    let mut other = f.server.signed_in("xa8").await;
+    let mut me = f.server.signed_in("xa8").await;
+    let csrf = me.csrf().await;
+    let change = |current: &'static str| {
+        [
+            ("csrf", csrf.clone()),
+            ("current", current.to_string()),
+            ("new", "mat-khau-moi-xa8".into()),
+            ("repeat", "mat-khau-moi-xa8".into()),
+        ]
+    };
+    let wrong = change("khong-dung");
+    let fields: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(me.post_form("/account/password", &fields).await.status, 422);
+    let right = change("xa8-xa8-pw");
+    let fields: Vec<(&str, &str)> = right.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = me.post_form("/account/password", &fields).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(me.get("/").await.status, 200, "still signed in");
+    assert_eq!(other.get("/").await.status, 303, "the other session ended");
+    assert_eq!(c.sign_in("xa8", "mat-khau-moi-xa8").await.status, 303);
     // Only paths of this site are followed after sign-in.
     let page = c.get("/login?next=https://example.org/").await.text();
     assert!(page.contains("name=\"next\" value=\"/\""), "{page}");
