@@ -91,7 +91,7 @@ impl FromRequestParts<AppState> for ApiUser {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         let user = if let Some(token) = bearer {
-            state.store.api_principal(token).await
+            crate::auth::api_principal_of(state, token).await
         } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
             match crate::auth::session_of(state, &token).await {
                 Ok(Some((user, csrf))) => {

@@ -141,6 +141,19 @@ pub async fn session_of(state: &AppState, token: &str) -> Result<Option<(Princip
     Ok(found)
 }
 
+/// The user of an API token: from the cache, else the store.
+pub async fn api_principal_of(state: &AppState, token: &str) -> Result<Option<Principal>, StoreError> {
+    let key = format!("bearer {token}");
+    if let Some((principal, _)) = state.sessions.get(&key) {
+        return Ok(Some(principal));
+    }
+    let found = state.store.api_principal(token).await?;
+    if let Some(principal) = &found {
+        state.sessions.put(&key, principal, "");
+    }
+    Ok(found)
+}
+
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = Response;
 
