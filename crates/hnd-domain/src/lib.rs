@@ -11,6 +11,7 @@ pub mod fmt;
 pub mod fold;
 pub mod i18n;
 pub mod person;
+pub mod plan;
 pub mod unit;
 
 pub use access::{Action, Grant, Principal, Role};

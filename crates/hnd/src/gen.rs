@@ -58,11 +58,11 @@ pub async fn generate_members(
     }
     let mut rng = Rng::new(seed);
     // New people on every run: CCCD serials continue after those already in the register.
-    let base = store.members_registered().await? as u32;
+    let mut serials = crate::sample::Serials::new(store.members_registered().await? as u32);
     let mut done = 0;
     while done < count {
         let n = CHUNK.min(count - done);
-        let rows = members(&units, n, base.wrapping_add(done as u32), &mut rng);
+        let rows = members(&units, n, &mut serials, &mut rng);
         store.load_members(&rows, today, change).await?;
         done += n;
         print!(

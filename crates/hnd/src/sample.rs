@@ -199,12 +199,39 @@ fn minorities(province: &str) -> (u64, &'static [&'static str]) {
 /// the usual distributions, ages 18–90 with most members between 40 and
 /// 65, CCCD consistent with birth year, sex and a legacy birth province,
 /// most already admitted with a card.
-pub fn members(units: &[Unit], count: usize, serial_base: u32, rng: &mut Rng) -> Vec<hnd_store::MemberRow> {
+/// CCCD serials, counted per birth province, birth year and sex (the part
+/// of the number they share), from a base: up to a million people per
+/// such triple before numbers repeat, where one counter for everybody
+/// repeated after a million people in all.
+pub struct Serials {
+    base: u32,
+    next: std::collections::HashMap<(String, i32, &'static str), u32>,
+}
+
+impl Serials {
+    pub fn new(base: u32) -> Serials {
+        Serials {
+            base,
+            next: Default::default(),
+        }
+    }
+
+    fn take(&mut self, province: &str, year: i32, sex: hnd_domain::Sex) -> u32 {
+        let n = self
+            .next
+            .entry((province.to_string(), year, sex.as_str()))
+            .or_insert(self.base);
+        *n = n.wrapping_add(1);
+        *n - 1
+    }
+}
+
+pub fn members(units: &[Unit], count: usize, serials: &mut Serials, rng: &mut Rng) -> Vec<hnd_store::MemberRow> {
     use hnd_domain::{BirthDate, Cccd, Ethnicity, Sex};
     let legacy: Vec<_> = hnd_domain::admin::province_mappings();
     let total: u64 = FAMILY.iter().map(|(_, w)| w).sum();
     let mut out = Vec::with_capacity(count);
-    for i in 0..count {
+    for _ in 0..count {
         let unit = &units[rng.next() as usize % units.len()];
         let province = unit.province_code.clone().unwrap_or_default();
         let sex = if rng.next().is_multiple_of(2) {
@@ -264,7 +291,7 @@ pub fn members(units: &[Unit], count: usize, serial_base: u32, rng: &mut Rng) ->
                     birth_province,
                     year,
                     sex,
-                    serial_base.wrapping_add(i as u32),
+                    serials.take(birth_province, year, sex),
                 )),
                 phone: None,
                 village: None,
