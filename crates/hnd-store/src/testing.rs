@@ -110,3 +110,20 @@ macro_rules! both_backends {
 pub async fn execute(store: &Store, sql: &'static str) -> Result<u64> {
     Ok(sqlx::query(sql).execute(&store.write).await?.rows_affected())
 }
+
+/// A Kinh person of `Tổ dân phố 1` to add to branch `unit`; `birth` is
+/// dd/mm/yyyy or a year.
+pub fn person(name: &str, birth: &str, sex: hnd_domain::Sex, unit: &str) -> crate::NewMember {
+    use hnd_domain::{BirthDate, Ethnicity, UnitCode};
+    crate::NewMember {
+        full_name: name.to_string(),
+        birth: BirthDate::parse(birth).expect("a valid test birth date"),
+        sex,
+        ethnicity: Ethnicity::parse("Kinh"),
+        religion: None,
+        cccd: None,
+        phone: None,
+        village: Some("Tổ dân phố 1".into()),
+        unit: UnitCode::parse(unit).expect("a valid test code"),
+    }
+}

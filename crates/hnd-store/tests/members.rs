@@ -1,9 +1,7 @@
 //! The member register on both backends.
 
-use hnd_domain::{
-    BirthDate, Cccd, Day, Ethnicity, HouseholdCategory, HouseholdRole, MemberError, Phone, Sex, UnitCode,
-};
-use hnd_store::{Change, MemberQuery, MemberRow, NewMember, Store, StoreError};
+use hnd_domain::{Cccd, Day, HouseholdCategory, HouseholdRole, MemberError, Phone, Sex};
+use hnd_store::{Change, MemberQuery, MemberRow, Store, StoreError};
 
 hnd_store::both_backends!(
     membership_events_drive_counts_as_of_any_day,
@@ -38,20 +36,7 @@ async fn tree(store: &Store) {
         .unwrap();
 }
 
-fn person(name: &str, birth: &str, sex: Sex, unit: &str) -> NewMember {
-    let birth = BirthDate::parse(birth).unwrap();
-    NewMember {
-        full_name: name.to_string(),
-        birth,
-        sex,
-        ethnicity: Ethnicity::parse("Kinh"),
-        religion: None,
-        cccd: None,
-        phone: None,
-        village: Some("Tổ dân phố 1".into()),
-        unit: UnitCode::parse(unit).unwrap(),
-    }
-}
+use hnd_store::testing::person;
 
 fn member_error(r: Result<impl std::fmt::Debug, StoreError>) -> MemberError {
     match r {

@@ -708,14 +708,9 @@ pub async fn transfer(
     Path(id): Path<i64>,
     Form(f): Form<TransferForm>,
 ) -> Response {
-    if let Err(r) = viewer.check_csrf(&f.csrf) {
-        return r;
-    }
-    if let Err(r) = allow_member_here(&state.store, &viewer, id).await {
-        return r;
-    }
-    let Some(date) = day_or_today(&f.date) else {
-        return bad_date(&viewer, &f.date);
+    let date = match member_change(&state.store, &viewer, id, &f.csrf, &f.date).await {
+        Ok(d) => d,
+        Err(r) => return r,
     };
     let before = match state.store.member(id).await {
         Ok(m) => m,
@@ -734,6 +729,14 @@ pub async fn transfer(
     let unit = unit_id(&state.store, &before.unit_code).await;
     audit(&state.store, &viewer, "member.transfer", Some(id), unit, detail).await;
     Redirect::to(&format!("/members/{id}?done=transfer")).into_response()
+}
+
+/// What every change to a member checks first: the form's token, the
+/// right to edit the member where they are, the day (today when empty).
+async fn member_change(store: &Store, viewer: &Viewer, id: i64, csrf: &str, date: &str) -> Result<Day, Response> {
+    viewer.check_csrf(csrf)?;
+    allow_member_here(store, viewer, id).await?;
+    day_or_today(date).ok_or_else(|| bad_date(viewer, date))
 }
 
 /// Editing a member at their own unit (not as the receiver of a transfer).
@@ -811,14 +814,9 @@ pub async fn remove(
     Path(id): Path<i64>,
     Form(f): Form<RemoveForm>,
 ) -> Response {
-    if let Err(r) = viewer.check_csrf(&f.csrf) {
-        return r;
-    }
-    if let Err(r) = allow_member_here(&state.store, &viewer, id).await {
-        return r;
-    }
-    let Some(date) = day_or_today(&f.date) else {
-        return bad_date(&viewer, &f.date);
+    let date = match member_change(&state.store, &viewer, id, &f.csrf, &f.date).await {
+        Ok(d) => d,
+        Err(r) => return r,
     };
     if f.confirm.is_none() || f.reason.trim().is_empty() {
         return crate::shell::problem(

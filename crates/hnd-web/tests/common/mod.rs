@@ -3,8 +3,8 @@
 
 #![allow(dead_code)]
 
-use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Role, Sex, UnitCode};
-use hnd_store::{Change, NewMember, Store, testing};
+use hnd_domain::{Cccd, Day, Role, Sex};
+use hnd_store::{Change, Store, testing};
 use std::collections::HashMap;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -222,19 +222,7 @@ pub const ACCOUNTS: &[(&str, Role, &str)] = &[
     ("truong", Role::BranchHead, "00004-CH01"),
 ];
 
-pub fn person(name: &str, birth: &str, sex: Sex, unit: &str) -> NewMember {
-    NewMember {
-        full_name: name.to_string(),
-        birth: BirthDate::parse(birth).unwrap(),
-        sex,
-        ethnicity: Ethnicity::parse("Kinh"),
-        religion: None,
-        cccd: None,
-        phone: None,
-        village: Some("Tổ dân phố 1".into()),
-        unit: UnitCode::parse(unit).unwrap(),
-    }
-}
+pub use hnd_store::testing::person;
 
 /// Members of [`fixture`]: (name, unit) → id.
 pub struct Fixture {
