@@ -18,11 +18,21 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/sqlite/0001_org.sql")),
     (2, "members", include_str!("../migrations/sqlite/0002_members.sql")),
     (3, "accounts", include_str!("../migrations/sqlite/0003_accounts.sql")),
+    (
+        4,
+        "aggregates",
+        include_str!("../migrations/sqlite/0004_aggregates.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
     (2, "members", include_str!("../migrations/postgres/0002_members.sql")),
     (3, "accounts", include_str!("../migrations/postgres/0003_accounts.sql")),
+    (
+        4,
+        "aggregates",
+        include_str!("../migrations/postgres/0004_aggregates.sql"),
+    ),
 ];
 
 impl Backend {

@@ -435,6 +435,34 @@ impl Edit {
             execute_in(
                 conn,
                 "UPDATE members SET province_code = $1 WHERE unit_id IN (",
+                vec![province.clone().into()],
+                &units,
+            )
+            .await?;
+            // The open intervals of these units go on under the new
+            // province from the day of the change (the maintained province
+            // counts follow through the triggers on memberships).
+            execute_in(
+                conn,
+                "INSERT INTO memberships (member_id, unit_id, province_code, valid_from)
+                 SELECT member_id, unit_id, $1, $2 FROM memberships
+                 WHERE valid_to = '9999-12-31' AND valid_from < $2 AND province_code <> $1 AND unit_id IN (",
+                vec![province.clone().into(), date.clone().into()],
+                &units,
+            )
+            .await?;
+            execute_in(
+                conn,
+                "UPDATE memberships SET valid_to = $2
+                 WHERE valid_to = '9999-12-31' AND valid_from < $2 AND province_code <> $1 AND unit_id IN (",
+                vec![province.clone().into(), date.clone().into()],
+                &units,
+            )
+            .await?;
+            execute_in(
+                conn,
+                "UPDATE memberships SET province_code = $1
+                 WHERE valid_to = '9999-12-31' AND province_code <> $1 AND unit_id IN (",
                 vec![province.into()],
                 &units,
             )

@@ -393,6 +393,31 @@ async fn members_follow_merges_and_the_2025_reform(store: Store) {
     assert_eq!(store.member(ids[0]).await.unwrap().province_code, "51");
     let found = store.search_members("y hoi vien", Some("51"), 10).await.unwrap();
     assert_eq!(found.len(), 3);
+    // The maintained counts agree with a count of the intervals themselves,
+    // at every level, on every day around the changes.
+    for day in ["31/12/2023", "01/01/2024", "30/06/2025", "01/07/2025", "01/01/2026"] {
+        let day = d(day);
+        for code in ["TW", "62", "51", "23281-A", "23293"] {
+            let Ok(scan) = store.count_members_scan(code, day).await else {
+                continue;
+            };
+            assert_eq!(store.count_members(code, day).await.unwrap(), scan, "{code} on {day}");
+        }
+        let provinces = store.province_counts(day).await.unwrap();
+        for (code, n) in &provinces {
+            assert_eq!(
+                *n,
+                store.count_members_scan(code, day).await.unwrap(),
+                "province {code} on {day}"
+            );
+        }
+        let total: i64 = provinces.iter().map(|p| p.1).sum();
+        assert_eq!(
+            total,
+            store.count_members("TW", day).await.unwrap(),
+            "the country on {day}"
+        );
+    }
 }
 
 async fn bulk_loads_are_all_or_nothing_and_idempotent(store: Store) {

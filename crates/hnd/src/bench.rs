@@ -35,6 +35,21 @@ pub enum BenchCommand {
         #[arg(long)]
         reuse: bool,
     },
+    /// Member counts as a dashboard reads them, on an existing database
+    /// (for instance the 10 M register scripts/bench-web leaves in
+    /// bench-out/): every province on a day from the maintained counts,
+    /// the same by counting the membership intervals, and a province's
+    /// drill-down to its bases.
+    Counts {
+        /// The database (sqlite:PATH or postgres://…).
+        #[arg(long)]
+        db: String,
+        /// The province to drill into.
+        #[arg(long, default_value = "51")]
+        province: String,
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+    },
     /// Open-loop HTTP load at a fixed rate; prints latency percentiles as JSON
     /// (scripts/bench-web drives it).
     Http(crate::load::Load),
@@ -45,6 +60,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         BenchCommand::Org { postgres, queries } => org(postgres.as_deref(), queries).await?,
         BenchCommand::Members { rows, dir, reuse } => members(rows, &dir, reuse).await?,
         BenchCommand::Http(load) => crate::load::run(load).await?,
+        BenchCommand::Counts { db, province, runs } => counts(&db, &province, runs).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -258,6 +274,52 @@ async fn search_and_count(generated: &Store, imported: &Store) -> Result<()> {
         "member count of all {} provinces as of {today}: {} ({total} members)",
         provinces.len(),
         ms(t.elapsed())
+    );
+    Ok(())
+}
+
+async fn counts(db: &str, province: &str, runs: usize) -> Result<()> {
+    let t = Instant::now();
+    let store = Store::open(db).await?;
+    println!("open (and bring the schema up to date): {}", ms(t.elapsed()));
+    let today = Day::today();
+    let mut national = Vec::new();
+    let mut total = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let rows = store.province_counts(today).await?;
+        national.push(t.elapsed());
+        total = rows.iter().map(|r| r.1).sum::<i64>();
+    }
+    println!(
+        "every province on {today}, maintained counts ({runs} runs): {} ({total} members)",
+        percentiles(&mut national)
+    );
+    let root = store.root(today).await?.expect("a tree");
+    let provinces = store.children(root.id, today).await?;
+    let t = Instant::now();
+    let mut scanned = 0;
+    for p in &provinces {
+        scanned += store.count_members_scan(&p.code, today).await?;
+    }
+    println!(
+        "every province on {today}, counting the membership intervals (once): {} ({scanned} members)",
+        ms(t.elapsed())
+    );
+    let unit = store.unit(province, today).await?.unit;
+    let bases = store.children(unit.id, today).await?;
+    let mut drill = Vec::new();
+    for _ in 0..runs.min(50) {
+        let t = Instant::now();
+        for b in &bases {
+            store.count_members(&b.code, today).await?;
+        }
+        drill.push(t.elapsed());
+    }
+    println!(
+        "drill-down of {province} to its {} bases, maintained counts: {}",
+        bases.len(),
+        percentiles(&mut drill)
     );
     Ok(())
 }
