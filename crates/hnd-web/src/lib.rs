@@ -13,6 +13,7 @@
 
 mod api;
 mod auth;
+mod dashboard;
 mod files;
 mod members;
 mod ops;
@@ -133,6 +134,7 @@ pub fn routes() -> Vec<Route> {
             Needs(EditTree),
             post(org_edit::dissolve),
         ),
+        route(g.clone(), "/dashboard", Needs(ViewMembers), get(dashboard::dashboard)),
         route(g.clone(), "/members", Needs(ViewMembers), get(members::list)),
         route(g.clone(), "/members/new", Needs(EditMembers), get(members::new_form)),
         route(p.clone(), "/members", Needs(EditMembers), post(members::create)),

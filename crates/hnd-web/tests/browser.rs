@@ -292,5 +292,18 @@ async fn walk() {
     b.open(&format!("/members/{duc}")).await;
     b.wait_text("[role=alert]", "không có quyền").await;
     assert!(!b.source().await.contains("Đặng Văn Đức"));
+
+    // The dashboard, from the country down, shows the register as it is
+    // now: the transfer above already counts in commune 00008.
+    b.sign_out().await;
+    b.sign_in("admin").await;
+    b.click("nav.menu a[href='/dashboard']").await;
+    b.wait_text("#total", "3").await;
+    b.click("#counts a[href^='/dashboard?unit=01&']").await;
+    b.wait_text("h1", "Hà Nội").await;
+    b.wait_text("#total", "3").await;
+    b.click("#counts a[href^='/dashboard?unit=00008&']").await;
+    b.wait_text("#total", "2").await;
+    assert!(b.source().await.contains("<svg"), "a chart drawn on the server");
     b.close().await;
 }

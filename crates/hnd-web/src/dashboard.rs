@@ -1,0 +1,125 @@
+//! The member dashboard: members of each unit below one unit on a day,
+//! from the maintained counts, as a table and a bar chart drawn on the
+//! server (SVG), with a drill-down from the country to a branch.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::shell::{Nav, Tr, forbidden, render, store_problem};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use hnd_domain::{Action, Day, fmt::int};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct DashboardParams {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    as_of: String,
+}
+
+struct Bar {
+    code: String,
+    name: String,
+    count: String,
+    /// Width of the bar in the chart, 0–100.
+    width: f64,
+    y: usize,
+    drill: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    t: Tr,
+    nav: Option<Nav>,
+    code: String,
+    name: String,
+    day: String,
+    total: String,
+    bars: Vec<Bar>,
+    chart_height: usize,
+}
+
+pub async fn dashboard(State(state): State<AppState>, viewer: Viewer, Query(p): Query<DashboardParams>) -> Response {
+    let store = &state.store;
+    let day = match p.as_of.trim() {
+        "" => Day::today(),
+        text => match Day::parse(text) {
+            Ok(d) => d,
+            Err(_) => {
+                let message = hnd_domain::OrgError::BadDate { value: text.into() }.message(viewer.lang);
+                return crate::shell::problem(Some(&viewer), viewer.lang, StatusCode::BAD_REQUEST, message);
+            }
+        },
+    };
+    let code = match p.unit.trim() {
+        "" => match viewer.user.home(Action::ViewMembers) {
+            Some(g) => g.unit_code.clone(),
+            None => return forbidden(&viewer),
+        },
+        code => code.to_string(),
+    };
+    let unit = match store.unit(&code, day).await {
+        Ok(u) => u.unit,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    if !viewer.user.may(Action::ViewMembers, &unit.path) {
+        return forbidden(&viewer);
+    }
+    let children = match store.children(unit.id, day).await {
+        Ok(c) => c,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    // Below the root the provinces' own counts answer in one query.
+    let counts: Vec<i64> = if unit.parent_id.is_none() {
+        match store.province_counts(day).await {
+            Ok(rows) => {
+                let by_code: std::collections::HashMap<_, _> = rows.into_iter().collect();
+                children
+                    .iter()
+                    .map(|c| by_code.get(&c.code).copied().unwrap_or(0))
+                    .collect()
+            }
+            Err(e) => return store_problem(&viewer, e),
+        }
+    } else {
+        let mut out = Vec::with_capacity(children.len());
+        for c in &children {
+            match store.count_members(&c.code, day).await {
+                Ok(n) => out.push(n),
+                Err(e) => return store_problem(&viewer, e),
+            }
+        }
+        out
+    };
+    let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let total: i64 = counts.iter().sum();
+    let lang = viewer.lang;
+    let bars: Vec<Bar> = children
+        .into_iter()
+        .zip(counts)
+        .enumerate()
+        .map(|(i, (c, n))| Bar {
+            drill: !matches!(c.level, hnd_domain::Level::Group),
+            code: c.code,
+            name: c.name,
+            count: int(n, lang),
+            width: (n as f64 / max * 100.0 * 10.0).round() / 10.0,
+            y: i * 22,
+        })
+        .collect();
+    let page = DashboardPage {
+        t: Tr(lang),
+        nav: Some(Nav::of(&viewer, &format!("/dashboard?unit={code}"))),
+        chart_height: bars.len() * 22 + 4,
+        bars,
+        total: int(total, lang),
+        day: day.to_string(),
+        name: unit.name,
+        code,
+    };
+    render(page, StatusCode::OK, lang)
+}
