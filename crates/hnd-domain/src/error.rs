@@ -235,3 +235,55 @@ impl AccountError {
         }
     }
 }
+
+/// Refusals about plans, targets and tasks; nothing is saved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("no indicator {code}")]
+    UnknownIndicator { code: String },
+    #[error("a percentage above 100: {value}")]
+    PercentAbove100 { indicator: String, value: String },
+    #[error("negative target")]
+    Negative { indicator: String, value: String },
+    #[error("bad comparator {text}")]
+    BadComparator { text: String },
+    #[error("bad deadline {text}")]
+    BadDeadline { text: String },
+    #[error("no plan {number}")]
+    UnknownPlan { number: String },
+    #[error("plan number {number} is taken")]
+    NumberTaken { number: String },
+    #[error("{unit} is outside the plan's unit {plan_unit}")]
+    OutsidePlan { unit: String, plan_unit: String },
+    #[error("{indicator} does not apply at {unit}")]
+    NotApplicable { indicator: String, unit: String },
+    #[error("no target of {indicator} for {unit}")]
+    NoTarget { indicator: String, unit: String },
+    #[error("nothing to split among")]
+    NoChildren { unit: String },
+}
+
+impl PlanError {
+    pub fn message(&self, lang: Lang) -> String {
+        use PlanError::*;
+        match self {
+            UnknownIndicator { code } => t(lang, "plan.unknown_indicator", &[("code", code)]),
+            PercentAbove100 { indicator, value } => t(
+                lang,
+                "plan.percent_above_100",
+                &[("indicator", indicator), ("value", value)],
+            ),
+            Negative { indicator, value } => t(lang, "plan.negative", &[("indicator", indicator), ("value", value)]),
+            BadComparator { text } => t(lang, "plan.bad_comparator", &[("text", text)]),
+            BadDeadline { text } => t(lang, "plan.bad_deadline", &[("text", text)]),
+            UnknownPlan { number } => t(lang, "plan.unknown", &[("number", number)]),
+            NumberTaken { number } => t(lang, "plan.number_taken", &[("number", number)]),
+            OutsidePlan { unit, plan_unit } => t(lang, "plan.outside", &[("unit", unit), ("plan_unit", plan_unit)]),
+            NotApplicable { indicator, unit } => {
+                t(lang, "plan.not_applicable", &[("indicator", indicator), ("unit", unit)])
+            }
+            NoTarget { indicator, unit } => t(lang, "plan.no_target", &[("indicator", indicator), ("unit", unit)]),
+            NoChildren { unit } => t(lang, "plan.no_children", &[("unit", unit)]),
+        }
+    }
+}

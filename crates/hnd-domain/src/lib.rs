@@ -16,7 +16,7 @@ pub mod unit;
 
 pub use access::{Action, Grant, Principal, Role};
 pub use date::Day;
-pub use error::{AccountError, MemberError, OrgError};
+pub use error::{AccountError, MemberError, OrgError, PlanError};
 pub use fold::fold;
 pub use i18n::Lang;
 pub use person::{BirthDate, Cccd, Ethnicity, HouseholdCategory, HouseholdRole, Phone, Sex};

@@ -23,6 +23,7 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "aggregates",
         include_str!("../migrations/sqlite/0004_aggregates.sql"),
     ),
+    (5, "plans", include_str!("../migrations/sqlite/0005_plans.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -33,6 +34,7 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         "aggregates",
         include_str!("../migrations/postgres/0004_aggregates.sql"),
     ),
+    (5, "plans", include_str!("../migrations/postgres/0005_plans.sql")),
 ];
 
 impl Backend {

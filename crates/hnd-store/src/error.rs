@@ -1,4 +1,4 @@
-use hnd_domain::{AccountError, Lang, MemberError, OrgError, i18n::t};
+use hnd_domain::{AccountError, Lang, MemberError, OrgError, PlanError, i18n::t};
 
 /// What the storage can answer instead of a result.
 #[derive(Debug, thiserror::Error)]
@@ -9,6 +9,9 @@ pub enum StoreError {
     /// The request breaks a rule of the member register; nothing changed.
     #[error("{}", .0.message(Lang::Vi))]
     Member(MemberError),
+    /// Refused by the rules of plans and targets; nothing changed.
+    #[error("{}", .0.message(Lang::Vi))]
+    Plan(#[from] PlanError),
     /// Refused by the rules of accounts and access; nothing changed.
     #[error("{}", .0.message(Lang::Vi))]
     Account(AccountError),
@@ -26,6 +29,7 @@ impl StoreError {
             StoreError::Org(e) => e.message(lang),
             StoreError::Member(e) => e.message(lang),
             StoreError::Account(e) => e.message(lang),
+            StoreError::Plan(e) => e.message(lang),
             StoreError::BadUrl(url) => t(lang, "store.bad_url", &[("url", url)]),
             StoreError::Db(_) => t(lang, "store.db", &[]),
         }

@@ -14,6 +14,7 @@ mod households;
 mod members;
 mod merger;
 mod org;
+mod plans;
 mod sql;
 pub mod testing;
 
@@ -26,6 +27,7 @@ pub use members::{
 };
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
+pub use plans::{NewPlan, Plan, ProgressRow, Split, SplitOutcome, Target, Task};
 
 use sqlx::AnyPool;
 

@@ -130,7 +130,9 @@ pub fn status_of(e: &StoreError, lang: Lang) -> (StatusCode, String) {
         }
         StoreError::Account(AccountError::Forbidden) => StatusCode::FORBIDDEN,
         StoreError::Member(MemberError::DuplicateCccd { .. }) => StatusCode::CONFLICT,
-        StoreError::Org(_) | StoreError::Member(_) | StoreError::Account(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        StoreError::Org(_) | StoreError::Member(_) | StoreError::Account(_) | StoreError::Plan(_) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         StoreError::BadUrl(_) | StoreError::Db(_) => {
             eprintln!("hnd-web: {e}");
             return (StatusCode::INTERNAL_SERVER_ERROR, i18n::t(lang, "web.internal", &[]));

@@ -1,0 +1,460 @@
+//! Plans: issued by a unit for a range of years, with targets for units
+//! (handed down the tree and split further) and tasks with deadlines;
+//! progress of a unit against its targets, measured from the register.
+
+use crate::org::Change;
+use crate::sql::path_end;
+use crate::{Result, Store};
+use hnd_domain::plan::{Comparator, Deadline, Measure, Source, indicator};
+use hnd_domain::{Day, PlanError};
+use serde::Serialize;
+use sqlx::Row;
+
+/// A plan to issue.
+#[derive(Debug, Clone)]
+pub struct NewPlan {
+    /// The document's number ("115-CTr/TU"); generated when it has none.
+    pub number: Option<String>,
+    pub title: String,
+    pub unit: String,
+    pub issued_on: Day,
+    pub first_year: i32,
+    pub last_year: i32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub number: String,
+    pub title: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub issued_on: String,
+    pub first_year: i64,
+    pub last_year: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub unit: String,
+    pub indicator: String,
+    pub comparator: String,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    pub position: i64,
+    pub title: String,
+    pub directing: String,
+    pub lead: String,
+    pub coordinating: String,
+    pub deadline: String,
+    pub status: String,
+    /// Whether it is late today.
+    pub overdue: bool,
+}
+
+/// How a target is handed down to the units below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// The same value for each.
+    Equal,
+    /// In proportion to each unit's members on a day (percentages are
+    /// handed down unchanged).
+    ByMembers(Day),
+}
+
+/// One row of progress: the target and the actual figure, where the
+/// register can count it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressRow {
+    pub indicator: String,
+    pub comparator: String,
+    pub target: f64,
+    pub actual: Option<f64>,
+    pub met: Option<bool>,
+}
+
+/// After a split: the sum handed down against the parent's target.
+#[derive(Debug, Clone, Serialize)]
+pub struct SplitOutcome {
+    pub units: usize,
+    pub sum: f64,
+    pub parent: f64,
+}
+
+fn check_value(code: &str, value: f64) -> Result<()> {
+    let ind = indicator(code).ok_or_else(|| PlanError::UnknownIndicator { code: code.to_string() })?;
+    if value < 0.0 {
+        return Err(PlanError::Negative {
+            indicator: code.into(),
+            value: value.to_string(),
+        }
+        .into());
+    }
+    if ind.measure == Measure::Percent && value > 100.0 {
+        return Err(PlanError::PercentAbove100 {
+            indicator: code.into(),
+            value: value.to_string(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Issues a plan; returns its number (given, or `KH-UNIT-YEAR-N`).
+    pub async fn create_plan(&self, plan: &NewPlan, change: &Change) -> Result<String> {
+        let unit = self.unit(&plan.unit, plan.issued_on).await?.unit;
+        let mut tx = self.write.begin().await?;
+        let number = match &plan.number {
+            Some(n) => n.trim().to_string(),
+            None => {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE unit_id = $1")
+                    .bind(unit.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                format!("KH-{}-{}-{}", unit.code, plan.issued_on.year(), n + 1)
+            }
+        };
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE number = $1")
+            .bind(number.clone())
+            .fetch_one(&mut *tx)
+            .await?;
+        if taken > 0 {
+            return Err(PlanError::NumberTaken { number }.into());
+        }
+        sqlx::query(
+            "INSERT INTO plans (number, title, unit_id, province_code, issued_on, first_year, last_year, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(number.clone())
+        .bind(plan.title.trim().to_string())
+        .bind(unit.id)
+        .bind(unit.province_code.clone())
+        .bind(plan.issued_on.iso())
+        .bind(plan.first_year as i64)
+        .bind(plan.last_year as i64)
+        .bind(change.author.clone())
+        .bind(chrono::Utc::now().to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(number)
+    }
+
+    /// The plan `number`: its id, and its unit's id and path.
+    async fn plan_ref(&self, number: &str) -> Result<(i64, String, String)> {
+        let row = sqlx::query(
+            "SELECT p.id, v.path, v.code FROM plans p
+             JOIN unit_versions v ON v.unit_id = p.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
+             WHERE p.number = $1",
+        )
+        .bind(number.to_string())
+        .bind(Day::today().iso())
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or_else(|| PlanError::UnknownPlan {
+            number: number.to_string(),
+        })?;
+        Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))
+    }
+
+    /// Sets `unit`'s target of `indicator` in plan `number` (replacing one).
+    pub async fn set_target(
+        &self,
+        number: &str,
+        unit: &str,
+        indicator_code: &str,
+        comparator: Comparator,
+        value: f64,
+    ) -> Result<()> {
+        check_value(indicator_code, value)?;
+        let (plan, plan_path, plan_unit) = self.plan_ref(number).await?;
+        let u = self.unit(unit, Day::today()).await?.unit;
+        if !u.path.starts_with(&plan_path) {
+            return Err(PlanError::OutsidePlan {
+                unit: unit.into(),
+                plan_unit,
+            }
+            .into());
+        }
+        if let Some(ind) = indicator(indicator_code)
+            && let Source::Coverage { per, .. } = ind.source
+            && u.level >= per
+        {
+            return Err(PlanError::NotApplicable {
+                indicator: indicator_code.into(),
+                unit: unit.into(),
+            }
+            .into());
+        }
+        let mut tx = self.write.begin().await?;
+        sqlx::query("DELETE FROM targets WHERE plan_id = $1 AND unit_id = $2 AND indicator = $3")
+            .bind(plan)
+            .bind(u.id)
+            .bind(indicator_code.to_string())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO targets (plan_id, unit_id, province_code, indicator, comparator, value) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(plan)
+        .bind(u.id)
+        .bind(u.province_code.clone())
+        .bind(indicator_code.to_string())
+        .bind(comparator.code().to_string())
+        .bind(value)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The targets of plan `number` for `unit`.
+    pub async fn targets(&self, number: &str, unit: &str) -> Result<Vec<Target>> {
+        let (plan, _, _) = self.plan_ref(number).await?;
+        let u = self.unit(unit, Day::today()).await?.unit;
+        let rows = sqlx::query(
+            "SELECT indicator, comparator, value FROM targets WHERE plan_id = $1 AND unit_id = $2 ORDER BY indicator",
+        )
+        .bind(plan)
+        .bind(u.id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Target {
+                    unit: unit.to_string(),
+                    indicator: r.try_get(0)?,
+                    comparator: r.try_get(1)?,
+                    value: r.try_get(2)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Hands `unit`'s target of `indicator` down to the units directly
+    /// below it, all or none. Counts are rounded up to whole numbers, so
+    /// the sum may exceed the parent's target a little: the outcome says
+    /// by how much. Percentages go down unchanged.
+    pub async fn split_target(
+        &self,
+        number: &str,
+        unit: &str,
+        indicator_code: &str,
+        how: Split,
+    ) -> Result<SplitOutcome> {
+        let (plan, _, _) = self.plan_ref(number).await?;
+        let today = Day::today();
+        let parent = self.unit(unit, today).await?.unit;
+        let row =
+            sqlx::query("SELECT comparator, value FROM targets WHERE plan_id = $1 AND unit_id = $2 AND indicator = $3")
+                .bind(plan)
+                .bind(parent.id)
+                .bind(indicator_code.to_string())
+                .fetch_optional(&self.read)
+                .await?
+                .ok_or_else(|| PlanError::NoTarget {
+                    indicator: indicator_code.into(),
+                    unit: unit.into(),
+                })?;
+        let comparator: String = row.try_get(0)?;
+        let value: f64 = row.try_get(1)?;
+        let children = self.children(parent.id, today).await?;
+        if children.is_empty() {
+            return Err(PlanError::NoChildren { unit: unit.into() }.into());
+        }
+        let percent = indicator(indicator_code).is_some_and(|i| i.measure == Measure::Percent);
+        let weights: Vec<f64> = match how {
+            Split::Equal => vec![1.0; children.len()],
+            Split::ByMembers(day) => {
+                let mut w = Vec::with_capacity(children.len());
+                for c in &children {
+                    w.push(self.count_members(&c.code, day).await? as f64);
+                }
+                if w.iter().sum::<f64>() == 0.0 {
+                    vec![1.0; children.len()]
+                } else {
+                    w
+                }
+            }
+        };
+        let total: f64 = weights.iter().sum();
+        let shares: Vec<f64> = weights
+            .iter()
+            .map(|w| if percent { value } else { (value * w / total).ceil() })
+            .collect();
+        let mut tx = self.write.begin().await?;
+        for (c, share) in children.iter().zip(&shares) {
+            sqlx::query("DELETE FROM targets WHERE plan_id = $1 AND unit_id = $2 AND indicator = $3")
+                .bind(plan)
+                .bind(c.id)
+                .bind(indicator_code.to_string())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO targets (plan_id, unit_id, province_code, indicator, comparator, value) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(plan)
+            .bind(c.id)
+            .bind(c.province_code.clone())
+            .bind(indicator_code.to_string())
+            .bind(comparator.clone())
+            .bind(*share)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(SplitOutcome {
+            units: children.len(),
+            sum: if percent { value } else { shares.iter().sum() },
+            parent: value,
+        })
+    }
+
+    /// Adds a task; its deadline is read as plans write it.
+    pub async fn add_task(
+        &self,
+        number: &str,
+        title: &str,
+        directing: &str,
+        lead: &str,
+        coordinating: &str,
+        deadline: &str,
+    ) -> Result<()> {
+        Deadline::parse(deadline).map_err(|_| PlanError::BadDeadline { text: deadline.into() })?;
+        let (plan, _, _) = self.plan_ref(number).await?;
+        let mut tx = self.write.begin().await?;
+        let position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE plan_id = $1")
+            .bind(plan)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO tasks (plan_id, position, title, directing, lead, coordinating, deadline) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(plan)
+        .bind(position + 1)
+        .bind(title.trim().to_string())
+        .bind(directing.trim().to_string())
+        .bind(lead.trim().to_string())
+        .bind(coordinating.trim().to_string())
+        .bind(deadline.trim().to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn tasks(&self, number: &str, today: Day) -> Result<Vec<Task>> {
+        let (plan, _, _) = self.plan_ref(number).await?;
+        let rows = sqlx::query(
+            "SELECT position, title, directing, lead, coordinating, deadline, status, done_on FROM tasks
+             WHERE plan_id = $1 ORDER BY position",
+        )
+        .bind(plan)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let deadline: String = r.try_get(5)?;
+                let status: String = r.try_get(6)?;
+                let done_on: Option<String> = r.try_get(7)?;
+                let done_this_year = done_on
+                    .as_deref()
+                    .and_then(|d| Day::from_iso(d).ok())
+                    .is_some_and(|d| d.year() == today.year());
+                let overdue =
+                    status != "done" && Deadline::parse(&deadline).is_ok_and(|d| d.overdue(today, done_this_year));
+                Ok(Task {
+                    position: r.try_get(0)?,
+                    title: r.try_get(1)?,
+                    directing: r.try_get(2)?,
+                    lead: r.try_get(3)?,
+                    coordinating: r.try_get(4)?,
+                    deadline,
+                    status,
+                    overdue,
+                })
+            })
+            .collect()
+    }
+
+    /// Plans issued by `scope` or any unit in its subtree, newest first.
+    pub async fn plans(&self, scope: &str) -> Result<Vec<Plan>> {
+        let today = Day::today();
+        let unit = self.unit(scope, today).await?.unit;
+        let rows = sqlx::query(
+            "SELECT p.number, p.title, v.code, v.name, p.issued_on, p.first_year, p.last_year FROM plans p
+             JOIN unit_versions v ON v.unit_id = p.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+             WHERE v.path >= $2 AND v.path < $3 ORDER BY p.issued_on DESC, p.number",
+        )
+        .bind(today.iso())
+        .bind(unit.path.clone())
+        .bind(path_end(&unit.path))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let issued: String = r.try_get(4)?;
+                Ok(Plan {
+                    number: r.try_get(0)?,
+                    title: r.try_get(1)?,
+                    unit: r.try_get(2)?,
+                    unit_name: r.try_get(3)?,
+                    issued_on: Day::from_iso(&issued).map(|d| d.to_string()).unwrap_or(issued),
+                    first_year: r.try_get(5)?,
+                    last_year: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Members admitted in `code`'s subtree (the tree of `to`) between two days, inclusive.
+    pub async fn admissions(&self, code: &str, from: Day, to: Day) -> Result<i64> {
+        let unit = self.unit(code, to).await?.unit;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM member_events e
+             JOIN unit_versions v ON v.unit_id = e.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
+             WHERE e.kind = 'admit' AND e.effective_date >= $1 AND e.effective_date <= $2
+               AND v.path >= $3 AND v.path < $4",
+        )
+        .bind(from.iso())
+        .bind(to.iso())
+        .bind(unit.path.clone())
+        .bind(path_end(&unit.path))
+        .fetch_one(&self.read)
+        .await?;
+        Ok(n)
+    }
+
+    /// `unit`'s targets in plan `number` against the register over `period`.
+    pub async fn progress(
+        &self,
+        number: &str,
+        unit: &str,
+        period: hnd_domain::plan::Period,
+    ) -> Result<Vec<ProgressRow>> {
+        let (from, to) = period.range(hnd_domain::plan::Cutoff::Statistical);
+        let targets = self.targets(number, unit).await?;
+        let mut out = Vec::with_capacity(targets.len());
+        for t in targets {
+            let actual = match indicator(&t.indicator).map(|i| i.source) {
+                Some(Source::Register("members_at_end")) => {
+                    Some(self.count_members(unit, to.min(Day::today())).await? as f64)
+                }
+                Some(Source::Register("admitted_in_period")) => Some(self.admissions(unit, from, to).await? as f64),
+                _ => None,
+            };
+            let comparator = Comparator::parse(&t.comparator).unwrap_or(Comparator::Equal);
+            out.push(ProgressRow {
+                met: actual.map(|a| comparator.met(a, t.value)),
+                indicator: t.indicator,
+                comparator: t.comparator,
+                target: t.value,
+                actual,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,175 @@
+//! Plans, targets handed down the tree, tasks, and progress from the
+//! register, on both backends.
+
+use hnd_domain::plan::{Comparator, Period};
+use hnd_domain::{Cccd, Day, PlanError, Sex};
+use hnd_store::testing::{branch, person};
+use hnd_store::{Change, NewPlan, Split, Store, StoreError};
+
+hnd_store::both_backends!(
+    targets_cascade_and_progress_follows_the_register,
+    bad_targets_and_deadlines_are_refused
+);
+
+fn d(s: &str) -> Day {
+    Day::parse(s).unwrap()
+}
+
+fn who() -> Change {
+    Change::new("cán bộ tỉnh", "kế hoạch")
+}
+
+fn plan_error(e: StoreError) -> PlanError {
+    match e {
+        StoreError::Plan(e) => e,
+        other => panic!("expected a plan rule, got {other:?}"),
+    }
+}
+
+/// Province 01 with two communes, a branch each, and members admitted in 2026.
+async fn setup(store: &Store) -> String {
+    store.bootstrap(false, &who()).await.unwrap();
+    let units = vec![
+        branch("00004-A", "Chi hội A", "00004"),
+        branch("00008-B", "Chi hội B", "00008"),
+    ];
+    store
+        .create_units(units, d("01/01/2026"), &who(), "create")
+        .await
+        .unwrap();
+    for (i, unit) in ["00004-A", "00004-A", "00004-A", "00008-B"].iter().enumerate() {
+        let mut p = person(&format!("Hội viên {i}"), "1970", Sex::Male, unit);
+        p.cccd = Some(Cccd::compose("001", 1970, Sex::Male, i as u32 + 1));
+        let id = store.add_member(&p, d("01/02/2026"), false, &who()).await.unwrap().id;
+        store.admit(id, d("01/03/2026"), "1-QĐ", &who()).await.unwrap();
+    }
+    let plan = NewPlan {
+        number: None,
+        title: "Kế hoạch thực hiện Nghị quyết 46-NQ/TW".into(),
+        unit: "01".into(),
+        issued_on: d("15/01/2026"),
+        first_year: 2026,
+        last_year: 2030,
+    };
+    store.create_plan(&plan, &who()).await.unwrap()
+}
+
+async fn targets_cascade_and_progress_follows_the_register(store: Store) {
+    let number = setup(&store).await;
+    assert_eq!(number, "KH-01-2026-1", "a plan without a number gets one");
+    let listed = store.plans("01").await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].unit, "01");
+    store
+        .set_target(&number, "01", "new_members", Comparator::AtLeast, 10.0)
+        .await
+        .unwrap();
+    store
+        .set_target(&number, "01", "members_bhyt_rate", Comparator::AtLeast, 95.0)
+        .await
+        .unwrap();
+
+    // In proportion to members (3 in 00004, 1 in 00008, none elsewhere):
+    // rounded up, so the sum may pass the parent's target.
+    let split = store
+        .split_target(&number, "01", "new_members", Split::ByMembers(d("01/04/2026")))
+        .await
+        .unwrap();
+    assert_eq!(split.parent, 10.0);
+    let t4 = store.targets(&number, "00004").await.unwrap();
+    let t8 = store.targets(&number, "00008").await.unwrap();
+    assert_eq!((t4[0].value, t8[0].value), (8.0, 3.0));
+    assert!(split.sum >= split.parent, "{split:?}");
+    // A percentage goes down unchanged; an equal split gives each the same.
+    store
+        .split_target(&number, "01", "members_bhyt_rate", Split::Equal)
+        .await
+        .unwrap();
+    let t4 = store.targets(&number, "00004").await.unwrap();
+    assert!(t4.iter().any(|t| t.indicator == "members_bhyt_rate" && t.value == 95.0));
+
+    // Progress: admissions of 2026 counted from the register …
+    let year = Period::Year { year: 2026 };
+    let rows = store.progress(&number, "00004", year).await.unwrap();
+    let new = rows.iter().find(|r| r.indicator == "new_members").unwrap();
+    assert_eq!((new.target, new.actual, new.met), (8.0, Some(3.0), Some(false)));
+    let bhyt = rows.iter().find(|r| r.indicator == "members_bhyt_rate").unwrap();
+    assert_eq!(bhyt.actual, None, "not in the register yet");
+    // … and a new admission shows at once.
+    let mut p = person("Hội viên mới", "1980", Sex::Female, "00004-A");
+    p.cccd = Some(Cccd::compose("001", 1980, Sex::Female, 9));
+    let id = store.add_member(&p, d("01/05/2026"), false, &who()).await.unwrap().id;
+    store.admit(id, d("02/05/2026"), "2-QĐ", &who()).await.unwrap();
+    let rows = store.progress(&number, "00004", year).await.unwrap();
+    let new = rows.iter().find(|r| r.indicator == "new_members").unwrap();
+    assert_eq!(new.actual, Some(4.0));
+    // The province rolls up its subtree.
+    let rows = store.progress(&number, "01", year).await.unwrap();
+    let new = rows.iter().find(|r| r.indicator == "new_members").unwrap();
+    assert_eq!(new.actual, Some(5.0));
+
+    // Tasks in the forms of the seeds; lateness.
+    store
+        .add_task(
+            &number,
+            "Quán triệt Nghị quyết",
+            "Ban Thường vụ Tỉnh ủy",
+            "Ban Tuyên giáo",
+            "",
+            "Hoàn thành trong quý II/2024",
+        )
+        .await
+        .unwrap();
+    store
+        .add_task(
+            &number,
+            "Báo cáo kết quả",
+            "Ban Thường vụ",
+            "Hội Nông dân tỉnh",
+            "Sở Nông nghiệp",
+            "trước ngày 15/11 hằng năm",
+        )
+        .await
+        .unwrap();
+    store
+        .add_task(&number, "Tuyên truyền", "", "", "", "Thường xuyên")
+        .await
+        .unwrap();
+    let tasks = store.tasks(&number, d("20/11/2026")).await.unwrap();
+    assert_eq!(tasks.iter().map(|t| t.overdue).collect::<Vec<_>>(), [true, true, false]);
+    let tasks = store.tasks(&number, d("01/03/2024")).await.unwrap();
+    assert!(!tasks[0].overdue && !tasks[1].overdue);
+}
+
+async fn bad_targets_and_deadlines_are_refused(store: Store) {
+    let number = setup(&store).await;
+    let e = store
+        .set_target(&number, "01", "members_bhyt_rate", Comparator::AtLeast, 120.0)
+        .await;
+    assert!(matches!(plan_error(e.unwrap_err()), PlanError::PercentAbove100 { .. }));
+    let e = store
+        .set_target(&number, "01", "no_such", Comparator::AtLeast, 1.0)
+        .await;
+    assert!(matches!(plan_error(e.unwrap_err()), PlanError::UnknownIndicator { .. }));
+    let e = store
+        .set_target(&number, "51", "new_members", Comparator::AtLeast, 1.0)
+        .await;
+    assert!(matches!(plan_error(e.unwrap_err()), PlanError::OutsidePlan { .. }));
+    let e = store
+        .set_target(&number, "00004", "environment_coverage", Comparator::AtLeast, 100.0)
+        .await;
+    assert!(
+        matches!(plan_error(e.unwrap_err()), PlanError::NotApplicable { .. }),
+        "coverage of bases at a base"
+    );
+    let e = store.split_target(&number, "01", "new_members", Split::Equal).await;
+    assert!(matches!(plan_error(e.unwrap_err()), PlanError::NoTarget { .. }));
+    let e = store.add_task(&number, "Việc", "", "", "", "quý V/2024").await;
+    assert!(matches!(plan_error(e.unwrap_err()), PlanError::BadDeadline { .. }));
+    assert!(
+        store.tasks(&number, d("01/01/2026")).await.unwrap().is_empty(),
+        "nothing half-saved"
+    );
+    let e = store.progress("KH-none", "01", Period::Year { year: 2026 }).await;
+    assert!(matches!(plan_error(e.unwrap_err()), PlanError::UnknownPlan { .. }));
+}
