@@ -109,7 +109,20 @@ impl Period {
         let folded = fold(text).replace(' ', "");
         let (head, year) = match folded.rsplit_once('/') {
             Some((h, y)) => (h.to_string(), year_of(y).ok_or_else(bad)?),
-            None => return year_of(&folded).map(|year| Period::Year { year }).ok_or_else(bad),
+            None => {
+                // As `Display` writes them: "năm 2024", "6 tháng đầu năm 2024", "9 tháng đầu năm 2024".
+                for (prefix, make) in [
+                    ("6thangdaunam", (|year| Period::FirstHalf { year }) as fn(i32) -> Period),
+                    ("9thangdaunam", |year| Period::NineMonths { year }),
+                    ("nam", |year| Period::Year { year }),
+                    ("", |year| Period::Year { year }),
+                ] {
+                    if let Some(y) = folded.strip_prefix(prefix).and_then(year_of) {
+                        return Ok(make(y));
+                    }
+                }
+                return Err(bad());
+            }
         };
         if let Some(q) = head.strip_prefix("quy").or_else(|| head.strip_prefix('q')) {
             let quarter = quarter_number(q).ok_or_else(bad)?;
@@ -699,6 +712,15 @@ mod tests {
         assert!(Period::parse("tháng 13/2024").is_err());
         assert_eq!(Period::Quarter { year: 2024, quarter: 2 }.to_string(), "quý II/2024");
         assert_eq!(Period::Quarter { year: 2024, quarter: 2 }.code(), "2024-Q2");
+        for p in [
+            Period::Year { year: 2024 },
+            Period::Quarter { year: 2024, quarter: 3 },
+            Period::FirstHalf { year: 2024 },
+            Period::NineMonths { year: 2024 },
+            Period::Month { year: 2024, month: 11 },
+        ] {
+            assert_eq!(Period::parse(&p.to_string()), Ok(p), "{p} reads back");
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod members;
 mod ops;
 mod org_edit;
 mod pages;
+mod plan_pages;
 mod shell;
 
 use axum::Router;
@@ -135,6 +136,8 @@ pub fn routes() -> Vec<Route> {
             post(org_edit::dissolve),
         ),
         route(g.clone(), "/dashboard", Needs(ViewMembers), get(dashboard::dashboard)),
+        route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
+        route(g.clone(), "/plans/{number}", Needs(ViewMembers), get(plan_pages::show)),
         route(g.clone(), "/members", Needs(ViewMembers), get(members::list)),
         route(g.clone(), "/members/new", Needs(EditMembers), get(members::new_form)),
         route(p.clone(), "/members", Needs(EditMembers), post(members::create)),

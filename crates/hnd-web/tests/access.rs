@@ -86,6 +86,8 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             form: Some(vec![("confirm", "on".into())]),
             ..c("POST", "/org/00008/dissolve".into(), Some(commune))
         },
+        ("GET", "/plans") => c("GET", "/plans".into(), None),
+        ("GET", "/plans/{number}") => c("GET", "/plans/12-KH%2FHND?unit=00008".into(), Some(commune)),
         ("GET", "/dashboard") => c("GET", "/dashboard?unit=00008".into(), Some(commune)),
         ("GET", "/members") => c("GET", "/members?unit=00008".into(), Some(commune)),
         ("GET", "/members/new") => c("GET", "/members/new?unit=00008-CH01".into(), Some(branch)),

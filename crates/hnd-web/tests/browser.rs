@@ -305,5 +305,12 @@ async fn walk() {
     b.click("#counts a[href^='/dashboard?unit=00008&']").await;
     b.wait_text("#total", "2").await;
     assert!(b.source().await.contains("<svg"), "a chart drawn on the server");
+    // The plan: its targets against the register, and the communes below.
+    b.click("nav.menu a[href='/plans']").await;
+    b.click("#plans a").await;
+    b.wait_text("#progress", "Kết nạp hội viên mới").await;
+    b.click("#below a[href*='unit=00008']").await;
+    b.wait_text("h1", "Ngọc Hà").await;
+    b.wait_text("#progress", "Kết nạp hội viên mới").await;
     b.close().await;
 }

@@ -1,6 +1,6 @@
 //! Arguments, dispatch and the one place errors become sentences.
 
-use crate::{bench, demo, r#gen, households, members, org, tr, users};
+use crate::{bench, demo, r#gen, households, members, org, plans, tr, users};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use hnd_domain::{Day, Lang, OrgError};
@@ -73,6 +73,21 @@ pub enum Command {
     /// Households and their category by year.
     #[command(subcommand)]
     Households(households::HouseholdsCommand),
+    /// Plans, their targets and tasks.
+    #[command(subcommand)]
+    Plans(plans::PlansCommand),
+    /// A unit's progress against a plan's targets, from the register.
+    Progress {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        plan: String,
+        /// 2024, quý II/2024, 6 tháng/2024, tháng 3/2024 (default: this year).
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Accounts and their roles on units.
     #[command(subcommand)]
     Users(users::UsersCommand),
@@ -107,6 +122,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Org(cmd) => org::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Members(cmd) => members::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Households(cmd) => households::run(cmd, &cli.db, lang).await,
+        Command::Plans(cmd) => plans::run(cmd, &cli.db, &cli.author, lang).await,
+        Command::Progress {
+            unit,
+            plan,
+            period,
+            json,
+        } => plans::progress(&cli.db, &unit, &plan, period.as_deref(), json, lang).await,
         Command::Users(cmd) => users::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Gen(cmd) => r#gen::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Bench(cmd) => bench::run(cmd).await,
@@ -163,6 +185,9 @@ pub fn describe(e: &anyhow::Error, lang: Lang) -> String {
         if let StoreError::Db(inner) = e {
             return format!("{} ({inner})", e.message(lang));
         }
+        return e.message(lang);
+    }
+    if let Some(e) = e.downcast_ref::<hnd_domain::PlanError>() {
         return e.message(lang);
     }
     if let Some(e) = e.downcast_ref::<hnd_domain::MemberError>() {

@@ -51,6 +51,8 @@ pub async fn run(
     crate::r#gen::generate_members(&store, "TW", members, 2025, &change, lang).await?;
     let n = int(store.count_members("TW", Day::today()).await?, lang);
     println!("{}", tr(lang, "cli.demo_members", &[("count", &n)]));
+    let number = crate::plans::load_demo_plan(&store, &change).await?;
+    println!("{}", tr(lang, "cli.demo_plan", &[("number", &number)]));
     for (login, password, role, unit) in demo_accounts(&store).await? {
         let role = role.label(lang);
         println!(

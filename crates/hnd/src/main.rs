@@ -8,6 +8,7 @@ mod households;
 mod load;
 mod members;
 mod org;
+mod plans;
 mod sample;
 mod users;
 

@@ -231,6 +231,8 @@ pub fn members(units: &[Unit], count: usize, serials: &mut Serials, rng: &mut Rn
     let legacy: Vec<_> = hnd_domain::admin::province_mappings();
     let total: u64 = FAMILY.iter().map(|(_, w)| w).sum();
     let mut out = Vec::with_capacity(count);
+    let today = hnd_domain::Day::today();
+    let this_month: u64 = today.iso()[5..7].parse().expect("an ISO day");
     for _ in 0..count {
         let unit = &units[rng.next() as usize % units.len()];
         let province = unit.province_code.clone().unwrap_or_default();
@@ -276,10 +278,19 @@ pub fn members(units: &[Unit], count: usize, serials: &mut Serials, rng: &mut Rn
             "Kinh"
         };
         let joined_year = (year + 18).max(1990) + rng.range(0, 10) as i32;
-        let admitted = (joined_year <= 2025).then(|| {
-            let day = hnd_domain::Day::from_ymd(joined_year, rng.range(1, 12) as u32, rng.range(1, 28) as u32);
-            (day.expect("valid day"), format!("{}-QĐ/HND", rng.range(1, 300)))
-        });
+        let decision = format!("{}-QĐ/HND", rng.range(1, 300));
+        // About one in forty joined this year, up to today: the year's
+        // admissions that plans count.
+        let admitted = if rng.range(1, 40) == 1 {
+            let month = rng.range(1, this_month.max(1)) as u32;
+            let day = hnd_domain::Day::from_ymd(today.year(), month, rng.range(1, 28) as u32).expect("valid day");
+            Some((day.min(today), decision))
+        } else {
+            (joined_year <= 2025).then(|| {
+                let day = hnd_domain::Day::from_ymd(joined_year, rng.range(1, 12) as u32, rng.range(1, 28) as u32);
+                (day.expect("valid day"), decision)
+            })
+        };
         out.push(hnd_store::MemberRow {
             member: hnd_store::NewMember {
                 full_name: format!("{} {middle} {given}", family.unwrap_or("Nguyễn")),

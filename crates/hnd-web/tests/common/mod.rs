@@ -263,6 +263,24 @@ pub async fn fixture(store: Store) -> Fixture {
         store.admit(id, day("01/03/2026"), "1-QĐ/HND", &who).await.unwrap();
         members.insert(name, id);
     }
+    let plan = hnd_store::NewPlan {
+        number: Some("12-KH/HND".into()),
+        title: "Kế hoạch kiểm thử".into(),
+        unit: "01".into(),
+        issued_on: day("01/01/2026"),
+        first_year: 2026,
+        last_year: 2026,
+    };
+    store.create_plan(&plan, &who).await.unwrap();
+    let at_least = hnd_domain::plan::Comparator::AtLeast;
+    store
+        .set_target("12-KH/HND", "01", "new_members", at_least, 4.0)
+        .await
+        .unwrap();
+    store
+        .split_target("12-KH/HND", "01", "new_members", hnd_store::Split::Equal)
+        .await
+        .unwrap();
     Fixture {
         server: Server::start(store).await,
         members,

@@ -1,0 +1,218 @@
+//! `hnd plans …` and `hnd progress`: plans, their targets and tasks, and a
+//! unit's progress against them from the register.
+
+use crate::tr;
+use anyhow::Result;
+use clap::Subcommand;
+use hnd_domain::plan::{CATALOGUE, Comparator, Period};
+use hnd_domain::{Day, Lang, PlanError, fmt::int};
+use hnd_store::{Change, NewPlan, Split, Store};
+use std::process::ExitCode;
+
+#[derive(Subcommand, Debug)]
+pub enum PlansCommand {
+    /// Plans issued in a unit's subtree.
+    List {
+        #[arg(long, default_value = "TW")]
+        unit: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The indicator catalogue.
+    Indicators,
+    /// A plan's targets for a unit, and its tasks.
+    Show {
+        number: String,
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Set a unit's target: INDICATOR, comparator (">=", "<=", "=", or the
+    /// plan's wording), value.
+    Target {
+        number: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        indicator: String,
+        #[arg(long, default_value = ">=")]
+        comparator: String,
+        #[arg(long)]
+        value: f64,
+    },
+    /// Hand a unit's target down to the units below it: by members or equal.
+    Split {
+        number: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        indicator: String,
+        #[arg(long, default_value = "members")]
+        by: String,
+    },
+}
+
+/// The demo plan (data/plans/quang-ngai-46.txt) for province 51, its
+/// targets handed down to the bases by members; returns its number.
+pub(crate) async fn load_demo_plan(store: &Store, change: &Change) -> Result<String> {
+    const TEXT: &str = include_str!("../../../data/plans/quang-ngai-46.txt");
+    let mut title = String::new();
+    let (mut targets, mut tasks) = (Vec::new(), Vec::new());
+    for line in TEXT.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let cells: Vec<&str> = line.split('|').collect();
+        match cells[0] {
+            "title" => title = cells[1].to_string(),
+            "target" => targets.push((cells[1], cells[2], cells[3].parse::<f64>()?)),
+            "task" => tasks.push(cells[1..].to_vec()),
+            _ => {}
+        }
+    }
+    let plan = NewPlan {
+        number: None,
+        title,
+        unit: "51".into(),
+        // The demo's tree begins with the 2025 reform: the plan is entered
+        // on that day, for the province as it is since.
+        issued_on: Day::REFORM_2025,
+        first_year: 2024,
+        last_year: 2030,
+    };
+    let number = store.create_plan(&plan, change).await?;
+    for (indicator, comparator, value) in targets {
+        let comparator = Comparator::parse(comparator).expect("the demo's comparators");
+        store.set_target(&number, "51", indicator, comparator, value).await?;
+        store
+            .split_target(&number, "51", indicator, Split::ByMembers(Day::today()))
+            .await?;
+    }
+    for t in tasks {
+        store.add_task(&number, t[0], t[1], t[2], t[3], t[4]).await?;
+    }
+    Ok(number)
+}
+
+pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
+    let store = Store::open(db).await?;
+    match cmd {
+        PlansCommand::List { unit, json } => {
+            let plans = store.plans(&unit).await?;
+            if json {
+                println!("{}", serde_json::to_string(&plans)?);
+            } else if plans.is_empty() {
+                println!("{}", tr(lang, "cli.no_plans", &[("unit", &unit)]));
+            } else {
+                for p in plans {
+                    println!("{:<20} {} {}  {}", p.number, p.unit, p.issued_on, p.title);
+                }
+            }
+        }
+        PlansCommand::Indicators => {
+            for i in CATALOGUE {
+                let name = if lang == Lang::En { i.name_en } else { i.name_vi };
+                println!("{:<28} {name}", i.code);
+            }
+        }
+        PlansCommand::Show { number, unit } => {
+            let unit = match unit {
+                Some(u) => u,
+                None => store
+                    .plans("TW")
+                    .await?
+                    .into_iter()
+                    .find(|p| p.number == number)
+                    .map(|p| p.unit)
+                    .ok_or(PlanError::UnknownPlan { number: number.clone() })?,
+            };
+            for t in store.targets(&number, &unit).await? {
+                println!("{:<28} {:>2} {}", t.indicator, t.comparator, t.value);
+            }
+            for t in store.tasks(&number, Day::today()).await? {
+                let late = if t.overdue {
+                    tr(lang, "cli.overdue", &[])
+                } else {
+                    String::new()
+                };
+                println!("{}. {} — {} {late}", t.position, t.title, t.deadline);
+            }
+        }
+        PlansCommand::Target {
+            number,
+            unit,
+            indicator,
+            comparator,
+            value,
+        } => {
+            let comparator = Comparator::parse(&comparator).ok_or(PlanError::BadComparator { text: comparator })?;
+            store.set_target(&number, &unit, &indicator, comparator, value).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        PlansCommand::Split {
+            number,
+            unit,
+            indicator,
+            by,
+        } => {
+            let how = if by == "equal" {
+                Split::Equal
+            } else {
+                Split::ByMembers(Day::today())
+            };
+            let outcome = store.split_target(&number, &unit, &indicator, how).await?;
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    "cli.split",
+                    &[
+                        ("units", &outcome.units),
+                        ("sum", &int(outcome.sum as i64, lang)),
+                        ("parent", &int(outcome.parent as i64, lang))
+                    ]
+                )
+            );
+            let _ = author;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `hnd progress --unit CODE --plan NUMBER [--period YYYY] [--json]`.
+pub async fn progress(
+    db: &str,
+    unit: &str,
+    plan: &str,
+    period: Option<&str>,
+    json: bool,
+    lang: Lang,
+) -> Result<ExitCode> {
+    let store = Store::open(db).await?;
+    let period = match period {
+        Some(text) => Period::parse(text).map_err(|_| PlanError::BadDeadline { text: text.into() })?,
+        None => Period::Year {
+            year: Day::today().year(),
+        },
+    };
+    let rows = store.progress(plan, unit, period).await?;
+    if json {
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|r| serde_json::json!({"indicator": r.indicator, "target": r.target, "actual": r.actual}))
+            .collect();
+        let out = serde_json::json!({"unit": unit, "plan": plan, "period": period.code(), "rows": rows});
+        println!("{out}");
+    } else {
+        println!("{plan} · {unit} · {period}");
+        for r in rows {
+            let actual = r.actual.map(|a| int(a as i64, lang)).unwrap_or_else(|| "—".into());
+            let state = match r.met {
+                Some(true) => tr(lang, "cli.met", &[]),
+                Some(false) => tr(lang, "cli.not_met", &[]),
+                None => String::new(),
+            };
+            println!(
+                "{:<28} {:>2} {:>10}  {:>10}  {state}",
+                r.indicator, r.comparator, r.target, actual
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
