@@ -54,8 +54,117 @@ both_backends!(
     legacy_tree_merges_into_todays,
     show_prints_path_children_and_lineage,
     import_loads_all_rows_or_none,
-    bad_input_is_explained_in_vietnamese
+    bad_input_is_explained_in_vietnamese,
+    plans_and_progress_from_the_command_line
 );
+
+fn plans_and_progress_from_the_command_line(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    // No plan yet; then a target set and handed down from the command line
+    // needs a plan, which the store's interface makes (the demo loads one).
+    assert_eq!(ok(db, &["plans", "list", "--json"]).trim(), "[]");
+    let out = failing(db, &["progress", "--unit", "01", "--plan", "KH-none", "--json"]);
+    assert!(out.contains("Không có kế hoạch số KH-none"), "{out}");
+    let store = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = hnd_store::Store::open(db).await.unwrap();
+        let plan = hnd_store::NewPlan {
+            number: None,
+            title: "Kế hoạch năm".into(),
+            unit: "01".into(),
+            issued_on: hnd_domain::Day::parse("01/01/2026").unwrap(),
+            first_year: 2026,
+            last_year: 2026,
+        };
+        store
+            .create_plan(&plan, &hnd_store::Change::new("t", "t"))
+            .await
+            .unwrap();
+        store
+    });
+    drop(store);
+    let plans: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "list", "--json"])).unwrap();
+    assert_eq!(plans[0]["number"], "KH-01-2026-1");
+    assert_eq!(plans[0]["unit"], "01");
+    assert!(plans[0]["title"].is_string());
+    ok(
+        db,
+        &[
+            "plans",
+            "target",
+            "KH-01-2026-1",
+            "--unit",
+            "01",
+            "--indicator",
+            "new_members",
+            "--comparator",
+            "từ … trở lên",
+            "--value",
+            "100",
+        ],
+    );
+    let out = failing(
+        db,
+        &[
+            "plans",
+            "target",
+            "KH-01-2026-1",
+            "--unit",
+            "01",
+            "--indicator",
+            "members_bhyt_rate",
+            "--value",
+            "120",
+        ],
+    );
+    assert!(out.contains("không thể lớn hơn 100"), "{out}");
+    let out = ok(
+        db,
+        &[
+            "plans",
+            "split",
+            "KH-01-2026-1",
+            "--unit",
+            "01",
+            "--indicator",
+            "new_members",
+            "--by",
+            "equal",
+        ],
+    );
+    assert!(out.contains("Đã giao chỉ tiêu"), "{out}");
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        db,
+        &[
+            "progress",
+            "--unit",
+            "01",
+            "--plan",
+            "KH-01-2026-1",
+            "--period",
+            "2026",
+            "--json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"unit": "01", "plan": "KH-01-2026-1", "period": "2026",
+                           "rows": [{"indicator": "new_members", "target": 100.0, "actual": 0.0}]})
+    );
+    let out = failing(
+        db,
+        &[
+            "progress",
+            "--unit",
+            "01",
+            "--plan",
+            "KH-01-2026-1",
+            "--period",
+            "quý V/2026",
+        ],
+    );
+    assert!(out.contains("quý V/2026"), "{out}");
+}
 
 fn stats_json_is_exact(db: &str) {
     ok(db, &["org", "bootstrap"]);
