@@ -24,6 +24,7 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         include_str!("../migrations/sqlite/0004_aggregates.sql"),
     ),
     (5, "plans", include_str!("../migrations/sqlite/0005_plans.sql")),
+    (6, "figures", include_str!("../migrations/sqlite/0006_figures.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -35,6 +36,7 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         include_str!("../migrations/postgres/0004_aggregates.sql"),
     ),
     (5, "plans", include_str!("../migrations/postgres/0005_plans.sql")),
+    (6, "figures", include_str!("../migrations/postgres/0006_figures.sql")),
 ];
 
 impl Backend {

@@ -5,7 +5,7 @@
 use crate::org::Change;
 use crate::sql::path_end;
 use crate::{Result, Store};
-use hnd_domain::plan::{Comparator, Deadline, Measure, Source, indicator};
+use hnd_domain::plan::{Comparator, Cutoff, Deadline, Measure, Period, Source, indicator};
 use hnd_domain::{Day, PlanError};
 use serde::Serialize;
 use sqlx::Row;
@@ -410,17 +410,183 @@ impl Store {
             .collect()
     }
 
-    /// Members admitted in `code`'s subtree (the tree of `to`) between two days, inclusive.
+    /// Member events of `kinds` ("admit", "remove", "death") in `code`'s
+    /// subtree (the tree of `to`) between two days, inclusive, from the
+    /// maintained counts.
+    pub async fn event_count(&self, code: &str, kinds: &[&str], from: Day, to: Day) -> Result<i64> {
+        let unit = self.unit(code, to).await?.unit;
+        let mut total = 0;
+        for kind in kinds {
+            let n: Option<i64> = if unit.parent_id.is_none() {
+                sqlx::query_scalar(
+                    "SELECT CAST(SUM(n) AS BIGINT) FROM province_event_counts WHERE kind = $1 AND day >= $2 AND day <= $3",
+                )
+                .bind(kind.to_string())
+                .bind(from.iso())
+                .bind(to.iso())
+                .fetch_one(&self.read)
+                .await?
+            } else {
+                sqlx::query_scalar(
+                    "SELECT CAST(SUM(c.n) AS BIGINT) FROM unit_event_counts c
+                     JOIN unit_versions v ON v.unit_id = c.unit_id AND v.valid_from <= $3 AND v.valid_to > $3
+                     WHERE c.kind = $1 AND c.day >= $2 AND c.day <= $3 AND v.path >= $4 AND v.path < $5",
+                )
+                .bind(kind.to_string())
+                .bind(from.iso())
+                .bind(to.iso())
+                .bind(unit.path.clone())
+                .bind(path_end(&unit.path))
+                .fetch_one(&self.read)
+                .await?
+            };
+            total += n.unwrap_or(0);
+        }
+        Ok(total)
+    }
+
+    /// Members admitted in `code`'s subtree between two days, inclusive.
     pub async fn admissions(&self, code: &str, from: Day, to: Day) -> Result<i64> {
+        self.event_count(code, &["admit"], from, to).await
+    }
+
+    /// Records a figure the register cannot know, for a unit and period
+    /// (replacing an earlier one).
+    pub async fn enter_value(
+        &self,
+        unit: &str,
+        indicator_code: &str,
+        period: Period,
+        value: f64,
+        change: &Change,
+    ) -> Result<()> {
+        check_value(indicator_code, value)?;
+        let ind = indicator(indicator_code).expect("checked");
+        if ind.source != Source::Entered {
+            return Err(PlanError::NotApplicable {
+                indicator: indicator_code.into(),
+                unit: unit.into(),
+            }
+            .into());
+        }
+        let u = self.unit(unit, Day::today()).await?.unit;
+        let mut tx = self.write.begin().await?;
+        sqlx::query("DELETE FROM indicator_values WHERE unit_id = $1 AND indicator = $2 AND period = $3")
+            .bind(u.id)
+            .bind(indicator_code.to_string())
+            .bind(period.code())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO indicator_values (unit_id, province_code, indicator, period, value, entered_by, entered_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(u.id)
+        .bind(u.province_code.clone())
+        .bind(indicator_code.to_string())
+        .bind(period.code())
+        .bind(value)
+        .bind(change.author.clone())
+        .bind(chrono::Utc::now().to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The sum of a typed figure over `code`'s subtree, or `None` when no
+    /// unit there has entered it for the period.
+    async fn entered_total(&self, code: &str, indicator_code: &str, period: Period) -> Result<Option<f64>> {
+        let unit = self.unit(code, Day::today()).await?.unit;
+        let row = sqlx::query(
+            "SELECT COUNT(*), SUM(x.value) FROM indicator_values x
+             JOIN unit_versions v ON v.unit_id = x.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+             WHERE x.indicator = $2 AND x.period = $3 AND v.path >= $4 AND v.path < $5",
+        )
+        .bind(Day::today().iso())
+        .bind(indicator_code.to_string())
+        .bind(period.code())
+        .bind(unit.path.clone())
+        .bind(path_end(&unit.path))
+        .fetch_one(&self.read)
+        .await?;
+        let n: i64 = row.try_get(0)?;
+        Ok(if n == 0 {
+            None
+        } else {
+            row.try_get::<Option<f64>, _>(1)?
+        })
+    }
+
+    /// The share (percent) of the units of `level` in `code`'s subtree whose
+    /// entered `of` for the period is at least `at_least`.
+    async fn coverage(
+        &self,
+        code: &str,
+        of: &str,
+        level: hnd_domain::Level,
+        at_least: u32,
+        period: Period,
+    ) -> Result<Option<f64>> {
+        let today = Day::today();
+        let unit = self.unit(code, today).await?.unit;
+        let row = sqlx::query(
+            "SELECT COUNT(*), SUM(CASE WHEN x.value >= $4 THEN 1 ELSE 0 END) FROM unit_versions v
+             LEFT JOIN indicator_values x ON x.unit_id = v.unit_id AND x.indicator = $5 AND x.period = $6
+             WHERE v.valid_from <= $1 AND v.valid_to > $1 AND v.level = $7 AND v.path >= $2 AND v.path < $3",
+        )
+        .bind(today.iso())
+        .bind(unit.path.clone())
+        .bind(path_end(&unit.path))
+        .bind(at_least as f64)
+        .bind(of.to_string())
+        .bind(period.code())
+        .bind(level.as_str().to_string())
+        .fetch_one(&self.read)
+        .await?;
+        let units: i64 = row.try_get(0)?;
+        let meeting: Option<i64> = row.try_get(1)?;
+        Ok((units > 0).then(|| meeting.unwrap_or(0) as f64 * 100.0 / units as f64))
+    }
+
+    /// A figure that is not a ratio: counted from the register, entered, or coverage.
+    async fn base_figure(&self, code: &str, indicator_code: &str, period: Period) -> Result<Option<f64>> {
+        let (from, to) = period.range(Cutoff::Statistical);
+        let end = to.min(Day::today());
+        Ok(match indicator(indicator_code).map(|i| i.source) {
+            Some(Source::Register("members_at_end")) => Some(self.count_members(code, end).await? as f64),
+            Some(Source::Register("admitted_in_period")) => {
+                Some(self.event_count(code, &["admit"], from, end).await? as f64)
+            }
+            Some(Source::Register("left_in_period")) => {
+                Some(self.event_count(code, &["remove", "death"], from, end).await? as f64)
+            }
+            Some(Source::Register(q @ ("professional_branches_founded" | "professional_groups_founded"))) => {
+                let level = if q == "professional_branches_founded" {
+                    "branch"
+                } else {
+                    "group"
+                };
+                Some(self.units_founded(code, level, from, end).await? as f64)
+            }
+            Some(Source::Entered) => self.entered_total(code, indicator_code, period).await?,
+            Some(Source::Coverage { of, per, at_least }) => self.coverage(code, of, per, at_least, period).await?,
+            _ => None,
+        })
+    }
+
+    /// Professional branches or groups founded in `code`'s subtree between two days.
+    async fn units_founded(&self, code: &str, level: &str, from: Day, to: Day) -> Result<i64> {
         let unit = self.unit(code, to).await?.unit;
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM member_events e
-             JOIN unit_versions v ON v.unit_id = e.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
-             WHERE e.kind = 'admit' AND e.effective_date >= $1 AND e.effective_date <= $2
-               AND v.path >= $3 AND v.path < $4",
+            "SELECT COUNT(*) FROM units u
+             JOIN unit_versions v ON v.unit_id = u.id AND v.valid_from <= $2 AND v.valid_to > $2
+             WHERE u.kind = 'professional' AND v.level = $3 AND u.valid_from >= $1 AND u.valid_from <= $2
+               AND v.path >= $4 AND v.path < $5",
         )
         .bind(from.iso())
         .bind(to.iso())
+        .bind(level.to_string())
         .bind(unit.path.clone())
         .bind(path_end(&unit.path))
         .fetch_one(&self.read)
@@ -428,24 +594,30 @@ impl Store {
         Ok(n)
     }
 
-    /// `unit`'s targets in plan `number` against the register over `period`.
-    pub async fn progress(
-        &self,
-        number: &str,
-        unit: &str,
-        period: hnd_domain::plan::Period,
-    ) -> Result<Vec<ProgressRow>> {
-        let (from, to) = period.range(hnd_domain::plan::Cutoff::Statistical);
+    /// The actual figure of an indicator for `code`'s subtree over `period`.
+    pub async fn figure(&self, code: &str, indicator_code: &str, period: Period) -> Result<Option<f64>> {
+        match indicator(indicator_code).map(|i| i.source) {
+            Some(Source::Ratio(num, den)) => {
+                let (n, d) = (
+                    self.base_figure(code, num, period).await?,
+                    self.base_figure(code, den, period).await?,
+                );
+                Ok(match (n, d) {
+                    (Some(n), Some(d)) if d > 0.0 => Some((n * 1000.0 / d).round() / 10.0),
+                    _ => None,
+                })
+            }
+            _ => self.base_figure(code, indicator_code, period).await,
+        }
+    }
+
+    /// `unit`'s targets in plan `number` against the register (and the
+    /// figures entered) over `period`.
+    pub async fn progress(&self, number: &str, unit: &str, period: Period) -> Result<Vec<ProgressRow>> {
         let targets = self.targets(number, unit).await?;
         let mut out = Vec::with_capacity(targets.len());
         for t in targets {
-            let actual = match indicator(&t.indicator).map(|i| i.source) {
-                Some(Source::Register("members_at_end")) => {
-                    Some(self.count_members(unit, to.min(Day::today())).await? as f64)
-                }
-                Some(Source::Register("admitted_in_period")) => Some(self.admissions(unit, from, to).await? as f64),
-                _ => None,
-            };
+            let actual = self.figure(unit, &t.indicator, period).await?;
             let comparator = Comparator::parse(&t.comparator).unwrap_or(Comparator::Equal);
             out.push(ProgressRow {
                 met: actual.map(|a| comparator.met(a, t.value)),

@@ -108,6 +108,66 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
     let new = rows.iter().find(|r| r.indicator == "new_members").unwrap();
     assert_eq!(new.actual, Some(5.0));
 
+    // Figures the register cannot know are entered per unit and period and
+    // roll up; ratios and coverage are computed from them.
+    let who = who();
+    store
+        .enter_value("00004", "members_bhyt", year, 3.0, &who)
+        .await
+        .unwrap();
+    store
+        .enter_value("00008", "members_bhyt", year, 1.0, &who)
+        .await
+        .unwrap();
+    assert_eq!(store.figure("01", "members_bhyt", year).await.unwrap(), Some(4.0));
+    // 4 insured among the 5 members of the province.
+    assert_eq!(store.figure("01", "members_bhyt_rate", year).await.unwrap(), Some(80.0));
+    assert_eq!(
+        store.figure("00004", "members_bhyt_rate", year).await.unwrap(),
+        Some(75.0)
+    );
+    assert_eq!(
+        store.figure("01", "environment_models", year).await.unwrap(),
+        None,
+        "nothing entered"
+    );
+    store
+        .enter_value("00004", "environment_models", year, 2.0, &who)
+        .await
+        .unwrap();
+    let coverage = store.figure("01", "environment_coverage", year).await.unwrap().unwrap();
+    let bases = store
+        .subtree_counts(&store.unit("01", d("01/04/2026")).await.unwrap().unit, d("01/04/2026"))
+        .await
+        .unwrap();
+    let expected = 100.0 / bases.get(hnd_domain::Level::Base) as f64;
+    assert!(
+        (coverage - expected).abs() < 1e-9,
+        "one base of the province: {coverage}"
+    );
+    let e = store.enter_value("00004", "new_members", year, 3.0, &who).await;
+    assert!(
+        matches!(plan_error(e.unwrap_err()), PlanError::NotApplicable { .. }),
+        "counted, not typed"
+    );
+    // Departures counted from the register.
+    store.end_membership(id, d("10/05/2026"), false, &who).await.unwrap();
+    assert_eq!(store.figure("01", "members_left", year).await.unwrap(), Some(1.0));
+    assert_eq!(store.figure("01", "members", year).await.unwrap(), Some(4.0));
+    // A professional group founded this year.
+    let mut group = branch("00004-A-N1", "Tổ hội nghề trồng rau", "00004-A");
+    group.level = hnd_domain::Level::Group;
+    group.kind = Some(hnd_domain::Kind::Professional);
+    group.trade = Some("trồng rau".into());
+    store
+        .create_units(vec![group], d("01/06/2026"), &who, "create")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.figure("01", "professional_groups_new", year).await.unwrap(),
+        Some(1.0)
+    );
+
     // Tasks in the forms of the seeds; lateness.
     store
         .add_task(

@@ -39,6 +39,18 @@ pub enum PlansCommand {
         #[arg(long)]
         value: f64,
     },
+    /// Enter a figure the register cannot know, for a unit and period.
+    Enter {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        indicator: String,
+        /// 2026, quý II/2026, 6 tháng/2026, tháng 3/2026.
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        value: f64,
+    },
     /// Hand a unit's target down to the units below it: by members or equal.
     Split {
         number: String,
@@ -145,6 +157,18 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             store.set_target(&number, &unit, &indicator, comparator, value).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
+        PlansCommand::Enter {
+            unit,
+            indicator,
+            period,
+            value,
+        } => {
+            let period = Period::parse(&period).map_err(|_| PlanError::BadDeadline { text: period.clone() })?;
+            store
+                .enter_value(&unit, &indicator, period, value, &Change::new(author, "nhập số liệu"))
+                .await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
         PlansCommand::Split {
             number,
             unit,
@@ -169,7 +193,6 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
                     ]
                 )
             );
-            let _ = author;
         }
     }
     Ok(ExitCode::SUCCESS)
