@@ -629,4 +629,123 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// Every catalogue indicator for every province over `period`, each
+    /// from the province-level maintained counts and entered figures: a
+    /// dozen grouped queries over small tables, never the member tables.
+    /// Rows are (province code, indicator code, figure).
+    pub async fn national_figures(&self, period: Period) -> Result<Vec<(String, &'static str, Option<f64>)>> {
+        use std::collections::HashMap;
+        let (from, to) = period.range(Cutoff::Statistical);
+        let end = to.min(Day::today());
+        let provinces = self.province_counts(end).await?;
+        let members: HashMap<String, f64> = provinces.iter().map(|(p, n)| (p.clone(), *n as f64)).collect();
+        let mut base: HashMap<(String, String), f64> = HashMap::new();
+        // Admissions and departures by province.
+        let rows = sqlx::query(
+            "SELECT province_code, kind, CAST(SUM(n) AS BIGINT) FROM province_event_counts
+             WHERE day >= $1 AND day <= $2 GROUP BY province_code, kind",
+        )
+        .bind(from.iso())
+        .bind(end.iso())
+        .fetch_all(&self.read)
+        .await?;
+        for r in &rows {
+            let (province, kind, n): (String, String, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            let key = if kind == "admit" { "new_members" } else { "members_left" };
+            *base.entry((province, key.to_string())).or_default() += n as f64;
+        }
+        // Professional branches and groups founded.
+        let rows = sqlx::query(
+            "SELECT v.province_code, v.level, COUNT(*) FROM units u
+             JOIN unit_versions v ON v.unit_id = u.id AND v.valid_from <= $2 AND v.valid_to > $2
+             WHERE u.kind = 'professional' AND u.valid_from >= $1 AND u.valid_from <= $2
+             GROUP BY v.province_code, v.level",
+        )
+        .bind(from.iso())
+        .bind(end.iso())
+        .fetch_all(&self.read)
+        .await?;
+        for r in &rows {
+            let (province, level, n): (Option<String>, String, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            let key = if level == "branch" {
+                "professional_branches_new"
+            } else {
+                "professional_groups_new"
+            };
+            base.insert((province.unwrap_or_default(), key.to_string()), n as f64);
+        }
+        // Entered figures.
+        let rows = sqlx::query(
+            "SELECT province_code, indicator, SUM(value) FROM indicator_values WHERE period = $1
+             GROUP BY province_code, indicator",
+        )
+        .bind(period.code())
+        .fetch_all(&self.read)
+        .await?;
+        for r in &rows {
+            let (province, ind, v): (Option<String>, String, f64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            base.insert((province.unwrap_or_default(), ind), v);
+        }
+        // Coverage: units of a level meeting a threshold, per province.
+        let mut coverage: HashMap<(String, &'static str), f64> = HashMap::new();
+        for ind in hnd_domain::plan::CATALOGUE {
+            let Source::Coverage { of, per, at_least } = ind.source else {
+                continue;
+            };
+            let rows = sqlx::query(
+                "SELECT v.province_code, COUNT(*), SUM(CASE WHEN x.value >= $2 THEN 1 ELSE 0 END) FROM unit_versions v
+                 LEFT JOIN indicator_values x ON x.unit_id = v.unit_id AND x.indicator = $3 AND x.period = $4
+                 WHERE v.valid_from <= $1 AND v.valid_to > $1 AND v.level = $5 GROUP BY v.province_code",
+            )
+            .bind(end.iso())
+            .bind(at_least as f64)
+            .bind(of.to_string())
+            .bind(period.code())
+            .bind(per.as_str().to_string())
+            .fetch_all(&self.read)
+            .await?;
+            for r in &rows {
+                let (province, units, meeting): (Option<String>, i64, Option<i64>) =
+                    (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+                if units > 0 {
+                    let share = meeting.unwrap_or(0) as f64 * 100.0 / units as f64;
+                    coverage.insert((province.unwrap_or_default(), ind.code), share);
+                }
+            }
+        }
+        let value = |province: &str, code: &str| -> Option<f64> {
+            match indicator(code).map(|i| i.source) {
+                Some(Source::Register("members_at_end")) => members.get(province).copied(),
+                Some(Source::Register(_)) => {
+                    let counted = matches!(
+                        code,
+                        "new_members" | "members_left" | "professional_branches_new" | "professional_groups_new"
+                    );
+                    counted.then(|| {
+                        base.get(&(province.to_string(), code.to_string()))
+                            .copied()
+                            .unwrap_or(0.0)
+                    })
+                }
+                Some(Source::Entered) => base.get(&(province.to_string(), code.to_string())).copied(),
+                _ => None,
+            }
+        };
+        let mut out = Vec::new();
+        for (province, _) in &provinces {
+            for ind in hnd_domain::plan::CATALOGUE {
+                let figure = match ind.source {
+                    Source::Ratio(num, den) => match (value(province, num), value(province, den)) {
+                        (Some(n), Some(d)) if d > 0.0 => Some((n * 1000.0 / d).round() / 10.0),
+                        _ => None,
+                    },
+                    Source::Coverage { .. } => coverage.get(&(province.clone(), ind.code)).copied(),
+                    _ => value(province, ind.code),
+                };
+                out.push((province.clone(), ind.code, figure));
+            }
+        }
+        Ok(out)
+    }
 }

@@ -168,6 +168,17 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
         Some(1.0)
     );
 
+    // The national table agrees with the figures read unit by unit.
+    let national = store.national_figures(year).await.unwrap();
+    assert_eq!(national.len(), 34 * hnd_domain::plan::CATALOGUE.len());
+    for (province, code, value) in national.iter().filter(|r| r.0 == "01" || r.0 == "51") {
+        assert_eq!(
+            *value,
+            store.figure(province, code, year).await.unwrap(),
+            "{province} {code}"
+        );
+    }
+
     // Tasks in the forms of the seeds; lateness.
     store
         .add_task(
