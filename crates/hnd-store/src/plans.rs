@@ -748,4 +748,27 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// For comparison in benchmarks: members at the end of `period` and
+    /// admissions in it by province, by a plain GROUP BY over the member
+    /// tables (what a dashboard without maintained counts would run).
+    pub async fn plain_group_by(&self, period: Period) -> Result<usize> {
+        let (from, to) = period.range(Cutoff::Statistical);
+        let end = to.min(Day::today());
+        let members = sqlx::query(
+            "SELECT province_code, COUNT(*) FROM memberships WHERE valid_from <= $1 AND valid_to > $1 GROUP BY province_code",
+        )
+        .bind(end.iso())
+        .fetch_all(&self.read)
+        .await?;
+        let admitted = sqlx::query(
+            "SELECT province_code, COUNT(*) FROM member_events
+             WHERE kind = 'admit' AND effective_date >= $1 AND effective_date <= $2 GROUP BY province_code",
+        )
+        .bind(from.iso())
+        .bind(end.iso())
+        .fetch_all(&self.read)
+        .await?;
+        Ok(members.len() + admitted.len())
+    }
 }

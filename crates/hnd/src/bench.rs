@@ -295,6 +295,24 @@ async fn counts(db: &str, province: &str, runs: usize) -> Result<()> {
         "every province on {today}, maintained counts ({runs} runs): {} ({total} members)",
         percentiles(&mut national)
     );
+    let year = hnd_domain::plan::Period::Year { year: today.year() };
+    let mut dashboard = Vec::new();
+    let mut cells = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        cells = store.national_figures(year).await?.len();
+        dashboard.push(t.elapsed());
+    }
+    println!(
+        "national dashboard, {year}: every province × every catalogue indicator ({cells} cells, {runs} runs): {}",
+        percentiles(&mut dashboard)
+    );
+    let t = Instant::now();
+    let plain = store.plain_group_by(year).await?;
+    println!(
+        "the same year's members and admissions by a plain GROUP BY over the member tables (once): {} ({plain} rows)",
+        ms(t.elapsed())
+    );
     let root = store.root(today).await?.expect("a tree");
     let provinces = store.children(root.id, today).await?;
     let t = Instant::now();
