@@ -137,6 +137,7 @@ pub fn routes() -> Vec<Route> {
         ),
         route(g.clone(), "/dashboard", Needs(ViewMembers), get(dashboard::dashboard)),
         route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
+        route(g.clone(), "/figures", Needs(ViewMembers), get(plan_pages::figures)),
         route(g.clone(), "/plans/{number}", Needs(ViewMembers), get(plan_pages::show)),
         route(g.clone(), "/members", Needs(ViewMembers), get(members::list)),
         route(g.clone(), "/members/new", Needs(EditMembers), get(members::new_form)),

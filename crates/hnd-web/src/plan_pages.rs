@@ -190,3 +190,140 @@ pub async fn show(
     };
     render(page, StatusCode::OK, lang)
 }
+
+#[derive(Deserialize, Default)]
+pub struct FiguresParams {
+    #[serde(default)]
+    period: String,
+    /// "xlsx" for the table as a spreadsheet.
+    #[serde(default)]
+    format: String,
+}
+
+#[derive(Template)]
+#[template(path = "figures.html")]
+struct FiguresPage {
+    t: Tr,
+    nav: Option<Nav>,
+    period: String,
+    headers: Vec<String>,
+    rows: Vec<(String, Vec<String>)>,
+}
+
+/// Every catalogue indicator for every province the user may see, over a
+/// period, from the maintained counts; as a page or an XLSX file.
+pub async fn figures(State(state): State<AppState>, viewer: Viewer, Query(p): Query<FiguresParams>) -> Response {
+    let lang = viewer.lang;
+    let period = match p.period.trim() {
+        "" => Period::Year {
+            year: Day::today().year(),
+        },
+        text => match Period::parse(text) {
+            Ok(x) => x,
+            Err(_) => {
+                let message = hnd_domain::PlanError::BadDeadline { text: text.into() }.message(lang);
+                return problem(Some(&viewer), lang, StatusCode::BAD_REQUEST, message);
+            }
+        },
+    };
+    let cells = match state.store.national_figures(period).await {
+        Ok(c) => c,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let catalogue = hnd_domain::plan::CATALOGUE;
+    let name = |i: &hnd_domain::plan::Indicator| if lang == Lang::En { i.name_en } else { i.name_vi };
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    for chunk in cells.chunks(catalogue.len()) {
+        let province = &chunk[0].0;
+        let path = match state.store.unit_path(province).await {
+            Ok((_, path)) => path,
+            Err(_) => continue,
+        };
+        if !viewer.user.may(Action::ViewMembers, &path) {
+            continue;
+        }
+        let name = state
+            .store
+            .unit(province, Day::today())
+            .await
+            .map(|u| u.unit.name)
+            .unwrap_or_else(|_| province.clone());
+        rows.push((
+            name,
+            chunk
+                .iter()
+                .map(|c| c.2.map(|v| number(v, lang)).unwrap_or_default())
+                .collect(),
+        ));
+    }
+    if rows.is_empty() {
+        return forbidden(&viewer);
+    }
+    let headers: Vec<String> = catalogue.iter().map(|i| name(i).to_string()).collect();
+    if p.format == "xlsx" {
+        return figures_xlsx(&state, &viewer, &headers, &rows, period).await;
+    }
+    let page = FiguresPage {
+        t: Tr(lang),
+        nav: Some(Nav::of(&viewer, "/figures")),
+        period: period.to_string(),
+        headers,
+        rows,
+    };
+    render(page, StatusCode::OK, lang)
+}
+
+async fn figures_xlsx(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &[String],
+    rows: &[(String, Vec<String>)],
+    period: Period,
+) -> Response {
+    let file = std::env::temp_dir().join(format!("hnd-figures-{}-{}.xlsx", std::process::id(), viewer.user.id));
+    let mut columns: Vec<&str> = vec!["Tỉnh, thành phố"];
+    columns.extend(headers.iter().map(String::as_str));
+    let written = (|| -> Result<(), hnd_import::ExportError> {
+        let mut out = hnd_import::SheetWriter::create(&file, &columns)?;
+        for (name, values) in rows {
+            let mut row = vec![name.as_str()];
+            row.extend(values.iter().map(String::as_str));
+            out.write_row(&row)?;
+        }
+        out.finish()
+    })();
+    let bytes = match written.map(|_| std::fs::read(&file)) {
+        Ok(Ok(bytes)) => bytes,
+        _ => {
+            let _ = std::fs::remove_file(&file);
+            return problem(
+                Some(viewer),
+                viewer.lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                viewer.t("web.internal"),
+            );
+        }
+    };
+    let _ = std::fs::remove_file(&file);
+    crate::members::audit(
+        &state.store,
+        viewer,
+        "export",
+        None,
+        None,
+        serde_json::json!({"table": "figures", "period": period.code()}),
+    )
+    .await;
+    let mut response = axum::response::IntoResponse::into_response(bytes);
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    if let Ok(v) =
+        axum::http::HeaderValue::from_str(&format!("attachment; filename=\"so-lieu-{}.xlsx\"", period.code()))
+    {
+        headers.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    response
+}

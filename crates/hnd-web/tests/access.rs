@@ -24,6 +24,7 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
     let store = &f.server.store;
     let binh = f.members["Trần Văn Bình"];
     let (_, commune) = store.unit_path("00008").await.unwrap();
+    let (_, province) = store.unit_path("01").await.unwrap();
     let (_, branch) = store.unit_path("00008-CH01").await.unwrap();
     let (member, _) = store.member_paths(binh).await.unwrap();
     let m = |p: &str| p.replace("{id}", &binh.to_string());
@@ -87,6 +88,8 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             ..c("POST", "/org/00008/dissolve".into(), Some(commune))
         },
         ("GET", "/plans") => c("GET", "/plans".into(), None),
+        // The provinces the user may see; a commune officer sees none.
+        ("GET", "/figures") => c("GET", "/figures".into(), Some(province)),
         ("GET", "/plans/{number}") => c("GET", "/plans/12-KH%2FHND?unit=00008".into(), Some(commune)),
         ("GET", "/dashboard") => c("GET", "/dashboard?unit=00008".into(), Some(commune)),
         ("GET", "/members") => c("GET", "/members?unit=00008".into(), Some(commune)),

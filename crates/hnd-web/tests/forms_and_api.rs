@@ -70,6 +70,21 @@ async fn forms_refuse_missing_tokens_and_keep_what_was_typed(store: Store) {
         page.contains("••••••••0099") && !page.contains("001080000099"),
         "{page}"
     );
+    // The provinces' figures, as a page and as a spreadsheet.
+    let mut admin = f.server.signed_in("admin").await;
+    let page = admin.get("/figures?period=2026").await.text();
+    assert!(
+        page.contains("Thành phố Hà Nội") && page.contains("Kết nạp hội viên mới"),
+        "{page}"
+    );
+    let xlsx = admin.get("/figures?period=2026&format=xlsx").await;
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.body.starts_with(b"PK"), "an XLSX (zip) file");
+    assert_eq!(
+        xa4.get("/figures").await.status,
+        403,
+        "a commune officer sees no province"
+    );
     // Oversized bodies are refused before anything is read.
     let big = vec![b'a'; 300 * 1024];
     let r = xa4
