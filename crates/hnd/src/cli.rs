@@ -99,7 +99,66 @@ pub enum Command {
     Bench(bench::BenchCommand),
 }
 
+/// The audit action of a command that changes data or takes it out
+/// (`cli.members.admit`, `cli.members.export`, ...), with its arguments,
+/// passwords left out; `None` for commands that only read.
+fn audited(command: &Command) -> Option<(String, String)> {
+    const READ_ONLY: &[&str] = &[
+        "Stats",
+        "Show",
+        "Log",
+        "Count",
+        "Search",
+        "Duplicates",
+        "List",
+        "Indicators",
+    ];
+    let debug = format!("{command:?}");
+    let mut words = debug
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty());
+    let (group, action) = (words.next()?, words.next()?);
+    if !matches!(group, "Org" | "Members" | "Households" | "Plans" | "Users" | "Gen") || READ_ONLY.contains(&action) {
+        return None;
+    }
+    // Passwords never reach the log.
+    let mut detail = String::new();
+    let mut rest = debug.as_str();
+    while let Some(at) = rest.find("password: Some(\"") {
+        detail.push_str(&rest[..at]);
+        detail.push_str("password: <hidden>");
+        let after = &rest[at + "password: Some(\"".len()..];
+        rest = after.find("\")").map(|end| &after[end + 2..]).unwrap_or("");
+    }
+    detail.push_str(rest);
+    Some((
+        format!("cli.{}.{}", group.to_lowercase(), action.to_lowercase()),
+        detail,
+    ))
+}
+
 pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let audit = audited(&cli.command);
+    let (db, author) = (cli.db.clone(), cli.author.clone());
+    let code = dispatch(cli).await?;
+    // The command line's changes join the audit log beside the web's:
+    // who (HND_USER / --author), what, from the command line.
+    if let Some((action, detail)) = audit {
+        let store = Store::open(&db).await?;
+        let entry = hnd_store::Audit {
+            actor: &author,
+            address: "cli",
+            action: &action,
+            unit_id: None,
+            member_id: None,
+            detail: serde_json::json!({ "command": detail }),
+        };
+        store.audit(entry).await?;
+    }
+    Ok(code)
+}
+
+async fn dispatch(cli: Cli) -> Result<ExitCode> {
     let lang = cli.lang();
     match cli.command {
         Command::Serve { listen, ops } => {

@@ -164,6 +164,39 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         ],
     );
     assert!(out.contains("quý V/2026"), "{out}");
+    // The command line's changes are in the audit log, passwords left out.
+    ok(
+        db,
+        &[
+            "users",
+            "create",
+            "can.bo",
+            "--name",
+            "Cán bộ",
+            "--password",
+            "bi-mat-lam-nhe",
+        ],
+    );
+    let entries = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = hnd_store::Store::open(db).await.unwrap();
+        store.audit_entries(&hnd_store::AuditFilter::default()).await.unwrap()
+    });
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "cli.users.create",
+            "cli.plans.split",
+            "cli.plans.target",
+            "cli.org.bootstrap"
+        ]
+    );
+    assert!(entries.iter().all(|e| e.address == "cli" && e.actor == "cli"));
+    assert!(
+        !entries[0].detail.to_string().contains("bi-mat"),
+        "{}",
+        entries[0].detail
+    );
 }
 
 fn stats_json_is_exact(db: &str) {
