@@ -25,6 +25,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
     ),
     (5, "plans", include_str!("../migrations/sqlite/0005_plans.sql")),
     (6, "figures", include_str!("../migrations/sqlite/0006_figures.sql")),
+    (
+        7,
+        "bulk_counts",
+        include_str!("../migrations/sqlite/0007_bulk_counts.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -37,6 +42,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
     ),
     (5, "plans", include_str!("../migrations/postgres/0005_plans.sql")),
     (6, "figures", include_str!("../migrations/postgres/0006_figures.sql")),
+    (
+        7,
+        "bulk_counts",
+        include_str!("../migrations/postgres/0007_bulk_counts.sql"),
+    ),
 ];
 
 impl Backend {

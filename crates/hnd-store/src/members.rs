@@ -993,6 +993,91 @@ impl Store {
     }
 }
 
+/// The maintained counts a bulk load adds, summed per unit or province
+/// and day: new intervals (all open) and admissions.
+#[derive(Default)]
+struct BulkCounts {
+    unit_members: HashMap<(i64, String), (String, i64)>,
+    province_members: HashMap<(String, String), i64>,
+    unit_admissions: HashMap<(i64, String), (String, i64)>,
+    province_admissions: HashMap<(String, String), i64>,
+}
+
+impl BulkCounts {
+    /// A member counted in `unit` from `from`, admitted on `admitted`.
+    fn add(&mut self, unit: i64, province: &str, from: &str, admitted: &str) {
+        self.unit_members
+            .entry((unit, from.to_string()))
+            .or_insert((province.to_string(), 0))
+            .1 += 1;
+        *self
+            .province_members
+            .entry((province.to_string(), from.to_string()))
+            .or_default() += 1;
+        self.unit_admissions
+            .entry((unit, admitted.to_string()))
+            .or_insert((province.to_string(), 0))
+            .1 += 1;
+        *self
+            .province_admissions
+            .entry((province.to_string(), admitted.to_string()))
+            .or_default() += 1;
+    }
+
+    async fn write(self, conn: &mut AnyConnection) -> Result<()> {
+        use crate::sql::{Val, upsert_many};
+        let rows = |m: HashMap<(i64, String), (String, i64)>| -> Vec<Vec<Val>> {
+            m.into_iter()
+                .map(|((unit, day), (province, n))| vec![unit.into(), day.into(), province.into(), n.into()])
+                .collect()
+        };
+        let by_province = |m: HashMap<(String, String), i64>| -> Vec<Vec<Val>> {
+            m.into_iter()
+                .map(|((province, day), n)| vec![province.into(), day.into(), n.into()])
+                .collect()
+        };
+        upsert_many(
+            conn,
+            "INSERT INTO unit_member_deltas (unit_id, day, province_code, delta)",
+            4,
+            rows(self.unit_members),
+            "ON CONFLICT (unit_id, day) DO UPDATE SET delta = unit_member_deltas.delta + excluded.delta",
+        )
+        .await?;
+        upsert_many(
+            conn,
+            "INSERT INTO province_member_deltas (province_code, day, delta)",
+            3,
+            by_province(self.province_members),
+            "ON CONFLICT (province_code, day) DO UPDATE SET delta = province_member_deltas.delta + excluded.delta",
+        )
+        .await?;
+        let admit = |mut rows: Vec<Vec<Val>>| -> Vec<Vec<Val>> {
+            for r in &mut rows {
+                r.push("admit".into());
+            }
+            rows
+        };
+        upsert_many(
+            conn,
+            "INSERT INTO unit_event_counts (unit_id, day, province_code, n, kind)",
+            5,
+            admit(rows(self.unit_admissions)),
+            "ON CONFLICT (unit_id, kind, day) DO UPDATE SET n = unit_event_counts.n + excluded.n",
+        )
+        .await?;
+        upsert_many(
+            conn,
+            "INSERT INTO province_event_counts (province_code, day, n, kind)",
+            4,
+            admit(by_province(self.province_admissions)),
+            "ON CONFLICT (province_code, kind, day) DO UPDATE SET n = province_event_counts.n + excluded.n",
+        )
+        .await?;
+        Ok(())
+    }
+}
+
 /// A WHERE clause built condition by condition, with its parameters.
 struct Filter {
     sql: String,
@@ -1067,6 +1152,12 @@ impl Store {
     pub async fn load_members(&self, rows: &[MemberRow], date: Day, change: &Change) -> Result<LoadOutcome> {
         let mut tx = self.write.begin().await?;
         self.backend.lock_for_bulk_ids(&mut tx, "members").await?;
+        // This load keeps the maintained counts itself, a row per unit and
+        // day, rather than a trigger per member.
+        sqlx::query("INSERT INTO bulk_load (marker) VALUES (1)")
+            .execute(&mut *tx)
+            .await?;
+        let mut counts = BulkCounts::default();
         let units = member_units(&mut tx, rows.iter().map(|r| r.member.unit.as_str()), date).await?;
         let cccds = rows
             .iter()
@@ -1169,6 +1260,7 @@ impl Store {
                 // Counted in the unit from its first day in the tree: an
                 // admission recorded earlier is history, not a count there.
                 let from = day.iso().max(alive_from.clone());
+                counts.add(unit, &province, &from, &day.iso());
                 spans.push(vec![id.into(), unit.into(), province.clone().into(), from.into()]);
                 cards
                     .entry((province.clone(), day.year()))
@@ -1242,6 +1334,8 @@ impl Store {
             spans,
         )
         .await?;
+        counts.write(&mut tx).await?;
+        sqlx::query("DELETE FROM bulk_load").execute(&mut *tx).await?;
         self.backend.resync_ids(&mut tx, "members").await?;
         tx.commit().await?;
         Ok(LoadOutcome { created, unchanged })

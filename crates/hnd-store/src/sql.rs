@@ -60,6 +60,29 @@ pub(crate) async fn insert_many(
     columns: usize,
     rows: Vec<Vec<Val>>,
 ) -> sqlx::Result<()> {
+    insert_many_then(conn, head, columns, rows, "").await
+}
+
+/// [`insert_many`] with `tail` after the rows' SELECT: an
+/// `ON CONFLICT … DO UPDATE` that adds to existing rows.
+pub(crate) async fn upsert_many(
+    conn: &mut AnyConnection,
+    head: &'static str,
+    columns: usize,
+    rows: Vec<Vec<Val>>,
+    tail: &'static str,
+) -> sqlx::Result<()> {
+    // SQLite reads "SELECT … FROM t ON CONFLICT" as a join without the WHERE.
+    insert_many_then(conn, head, columns, rows, tail).await
+}
+
+async fn insert_many_then(
+    conn: &mut AnyConnection,
+    head: &'static str,
+    columns: usize,
+    rows: Vec<Vec<Val>>,
+    tail: &'static str,
+) -> sqlx::Result<()> {
     let Some(first) = rows.first() else { return Ok(()) };
     let postgres = is_postgres(conn);
     let select = first
@@ -77,7 +100,11 @@ pub(crate) async fn insert_many(
     } else {
         "json_each($1)"
     };
-    let sql = format!("{head} SELECT {select} FROM {source}");
+    let sql = if tail.is_empty() {
+        format!("{head} SELECT {select} FROM {source}")
+    } else {
+        format!("{head} SELECT {select} FROM {source} WHERE true {tail}")
+    };
     for chunk in rows.chunks(BULK_ROWS) {
         let json: Vec<serde_json::Value> = chunk
             .iter()

@@ -467,6 +467,26 @@ async fn bulk_loads_are_all_or_nothing_and_idempotent(store: Store) {
         .id;
     let card = store.admit(id, day, "8-QĐ", &who()).await.unwrap();
     assert_eq!(card, "0126000001");
+    // A bulk load keeps the maintained counts itself: they agree with the
+    // intervals, and its admissions are counted.
+    for code in ["TW", "01", "51", "00004", "21136-C"] {
+        assert_eq!(
+            store.count_members(code, day).await.unwrap(),
+            store.count_members_scan(code, day).await.unwrap(),
+            "{code}"
+        );
+    }
+    let provinces = store.province_counts(day).await.unwrap();
+    assert_eq!(
+        provinces.iter().map(|p| p.1).sum::<i64>(),
+        store.count_members("TW", day).await.unwrap()
+    );
+    let scanned = store.count_members_scan("TW", day).await.unwrap();
+    assert_eq!(
+        store.admissions("TW", d("01/01/2020"), day).await.unwrap(),
+        scanned,
+        "every member counted was admitted"
+    );
     let loaded_cards: Vec<_> = store
         .search_members("le thi lan", Some("01"), 100)
         .await
