@@ -25,6 +25,12 @@ impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // A test that failed midway left its browser running: stop it by
+        // its own profile folder.
+        let _ = Command::new("pkill")
+            .arg("-f")
+            .arg(self.profile.display().to_string())
+            .status();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
