@@ -83,6 +83,36 @@ pub struct SplitOutcome {
     pub parent: f64,
 }
 
+/// Sets (or replaces) one target.
+async fn put_target(
+    conn: &mut sqlx::AnyConnection,
+    plan: i64,
+    unit: i64,
+    province: Option<String>,
+    indicator_code: &str,
+    comparator: &str,
+    value: f64,
+) -> Result<()> {
+    sqlx::query("DELETE FROM targets WHERE plan_id = $1 AND unit_id = $2 AND indicator = $3")
+        .bind(plan)
+        .bind(unit)
+        .bind(indicator_code.to_string())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO targets (plan_id, unit_id, province_code, indicator, comparator, value) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(plan)
+    .bind(unit)
+    .bind(province)
+    .bind(indicator_code.to_string())
+    .bind(comparator.to_string())
+    .bind(value)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 fn check_value(code: &str, value: f64) -> Result<()> {
     let ind = indicator(code).ok_or_else(|| PlanError::UnknownIndicator { code: code.to_string() })?;
     if value < 0.0 {
@@ -190,22 +220,15 @@ impl Store {
             .into());
         }
         let mut tx = self.write.begin().await?;
-        sqlx::query("DELETE FROM targets WHERE plan_id = $1 AND unit_id = $2 AND indicator = $3")
-            .bind(plan)
-            .bind(u.id)
-            .bind(indicator_code.to_string())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO targets (plan_id, unit_id, province_code, indicator, comparator, value) VALUES ($1, $2, $3, $4, $5, $6)",
+        put_target(
+            &mut tx,
+            plan,
+            u.id,
+            u.province_code.clone(),
+            indicator_code,
+            comparator.code(),
+            value,
         )
-        .bind(plan)
-        .bind(u.id)
-        .bind(u.province_code.clone())
-        .bind(indicator_code.to_string())
-        .bind(comparator.code().to_string())
-        .bind(value)
-        .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())
@@ -287,22 +310,15 @@ impl Store {
             .collect();
         let mut tx = self.write.begin().await?;
         for (c, share) in children.iter().zip(&shares) {
-            sqlx::query("DELETE FROM targets WHERE plan_id = $1 AND unit_id = $2 AND indicator = $3")
-                .bind(plan)
-                .bind(c.id)
-                .bind(indicator_code.to_string())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "INSERT INTO targets (plan_id, unit_id, province_code, indicator, comparator, value) VALUES ($1, $2, $3, $4, $5, $6)",
+            put_target(
+                &mut tx,
+                plan,
+                c.id,
+                c.province_code.clone(),
+                indicator_code,
+                &comparator,
+                *share,
             )
-            .bind(plan)
-            .bind(c.id)
-            .bind(c.province_code.clone())
-            .bind(indicator_code.to_string())
-            .bind(comparator.clone())
-            .bind(*share)
-            .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;

@@ -10,7 +10,7 @@
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::members::{ListParams, audit};
-use crate::shell::{Nav, Tr, forbidden, problem, render, store_problem};
+use crate::shell::{Nav, Tr, forbidden, problem, render};
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Multipart, Path, Query, State};
@@ -373,21 +373,10 @@ pub struct ExportParams {
 /// The filtered list as a spreadsheet: written to a work file a page at a
 /// time, then sent from it in chunks, so neither step holds every row.
 pub async fn export(State(state): State<AppState>, viewer: Viewer, Query(p): Query<ExportParams>) -> Response {
-    let unit = if p.list.unit.trim().is_empty() {
-        match viewer.user.home(Action::Export) {
-            Some(g) => g.unit_code.clone(),
-            None => return forbidden(&viewer),
-        }
-    } else {
-        p.list.unit.trim().to_string()
-    };
-    let (unit_id, path) = match state.store.unit_path(&unit).await {
+    let (unit, unit_id, path) = match crate::members::scope(&state.store, &viewer, Action::Export, &p.list.unit).await {
         Ok(x) => x,
-        Err(e) => return store_problem(&viewer, e),
+        Err(r) => return r,
     };
-    if !viewer.user.may(Action::Export, &path) {
-        return forbidden(&viewer);
-    }
     let reveal = viewer.user.may(Action::ViewSensitive, &path);
     let xlsx = p.format != "csv";
     let ext = if xlsx { "xlsx" } else { "csv" };

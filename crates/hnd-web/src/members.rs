@@ -28,6 +28,22 @@ fn home_unit(viewer: &Viewer, action: Action) -> Result<String, Response> {
         .ok_or_else(|| forbidden(viewer))
 }
 
+/// The unit a page is about: the one asked for (`given`), or the highest
+/// the user may `action` in; checked. Returns its code, id and path.
+pub async fn scope(
+    store: &Store,
+    viewer: &Viewer,
+    action: Action,
+    given: &str,
+) -> Result<(String, i64, String), Response> {
+    let code = match given.trim() {
+        "" => home_unit(viewer, action)?,
+        code => code.to_string(),
+    };
+    let (id, path) = allow_unit(store, viewer, action, &code).await?;
+    Ok((code, id, path))
+}
+
 /// Checks that the user may `action` on unit `code`; returns its id and path.
 async fn allow_unit(store: &Store, viewer: &Viewer, action: Action, code: &str) -> Result<(i64, String), Response> {
     let (id, path) = store.unit_path(code).await.map_err(|e| store_problem(viewer, e))?;
@@ -239,15 +255,7 @@ struct ListPage {
 const STATUSES: [&str; 6] = ["applicant", "active", "on_leave", "in_transfer", "removed", "dead"];
 
 pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(p): Query<ListParams>) -> Response {
-    let unit = if p.unit.trim().is_empty() {
-        match home_unit(&viewer, Action::ViewMembers) {
-            Ok(code) => code,
-            Err(r) => return r,
-        }
-    } else {
-        p.unit.trim().to_string()
-    };
-    let (_, path) = match allow_unit(&state.store, &viewer, Action::ViewMembers, &unit).await {
+    let (unit, _, path) = match scope(&state.store, &viewer, Action::ViewMembers, &p.unit).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -950,15 +958,7 @@ pub async fn member_audit(State(state): State<AppState>, viewer: Viewer, Path(id
 }
 
 pub async fn audit_page(State(state): State<AppState>, viewer: Viewer, Query(f): Query<AuditParams>) -> Response {
-    let unit = if f.unit.trim().is_empty() {
-        match home_unit(&viewer, Action::ViewAudit) {
-            Ok(u) => u,
-            Err(r) => return r,
-        }
-    } else {
-        f.unit.trim().to_string()
-    };
-    let (unit_id, _) = match allow_unit(&state.store, &viewer, Action::ViewAudit, &unit).await {
+    let (unit, unit_id, _) = match scope(&state.store, &viewer, Action::ViewAudit, &f.unit).await {
         Ok(x) => x,
         Err(r) => return r,
     };

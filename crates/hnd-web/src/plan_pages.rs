@@ -57,6 +57,19 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
     render(page, StatusCode::OK, viewer.lang)
 }
 
+/// The period a page asks for (this year when empty), or the refusal.
+fn period_of(viewer: &Viewer, text: &str) -> Result<Period, Response> {
+    match text.trim() {
+        "" => Ok(Period::Year {
+            year: Day::today().year(),
+        }),
+        text => Period::parse(text).map_err(|_| {
+            let message = hnd_domain::PlanError::BadDeadline { text: text.into() }.message(viewer.lang);
+            problem(Some(viewer), viewer.lang, StatusCode::BAD_REQUEST, message)
+        }),
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct ProgressParams {
     #[serde(default)]
@@ -106,17 +119,9 @@ pub async fn show(
 ) -> Response {
     let store = &state.store;
     let lang = viewer.lang;
-    let period = match p.period.trim() {
-        "" => Period::Year {
-            year: Day::today().year(),
-        },
-        text => match Period::parse(text) {
-            Ok(x) => x,
-            Err(_) => {
-                let message = hnd_domain::PlanError::BadDeadline { text: text.into() }.message(lang);
-                return problem(Some(&viewer), lang, StatusCode::BAD_REQUEST, message);
-            }
-        },
+    let period = match period_of(&viewer, &p.period) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let plans = match store.plans("TW").await {
         Ok(p) => p,
@@ -214,17 +219,9 @@ struct FiguresPage {
 /// period, from the maintained counts; as a page or an XLSX file.
 pub async fn figures(State(state): State<AppState>, viewer: Viewer, Query(p): Query<FiguresParams>) -> Response {
     let lang = viewer.lang;
-    let period = match p.period.trim() {
-        "" => Period::Year {
-            year: Day::today().year(),
-        },
-        text => match Period::parse(text) {
-            Ok(x) => x,
-            Err(_) => {
-                let message = hnd_domain::PlanError::BadDeadline { text: text.into() }.message(lang);
-                return problem(Some(&viewer), lang, StatusCode::BAD_REQUEST, message);
-            }
-        },
+    let period = match period_of(&viewer, &p.period) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let cells = match state.store.national_figures(period).await {
         Ok(c) => c,
