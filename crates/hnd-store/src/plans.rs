@@ -199,18 +199,38 @@ impl Store {
         comparator: Comparator,
         value: f64,
     ) -> Result<()> {
+        let target = (unit.to_string(), indicator_code.to_string(), comparator, value);
+        self.set_targets(number, &[target]).await?;
+        Ok(())
+    }
+
+    /// Checks a target as [`Store::set_targets`] would, writing nothing.
+    pub async fn check_target(&self, number: &str, unit: &str, indicator_code: &str, value: f64) -> Result<()> {
+        let (_, plan_path, plan_unit) = self.plan_ref(number).await?;
+        self.checked_target(&plan_path, &plan_unit, unit, indicator_code, value)
+            .await?;
+        Ok(())
+    }
+
+    /// The unit's id and province once the target passes every rule.
+    async fn checked_target(
+        &self,
+        plan_path: &str,
+        plan_unit: &str,
+        unit: &str,
+        indicator_code: &str,
+        value: f64,
+    ) -> Result<(i64, Option<String>)> {
         check_value(indicator_code, value)?;
-        let (plan, plan_path, plan_unit) = self.plan_ref(number).await?;
         let u = self.unit(unit, Day::today()).await?.unit;
-        if !u.path.starts_with(&plan_path) {
+        if !u.path.starts_with(plan_path) {
             return Err(PlanError::OutsidePlan {
                 unit: unit.into(),
-                plan_unit,
+                plan_unit: plan_unit.into(),
             }
             .into());
         }
-        if let Some(ind) = indicator(indicator_code)
-            && let Source::Coverage { per, .. } = ind.source
+        if let Some(Source::Coverage { per, .. }) = indicator(indicator_code).map(|i| i.source)
             && u.level >= per
         {
             return Err(PlanError::NotApplicable {
@@ -219,19 +239,35 @@ impl Store {
             }
             .into());
         }
+        Ok((u.id, u.province_code))
+    }
+
+    /// Sets many targets of plan `number` at once, all or none, each
+    /// checked as [`Store::set_target`] checks one. Returns how many.
+    pub async fn set_targets(&self, number: &str, targets: &[(String, String, Comparator, f64)]) -> Result<usize> {
+        let (plan, plan_path, plan_unit) = self.plan_ref(number).await?;
+        let mut checked = Vec::with_capacity(targets.len());
+        for (unit, indicator_code, comparator, value) in targets {
+            let (id, province) = self
+                .checked_target(&plan_path, &plan_unit, unit, indicator_code, *value)
+                .await?;
+            checked.push((id, province, indicator_code, comparator.code(), *value));
+        }
         let mut tx = self.write.begin().await?;
-        put_target(
-            &mut tx,
-            plan,
-            u.id,
-            u.province_code.clone(),
-            indicator_code,
-            comparator.code(),
-            value,
-        )
-        .await?;
+        for (unit, province, indicator_code, comparator, value) in &checked {
+            put_target(
+                &mut tx,
+                plan,
+                *unit,
+                province.clone(),
+                indicator_code,
+                comparator,
+                *value,
+            )
+            .await?;
+        }
         tx.commit().await?;
-        Ok(())
+        Ok(checked.len())
     }
 
     /// The targets of plan `number` for `unit`.

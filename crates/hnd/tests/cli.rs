@@ -164,6 +164,50 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         ],
     );
     assert!(out.contains("quý V/2026"), "{out}");
+    // Targets as provinces exchange them: units as rows, indicators as columns.
+    let dir = std::env::temp_dir().join(format!("hnd-targets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sheet = dir.join("chi-tieu.csv");
+    ok(
+        db,
+        &[
+            "plans",
+            "export-targets",
+            "KH-01-2026-1",
+            "--unit",
+            "01",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    assert!(
+        text.contains("Mã đơn vị") && text.contains("new_members") && text.contains("00004"),
+        "{text}"
+    );
+    let bad = dir.join("sai.csv");
+    std::fs::write(
+        &bad,
+        "Mã đơn vị,Kết nạp hội viên mới,Tỷ lệ hội viên tham gia BHYT,không có\n00004,7.000,120\n99999,5,\n",
+    )
+    .unwrap();
+    let out = failing(db, &["plans", "import-targets", "KH-01-2026-1", bad.to_str().unwrap()]);
+    assert!(
+        out.contains("không có") && out.contains("120") && out.contains("99999"),
+        "{out}"
+    );
+    let targets = ok(db, &["plans", "show", "KH-01-2026-1", "--unit", "00004"]);
+    assert!(!targets.contains("7000"), "nothing half-saved: {targets}");
+    let good = dir.join("dung.csv");
+    std::fs::write(
+        &good,
+        "Mã đơn vị,Kết nạp hội viên mới,members_bhyt_rate\n00004,7.000,\"95,5\"\n00008,12,90\n",
+    )
+    .unwrap();
+    let out = ok(db, &["plans", "import-targets", "KH-01-2026-1", good.to_str().unwrap()]);
+    assert!(out.contains("Đã giao 4 chỉ tiêu"), "{out}");
+    let targets = ok(db, &["plans", "show", "KH-01-2026-1", "--unit", "00004"]);
+    assert!(targets.contains("7000") && targets.contains("95.5"), "{targets}");
+    std::fs::remove_dir_all(&dir).unwrap();
     // The command line's changes are in the audit log, passwords left out.
     ok(
         db,
@@ -186,6 +230,10 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         actions,
         [
             "cli.users.create",
+            // The refused import is on record too: an attempt with its file.
+            "cli.plans.importtargets",
+            "cli.plans.importtargets",
+            "cli.plans.exporttargets",
             "cli.plans.split",
             "cli.plans.target",
             "cli.org.bootstrap"
