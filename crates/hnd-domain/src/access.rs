@@ -124,6 +124,13 @@ impl Principal {
             .any(|g| g.role.allows(action) && path.starts_with(g.path.as_str()))
     }
 
+    /// May this user do `action` on a member who is at `path` and, while
+    /// in transfer, going to `to`? Either place will do: the receiving
+    /// unit sees and confirms who is coming.
+    pub fn may_at_either(&self, action: Action, path: &str, to: Option<&str>) -> bool {
+        self.may(action, path) || to.is_some_and(|to| self.may(action, to))
+    }
+
     /// May this user do `action` anywhere at all (to show or hide a menu entry)?
     pub fn may_somewhere(&self, action: Action) -> bool {
         self.grants.iter().any(|g| g.role.allows(action))
@@ -136,16 +143,12 @@ impl Principal {
             .filter(|g| g.role.allows(action))
             .min_by_key(|g| g.path.len())
     }
+}
 
-    /// A value to show: itself where the user may see personal data of
-    /// the unit at `path`, else masked (all but the last `keep` characters).
-    pub fn reveal(&self, path: &str, value: &str, keep: usize) -> String {
-        if self.may(Action::ViewSensitive, path) {
-            value.to_string()
-        } else {
-            mask(value, keep)
-        }
-    }
+/// A personal value as a list, page, answer or export shows it: itself
+/// where the reader may see it, else masked (see [`mask`]).
+pub fn shown(value: Option<&str>, reveal: bool, keep: usize) -> Option<String> {
+    value.map(|v| if reveal { v.to_string() } else { mask(v, keep) })
 }
 
 /// `001090012345` → `••••••••2345` (keeps the last `keep` characters).
@@ -198,12 +201,14 @@ mod tests {
         let head = user(Role::BranchHead, "/1/52/700/9001/");
         assert!(head.may(Action::EditMembers, "/1/52/700/9001/"));
         assert!(!head.may(Action::ViewSensitive, "/1/52/700/9001/"));
-        assert_eq!(head.reveal("/1/52/700/9001/", "001090012345", 4), "••••••••2345");
+        let reveal = head.may(Action::ViewSensitive, "/1/52/700/9001/");
+        assert_eq!(shown(Some("001090012345"), reveal, 4).unwrap(), "••••••••2345");
         let admin = user(Role::CentralAdmin, "/1/");
         for action in Action::ALL {
             assert!(admin.may(action, "/1/52/700/"));
         }
-        assert_eq!(admin.reveal("/1/52/", "0912345678", 3), "0912345678");
+        let reveal = admin.may(Action::ViewSensitive, "/1/52/");
+        assert_eq!(shown(Some("0912345678"), reveal, 3).unwrap(), "0912345678");
     }
 
     #[test]

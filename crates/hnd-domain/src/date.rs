@@ -54,6 +54,16 @@ impl Day {
         Day::from_ymd(y as i32, m, d).ok_or_else(bad)
     }
 
+    /// A day typed in a form field: today when the field is left empty,
+    /// else as [`Day::parse`] reads it; a day that does not exist is
+    /// refused with the rule every form reports, naming the text.
+    pub fn parse_or_today(s: &str) -> Result<Day, crate::OrgError> {
+        match s.trim() {
+            "" => Ok(Day::today()),
+            t => Day::parse(t).map_err(|_| crate::OrgError::BadDate { value: t.to_string() }),
+        }
+    }
+
     /// Storage form, `YYYY-MM-DD`.
     pub fn iso(&self) -> String {
         self.0.format("%Y-%m-%d").to_string()

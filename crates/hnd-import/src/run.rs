@@ -257,12 +257,7 @@ pub async fn export_members(store: &Store, file: &Path, query: &MemberQuery, rev
     let mut out = SheetWriter::create(file, &MEMBER_COLUMNS)?;
     let (mut after, mut count) = (0, 0);
     let hide = |value: Option<&str>, keep: usize| -> String {
-        let value = value.unwrap_or("");
-        if reveal || value.is_empty() {
-            value.to_string()
-        } else {
-            hnd_domain::access::mask(value, keep)
-        }
+        hnd_domain::access::shown(value, reveal, keep).unwrap_or_default()
     };
     let filtered = query.text.is_some()
         || query.sex.is_some()

@@ -70,8 +70,9 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
-/// A fresh random secret: 32 bytes, hex.
-fn secret() -> String {
+/// A fresh random secret: 32 bytes, hex. Session and API tokens, and the
+/// web's sign-in form token.
+pub fn secret() -> String {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).expect("the system's random source");
     hex::encode(bytes)

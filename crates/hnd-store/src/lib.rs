@@ -18,7 +18,7 @@ mod plans;
 mod sql;
 pub mod testing;
 
-pub use accounts::{Audit, AuditEntry, AuditFilter, Session};
+pub use accounts::{Audit, AuditEntry, AuditFilter, Session, secret};
 pub use backend::Backend;
 pub use error::StoreError;
 pub use households::Household;

@@ -83,6 +83,27 @@ pub struct SplitOutcome {
     pub parent: f64,
 }
 
+/// Plans with their issuing unit as it is on day `$1`.
+macro_rules! plan_select {
+    () => {
+        "SELECT p.number, p.title, v.code, v.name, p.issued_on, p.first_year, p.last_year FROM plans p
+         JOIN unit_versions v ON v.unit_id = p.unit_id AND v.valid_from <= $1 AND v.valid_to > $1"
+    };
+}
+
+fn plan_from_row(r: &sqlx::any::AnyRow) -> Result<Plan> {
+    let issued: String = r.try_get(4)?;
+    Ok(Plan {
+        number: r.try_get(0)?,
+        title: r.try_get(1)?,
+        unit: r.try_get(2)?,
+        unit_name: r.try_get(3)?,
+        issued_on: Day::from_iso(&issued).map(|d| d.to_string()).unwrap_or(issued),
+        first_year: r.try_get(5)?,
+        last_year: r.try_get(6)?,
+    })
+}
+
 /// Sets (or replaces) one target.
 async fn put_target(
     conn: &mut sqlx::AnyConnection,
@@ -436,30 +457,29 @@ impl Store {
     pub async fn plans(&self, scope: &str) -> Result<Vec<Plan>> {
         let today = Day::today();
         let unit = self.unit(scope, today).await?.unit;
-        let rows = sqlx::query(
-            "SELECT p.number, p.title, v.code, v.name, p.issued_on, p.first_year, p.last_year FROM plans p
-             JOIN unit_versions v ON v.unit_id = p.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
-             WHERE v.path >= $2 AND v.path < $3 ORDER BY p.issued_on DESC, p.number",
-        )
+        let rows = sqlx::query(concat!(
+            plan_select!(),
+            " WHERE v.path >= $2 AND v.path < $3 ORDER BY p.issued_on DESC, p.number"
+        ))
         .bind(today.iso())
         .bind(unit.path.clone())
         .bind(path_end(&unit.path))
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let issued: String = r.try_get(4)?;
-                Ok(Plan {
-                    number: r.try_get(0)?,
-                    title: r.try_get(1)?,
-                    unit: r.try_get(2)?,
-                    unit_name: r.try_get(3)?,
-                    issued_on: Day::from_iso(&issued).map(|d| d.to_string()).unwrap_or(issued),
-                    first_year: r.try_get(5)?,
-                    last_year: r.try_get(6)?,
-                })
-            })
-            .collect()
+        rows.iter().map(plan_from_row).collect()
+    }
+
+    /// The plan `number`.
+    pub async fn plan(&self, number: &str) -> Result<Plan> {
+        let row = sqlx::query(concat!(plan_select!(), " WHERE p.number = $2"))
+            .bind(Day::today().iso())
+            .bind(number.to_string())
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| PlanError::UnknownPlan {
+                number: number.to_string(),
+            })?;
+        plan_from_row(&row)
     }
 
     /// Member events of `kinds` ("admit", "remove", "death") in `code`'s

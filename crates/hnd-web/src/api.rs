@@ -18,7 +18,7 @@ use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use hnd_domain::{AccountError, Action, Day, Ethnicity, Lang, Principal, i18n};
-use hnd_store::{Audit, Member, Store, StoreError};
+use hnd_store::{Member, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -147,8 +147,7 @@ pub struct ApiMember {
 
 impl ApiMember {
     fn of(m: Member, reveal: bool) -> ApiMember {
-        let hide =
-            |v: Option<String>, keep: usize| v.map(|v| if reveal { v } else { hnd_domain::access::mask(&v, keep) });
+        let hide = |v: Option<String>, keep: usize| hnd_domain::access::shown(v.as_deref(), reveal, keep);
         ApiMember {
             id: m.id,
             full_name: m.full_name,
@@ -263,7 +262,7 @@ pub async fn list_members(State(store): State<Store>, caller: ApiUser, Query(p):
 /// caller holds `action` there (or at the receiving unit of a transfer).
 async fn member_access(store: &Store, caller: &ApiUser, id: i64, action: Action) -> Result<String, Response> {
     let (path, to) = store.member_paths(id).await.map_err(|e| store_error(e, caller.lang))?;
-    if caller.user.may(action, &path) || to.as_deref().is_some_and(|p| caller.user.may(action, p)) {
+    if caller.user.may_at_either(action, &path, to.as_deref()) {
         Ok(path)
     } else {
         Err(caller.forbidden())
@@ -294,17 +293,16 @@ fn bad_json(rejection: JsonRejection, lang: Lang) -> Response {
 }
 
 async fn audit(store: &Store, caller: &ApiUser, action: &str, member: i64, detail: serde_json::Value) {
-    let entry = Audit {
-        actor: &caller.user.login,
-        address: &caller.address,
+    crate::shell::record(
+        store,
+        &caller.user.login,
+        &caller.address,
         action,
-        unit_id: None,
-        member_id: Some(member),
+        Some(member),
+        None,
         detail,
-    };
-    if let Err(e) = store.audit(entry).await {
-        eprintln!("hnd-web: audit: {e}");
-    }
+    )
+    .await;
 }
 
 #[derive(Deserialize, Default)]
@@ -402,13 +400,14 @@ pub struct TransferBody {
 }
 
 fn body_day(text: Option<&str>, lang: Lang) -> Result<Day, Response> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(Day::today()),
-        Some(t) => Day::parse(t).map_err(|_| {
-            let message = hnd_domain::OrgError::BadDate { value: t.into() }.message(lang);
-            error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message, Some("date"))
-        }),
-    }
+    Day::parse_or_today(text.unwrap_or_default()).map_err(|e| {
+        error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            e.message(lang),
+            Some("date"),
+        )
+    })
 }
 
 pub async fn transfer(

@@ -243,12 +243,6 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn fresh_token() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("the system's random source");
-    hex::encode(bytes)
-}
-
 fn login_form(lang: Lang, next: String, login: String, error: Option<String>, status: StatusCode) -> Response {
     login_page_with(lang, next, login, error, None, status)
 }
@@ -261,7 +255,7 @@ fn login_page_with(
     empty: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let csrf = fresh_token();
+    let csrf = hnd_store::secret();
     let page = LoginPage {
         t: Tr(lang),
         nav: None,
@@ -319,17 +313,16 @@ pub async fn login(State(state): State<AppState>, parts: Parts, Form(form): Form
     let login = form.login.trim().to_string();
     match state.store.sign_in(&login, &form.password, &address, Utc::now()).await {
         Ok(session) => {
-            let _ = state
-                .store
-                .audit(hnd_store::Audit {
-                    actor: &login,
-                    address: &address,
-                    action: "sign_in",
-                    unit_id: None,
-                    member_id: None,
-                    detail: serde_json::json!({}),
-                })
-                .await;
+            crate::shell::record(
+                &state.store,
+                &login,
+                &address,
+                "sign_in",
+                None,
+                None,
+                serde_json::json!({}),
+            )
+            .await;
             let mut response = Redirect::to(&next).into_response();
             let headers = response.headers_mut();
             headers.append(SET_COOKIE, set_cookie(SESSION_COOKIE, &session.token, None));
@@ -453,15 +446,17 @@ pub async fn change_password(State(state): State<AppState>, viewer: Viewer, Form
         Ok(s) => s,
         Err(e) => return crate::shell::store_problem(&viewer, e),
     };
-    let entry = hnd_store::Audit {
-        actor: &login,
-        address: &viewer.address,
-        action: "password_change",
-        unit_id: None,
-        member_id: None,
-        detail: serde_json::json!({}),
-    };
-    let _ = state.store.audit(entry).await;
+    let detail = serde_json::json!({});
+    crate::shell::record(
+        &state.store,
+        &login,
+        &viewer.address,
+        "password_change",
+        None,
+        None,
+        detail,
+    )
+    .await;
     let fresh = Viewer {
         user: viewer.user.clone(),
         csrf: session.csrf.clone(),

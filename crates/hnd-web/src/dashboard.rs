@@ -45,15 +45,16 @@ struct DashboardPage {
 
 pub async fn dashboard(State(state): State<AppState>, viewer: Viewer, Query(p): Query<DashboardParams>) -> Response {
     let store = &state.store;
-    let day = match p.as_of.trim() {
-        "" => Day::today(),
-        text => match Day::parse(text) {
-            Ok(d) => d,
-            Err(_) => {
-                let message = hnd_domain::OrgError::BadDate { value: text.into() }.message(viewer.lang);
-                return crate::shell::problem(Some(&viewer), viewer.lang, StatusCode::BAD_REQUEST, message);
-            }
-        },
+    let day = match Day::parse_or_today(&p.as_of) {
+        Ok(d) => d,
+        Err(e) => {
+            return crate::shell::problem(
+                Some(&viewer),
+                viewer.lang,
+                StatusCode::BAD_REQUEST,
+                e.message(viewer.lang),
+            );
+        }
     };
     let code = match p.unit.trim() {
         "" => match viewer.user.home(Action::ViewMembers) {

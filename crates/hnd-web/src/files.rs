@@ -115,11 +115,21 @@ pub async fn template() -> Response {
 
 /// Data rows of a CSV: its lines but the header (a quoted cell that spans
 /// lines makes this an estimate, which a progress bar can live with).
+/// The file is read a block at a time: an upload may be 200 MB.
 async fn count_rows(path: &std::path::Path) -> Option<usize> {
-    let bytes = tokio::fs::read(path).await.ok()?;
-    let lines = bytes.iter().filter(|b| **b == b'\n').count();
-    let last = bytes.last().is_some_and(|b| *b != b'\n') as usize;
-    Some((lines + last).saturating_sub(1))
+    use tokio::io::AsyncReadExt;
+    let mut file = tokio::fs::File::open(path).await.ok()?;
+    let mut block = vec![0u8; 256 * 1024];
+    let (mut lines, mut last) = (0, b'\n');
+    loop {
+        let n = file.read(&mut block).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        lines += block[..n].iter().filter(|b| **b == b'\n').count();
+        last = block[n - 1];
+    }
+    Some((lines + (last != b'\n') as usize).saturating_sub(1))
 }
 
 pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Multipart) -> Response {
@@ -232,15 +242,7 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
             }
         };
         jobs.update(id, state);
-        let entry = hnd_store::Audit {
-            actor: &user.login,
-            address: &address,
-            action: "import.end",
-            unit_id: None,
-            member_id: None,
-            detail,
-        };
-        let _ = store.audit(entry).await;
+        crate::shell::record(&store, &user.login, &address, "import.end", None, None, detail).await;
     });
     Redirect::to(&format!("/import/{id}")).into_response()
 }

@@ -10,9 +10,10 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use hnd_domain::access::shown;
 use hnd_domain::person::ETHNIC_GROUPS;
 use hnd_domain::{Action, BirthDate, Cccd, Day, Ethnicity, Lang, MemberError, Phone, Principal, Sex, UnitCode, i18n};
-use hnd_store::{Audit, AuditEntry, AuditFilter, Change, Member, MemberQuery, NewMember, Store, StoreError};
+use hnd_store::{AuditEntry, AuditFilter, Change, Member, MemberQuery, NewMember, Store, StoreError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -64,7 +65,7 @@ async fn allow_member(
     id: i64,
 ) -> Result<(String, Option<String>), Response> {
     let (path, to) = store.member_paths(id).await.map_err(|e| store_problem(viewer, e))?;
-    if viewer.user.may(action, &path) || to.as_deref().is_some_and(|p| viewer.user.may(action, p)) {
+    if viewer.user.may_at_either(action, &path, to.as_deref()) {
         Ok((path, to))
     } else {
         Err(forbidden(viewer))
@@ -94,11 +95,7 @@ pub struct MemberView {
 
 impl MemberView {
     pub fn of(m: &Member, reveal: bool, lang: Lang) -> MemberView {
-        let hide = |value: &Option<String>, keep: usize| match value {
-            None => String::new(),
-            Some(v) if reveal => v.clone(),
-            Some(v) => hnd_domain::access::mask(v, keep),
-        };
+        let hide = |value: &Option<String>, keep: usize| shown(value.as_deref(), reveal, keep).unwrap_or_default();
         let ethnicity = m
             .ethnicity
             .as_deref()
@@ -499,17 +496,7 @@ pub async fn audit(
     unit: Option<i64>,
     detail: serde_json::Value,
 ) {
-    let entry = Audit {
-        actor: &viewer.user.login,
-        address: &viewer.address,
-        action,
-        unit_id: unit,
-        member_id: member,
-        detail,
-    };
-    if let Err(e) = store.audit(entry).await {
-        eprintln!("hnd-web: audit: {e}");
-    }
+    crate::shell::record(store, &viewer.user.login, &viewer.address, action, member, unit, detail).await;
 }
 
 pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(form): Form<MemberForm>) -> Response {
@@ -689,25 +676,16 @@ pub struct TransferForm {
     date: String,
 }
 
-fn day_or_today(text: &str) -> Option<Day> {
-    let text = text.trim();
-    if text.is_empty() {
-        Some(Day::today())
-    } else {
-        Day::parse(text).ok()
-    }
-}
-
-fn bad_date(viewer: &Viewer, text: &str) -> Response {
-    crate::shell::problem(
-        Some(viewer),
-        viewer.lang,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        hnd_domain::OrgError::BadDate {
-            value: text.to_string(),
-        }
-        .message(viewer.lang),
-    )
+/// A form's day (today when empty), or the page that refuses it.
+fn form_day(viewer: &Viewer, text: &str) -> Result<Day, Response> {
+    Day::parse_or_today(text).map_err(|e| {
+        crate::shell::problem(
+            Some(viewer),
+            viewer.lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.message(viewer.lang),
+        )
+    })
 }
 
 pub async fn transfer(
@@ -744,7 +722,7 @@ pub async fn transfer(
 async fn member_change(store: &Store, viewer: &Viewer, id: i64, csrf: &str, date: &str) -> Result<Day, Response> {
     viewer.check_csrf(csrf)?;
     allow_member_here(store, viewer, id).await?;
-    day_or_today(date).ok_or_else(|| bad_date(viewer, date))
+    form_day(viewer, date)
 }
 
 /// Editing a member at their own unit (not as the receiver of a transfer).
@@ -783,8 +761,9 @@ pub async fn confirm_transfer(
     if !viewer.user.may(Action::EditMembers, to.as_deref().unwrap_or(&path)) {
         return forbidden(&viewer);
     }
-    let Some(date) = day_or_today(&f.date) else {
-        return bad_date(&viewer, &f.date);
+    let date = match form_day(&viewer, &f.date) {
+        Ok(d) => d,
+        Err(r) => return r,
     };
     let before = match state.store.member(id).await {
         Ok(m) => m,
@@ -965,7 +944,7 @@ pub async fn audit_page(State(state): State<AppState>, viewer: Viewer, Query(f):
     let day = |s: &str| -> Result<Option<String>, Response> {
         match s.trim() {
             "" => Ok(None),
-            t => Day::parse(t).map(|d| Some(d.iso())).map_err(|_| bad_date(&viewer, t)),
+            t => form_day(&viewer, t).map(|d| Some(d.iso())),
         }
     };
     let (from, to) = match (day(&f.from), day(&f.to)) {

@@ -135,17 +135,7 @@ async fn prepare(
     if let Some(other) = other {
         allow(store, viewer, other.trim()).await?;
     }
-    let date = match form.date.trim() {
-        "" => Day::today(),
-        text => Day::parse(text).map_err(|_| {
-            refused(
-                viewer,
-                OrgError::BadDate {
-                    value: text.to_string(),
-                },
-            )
-        })?,
-    };
+    let date = Day::parse_or_today(&form.date).map_err(|e| refused(viewer, e))?;
     Ok((id, date))
 }
 

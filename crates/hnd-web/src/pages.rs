@@ -61,7 +61,7 @@ impl Ctx {
     fn fail(&self, status: StatusCode, message: String, action: &str) -> Failure {
         Failure {
             lang: self.lang,
-            nav: self.nav.as_ref().map(Nav::clone_of),
+            nav: self.nav.as_ref().cloned(),
             status,
             message,
             action: action.to_string(),
@@ -242,7 +242,7 @@ async fn empty_tree(store: &Store, ctx: &Ctx) -> Result<Response, Failure> {
     }
     let page = MessagePage {
         t: Tr(ctx.lang),
-        nav: ctx.nav.as_ref().map(Nav::clone_of),
+        nav: ctx.nav.as_ref().cloned(),
         title: ctx.t("web.empty_title"),
         alert: false,
         message: ctx.t("web.empty_db"),
@@ -331,7 +331,7 @@ async fn unit_page(store: &Store, code: &str, ctx: &Ctx) -> Result<UnitPage, Sto
     let other = if lang == Lang::Vi { Lang::En } else { Lang::Vi };
     Ok(UnitPage {
         t: Tr(lang),
-        nav: ctx.nav.as_ref().map(Nav::clone_of),
+        nav: ctx.nav.as_ref().cloned(),
         can_edit: false,
         day: day.to_string(),
         day_iso: day.iso(),

@@ -123,13 +123,9 @@ pub async fn show(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let plans = match store.plans("TW").await {
+    let found = match store.plan(&plan).await {
         Ok(p) => p,
         Err(e) => return store_problem(&viewer, e),
-    };
-    let Some(found) = plans.into_iter().find(|x| x.number == plan) else {
-        let message = hnd_domain::PlanError::UnknownPlan { number: plan }.message(lang);
-        return problem(Some(&viewer), lang, StatusCode::NOT_FOUND, message);
     };
     let unit = if p.unit.trim().is_empty() {
         found.unit.clone()

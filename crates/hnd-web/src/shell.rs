@@ -22,6 +22,7 @@ impl Tr {
 }
 
 /// The menu of a signed-in user: only what they may open.
+#[derive(Clone)]
 pub struct Nav {
     pub user: String,
     pub csrf: String,
@@ -34,15 +35,6 @@ pub struct Nav {
 }
 
 impl Nav {
-    pub fn clone_of(&self) -> Nav {
-        Nav {
-            user: self.user.clone(),
-            csrf: self.csrf.clone(),
-            other_lang: self.other_lang.clone(),
-            ..*self
-        }
-    }
-
     pub fn of(viewer: &Viewer, here: &str) -> Nav {
         let user = &viewer.user;
         let other = if viewer.lang == Lang::Vi { Lang::En } else { Lang::Vi };
@@ -125,9 +117,9 @@ pub fn store_problem(viewer: &Viewer, e: StoreError) -> Response {
 pub fn status_of(e: &StoreError, lang: Lang) -> (StatusCode, String) {
     use hnd_domain::{AccountError, MemberError, OrgError};
     let status = match e {
-        StoreError::Org(OrgError::UnknownUnit { .. }) | StoreError::Member(MemberError::UnknownMember { .. }) => {
-            StatusCode::NOT_FOUND
-        }
+        StoreError::Org(OrgError::UnknownUnit { .. })
+        | StoreError::Member(MemberError::UnknownMember { .. })
+        | StoreError::Plan(hnd_domain::PlanError::UnknownPlan { .. }) => StatusCode::NOT_FOUND,
         StoreError::Account(AccountError::Forbidden) => StatusCode::FORBIDDEN,
         StoreError::Member(MemberError::DuplicateCccd { .. }) => StatusCode::CONFLICT,
         StoreError::Org(_) | StoreError::Member(_) | StoreError::Account(_) | StoreError::Plan(_) => {
@@ -162,4 +154,29 @@ pub async fn not_found(parts: Parts) -> Response {
         );
     }
     problem(None, lang, StatusCode::NOT_FOUND, i18n::t(lang, "web.not_found", &[]))
+}
+
+/// Appends to the audit log: `actor`, from `address`, did `action` on a
+/// member and/or unit. A failure to record is logged; the change it
+/// describes has already been made and stays.
+pub async fn record(
+    store: &hnd_store::Store,
+    actor: &str,
+    address: &str,
+    action: &str,
+    member: Option<i64>,
+    unit: Option<i64>,
+    detail: serde_json::Value,
+) {
+    let entry = hnd_store::Audit {
+        actor,
+        address,
+        action,
+        unit_id: unit,
+        member_id: member,
+        detail,
+    };
+    if let Err(e) = store.audit(entry).await {
+        eprintln!("hnd-web: audit: {e}");
+    }
 }

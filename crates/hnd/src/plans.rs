@@ -142,13 +142,7 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
         PlansCommand::Show { number, unit } => {
             let unit = match unit {
                 Some(u) => u,
-                None => store
-                    .plans("TW")
-                    .await?
-                    .into_iter()
-                    .find(|p| p.number == number)
-                    .map(|p| p.unit)
-                    .ok_or(PlanError::UnknownPlan { number: number.clone() })?,
+                None => store.plan(&number).await?.unit,
             };
             for t in store.targets(&number, &unit).await? {
                 println!("{:<28} {:>2} {}", t.indicator, t.comparator, t.value);
