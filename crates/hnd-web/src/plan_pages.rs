@@ -167,13 +167,17 @@ pub async fn show(
     // The units below, on the counted indicator (new members), for the drill-down.
     let mut children = Vec::new();
     if let Ok(units) = store.children(details.id, Day::today()).await {
+        // Only that indicator's target and figure: not every row of each unit.
         for c in units.into_iter().take(200) {
-            if let Ok(rows) = store.progress(&plan, &c.code, period).await
-                && let Some(r) = rows.iter().find(|r| r.indicator == "new_members")
-            {
-                let actual = r.actual.map(|a| number(a, lang)).unwrap_or_default();
-                children.push((c.code, c.name, number(r.target, lang), actual));
-            }
+            let Ok(targets) = store.targets(&plan, &c.code).await else {
+                continue;
+            };
+            let Some(target) = targets.iter().find(|t| t.indicator == "new_members") else {
+                continue;
+            };
+            let actual = store.figure(&c.code, "new_members", period).await.ok().flatten();
+            let actual = actual.map(|a| number(a, lang)).unwrap_or_default();
+            children.push((c.code, c.name, number(target.value, lang), actual));
         }
     }
     let tasks = store.tasks(&plan, Day::today()).await.unwrap_or_default();
@@ -228,21 +232,14 @@ pub async fn figures(State(state): State<AppState>, viewer: Viewer, Query(p): Qu
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
     for chunk in cells.chunks(catalogue.len()) {
         let province = &chunk[0].0;
-        let path = match state.store.unit_path(province).await {
-            Ok((_, path)) => path,
-            Err(_) => continue,
+        let Ok(unit) = state.store.unit(province, Day::today()).await.map(|u| u.unit) else {
+            continue;
         };
-        if !viewer.user.may(Action::ViewMembers, &path) {
+        if !viewer.user.may(Action::ViewMembers, &unit.path) {
             continue;
         }
-        let name = state
-            .store
-            .unit(province, Day::today())
-            .await
-            .map(|u| u.unit.name)
-            .unwrap_or_else(|_| province.clone());
         rows.push((
-            name,
+            unit.name,
             chunk
                 .iter()
                 .map(|c| c.2.map(|v| number(v, lang)).unwrap_or_default())
