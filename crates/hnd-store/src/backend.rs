@@ -30,6 +30,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "bulk_counts",
         include_str!("../migrations/sqlite/0007_bulk_counts.sql"),
     ),
+    (
+        8,
+        "member_totals",
+        include_str!("../migrations/sqlite/0008_member_totals.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -46,6 +51,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         7,
         "bulk_counts",
         include_str!("../migrations/postgres/0007_bulk_counts.sql"),
+    ),
+    (
+        8,
+        "member_totals",
+        include_str!("../migrations/postgres/0008_member_totals.sql"),
     ),
 ];
 

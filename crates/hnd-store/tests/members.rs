@@ -402,6 +402,17 @@ async fn members_follow_merges_and_the_2025_reform(store: Store) {
                 continue;
             };
             assert_eq!(store.count_members(code, day).await.unwrap(), scan, "{code} on {day}");
+            // The drill-down's figures of the children, all at once.
+            let unit = store.unit(code, day).await.unwrap().unit;
+            let counts = store.child_members(&unit, day).await.unwrap();
+            for child in store.children(unit.id, day).await.unwrap() {
+                assert_eq!(
+                    counts.get(&child.code).copied().unwrap_or(0),
+                    store.count_members_scan(&child.code, day).await.unwrap(),
+                    "{} below {code} on {day}",
+                    child.code
+                );
+            }
         }
         let provinces = store.province_counts(day).await.unwrap();
         for (code, n) in &provinces {
@@ -475,6 +486,16 @@ async fn bulk_loads_are_all_or_nothing_and_idempotent(store: Store) {
             store.count_members_scan(code, day).await.unwrap(),
             "{code}"
         );
+        let unit = store.unit(code, day).await.unwrap().unit;
+        let counts = store.child_members(&unit, day).await.unwrap();
+        for child in store.children(unit.id, day).await.unwrap() {
+            assert_eq!(
+                counts.get(&child.code).copied().unwrap_or(0),
+                store.count_members_scan(&child.code, day).await.unwrap(),
+                "{} below {code}",
+                child.code
+            );
+        }
     }
     let provinces = store.province_counts(day).await.unwrap();
     assert_eq!(

@@ -74,27 +74,13 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer, Query(p): 
         Ok(c) => c,
         Err(e) => return store_problem(&viewer, e),
     };
-    // Below the root the provinces' own counts answer in one query.
-    let counts: Vec<i64> = if unit.parent_id.is_none() {
-        match store.province_counts(day).await {
-            Ok(rows) => {
-                let by_code: std::collections::HashMap<_, _> = rows.into_iter().collect();
-                children
-                    .iter()
-                    .map(|c| by_code.get(&c.code).copied().unwrap_or(0))
-                    .collect()
-            }
-            Err(e) => return store_problem(&viewer, e),
-        }
-    } else {
-        let mut out = Vec::with_capacity(children.len());
-        for c in &children {
-            match store.count_members(&c.code, day).await {
-                Ok(n) => out.push(n),
-                Err(e) => return store_problem(&viewer, e),
-            }
-        }
-        out
+    // Every child's figure in two grouped queries over the maintained counts.
+    let counts: Vec<i64> = match store.child_members(&unit, day).await {
+        Ok(by_code) => children
+            .iter()
+            .map(|c| by_code.get(&c.code).copied().unwrap_or(0))
+            .collect(),
+        Err(e) => return store_problem(&viewer, e),
     };
     let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
     let total: i64 = counts.iter().sum();

@@ -329,9 +329,7 @@ async fn counts(db: &str, province: &str, runs: usize) -> Result<()> {
     let mut drill = Vec::new();
     for _ in 0..runs.min(50) {
         let t = Instant::now();
-        for b in &bases {
-            store.count_members(&b.code, today).await?;
-        }
+        store.child_members(&unit, today).await?;
         drill.push(t.elapsed());
     }
     println!(
