@@ -39,10 +39,12 @@ pub enum Action {
     Export,
     ViewAudit,
     ManageUsers,
+    /// Report on the tasks of plans issued in the subtree (status, notes, files).
+    EditPlans,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::ViewTree,
         Action::EditTree,
         Action::ViewMembers,
@@ -52,6 +54,7 @@ impl Action {
         Action::Export,
         Action::ViewAudit,
         Action::ManageUsers,
+        Action::EditPlans,
     ];
 }
 
@@ -107,6 +110,15 @@ pub struct Grant {
     pub path: String,
 }
 
+/// A body outside the Union that plans give tasks to (Sở Nông nghiệp,
+/// UBND tỉnh, Ban Dân vận…). An account acting for one holds no grants:
+/// it sees and reports on the tasks that name its body, nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Body {
+    pub id: i64,
+    pub name: String,
+}
+
 /// A signed-in user with their grants: the subject of every access question.
 #[derive(Debug, Clone, Serialize)]
 pub struct Principal {
@@ -114,6 +126,8 @@ pub struct Principal {
     pub login: String,
     pub full_name: String,
     pub grants: Vec<Grant>,
+    /// The outside body this account acts for, if any.
+    pub body: Option<Body>,
 }
 
 impl Principal {
@@ -176,6 +190,7 @@ mod tests {
                 unit_name: "X".into(),
                 path: path.into(),
             }],
+            body: None,
         }
     }
 

@@ -261,6 +261,16 @@ pub enum PlanError {
     NoTarget { indicator: String, unit: String },
     #[error("nothing to split among")]
     NoChildren { unit: String },
+    #[error("no task {id}")]
+    UnknownTask { id: i64 },
+    #[error("bad task status {text}")]
+    BadStatus { text: String },
+    #[error("an empty note")]
+    EmptyNote,
+    #[error("file {name} is too large")]
+    FileTooLarge { name: String, max_mb: u32 },
+    #[error("no body {name}")]
+    UnknownBody { name: String },
 }
 
 impl PlanError {
@@ -284,6 +294,15 @@ impl PlanError {
             }
             NoTarget { indicator, unit } => t(lang, "plan.no_target", &[("indicator", indicator), ("unit", unit)]),
             NoChildren { unit } => t(lang, "plan.no_children", &[("unit", unit)]),
+            UnknownTask { id } => t(lang, "task.unknown", &[("id", &id.to_string())]),
+            BadStatus { text } => t(lang, "task.bad_status", &[("text", text)]),
+            EmptyNote => t(lang, "task.empty_note", &[]),
+            FileTooLarge { name, max_mb } => t(
+                lang,
+                "task.file_too_large",
+                &[("name", name), ("max", &max_mb.to_string())],
+            ),
+            UnknownBody { name } => t(lang, "task.unknown_body", &[("name", name)]),
         }
     }
 }

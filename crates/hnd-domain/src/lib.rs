@@ -14,7 +14,7 @@ pub mod person;
 pub mod plan;
 pub mod unit;
 
-pub use access::{Action, Grant, Principal, Role};
+pub use access::{Action, Body, Grant, Principal, Role};
 pub use date::Day;
 pub use error::{AccountError, MemberError, OrgError, PlanError};
 pub use fold::fold;

@@ -167,7 +167,7 @@ impl Store {
         Ok(id)
     }
 
-    async fn user_id(&self, login: &str) -> Result<i64> {
+    pub(crate) async fn user_id(&self, login: &str) -> Result<i64> {
         sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
             .bind(login.to_string())
             .fetch_optional(&self.read)
@@ -233,10 +233,12 @@ impl Store {
 
     /// A user with their grants, each placed in today's tree.
     pub async fn principal(&self, user_id: i64) -> Result<Principal> {
-        let user = sqlx::query("SELECT login, full_name FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(&self.read)
-            .await?;
+        let user = sqlx::query(
+            "SELECT u.login, u.full_name, b.id, b.name FROM users u LEFT JOIN bodies b ON b.id = u.body_id WHERE u.id = $1",
+        )
+        .bind(user_id)
+        .fetch_one(&self.read)
+        .await?;
         let rows = sqlx::query(
             "SELECT g.role, v.code, v.name, v.path FROM grants g
              JOIN unit_versions v ON v.unit_id = g.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
@@ -263,6 +265,13 @@ impl Store {
             login: user.try_get(0)?,
             full_name: user.try_get(1)?,
             grants,
+            body: match user.try_get::<Option<i64>, _>(2)? {
+                Some(id) => Some(hnd_domain::Body {
+                    id,
+                    name: user.try_get(3)?,
+                }),
+                None => None,
+            },
         })
     }
 

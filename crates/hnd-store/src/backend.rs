@@ -35,6 +35,7 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "member_totals",
         include_str!("../migrations/sqlite/0008_member_totals.sql"),
     ),
+    (9, "tasks", include_str!("../migrations/sqlite/0009_tasks.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -57,6 +58,7 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         "member_totals",
         include_str!("../migrations/postgres/0008_member_totals.sql"),
     ),
+    (9, "tasks", include_str!("../migrations/postgres/0009_tasks.sql")),
 ];
 
 impl Backend {

@@ -16,6 +16,7 @@ mod merger;
 mod org;
 mod plans;
 mod sql;
+mod tasks;
 pub mod testing;
 
 pub use accounts::{Audit, AuditEntry, AuditFilter, Session, secret};
@@ -27,7 +28,8 @@ pub use members::{
 };
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
-pub use plans::{NewPlan, Plan, ProgressRow, Split, SplitOutcome, Target, Task};
+pub use plans::{NewPlan, Plan, ProgressRow, Split, SplitOutcome, Target};
+pub use tasks::{MAX_FILE_MB, NewFile, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
 
 use sqlx::AnyPool;
 

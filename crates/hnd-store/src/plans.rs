@@ -5,7 +5,7 @@
 use crate::org::Change;
 use crate::sql::path_end;
 use crate::{Result, Store};
-use hnd_domain::plan::{Comparator, Cutoff, Deadline, Measure, Period, Source, indicator};
+use hnd_domain::plan::{Comparator, Cutoff, Measure, Period, Source, indicator};
 use hnd_domain::{Day, PlanError};
 use serde::Serialize;
 use sqlx::Row;
@@ -39,19 +39,6 @@ pub struct Target {
     pub indicator: String,
     pub comparator: String,
     pub value: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Task {
-    pub position: i64,
-    pub title: String,
-    pub directing: String,
-    pub lead: String,
-    pub coordinating: String,
-    pub deadline: String,
-    pub status: String,
-    /// Whether it is late today.
-    pub overdue: bool,
 }
 
 /// How a target is handed down to the units below.
@@ -195,7 +182,7 @@ impl Store {
     }
 
     /// The plan `number`: its id, and its unit's id and path.
-    async fn plan_ref(&self, number: &str) -> Result<(i64, String, String)> {
+    pub(crate) async fn plan_ref(&self, number: &str) -> Result<(i64, String, String)> {
         let row = sqlx::query(
             "SELECT p.id, v.path, v.code FROM plans p
              JOIN unit_versions v ON v.unit_id = p.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
@@ -384,73 +371,6 @@ impl Store {
             sum: if percent { value } else { shares.iter().sum() },
             parent: value,
         })
-    }
-
-    /// Adds a task; its deadline is read as plans write it.
-    pub async fn add_task(
-        &self,
-        number: &str,
-        title: &str,
-        directing: &str,
-        lead: &str,
-        coordinating: &str,
-        deadline: &str,
-    ) -> Result<()> {
-        Deadline::parse(deadline).map_err(|_| PlanError::BadDeadline { text: deadline.into() })?;
-        let (plan, _, _) = self.plan_ref(number).await?;
-        let mut tx = self.write.begin().await?;
-        let position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE plan_id = $1")
-            .bind(plan)
-            .fetch_one(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO tasks (plan_id, position, title, directing, lead, coordinating, deadline) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(plan)
-        .bind(position + 1)
-        .bind(title.trim().to_string())
-        .bind(directing.trim().to_string())
-        .bind(lead.trim().to_string())
-        .bind(coordinating.trim().to_string())
-        .bind(deadline.trim().to_string())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn tasks(&self, number: &str, today: Day) -> Result<Vec<Task>> {
-        let (plan, _, _) = self.plan_ref(number).await?;
-        let rows = sqlx::query(
-            "SELECT position, title, directing, lead, coordinating, deadline, status, done_on FROM tasks
-             WHERE plan_id = $1 ORDER BY position",
-        )
-        .bind(plan)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let deadline: String = r.try_get(5)?;
-                let status: String = r.try_get(6)?;
-                let done_on: Option<String> = r.try_get(7)?;
-                let done_this_year = done_on
-                    .as_deref()
-                    .and_then(|d| Day::from_iso(d).ok())
-                    .is_some_and(|d| d.year() == today.year());
-                let overdue =
-                    status != "done" && Deadline::parse(&deadline).is_ok_and(|d| d.overdue(today, done_this_year));
-                Ok(Task {
-                    position: r.try_get(0)?,
-                    title: r.try_get(1)?,
-                    directing: r.try_get(2)?,
-                    lead: r.try_get(3)?,
-                    coordinating: r.try_get(4)?,
-                    deadline,
-                    status,
-                    overdue,
-                })
-            })
-            .collect()
     }
 
     /// Plans issued by `scope` or any unit in its subtree, newest first.

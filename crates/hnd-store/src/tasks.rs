@@ -1,0 +1,400 @@
+//! Tasks of plans and their follow-up: the bodies they are given to (units
+//! of the Union or outside bodies), progress notes that move a task's
+//! status, files attached to a note, and the listing of a body's tasks for
+//! the accounts that act for it.
+
+use crate::org::Change;
+use crate::{Result, Store};
+use hnd_domain::plan::Deadline;
+use hnd_domain::{Day, PlanError, fold};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// Largest file a note may carry.
+pub const MAX_FILE_MB: u32 = 10;
+
+/// The statuses a task can be in, in the order work goes.
+pub const STATUSES: [&str; 3] = ["open", "in_progress", "done"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    pub id: i64,
+    /// The plan's number.
+    pub plan: String,
+    pub position: i64,
+    pub title: String,
+    pub directing: String,
+    pub lead: String,
+    pub coordinating: String,
+    pub deadline: String,
+    /// `open`, `in_progress` or `done`.
+    pub status: String,
+    /// Whether it is late today.
+    pub overdue: bool,
+    /// Path of the plan's issuing unit in today's tree: who may report on it.
+    #[serde(skip)]
+    pub unit_path: String,
+}
+
+/// A task with what was reported on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskDetails {
+    pub task: Task,
+    /// The bodies it names: (id, name, `lead` or `coordinating`).
+    pub bodies: Vec<(i64, String, String)>,
+    /// Newest first.
+    pub notes: Vec<TaskNote>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskNote {
+    pub status: String,
+    pub note: String,
+    pub author: String,
+    /// RFC 3339.
+    pub written_at: String,
+    pub files: Vec<TaskFile>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskFile {
+    pub id: i64,
+    pub name: String,
+    pub size: i64,
+}
+
+/// A file to attach to a note.
+pub struct NewFile {
+    pub name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+impl TaskDetails {
+    /// May `user` report on this task: a Union officer of the plan's
+    /// issuing unit, or an account acting for a body the task names.
+    pub fn may_report(&self, user: &hnd_domain::Principal) -> bool {
+        user.may(hnd_domain::Action::EditPlans, &self.task.unit_path) || self.names_body_of(user)
+    }
+
+    /// May `user` read this task: whoever may read the plan (its unit's
+    /// subtree, or a unit below it the plan hands targets to), or the body's account.
+    pub fn may_read(&self, user: &hnd_domain::Principal) -> bool {
+        let path = &self.task.unit_path;
+        user.may(hnd_domain::Action::ViewMembers, path)
+            || user.grants.iter().any(|g| g.path.starts_with(path.as_str()))
+            || self.names_body_of(user)
+    }
+
+    fn names_body_of(&self, user: &hnd_domain::Principal) -> bool {
+        user.body
+            .as_ref()
+            .is_some_and(|b| self.bodies.iter().any(|x| x.0 == b.id))
+    }
+}
+
+/// The key a body is known by: its name folded, so marks, case and spacing do not matter.
+fn body_key(name: &str) -> String {
+    fold(name)
+}
+
+/// The bodies a task names: the lead as written, and each coordinator
+/// between semicolons ("Đảng đoàn Hội Nông dân tỉnh; các sở, ngành").
+fn named_bodies<'a>(lead: &'a str, coordinating: &'a str) -> Vec<(&'a str, &'static str)> {
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    let lead = lead.trim();
+    if !lead.is_empty() {
+        out.push((lead, "lead"));
+    }
+    for c in coordinating.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+        if out.iter().all(|(n, _)| body_key(n) != body_key(c)) {
+            out.push((c, "coordinating"));
+        }
+    }
+    out
+}
+
+const TASK_COLS: &str =
+    "t.id, p.number, t.position, t.title, t.directing, t.lead, t.coordinating, t.deadline, t.status, t.done_on, v.path";
+// $1 is today (the real one): paths are those of today's tree, as grants' are.
+const TASK_FROM: &str = "FROM tasks t JOIN plans p ON p.id = t.plan_id
+     JOIN unit_versions v ON v.unit_id = p.unit_id AND v.valid_from <= $1 AND v.valid_to > $1";
+
+fn task_from_row(r: &AnyRow, today: Day) -> Result<Task> {
+    let deadline: String = r.try_get(7)?;
+    let status: String = r.try_get(8)?;
+    let done_on: Option<String> = r.try_get(9)?;
+    let done_this_year = done_on
+        .as_deref()
+        .and_then(|d| Day::from_iso(d).ok())
+        .is_some_and(|d| d.year() == today.year());
+    let overdue = status != "done" && Deadline::parse(&deadline).is_ok_and(|d| d.overdue(today, done_this_year));
+    Ok(Task {
+        id: r.try_get(0)?,
+        plan: r.try_get(1)?,
+        position: r.try_get(2)?,
+        title: r.try_get(3)?,
+        directing: r.try_get(4)?,
+        lead: r.try_get(5)?,
+        coordinating: r.try_get(6)?,
+        deadline,
+        status,
+        overdue,
+        unit_path: r.try_get(10)?,
+    })
+}
+
+impl Store {
+    /// Adds a task to plan `number` and links the bodies it names; its
+    /// deadline is read as plans write it. Returns the task's id.
+    pub async fn add_task(
+        &self,
+        number: &str,
+        title: &str,
+        directing: &str,
+        lead: &str,
+        coordinating: &str,
+        deadline: &str,
+    ) -> Result<i64> {
+        Deadline::parse(deadline).map_err(|_| PlanError::BadDeadline { text: deadline.into() })?;
+        let (plan, _, _) = self.plan_ref(number).await?;
+        let mut tx = self.write.begin().await?;
+        let position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE plan_id = $1")
+            .bind(plan)
+            .fetch_one(&mut *tx)
+            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO tasks (plan_id, position, title, directing, lead, coordinating, deadline)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(plan)
+        .bind(position + 1)
+        .bind(title.trim().to_string())
+        .bind(directing.trim().to_string())
+        .bind(lead.trim().to_string())
+        .bind(coordinating.trim().to_string())
+        .bind(deadline.trim().to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+        for (name, role) in named_bodies(lead, coordinating) {
+            sqlx::query("INSERT INTO bodies (name, name_key) VALUES ($1, $2) ON CONFLICT (name_key) DO NOTHING")
+                .bind(name.to_string())
+                .bind(body_key(name))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO task_bodies (task_id, body_id, role)
+                 SELECT $1, id, $2 FROM bodies WHERE name_key = $3",
+            )
+            .bind(id)
+            .bind(role.to_string())
+            .bind(body_key(name))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The tasks of plan `number`, in the plan's order.
+    pub async fn tasks(&self, number: &str, today: Day) -> Result<Vec<Task>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {TASK_COLS} {TASK_FROM} WHERE p.number = $2 ORDER BY t.position"
+        )))
+        .bind(Day::today().iso())
+        .bind(number.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        if rows.is_empty() {
+            self.plan_ref(number).await?;
+        }
+        rows.iter().map(|r| task_from_row(r, today)).collect()
+    }
+
+    /// Tasks of every plan (or only those naming `body`), late ones first,
+    /// then by plan and order; at most `limit`.
+    pub async fn all_tasks(&self, body: Option<i64>, today: Day, limit: i64) -> Result<Vec<Task>> {
+        let filter = if body.is_some() {
+            "WHERE t.id IN (SELECT task_id FROM task_bodies WHERE body_id = $2)"
+        } else {
+            "WHERE $2 = 0"
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {TASK_COLS} {TASK_FROM} {filter} ORDER BY p.issued_on DESC, p.number, t.position LIMIT $3"
+        )))
+        .bind(Day::today().iso())
+        .bind(body.unwrap_or(0))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        let mut tasks = rows
+            .iter()
+            .map(|r| task_from_row(r, today))
+            .collect::<Result<Vec<_>>>()?;
+        tasks.sort_by_key(|t| !t.overdue);
+        Ok(tasks)
+    }
+
+    /// One task, the bodies it names and its notes with their files.
+    pub async fn task(&self, id: i64, today: Day) -> Result<TaskDetails> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {TASK_COLS} {TASK_FROM} WHERE t.id = $2"
+        )))
+        .bind(Day::today().iso())
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(PlanError::UnknownTask { id })?;
+        let task = task_from_row(&row, today)?;
+        let bodies = sqlx::query(
+            "SELECT b.id, b.name, tb.role FROM task_bodies tb JOIN bodies b ON b.id = tb.body_id
+             WHERE tb.task_id = $1 ORDER BY tb.role DESC, b.name",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<Result<Vec<_>>>()?;
+        let files = sqlx::query("SELECT note_id, id, name, size FROM task_files WHERE task_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&self.read)
+            .await?;
+        let mut notes = Vec::new();
+        for r in sqlx::query(
+            "SELECT id, status, note, author, written_at FROM task_notes WHERE task_id = $1 ORDER BY id DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        {
+            let note_id: i64 = r.try_get(0)?;
+            let mut attached = Vec::new();
+            for f in &files {
+                if f.try_get::<i64, _>(0)? == note_id {
+                    attached.push(TaskFile {
+                        id: f.try_get(1)?,
+                        name: f.try_get(2)?,
+                        size: f.try_get(3)?,
+                    });
+                }
+            }
+            notes.push(TaskNote {
+                status: r.try_get(1)?,
+                note: r.try_get(2)?,
+                author: r.try_get(3)?,
+                written_at: r.try_get(4)?,
+                files: attached,
+            });
+        }
+        Ok(TaskDetails { task, bodies, notes })
+    }
+
+    /// Reports on a task: a note, the status it leaves the task in, and
+    /// any files, all in one transaction. A task marked done on `today`
+    /// counts as done for this year's round of a recurring deadline.
+    pub async fn report_task(
+        &self,
+        id: i64,
+        status: &str,
+        note: &str,
+        files: Vec<NewFile>,
+        today: Day,
+        change: &Change,
+    ) -> Result<()> {
+        let status = status.trim();
+        if !STATUSES.contains(&status) {
+            return Err(PlanError::BadStatus { text: status.into() }.into());
+        }
+        if note.trim().is_empty() {
+            return Err(PlanError::EmptyNote.into());
+        }
+        if let Some(f) = files
+            .iter()
+            .find(|f| f.content.len() > MAX_FILE_MB as usize * 1024 * 1024)
+        {
+            return Err(PlanError::FileTooLarge {
+                name: f.name.clone(),
+                max_mb: MAX_FILE_MB,
+            }
+            .into());
+        }
+        let mut tx = self.write.begin().await?;
+        let updated = sqlx::query("UPDATE tasks SET status = $1, done_on = $2 WHERE id = $3")
+            .bind(status.to_string())
+            .bind((status == "done").then(|| today.iso()))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if updated.rows_affected() == 0 {
+            return Err(PlanError::UnknownTask { id }.into());
+        }
+        let note_id: i64 = sqlx::query_scalar(
+            "INSERT INTO task_notes (task_id, status, note, author, written_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(id)
+        .bind(status.to_string())
+        .bind(note.trim().to_string())
+        .bind(change.author.clone())
+        .bind(chrono::Utc::now().to_rfc3339())
+        .fetch_one(&mut *tx)
+        .await?;
+        for f in files {
+            sqlx::query(
+                "INSERT INTO task_files (task_id, note_id, name, content_type, size, content) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(note_id)
+            .bind(f.name)
+            .bind(f.content_type)
+            .bind(f.content.len() as i64)
+            .bind(f.content)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An attached file: (task id, name, content type, content).
+    pub async fn task_file(&self, file: i64) -> Result<(i64, String, String, Vec<u8>)> {
+        let r = sqlx::query("SELECT task_id, name, content_type, content FROM task_files WHERE id = $1")
+            .bind(file)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(PlanError::UnknownTask { id: file })?;
+        Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))
+    }
+
+    /// Bodies named by tasks, with how many tasks name each.
+    pub async fn bodies(&self) -> Result<Vec<(i64, String, i64)>> {
+        sqlx::query(
+            "SELECT b.id, b.name, COUNT(tb.task_id) FROM bodies b LEFT JOIN task_bodies tb ON tb.body_id = b.id
+             GROUP BY b.id, b.name ORDER BY b.name",
+        )
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+    }
+
+    /// Makes `login` an account acting for the body named `body` (as a
+    /// task names it; marks and case do not matter). Returns the body's name.
+    pub async fn set_user_body(&self, login: &str, body: &str) -> Result<String> {
+        let user = self.user_id(login).await?;
+        let row = sqlx::query("SELECT id, name FROM bodies WHERE name_key = $1")
+            .bind(body_key(body))
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| PlanError::UnknownBody { name: body.into() })?;
+        let (id, name): (i64, String) = (row.try_get(0)?, row.try_get(1)?);
+        sqlx::query("UPDATE users SET body_id = $1 WHERE id = $2")
+            .bind(id)
+            .bind(user)
+            .execute(&self.write)
+            .await?;
+        Ok(name)
+    }
+}
