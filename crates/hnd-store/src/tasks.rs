@@ -99,17 +99,16 @@ fn body_key(name: &str) -> String {
     fold(name)
 }
 
-/// The bodies a task names: the lead as written, and each coordinator
-/// between semicolons ("Đảng đoàn Hội Nông dân tỉnh; các sở, ngành").
+/// The bodies a task names, each between semicolons: the leads ("Sở Tài
+/// chính; Sở Kế hoạch và Đầu tư") and the coordinators ("Đảng đoàn Hội
+/// Nông dân tỉnh; các sở, ngành"); a body named twice counts once, as lead.
 fn named_bodies<'a>(lead: &'a str, coordinating: &'a str) -> Vec<(&'a str, &'static str)> {
     let mut out: Vec<(&str, &str)> = Vec::new();
-    let lead = lead.trim();
-    if !lead.is_empty() {
-        out.push((lead, "lead"));
-    }
-    for c in coordinating.split(';').map(str::trim).filter(|c| !c.is_empty()) {
-        if out.iter().all(|(n, _)| body_key(n) != body_key(c)) {
-            out.push((c, "coordinating"));
+    for (text, role) in [(lead, "lead"), (coordinating, "coordinating")] {
+        for name in text.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+            if out.iter().all(|(n, _)| body_key(n) != body_key(name)) {
+                out.push((name, role));
+            }
         }
     }
     out
@@ -396,5 +395,21 @@ impl Store {
             .execute(&self.write)
             .await?;
         Ok(name)
+    }
+}
+
+impl Store {
+    /// The id of the unit that issued plan `number`, for the audit log.
+    pub async fn plan_unit_id(&self, number: &str) -> Result<i64> {
+        sqlx::query_scalar("SELECT unit_id FROM plans WHERE number = $1")
+            .bind(number.to_string())
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| {
+                PlanError::UnknownPlan {
+                    number: number.to_string(),
+                }
+                .into()
+            })
     }
 }

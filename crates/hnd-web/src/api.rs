@@ -519,7 +519,9 @@ pub fn openapi_document() -> serde_json::Value {
                     "unit": {"type": "string", "description": "mã chi hội, tổ hội"}, "date": {"type": "string", "description": "dd/mm/yyyy"},
                     "accept_warnings": {"type": "boolean"}}},
                 "Transfer": {"type": "object", "required": ["to"], "properties": {"to": text, "date": text}},
-                "Date": {"type": "object", "properties": {"date": text}}
+                "Date": {"type": "object", "properties": {"date": text}},
+                "TaskReport": {"type": "object", "required": ["status", "note"], "properties": {
+                    "status": {"type": "string", "enum": ["open", "in_progress", "done"]}, "note": {"type": "string", "minLength": 1}}}
             }
         },
         "security": [{"bearer": []}],
@@ -547,7 +549,14 @@ pub fn openapi_document() -> serde_json::Value {
                 "responses": common(ok("Đang chuyển"))}},
             "/api/v1/members/{id}/confirm-transfer": {"post": {"summary": "Xác nhận chuyển sinh hoạt (đơn vị nhận)", "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
-                "responses": common(ok("Đã nhận"))}}
+                "responses": common(ok("Đã nhận"))}},
+            "/api/v1/tasks": {"get": {"summary": "Nhiệm vụ được theo dõi (tài khoản của cơ quan ngoài Hội: nhiệm vụ giao cho cơ quan đó)",
+                "responses": common(ok("Danh sách nhiệm vụ"))}},
+            "/api/v1/tasks/{id}": {"get": {"summary": "Một nhiệm vụ và các báo cáo tiến độ", "parameters": [id],
+                "responses": common(ok("Nhiệm vụ"))}},
+            "/api/v1/tasks/{id}/reports": {"post": {"summary": "Báo cáo tiến độ, đổi trạng thái nhiệm vụ", "parameters": [id],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskReport"}}}},
+                "responses": common(ok("Đã lưu"))}}
         }
     })
 }
@@ -560,4 +569,78 @@ pub async fn openapi() -> Response {
 /// form that sends it (with a token typed in the page) and shows the answer.
 pub async fn docs() -> Html<&'static str> {
     Html(include_str!("../templates/api_docs.html"))
+}
+
+pub async fn tasks(State(store): State<Store>, caller: ApiUser) -> Response {
+    match crate::tasks::visible_tasks(&store, &caller.user).await {
+        Ok(tasks) => Json(tasks).into_response(),
+        Err(e) => store_error(e, caller.lang),
+    }
+}
+
+/// A task the caller may read, or the answer refusing it.
+async fn readable_task(store: &Store, caller: &ApiUser, id: i64) -> Result<hnd_store::TaskDetails, Response> {
+    let details = store
+        .task(id, Day::today())
+        .await
+        .map_err(|e| store_error(e, caller.lang))?;
+    if !details.may_read(&caller.user) {
+        return Err(caller.forbidden());
+    }
+    Ok(details)
+}
+
+pub async fn task(State(store): State<Store>, caller: ApiUser, Path(id): Path<i64>) -> Response {
+    match readable_task(&store, &caller, id).await {
+        Ok(d) => Json(d).into_response(),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct TaskReportBody {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn report_task(
+    State(store): State<Store>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<TaskReportBody>, JsonRejection>,
+) -> Response {
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(r) => return bad_json(r, caller.lang),
+    };
+    let details = match readable_task(&store, &caller, id).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if !details.may_report(&caller.user) {
+        return caller.forbidden();
+    }
+    let change = hnd_store::Change::new(caller.user.login.clone(), "api");
+    if let Err(e) = store
+        .report_task(id, &b.status, &b.note, Vec::new(), Day::today(), &change)
+        .await
+    {
+        return store_error(e, caller.lang);
+    }
+    let detail = json!({"task": id, "plan": details.task.plan, "before": {"status": details.task.status},
+        "after": {"status": b.status.trim()}, "note": b.note.trim()});
+    let unit = store.plan_unit_id(&details.task.plan).await.ok();
+    crate::shell::record(
+        &store,
+        &caller.user.login,
+        &caller.address,
+        "task.report",
+        None,
+        unit,
+        detail,
+    )
+    .await;
+    Json(json!({"id": id, "status": b.status.trim()})).into_response()
 }

@@ -21,6 +21,7 @@ mod org_edit;
 mod pages;
 mod plan_pages;
 mod shell;
+mod tasks;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
@@ -78,6 +79,11 @@ pub enum Access {
     /// route names (`{code}` or `{id}`), or on the unit named in the
     /// request for routes that name none.
     Needs(hnd_domain::Action),
+    /// A signed-in user who may read the task the route names (`{id}`):
+    /// whoever may read its plan, or an account acting for a body the
+    /// task names; with `report`, who may report on it (an officer of the
+    /// plan's issuing unit, or that body's account).
+    Task { report: bool },
 }
 
 /// One route: method, path pattern, the access it needs, its handler.
@@ -139,6 +145,20 @@ pub fn routes() -> Vec<Route> {
         route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
         route(g.clone(), "/figures", Needs(ViewMembers), get(plan_pages::figures)),
         route(g.clone(), "/plans/{number}", Needs(ViewMembers), get(plan_pages::show)),
+        route(g.clone(), "/tasks", SignedIn, get(tasks::list)),
+        route(g.clone(), "/tasks/{id}", Task { report: false }, get(tasks::show)),
+        route(
+            p.clone(),
+            "/tasks/{id}",
+            Task { report: true },
+            post(tasks::report).layer(DefaultBodyLimit::max(tasks::MAX_REPORT)),
+        ),
+        route(
+            g.clone(),
+            "/tasks/{id}/files/{file}",
+            Task { report: false },
+            get(tasks::file),
+        ),
         route(g.clone(), "/members", Needs(ViewMembers), get(members::list)),
         route(g.clone(), "/members/new", Needs(EditMembers), get(members::new_form)),
         route(p.clone(), "/members", Needs(EditMembers), post(members::create)),
@@ -213,6 +233,14 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/members/{id}/confirm-transfer",
             Needs(EditMembers),
             post(api::confirm_transfer),
+        ),
+        route(g.clone(), "/api/v1/tasks", SignedIn, get(api::tasks)),
+        route(g.clone(), "/api/v1/tasks/{id}", Task { report: false }, get(api::task)),
+        route(
+            p.clone(),
+            "/api/v1/tasks/{id}/reports",
+            Task { report: true },
+            post(api::report_task),
         ),
     ]
 }

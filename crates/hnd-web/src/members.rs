@@ -142,6 +142,10 @@ struct HomePage {
 }
 
 pub async fn home(State(state): State<AppState>, viewer: Viewer) -> Response {
+    // An account acting for an outside body has its tasks and nothing else.
+    if viewer.user.body.is_some() && viewer.user.grants.is_empty() {
+        return Redirect::to("/tasks").into_response();
+    }
     let grants = viewer
         .user
         .grants

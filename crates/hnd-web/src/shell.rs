@@ -119,7 +119,9 @@ pub fn status_of(e: &StoreError, lang: Lang) -> (StatusCode, String) {
     let status = match e {
         StoreError::Org(OrgError::UnknownUnit { .. })
         | StoreError::Member(MemberError::UnknownMember { .. })
-        | StoreError::Plan(hnd_domain::PlanError::UnknownPlan { .. }) => StatusCode::NOT_FOUND,
+        | StoreError::Plan(hnd_domain::PlanError::UnknownPlan { .. } | hnd_domain::PlanError::UnknownTask { .. }) => {
+            StatusCode::NOT_FOUND
+        }
         StoreError::Account(AccountError::Forbidden) => StatusCode::FORBIDDEN,
         StoreError::Member(MemberError::DuplicateCccd { .. }) => StatusCode::CONFLICT,
         StoreError::Org(_) | StoreError::Member(_) | StoreError::Account(_) | StoreError::Plan(_) => {

@@ -1,6 +1,6 @@
 //! Arguments, dispatch and the one place errors become sentences.
 
-use crate::{bench, demo, r#gen, households, members, org, plans, tr, users};
+use crate::{bench, demo, r#gen, households, members, org, plans, tasks, tr, users};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use hnd_domain::{Day, Lang, OrgError};
@@ -76,6 +76,9 @@ pub enum Command {
     /// Plans, their targets and tasks.
     #[command(subcommand)]
     Plans(plans::PlansCommand),
+    /// Tasks of plans: list, show, report progress, the bodies they name.
+    #[command(subcommand)]
+    Tasks(tasks::TasksCommand),
     /// A unit's progress against a plan's targets, from the register.
     Progress {
         #[arg(long)]
@@ -112,13 +115,18 @@ fn audited(command: &Command) -> Option<(String, String)> {
         "Duplicates",
         "List",
         "Indicators",
+        "Bodies",
     ];
     let debug = format!("{command:?}");
     let mut words = debug
         .split(|c: char| !c.is_alphanumeric() && c != '_')
         .filter(|w| !w.is_empty());
     let (group, action) = (words.next()?, words.next()?);
-    if !matches!(group, "Org" | "Members" | "Households" | "Plans" | "Users" | "Gen") || READ_ONLY.contains(&action) {
+    if !matches!(
+        group,
+        "Org" | "Members" | "Households" | "Plans" | "Tasks" | "Users" | "Gen"
+    ) || READ_ONLY.contains(&action)
+    {
         return None;
     }
     // Passwords never reach the log.
@@ -182,6 +190,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Members(cmd) => members::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Households(cmd) => households::run(cmd, &cli.db, lang).await,
         Command::Plans(cmd) => plans::run(cmd, &cli.db, &cli.author, lang).await,
+        Command::Tasks(cmd) => tasks::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Progress {
             unit,
             plan,

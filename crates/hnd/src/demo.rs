@@ -51,10 +51,10 @@ pub async fn run(
     crate::r#gen::generate_members(&store, "TW", members, 2025, &change, lang).await?;
     let n = int(store.count_members("TW", Day::today()).await?, lang);
     println!("{}", tr(lang, "cli.demo_members", &[("count", &n)]));
-    let number = crate::plans::load_demo_plan(&store, &change).await?;
-    println!("{}", tr(lang, "cli.demo_plan", &[("number", &number)]));
-    for (login, password, role, unit) in demo_accounts(&store).await? {
-        let role = role.label(lang);
+    let numbers = crate::plans::load_demo_plans(&store, &change).await?;
+    println!("{}", tr(lang, "cli.demo_plan", &[("number", &numbers[0])]));
+    println!("{}", tr(lang, "cli.demo_plan_tasks", &[("number", &numbers[1])]));
+    for (login, password, role, unit) in demo_accounts(&store, lang).await? {
         println!(
             "{}",
             tr(
@@ -78,7 +78,7 @@ pub async fn run(
 /// The demo's accounts: a central administrator and the officer of the
 /// first commune of Quảng Ngãi. The demo database is made anew on each run
 /// and served on loopback, so its passwords are fixed and printed.
-async fn demo_accounts(store: &Store) -> Result<Vec<(String, String, Role, String)>> {
+async fn demo_accounts(store: &Store, lang: Lang) -> Result<Vec<(String, String, String, String)>> {
     let day = Day::today();
     let province = store.unit("51", day).await?;
     let commune = store
@@ -109,8 +109,27 @@ async fn demo_accounts(store: &Store) -> Result<Vec<(String, String, Role, Strin
     for (login, name, password, role, code, unit) in accounts {
         store.create_user(login, name, password).await?;
         store.grant(login, role, &code, "hnd demo").await?;
-        out.push((login.to_string(), password.to_string(), role, format!("{code} {unit}")));
+        out.push((
+            login.to_string(),
+            password.to_string(),
+            role.label(lang),
+            format!("{code} {unit}"),
+        ));
     }
+    // An outside body of Thanh Hóa's plan, which reports on its own tasks.
+    let (login, password) = ("so.nongnghiep", "hnd-demo-so");
+    store
+        .create_user(login, "Sở Nông nghiệp và PTNT Thanh Hóa", password)
+        .await?;
+    let body = store
+        .set_user_body(login, "Sở Nông nghiệp và Phát triển nông thôn")
+        .await?;
+    out.push((
+        login.to_string(),
+        password.to_string(),
+        tr(lang, "cli.demo_body_role", &[]),
+        body,
+    ));
     Ok(out)
 }
 

@@ -10,6 +10,7 @@ mod members;
 mod org;
 mod plans;
 mod sample;
+mod tasks;
 mod users;
 
 use clap::Parser;

@@ -79,16 +79,32 @@ pub enum PlansCommand {
     },
 }
 
-/// The demo plan (data/plans/quang-ngai-46.txt) for province 51, its
-/// targets handed down to the bases by members; returns its number.
-pub(crate) async fn load_demo_plan(store: &Store, change: &Change) -> Result<String> {
-    const TEXT: &str = include_str!("../../../data/plans/quang-ngai-46.txt");
-    let mut title = String::new();
+/// The demo's plans: Quảng Ngãi's (data/plans/quang-ngai-46.txt) for
+/// province 51, its targets handed down to the bases by members, and
+/// Thanh Hóa's (data/plans/thanh-hoa-46.txt), whose tasks go to bodies
+/// outside the Union. Returns their numbers.
+pub(crate) async fn load_demo_plans(store: &Store, change: &Change) -> Result<Vec<String>> {
+    let mut numbers = Vec::new();
+    for text in [
+        include_str!("../../../data/plans/quang-ngai-46.txt"),
+        include_str!("../../../data/plans/thanh-hoa-46.txt"),
+    ] {
+        numbers.push(load_plan_text(store, text, change).await?);
+    }
+    Ok(numbers)
+}
+
+/// A plan written as lines "title|…", "unit|CODE" (51 when absent),
+/// "target|INDICATOR|COMPARATOR|VALUE" (handed down by members) and
+/// "task|TITLE|DIRECTING|LEAD|COORDINATING|DEADLINE".
+async fn load_plan_text(store: &Store, text: &str, change: &Change) -> Result<String> {
+    let (mut title, mut unit) = (String::new(), "51".to_string());
     let (mut targets, mut tasks) = (Vec::new(), Vec::new());
-    for line in TEXT.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
         let cells: Vec<&str> = line.split('|').collect();
         match cells[0] {
             "title" => title = cells[1].to_string(),
+            "unit" => unit = cells[1].to_string(),
             "target" => targets.push((cells[1], cells[2], cells[3].parse::<f64>()?)),
             "task" => tasks.push(cells[1..].to_vec()),
             _ => {}
@@ -97,7 +113,7 @@ pub(crate) async fn load_demo_plan(store: &Store, change: &Change) -> Result<Str
     let plan = NewPlan {
         number: None,
         title,
-        unit: "51".into(),
+        unit: unit.clone(),
         // The demo's tree begins with the 2025 reform: the plan is entered
         // on that day, for the province as it is since.
         issued_on: Day::REFORM_2025,
@@ -107,9 +123,9 @@ pub(crate) async fn load_demo_plan(store: &Store, change: &Change) -> Result<Str
     let number = store.create_plan(&plan, change).await?;
     for (indicator, comparator, value) in targets {
         let comparator = Comparator::parse(comparator).expect("the demo's comparators");
-        store.set_target(&number, "51", indicator, comparator, value).await?;
+        store.set_target(&number, &unit, indicator, comparator, value).await?;
         store
-            .split_target(&number, "51", indicator, Split::ByMembers(Day::today()))
+            .split_target(&number, &unit, indicator, Split::ByMembers(Day::today()))
             .await?;
     }
     for t in tasks {

@@ -50,6 +50,10 @@ pub enum UsersCommand {
         #[arg(long, default_value = "script")]
         label: String,
     },
+    /// Make an account act for a body outside the Union that tasks name
+    /// (e.g. "Sở Nông nghiệp và PTNT"): it sees and reports on that body's
+    /// tasks only. See `hnd tasks bodies`.
+    Body { login: String, name: String },
     /// An account and its roles.
     Show {
         login: String,
@@ -103,6 +107,10 @@ pub async fn run(cmd: UsersCommand, db: &str, author: &str, lang: Lang) -> Resul
                 println!("{}", tr(lang, "cli.user_password", &[("password", &password)]));
             }
         }
+        UsersCommand::Body { login, name } => {
+            let name = store.set_user_body(&login, &name).await?;
+            println!("{}", tr(lang, "cli.user_body", &[("login", &login), ("body", &name)]));
+        }
         UsersCommand::Token { login, label } => {
             println!("{}", store.create_api_token(&login, &label).await?);
         }
@@ -112,6 +120,12 @@ pub async fn run(cmd: UsersCommand, db: &str, author: &str, lang: Lang) -> Resul
                 println!("{}", serde_json::to_string_pretty(&user)?);
             } else {
                 println!("{} ({})", user.full_name, user.login);
+                if let Some(b) = &user.body {
+                    println!(
+                        "  {}",
+                        tr(lang, "cli.user_body", &[("login", &user.login), ("body", &b.name)])
+                    );
+                }
                 for g in &user.grants {
                     println!("  {} · {} {}", g.role.label(lang), g.unit_code, g.unit_name);
                 }

@@ -1,0 +1,317 @@
+//! Tasks in the browser: the tasks a user may follow (all tasks of the
+//! plans in their part of the tree, or, for an account acting for an
+//! outside body, that body's tasks only), one task with its reports, and
+//! the form that reports progress, moves the status and attaches files.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::shell::{Nav, Tr, forbidden, record, render, store_problem};
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use hnd_domain::{Day, Lang, Principal, i18n};
+use hnd_store::{NewFile, STATUSES, Store, Task, TaskDetails};
+use serde::Deserialize;
+
+/// The largest report form: a few files of the largest size.
+pub const MAX_REPORT: usize = 3 * hnd_store::MAX_FILE_MB as usize * 1024 * 1024 + 64 * 1024;
+
+/// Tasks a list shows at most.
+const LIST_LIMIT: i64 = 2_000;
+
+/// A status's label.
+pub fn status_label(lang: Lang, status: &str) -> String {
+    i18n::t(lang, &format!("task.status.{status}"), &[])
+}
+
+/// Whether `user` may read `task` without loading its details: the same
+/// rule as [`TaskDetails::may_read`] for Union accounts (a body's account
+/// is given its own tasks by the query).
+fn readable(user: &Principal, task: &Task) -> bool {
+    user.body.is_some()
+        || user.may(hnd_domain::Action::ViewMembers, &task.unit_path)
+        || user.grants.iter().any(|g| g.path.starts_with(task.unit_path.as_str()))
+}
+
+/// The tasks `user` may follow, late ones first.
+pub async fn visible_tasks(store: &Store, user: &Principal) -> Result<Vec<Task>, hnd_store::StoreError> {
+    let tasks = store
+        .all_tasks(user.body.as_ref().map(|b| b.id), Day::today(), LIST_LIMIT)
+        .await?;
+    Ok(tasks.into_iter().filter(|t| readable(user, t)).collect())
+}
+
+/// A task and whether `user` may read it; `Err` is the page to answer with.
+pub async fn task_for(store: &Store, viewer: &Viewer, id: i64) -> Result<TaskDetails, Response> {
+    let details = store
+        .task(id, Day::today())
+        .await
+        .map_err(|e| store_problem(viewer, e))?;
+    if !details.may_read(&viewer.user) {
+        return Err(forbidden(viewer));
+    }
+    Ok(details)
+}
+
+struct Row {
+    task: Task,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    t: Tr,
+    nav: Option<Nav>,
+    body: Option<String>,
+    rows: Vec<Row>,
+    late_only: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    #[serde(default)]
+    late: String,
+}
+
+pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<ListParams>) -> Response {
+    let tasks = match visible_tasks(&state.store, &viewer.user).await {
+        Ok(t) => t,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let late_only = q.late == "1";
+    let rows = tasks
+        .into_iter()
+        .filter(|t| !late_only || t.overdue)
+        .map(|task| Row {
+            status: status_label(viewer.lang, &task.status),
+            task,
+        })
+        .collect();
+    let page = TasksPage {
+        t: Tr(viewer.lang),
+        nav: Some(Nav::of(&viewer, "/tasks")),
+        body: viewer.user.body.as_ref().map(|b| b.name.clone()),
+        rows,
+        late_only,
+    };
+    render(page, StatusCode::OK, viewer.lang)
+}
+
+struct NoteView {
+    status: String,
+    note: String,
+    author: String,
+    at: String,
+    files: Vec<(i64, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskPage {
+    t: Tr,
+    nav: Option<Nav>,
+    task: Task,
+    status: String,
+    plan_href: String,
+    lead: Vec<String>,
+    coordinating: Vec<String>,
+    notes: Vec<NoteView>,
+    may_report: bool,
+    /// (code, label, chosen) for the status choice.
+    statuses: Vec<(&'static str, String, bool)>,
+    typed_note: String,
+    error: Option<String>,
+    saved: bool,
+    max_mb: u32,
+}
+
+fn task_page(viewer: &Viewer, d: TaskDetails, typed: Option<(&str, &str, String)>, saved: bool) -> TaskPage {
+    let lang = viewer.lang;
+    let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
+    let may_report = d.may_report(&viewer.user);
+    let (chosen, typed_note, error) = match typed {
+        Some((status, note, error)) => (status.to_string(), note.to_string(), Some(error)),
+        None => (d.task.status.clone(), String::new(), None),
+    };
+    let names = |role: &str| d.bodies.iter().filter(|b| b.2 == role).map(|b| b.1.clone()).collect();
+    TaskPage {
+        t: Tr(lang),
+        nav: Some(Nav::of(viewer, &format!("/tasks/{}", d.task.id))),
+        status: status_label(lang, &d.task.status),
+        plan_href: crate::shell::urlencode(&d.task.plan).replace('/', "%2F"),
+        lead: names("lead"),
+        coordinating: names("coordinating"),
+        notes: d
+            .notes
+            .iter()
+            .map(|n| NoteView {
+                status: status_label(lang, &n.status),
+                note: n.note.clone(),
+                author: n.author.clone(),
+                at: chrono::DateTime::parse_from_rfc3339(&n.written_at)
+                    .map(|t| t.with_timezone(&vn).format("%d/%m/%Y %H:%M").to_string())
+                    .unwrap_or_else(|_| n.written_at.clone()),
+                files: n
+                    .files
+                    .iter()
+                    .map(|f| (f.id, f.name.clone(), hnd_domain::fmt::int((f.size + 1023) / 1024, lang)))
+                    .collect(),
+            })
+            .collect(),
+        may_report,
+        statuses: STATUSES
+            .iter()
+            .map(|s| (*s, status_label(lang, s), *s == chosen))
+            .collect(),
+        typed_note,
+        error,
+        saved,
+        max_mb: hnd_store::MAX_FILE_MB,
+        task: d.task,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowParams {
+    #[serde(default)]
+    done: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowParams>,
+) -> Response {
+    match task_for(&state.store, &viewer, id).await {
+        Ok(d) => render(task_page(&viewer, d, None, q.done == "1"), StatusCode::OK, viewer.lang),
+        Err(r) => r,
+    }
+}
+
+/// The report form: status, note and files, with the session's token first.
+pub async fn report(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    mut form: Multipart,
+) -> Response {
+    let details = match task_for(&state.store, &viewer, id).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if !details.may_report(&viewer.user) {
+        return forbidden(&viewer);
+    }
+    let (mut csrf, mut status, mut note, mut files) = (String::new(), String::new(), String::new(), Vec::new());
+    let too_large = |name: &str| {
+        i18n::t(
+            viewer.lang,
+            "task.file_too_large",
+            &[("name", &name), ("max", &hnd_store::MAX_FILE_MB.to_string())],
+        )
+    };
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                let page = task_page(&viewer, details, Some((&status, &note, e.body_text())), false);
+                return render(page, StatusCode::BAD_REQUEST, viewer.lang);
+            }
+        };
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("status") => status = field.text().await.unwrap_or_default(),
+            Some("note") => note = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                if let Err(r) = viewer.check_csrf(&csrf) {
+                    return r;
+                }
+                let name = field.file_name().unwrap_or("tep").to_string();
+                let content_type = field.content_type().unwrap_or("application/octet-stream").to_string();
+                match field.bytes().await {
+                    Ok(b) if b.is_empty() && name.is_empty() => {}
+                    Ok(b) if b.is_empty() => {}
+                    Ok(b) => files.push(NewFile {
+                        name,
+                        content_type,
+                        content: b.to_vec(),
+                    }),
+                    Err(_) => {
+                        let page = task_page(&viewer, details, Some((&status, &note, too_large(&name))), false);
+                        return render(page, StatusCode::PAYLOAD_TOO_LARGE, viewer.lang);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Err(r) = viewer.check_csrf(&csrf) {
+        return r;
+    }
+    let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+    let change = crate::members::change_of(&viewer, "báo cáo nhiệm vụ");
+    if let Err(e) = state
+        .store
+        .report_task(id, &status, &note, files, Day::today(), &change)
+        .await
+    {
+        let (code, message) = crate::shell::status_of(&e, viewer.lang);
+        if code.is_server_error() {
+            return store_problem(&viewer, e);
+        }
+        let page = task_page(&viewer, details, Some((&status, &note, message)), false);
+        return render(page, code, viewer.lang);
+    }
+    let detail = serde_json::json!({"task": id, "plan": details.task.plan,
+        "before": {"status": details.task.status}, "after": {"status": status.trim()},
+        "note": note.trim(), "files": names});
+    let unit = state.store.plan_unit_id(&details.task.plan).await.ok();
+    record(
+        &state.store,
+        &viewer.user.login,
+        &viewer.address,
+        "task.report",
+        None,
+        unit,
+        detail,
+    )
+    .await;
+    Redirect::to(&format!("/tasks/{id}?done=1")).into_response()
+}
+
+/// A file attached to a report, as a download (never shown in the page:
+/// what was uploaded is not trusted as HTML).
+pub async fn file(State(state): State<AppState>, viewer: Viewer, Path((id, file)): Path<(i64, i64)>) -> Response {
+    if let Err(r) = task_for(&state.store, &viewer, id).await {
+        return r;
+    }
+    match state.store.task_file(file).await {
+        Ok((task, name, _, content)) if task == id => {
+            let disposition = format!(
+                "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                name.replace(['"', '\\', '\r', '\n'], "_"),
+                crate::shell::urlencode(&name)
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+                ],
+                content,
+            )
+                .into_response()
+        }
+        Ok(_) => crate::shell::problem(
+            Some(&viewer),
+            viewer.lang,
+            StatusCode::NOT_FOUND,
+            viewer.t("web.not_found"),
+        ),
+        Err(e) => store_problem(&viewer, e),
+    }
+}

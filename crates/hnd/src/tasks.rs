@@ -1,0 +1,152 @@
+//! `hnd tasks …`: the tasks of plans, their reports, and the bodies they name.
+
+use crate::tr;
+use anyhow::Result;
+use clap::Subcommand;
+use hnd_domain::{Day, Lang};
+use hnd_store::{Change, NewFile, Store};
+use std::process::ExitCode;
+
+#[derive(Subcommand, Debug)]
+pub enum TasksCommand {
+    /// Tasks, late ones first: of one plan, or naming one body.
+    List {
+        #[arg(long)]
+        plan: Option<String>,
+        /// A body's name as tasks write it (marks and case do not matter).
+        #[arg(long)]
+        body: Option<String>,
+        /// Only the late ones.
+        #[arg(long)]
+        late: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One task with its reports.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Report progress: a note, the status it leaves (open, in_progress,
+    /// done) and files to attach.
+    Report {
+        id: i64,
+        #[arg(long)]
+        status: String,
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        file: Vec<std::path::PathBuf>,
+    },
+    /// The bodies tasks name, with how many tasks each.
+    Bodies,
+}
+
+pub async fn run(cmd: TasksCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
+    let store = Store::open(db).await?;
+    let today = Day::today();
+    match cmd {
+        TasksCommand::List { plan, body, late, json } => {
+            let body_id = match &body {
+                Some(b) => Some(
+                    store
+                        .bodies()
+                        .await?
+                        .into_iter()
+                        .find(|(_, name, _)| hnd_domain::fold(name) == hnd_domain::fold(b))
+                        .map(|(id, _, _)| id)
+                        .ok_or_else(|| hnd_domain::PlanError::UnknownBody { name: b.clone() })?,
+                ),
+                None => None,
+            };
+            let mut tasks = store.all_tasks(body_id, today, i64::MAX).await?;
+            if let Some(p) = &plan {
+                store.plan(p).await?;
+                tasks.retain(|t| &t.plan == p);
+                tasks.sort_by_key(|t| t.position);
+            }
+            if late {
+                tasks.retain(|t| t.overdue);
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&tasks)?);
+            } else if tasks.is_empty() {
+                println!("{}", tr(lang, "cli.no_tasks", &[]));
+            } else {
+                for t in &tasks {
+                    let late = if t.overdue {
+                        format!(" [{}]", tr(lang, "web.overdue", &[]))
+                    } else {
+                        String::new()
+                    };
+                    println!(
+                        "{:>5}  {}  {} — {} · {}{late}",
+                        t.id,
+                        t.plan,
+                        t.title,
+                        t.deadline,
+                        tr(lang, &format!("task.status.{}", t.status), &[])
+                    );
+                }
+            }
+        }
+        TasksCommand::Show { id, json } => {
+            let d = store.task(id, today).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&d)?);
+            } else {
+                println!("{} ({})", d.task.title, d.task.plan);
+                println!("  {}: {}", tr(lang, "web.deadline", &[]), d.task.deadline);
+                println!(
+                    "  {}: {}",
+                    tr(lang, "web.status", &[]),
+                    tr(lang, &format!("task.status.{}", d.task.status), &[])
+                );
+                for (_, name, role) in &d.bodies {
+                    let role = if role == "lead" {
+                        "web.lead_body"
+                    } else {
+                        "web.coordinating_bodies"
+                    };
+                    println!("  {}: {name}", tr(lang, role, &[]));
+                }
+                for n in &d.notes {
+                    let files: Vec<_> = n.files.iter().map(|f| f.name.as_str()).collect();
+                    println!(
+                        "  - {} {} ({}): {} {}",
+                        n.written_at,
+                        n.author,
+                        tr(lang, &format!("task.status.{}", n.status), &[]),
+                        n.note,
+                        files.join(", ")
+                    );
+                }
+            }
+        }
+        TasksCommand::Report { id, status, note, file } => {
+            let mut files = Vec::new();
+            for path in file {
+                let content = std::fs::read(&path)?;
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "tep".into());
+                files.push(NewFile {
+                    name,
+                    content_type: "application/octet-stream".into(),
+                    content,
+                });
+            }
+            let change = Change::new(author, "báo cáo nhiệm vụ");
+            store.report_task(id, &status, &note, files, today, &change).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        TasksCommand::Bodies => {
+            for (_, name, n) in store.bodies().await? {
+                println!("{n:>4}  {name}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
