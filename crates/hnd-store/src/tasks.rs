@@ -128,7 +128,16 @@ fn task_from_row(r: &AnyRow, today: Day) -> Result<Task> {
         .as_deref()
         .and_then(|d| Day::from_iso(d).ok())
         .is_some_and(|d| d.year() == today.year());
-    let overdue = status != "done" && Deadline::parse(&deadline).is_ok_and(|d| d.overdue(today, done_this_year));
+    // A yearly task ("hằng năm trước ngày 15/11") is done for the year it
+    // was reported done in; from 1 January it is open again for the new round.
+    let parsed = Deadline::parse(&deadline).ok();
+    let yearly = matches!(parsed, Some(Deadline::EveryYearBefore { .. }));
+    let status = if yearly && status == "done" && !done_this_year {
+        "open".to_string()
+    } else {
+        status
+    };
+    let overdue = status != "done" && parsed.is_some_and(|d| d.overdue(today, done_this_year));
     Ok(Task {
         id: r.try_get(0)?,
         plan: r.try_get(1)?,

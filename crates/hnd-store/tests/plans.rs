@@ -8,7 +8,8 @@ use hnd_store::{Change, NewPlan, Split, Store, StoreError};
 
 hnd_store::both_backends!(
     targets_cascade_and_progress_follows_the_register,
-    bad_targets_and_deadlines_are_refused
+    bad_targets_and_deadlines_are_refused,
+    tasks_are_reported_on_by_their_bodies
 );
 
 fn d(s: &str) -> Day {
@@ -243,4 +244,135 @@ async fn bad_targets_and_deadlines_are_refused(store: Store) {
     );
     let e = store.progress("KH-none", "01", Period::Year { year: 2026 }).await;
     assert!(matches!(plan_error(e.unwrap_err()), PlanError::UnknownPlan { .. }));
+}
+
+async fn tasks_are_reported_on_by_their_bodies(store: Store) {
+    use hnd_domain::{Action, Grant, Principal, Role};
+    use hnd_store::NewFile;
+    let number = setup(&store).await;
+    let report = store
+        .add_task(
+            &number,
+            "Báo cáo kết quả thực hiện",
+            "UBND tỉnh",
+            "Sở Tài chính; Sở Kế hoạch và Đầu tư",
+            "Sở Nông nghiệp và PTNT; sở tài  chính",
+            "hằng năm trước ngày 15/11",
+        )
+        .await
+        .unwrap();
+    let other = store
+        .add_task(&number, "Tuyên truyền", "UBND tỉnh", "Sở Tư pháp", "", "Thường xuyên")
+        .await
+        .unwrap();
+    // The leads and coordinators between semicolons are bodies; a body
+    // named twice (marks, case and spacing aside) is one, as lead.
+    let details = store.task(report, d("20/11/2026")).await.unwrap();
+    let bodies: Vec<_> = details.bodies.iter().map(|b| (b.1.as_str(), b.2.as_str())).collect();
+    assert_eq!(
+        bodies,
+        [
+            ("Sở Kế hoạch và Đầu tư", "lead"),
+            ("Sở Tài chính", "lead"),
+            ("Sở Nông nghiệp và PTNT", "coordinating")
+        ]
+    );
+    assert!(details.task.overdue, "not reported before 15/11");
+    assert_eq!(store.bodies().await.unwrap().len(), 4);
+
+    // An account acting for the agriculture department.
+    store
+        .create_user("so.nn", "Sở Nông nghiệp", "mat-khau-so-nn")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.set_user_body("so.nn", "so nong nghiep va ptnt").await.unwrap(),
+        "Sở Nông nghiệp và PTNT"
+    );
+    let e = store.set_user_body("so.nn", "Sở Ngoại vụ").await;
+    assert!(matches!(plan_error(e.unwrap_err()), PlanError::UnknownBody { .. }));
+    let so = store.principal_by_login("so.nn").await.unwrap();
+    let body = so.body.clone().expect("the account acts for a body");
+    let theirs = store.all_tasks(Some(body.id), d("20/11/2026"), 100).await.unwrap();
+    assert_eq!(theirs.iter().map(|t| t.id).collect::<Vec<_>>(), [report]);
+    assert!(details.may_read(&so) && details.may_report(&so));
+    let not_theirs = store.task(other, d("20/11/2026")).await.unwrap();
+    assert!(!not_theirs.may_read(&so) && !not_theirs.may_report(&so));
+    // A commune's officer reads the province's plan but does not report on it.
+    let (_, commune) = store.unit_path("00004").await.unwrap();
+    let officer = Principal {
+        id: 0,
+        login: "xa".into(),
+        full_name: "Cán bộ xã".into(),
+        grants: vec![Grant {
+            role: Role::CommuneOfficer,
+            unit_code: "00004".into(),
+            unit_name: "Xã".into(),
+            path: commune,
+        }],
+        body: None,
+    };
+    assert!(officer.may(Action::EditPlans, &officer.grants[0].path));
+    assert!(details.may_read(&officer) && !details.may_report(&officer));
+
+    // Bad reports change nothing.
+    let file = |n: usize| NewFile {
+        name: "bao-cao.pdf".into(),
+        content_type: "application/pdf".into(),
+        content: vec![7u8; n],
+    };
+    let today = d("10/11/2026");
+    let e = store
+        .report_task(report, "finished", "Xong", vec![], today, &who())
+        .await;
+    assert!(matches!(plan_error(e.unwrap_err()), PlanError::BadStatus { .. }));
+    let e = store.report_task(report, "done", "  ", vec![], today, &who()).await;
+    assert!(matches!(plan_error(e.unwrap_err()), PlanError::EmptyNote));
+    let big = file(hnd_store::MAX_FILE_MB as usize * 1024 * 1024 + 1);
+    let e = store
+        .report_task(report, "done", "Xong", vec![big], today, &who())
+        .await;
+    assert!(matches!(plan_error(e.unwrap_err()), PlanError::FileTooLarge { .. }));
+    let e = store.report_task(9999, "done", "Xong", vec![], today, &who()).await;
+    assert!(matches!(
+        plan_error(e.unwrap_err()),
+        PlanError::UnknownTask { id: 9999 }
+    ));
+    assert!(store.task(report, today).await.unwrap().notes.is_empty());
+
+    // Under way, then done with the report attached: this year's round is
+    // no longer late, next year's will be after 15/11.
+    store
+        .report_task(report, "in_progress", "Đã gửi công văn đôn đốc", vec![], today, &who())
+        .await
+        .unwrap();
+    store
+        .report_task(
+            report,
+            "done",
+            "Đã gửi báo cáo năm 2026",
+            vec![file(2048)],
+            today,
+            &who(),
+        )
+        .await
+        .unwrap();
+    let done = store.task(report, d("20/11/2026")).await.unwrap();
+    assert_eq!(done.task.status, "done");
+    assert!(!done.task.overdue);
+    let statuses: Vec<_> = done.notes.iter().map(|n| n.status.as_str()).collect();
+    assert_eq!(statuses, ["done", "in_progress"], "newest first");
+    assert_eq!(done.notes[0].files.len(), 1);
+    let next_year = store.task(report, d("20/11/2027")).await.unwrap().task;
+    assert_eq!(
+        (next_year.status.as_str(), next_year.overdue),
+        ("open", true),
+        "a new round"
+    );
+    let (task, name, _, content) = store.task_file(done.notes[0].files[0].id).await.unwrap();
+    assert_eq!((task, name.as_str(), content.len()), (report, "bao-cao.pdf", 2048));
+    // Reports are a record: they cannot be rewritten.
+    for sql in ["UPDATE task_notes SET note = 'khác'", "DELETE FROM task_notes"] {
+        assert!(hnd_store::testing::execute(&store, sql).await.is_err(), "{sql}");
+    }
 }

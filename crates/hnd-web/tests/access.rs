@@ -28,6 +28,7 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
     let (_, branch) = store.unit_path("00008-CH01").await.unwrap();
     let (member, _) = store.member_paths(binh).await.unwrap();
     let m = |p: &str| p.replace("{id}", &binh.to_string());
+    let t = |p: &str| p.replace("{id}", &f.task.to_string());
     let c = |method: &'static str, path: String, target: Option<String>| Case {
         method,
         path,
@@ -146,6 +147,20 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             json: Some("{}".into()),
             ..c("POST", m("/api/v1/members/{id}/confirm-transfer"), Some(member))
         },
+        ("GET", "/tasks") => c("GET", "/tasks".into(), None),
+        ("GET", "/tasks/{id}") => c("GET", t("/tasks/{id}"), None),
+        // An empty note: refused as such after access, nothing saved.
+        ("POST", "/tasks/{id}") => Case {
+            multipart: true,
+            ..c("POST", t("/tasks/{id}"), None)
+        },
+        ("GET", "/tasks/{id}/files/{file}") => c("GET", t("/tasks/{id}/files/999999"), None),
+        ("GET", "/api/v1/tasks") => c("GET", "/api/v1/tasks".into(), None),
+        ("GET", "/api/v1/tasks/{id}") => c("GET", t("/api/v1/tasks/{id}"), None),
+        ("POST", "/api/v1/tasks/{id}/reports") => Case {
+            json: Some(r#"{"status":"in_progress","note":""}"#.into()),
+            ..c("POST", t("/api/v1/tasks/{id}/reports"), None)
+        },
         (method, path) => panic!("route {method} {path} has no access case in tests/access.rs: add one"),
     }
 }
@@ -176,10 +191,13 @@ async fn send(client: &mut Client, case: &Case, csrf: &str) -> common::Response 
     client.request(case.method, &case.path, &[], b"").await
 }
 
-/// Whether `user` may call the route as `case` aims it.
-fn expected_allowed(user: &Principal, access: Access, case: &Case) -> bool {
+/// Whether `user` may call the route as `case` aims it (`task`: the
+/// fixture's task, which the task routes name).
+fn expected_allowed(user: &Principal, access: Access, case: &Case, task: &hnd_store::TaskDetails) -> bool {
     match (access, &case.target) {
         (Access::Public | Access::SignedIn, _) => true,
+        (Access::Task { report: false }, _) => task.may_read(user),
+        (Access::Task { report: true }, _) => task.may_report(user),
         (Access::Needs(action), Some(path)) => user.may(action, path),
         (Access::Needs(action), None) => user.may_somewhere(action),
     }
@@ -225,14 +243,16 @@ async fn every_route_answers_every_role_as_the_table_says(store: hnd_store::Stor
         table.push(format!("{:<6} {:<40} anonymous {:>3}", c.method, c.path, got.status));
     }
 
-    for (login, _, _) in common::ACCOUNTS {
+    let task = f.server.store.task(f.task, hnd_domain::Day::today()).await.unwrap();
+    let logins = common::ACCOUNTS.iter().map(|a| a.0).chain([common::BODY_ACCOUNT]);
+    for login in logins {
         let user = f.server.store.principal_by_login(login).await.unwrap();
         let mut client = f.server.signed_in(login).await;
         let csrf = client.csrf().await;
         for r in &all {
             let c = case(&f, r.method.as_str(), r.path).await;
             let got = send(&mut client, &c, &csrf).await;
-            let allowed = expected_allowed(&user, r.access, &c);
+            let allowed = expected_allowed(&user, r.access, &c, &task);
             assert!(
                 got.status < 500,
                 "{} {} as {login}: {} {}",

@@ -11,6 +11,7 @@ hnd_store::both_backends!(
     a_transfer_between_communes_is_sent_confirmed_and_audited,
     the_api_answers_tokens_with_json_and_clear_errors,
     wrong_passwords_in_a_loop_are_refused,
+    an_outside_body_reports_on_its_own_tasks_only,
 );
 
 async fn forms_refuse_missing_tokens_and_keep_what_was_typed(store: Store) {
@@ -286,4 +287,171 @@ async fn wrong_passwords_in_a_loop_are_refused(store: Store) {
     // Only paths of this site are followed after sign-in.
     let page = c.get("/login?next=https://example.org/").await.text();
     assert!(page.contains("name=\"next\" value=\"/\""), "{page}");
+}
+
+/// A multipart report form: token, status, note and one file.
+fn report_form(csrf: &str, status: &str, note: &str, file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "hndtaskboundary";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", csrf), ("status", status), ("note", note)] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/pdf\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn an_outside_body_reports_on_its_own_tasks_only(store: Store) {
+    let f = fixture(store).await;
+    let other = f
+        .server
+        .store
+        .add_task(
+            "12-KH/HND",
+            "Tuyên truyền",
+            "UBND thành phố",
+            "Sở Tư pháp",
+            "",
+            "Thường xuyên",
+        )
+        .await
+        .unwrap();
+    let mut so = f.server.signed_in(common::BODY_ACCOUNT).await;
+    // Its home is its tasks: the one naming its body, not the other.
+    let home = so.get("/").await;
+    assert_eq!((home.status, home.header("location")), (303, Some("/tasks")));
+    let list = so.get("/tasks").await.text();
+    assert!(
+        list.contains("Báo cáo kết quả thực hiện") && !list.contains("Tuyên truyền"),
+        "{list}"
+    );
+    assert!(list.contains("Sở Nông nghiệp và Môi trường"));
+    assert_eq!(so.get(&format!("/tasks/{other}")).await.status, 403);
+    assert_eq!(so.get("/members?unit=01").await.status, 403);
+
+    // An empty note is refused with the form kept; nothing is saved.
+    let page = so.get(&format!("/tasks/{}", f.task)).await.text();
+    let csrf = csrf_in(&page);
+    let (ct, body) = report_form(&csrf, "done", "  ", ("bao-cao.pdf", b"%PDF-1.4 bao cao"));
+    let r = so
+        .request("POST", &format!("/tasks/{}", f.task), &[("Content-Type", &ct)], &body)
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("không được để trống"), "{}", r.text());
+    assert!(
+        f.server
+            .store
+            .task(f.task, hnd_domain::Day::today())
+            .await
+            .unwrap()
+            .notes
+            .is_empty()
+    );
+
+    // A report with a file: saved, shown, the file downloadable, audited.
+    let (ct, body) = report_form(
+        &csrf,
+        "done",
+        "Đã gửi báo cáo năm",
+        ("bao-cao.pdf", b"%PDF-1.4 bao cao"),
+    );
+    let r = so
+        .request("POST", &format!("/tasks/{}", f.task), &[("Content-Type", &ct)], &body)
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let page = so.get(&format!("/tasks/{}?done=1", f.task)).await.text();
+    assert!(
+        page.contains("Đã lưu báo cáo") && page.contains("Đã gửi báo cáo năm"),
+        "{page}"
+    );
+    assert!(page.contains("Hoàn thành"));
+    let at = page.find("/files/").expect("a link to the file");
+    let href: String =
+        page[..at].rsplit('"').next().unwrap().to_string() + &page[at..].split('"').next().unwrap().to_string();
+    let file = so.get(&href).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.text(), "%PDF-1.4 bao cao");
+    assert!(file.header("content-disposition").unwrap().starts_with("attachment"));
+    let entries = f
+        .server
+        .store
+        .audit_entries(&AuditFilter {
+            actor: Some(common::BODY_ACCOUNT.into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(entries.iter().any(|e| e.action == "task.report"), "{entries:?}");
+
+    // A commune's officer reads the task but may not report on it.
+    let mut xa = f.server.signed_in("xa4").await;
+    let page = xa.get(&format!("/tasks/{}", f.task)).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.text().contains("enctype=\"multipart/form-data\""));
+
+    // The API: the body's token lists its task and reports on it.
+    let token = f
+        .server
+        .store
+        .create_api_token(common::BODY_ACCOUNT, "kiểm thử")
+        .await
+        .unwrap();
+    let auth = format!("Bearer {token}");
+    let mut api = f.server.client();
+    let r = api
+        .request("GET", "/api/v1/tasks", &[("Authorization", &auth)], b"")
+        .await;
+    assert_eq!(r.status, 200);
+    let ids: Vec<i64> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [f.task]);
+    let json = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
+    let path = format!("/api/v1/tasks/{}/reports", f.task);
+    let r = api
+        .request("POST", &path, &json, br#"{"status":"finished","note":"x"}"#)
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("in_progress"));
+    let r = api
+        .request(
+            "POST",
+            &path,
+            &json,
+            r#"{"status":"in_progress","note":"Bổ sung số liệu"}"#.as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = api
+        .request(
+            "GET",
+            &format!("/api/v1/tasks/{}", f.task),
+            &[("Authorization", &auth)],
+            b"",
+        )
+        .await;
+    assert_eq!(r.json()["notes"].as_array().unwrap().len(), 2);
+    let r = api
+        .request(
+            "GET",
+            &format!("/api/v1/tasks/{other}"),
+            &[("Authorization", &auth)],
+            b"",
+        )
+        .await;
+    assert_eq!(r.status, 403);
 }

@@ -173,7 +173,7 @@ impl Client {
 
     /// The session's form token, read off the home page.
     pub async fn csrf(&mut self) -> String {
-        csrf_in(&self.get("/").await.text())
+        csrf_in(&self.get("/account/password").await.text())
     }
 
     pub async fn sign_in(&mut self, login: &str, password: &str) -> Response {
@@ -228,7 +228,12 @@ pub use hnd_store::testing::person;
 pub struct Fixture {
     pub server: Server,
     pub members: HashMap<&'static str, i64>,
+    /// The plan's task for the outside body of [`BODY_ACCOUNT`].
+    pub task: i64,
 }
+
+/// An account acting for a body outside the Union, with no grants.
+pub const BODY_ACCOUNT: &str = "so.nongnghiep";
 
 /// The 2025 tree with a branch in commune 00004 and one in 00008 (both
 /// in Hà Nội), the accounts of [`ACCOUNTS`] and three active members.
@@ -281,8 +286,29 @@ pub async fn fixture(store: Store) -> Fixture {
         .split_target("12-KH/HND", "01", "new_members", hnd_store::Split::Equal)
         .await
         .unwrap();
+    // A task of the plan for an outside body, and that body's account.
+    let task = store
+        .add_task(
+            "12-KH/HND",
+            "Báo cáo kết quả thực hiện",
+            "UBND thành phố",
+            "Sở Nông nghiệp và Môi trường",
+            "Hội Nông dân thành phố",
+            "hằng năm trước ngày 15/11",
+        )
+        .await
+        .unwrap();
+    store
+        .create_user(BODY_ACCOUNT, "Sở Nông nghiệp và Môi trường", &password(BODY_ACCOUNT))
+        .await
+        .unwrap();
+    store
+        .set_user_body(BODY_ACCOUNT, "Sở Nông nghiệp và Môi trường")
+        .await
+        .unwrap();
     Fixture {
         server: Server::start(store).await,
         members,
+        task,
     }
 }
