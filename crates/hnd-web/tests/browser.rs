@@ -318,5 +318,20 @@ async fn walk() {
     b.click("#below a[href*='unit=00008']").await;
     b.wait_text("h1", "Ngọc Hà").await;
     b.wait_text("#progress", "Kết nạp hội viên mới").await;
+    b.sign_out().await;
+
+    // An outside body's account: its tasks, a report that finishes one.
+    b.open("/login").await;
+    b.type_in("#login", common::BODY_ACCOUNT).await;
+    b.type_in("#password", &common::password(common::BODY_ACCOUNT)).await;
+    b.click("#sign-in").await;
+    b.wait_text("h1", "Nhiệm vụ").await;
+    b.click(&format!("#task-list a[href='/tasks/{}']", f.task)).await;
+    b.wait_text("h1", "Báo cáo kết quả thực hiện").await;
+    b.click("#status option[value=done]").await;
+    b.type_in("#note", "Đã gửi báo cáo năm 2026").await;
+    b.click("#send-report").await;
+    b.wait_text("#task-status", "Hoàn thành").await;
+    b.wait_text("#reports", "Đã gửi báo cáo năm 2026").await;
     b.close().await;
 }
