@@ -22,6 +22,11 @@ impl Day {
         NaiveDate::from_ymd_opt(y, m, d).map(Day)
     }
 
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(&self, later: Day) -> i64 {
+        (later.0 - self.0).num_days()
+    }
+
     pub fn today() -> Day {
         Day(chrono::Local::now().date_naive())
     }

@@ -668,6 +668,106 @@ pub fn indicator(code: &str) -> Option<&'static Indicator> {
     CATALOGUE.iter().find(|i| i.code == code)
 }
 
+impl Indicator {
+    /// Whether the figure adds up over the period (admissions, units
+    /// founded, counts entered for the period) rather than being a state
+    /// at its end (members, a share).
+    pub fn accumulates(&self) -> bool {
+        match self.source {
+            Source::Register(q) => q.ends_with("_in_period") || q.ends_with("_founded"),
+            Source::Entered => self.measure != Measure::Percent,
+            _ => false,
+        }
+    }
+}
+
+/// Where a unit stands on a target on a day of its period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Reached ("từ … trở lên" reached, or the period ended within the bound).
+    Met,
+    /// Not reached yet but where it should be by now: a figure that adds
+    /// up is at least the target's share of the time gone by; a bound
+    /// ("không quá", "=") holds so far.
+    OnTrack,
+    /// Short of where it should be by now.
+    Behind,
+    /// The period is over, or a bound that only grows is already broken.
+    Missed,
+    /// No figure to compare.
+    Unknown,
+}
+
+impl Standing {
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::Met => "met",
+            Standing::OnTrack => "on_track",
+            Standing::Behind => "behind",
+            Standing::Missed => "missed",
+            Standing::Unknown => "unknown",
+        }
+    }
+}
+
+/// A target's standing, and what is still needed each month (30.4 days)
+/// to reach a "từ … trở lên" target by the end of the period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pace {
+    pub standing: Standing,
+    pub per_month: Option<f64>,
+}
+
+/// The pace of `actual` against a target over `period` (statistical
+/// cut-offs), on `today`.
+pub fn pace(
+    indicator: &Indicator,
+    comparator: Comparator,
+    target: f64,
+    actual: Option<f64>,
+    period: Period,
+    today: Day,
+) -> Pace {
+    let Some(actual) = actual else {
+        return Pace {
+            standing: Standing::Unknown,
+            per_month: None,
+        };
+    };
+    let (from, to) = period.range(Cutoff::Statistical);
+    let met = comparator.met(actual, target);
+    let none = |standing| Pace {
+        standing,
+        per_month: None,
+    };
+    if today > to {
+        return none(if met { Standing::Met } else { Standing::Missed });
+    }
+    match comparator {
+        Comparator::AtLeast if met => none(Standing::Met),
+        Comparator::AtLeast => {
+            let days_left = (today.days_until(to) + 1).max(1) as f64;
+            let per_month = (indicator.measure != Measure::Percent)
+                .then(|| ((target - actual) / (days_left / 30.4).max(1.0)).ceil());
+            let standing = if indicator.accumulates() && today >= from {
+                let total = (from.days_until(to) + 1) as f64;
+                let gone = (from.days_until(today) + 1) as f64;
+                if actual >= target * gone / total {
+                    Standing::OnTrack
+                } else {
+                    Standing::Behind
+                }
+            } else {
+                Standing::Behind
+            };
+            Pace { standing, per_month }
+        }
+        _ if met => none(Standing::OnTrack),
+        Comparator::AtMost if indicator.accumulates() => none(Standing::Missed),
+        _ => none(Standing::Behind),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -790,5 +890,37 @@ mod tests {
                 _ => {}
             }
         }
+    }
+
+    #[test]
+    fn pace_compares_with_the_time_gone_by() {
+        let d = |s: &str| Day::parse(s).unwrap();
+        let new_members = indicator("new_members").unwrap();
+        let year = Period::Year { year: 2026 };
+        // The statistical year runs 15/12/2025–14/12/2026: on 14/06 about
+        // half of it is gone.
+        let at =
+            |actual: f64, today: &str| pace(new_members, Comparator::AtLeast, 7000.0, Some(actual), year, d(today));
+        assert_eq!(at(3600.0, "14/06/2026").standing, Standing::OnTrack);
+        let behind = at(2000.0, "14/06/2026");
+        assert_eq!(behind.standing, Standing::Behind);
+        // 5,000 still needed over the 184 days left (6.05 months of 30.4 days).
+        assert_eq!(behind.per_month, Some(827.0));
+        assert_eq!(at(7000.0, "14/06/2026").standing, Standing::Met);
+        assert_eq!(at(6999.0, "15/12/2026").standing, Standing::Missed);
+        assert_eq!(
+            pace(new_members, Comparator::AtLeast, 7000.0, None, year, d("14/06/2026")).standing,
+            Standing::Unknown
+        );
+        // A share is a state, not a sum: short of it is behind, with no monthly figure.
+        let bhyt = indicator("members_bhyt_rate").unwrap();
+        let p = pace(bhyt, Comparator::AtLeast, 95.0, Some(90.0), year, d("14/06/2026"));
+        assert_eq!((p.standing, p.per_month), (Standing::Behind, None));
+        // A bound on a sum, broken before the end, cannot be mended.
+        let left = indicator("members_left").unwrap();
+        let p = pace(left, Comparator::AtMost, 100.0, Some(120.0), year, d("14/06/2026"));
+        assert_eq!(p.standing, Standing::Missed);
+        let p = pace(left, Comparator::AtMost, 100.0, Some(20.0), year, d("14/06/2026"));
+        assert_eq!(p.standing, Standing::OnTrack);
     }
 }

@@ -9,8 +9,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use hnd_domain::plan::{Period, indicator};
-use hnd_domain::{Action, Day, Lang, fmt::int};
+use hnd_domain::plan::{Comparator, Pace, Period, Standing, indicator};
+use hnd_domain::{Action, Day, Lang, fmt::int, i18n};
 use hnd_store::Plan;
 use serde::Deserialize;
 
@@ -75,6 +75,15 @@ pub struct ProgressParams {
     unit: String,
     #[serde(default)]
     period: String,
+    /// The indicator the units below are ranked on (new members by default).
+    #[serde(default)]
+    indicator: String,
+    /// "xlsx" for a table as a spreadsheet: the targets, or with
+    /// `table=below` the ranking of the units below.
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    table: String,
 }
 
 struct Row {
@@ -82,9 +91,27 @@ struct Row {
     comparator: String,
     target: String,
     actual: String,
-    /// "met", "behind" or "unknown": the status colour.
+    /// Share of the target reached, as text ("45,2%"), and as a bar
+    /// width in percent (at most 120).
+    share: String,
+    bar: f64,
+    /// A [`Standing`] code: the status colour.
     status: &'static str,
     status_label: String,
+    /// "834/tháng": still needed each month to reach the target.
+    pace: String,
+    y: usize,
+}
+
+/// A unit below, ranked on one indicator.
+struct Ranked {
+    rank: usize,
+    code: String,
+    name: String,
+    target: String,
+    actual: String,
+    share: String,
+    status: &'static str,
 }
 
 #[derive(Template)]
@@ -98,7 +125,11 @@ struct PlanPage {
     unit_name: String,
     period: String,
     rows: Vec<Row>,
-    children: Vec<(String, String, String, String)>,
+    chart_height: usize,
+    /// (code, name, chosen) of the plan's indicators for this unit.
+    choices: Vec<(String, String, bool)>,
+    ranked_on: String,
+    below: Vec<Ranked>,
     tasks: Vec<hnd_store::Task>,
 }
 
@@ -110,6 +141,24 @@ fn number(value: f64, lang: Lang) -> String {
     }
 }
 
+/// The share of `target` reached by `actual`, in percent.
+fn share(actual: Option<f64>, target: f64) -> Option<f64> {
+    actual.filter(|_| target > 0.0).map(|a| a * 100.0 / target)
+}
+
+fn share_text(share: Option<f64>, lang: Lang) -> String {
+    share
+        .map(|s| format!("{}%", hnd_domain::fmt::percent((s * 10.0).round() / 10.0, lang)))
+        .unwrap_or_default()
+}
+
+fn indicator_name(code: &str, lang: Lang) -> String {
+    indicator(code)
+        .map(|i| if lang == Lang::En { i.name_en } else { i.name_vi })
+        .unwrap_or(code)
+        .to_string()
+}
+
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -118,6 +167,7 @@ pub async fn show(
 ) -> Response {
     let store = &state.store;
     let lang = viewer.lang;
+    let today = Day::today();
     let period = match period_of(&viewer, &p.period) {
         Ok(x) => x,
         Err(r) => return r,
@@ -131,7 +181,7 @@ pub async fn show(
     } else {
         p.unit.trim().to_string()
     };
-    let details = match store.unit(&unit, Day::today()).await {
+    let details = match store.unit(&unit, today).await {
         Ok(d) => d.unit,
         Err(e) => return store_problem(&viewer, e),
     };
@@ -142,44 +192,147 @@ pub async fn show(
         Ok(r) => r,
         Err(e) => return store_problem(&viewer, e),
     };
-    let rows = progress
+    let standing_label = |s: Standing| viewer.t(&format!("standing.{}", s.code()));
+    let rows: Vec<Row> = progress
         .iter()
-        .map(|r| {
-            let (status, key) = match r.met {
-                Some(true) => ("met", "cli.met"),
-                Some(false) => ("behind", "cli.not_met"),
-                None => ("unknown", "web.not_counted"),
-            };
+        .enumerate()
+        .map(|(i, r)| {
+            let comparator = Comparator::parse(&r.comparator).unwrap_or(Comparator::Equal);
+            let pace = indicator(&r.indicator)
+                .map(|ind| hnd_domain::plan::pace(ind, comparator, r.target, r.actual, period, today))
+                .unwrap_or(Pace {
+                    standing: Standing::Unknown,
+                    per_month: None,
+                });
+            let reached = share(r.actual, r.target);
             Row {
-                name: indicator(&r.indicator)
-                    .map(|i| if lang == Lang::En { i.name_en } else { i.name_vi })
-                    .unwrap_or(&r.indicator)
-                    .to_string(),
+                name: indicator_name(&r.indicator, lang),
                 comparator: r.comparator.replace(">=", "≥").replace("<=", "≤"),
                 target: number(r.target, lang),
                 actual: r.actual.map(|a| number(a, lang)).unwrap_or_else(|| "—".into()),
-                status,
-                status_label: viewer.t(key),
+                share: share_text(reached, lang),
+                bar: reached.unwrap_or(0.0).clamp(0.0, 120.0),
+                status: pace.standing.code(),
+                status_label: standing_label(pace.standing),
+                pace: pace
+                    .per_month
+                    .filter(|n| *n > 0.0)
+                    .map(|n| i18n::t(lang, "web.per_month", &[("count", &int(n as i64, lang))]))
+                    .unwrap_or_default(),
+                y: i * 22,
             }
         })
         .collect();
-    // The units below, on the counted indicator (new members), for the drill-down.
-    let mut children = Vec::new();
-    if let Ok(units) = store.children(details.id, Day::today()).await {
-        // Only that indicator's target and figure: not every row of each unit.
-        for c in units.into_iter().take(200) {
+    if p.format == "xlsx" && p.table != "below" {
+        let columns = [
+            "Chỉ tiêu",
+            "So sánh",
+            "Chỉ tiêu giao",
+            "Thực hiện",
+            "Tỷ lệ đạt",
+            "Tình trạng",
+            "Cần mỗi tháng",
+        ];
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.name.clone(),
+                    r.comparator.clone(),
+                    r.target.clone(),
+                    r.actual.clone(),
+                    r.share.clone(),
+                    r.status_label.clone(),
+                    r.pace.clone(),
+                ]
+            })
+            .collect();
+        let detail = serde_json::json!({"table": "plan", "plan": plan, "unit": unit, "period": period.code()});
+        return table_xlsx(
+            &state,
+            &viewer,
+            &format!("chi-tieu-{unit}-{}", period.code()),
+            &columns,
+            &cells,
+            detail,
+        )
+        .await;
+    }
+    // The units below ranked on one indicator of the plan: the share of
+    // their own target reached, highest first.
+    let choices: Vec<(String, String, bool)> = progress
+        .iter()
+        .map(|r| (r.indicator.clone(), indicator_name(&r.indicator, lang), false))
+        .collect();
+    let ranked_on = if choices.iter().any(|c| c.0 == p.indicator) {
+        p.indicator.clone()
+    } else if choices.iter().any(|c| c.0 == "new_members") {
+        "new_members".to_string()
+    } else {
+        choices.first().map(|c| c.0.clone()).unwrap_or_default()
+    };
+    let choices = choices
+        .into_iter()
+        .map(|(c, n, _)| (c.clone(), n, c == ranked_on))
+        .collect();
+    let mut below: Vec<(Option<f64>, Ranked)> = Vec::new();
+    if !ranked_on.is_empty()
+        && let Ok(units) = store.children(details.id, today).await
+    {
+        for c in units.into_iter().take(500) {
             let Ok(targets) = store.targets(&plan, &c.code).await else {
                 continue;
             };
-            let Some(target) = targets.iter().find(|t| t.indicator == "new_members") else {
+            let Some(target) = targets.into_iter().find(|t| t.indicator == ranked_on) else {
                 continue;
             };
-            let actual = store.figure(&c.code, "new_members", period).await.ok().flatten();
-            let actual = actual.map(|a| number(a, lang)).unwrap_or_default();
-            children.push((c.code, c.name, number(target.value, lang), actual));
+            let actual = store.figure(&c.code, &ranked_on, period).await.ok().flatten();
+            let comparator = Comparator::parse(&target.comparator).unwrap_or(Comparator::Equal);
+            let standing = indicator(&ranked_on)
+                .map(|ind| hnd_domain::plan::pace(ind, comparator, target.value, actual, period, today).standing)
+                .unwrap_or(Standing::Unknown);
+            let reached = share(actual, target.value);
+            below.push((
+                reached,
+                Ranked {
+                    rank: 0,
+                    code: c.code,
+                    name: c.name,
+                    target: number(target.value, lang),
+                    actual: actual.map(|a| number(a, lang)).unwrap_or_default(),
+                    share: share_text(reached, lang),
+                    status: standing.code(),
+                },
+            ));
         }
     }
-    let tasks = store.tasks(&plan, Day::today()).await.unwrap_or_default();
+    below.sort_by(|a, b| b.0.unwrap_or(-1.0).total_cmp(&a.0.unwrap_or(-1.0)));
+    let below: Vec<Ranked> = below
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, r))| Ranked { rank: i + 1, ..r })
+        .collect();
+    if p.format == "xlsx" {
+        let columns = ["Hạng", "Mã", "Đơn vị", "Chỉ tiêu giao", "Thực hiện", "Tỷ lệ đạt"];
+        let cells: Vec<Vec<String>> = below
+            .iter()
+            .map(|r| {
+                vec![
+                    r.rank.to_string(),
+                    r.code.clone(),
+                    r.name.clone(),
+                    r.target.clone(),
+                    r.actual.clone(),
+                    r.share.clone(),
+                ]
+            })
+            .collect();
+        let detail = serde_json::json!({"table": "plan_ranking", "plan": plan, "unit": unit,
+            "indicator": ranked_on, "period": period.code()});
+        let name = format!("xep-hang-{unit}-{ranked_on}-{}", period.code());
+        return table_xlsx(&state, &viewer, &name, &columns, &cells, detail).await;
+    }
+    let tasks = store.tasks(&plan, today).await.unwrap_or_default();
     let page = PlanPage {
         t: Tr(lang),
         nav: Some(Nav::of(&viewer, &format!("/plans/{}", segment(&plan)))),
@@ -188,8 +341,11 @@ pub async fn show(
         unit_name: details.name,
         unit,
         period: period.to_string(),
+        chart_height: rows.len() * 22 + 4,
         rows,
-        children,
+        choices,
+        ranked_on,
+        below,
         tasks,
     };
     render(page, StatusCode::OK, lang)
@@ -250,7 +406,22 @@ pub async fn figures(State(state): State<AppState>, viewer: Viewer, Query(p): Qu
     }
     let headers: Vec<String> = catalogue.iter().map(|i| name(i).to_string()).collect();
     if p.format == "xlsx" {
-        return figures_xlsx(&state, &viewer, &headers, &rows, period).await;
+        let mut columns: Vec<&str> = vec!["Tỉnh, thành phố"];
+        columns.extend(headers.iter().map(String::as_str));
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|(name, values)| std::iter::once(name.clone()).chain(values.iter().cloned()).collect())
+            .collect();
+        let detail = serde_json::json!({"table": "figures", "period": period.code()});
+        return table_xlsx(
+            &state,
+            &viewer,
+            &format!("so-lieu-{}", period.code()),
+            &columns,
+            &cells,
+            detail,
+        )
+        .await;
     }
     let page = FiguresPage {
         t: Tr(lang),
@@ -262,21 +433,25 @@ pub async fn figures(State(state): State<AppState>, viewer: Viewer, Query(p): Qu
     render(page, StatusCode::OK, lang)
 }
 
-async fn figures_xlsx(
+/// A table as an XLSX download named `name`.xlsx, its export audited with `detail`.
+async fn table_xlsx(
     state: &AppState,
     viewer: &Viewer,
-    headers: &[String],
-    rows: &[(String, Vec<String>)],
-    period: Period,
+    name: &str,
+    columns: &[&str],
+    rows: &[Vec<String>],
+    detail: serde_json::Value,
 ) -> Response {
-    let file = std::env::temp_dir().join(format!("hnd-figures-{}-{}.xlsx", std::process::id(), viewer.user.id));
-    let mut columns: Vec<&str> = vec!["Tỉnh, thành phố"];
-    columns.extend(headers.iter().map(String::as_str));
+    let file = std::env::temp_dir().join(format!(
+        "hnd-table-{}-{}-{}.xlsx",
+        std::process::id(),
+        viewer.user.id,
+        secret_suffix()
+    ));
     let written = (|| -> Result<(), hnd_import::ExportError> {
-        let mut out = hnd_import::SheetWriter::create(&file, &columns)?;
-        for (name, values) in rows {
-            let mut row = vec![name.as_str()];
-            row.extend(values.iter().map(String::as_str));
+        let mut out = hnd_import::SheetWriter::create(&file, columns)?;
+        for row in rows {
+            let row: Vec<&str> = row.iter().map(String::as_str).collect();
             out.write_row(&row)?;
         }
         out.finish()
@@ -294,25 +469,24 @@ async fn figures_xlsx(
         }
     };
     let _ = std::fs::remove_file(&file);
-    crate::members::audit(
-        &state.store,
-        viewer,
-        "export",
-        None,
-        None,
-        serde_json::json!({"table": "figures", "period": period.code()}),
-    )
-    .await;
+    crate::members::audit(&state.store, viewer, "export", None, None, detail).await;
     let mut response = axum::response::IntoResponse::into_response(bytes);
     let headers = response.headers_mut();
     headers.insert(
         axum::http::header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     );
-    if let Ok(v) =
-        axum::http::HeaderValue::from_str(&format!("attachment; filename=\"so-lieu-{}.xlsx\"", period.code()))
-    {
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .collect();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{ascii}.xlsx\"")) {
         headers.insert(axum::http::header::CONTENT_DISPOSITION, v);
     }
     response
+}
+
+/// A few random characters, so two downloads at once never share a file.
+fn secret_suffix() -> String {
+    hnd_store::secret().chars().take(12).collect()
 }

@@ -86,6 +86,24 @@ async fn forms_refuse_missing_tokens_and_keep_what_was_typed(store: Store) {
         403,
         "a commune officer sees no province"
     );
+    // The plan: a chart of the share reached, each target's standing, the
+    // communes ranked on their share of their own target (00004 admitted
+    // two members against one, 00008 one against one), both as XLSX.
+    let page = admin.get("/plans/12-KH%2FHND?period=2026").await.text();
+    assert!(page.contains("id=\"progress-chart\""), "{page}");
+    let ranking = &page[page.find("id=\"below\"").expect("a ranking")..];
+    let (first, second) = (
+        ranking.find("unit=00004&").unwrap(),
+        ranking.find("unit=00008&").unwrap(),
+    );
+    assert!(first < second, "{ranking}");
+    for table in ["", "&table=below"] {
+        let xlsx = admin
+            .get(&format!("/plans/12-KH%2FHND?period=2026&format=xlsx{table}"))
+            .await;
+        assert_eq!(xlsx.status, 200);
+        assert!(xlsx.body.starts_with(b"PK"), "an XLSX (zip) file");
+    }
     // Oversized bodies are refused before anything is read.
     let big = vec![b'a'; 300 * 1024];
     let r = xa4
