@@ -393,8 +393,7 @@ async fn an_outside_body_reports_on_its_own_tasks_only(store: Store) {
     );
     assert!(page.contains("Hoàn thành"));
     let at = page.find("/files/").expect("a link to the file");
-    let href: String =
-        page[..at].rsplit('"').next().unwrap().to_string() + &page[at..].split('"').next().unwrap().to_string();
+    let href: String = page[..at].rsplit('"').next().unwrap().to_string() + page[at..].split('"').next().unwrap();
     let file = so.get(&href).await;
     assert_eq!(file.status, 200);
     assert_eq!(file.text(), "%PDF-1.4 bao cao");
