@@ -36,6 +36,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         include_str!("../migrations/sqlite/0008_member_totals.sql"),
     ),
     (9, "tasks", include_str!("../migrations/sqlite/0009_tasks.sql")),
+    (
+        10,
+        "member_kinds",
+        include_str!("../migrations/sqlite/0010_member_kinds.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -59,6 +64,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         include_str!("../migrations/postgres/0008_member_totals.sql"),
     ),
     (9, "tasks", include_str!("../migrations/postgres/0009_tasks.sql")),
+    (
+        10,
+        "member_kinds",
+        include_str!("../migrations/postgres/0010_member_kinds.sql"),
+    ),
 ];
 
 impl Backend {

@@ -24,7 +24,8 @@ pub use backend::Backend;
 pub use error::StoreError;
 pub use households::Household;
 pub use members::{
-    Added, CccdHolder, LikelyDuplicate, LoadOutcome, Member, MemberEvent, MemberQuery, MemberRow, NewMember,
+    Added, CccdHolder, LikelyDuplicate, LoadOutcome, Member, MemberCounts, MemberEvent, MemberQuery, MemberRow,
+    NewMember,
 };
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};

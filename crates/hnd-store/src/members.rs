@@ -873,30 +873,47 @@ impl Store {
     /// since, which is the same work as summing up to it when the day is
     /// halfway through the history and less when it is recent.
     pub async fn count_members(&self, code: &str, as_of: Day) -> Result<i64> {
+        Ok(self.member_counts(code, as_of).await?.members)
+    }
+
+    /// [`Store::count_members`] with how many of them are women and how
+    /// many belong to an ethnic minority, from the same maintained rows.
+    pub async fn member_counts(&self, code: &str, as_of: Day) -> Result<MemberCounts> {
         let unit = self.unit(code, as_of).await?.unit;
-        if unit.parent_id.is_none() {
+        let row = if unit.parent_id.is_none() {
             // The whole country: the provinces' deltas.
-            let n: Option<i64> =
-                sqlx::query_scalar("SELECT CAST(SUM(delta) AS BIGINT) FROM province_member_deltas WHERE day <= $1")
-                    .bind(as_of.iso())
-                    .fetch_one(&self.read)
-                    .await?;
-            return Ok(n.unwrap_or(0));
-        }
-        let n: i64 = sqlx::query_scalar(
-            "SELECT CAST(COALESCE((SELECT SUM(t.n) FROM unit_member_totals t
-                 JOIN unit_versions v ON v.unit_id = t.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
-                 WHERE v.path >= $2 AND v.path < $3), 0)
-             - COALESCE((SELECT SUM(d.delta) FROM unit_member_deltas d
-                 JOIN unit_versions v ON v.unit_id = d.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
-                 WHERE d.day > $1 AND v.path >= $2 AND v.path < $3), 0) AS BIGINT)",
-        )
-        .bind(as_of.iso())
-        .bind(unit.path.clone())
-        .bind(path_end(&unit.path))
-        .fetch_one(&self.read)
-        .await?;
-        Ok(n)
+            sqlx::query(
+                "SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT), CAST(COALESCE(SUM(women), 0) AS BIGINT),
+                        CAST(COALESCE(SUM(minority), 0) AS BIGINT)
+                 FROM province_member_deltas WHERE day <= $1",
+            )
+            .bind(as_of.iso())
+            .fetch_one(&self.read)
+            .await?
+        } else {
+            sqlx::query(
+                "SELECT CAST(t.n - COALESCE(f.n, 0) AS BIGINT), CAST(t.w - COALESCE(f.w, 0) AS BIGINT),
+                        CAST(t.m - COALESCE(f.m, 0) AS BIGINT)
+                 FROM (SELECT COALESCE(SUM(t.n), 0) AS n, COALESCE(SUM(t.women), 0) AS w, COALESCE(SUM(t.minority), 0) AS m
+                       FROM unit_member_totals t
+                       JOIN unit_versions v ON v.unit_id = t.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+                       WHERE v.path >= $2 AND v.path < $3) t,
+                      (SELECT SUM(d.delta) AS n, SUM(d.women) AS w, SUM(d.minority) AS m
+                       FROM unit_member_deltas d
+                       JOIN unit_versions v ON v.unit_id = d.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+                       WHERE d.day > $1 AND v.path >= $2 AND v.path < $3) f",
+            )
+            .bind(as_of.iso())
+            .bind(unit.path.clone())
+            .bind(path_end(&unit.path))
+            .fetch_one(&self.read)
+            .await?
+        };
+        Ok(MemberCounts {
+            members: row.try_get(0)?,
+            women: row.try_get(1)?,
+            minority: row.try_get(2)?,
+        })
     }
 
     /// Members of each child of `parent` (in the tree of `as_of`) on that
@@ -945,9 +962,17 @@ impl Store {
     /// The same figure counted from the membership intervals themselves:
     /// the check of the maintained counts, and the comparison in benchmarks.
     pub async fn count_members_scan(&self, code: &str, as_of: Day) -> Result<i64> {
+        Ok(self.member_counts_scan(code, as_of).await?.members)
+    }
+
+    /// [`Store::member_counts`] counted from the intervals and the members.
+    pub async fn member_counts_scan(&self, code: &str, as_of: Day) -> Result<MemberCounts> {
         let unit = self.unit(code, as_of).await?.unit;
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM memberships ms
+        let row = sqlx::query(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN m.sex = 'female' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN m.ethnicity <> '01' THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM memberships ms
+             JOIN members m ON m.id = ms.member_id
              JOIN unit_versions v ON v.unit_id = ms.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
              WHERE ms.valid_from <= $1 AND ms.valid_to > $1 AND v.path >= $2 AND v.path < $3",
         )
@@ -956,7 +981,11 @@ impl Store {
         .bind(path_end(&unit.path))
         .fetch_one(&self.read)
         .await?;
-        Ok(n)
+        Ok(MemberCounts {
+            members: row.try_get(0)?,
+            women: row.try_get(1)?,
+            minority: row.try_get(2)?,
+        })
     }
 
     /// Members of every province on `as_of` (provinces of the tree that
@@ -1043,27 +1072,51 @@ impl Store {
     }
 }
 
+/// Members counted on a day, and how many of them are women and how many
+/// belong to an ethnic minority (a group other than Kinh).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MemberCounts {
+    pub members: i64,
+    pub women: i64,
+    pub minority: i64,
+}
+
+/// Members, women and ethnic-minority members added on a day (see
+/// migration 0010): one delta row's columns.
+#[derive(Default, Clone, Copy)]
+struct Kinds {
+    members: i64,
+    women: i64,
+    minority: i64,
+}
+
 /// The maintained counts a bulk load adds, summed per unit or province
 /// and day: new intervals (all open) and admissions.
 #[derive(Default)]
 struct BulkCounts {
-    unit_members: HashMap<(i64, String), (String, i64)>,
-    province_members: HashMap<(String, String), i64>,
+    unit_members: HashMap<(i64, String), (String, Kinds)>,
+    province_members: HashMap<(String, String), Kinds>,
     unit_admissions: HashMap<(i64, String), (String, i64)>,
     province_admissions: HashMap<(String, String), i64>,
 }
 
 impl BulkCounts {
     /// A member counted in `unit` from `from`, admitted on `admitted`.
-    fn add(&mut self, unit: i64, province: &str, from: &str, admitted: &str) {
-        self.unit_members
+    fn add(&mut self, unit: i64, province: &str, from: &str, admitted: &str, woman: bool, minority: bool) {
+        let add = |k: &mut Kinds| {
+            k.members += 1;
+            k.women += woman as i64;
+            k.minority += minority as i64;
+        };
+        add(&mut self
+            .unit_members
             .entry((unit, from.to_string()))
-            .or_insert((province.to_string(), 0))
-            .1 += 1;
-        *self
+            .or_insert((province.to_string(), Kinds::default()))
+            .1);
+        add(self
             .province_members
             .entry((province.to_string(), from.to_string()))
-            .or_default() += 1;
+            .or_default());
         self.unit_admissions
             .entry((unit, admitted.to_string()))
             .or_insert((province.to_string(), 0))
@@ -1086,20 +1139,49 @@ impl BulkCounts {
                 .map(|((province, day), n)| vec![province.into(), day.into(), n.into()])
                 .collect()
         };
+        let unit_members = self
+            .unit_members
+            .into_iter()
+            .map(|((unit, day), (province, k))| {
+                vec![
+                    unit.into(),
+                    day.into(),
+                    province.into(),
+                    k.members.into(),
+                    k.women.into(),
+                    k.minority.into(),
+                ]
+            })
+            .collect();
         upsert_many(
             conn,
-            "INSERT INTO unit_member_deltas (unit_id, day, province_code, delta)",
-            4,
-            rows(self.unit_members),
-            "ON CONFLICT (unit_id, day) DO UPDATE SET delta = unit_member_deltas.delta + excluded.delta",
+            "INSERT INTO unit_member_deltas (unit_id, day, province_code, delta, women, minority)",
+            6,
+            unit_members,
+            "ON CONFLICT (unit_id, day) DO UPDATE SET delta = unit_member_deltas.delta + excluded.delta,
+             women = unit_member_deltas.women + excluded.women, minority = unit_member_deltas.minority + excluded.minority",
         )
         .await?;
+        let province_members = self
+            .province_members
+            .into_iter()
+            .map(|((province, day), k)| {
+                vec![
+                    province.into(),
+                    day.into(),
+                    k.members.into(),
+                    k.women.into(),
+                    k.minority.into(),
+                ]
+            })
+            .collect();
         upsert_many(
             conn,
-            "INSERT INTO province_member_deltas (province_code, day, delta)",
-            3,
-            by_province(self.province_members),
-            "ON CONFLICT (province_code, day) DO UPDATE SET delta = province_member_deltas.delta + excluded.delta",
+            "INSERT INTO province_member_deltas (province_code, day, delta, women, minority)",
+            5,
+            province_members,
+            "ON CONFLICT (province_code, day) DO UPDATE SET delta = province_member_deltas.delta + excluded.delta,
+             women = province_member_deltas.women + excluded.women, minority = province_member_deltas.minority + excluded.minority",
         )
         .await?;
         let admit = |mut rows: Vec<Vec<Val>>| -> Vec<Vec<Val>> {
@@ -1310,7 +1392,8 @@ impl Store {
                 // Counted in the unit from its first day in the tree: an
                 // admission recorded earlier is history, not a count there.
                 let from = day.iso().max(alive_from.clone());
-                counts.add(unit, &province, &from, &day.iso());
+                let minority = m.ethnicity.is_some_and(|e| e.code() != "01");
+                counts.add(unit, &province, &from, &day.iso(), m.sex == Sex::Female, minority);
                 spans.push(vec![id.into(), unit.into(), province.clone().into(), from.into()]);
                 cards
                     .entry((province.clone(), day.year()))

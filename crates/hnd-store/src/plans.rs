@@ -547,6 +547,10 @@ impl Store {
         let end = to.min(Day::today());
         Ok(match indicator(indicator_code).map(|i| i.source) {
             Some(Source::Register("members_at_end")) => Some(self.count_members(code, end).await? as f64),
+            Some(Source::Register("women_at_end")) => Some(self.member_counts(code, end).await?.women as f64),
+            Some(Source::Register("ethnic_minority_at_end")) => {
+                Some(self.member_counts(code, end).await?.minority as f64)
+            }
             Some(Source::Register("admitted_in_period")) => {
                 Some(self.event_count(code, &["admit"], from, end).await? as f64)
             }
@@ -633,6 +637,19 @@ impl Store {
         let provinces = self.province_counts(end).await?;
         let members: HashMap<String, f64> = provinces.iter().map(|(p, n)| (p.clone(), *n as f64)).collect();
         let mut base: HashMap<(String, String), f64> = HashMap::new();
+        // Women and ethnic-minority members by province.
+        let rows = sqlx::query(
+            "SELECT province_code, CAST(SUM(women) AS BIGINT), CAST(SUM(minority) AS BIGINT) FROM province_member_deltas
+             WHERE day <= $1 GROUP BY province_code",
+        )
+        .bind(end.iso())
+        .fetch_all(&self.read)
+        .await?;
+        for r in &rows {
+            let (province, women, minority): (String, i64, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            base.insert((province.clone(), "women_members".into()), women as f64);
+            base.insert((province, "ethnic_minority_members".into()), minority as f64);
+        }
         // Admissions and departures by province.
         let rows = sqlx::query(
             "SELECT province_code, kind, CAST(SUM(n) AS BIGINT) FROM province_event_counts
@@ -712,7 +729,12 @@ impl Store {
                 Some(Source::Register(_)) => {
                     let counted = matches!(
                         code,
-                        "new_members" | "members_left" | "professional_branches_new" | "professional_groups_new"
+                        "new_members"
+                            | "members_left"
+                            | "professional_branches_new"
+                            | "professional_groups_new"
+                            | "women_members"
+                            | "ethnic_minority_members"
                     );
                     counted.then(|| {
                         base.get(&(province.to_string(), code.to_string()))

@@ -90,6 +90,22 @@ async fn membership_events_drive_counts_as_of_any_day(store: Store) {
         (moved.unit_code.as_str(), moved.province_code.as_str()),
         ("21136-C", "51")
     );
+    // A woman, counted as one wherever she was on each day.
+    let counts = store.member_counts("51", d("15/04/2026")).await.unwrap();
+    assert_eq!((counts.members, counts.women, counts.minority), (1, 1, 0));
+    assert_eq!(store.member_counts("00004", d("14/04/2026")).await.unwrap().women, 1);
+    // Her ethnicity corrected (Tày, 02): her whole history moves with it.
+    hnd_store::testing::execute(
+        &store,
+        "UPDATE members SET ethnicity = '02' WHERE full_name = 'Nguyễn Thị Hoà'",
+    )
+    .await
+    .unwrap();
+    for (code, day) in [("00004", "14/04/2026"), ("51", "15/04/2026"), ("TW", "15/04/2026")] {
+        let counts = store.member_counts(code, d(day)).await.unwrap();
+        assert_eq!(counts.minority, 1, "{code} on {day}");
+        assert_eq!(counts, store.member_counts_scan(code, d(day)).await.unwrap());
+    }
 
     let e = member_error(store.end_membership(id, d("01/01/2026"), false, &who()).await);
     assert!(matches!(e, MemberError::BeforeLastEvent { .. }), "{e:?}");
@@ -402,6 +418,11 @@ async fn members_follow_merges_and_the_2025_reform(store: Store) {
                 continue;
             };
             assert_eq!(store.count_members(code, day).await.unwrap(), scan, "{code} on {day}");
+            assert_eq!(
+                store.member_counts(code, day).await.unwrap(),
+                store.member_counts_scan(code, day).await.unwrap(),
+                "women and minorities in {code} on {day}"
+            );
             // The drill-down's figures of the children, all at once.
             let unit = store.unit(code, day).await.unwrap().unit;
             let counts = store.child_members(&unit, day).await.unwrap();
@@ -482,8 +503,8 @@ async fn bulk_loads_are_all_or_nothing_and_idempotent(store: Store) {
     // intervals, and its admissions are counted.
     for code in ["TW", "01", "51", "00004", "21136-C"] {
         assert_eq!(
-            store.count_members(code, day).await.unwrap(),
-            store.count_members_scan(code, day).await.unwrap(),
+            store.member_counts(code, day).await.unwrap(),
+            store.member_counts_scan(code, day).await.unwrap(),
             "{code}"
         );
         let unit = store.unit(code, day).await.unwrap().unit;

@@ -155,6 +155,24 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
     store.end_membership(id, d("10/05/2026"), false, &who).await.unwrap();
     assert_eq!(store.figure("01", "members_left", year).await.unwrap(), Some(1.0));
     assert_eq!(store.figure("01", "members", year).await.unwrap(), Some(4.0));
+    // Women and ethnic-minority members: none among the four men, then a
+    // Tày woman admitted (the woman who left is no longer counted).
+    assert_eq!(store.figure("01", "women_members", year).await.unwrap(), Some(0.0));
+    let mut p = person("Hoàng Thị Mai", "1979", Sex::Female, "00008-B");
+    p.cccd = Some(Cccd::compose("001", 1979, Sex::Female, 10));
+    p.ethnicity = hnd_domain::Ethnicity::parse("Tày");
+    let mai = store.add_member(&p, d("01/05/2026"), false, &who).await.unwrap().id;
+    store.admit(mai, d("03/05/2026"), "3-QĐ", &who).await.unwrap();
+    assert_eq!(store.figure("01", "women_members", year).await.unwrap(), Some(1.0));
+    assert_eq!(
+        store.figure("01", "ethnic_minority_members", year).await.unwrap(),
+        Some(1.0)
+    );
+    assert_eq!(store.figure("00004", "women_members", year).await.unwrap(), Some(0.0));
+    assert_eq!(
+        store.figure("00008", "ethnic_minority_members", year).await.unwrap(),
+        Some(1.0)
+    );
     // A professional group founded this year.
     let mut group = branch("00004-A-N1", "Tổ hội nghề trồng rau", "00004-A");
     group.level = hnd_domain::Level::Group;
