@@ -7,6 +7,7 @@ mod members;
 mod org;
 mod run;
 mod table;
+mod targets;
 
 pub use export::{ExportError, SheetWriter};
 pub use members::{
@@ -15,3 +16,4 @@ pub use members::{
 pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
 pub use run::{IMPORT_CHUNK, ImportSummary, RunError, UnitFilter, export_members, import_members};
 pub use table::{ImportError, MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, Problem, RowError, Table};
+pub use targets::{TargetRow, UNIT_COLUMN, export_targets, figure, read_targets};

@@ -248,7 +248,7 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
 }
 
 /// Writes an uploaded file to `path`, chunk by chunk.
-async fn save(mut field: axum::extract::multipart::Field<'_>, path: &std::path::Path) -> Result<(), String> {
+pub(crate) async fn save(mut field: axum::extract::multipart::Field<'_>, path: &std::path::Path) -> Result<(), String> {
     let mut out = tokio::fs::File::create(path).await.map_err(|e| e.to_string())?;
     while let Some(chunk) = field.chunk().await.map_err(|e| e.body_text())? {
         out.write_all(&chunk).await.map_err(|e| e.to_string())?;

@@ -145,6 +145,18 @@ pub fn routes() -> Vec<Route> {
         route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
         route(g.clone(), "/figures", Needs(ViewMembers), get(plan_pages::figures)),
         route(g.clone(), "/plans/{number}", Needs(ViewMembers), get(plan_pages::show)),
+        route(
+            g.clone(),
+            "/plans/{number}/targets.xlsx",
+            Needs(ViewMembers),
+            get(plan_pages::targets_sheet),
+        ),
+        route(
+            p.clone(),
+            "/plans/{number}/targets",
+            Needs(EditPlans),
+            post(plan_pages::upload_targets).layer(DefaultBodyLimit::max(plan_pages::MAX_TARGETS_SHEET)),
+        ),
         route(g.clone(), "/tasks", SignedIn, get(tasks::list)),
         route(g.clone(), "/tasks/{id}", Task { report: false }, get(tasks::show)),
         route(

@@ -8,7 +8,7 @@ use crate::shell::{Nav, Tr, forbidden, problem, render, store_problem};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use hnd_domain::plan::{Comparator, Pace, Period, Standing, indicator};
 use hnd_domain::{Action, Day, Lang, fmt::int, i18n};
 use hnd_store::Plan;
@@ -84,6 +84,8 @@ pub struct ProgressParams {
     format: String,
     #[serde(default)]
     table: String,
+    #[serde(default)]
+    imported: Option<usize>,
 }
 
 struct Row {
@@ -131,6 +133,10 @@ struct PlanPage {
     ranked_on: String,
     below: Vec<Ranked>,
     tasks: Vec<hnd_store::Task>,
+    /// Whether the user may send a targets sheet for this unit.
+    may_edit: bool,
+    /// "N targets saved" after a sheet was taken.
+    imported: Option<String>,
 }
 
 fn number(value: f64, lang: Lang) -> String {
@@ -347,6 +353,10 @@ pub async fn show(
         ranked_on,
         below,
         tasks,
+        may_edit: viewer.user.may(Action::EditPlans, &details.path),
+        imported: p
+            .imported
+            .map(|n| i18n::t(lang, "web.targets_imported", &[("count", &int(n as i64, lang))])),
     };
     render(page, StatusCode::OK, lang)
 }
@@ -489,4 +499,221 @@ async fn table_xlsx(
 /// A few random characters, so two downloads at once never share a file.
 fn secret_suffix() -> String {
     hnd_store::secret().chars().take(12).collect()
+}
+
+/// Largest targets sheet accepted from the browser.
+pub const MAX_TARGETS_SHEET: usize = 5 * 1024 * 1024;
+
+#[derive(Deserialize, Default)]
+pub struct UnitParam {
+    #[serde(default)]
+    unit: String,
+}
+
+/// The plan's targets for a unit and the units directly below it, in the
+/// layout provinces use (units as rows, indicators as columns): the sheet
+/// to fill in and send back.
+pub async fn targets_sheet(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(plan): Path<String>,
+    Query(q): Query<UnitParam>,
+) -> Response {
+    let store = &state.store;
+    let found = match store.plan(&plan).await {
+        Ok(p) => p,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let unit = if q.unit.trim().is_empty() {
+        found.unit
+    } else {
+        q.unit.trim().to_string()
+    };
+    let path = match store.unit_path(&unit).await {
+        Ok((_, path)) => path,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    if !viewer.user.may(Action::ViewMembers, &path) {
+        return forbidden(&viewer);
+    }
+    let file = std::env::temp_dir().join(format!("hnd-targets-{}-{}.xlsx", std::process::id(), secret_suffix()));
+    let written = hnd_import::export_targets(store, &plan, &unit, &file).await;
+    let bytes = std::fs::read(&file);
+    let _ = std::fs::remove_file(&file);
+    let bytes = match (written, bytes) {
+        (Ok(_), Ok(b)) => b,
+        (Err(hnd_import::RunError::Store(e)), _) => return store_problem(&viewer, e),
+        _ => {
+            return problem(
+                Some(&viewer),
+                viewer.lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                viewer.t("web.internal"),
+            );
+        }
+    };
+    crate::members::audit(
+        store,
+        &viewer,
+        "export",
+        None,
+        None,
+        serde_json::json!({"table": "targets", "plan": plan, "unit": unit}),
+    )
+    .await;
+    let name: String = format!("chi-tieu-{}-{unit}", found.number)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .collect();
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "targets_errors.html")]
+struct TargetErrorsPage {
+    t: Tr,
+    nav: Option<Nav>,
+    back: String,
+    message: String,
+    errors: Vec<(usize, String, String, String)>,
+}
+
+/// A filled-in targets sheet sent back: every cell checked, and the
+/// targets written all together, or none of them with every bad cell listed.
+pub async fn upload_targets(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(plan): Path<String>,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let store = &state.store;
+    let lang = viewer.lang;
+    let found = match store.plan(&plan).await {
+        Ok(p) => p,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let plan_path = match store.unit_path(&found.unit).await {
+        Ok((_, path)) => path,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    // Someone who may set targets somewhere in the plan's tree.
+    let may_somewhere = viewer.user.grants.iter().any(|g| {
+        g.role.allows(Action::EditPlans) && (g.path.starts_with(&plan_path) || plan_path.starts_with(&g.path))
+    });
+    if !may_somewhere {
+        return forbidden(&viewer);
+    }
+    let back = format!("/plans/{}", segment(&plan));
+    let fail = |status: StatusCode, message: String, errors: Vec<(usize, String, String, String)>| {
+        let page = TargetErrorsPage {
+            t: Tr(lang),
+            nav: Some(Nav::of(&viewer, &back)),
+            back: back.clone(),
+            message,
+            errors,
+        };
+        render(page, status, lang)
+    };
+    let (mut csrf, mut comparator, mut saved) = (String::new(), ">=".to_string(), None);
+    let file = std::env::temp_dir().join(format!("hnd-targets-in-{}-{}", std::process::id(), secret_suffix()));
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return fail(StatusCode::BAD_REQUEST, e.body_text(), Vec::new()),
+        };
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("comparator") => comparator = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                if let Err(r) = viewer.check_csrf(&csrf) {
+                    return r;
+                }
+                let name = field.file_name().unwrap_or("tep").to_string();
+                let ext = std::path::Path::new(&name)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .unwrap_or_default();
+                if !["csv", "xlsx", "xls", "ods"].contains(&ext.as_str()) {
+                    let message = i18n::t(lang, "import.not_spreadsheet", &[("path", &name)]);
+                    return fail(StatusCode::UNPROCESSABLE_ENTITY, message, Vec::new());
+                }
+                let path = file.with_extension(&ext);
+                if let Err(message) = crate::files::save(field, &path).await {
+                    let _ = std::fs::remove_file(&path);
+                    return fail(StatusCode::BAD_REQUEST, message, Vec::new());
+                }
+                saved = Some(path);
+            }
+            _ => {}
+        }
+    }
+    if let Err(r) = viewer.check_csrf(&csrf) {
+        return r;
+    }
+    let Some(path) = saved else {
+        return fail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            viewer.t("web.choose_file"),
+            Vec::new(),
+        );
+    };
+    let Some(comparator) = Comparator::parse(&comparator) else {
+        let _ = std::fs::remove_file(&path);
+        let message = hnd_domain::PlanError::BadComparator { text: comparator }.message(lang);
+        return fail(StatusCode::UNPROCESSABLE_ENTITY, message, Vec::new());
+    };
+    let allowed = |path: &str| viewer.user.may(Action::EditPlans, path);
+    let read = hnd_import::read_targets(store, &plan, &path, comparator, &allowed, lang).await;
+    let _ = std::fs::remove_file(&path);
+    let targets = match read {
+        Ok(Ok(t)) => t,
+        Ok(Err(errors)) => {
+            let message = i18n::t(lang, "import.rows_refused", &[("count", &errors.len())]);
+            let rows = errors
+                .iter()
+                .map(|e| {
+                    let reason = e.message(lang);
+                    (e.row, e.column.clone(), e.value.clone(), reason)
+                })
+                .collect();
+            return fail(StatusCode::UNPROCESSABLE_ENTITY, message, rows);
+        }
+        Err(hnd_import::RunError::Import(e)) => {
+            return fail(StatusCode::UNPROCESSABLE_ENTITY, e.message(lang), Vec::new());
+        }
+        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.message(lang), Vec::new()),
+    };
+    let n = match store.set_targets(&plan, &targets).await {
+        Ok(n) => n,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let detail = serde_json::json!({"plan": plan, "targets": targets.iter()
+        .map(|t| serde_json::json!({"unit": t.0, "indicator": t.1, "value": t.3})).collect::<Vec<_>>()});
+    let unit = store.plan_unit_id(&plan).await.ok();
+    crate::shell::record(
+        store,
+        &viewer.user.login,
+        &viewer.address,
+        "plan.targets",
+        None,
+        unit,
+        detail,
+    )
+    .await;
+    axum::response::Redirect::to(&format!("{back}?imported={n}")).into_response()
 }

@@ -92,6 +92,16 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         // The provinces the user may see; a commune officer sees none.
         ("GET", "/figures") => c("GET", "/figures".into(), Some(province)),
         ("GET", "/plans/{number}") => c("GET", "/plans/12-KH%2FHND?unit=00008".into(), Some(commune)),
+        ("GET", "/plans/{number}/targets.xlsx") => c(
+            "GET",
+            "/plans/12-KH%2FHND/targets.xlsx?unit=00008".into(),
+            Some(commune.clone()),
+        ),
+        // A sheet without the unit column: refused as such after access.
+        ("POST", "/plans/{number}/targets") => Case {
+            multipart: true,
+            ..c("POST", "/plans/12-KH%2FHND/targets".into(), None)
+        },
         ("GET", "/dashboard") => c("GET", "/dashboard?unit=00008".into(), Some(commune)),
         ("GET", "/members") => c("GET", "/members?unit=00008".into(), Some(commune)),
         ("GET", "/members/new") => c("GET", "/members/new?unit=00008-CH01".into(), Some(branch)),

@@ -12,6 +12,7 @@ hnd_store::both_backends!(
     the_api_answers_tokens_with_json_and_clear_errors,
     wrong_passwords_in_a_loop_are_refused,
     an_outside_body_reports_on_its_own_tasks_only,
+    targets_go_down_by_spreadsheet_all_or_nothing,
 );
 
 async fn forms_refuse_missing_tokens_and_keep_what_was_typed(store: Store) {
@@ -471,4 +472,73 @@ async fn an_outside_body_reports_on_its_own_tasks_only(store: Store) {
         )
         .await;
     assert_eq!(r.status, 403);
+}
+
+/// A multipart form with the session's token and one CSV file.
+fn sheet_form(csrf: &str, csv: &str) -> (String, Vec<u8>) {
+    let boundary = "hndsheetboundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"comparator\"\r\n\r\n>=\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"chi-tieu.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+}
+
+async fn targets_go_down_by_spreadsheet_all_or_nothing(store: Store) {
+    let f = fixture(store).await;
+    let mut admin = f.server.signed_in("admin").await;
+    let sheet = admin.get("/plans/12-KH%2FHND/targets.xlsx?unit=01").await;
+    assert_eq!(sheet.status, 200);
+    assert!(sheet.body.starts_with(b"PK"), "an XLSX (zip) file");
+    let page = admin.get("/plans/12-KH%2FHND").await.text();
+    let csrf = csrf_in(&page);
+    let target = |unit: &'static str| {
+        let store = f.server.store.clone();
+        async move {
+            store
+                .targets("12-KH/HND", unit)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|t| t.indicator == "new_members")
+                .map(|t| t.value)
+        }
+    };
+    // Good cells: saved together.
+    let (ct, body) = sheet_form(
+        &csrf,
+        "Mã đơn vị,Tên đơn vị,new_members\r\n00004,Phường,5\r\n00008,Phường,3\r\n",
+    );
+    let r = admin
+        .request("POST", "/plans/12-KH%2FHND/targets", &[("Content-Type", &ct)], &body)
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let page = admin.get(r.header("location").unwrap()).await.text();
+    assert!(page.contains("Đã lưu 2 chỉ tiêu"), "{page}");
+    assert_eq!((target("00004").await, target("00008").await), (Some(5.0), Some(3.0)));
+    // One bad cell among good ones: every problem listed, nothing saved.
+    let csv = "Mã đơn vị,new_members,không có\r\n00004,9,1\r\n00008,abc,\r\n99999,1,\r\n";
+    let (ct, body) = sheet_form(&csrf, csv);
+    let r = admin
+        .request("POST", "/plans/12-KH%2FHND/targets", &[("Content-Type", &ct)], &body)
+        .await;
+    assert_eq!(r.status, 422);
+    let text = r.text();
+    assert!(
+        text.contains("không có") && text.contains("abc") && text.contains("99999"),
+        "{text}"
+    );
+    assert_eq!(target("00004").await, Some(5.0), "nothing of the sheet is kept");
+    // A commune's officer may not set another commune's target.
+    let mut xa4 = f.server.signed_in("xa4").await;
+    let csrf = csrf_in(&xa4.get("/plans/12-KH%2FHND?unit=00004").await.text());
+    let (ct, body) = sheet_form(&csrf, "Mã đơn vị,new_members\r\n00008,7\r\n");
+    let r = xa4
+        .request("POST", "/plans/12-KH%2FHND/targets", &[("Content-Type", &ct)], &body)
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text().contains("00008"));
+    assert_eq!(target("00008").await, Some(3.0));
 }

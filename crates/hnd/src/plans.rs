@@ -196,43 +196,7 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             println!("{}", tr(lang, "cli.done", &[]));
         }
         PlansCommand::ExportTargets { number, unit, file } => {
-            let u = store.unit(&unit, Day::today()).await?.unit;
-            let mut units = vec![(u.code.clone(), u.name.clone())];
-            units.extend(
-                store
-                    .children(u.id, Day::today())
-                    .await?
-                    .into_iter()
-                    .map(|c| (c.code, c.name)),
-            );
-            let mut table = Vec::new();
-            let mut codes: Vec<String> = Vec::new();
-            for (code, _) in &units {
-                let targets = store.targets(&number, code).await?;
-                for t in &targets {
-                    if !codes.contains(&t.indicator) {
-                        codes.push(t.indicator.clone());
-                    }
-                }
-                table.push(targets);
-            }
-            let mut headers = vec![UNIT_COLUMN, "Tên đơn vị"];
-            headers.extend(codes.iter().map(String::as_str));
-            let mut out = hnd_import::SheetWriter::create(&file, &headers)?;
-            for ((code, name), targets) in units.iter().zip(&table) {
-                let mut row = vec![code.clone(), name.clone()];
-                for c in &codes {
-                    row.push(
-                        targets
-                            .iter()
-                            .find(|t| &t.indicator == c)
-                            .map(|t| t.value.to_string())
-                            .unwrap_or_default(),
-                    );
-                }
-                out.write_row(&row)?;
-            }
-            out.finish()?;
+            hnd_import::export_targets(&store, &number, &unit, &file).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         PlansCommand::ImportTargets {
@@ -272,22 +236,6 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
-/// The column of unit codes in a targets sheet.
-const UNIT_COLUMN: &str = "Mã đơn vị";
-
-/// A figure as people type it: "7.000", "7000", "3,5".
-fn figure(text: &str) -> Option<f64> {
-    let t = text.trim().replace(' ', "");
-    let t = if t.contains(',') {
-        t.replace('.', "").replace(',', ".")
-    } else if t.matches('.').count() == 1 && t.split('.').nth(1).is_some_and(|d| d.len() != 3) {
-        t
-    } else {
-        t.replace('.', "")
-    };
-    t.parse().ok().filter(|v: &f64| v.is_finite())
-}
-
 async fn import_targets(
     store: &Store,
     number: &str,
@@ -295,78 +243,17 @@ async fn import_targets(
     comparator: Comparator,
     lang: Lang,
 ) -> Result<ExitCode> {
-    use hnd_import::{Problem, RowError};
-    let table = hnd_import::Table::read(file)?;
-    let at = table.require(&[UNIT_COLUMN], &[UNIT_COLUMN])?;
-    let unit_at = at[0].expect("required");
-    let mut errors = Vec::new();
-    // Every other column names an indicator, by code or by name.
-    let mut columns = Vec::new();
-    for (i, header) in table.headers.iter().enumerate() {
-        if i == unit_at || hnd_domain::fold(header) == hnd_domain::fold("Tên đơn vị") {
-            continue;
-        }
-        let found = CATALOGUE
-            .iter()
-            .find(|ind| ind.code == header.trim() || hnd_domain::fold(ind.name_vi) == hnd_domain::fold(header));
-        match found {
-            Some(ind) => columns.push((i, ind.code)),
-            None => errors.push(RowError {
-                row: 1,
-                column: header.clone(),
-                value: header.clone(),
-                problem: Problem::Register(PlanError::UnknownIndicator { code: header.clone() }.message(lang)),
-            }),
-        }
-    }
-    let mut targets = Vec::new();
-    for (row, cells) in &table.rows {
-        let unit = cells.get(unit_at).map(|c| c.trim().to_string()).unwrap_or_default();
-        if unit.is_empty() {
-            continue;
-        }
-        if let Err(e) = store.unit_path(&unit).await {
-            errors.push(RowError {
-                row: *row,
-                column: UNIT_COLUMN.into(),
-                value: unit.clone(),
-                problem: Problem::Register(e.message(lang)),
-            });
-            continue;
-        }
-        for (i, code) in &columns {
-            let text = cells.get(*i).map(|c| c.trim()).unwrap_or("");
-            if text.is_empty() {
-                continue;
+    // The operator's tool: every unit is theirs.
+    let targets = match hnd_import::read_targets(store, number, file, comparator, &|_| true, lang).await? {
+        Ok(t) => t,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{}", e.message(lang));
             }
-            let problem = match figure(text) {
-                None => Some(tr(lang, "cli.bad_figure", &[])),
-                // Checked one by one (nothing written), written all together below.
-                Some(v) => match store.check_target(number, &unit, code, v).await {
-                    Err(e) => Some(e.message(lang)),
-                    Ok(_) => {
-                        targets.push((unit.clone(), code.to_string(), comparator, v));
-                        None
-                    }
-                },
-            };
-            if let Some(message) = problem {
-                errors.push(RowError {
-                    row: *row,
-                    column: table.headers[*i].clone(),
-                    value: text.to_string(),
-                    problem: Problem::Register(message),
-                });
-            }
+            eprintln!("{}", tr(lang, "import.rows_refused", &[("count", &errors.len())]));
+            return Ok(ExitCode::FAILURE);
         }
-    }
-    if !errors.is_empty() {
-        for e in &errors {
-            eprintln!("{}", e.message(lang));
-        }
-        eprintln!("{}", tr(lang, "import.rows_refused", &[("count", &errors.len())]));
-        return Ok(ExitCode::FAILURE);
-    }
+    };
     let n = store.set_targets(number, &targets).await?;
     println!(
         "{}",
