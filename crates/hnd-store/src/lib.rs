@@ -46,6 +46,9 @@ pub struct Store {
     /// application instead of failing with `SQLITE_BUSY`; on PostgreSQL the
     /// same pool as the readers.
     write: AnyPool,
+    /// Whether writes keep the maintained counts; off only in the
+    /// benchmark that measures what keeping them costs.
+    counts: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Store {
@@ -61,12 +64,45 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store> {
         let backend = Backend::of_url(url)?;
         let (read, write) = backend.pools(url).await?;
-        Ok(Store { backend, read, write })
+        Ok(Store {
+            backend,
+            read,
+            write,
+            counts: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
+        })
     }
 
     /// Applies the migrations this database has not seen; returns their names.
     pub async fn migrate(&self) -> Result<Vec<String>> {
         self.backend.migrate(&self.write).await
+    }
+
+    /// Stops keeping the maintained counts in this database (its triggers
+    /// dropped, bulk loads writing none): for the benchmark that measures
+    /// an import with and without them, on a throwaway database only. The
+    /// dashboards of such a database are wrong from then on.
+    pub async fn drop_counts_for_benchmark(&self) -> Result<()> {
+        self.counts.store(false, std::sync::atomic::Ordering::Relaxed);
+        let statements: &[&str] = match self.backend {
+            Backend::Sqlite => &[
+                "DROP TRIGGER memberships_count_insert",
+                "DROP TRIGGER memberships_count_update",
+                "DROP TRIGGER member_events_count",
+                "DROP TRIGGER unit_member_deltas_total_insert",
+                "DROP TRIGGER unit_member_deltas_total_update",
+                "DROP TRIGGER members_kind_update",
+            ],
+            Backend::Postgres => &[
+                "DROP TRIGGER memberships_count ON memberships",
+                "DROP TRIGGER member_events_count ON member_events",
+                "DROP TRIGGER unit_member_deltas_total ON unit_member_deltas",
+                "DROP TRIGGER members_kind ON members",
+            ],
+        };
+        for sql in statements {
+            sqlx::query(*sql).execute(&self.write).await?;
+        }
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {

@@ -1467,7 +1467,9 @@ impl Store {
             spans,
         )
         .await?;
-        counts.write(&mut tx).await?;
+        if self.counts.load(std::sync::atomic::Ordering::Relaxed) {
+            counts.write(&mut tx).await?;
+        }
         sqlx::query("DELETE FROM bulk_load").execute(&mut *tx).await?;
         self.backend.resync_ids(&mut tx, "members").await?;
         tx.commit().await?;
