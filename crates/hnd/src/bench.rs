@@ -154,8 +154,8 @@ async fn descendants(store: &Store, day: Day, queries: usize, tree: &str) -> Res
 
 /// A fresh SQLite register `name` in `dir` with the demo's tree.
 async fn demo_tree(dir: &std::path::Path, name: &str) -> Result<Store> {
-    let path = dir.join(name).display().to_string();
-    crate::demo::demo_tree(&path, &Change::new("bench", "đo hiệu năng")).await
+    let url = format!("sqlite:{}", dir.join(name).display());
+    crate::demo::demo_tree(&url, &Change::new("bench", "đo hiệu năng"), hnd_domain::Lang::Vi).await
 }
 
 fn percentiles(times: &mut [Duration]) -> String {

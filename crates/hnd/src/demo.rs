@@ -1,4 +1,4 @@
-//! `hnd demo`: a fresh SQLite database with the 2025 tree and sample
+//! `hnd demo`: a fresh database (SQLite by default) with the 2025 tree and sample
 //! branches and groups, then the web server.
 
 use crate::sample::{Rng, branches_and_groups};
@@ -27,11 +27,8 @@ pub async fn run(
     } else {
         db
     };
-    let Some(path) = db.strip_prefix("sqlite:") else {
-        bail!("hnd demo: SQLite only (--db sqlite:PATH)")
-    };
-    println!("{}", tr(lang, "cli.demo_building", &[("path", &path)]));
-    let store = demo_tree(path, &Change::new(author, "dữ liệu mẫu")).await?;
+    println!("{}", tr(lang, "cli.demo_building", &[("path", &db)]));
+    let store = demo_tree(db, &Change::new(author, "dữ liệu mẫu"), lang).await?;
     let day = Day::REFORM_2025;
     let counts = store.level_counts(day).await?;
     let numbers = [Level::Base, Level::Branch, Level::Group].map(|l| int(counts.get(l), lang));
@@ -133,14 +130,21 @@ async fn demo_accounts(store: &Store, lang: Lang) -> Result<Vec<(String, String,
     Ok(out)
 }
 
-/// A fresh SQLite file at `path` (any previous one removed) holding the
-/// demo's tree: the 2025 tree with sample branches and groups in
-/// [`SAMPLE_PROVINCES`]. The demo and the member benchmark start here.
-pub(crate) async fn demo_tree(path: &str, change: &Change) -> Result<Store> {
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+/// A fresh database at `url` holding the demo's tree: the 2025 tree with
+/// sample branches and groups in [`SAMPLE_PROVINCES`]. A SQLite file is
+/// made anew (any previous one removed); a PostgreSQL database must be
+/// empty (the demo never overwrites a register). The demo and the member
+/// benchmarks start here.
+pub(crate) async fn demo_tree(url: &str, change: &Change, lang: Lang) -> Result<Store> {
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
     }
-    let store = Store::open(&format!("sqlite:{path}")).await?;
+    let store = Store::open(url).await?;
+    if store.root(Day::today()).await?.is_some() {
+        bail!("{}", tr(lang, "cli.demo_not_empty", &[("url", &url)]))
+    }
     store.bootstrap(false, change).await?;
     let day = Day::REFORM_2025;
     let mut bases = Vec::new();
