@@ -423,17 +423,7 @@ async fn members_follow_merges_and_the_2025_reform(store: Store) {
                 store.member_counts_scan(code, day).await.unwrap(),
                 "women and minorities in {code} on {day}"
             );
-            // The drill-down's figures of the children, all at once.
-            let unit = store.unit(code, day).await.unwrap().unit;
-            let counts = store.child_members(&unit, day).await.unwrap();
-            for child in store.children(unit.id, day).await.unwrap() {
-                assert_eq!(
-                    counts.get(&child.code).copied().unwrap_or(0),
-                    store.count_members_scan(&child.code, day).await.unwrap(),
-                    "{} below {code} on {day}",
-                    child.code
-                );
-            }
+            children_agree(&store, code, day).await;
         }
         let provinces = store.province_counts(day).await.unwrap();
         for (code, n) in &provinces {
@@ -507,16 +497,7 @@ async fn bulk_loads_are_all_or_nothing_and_idempotent(store: Store) {
             store.member_counts_scan(code, day).await.unwrap(),
             "{code}"
         );
-        let unit = store.unit(code, day).await.unwrap().unit;
-        let counts = store.child_members(&unit, day).await.unwrap();
-        for child in store.children(unit.id, day).await.unwrap() {
-            assert_eq!(
-                counts.get(&child.code).copied().unwrap_or(0),
-                store.count_members_scan(&child.code, day).await.unwrap(),
-                "{} below {code}",
-                child.code
-            );
-        }
+        children_agree(&store, code, day).await;
     }
     let provinces = store.province_counts(day).await.unwrap();
     assert_eq!(
@@ -634,4 +615,19 @@ async fn households_group_members_and_keep_a_category_by_year(store: Store) {
     assert_eq!(h.province_code, "01");
     let e = member_error(store.set_household_category(999, 2025, HouseholdCategory::Poor).await);
     assert_eq!(e, MemberError::UnknownHousehold { id: 999 });
+}
+
+/// The drill-down's figures of `code`'s children, read all at once, agree
+/// with a count of the intervals child by child.
+async fn children_agree(store: &Store, code: &str, day: Day) {
+    let unit = store.unit(code, day).await.unwrap().unit;
+    let counts = store.child_members(&unit, day).await.unwrap();
+    for child in store.children(unit.id, day).await.unwrap() {
+        assert_eq!(
+            counts.get(&child.code).copied().unwrap_or(0),
+            store.count_members_scan(&child.code, day).await.unwrap(),
+            "{} below {code} on {day}",
+            child.code
+        );
+    }
 }

@@ -161,21 +161,10 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
                 if let Err(r) = viewer.check_csrf(&csrf) {
                     return r;
                 }
-                let name = field.file_name().unwrap_or("tep").to_string();
-                let ext = std::path::Path::new(&name)
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(str::to_ascii_lowercase)
-                    .unwrap_or_default();
-                if !["csv", "xlsx", "xls", "ods"].contains(&ext.as_str()) {
-                    let message = i18n::t(lang, "import.not_spreadsheet", &[("path", &name)]);
-                    return import_form(&viewer, Some(message), StatusCode::UNPROCESSABLE_ENTITY);
+                match save_spreadsheet(field, &state.work_dir.join(format!("upload-{id}")), lang).await {
+                    Ok(file) => saved = Some(file),
+                    Err((status, message)) => return import_form(&viewer, Some(message), status),
                 }
-                let path = state.work_dir.join(format!("upload-{id}.{ext}"));
-                if let Err(message) = save(field, &path).await {
-                    return import_form(&viewer, Some(message), StatusCode::BAD_REQUEST);
-                }
-                saved = Some((name, path, ext));
             }
             _ => {}
         }
@@ -248,7 +237,33 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
 }
 
 /// Writes an uploaded file to `path`, chunk by chunk.
-pub(crate) async fn save(mut field: axum::extract::multipart::Field<'_>, path: &std::path::Path) -> Result<(), String> {
+/// Saves an uploaded spreadsheet to `stem` with the file's own extension,
+/// one the reader takes (csv, xlsx, xls, ods): (its name, the path, the
+/// extension), or the status and sentence refusing it.
+pub(crate) async fn save_spreadsheet(
+    field: axum::extract::multipart::Field<'_>,
+    stem: &std::path::Path,
+    lang: hnd_domain::Lang,
+) -> Result<(String, std::path::PathBuf, String), (StatusCode, String)> {
+    let name = field.file_name().unwrap_or("tep").to_string();
+    let ext = std::path::Path::new(&name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !["csv", "xlsx", "xls", "ods"].contains(&ext.as_str()) {
+        let message = i18n::t(lang, "import.not_spreadsheet", &[("path", &name)]);
+        return Err((StatusCode::UNPROCESSABLE_ENTITY, message));
+    }
+    let path = stem.with_extension(&ext);
+    if let Err(message) = save(field, &path).await {
+        let _ = std::fs::remove_file(&path);
+        return Err((StatusCode::BAD_REQUEST, message));
+    }
+    Ok((name, path, ext))
+}
+
+async fn save(mut field: axum::extract::multipart::Field<'_>, path: &std::path::Path) -> Result<(), String> {
     let mut out = tokio::fs::File::create(path).await.map_err(|e| e.to_string())?;
     while let Some(chunk) = field.chunk().await.map_err(|e| e.body_text())? {
         out.write_all(&chunk).await.map_err(|e| e.to_string())?;

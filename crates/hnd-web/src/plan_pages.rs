@@ -642,22 +642,10 @@ pub async fn upload_targets(
                 if let Err(r) = viewer.check_csrf(&csrf) {
                     return r;
                 }
-                let name = field.file_name().unwrap_or("tep").to_string();
-                let ext = std::path::Path::new(&name)
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(str::to_ascii_lowercase)
-                    .unwrap_or_default();
-                if !["csv", "xlsx", "xls", "ods"].contains(&ext.as_str()) {
-                    let message = i18n::t(lang, "import.not_spreadsheet", &[("path", &name)]);
-                    return fail(StatusCode::UNPROCESSABLE_ENTITY, message, Vec::new());
+                match crate::files::save_spreadsheet(field, &file, lang).await {
+                    Ok((_, path, _)) => saved = Some(path),
+                    Err((status, message)) => return fail(status, message, Vec::new()),
                 }
-                let path = file.with_extension(&ext);
-                if let Err(message) = crate::files::save(field, &path).await {
-                    let _ = std::fs::remove_file(&path);
-                    return fail(StatusCode::BAD_REQUEST, message, Vec::new());
-                }
-                saved = Some(path);
             }
             _ => {}
         }
