@@ -271,6 +271,14 @@ pub enum PlanError {
     FileTooLarge { name: String, max_mb: u32 },
     #[error("no body {name}")]
     UnknownBody { name: String },
+    #[error("bad indicator code {code}")]
+    BadIndicatorCode { code: String },
+    #[error("indicator {code} exists")]
+    IndicatorExists { code: String },
+    #[error("bad measure {text}")]
+    BadMeasure { text: String },
+    #[error("an indicator needs a name")]
+    IndicatorName,
 }
 
 impl PlanError {
@@ -303,6 +311,10 @@ impl PlanError {
                 &[("name", name), ("max", &max_mb.to_string())],
             ),
             UnknownBody { name } => t(lang, "task.unknown_body", &[("name", name)]),
+            BadIndicatorCode { code } => t(lang, "plan.bad_indicator_code", &[("code", code)]),
+            IndicatorExists { code } => t(lang, "plan.indicator_exists", &[("code", code)]),
+            BadMeasure { text } => t(lang, "plan.bad_measure", &[("text", text)]),
+            IndicatorName => t(lang, "plan.indicator_name", &[]),
         }
     }
 }

@@ -665,7 +665,86 @@ pub const CATALOGUE: &[Indicator] = {
 
 /// The catalogue's indicator `code`.
 pub fn indicator(code: &str) -> Option<&'static Indicator> {
-    CATALOGUE.iter().find(|i| i.code == code)
+    CATALOGUE.iter().find(|i| i.code == code).or_else(|| {
+        ADDED
+            .read()
+            .expect("indicator registry")
+            .iter()
+            .copied()
+            .find(|i| i.code == code)
+    })
+}
+
+/// Indicators users added, beside [`CATALOGUE`]: the store keeps them in
+/// its database and registers them here when it opens and when one is
+/// added or looked for and missing. One process serves one register, so
+/// the registry is the process's.
+static ADDED: std::sync::RwLock<Vec<&'static Indicator>> = std::sync::RwLock::new(Vec::new());
+
+/// Registers an indicator users added (once per code; a code already
+/// known is left as it is). Its texts live as long as the process.
+pub fn register(code: &str, name_vi: &str, name_en: &str, measure: Measure, source: AddedSource) {
+    if indicator(code).is_some() {
+        return;
+    }
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
+    let source = match source {
+        AddedSource::Entered => Source::Entered,
+        AddedSource::Ratio(num, den) => Source::Ratio(leak(&num), leak(&den)),
+    };
+    let added = Indicator {
+        code: leak(code),
+        name_vi: leak(name_vi),
+        name_en: leak(name_en),
+        measure,
+        source,
+    };
+    ADDED
+        .write()
+        .expect("indicator registry")
+        .push(Box::leak(Box::new(added)));
+}
+
+/// Where an added indicator's figure comes from: typed per unit and
+/// period, or the ratio of two known indicators (in percent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddedSource {
+    Entered,
+    Ratio(String, String),
+}
+
+/// The catalogue and the indicators users added, in that order.
+pub fn all_indicators() -> Vec<&'static Indicator> {
+    CATALOGUE
+        .iter()
+        .chain(ADDED.read().expect("indicator registry").iter().copied())
+        .collect()
+}
+
+impl Measure {
+    pub const ALL: [Measure; 6] = [
+        Measure::People,
+        Measure::Households,
+        Measure::Units,
+        Measure::Percent,
+        Measure::Vnd,
+        Measure::Count,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Measure::People => "people",
+            Measure::Households => "households",
+            Measure::Units => "units",
+            Measure::Percent => "percent",
+            Measure::Vnd => "vnd",
+            Measure::Count => "count",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.code() == text.trim())
+    }
 }
 
 impl Indicator {

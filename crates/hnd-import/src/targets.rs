@@ -4,7 +4,7 @@
 //! every cell is good (the caller then writes them all in one go).
 
 use crate::{Problem, RowError, SheetWriter, Table};
-use hnd_domain::plan::{CATALOGUE, Comparator};
+use hnd_domain::plan::{Comparator, all_indicators};
 use hnd_domain::{Day, Lang, PlanError, i18n::t};
 use hnd_store::Store;
 use std::path::Path;
@@ -94,8 +94,8 @@ pub async fn read_targets(
         if i == unit_at || hnd_domain::fold(header) == hnd_domain::fold(NAME_COLUMN) {
             continue;
         }
-        let found = CATALOGUE
-            .iter()
+        let found = all_indicators()
+            .into_iter()
             .find(|ind| ind.code == header.trim() || hnd_domain::fold(ind.name_vi) == hnd_domain::fold(header));
         match found {
             Some(ind) => columns.push((i, ind.code)),

@@ -41,6 +41,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "member_kinds",
         include_str!("../migrations/sqlite/0010_member_kinds.sql"),
     ),
+    (
+        11,
+        "indicators",
+        include_str!("../migrations/sqlite/0011_indicators.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -68,6 +73,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         10,
         "member_kinds",
         include_str!("../migrations/postgres/0010_member_kinds.sql"),
+    ),
+    (
+        11,
+        "indicators",
+        include_str!("../migrations/postgres/0011_indicators.sql"),
     ),
 ];
 

@@ -29,7 +29,7 @@ pub use members::{
 };
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
-pub use plans::{NewPlan, Plan, ProgressRow, Split, SplitOutcome, Target};
+pub use plans::{NewIndicator, NewPlan, Plan, ProgressRow, Split, SplitOutcome, Target};
 pub use tasks::{MAX_FILE_MB, NewFile, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
 
 use sqlx::AnyPool;
@@ -57,6 +57,7 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store> {
         let store = Store::connect(url).await?;
         store.migrate().await?;
+        store.load_indicators().await?;
         Ok(store)
     }
 

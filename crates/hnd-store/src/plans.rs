@@ -140,7 +140,108 @@ fn check_value(code: &str, value: f64) -> Result<()> {
     Ok(())
 }
 
+/// An indicator to add: code, names, unit of measure, and for a ratio its
+/// numerator and denominator (else typed per unit and period).
+pub struct NewIndicator {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub measure: String,
+    pub ratio: Option<(String, String)>,
+}
+
 impl Store {
+    /// Registers the indicators users added in this database (see
+    /// [`hnd_domain::plan::register`]); returns how many there are.
+    pub async fn load_indicators(&self) -> Result<usize> {
+        let rows =
+            sqlx::query("SELECT code, name_vi, name_en, measure, numerator, denominator FROM indicators ORDER BY code")
+                .fetch_all(&self.read)
+                .await?;
+        for r in &rows {
+            let measure: String = r.try_get(3)?;
+            let (num, den): (Option<String>, Option<String>) = (r.try_get(4)?, r.try_get(5)?);
+            let source = match (num, den) {
+                (Some(n), Some(d)) => hnd_domain::plan::AddedSource::Ratio(n, d),
+                _ => hnd_domain::plan::AddedSource::Entered,
+            };
+            hnd_domain::plan::register(
+                &r.try_get::<String, _>(0)?,
+                &r.try_get::<String, _>(1)?,
+                &r.try_get::<String, _>(2)?,
+                Measure::parse(&measure).unwrap_or(Measure::Count),
+                source,
+            );
+        }
+        Ok(rows.len())
+    }
+
+    /// Adds an indicator beside the catalogue, after checking it: a code of
+    /// 2–40 lower-case letters, digits and underscores not yet taken, a
+    /// Vietnamese name, a unit of measure, and for a ratio two known
+    /// indicators. The English name defaults to the Vietnamese.
+    pub async fn add_indicator(&self, new: &NewIndicator, change: &Change) -> Result<()> {
+        let code = new.code.trim();
+        let good = (2..=40).contains(&code.len())
+            && code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && code.starts_with(|c: char| c.is_ascii_lowercase());
+        if !good {
+            return Err(PlanError::BadIndicatorCode { code: code.into() }.into());
+        }
+        // Taken: in the catalogue, or added in this database (the registry
+        // may also hold indicators of other databases this process opened).
+        let added: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM indicators WHERE code = $1")
+            .bind(code.to_string())
+            .fetch_one(&self.read)
+            .await?;
+        if added > 0 || hnd_domain::plan::CATALOGUE.iter().any(|i| i.code == code) {
+            return Err(PlanError::IndicatorExists { code: code.into() }.into());
+        }
+        let name_vi = new.name_vi.trim();
+        if name_vi.is_empty() {
+            return Err(PlanError::IndicatorName.into());
+        }
+        let name_en = match new.name_en.trim() {
+            "" => name_vi,
+            n => n,
+        };
+        let measure = Measure::parse(&new.measure).ok_or_else(|| PlanError::BadMeasure {
+            text: new.measure.clone(),
+        })?;
+        let ratio = match &new.ratio {
+            Some((n, d)) => {
+                for part in [n, d] {
+                    if indicator(part.trim()).is_none() {
+                        return Err(PlanError::UnknownIndicator { code: part.clone() }.into());
+                    }
+                }
+                Some((n.trim().to_string(), d.trim().to_string()))
+            }
+            None => None,
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO indicators (code, name_vi, name_en, measure, numerator, denominator, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(code.to_string())
+        .bind(name_vi.to_string())
+        .bind(name_en.to_string())
+        .bind(measure.code().to_string())
+        .bind(ratio.as_ref().map(|r| r.0.clone()))
+        .bind(ratio.as_ref().map(|r| r.1.clone()))
+        .bind(change.author.clone())
+        .bind(chrono::Utc::now().to_rfc3339())
+        .execute(&self.write)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(PlanError::IndicatorExists { code: code.into() }.into());
+        }
+        self.load_indicators().await?;
+        Ok(())
+    }
+
     /// Issues a plan; returns its number (given, or `KH-UNIT-YEAR-N`).
     pub async fn create_plan(&self, plan: &NewPlan, change: &Change) -> Result<String> {
         let unit = self.unit(&plan.unit, plan.issued_on).await?.unit;
@@ -229,6 +330,10 @@ impl Store {
         indicator_code: &str,
         value: f64,
     ) -> Result<(i64, Option<String>)> {
+        if indicator(indicator_code).is_none() {
+            // Added by another process since this one opened the database?
+            self.load_indicators().await?;
+        }
         check_value(indicator_code, value)?;
         let u = self.unit(unit, Day::today()).await?.unit;
         if !u.path.starts_with(plan_path) {
@@ -452,6 +557,10 @@ impl Store {
         value: f64,
         change: &Change,
     ) -> Result<()> {
+        if indicator(indicator_code).is_none() {
+            // Added by another process since this one opened the database?
+            self.load_indicators().await?;
+        }
         check_value(indicator_code, value)?;
         let ind = indicator(indicator_code).expect("checked");
         if ind.source != Source::Entered {
@@ -698,7 +807,8 @@ impl Store {
         }
         // Coverage: units of a level meeting a threshold, per province.
         let mut coverage: HashMap<(String, &'static str), f64> = HashMap::new();
-        for ind in hnd_domain::plan::CATALOGUE {
+        let indicators = hnd_domain::plan::all_indicators();
+        for ind in &indicators {
             let Source::Coverage { of, per, at_least } = ind.source else {
                 continue;
             };
@@ -748,7 +858,7 @@ impl Store {
         };
         let mut out = Vec::new();
         for (province, _) in &provinces {
-            for ind in hnd_domain::plan::CATALOGUE {
+            for ind in &indicators {
                 let figure = match ind.source {
                     Source::Ratio(num, den) => match (value(province, num), value(province, den)) {
                         (Some(n), Some(d)) if d > 0.0 => Some((n * 1000.0 / d).round() / 10.0),

@@ -173,6 +173,45 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
         store.figure("00008", "ethnic_minority_members", year).await.unwrap(),
         Some(1.0)
     );
+    // Users add indicators: checked, then usable like the catalogue's.
+    let new = |code: &str, ratio: Option<(&str, &str)>| hnd_store::NewIndicator {
+        code: code.into(),
+        name_vi: "Mô hình kinh tế".into(),
+        name_en: String::new(),
+        measure: if ratio.is_some() { "percent" } else { "count" }.into(),
+        ratio: ratio.map(|(n, d)| (n.into(), d.into())),
+    };
+    for (bad, expected) in [("Mo hinh", "code"), ("members", "exists"), ("mo_hinh_x", "ratio")] {
+        let ratio = (expected == "ratio").then_some(("khong_co", "members"));
+        let e = plan_error(store.add_indicator(&new(bad, ratio), &who).await.unwrap_err());
+        let ok = match expected {
+            "code" => matches!(e, PlanError::BadIndicatorCode { .. }),
+            "exists" => matches!(e, PlanError::IndicatorExists { .. }),
+            _ => matches!(e, PlanError::UnknownIndicator { .. }),
+        };
+        assert!(ok, "{bad}: {e:?}");
+    }
+    store.add_indicator(&new("mo_hinh_kinh_te", None), &who).await.unwrap();
+    store
+        .add_indicator(&new("mo_hinh_moi_hoi_vien", Some(("mo_hinh_kinh_te", "members"))), &who)
+        .await
+        .unwrap();
+    let e = store.add_indicator(&new("mo_hinh_kinh_te", None), &who).await;
+    assert!(matches!(plan_error(e.unwrap_err()), PlanError::IndicatorExists { .. }));
+    store
+        .set_target(&number, "01", "mo_hinh_kinh_te", Comparator::AtLeast, 3.0)
+        .await
+        .unwrap();
+    store
+        .enter_value("00004", "mo_hinh_kinh_te", year, 2.0, &who)
+        .await
+        .unwrap();
+    assert_eq!(store.figure("01", "mo_hinh_kinh_te", year).await.unwrap(), Some(2.0));
+    // Two models among the five members.
+    assert_eq!(
+        store.figure("01", "mo_hinh_moi_hoi_vien", year).await.unwrap(),
+        Some(40.0)
+    );
     // A professional group founded this year.
     let mut group = branch("00004-A-N1", "Tổ hội nghề trồng rau", "00004-A");
     group.level = hnd_domain::Level::Group;
@@ -189,7 +228,7 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
 
     // The national table agrees with the figures read unit by unit.
     let national = store.national_figures(year).await.unwrap();
-    assert_eq!(national.len(), 34 * hnd_domain::plan::CATALOGUE.len());
+    assert_eq!(national.len(), 34 * hnd_domain::plan::all_indicators().len());
     for (province, code, value) in national.iter().filter(|r| r.0 == "01" || r.0 == "51") {
         assert_eq!(
             *value,

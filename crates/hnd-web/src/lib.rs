@@ -143,6 +143,12 @@ pub fn routes() -> Vec<Route> {
         ),
         route(g.clone(), "/dashboard", Needs(ViewMembers), get(dashboard::dashboard)),
         route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
+        route(
+            p.clone(),
+            "/plans/indicators",
+            Needs(EditPlans),
+            post(plan_pages::add_indicator),
+        ),
         route(g.clone(), "/figures", Needs(ViewMembers), get(plan_pages::figures)),
         route(g.clone(), "/plans/{number}", Needs(ViewMembers), get(plan_pages::show)),
         route(

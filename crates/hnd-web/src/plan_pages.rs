@@ -21,6 +21,49 @@ struct PlansPage {
     nav: Option<Nav>,
     /// Each plan with its number as a path segment.
     plans: Vec<(Plan, String)>,
+    /// The catalogue and the added indicators: code, name, measure, source.
+    indicators: Vec<(String, String, String, String)>,
+    /// Whether the user may add indicators (central and province officers).
+    may_add: bool,
+    form: IndicatorForm,
+    error: Option<String>,
+    added: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct IndicatorForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name_vi: String,
+    #[serde(default)]
+    name_en: String,
+    #[serde(default)]
+    measure: String,
+    #[serde(default)]
+    numerator: String,
+    #[serde(default)]
+    denominator: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    #[serde(default)]
+    added: Option<String>,
+}
+
+/// May the user add indicators to the catalogue: an officer of the
+/// central committee or of a province (the catalogue is the country's).
+fn may_add_indicators(viewer: &Viewer) -> bool {
+    viewer.user.grants.iter().any(|g| {
+        g.role.allows(Action::EditPlans)
+            && matches!(
+                g.role,
+                hnd_domain::Role::CentralAdmin | hnd_domain::Role::ProvinceOfficer
+            )
+    })
 }
 
 /// A plan number as one path segment ("12-KH/HND" → "12-KH%2FHND").
@@ -28,7 +71,21 @@ fn segment(number: &str) -> String {
     crate::shell::urlencode(number).replace('/', "%2F")
 }
 
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
+pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<ListParams>) -> Response {
+    let added = q
+        .added
+        .map(|code| i18n::t(viewer.lang, "web.indicator_added", &[("code", &code)]));
+    plans_page(&state, &viewer, IndicatorForm::default(), None, added, StatusCode::OK).await
+}
+
+async fn plans_page(
+    state: &AppState,
+    viewer: &Viewer,
+    form: IndicatorForm,
+    error: Option<String>,
+    added: Option<String>,
+    status: StatusCode,
+) -> Response {
     // An account with no place in the tree (an outside body's) has no plans to list.
     let home_path = viewer.user.home(Action::ViewMembers).map(|g| g.path.clone());
     // Plans issued in the user's subtree, and those issued above it that
@@ -48,12 +105,82 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
             visible.push((p, href));
         }
     }
+    let lang = viewer.lang;
+    let indicators = hnd_domain::plan::all_indicators()
+        .into_iter()
+        .map(|i| {
+            let source = match i.source {
+                hnd_domain::plan::Source::Register(_) => i18n::t(lang, "web.source_register", &[]),
+                hnd_domain::plan::Source::Ratio(n, d) => format!("{} / {}", n, d),
+                hnd_domain::plan::Source::Entered => i18n::t(lang, "web.source_entered", &[]),
+                hnd_domain::plan::Source::Coverage { .. } => i18n::t(lang, "web.source_coverage", &[]),
+            };
+            (
+                i.code.to_string(),
+                indicator_name(i.code, lang),
+                i18n::t(lang, &format!("measure.{}", i.measure.code()), &[]),
+                source,
+            )
+        })
+        .collect();
     let page = PlansPage {
-        t: Tr(viewer.lang),
-        nav: Some(Nav::of(&viewer, "/plans")),
+        t: Tr(lang),
+        nav: Some(Nav::of(viewer, "/plans")),
         plans: visible,
+        indicators,
+        may_add: may_add_indicators(viewer),
+        form,
+        error,
+        added,
     };
-    render(page, StatusCode::OK, viewer.lang)
+    render(page, status, lang)
+}
+
+/// A new indicator from the form on the plans page: added, or the form
+/// again with what was typed and why it was refused.
+pub async fn add_indicator(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    axum::extract::Form(form): axum::extract::Form<IndicatorForm>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(&form.csrf) {
+        return r;
+    }
+    if !may_add_indicators(&viewer) {
+        return forbidden(&viewer);
+    }
+    let ratio = match (form.numerator.trim(), form.denominator.trim()) {
+        ("", "") => None,
+        (n, d) => Some((n.to_string(), d.to_string())),
+    };
+    let new = hnd_store::NewIndicator {
+        code: form.code.clone(),
+        name_vi: form.name_vi.clone(),
+        name_en: form.name_en.clone(),
+        measure: form.measure.clone(),
+        ratio,
+    };
+    let change = crate::members::change_of(&viewer, "thêm chỉ tiêu");
+    if let Err(e) = state.store.add_indicator(&new, &change).await {
+        let (status, message) = crate::shell::status_of(&e, viewer.lang);
+        if status.is_server_error() {
+            return store_problem(&viewer, e);
+        }
+        return plans_page(&state, &viewer, form, Some(message), None, status).await;
+    }
+    let detail = serde_json::json!({"indicator": new.code.trim(), "name": new.name_vi.trim(),
+        "measure": new.measure, "ratio": new.ratio});
+    crate::shell::record(
+        &state.store,
+        &viewer.user.login,
+        &viewer.address,
+        "indicator.add",
+        None,
+        None,
+        detail,
+    )
+    .await;
+    axum::response::Redirect::to(&format!("/plans?added={}", crate::shell::urlencode(new.code.trim()))).into_response()
 }
 
 /// The period a page asks for (this year when empty), or the refusal.
@@ -392,10 +519,14 @@ pub async fn figures(State(state): State<AppState>, viewer: Viewer, Query(p): Qu
         Ok(c) => c,
         Err(e) => return store_problem(&viewer, e),
     };
-    let catalogue = hnd_domain::plan::CATALOGUE;
-    let name = |i: &hnd_domain::plan::Indicator| if lang == Lang::En { i.name_en } else { i.name_vi };
+    // The cells come province by province, each with the same indicators
+    // in the same order: the first province's give the columns.
+    let codes: Vec<&'static str> = match cells.first() {
+        Some(first) => cells.iter().take_while(|c| c.0 == first.0).map(|c| c.1).collect(),
+        None => Vec::new(),
+    };
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-    for chunk in cells.chunks(catalogue.len()) {
+    for chunk in cells.chunks(codes.len().max(1)) {
         let province = &chunk[0].0;
         let Ok(unit) = state.store.unit(province, Day::today()).await.map(|u| u.unit) else {
             continue;
@@ -414,7 +545,7 @@ pub async fn figures(State(state): State<AppState>, viewer: Viewer, Query(p): Qu
     if rows.is_empty() {
         return forbidden(&viewer);
     }
-    let headers: Vec<String> = catalogue.iter().map(|i| name(i).to_string()).collect();
+    let headers: Vec<String> = codes.iter().map(|c| indicator_name(c, lang)).collect();
     if p.format == "xlsx" {
         let mut columns: Vec<&str> = vec!["Tỉnh, thành phố"];
         columns.extend(headers.iter().map(String::as_str));

@@ -89,6 +89,15 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             ..c("POST", "/org/00008/dissolve".into(), Some(commune))
         },
         ("GET", "/plans") => c("GET", "/plans".into(), None),
+        // A code that is not one: refused as such after access.
+        ("POST", "/plans/indicators") => Case {
+            form: Some(vec![
+                ("code", "X".into()),
+                ("name_vi", "Chỉ tiêu".into()),
+                ("measure", "count".into()),
+            ]),
+            ..c("POST", "/plans/indicators".into(), Some(province.clone()))
+        },
         // The provinces the user may see; a commune officer sees none.
         ("GET", "/figures") => c("GET", "/figures".into(), Some(province)),
         ("GET", "/plans/{number}") => c("GET", "/plans/12-KH%2FHND?unit=00008".into(), Some(commune)),

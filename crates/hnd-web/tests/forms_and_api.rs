@@ -506,17 +506,51 @@ async fn targets_go_down_by_spreadsheet_all_or_nothing(store: Store) {
                 .map(|t| t.value)
         }
     };
+    // An indicator of the province's own, typed per period, then in the sheet.
+    let r = admin
+        .post_form(
+            "/plans/indicators",
+            &[
+                ("csrf", &csrf),
+                ("code", "Mo Hinh"),
+                ("name_vi", "Mô hình"),
+                ("measure", "count"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.text().contains("không hợp lệ") && r.text().contains("Mô hình"),
+        "typed values kept"
+    );
+    let r = admin
+        .post_form(
+            "/plans/indicators",
+            &[
+                ("csrf", &csrf),
+                ("code", "mo_hinh_kinh_te_tap_the"),
+                ("name_vi", "Mô hình kinh tế tập thể"),
+                ("measure", "count"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let page = admin.get(r.header("location").unwrap()).await.text();
+    assert!(page.contains("Đã thêm chỉ tiêu mo_hinh_kinh_te_tap_the"), "{page}");
+    let mut xa4 = f.server.signed_in("xa4").await;
+    let page = xa4.get("/plans").await.text();
+    assert!(page.contains("Mô hình kinh tế tập thể") && !page.contains("id=\"add-indicator\""));
     // Good cells: saved together.
     let (ct, body) = sheet_form(
         &csrf,
-        "Mã đơn vị,Tên đơn vị,new_members\r\n00004,Phường,5\r\n00008,Phường,3\r\n",
+        "Mã đơn vị,Tên đơn vị,new_members,Mô hình kinh tế tập thể\r\n00004,Phường,5,2\r\n00008,Phường,3,\r\n",
     );
     let r = admin
         .request("POST", "/plans/12-KH%2FHND/targets", &[("Content-Type", &ct)], &body)
         .await;
     assert_eq!(r.status, 303, "{}", r.text());
     let page = admin.get(r.header("location").unwrap()).await.text();
-    assert!(page.contains("Đã lưu 2 chỉ tiêu"), "{page}");
+    assert!(page.contains("Đã lưu 3 chỉ tiêu"), "{page}");
     assert_eq!((target("00004").await, target("00008").await), (Some(5.0), Some(3.0)));
     // One bad cell among good ones: every problem listed, nothing saved.
     let csv = "Mã đơn vị,new_members,không có\r\n00004,9,1\r\n00008,abc,\r\n99999,1,\r\n";
@@ -532,7 +566,6 @@ async fn targets_go_down_by_spreadsheet_all_or_nothing(store: Store) {
     );
     assert_eq!(target("00004").await, Some(5.0), "nothing of the sheet is kept");
     // A commune's officer may not set another commune's target.
-    let mut xa4 = f.server.signed_in("xa4").await;
     let csrf = csrf_in(&xa4.get("/plans/12-KH%2FHND?unit=00004").await.text());
     let (ct, body) = sheet_form(&csrf, "Mã đơn vị,new_members\r\n00008,7\r\n");
     let r = xa4

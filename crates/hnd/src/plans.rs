@@ -4,7 +4,7 @@
 use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;
-use hnd_domain::plan::{CATALOGUE, Comparator, Period};
+use hnd_domain::plan::{Comparator, Period, all_indicators};
 use hnd_domain::{Day, Lang, PlanError, fmt::int};
 use hnd_store::{Change, NewPlan, Split, Store};
 use std::process::ExitCode;
@@ -18,8 +18,24 @@ pub enum PlansCommand {
         #[arg(long)]
         json: bool,
     },
-    /// The indicator catalogue.
+    /// The indicator catalogue, with the indicators users added.
     Indicators,
+    /// Add an indicator beside the catalogue: typed per unit and period,
+    /// or with --ratio and --over the share of one known indicator in
+    /// another. MEASURE: people, households, units, percent, vnd, count.
+    AddIndicator {
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        name_en: String,
+        #[arg(long)]
+        measure: String,
+        #[arg(long, requires = "over")]
+        ratio: Option<String>,
+        #[arg(long, requires = "ratio")]
+        over: Option<String>,
+    },
     /// A plan's targets for a unit, and its tasks.
     Show {
         number: String,
@@ -150,10 +166,28 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             }
         }
         PlansCommand::Indicators => {
-            for i in CATALOGUE {
+            for i in all_indicators() {
                 let name = if lang == Lang::En { i.name_en } else { i.name_vi };
                 println!("{:<28} {name}", i.code);
             }
+        }
+        PlansCommand::AddIndicator {
+            code,
+            name,
+            name_en,
+            measure,
+            ratio,
+            over,
+        } => {
+            let new = hnd_store::NewIndicator {
+                code,
+                name_vi: name,
+                name_en,
+                measure,
+                ratio: ratio.zip(over),
+            };
+            store.add_indicator(&new, &Change::new(author, "thêm chỉ tiêu")).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
         }
         PlansCommand::Show { number, unit } => {
             let unit = match unit {
