@@ -92,7 +92,7 @@ async fn plans_page(
     // hand targets down into it.
     let mut plans = match state.store.plans("TW").await {
         Ok(p) => p,
-        Err(e) => return store_problem(&viewer, e),
+        Err(e) => return store_problem(viewer, e),
     };
     let mut visible = Vec::new();
     for p in plans.drain(..) {
