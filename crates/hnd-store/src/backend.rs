@@ -46,6 +46,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "indicators",
         include_str!("../migrations/sqlite/0011_indicators.sql"),
     ),
+    (
+        12,
+        "province_totals",
+        include_str!("../migrations/sqlite/0012_province_totals.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -78,6 +83,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         11,
         "indicators",
         include_str!("../migrations/postgres/0011_indicators.sql"),
+    ),
+    (
+        12,
+        "province_totals",
+        include_str!("../migrations/postgres/0012_province_totals.sql"),
     ),
 ];
 

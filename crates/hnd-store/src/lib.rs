@@ -92,12 +92,15 @@ impl Store {
                 "DROP TRIGGER unit_member_deltas_total_insert",
                 "DROP TRIGGER unit_member_deltas_total_update",
                 "DROP TRIGGER members_kind_update",
+                "DROP TRIGGER province_member_deltas_total_insert",
+                "DROP TRIGGER province_member_deltas_total_update",
             ],
             Backend::Postgres => &[
                 "DROP TRIGGER memberships_count ON memberships",
                 "DROP TRIGGER member_events_count ON member_events",
                 "DROP TRIGGER unit_member_deltas_total ON unit_member_deltas",
                 "DROP TRIGGER members_kind ON members",
+                "DROP TRIGGER province_member_deltas_total ON province_member_deltas",
             ],
         };
         for sql in statements {

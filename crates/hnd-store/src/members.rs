@@ -883,9 +883,12 @@ impl Store {
         let row = if unit.parent_id.is_none() {
             // The whole country: the provinces' deltas.
             sqlx::query(
-                "SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT), CAST(COALESCE(SUM(women), 0) AS BIGINT),
-                        CAST(COALESCE(SUM(minority), 0) AS BIGINT)
-                 FROM province_member_deltas WHERE day <= $1",
+                "SELECT CAST(t.n - COALESCE(f.n, 0) AS BIGINT), CAST(t.w - COALESCE(f.w, 0) AS BIGINT),
+                        CAST(t.m - COALESCE(f.m, 0) AS BIGINT)
+                 FROM (SELECT COALESCE(SUM(n), 0) AS n, COALESCE(SUM(women), 0) AS w, COALESCE(SUM(minority), 0) AS m
+                       FROM province_member_totals) t,
+                      (SELECT SUM(delta) AS n, SUM(women) AS w, SUM(minority) AS m
+                       FROM province_member_deltas WHERE day > $1) f",
             )
             .bind(as_of.iso())
             .fetch_one(&self.read)
@@ -991,16 +994,44 @@ impl Store {
     /// Members of every province on `as_of` (provinces of the tree that
     /// day, in code order), from the maintained province deltas.
     pub async fn province_counts(&self, as_of: Day) -> Result<Vec<(String, i64)>> {
+        Ok(self
+            .province_member_counts(as_of)
+            .await?
+            .into_iter()
+            .map(|(p, c)| (p, c.members))
+            .collect())
+    }
+
+    /// [`Store::province_counts`] with each province's women and
+    /// ethnic-minority members: its total less its deltas dated after
+    /// `as_of`, from 34 rows and the changes since that day.
+    pub async fn province_member_counts(&self, as_of: Day) -> Result<Vec<(String, MemberCounts)>> {
         let rows = sqlx::query(
-            "SELECT v.code, CAST(COALESCE(SUM(d.delta), 0) AS BIGINT) FROM unit_versions v
-             LEFT JOIN province_member_deltas d ON d.province_code = v.code AND d.day <= $1
+            "SELECT v.code, CAST(COALESCE(t.n, 0) - COALESCE(f.n, 0) AS BIGINT),
+                    CAST(COALESCE(t.women, 0) - COALESCE(f.w, 0) AS BIGINT),
+                    CAST(COALESCE(t.minority, 0) - COALESCE(f.m, 0) AS BIGINT)
+             FROM unit_versions v
+             LEFT JOIN province_member_totals t ON t.province_code = v.code
+             LEFT JOIN (SELECT province_code, SUM(delta) AS n, SUM(women) AS w, SUM(minority) AS m
+                        FROM province_member_deltas WHERE day > $1 GROUP BY province_code) f ON f.province_code = v.code
              WHERE v.level = 'province' AND v.valid_from <= $1 AND v.valid_to > $1
-             GROUP BY v.code ORDER BY v.code",
+             ORDER BY v.code",
         )
         .bind(as_of.iso())
         .fetch_all(&self.read)
         .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get(0)?,
+                    MemberCounts {
+                        members: r.try_get(1)?,
+                        women: r.try_get(2)?,
+                        minority: r.try_get(3)?,
+                    },
+                ))
+            })
+            .collect()
     }
 
     /// Members matching `text` within `scope`'s subtree (today's tree):

@@ -743,21 +743,12 @@ impl Store {
         use std::collections::HashMap;
         let (from, to) = period.range(Cutoff::Statistical);
         let end = to.min(Day::today());
-        let provinces = self.province_counts(end).await?;
-        let members: HashMap<String, f64> = provinces.iter().map(|(p, n)| (p.clone(), *n as f64)).collect();
+        let provinces = self.province_member_counts(end).await?;
+        let members: HashMap<String, f64> = provinces.iter().map(|(p, c)| (p.clone(), c.members as f64)).collect();
         let mut base: HashMap<(String, String), f64> = HashMap::new();
-        // Women and ethnic-minority members by province.
-        let rows = sqlx::query(
-            "SELECT province_code, CAST(SUM(women) AS BIGINT), CAST(SUM(minority) AS BIGINT) FROM province_member_deltas
-             WHERE day <= $1 GROUP BY province_code",
-        )
-        .bind(end.iso())
-        .fetch_all(&self.read)
-        .await?;
-        for r in &rows {
-            let (province, women, minority): (String, i64, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-            base.insert((province.clone(), "women_members".into()), women as f64);
-            base.insert((province, "ethnic_minority_members".into()), minority as f64);
+        for (province, c) in &provinces {
+            base.insert((province.clone(), "women_members".into()), c.women as f64);
+            base.insert((province.clone(), "ethnic_minority_members".into()), c.minority as f64);
         }
         // Admissions and departures by province.
         let rows = sqlx::query(
