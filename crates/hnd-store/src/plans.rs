@@ -9,6 +9,7 @@ use hnd_domain::plan::{Comparator, Cutoff, Measure, Period, Source, indicator};
 use hnd_domain::{Day, PlanError};
 use serde::Serialize;
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// A plan to issue.
 #[derive(Debug, Clone)]
@@ -49,6 +50,20 @@ pub enum Split {
     /// In proportion to each unit's members on a day (percentages are
     /// handed down unchanged).
     ByMembers(Day),
+    /// In proportion to the households of each unit's members on a day.
+    ByHouseholds(Day),
+}
+
+impl Split {
+    /// `equal`, `members` or `households` (weights counted on `day`).
+    pub fn parse(text: &str, day: Day) -> Option<Split> {
+        match text.trim() {
+            "equal" => Some(Split::Equal),
+            "members" => Some(Split::ByMembers(day)),
+            "households" => Some(Split::ByHouseholds(day)),
+            _ => None,
+        }
+    }
 }
 
 /// One row of progress: the target and the actual figure, where the
@@ -438,20 +453,17 @@ impl Store {
             return Err(PlanError::NoChildren { unit: unit.into() }.into());
         }
         let percent = indicator(indicator_code).is_some_and(|i| i.measure == Measure::Percent);
-        let weights: Vec<f64> = match how {
-            Split::Equal => vec![1.0; children.len()],
-            Split::ByMembers(day) => {
-                let mut w = Vec::with_capacity(children.len());
-                for c in &children {
-                    w.push(self.count_members(&c.code, day).await? as f64);
-                }
-                if w.iter().sum::<f64>() == 0.0 {
-                    vec![1.0; children.len()]
-                } else {
-                    w
-                }
-            }
-        };
+        let mut weights: Vec<f64> = Vec::with_capacity(children.len());
+        for c in &children {
+            weights.push(match how {
+                Split::Equal => 1.0,
+                Split::ByMembers(day) => self.count_members(&c.code, day).await? as f64,
+                Split::ByHouseholds(day) => self.count_households(&c.code, day).await? as f64,
+            });
+        }
+        if weights.iter().sum::<f64>() == 0.0 {
+            weights = vec![1.0; children.len()];
+        }
         let total: f64 = weights.iter().sum();
         let shares: Vec<f64> = weights
             .iter()
@@ -476,6 +488,50 @@ impl Store {
             sum: if percent { value } else { shares.iter().sum() },
             parent: value,
         })
+    }
+
+    /// What `unit` has handed down of plan `number`: for each indicator,
+    /// how many of the units directly below it have a target and their
+    /// sum; with the number of units below.
+    pub async fn handed_down(&self, number: &str, unit: &str) -> Result<(usize, HashMap<String, (i64, f64)>)> {
+        let (plan, _, _) = self.plan_ref(number).await?;
+        let today = Day::today();
+        let parent = self.unit(unit, today).await?.unit;
+        let below = self.children(parent.id, today).await?.len();
+        let rows = sqlx::query(
+            "SELECT t.indicator, COUNT(*), SUM(t.value) FROM targets t
+             JOIN unit_versions v ON v.unit_id = t.unit_id AND v.valid_from <= $3 AND v.valid_to > $3
+             WHERE t.plan_id = $1 AND v.parent_id = $2 GROUP BY t.indicator",
+        )
+        .bind(plan)
+        .bind(parent.id)
+        .bind(today.iso())
+        .fetch_all(&self.read)
+        .await?;
+        let mut out = HashMap::new();
+        for r in &rows {
+            out.insert(r.try_get::<String, _>(0)?, (r.try_get(1)?, r.try_get(2)?));
+        }
+        Ok((below, out))
+    }
+
+    /// Households with a member counting in `code`'s subtree on `day`
+    /// (read from the register: a planning step, not a dashboard).
+    pub async fn count_households(&self, code: &str, day: Day) -> Result<i64> {
+        let unit = self.unit(code, day).await?.unit;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT m.household_id) FROM memberships ms
+             JOIN members m ON m.id = ms.member_id
+             JOIN unit_versions v ON v.unit_id = ms.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+             WHERE ms.valid_from <= $1 AND ms.valid_to > $1 AND v.path >= $2 AND v.path < $3
+               AND m.household_id IS NOT NULL",
+        )
+        .bind(day.iso())
+        .bind(unit.path.clone())
+        .bind(path_end(&unit.path))
+        .fetch_one(&self.read)
+        .await?;
+        Ok(n)
     }
 
     /// Plans issued by `scope` or any unit in its subtree, newest first.

@@ -88,6 +88,40 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
         .unwrap();
     let t4 = store.targets(&number, "00004").await.unwrap();
     assert!(t4.iter().any(|t| t.indicator == "members_bhyt_rate" && t.value == 95.0));
+    // In proportion to households: one household (in 00004), so 00004 is
+    // given the whole target and 00008 nothing; the sum and the units
+    // given a target are there to compare with the parent's.
+    let head = store.search_members("hoi vien 0", None, 1).await.unwrap()[0].id;
+    store.create_household(head, None).await.unwrap();
+    store
+        .split_target(&number, "01", "new_members", Split::ByHouseholds(d("01/04/2026")))
+        .await
+        .unwrap();
+    let value = |unit: &'static str| {
+        let store = store.clone();
+        let number = number.clone();
+        async move {
+            store
+                .targets(&number, unit)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|t| t.indicator == "new_members")
+                .unwrap()
+                .value
+        }
+    };
+    assert_eq!((value("00004").await, value("00008").await), (10.0, 0.0));
+    let (below, handed) = store.handed_down(&number, "01").await.unwrap();
+    assert_eq!(
+        handed["new_members"],
+        (below as i64, 10.0),
+        "every unit below has one, summing to the parent's"
+    );
+    store
+        .split_target(&number, "01", "new_members", Split::ByMembers(d("01/04/2026")))
+        .await
+        .unwrap();
 
     // Progress: admissions of 2026 counted from the register …
     let year = Period::Year { year: 2026 };

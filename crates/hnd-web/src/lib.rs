@@ -159,6 +159,12 @@ pub fn routes() -> Vec<Route> {
         ),
         route(
             p.clone(),
+            "/plans/{number}/split",
+            Needs(EditPlans),
+            post(plan_pages::split),
+        ),
+        route(
+            p.clone(),
             "/plans/{number}/targets",
             Needs(EditPlans),
             post(plan_pages::upload_targets).layer(DefaultBodyLimit::max(plan_pages::MAX_TARGETS_SHEET)),

@@ -213,6 +213,9 @@ pub struct ProgressParams {
     table: String,
     #[serde(default)]
     imported: Option<usize>,
+    /// Units a target was just handed down to.
+    #[serde(default)]
+    split: Option<usize>,
 }
 
 struct Row {
@@ -229,6 +232,10 @@ struct Row {
     status_label: String,
     /// "834/tháng": still needed each month to reach the target.
     pace: String,
+    /// What the units below were given: "6.980 (96/96)".
+    handed: String,
+    /// The units below were given less than this target, or some none.
+    handed_short: bool,
     y: usize,
 }
 
@@ -326,6 +333,7 @@ pub async fn show(
         Err(e) => return store_problem(&viewer, e),
     };
     let standing_label = |s: Standing| viewer.t(&format!("standing.{}", s.code()));
+    let (below_count, handed) = store.handed_down(&plan, &unit).await.unwrap_or_default();
     let rows: Vec<Row> = progress
         .iter()
         .enumerate()
@@ -352,6 +360,19 @@ pub async fn show(
                     .filter(|n| *n > 0.0)
                     .map(|n| i18n::t(lang, "web.per_month", &[("count", &int(n as i64, lang))]))
                     .unwrap_or_default(),
+                handed: match handed.get(&r.indicator) {
+                    Some((n, sum)) => format!("{} ({n}/{below_count})", number(*sum, lang)),
+                    None if below_count > 0 => format!("— (0/{below_count})"),
+                    None => String::new(),
+                },
+                handed_short: below_count > 0
+                    && handed.get(&r.indicator).is_none_or(|(n, sum)| {
+                        (*n as usize) < below_count
+                            || (comparator == Comparator::AtLeast
+                                && indicator(&r.indicator)
+                                    .is_some_and(|i| i.measure != hnd_domain::plan::Measure::Percent)
+                                && *sum < r.target)
+                    }),
                 y: i * 22,
             }
         })
@@ -483,7 +504,11 @@ pub async fn show(
         may_edit: viewer.user.may(Action::EditPlans, &details.path),
         imported: p
             .imported
-            .map(|n| i18n::t(lang, "web.targets_imported", &[("count", &int(n as i64, lang))])),
+            .map(|n| i18n::t(lang, "web.targets_imported", &[("count", &int(n as i64, lang))]))
+            .or_else(|| {
+                p.split
+                    .map(|n| i18n::t(lang, "web.split_done", &[("count", &int(n as i64, lang))]))
+            }),
     };
     render(page, StatusCode::OK, lang)
 }
@@ -835,4 +860,65 @@ pub async fn upload_targets(
     )
     .await;
     axum::response::Redirect::to(&format!("{back}?imported={n}")).into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct SplitForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    indicator: String,
+    #[serde(default)]
+    by: String,
+}
+
+/// Hands a unit's target down to the units below it (by members,
+/// households or equally), then shows the plan with what was handed down.
+pub async fn split(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(plan): Path<String>,
+    axum::extract::Form(f): axum::extract::Form<SplitForm>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
+        return r;
+    }
+    let store = &state.store;
+    let (unit_id, path) = match store.unit_path(f.unit.trim()).await {
+        Ok(x) => x,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    if !viewer.user.may(Action::EditPlans, &path) {
+        return forbidden(&viewer);
+    }
+    let Some(how) = hnd_store::Split::parse(&f.by, Day::today()) else {
+        let field = viewer.t("field.split");
+        let message = i18n::t(viewer.lang, "member.bad_field", &[("field", &field), ("value", &f.by)]);
+        return problem(Some(&viewer), viewer.lang, StatusCode::UNPROCESSABLE_ENTITY, message);
+    };
+    let outcome = match store.split_target(&plan, f.unit.trim(), f.indicator.trim(), how).await {
+        Ok(o) => o,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let detail = serde_json::json!({"plan": plan, "unit": f.unit.trim(), "indicator": f.indicator.trim(),
+        "by": f.by, "units": outcome.units, "sum": outcome.sum, "parent": outcome.parent});
+    crate::shell::record(
+        store,
+        &viewer.user.login,
+        &viewer.address,
+        "plan.split",
+        None,
+        Some(unit_id),
+        detail,
+    )
+    .await;
+    let to = format!(
+        "/plans/{}?unit={}&split={}",
+        segment(&plan),
+        crate::shell::urlencode(f.unit.trim()),
+        outcome.units
+    );
+    axum::response::Redirect::to(&to).into_response()
 }

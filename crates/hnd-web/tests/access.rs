@@ -106,6 +106,15 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             "/plans/12-KH%2FHND/targets.xlsx?unit=00008".into(),
             Some(commune.clone()),
         ),
+        // A way of splitting that is not one: refused as such after access.
+        ("POST", "/plans/{number}/split") => Case {
+            form: Some(vec![
+                ("unit", "00008".into()),
+                ("indicator", "new_members".into()),
+                ("by", "by-luck".into()),
+            ]),
+            ..c("POST", "/plans/12-KH%2FHND/split".into(), Some(commune.clone()))
+        },
         // A sheet without the unit column: refused as such after access.
         ("POST", "/plans/{number}/targets") => Case {
             multipart: true,

@@ -565,6 +565,25 @@ async fn targets_go_down_by_spreadsheet_all_or_nothing(store: Store) {
         "{text}"
     );
     assert_eq!(target("00004").await, Some(5.0), "nothing of the sheet is kept");
+    // Handed down again from the plan page, equally: every commune gets
+    // one, and the page shows what went down.
+    let r = admin
+        .post_form(
+            "/plans/12-KH%2FHND/split",
+            &[
+                ("csrf", &csrf),
+                ("unit", "01"),
+                ("indicator", "new_members"),
+                ("by", "equal"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let page = admin.get(r.header("location").unwrap()).await.text();
+    assert!(page.contains("Đã giao chỉ tiêu cho"), "{page}");
+    assert_eq!((target("00004").await, target("00008").await), (Some(1.0), Some(1.0)));
+    let below = f.server.store.handed_down("12-KH/HND", "01").await.unwrap();
+    assert!(page.contains(&format!("({}/{})", below.0, below.0)), "{page}");
     // A commune's officer may not set another commune's target.
     let csrf = csrf_in(&xa4.get("/plans/12-KH%2FHND?unit=00004").await.text());
     let (ct, body) = sheet_form(&csrf, "Mã đơn vị,new_members\r\n00008,7\r\n");
@@ -573,5 +592,5 @@ async fn targets_go_down_by_spreadsheet_all_or_nothing(store: Store) {
         .await;
     assert_eq!(r.status, 422);
     assert!(r.text().contains("00008"));
-    assert_eq!(target("00008").await, Some(3.0));
+    assert_eq!(target("00008").await, Some(1.0));
 }

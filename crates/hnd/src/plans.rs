@@ -83,7 +83,8 @@ pub enum PlansCommand {
         #[arg(long, default_value = ">=")]
         comparator: String,
     },
-    /// Hand a unit's target down to the units below it: by members or equal.
+    /// Hand a unit's target down to the units below it: by members,
+    /// households (--by households) or equal.
     Split {
         number: String,
         #[arg(long)]
@@ -247,11 +248,7 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             indicator,
             by,
         } => {
-            let how = if by == "equal" {
-                Split::Equal
-            } else {
-                Split::ByMembers(Day::today())
-            };
+            let how = Split::parse(&by, Day::today()).ok_or_else(|| crate::cli::bad_field(lang, "field.split", &by))?;
             let outcome = store.split_target(&number, &unit, &indicator, how).await?;
             println!(
                 "{}",
