@@ -51,6 +51,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "province_totals",
         include_str!("../migrations/sqlite/0012_province_totals.sql"),
     ),
+    (
+        13,
+        "bulk_totals",
+        include_str!("../migrations/sqlite/0013_bulk_totals.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -88,6 +93,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         12,
         "province_totals",
         include_str!("../migrations/postgres/0012_province_totals.sql"),
+    ),
+    (
+        13,
+        "bulk_totals",
+        include_str!("../migrations/postgres/0013_bulk_totals.sql"),
     ),
 ];
 

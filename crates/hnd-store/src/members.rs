@@ -1170,6 +1170,60 @@ impl BulkCounts {
                 .map(|((province, day), n)| vec![province.into(), day.into(), n.into()])
                 .collect()
         };
+        // The totals of each unit and province, summed here: their
+        // triggers stand aside during a bulk load (migration 0013).
+        let mut unit_totals: HashMap<i64, (String, Kinds)> = HashMap::new();
+        for ((unit, _), (province, k)) in &self.unit_members {
+            let t = &mut unit_totals
+                .entry(*unit)
+                .or_insert((province.clone(), Kinds::default()))
+                .1;
+            t.members += k.members;
+            t.women += k.women;
+            t.minority += k.minority;
+        }
+        let mut province_totals: HashMap<String, Kinds> = HashMap::new();
+        for ((province, _), k) in &self.province_members {
+            let t = province_totals.entry(province.clone()).or_default();
+            t.members += k.members;
+            t.women += k.women;
+            t.minority += k.minority;
+        }
+        let unit_totals = unit_totals
+            .into_iter()
+            .map(|(unit, (province, k))| {
+                vec![
+                    unit.into(),
+                    province.into(),
+                    k.members.into(),
+                    k.women.into(),
+                    k.minority.into(),
+                ]
+            })
+            .collect();
+        upsert_many(
+            conn,
+            "INSERT INTO unit_member_totals (unit_id, province_code, n, women, minority)",
+            5,
+            unit_totals,
+            "ON CONFLICT (unit_id) DO UPDATE SET n = unit_member_totals.n + excluded.n,
+             women = unit_member_totals.women + excluded.women, minority = unit_member_totals.minority + excluded.minority",
+        )
+        .await?;
+        let province_totals = province_totals
+            .into_iter()
+            .map(|(province, k)| vec![province.into(), k.members.into(), k.women.into(), k.minority.into()])
+            .collect();
+        upsert_many(
+            conn,
+            "INSERT INTO province_member_totals (province_code, n, women, minority)",
+            4,
+            province_totals,
+            "ON CONFLICT (province_code) DO UPDATE SET n = province_member_totals.n + excluded.n,
+             women = province_member_totals.women + excluded.women,
+             minority = province_member_totals.minority + excluded.minority",
+        )
+        .await?;
         let unit_members = self
             .unit_members
             .into_iter()
