@@ -56,6 +56,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "bulk_totals",
         include_str!("../migrations/sqlite/0013_bulk_totals.sql"),
     ),
+    (
+        14,
+        "duplicate_index",
+        include_str!("../migrations/sqlite/0014_duplicate_index.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -98,6 +103,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         13,
         "bulk_totals",
         include_str!("../migrations/postgres/0013_bulk_totals.sql"),
+    ),
+    (
+        14,
+        "duplicate_index",
+        include_str!("../migrations/postgres/0014_duplicate_index.sql"),
     ),
 ];
 

@@ -1555,9 +1555,46 @@ impl Store {
         if self.counts.load(std::sync::atomic::Ordering::Relaxed) {
             counts.write(&mut tx).await?;
         }
+        if created > 0 {
+            flag_likely_duplicates(&mut tx, first_id, first_id + created as i64 - 1).await?;
+        }
         sqlx::query("DELETE FROM bulk_load").execute(&mut *tx).await?;
         self.backend.resync_ids(&mut tx, "members").await?;
         tx.commit().await?;
         Ok(LoadOutcome { created, unchanged })
     }
+}
+
+/// Flags the members with ids `first..=last` (just loaded) against those
+/// loaded before them, by the rules of [`Store::add_member`]: the same
+/// folded name in the province and the same birth date (or birth year
+/// where either gives only a year), else the same name and phone. Pairs
+/// are kept for a person to confirm or dismiss.
+async fn flag_likely_duplicates(conn: &mut AnyConnection, first: i64, last: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO member_duplicates (member_id, other_id, province_code, rule)
+         SELECT n.id, o.id, n.province_code, 'name_birth' FROM members n
+         JOIN members o ON o.province_code = n.province_code AND o.name_folded = n.name_folded
+             AND o.birth_year = n.birth_year AND o.id < n.id
+         WHERE n.id >= $1 AND n.id <= $2
+           AND (n.birth_date IS NULL OR o.birth_date IS NULL OR n.birth_date = o.birth_date)
+         ON CONFLICT (member_id, other_id) DO NOTHING",
+    )
+    .bind(first)
+    .bind(last)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO member_duplicates (member_id, other_id, province_code, rule)
+         SELECT n.id, o.id, n.province_code, 'name_phone' FROM members n
+         JOIN members o ON o.phone = n.phone AND o.province_code = n.province_code
+             AND o.name_folded = n.name_folded AND o.id < n.id
+         WHERE n.id >= $1 AND n.id <= $2 AND n.phone IS NOT NULL
+         ON CONFLICT (member_id, other_id) DO NOTHING",
+    )
+    .bind(first)
+    .bind(last)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -518,6 +518,42 @@ async fn bulk_loads_are_all_or_nothing_and_idempotent(store: Store) {
         .filter_map(|m| m.card_number)
         .collect();
     assert_eq!(loaded_cards.len(), 20);
+
+    // Likely duplicates in a bulk load, by the rules of a single addition:
+    // the same name and birth date (or year where one gives only a year),
+    // then the same name and phone; other namesakes are not flagged.
+    let twin = |i: u32, birth: &str, phone: Option<&str>| {
+        let mut p = person("Trần Thị Duyên", birth, Sex::Female, "00004-A");
+        p.cccd = Some(Cccd::compose("001", p.birth.year(), Sex::Female, 500 + i));
+        p.phone = phone.map(|t| hnd_domain::Phone::parse(t).unwrap());
+        MemberRow {
+            member: p,
+            admitted: None,
+        }
+    };
+    let rows = vec![
+        twin(1, "12/03/1970", Some("0912345678")),
+        twin(2, "12/03/1970", None),
+        twin(3, "1970", None),
+        twin(4, "05/05/1985", Some("0912345678")),
+        twin(5, "01/01/1990", None),
+    ];
+    store.load_members(&rows, day, &who()).await.unwrap();
+    let mut pairs: Vec<String> = store
+        .open_duplicates("01", 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(m, _, _)| m.full_name == "Trần Thị Duyên")
+        .map(|(m, o, rule)| format!("{}~{} {rule}", m.birth_date, o.birth_date))
+        .collect();
+    pairs.sort();
+    assert_eq!(pairs.len(), 4, "{pairs:?}");
+    assert!(
+        pairs.iter().filter(|p| p.ends_with("name_birth")).count() == 3,
+        "{pairs:?}"
+    );
+    assert!(pairs.iter().any(|p| p.ends_with("name_phone")), "{pairs:?}");
     assert!(loaded_cards.iter().all(|c| c.starts_with("0120")), "{loaded_cards:?}");
 }
 
