@@ -595,6 +595,20 @@ struct MemberPage {
     duplicates: bool,
     notice: Option<String>,
     today: String,
+    typed: Typed,
+}
+
+/// What was typed into the transfer or removal form of a member's page
+/// that was refused, with why: the page is shown again with it.
+#[derive(Default)]
+struct Typed {
+    to: String,
+    transfer_date: String,
+    transfer_error: Option<String>,
+    reason: String,
+    kind: String,
+    remove_date: String,
+    remove_error: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -611,13 +625,24 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<MemberParams>,
 ) -> Response {
-    let (path, to_path) = match allow_member(&state.store, &viewer, Action::ViewMembers, id).await {
+    member_page(&state, &viewer, id, q, Typed::default(), StatusCode::OK).await
+}
+
+async fn member_page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    q: MemberParams,
+    typed: Typed,
+    status: StatusCode,
+) -> Response {
+    let (path, to_path) = match allow_member(&state.store, viewer, Action::ViewMembers, id).await {
         Ok(p) => p,
         Err(r) => return r,
     };
     let (member, events) = match tokio::try_join!(state.store.member(id), state.store.member_events(id)) {
         Ok(x) => x,
-        Err(e) => return store_problem(&viewer, e),
+        Err(e) => return store_problem(viewer, e),
     };
     let unit_name = state
         .store
@@ -655,7 +680,7 @@ pub async fn show(
     });
     let page = MemberPage {
         t: Tr(lang),
-        nav: Some(Nav::of(&viewer, &format!("/members/{id}"))),
+        nav: Some(Nav::of(viewer, &format!("/members/{id}"))),
         csrf: viewer.csrf.clone(),
         m: MemberView::of(&member, user.may(Action::ViewSensitive, &path), lang),
         unit_name,
@@ -666,8 +691,33 @@ pub async fn show(
         duplicates: q.duplicates.is_some(),
         notice,
         today: Day::today().to_string(),
+        typed,
     };
-    render(page, StatusCode::OK, lang)
+    render(page, status, lang)
+}
+
+/// The member's page again, with the refused form's values and why.
+async fn refused(state: &AppState, viewer: &Viewer, id: i64, typed: Typed) -> Response {
+    member_page(
+        state,
+        viewer,
+        id,
+        MemberParams::default(),
+        typed,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+/// A store error on a member's form: a rule refused is told beside the
+/// form; anything else is an error page.
+fn form_refusal(viewer: &Viewer, e: StoreError) -> Result<String, Response> {
+    let (status, message) = crate::shell::status_of(&e, viewer.lang);
+    if status.is_server_error() {
+        Err(store_problem(viewer, e))
+    } else {
+        Ok(message)
+    }
 }
 
 #[derive(Deserialize)]
@@ -698,9 +748,18 @@ pub async fn transfer(
     Path(id): Path<i64>,
     Form(f): Form<TransferForm>,
 ) -> Response {
-    let date = match member_change(&state.store, &viewer, id, &f.csrf, &f.date).await {
+    if let Err(r) = member_change(&state.store, &viewer, id, &f.csrf).await {
+        return r;
+    }
+    let typed = |error: String| Typed {
+        to: f.to.clone(),
+        transfer_date: f.date.clone(),
+        transfer_error: Some(error),
+        ..Typed::default()
+    };
+    let date = match Day::parse_or_today(&f.date) {
         Ok(d) => d,
-        Err(r) => return r,
+        Err(e) => return refused(&state, &viewer, id, typed(e.message(viewer.lang))).await,
     };
     let before = match state.store.member(id).await {
         Ok(m) => m,
@@ -712,7 +771,10 @@ pub async fn transfer(
         .send_transfer(id, &to, date, &change_of(&viewer, "web"))
         .await
     {
-        return store_problem(&viewer, e);
+        return match form_refusal(&viewer, e) {
+            Ok(message) => refused(&state, &viewer, id, typed(message)).await,
+            Err(r) => r,
+        };
     }
     let detail = serde_json::json!({"before": {"unit": before.unit_code, "status": before.status},
                                     "after": {"transfer_to": to, "status": "in_transfer"}, "date": date.iso()});
@@ -721,12 +783,12 @@ pub async fn transfer(
     Redirect::to(&format!("/members/{id}?done=transfer")).into_response()
 }
 
-/// What every change to a member checks first: the form's token, the
-/// right to edit the member where they are, the day (today when empty).
-async fn member_change(store: &Store, viewer: &Viewer, id: i64, csrf: &str, date: &str) -> Result<Day, Response> {
+/// What every change to a member checks first: the form's token and the
+/// right to edit the member where they are.
+async fn member_change(store: &Store, viewer: &Viewer, id: i64, csrf: &str) -> Result<(), Response> {
     viewer.check_csrf(csrf)?;
     allow_member_here(store, viewer, id).await?;
-    form_day(viewer, date)
+    Ok(())
 }
 
 /// Editing a member at their own unit (not as the receiver of a transfer).
@@ -805,17 +867,22 @@ pub async fn remove(
     Path(id): Path<i64>,
     Form(f): Form<RemoveForm>,
 ) -> Response {
-    let date = match member_change(&state.store, &viewer, id, &f.csrf, &f.date).await {
+    if let Err(r) = member_change(&state.store, &viewer, id, &f.csrf).await {
+        return r;
+    }
+    let typed = |error: String| Typed {
+        reason: f.reason.clone(),
+        kind: f.kind.clone(),
+        remove_date: f.date.clone(),
+        remove_error: Some(error),
+        ..Typed::default()
+    };
+    let date = match Day::parse_or_today(&f.date) {
         Ok(d) => d,
-        Err(r) => return r,
+        Err(e) => return refused(&state, &viewer, id, typed(e.message(viewer.lang))).await,
     };
     if f.confirm.is_none() || f.reason.trim().is_empty() {
-        return crate::shell::problem(
-            Some(&viewer),
-            viewer.lang,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            viewer.t("web.remove_needs_confirmation"),
-        );
+        return refused(&state, &viewer, id, typed(viewer.t("web.remove_needs_confirmation"))).await;
     }
     let before = match state.store.member(id).await {
         Ok(m) => m,
@@ -827,7 +894,10 @@ pub async fn remove(
         .end_membership(id, date, death, &change_of(&viewer, f.reason.trim()))
         .await
     {
-        return store_problem(&viewer, e);
+        return match form_refusal(&viewer, e) {
+            Ok(message) => refused(&state, &viewer, id, typed(message)).await,
+            Err(r) => r,
+        };
     }
     let after = if death { "dead" } else { "removed" };
     let detail = serde_json::json!({"before": {"status": before.status}, "after": {"status": after},

@@ -133,8 +133,41 @@ async fn a_transfer_between_communes_is_sent_confirmed_and_audited(store: Store)
         )
         .await;
     assert_eq!(r.status, 403);
-    // 00004 sends; until 00008 confirms she is "in transfer".
+    // A bad date, an unknown unit, a removal without its confirmation: the
+    // page again with what was typed and why, nothing changed.
     let csrf4 = xa4.csrf().await;
+    let transfer = format!("/members/{hoa}/transfer");
+    let r = xa4
+        .post_form(
+            &transfer,
+            &[("to", "00008-CH01"), ("date", "31/02/2026"), ("csrf", &csrf4)],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    let page = r.text();
+    assert!(
+        page.contains("id=\"transfer-error\"") && page.contains("31/02/2026"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"00008-CH01\""), "{page}");
+    let r = xa4.post_form(&transfer, &[("to", "99999-XX"), ("csrf", &csrf4)]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.text().contains("99999-XX"));
+    let r = xa4
+        .post_form(
+            &format!("/members/{hoa}/remove"),
+            &[("reason", "chuyển đi nơi khác"), ("kind", "dead"), ("csrf", &csrf4)],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    let page = r.text();
+    assert!(
+        page.contains("id=\"remove-error\"") && page.contains("value=\"chuyển đi nơi khác\""),
+        "{page}"
+    );
+    assert!(page.contains("value=\"dead\" selected"), "{page}");
+    assert_eq!(f.server.store.member(hoa).await.unwrap().status, "active");
+    // 00004 sends; until 00008 confirms she is "in transfer".
     let r = xa4
         .post_form(
             &format!("/members/{hoa}/transfer"),
