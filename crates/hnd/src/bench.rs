@@ -50,6 +50,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         runs: usize,
     },
+    /// What keeping the maintained counts costs an import: FILE imported
+    /// into a fresh register without them, then into another with them
+    /// (on PostgreSQL with --postgres, each in a new schema).
+    ImportCost {
+        #[arg(long)]
+        postgres: Option<String>,
+        csv: std::path::PathBuf,
+    },
     /// Open-loop HTTP load at a fixed rate; prints latency percentiles as JSON
     /// (scripts/bench-web drives it).
     Http(crate::load::Load),
@@ -61,6 +69,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         BenchCommand::Members { rows, dir, reuse } => members(rows, &dir, reuse).await?,
         BenchCommand::Http(load) => crate::load::run(load).await?,
         BenchCommand::Counts { db, province, runs } => counts(&db, &province, runs).await?,
+        BenchCommand::ImportCost { postgres, csv } => import_cost(postgres.as_deref(), &csv).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -227,29 +236,60 @@ async fn load_members(rows: usize, dir: &std::path::Path) -> Result<()> {
     // The same import into a register that keeps no maintained counts
     // (triggers dropped, bulk loads writing none), first: what keeping the
     // dashboards' counts costs (issue 6: at most 20% of the throughput).
-    let bare = demo_tree(dir, "import-without-counts.db").await?;
-    bare.drop_counts_for_benchmark().await?;
-    let t = Instant::now();
-    crate::members::import(&bare, &csv, &dir.join("errors.csv"), Day::today(), &who, Lang::Vi).await?;
-    let without = t.elapsed();
-    bare.close().await;
-    println!("import without the maintained counts: {}", ms(without));
-
-    let imported = demo_tree(dir, "import.db").await?;
-    let t = Instant::now();
-    crate::members::import(&imported, &csv, &dir.join("errors.csv"), Day::today(), &who, Lang::Vi).await?;
-    let import = t.elapsed();
+    let sqlite = |name: &str| format!("sqlite:{}", dir.join(name).display());
+    let without = timed_import(&sqlite("import-without-counts.db"), &csv, false).await?;
+    let import = timed_import(&sqlite("import.db"), &csv, true).await?;
     println!(
         "import with validation, duplicate checks, events and the maintained counts: {} (rate {:.2} of the baseline's; goal ≥ 0.5)",
         ms(import),
         baseline.as_secs_f64() / import.as_secs_f64()
     );
+    counts_cost(without, import);
+    generated.close().await;
+    Ok(())
+}
+
+/// Imports `csv` into a fresh demo register at `url`, keeping the
+/// maintained counts or not; the import's time.
+async fn timed_import(url: &str, csv: &std::path::Path, counts: bool) -> Result<Duration> {
+    let who = Change::new("bench", "đo hiệu năng");
+    let store = crate::demo::demo_tree(url, &who, hnd_domain::Lang::Vi).await?;
+    if !counts {
+        store.drop_counts_for_benchmark().await?;
+    }
+    let errors = std::env::temp_dir().join(format!("hnd-bench-errors-{}.csv", std::process::id()));
+    let t = Instant::now();
+    crate::members::import(&store, csv, &errors, Day::today(), &who, hnd_domain::Lang::Vi).await?;
+    let took = t.elapsed();
+    store.close().await;
+    let kept = if counts { "with" } else { "without" };
+    println!("import {kept} the maintained counts: {}", ms(took));
+    Ok(took)
+}
+
+fn counts_cost(without: Duration, with: Duration) {
     println!(
         "throughput lost to the maintained counts: {:.1}% (goal ≤ 20%)",
-        (1.0 - without.as_secs_f64() / import.as_secs_f64()) * 100.0
+        (1.0 - without.as_secs_f64() / with.as_secs_f64()) * 100.0
     );
-    generated.close().await;
-    imported.close().await;
+}
+
+/// The import of `csv` without and with the maintained counts, each into
+/// a fresh register: a new schema of the PostgreSQL database at `postgres`,
+/// or new SQLite files in `bench-out`.
+async fn import_cost(postgres: Option<&str>, csv: &std::path::Path) -> Result<()> {
+    let url = |name: &'static str| async move {
+        Ok::<_, anyhow::Error>(match postgres {
+            Some(base) => testing::postgres_schema_url(base).await?,
+            None => {
+                std::fs::create_dir_all("bench-out")?;
+                format!("sqlite:bench-out/{name}.db")
+            }
+        })
+    };
+    let without = timed_import(&url("cost-without").await?, csv, false).await?;
+    let with = timed_import(&url("cost-with").await?, csv, true).await?;
+    counts_cost(without, with);
     Ok(())
 }
 
