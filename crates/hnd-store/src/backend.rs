@@ -61,6 +61,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "duplicate_index",
         include_str!("../migrations/sqlite/0014_duplicate_index.sql"),
     ),
+    (
+        15,
+        "event_days",
+        include_str!("../migrations/sqlite/0015_event_days.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -108,6 +113,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         14,
         "duplicate_index",
         include_str!("../migrations/postgres/0014_duplicate_index.sql"),
+    ),
+    (
+        15,
+        "event_days",
+        include_str!("../migrations/postgres/0015_event_days.sql"),
     ),
 ];
 

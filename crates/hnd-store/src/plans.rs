@@ -852,31 +852,52 @@ impl Store {
             let (province, ind, v): (Option<String>, String, f64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
             base.insert((province.unwrap_or_default(), ind), v);
         }
-        // Coverage: units of a level meeting a threshold, per province.
-        let mut coverage: HashMap<(String, &'static str), f64> = HashMap::new();
+        // Coverage: units of a level meeting a threshold, per province. The
+        // units of each level are counted in one pass over the tree, the
+        // entered figures read once; each coverage indicator is then a
+        // count in memory.
         let indicators = hnd_domain::plan::all_indicators();
-        for ind in &indicators {
-            let Source::Coverage { of, per, at_least } = ind.source else {
-                continue;
-            };
-            let rows = sqlx::query(
-                "SELECT v.province_code, COUNT(*), SUM(CASE WHEN x.value >= $2 THEN 1 ELSE 0 END) FROM unit_versions v
-                 LEFT JOIN indicator_values x ON x.unit_id = v.unit_id AND x.indicator = $3 AND x.period = $4
-                 WHERE v.valid_from <= $1 AND v.valid_to > $1 AND v.level = $5 GROUP BY v.province_code",
+        let mut coverage: HashMap<(String, &'static str), f64> = HashMap::new();
+        if indicators.iter().any(|i| matches!(i.source, Source::Coverage { .. })) {
+            let mut units: HashMap<(String, String), i64> = HashMap::new();
+            for r in sqlx::query(
+                "SELECT v.province_code, v.level, COUNT(*) FROM unit_versions v
+                 WHERE v.valid_from <= $1 AND v.valid_to > $1 AND v.level IN ('district', 'base')
+                 GROUP BY v.province_code, v.level",
             )
             .bind(end.iso())
-            .bind(at_least as f64)
-            .bind(of.to_string())
+            .fetch_all(&self.read)
+            .await?
+            {
+                let (province, level, n): (Option<String>, String, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+                units.insert((province.unwrap_or_default(), level), n);
+            }
+            let entered = sqlx::query(
+                "SELECT v.province_code, v.level, x.indicator, x.value FROM indicator_values x
+                 JOIN unit_versions v ON v.unit_id = x.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+                 WHERE x.period = $2",
+            )
+            .bind(end.iso())
             .bind(period.code())
-            .bind(per.as_str().to_string())
             .fetch_all(&self.read)
             .await?;
-            for r in &rows {
-                let (province, units, meeting): (Option<String>, i64, Option<i64>) =
-                    (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-                if units > 0 {
-                    let share = meeting.unwrap_or(0) as f64 * 100.0 / units as f64;
-                    coverage.insert((province.unwrap_or_default(), ind.code), share);
+            let mut meeting: HashMap<(String, &'static str), i64> = HashMap::new();
+            for ind in &indicators {
+                let Source::Coverage { of, per, at_least } = ind.source else {
+                    continue;
+                };
+                for r in &entered {
+                    let (province, level, code, value): (Option<String>, String, String, f64) =
+                        (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);
+                    if code == of && level == per.as_str() && value >= at_least as f64 {
+                        *meeting.entry((province.unwrap_or_default(), ind.code)).or_default() += 1;
+                    }
+                }
+                for ((province, level), n) in &units {
+                    if level == per.as_str() && *n > 0 {
+                        let met = meeting.get(&(province.clone(), ind.code)).copied().unwrap_or(0);
+                        coverage.insert((province.clone(), ind.code), met as f64 * 100.0 / *n as f64);
+                    }
                 }
             }
         }
