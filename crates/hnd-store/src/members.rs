@@ -1121,6 +1121,20 @@ struct Kinds {
     minority: i64,
 }
 
+impl Kinds {
+    fn add(&mut self, other: Kinds) {
+        self.members += other.members;
+        self.women += other.women;
+        self.minority += other.minority;
+    }
+
+    /// `key` followed by the three figures: one row to write.
+    fn row(self, mut key: Vec<crate::sql::Val>) -> Vec<crate::sql::Val> {
+        key.extend([self.members.into(), self.women.into(), self.minority.into()]);
+        key
+    }
+}
+
 /// The maintained counts a bulk load adds, summed per unit or province
 /// and day: new intervals (all open) and admissions.
 #[derive(Default)]
@@ -1134,20 +1148,20 @@ struct BulkCounts {
 impl BulkCounts {
     /// A member counted in `unit` from `from`, admitted on `admitted`.
     fn add(&mut self, unit: i64, province: &str, from: &str, admitted: &str, woman: bool, minority: bool) {
-        let add = |k: &mut Kinds| {
-            k.members += 1;
-            k.women += woman as i64;
-            k.minority += minority as i64;
+        let one = Kinds {
+            members: 1,
+            women: woman as i64,
+            minority: minority as i64,
         };
-        add(&mut self
-            .unit_members
+        self.unit_members
             .entry((unit, from.to_string()))
             .or_insert((province.to_string(), Kinds::default()))
-            .1);
-        add(self
-            .province_members
+            .1
+            .add(one);
+        self.province_members
             .entry((province.to_string(), from.to_string()))
-            .or_default());
+            .or_default()
+            .add(one);
         self.unit_admissions
             .entry((unit, admitted.to_string()))
             .or_insert((province.to_string(), 0))
@@ -1174,32 +1188,19 @@ impl BulkCounts {
         // triggers stand aside during a bulk load (migration 0013).
         let mut unit_totals: HashMap<i64, (String, Kinds)> = HashMap::new();
         for ((unit, _), (province, k)) in &self.unit_members {
-            let t = &mut unit_totals
+            unit_totals
                 .entry(*unit)
                 .or_insert((province.clone(), Kinds::default()))
-                .1;
-            t.members += k.members;
-            t.women += k.women;
-            t.minority += k.minority;
+                .1
+                .add(*k);
         }
         let mut province_totals: HashMap<String, Kinds> = HashMap::new();
         for ((province, _), k) in &self.province_members {
-            let t = province_totals.entry(province.clone()).or_default();
-            t.members += k.members;
-            t.women += k.women;
-            t.minority += k.minority;
+            province_totals.entry(province.clone()).or_default().add(*k);
         }
         let unit_totals = unit_totals
             .into_iter()
-            .map(|(unit, (province, k))| {
-                vec![
-                    unit.into(),
-                    province.into(),
-                    k.members.into(),
-                    k.women.into(),
-                    k.minority.into(),
-                ]
-            })
+            .map(|(unit, (province, k))| k.row(vec![unit.into(), province.into()]))
             .collect();
         upsert_many(
             conn,
@@ -1212,7 +1213,7 @@ impl BulkCounts {
         .await?;
         let province_totals = province_totals
             .into_iter()
-            .map(|(province, k)| vec![province.into(), k.members.into(), k.women.into(), k.minority.into()])
+            .map(|(province, k)| k.row(vec![province.into()]))
             .collect();
         upsert_many(
             conn,
@@ -1227,16 +1228,7 @@ impl BulkCounts {
         let unit_members = self
             .unit_members
             .into_iter()
-            .map(|((unit, day), (province, k))| {
-                vec![
-                    unit.into(),
-                    day.into(),
-                    province.into(),
-                    k.members.into(),
-                    k.women.into(),
-                    k.minority.into(),
-                ]
-            })
+            .map(|((unit, day), (province, k))| k.row(vec![unit.into(), day.into(), province.into()]))
             .collect();
         upsert_many(
             conn,
@@ -1250,15 +1242,7 @@ impl BulkCounts {
         let province_members = self
             .province_members
             .into_iter()
-            .map(|((province, day), k)| {
-                vec![
-                    province.into(),
-                    day.into(),
-                    k.members.into(),
-                    k.women.into(),
-                    k.minority.into(),
-                ]
-            })
+            .map(|((province, day), k)| k.row(vec![province.into(), day.into()]))
             .collect();
         upsert_many(
             conn,
