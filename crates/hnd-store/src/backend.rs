@@ -66,6 +66,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "event_days",
         include_str!("../migrations/sqlite/0015_event_days.sql"),
     ),
+    (
+        16,
+        "bulk_setting",
+        include_str!("../migrations/sqlite/0016_bulk_setting.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -118,6 +123,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         15,
         "event_days",
         include_str!("../migrations/postgres/0015_event_days.sql"),
+    ),
+    (
+        16,
+        "bulk_setting",
+        include_str!("../migrations/postgres/0016_bulk_setting.sql"),
     ),
 ];
 

@@ -96,7 +96,8 @@ impl Store {
                 "DROP TRIGGER province_member_deltas_total_update",
             ],
             Backend::Postgres => &[
-                "DROP TRIGGER memberships_count ON memberships",
+                "DROP TRIGGER memberships_count_insert ON memberships",
+                "DROP TRIGGER memberships_count_update ON memberships",
                 "DROP TRIGGER member_events_count ON member_events",
                 "DROP TRIGGER unit_member_deltas_total ON unit_member_deltas",
                 "DROP TRIGGER members_kind ON members",

@@ -1358,6 +1358,10 @@ impl Store {
         sqlx::query("INSERT INTO bulk_load (marker) VALUES (1)")
             .execute(&mut *tx)
             .await?;
+        if self.backend == crate::Backend::Postgres {
+            // The count triggers' WHEN reads it (migration 0016): none runs for this load's rows.
+            sqlx::query("SET LOCAL hnd.bulk_load = 'on'").execute(&mut *tx).await?;
+        }
         let mut counts = BulkCounts::default();
         let units = member_units(&mut tx, rows.iter().map(|r| r.member.unit.as_str()), date).await?;
         let cccds = rows
