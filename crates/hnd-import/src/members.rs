@@ -51,11 +51,16 @@ pub struct MemberSheet {
     pub cells: HashMap<usize, Vec<String>>,
 }
 
-/// Turns rows of a member sheet into members or row errors; one parser
-/// reads a whole file, so that a CCCD repeated far apart is still seen.
+/// Turns rows of a member sheet into members or row errors. A CCCD twice
+/// in one chunk is refused here with both rows; further apart, the first
+/// row is in the register by the time the second is checked, so the same
+/// person is "already in the register" and another person is refused with
+/// a pointer to the member who has the CCCD. The parser keeps nothing from
+/// one chunk to the next: an import's memory does not grow with the file.
 pub struct MemberParser {
     at: Vec<Option<usize>>,
-    /// CCCD (as a number, 8 bytes instead of a string) → first row.
+    /// CCCD (as a number, 8 bytes instead of a string) → first row, in
+    /// the chunk being read.
     first_seen: HashMap<u64, usize>,
     headers: Vec<String>,
 }
@@ -76,7 +81,8 @@ impl MemberParser {
     }
 
     /// An empty chunk to parse rows into.
-    pub fn sheet(&self) -> MemberSheet {
+    pub fn sheet(&mut self) -> MemberSheet {
+        self.first_seen.clear();
         MemberSheet {
             headers: self.headers.clone(),
             ..MemberSheet::default()

@@ -155,8 +155,8 @@ impl Backend {
         match self {
             Backend::Sqlite => {
                 let url = sqlite_url(url);
-                let write = sqlite_pool(1).connect(&url).await?;
-                let read = sqlite_pool(4).connect(&url).await?;
+                let write = sqlite_pool(1, 16).connect(&url).await?;
+                let read = sqlite_pool(4, 4).connect(&url).await?;
                 Ok((read, write))
             }
             Backend::Postgres => {
@@ -239,17 +239,23 @@ fn sqlite_url(url: &str) -> String {
     }
 }
 
-fn sqlite_pool(connections: u32) -> AnyPoolOptions {
+/// A pool of `connections` SQLite connections, each with a page cache of
+/// `cache_mib`. The writer keeps a large cache (bulk loads touch every
+/// index); readers a small one each, since the operating system caches the
+/// file for all of them: with 16 MiB for every reader, a long import grew
+/// to 249 MB as the readers' caches filled, against 129 MB with 4 MiB.
+fn sqlite_pool(connections: u32, cache_mib: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(connections)
         .acquire_timeout(Duration::from_secs(30))
-        .after_connect(|conn, _meta| {
+        .after_connect(move |conn, _meta| {
             Box::pin(async move {
-                conn.execute(
+                let pragmas = format!(
                     "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;
-                     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
-                )
-                .await?;
+                     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{}; PRAGMA temp_store = MEMORY;",
+                    cache_mib * 1024
+                );
+                conn.execute(sqlx::AssertSqlSafe(pragmas)).await?;
                 Ok(())
             })
         })
