@@ -71,6 +71,15 @@ pub struct NewFile {
     pub content: Vec<u8>,
 }
 
+impl Task {
+    /// May `user` read the plan this task belongs to: its unit's subtree,
+    /// or a unit below it that the plan hands targets to.
+    pub fn plan_readable_by(&self, user: &hnd_domain::Principal) -> bool {
+        let path = &self.unit_path;
+        user.may(hnd_domain::Action::ViewMembers, path) || user.grants.iter().any(|g| g.path.starts_with(path.as_str()))
+    }
+}
+
 impl TaskDetails {
     /// May `user` report on this task: a Union officer of the plan's
     /// issuing unit, or an account acting for a body the task names.
@@ -81,10 +90,7 @@ impl TaskDetails {
     /// May `user` read this task: whoever may read the plan (its unit's
     /// subtree, or a unit below it the plan hands targets to), or the body's account.
     pub fn may_read(&self, user: &hnd_domain::Principal) -> bool {
-        let path = &self.task.unit_path;
-        user.may(hnd_domain::Action::ViewMembers, path)
-            || user.grants.iter().any(|g| g.path.starts_with(path.as_str()))
-            || self.names_body_of(user)
+        self.task.plan_readable_by(user) || self.names_body_of(user)
     }
 
     fn names_body_of(&self, user: &hnd_domain::Principal) -> bool {
@@ -388,16 +394,22 @@ impl Store {
         .collect()
     }
 
+    /// The body named `name` as a task names it (marks, case and spacing
+    /// aside): its id and name as written.
+    pub async fn body(&self, name: &str) -> Result<(i64, String)> {
+        let row = sqlx::query("SELECT id, name FROM bodies WHERE name_key = $1")
+            .bind(body_key(name))
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| PlanError::UnknownBody { name: name.into() })?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
     /// Makes `login` an account acting for the body named `body` (as a
     /// task names it; marks and case do not matter). Returns the body's name.
     pub async fn set_user_body(&self, login: &str, body: &str) -> Result<String> {
         let user = self.user_id(login).await?;
-        let row = sqlx::query("SELECT id, name FROM bodies WHERE name_key = $1")
-            .bind(body_key(body))
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or_else(|| PlanError::UnknownBody { name: body.into() })?;
-        let (id, name): (i64, String) = (row.try_get(0)?, row.try_get(1)?);
+        let (id, name) = self.body(body).await?;
         sqlx::query("UPDATE users SET body_id = $1 WHERE id = $2")
             .bind(id)
             .bind(user)

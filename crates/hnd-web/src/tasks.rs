@@ -25,21 +25,16 @@ pub fn status_label(lang: Lang, status: &str) -> String {
     i18n::t(lang, &format!("task.status.{status}"), &[])
 }
 
-/// Whether `user` may read `task` without loading its details: the same
-/// rule as [`TaskDetails::may_read`] for Union accounts (a body's account
-/// is given its own tasks by the query).
-fn readable(user: &Principal, task: &Task) -> bool {
-    user.body.is_some()
-        || user.may(hnd_domain::Action::ViewMembers, &task.unit_path)
-        || user.grants.iter().any(|g| g.path.starts_with(task.unit_path.as_str()))
-}
-
 /// The tasks `user` may follow, late ones first.
 pub async fn visible_tasks(store: &Store, user: &Principal) -> Result<Vec<Task>, hnd_store::StoreError> {
     let tasks = store
         .all_tasks(user.body.as_ref().map(|b| b.id), Day::today(), LIST_LIMIT)
         .await?;
-    Ok(tasks.into_iter().filter(|t| readable(user, t)).collect())
+    // A body's account is given its own tasks by the query.
+    Ok(tasks
+        .into_iter()
+        .filter(|t| user.body.is_some() || t.plan_readable_by(user))
+        .collect())
 }
 
 /// A task and whether `user` may read it; `Err` is the page to answer with.

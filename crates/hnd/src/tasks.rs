@@ -49,15 +49,7 @@ pub async fn run(cmd: TasksCommand, db: &str, author: &str, lang: Lang) -> Resul
     match cmd {
         TasksCommand::List { plan, body, late, json } => {
             let body_id = match &body {
-                Some(b) => Some(
-                    store
-                        .bodies()
-                        .await?
-                        .into_iter()
-                        .find(|(_, name, _)| hnd_domain::fold(name) == hnd_domain::fold(b))
-                        .map(|(id, _, _)| id)
-                        .ok_or_else(|| hnd_domain::PlanError::UnknownBody { name: b.clone() })?,
-                ),
+                Some(b) => Some(store.body(b).await?.0),
                 None => None,
             };
             let mut tasks = store.all_tasks(body_id, today, i64::MAX).await?;
