@@ -71,6 +71,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "bulk_setting",
         include_str!("../migrations/sqlite/0016_bulk_setting.sql"),
     ),
+    (
+        17,
+        "bulk_moves",
+        include_str!("../migrations/sqlite/0017_bulk_moves.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -128,6 +133,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         16,
         "bulk_setting",
         include_str!("../migrations/postgres/0016_bulk_setting.sql"),
+    ),
+    (
+        17,
+        "bulk_moves",
+        include_str!("../migrations/postgres/0017_bulk_moves.sql"),
     ),
 ];
 
@@ -229,6 +239,9 @@ impl Backend {
         Ok(applied)
     }
 }
+
+/// What a bulk load changes on SQLite's writer, set back after it.
+pub(crate) const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;";
 
 /// `sqlite:PATH` with the file created when missing.
 fn sqlite_url(url: &str) -> String {

@@ -4,7 +4,8 @@
 //! under one event. Creating, renaming, moving, merging, splitting,
 //! dissolving, the bootstrap and the 2025 merger are all edits.
 
-use crate::sql::{Val, execute_in, fetch_in, insert_many, path_end};
+use crate::members::{ProvinceMove, bulk_marker, write_province_moves};
+use crate::sql::{Val, execute_in, fetch_in, fetch_in_then, insert_many, path_end};
 use crate::{Result, org::Change};
 use hnd_domain::{Day, Kind, Level, OrgError};
 use sqlx::{AnyConnection, Row, any::AnyRow};
@@ -432,33 +433,46 @@ impl Edit {
                 .await?;
         }
         for (province, units) in province_moves {
+            // The members of these units, and the intervals they are in
+            // now, carry the new province: it is where their rows are kept
+            // (the key a distributed database shares them out by). So many
+            // move at once (half the register in 2025) that their counts
+            // are moved here with the triggers standing aside: one row per
+            // province and day they leave. A unit's own figures do not
+            // change, and a count of a day before the change still finds
+            // them in the old province (the tree at that day says where a
+            // unit was; the province deltas say the same).
+            let ids: Vec<Val> = units.iter().map(|u| Val::from(*u)).collect();
+            let leaving = fetch_in_then(
+                conn,
+                "SELECT ms.province_code, CASE WHEN ms.valid_from < $2 THEN $2 ELSE ms.valid_from END,
+                        COUNT(*), CAST(SUM(k.w) AS BIGINT), CAST(SUM(k.m) AS BIGINT)
+                 FROM memberships ms JOIN member_kinds k ON k.member_id = ms.member_id
+                 WHERE ms.valid_to = '9999-12-31' AND ms.province_code <> $1 AND ms.unit_id IN (",
+                vec![province.clone().into(), date.clone().into()],
+                ids,
+                " GROUP BY 1, 2",
+            )
+            .await?;
+            let mut moves = Vec::new();
+            for row in leaving {
+                moves.push(ProvinceMove {
+                    from: row.try_get(0)?,
+                    to: province.clone(),
+                    day: row.try_get(1)?,
+                    members: row.try_get(2)?,
+                    women: row.try_get(3)?,
+                    minority: row.try_get(4)?,
+                });
+            }
             execute_in(
                 conn,
-                "UPDATE members SET province_code = $1 WHERE unit_id IN (",
+                "UPDATE members SET province_code = $1 WHERE province_code <> $1 AND unit_id IN (",
                 vec![province.clone().into()],
                 &units,
             )
             .await?;
-            // The open intervals of these units go on under the new
-            // province from the day of the change (the maintained province
-            // counts follow through the triggers on memberships).
-            execute_in(
-                conn,
-                "INSERT INTO memberships (member_id, unit_id, province_code, valid_from)
-                 SELECT member_id, unit_id, $1, $2 FROM memberships
-                 WHERE valid_to = '9999-12-31' AND valid_from < $2 AND province_code <> $1 AND unit_id IN (",
-                vec![province.clone().into(), date.clone().into()],
-                &units,
-            )
-            .await?;
-            execute_in(
-                conn,
-                "UPDATE memberships SET valid_to = $2
-                 WHERE valid_to = '9999-12-31' AND valid_from < $2 AND province_code <> $1 AND unit_id IN (",
-                vec![province.clone().into(), date.clone().into()],
-                &units,
-            )
-            .await?;
+            bulk_marker(conn, true).await?;
             execute_in(
                 conn,
                 "UPDATE memberships SET province_code = $1
@@ -467,6 +481,8 @@ impl Edit {
                 &units,
             )
             .await?;
+            write_province_moves(conn, &moves).await?;
+            bulk_marker(conn, false).await?;
         }
         Ok(())
     }

@@ -311,6 +311,10 @@ async fn close_membership(conn: &mut AnyConnection, id: i64, date: Day) -> Resul
 }
 
 /// The member register.
+/// Set on SQLite's writer for a bulk load, undone by
+/// [`crate::backend::SQLITE_WRITER_PRAGMAS`].
+const BULK_PRAGMAS: &str = "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536;";
+
 impl Store {
     /// Enters a person as an applicant of a branch or group on `date`.
     /// The same CCCD twice is refused, pointing at the existing member; a
@@ -1135,6 +1139,74 @@ impl Kinds {
     }
 }
 
+/// Marks the transaction on `conn` as keeping the maintained counts itself
+/// (`on`) or not: the count triggers stand aside while it is marked, on
+/// SQLite through a row of `bulk_load` (migration 0007), on PostgreSQL
+/// through the `hnd.bulk_load` setting their WHEN reads (migration 0016),
+/// so that no trigger function runs at all.
+pub(crate) async fn bulk_marker(conn: &mut AnyConnection, on: bool) -> Result<()> {
+    let postgres = crate::sql::is_postgres(conn);
+    if on {
+        sqlx::query("INSERT INTO bulk_load (marker) VALUES (1)")
+            .execute(&mut *conn)
+            .await?;
+    } else {
+        sqlx::query("DELETE FROM bulk_load").execute(&mut *conn).await?;
+    }
+    if postgres {
+        let sql = if on {
+            "SET LOCAL hnd.bulk_load = 'on'"
+        } else {
+            "SET LOCAL hnd.bulk_load = 'off'"
+        };
+        sqlx::query(sql).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Members whose open intervals go from one province to another from a
+/// day on (a change of province of their units), with how many are women
+/// and of an ethnic minority.
+pub(crate) struct ProvinceMove {
+    pub from: String,
+    pub to: String,
+    /// ISO day: that of the change, or the interval's start if later.
+    pub day: String,
+    pub members: i64,
+    pub women: i64,
+    pub minority: i64,
+}
+
+/// Writes the maintained counts of `moves` (the provinces' deltas and
+/// totals; a unit's own figures do not change), for a change that moved
+/// the intervals under the bulk marker.
+pub(crate) async fn write_province_moves(conn: &mut AnyConnection, moves: &[ProvinceMove]) -> Result<()> {
+    let mut counts = BulkCounts::default();
+    for m in moves {
+        let k = Kinds {
+            members: m.members,
+            women: m.women,
+            minority: m.minority,
+        };
+        let minus = Kinds {
+            members: -k.members,
+            women: -k.women,
+            minority: -k.minority,
+        };
+        counts
+            .province_members
+            .entry((m.from.clone(), m.day.clone()))
+            .or_default()
+            .add(minus);
+        counts
+            .province_members
+            .entry((m.to.clone(), m.day.clone()))
+            .or_default()
+            .add(k);
+    }
+    counts.write(conn).await
+}
+
 /// The maintained counts a bulk load adds, summed per unit or province
 /// and day: new intervals (all open) and admissions.
 #[derive(Default)]
@@ -1351,17 +1423,39 @@ impl Store {
     /// name and birth year) is skipped, so loading a list twice adds
     /// nothing; a CCCD held by someone else refuses the whole load.
     pub async fn load_members(&self, rows: &[MemberRow], date: Day, change: &Change) -> Result<LoadOutcome> {
-        let mut tx = self.write.begin().await?;
+        let mut conn = self.write.acquire().await?;
+        if self.backend == crate::Backend::Postgres {
+            return self.load_members_on(&mut conn, rows, date, change).await;
+        }
+        // SQLite: the load resolves every unit it writes and numbers its own
+        // members, so the engine's per-row foreign-key lookups (five per
+        // member) only repeat those checks; and a larger page cache keeps
+        // more of the indexes it inserts into. Both are restored after, or
+        // the connection is closed.
+        sqlx::raw_sql(BULK_PRAGMAS).execute(&mut *conn).await?;
+        let outcome = self.load_members_on(&mut conn, rows, date, change).await;
+        if let Err(e) = sqlx::raw_sql(crate::backend::SQLITE_WRITER_PRAGMAS)
+            .execute(&mut *conn)
+            .await
+        {
+            conn.close_on_drop();
+            return Err(e.into());
+        }
+        outcome
+    }
+
+    async fn load_members_on(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        rows: &[MemberRow],
+        date: Day,
+        change: &Change,
+    ) -> Result<LoadOutcome> {
+        let mut tx = sqlx::Connection::begin(conn).await?;
         self.backend.lock_for_bulk_ids(&mut tx, "members").await?;
         // This load keeps the maintained counts itself, a row per unit and
         // day, rather than a trigger per member.
-        sqlx::query("INSERT INTO bulk_load (marker) VALUES (1)")
-            .execute(&mut *tx)
-            .await?;
-        if self.backend == crate::Backend::Postgres {
-            // The count triggers' WHEN reads it (migration 0016): none runs for this load's rows.
-            sqlx::query("SET LOCAL hnd.bulk_load = 'on'").execute(&mut *tx).await?;
-        }
+        bulk_marker(&mut tx, true).await?;
         let mut counts = BulkCounts::default();
         let units = member_units(&mut tx, rows.iter().map(|r| r.member.unit.as_str()), date).await?;
         let cccds = rows
@@ -1546,7 +1640,7 @@ impl Store {
         if created > 0 {
             flag_likely_duplicates(&mut tx, first_id, first_id + created as i64 - 1).await?;
         }
-        sqlx::query("DELETE FROM bulk_load").execute(&mut *tx).await?;
+        bulk_marker(&mut tx, false).await?;
         self.backend.resync_ids(&mut tx, "members").await?;
         tx.commit().await?;
         Ok(LoadOutcome { created, unchanged })

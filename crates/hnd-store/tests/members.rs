@@ -390,12 +390,23 @@ async fn members_follow_merges_and_the_2025_reform(store: Store) {
     );
     assert_eq!(store.member(ids[2]).await.unwrap().unit_code, "23281-A");
 
+    // Admitted after the reform's day, recorded before the reform was applied.
+    let late = person("Y Hội viên muộn", "1980", Sex::Female, "23281-A");
+    let late = store
+        .add_member(&late, d("01/02/2023"), false, &who())
+        .await
+        .unwrap()
+        .id;
+    store.admit(late, d("01/08/2025"), "9-QĐ", &who()).await.unwrap();
+
     store.apply_2025_merger(&who()).await.unwrap();
     assert_eq!(
         store.count_members("51", d("01/07/2025")).await.unwrap(),
         3,
         "Kon Tum's members are in Quảng Ngãi"
     );
+    assert_eq!(store.count_members("51", d("01/09/2025")).await.unwrap(), 4);
+    assert_eq!(store.member(late).await.unwrap().province_code, "51");
     assert_eq!(
         store.count_members("23293", d("01/07/2025")).await.unwrap(),
         3,
@@ -408,10 +419,17 @@ async fn members_follow_merges_and_the_2025_reform(store: Store) {
     );
     assert_eq!(store.member(ids[0]).await.unwrap().province_code, "51");
     let found = store.search_members("y hoi vien", Some("51"), 10).await.unwrap();
-    assert_eq!(found.len(), 3);
+    assert_eq!(found.len(), 4);
     // The maintained counts agree with a count of the intervals themselves,
     // at every level, on every day around the changes.
-    for day in ["31/12/2023", "01/01/2024", "30/06/2025", "01/07/2025", "01/01/2026"] {
+    for day in [
+        "31/12/2023",
+        "01/01/2024",
+        "30/06/2025",
+        "01/07/2025",
+        "01/09/2025",
+        "01/01/2026",
+    ] {
         let day = d(day);
         for code in ["TW", "62", "51", "23281-A", "23293"] {
             let Ok(scan) = store.count_members_scan(code, day).await else {

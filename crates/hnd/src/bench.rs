@@ -58,6 +58,14 @@ pub enum BenchCommand {
         postgres: Option<String>,
         csv: std::path::PathBuf,
     },
+    /// The 2025 merger on a legacy tree with ~100,000 branches and groups
+    /// holding MEMBERS members (the figure: 10,000,000 in under 60 s).
+    Merger {
+        #[arg(long)]
+        postgres: Option<String>,
+        #[arg(long, default_value_t = 1_000_000)]
+        members: usize,
+    },
     /// Open-loop HTTP load at a fixed rate; prints latency percentiles as JSON
     /// (scripts/bench-web drives it).
     Http(crate::load::Load),
@@ -67,6 +75,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
         BenchCommand::Org { postgres, queries } => org(postgres.as_deref(), queries).await?,
         BenchCommand::Members { rows, dir, reuse } => members(rows, &dir, reuse).await?,
+        BenchCommand::Merger { postgres, members } => merger(postgres.as_deref(), members).await?,
         BenchCommand::Http(load) => crate::load::run(load).await?,
         BenchCommand::Counts { db, province, runs } => counts(&db, &province, runs).await?,
         BenchCommand::ImportCost { postgres, csv } => import_cost(postgres.as_deref(), &csv).await?,
@@ -101,19 +110,7 @@ async fn org(postgres: Option<&str>, queries: usize) -> Result<()> {
     let counts = store.bootstrap(true, &who).await?;
     println!("bootstrap legacy ({} units): {}", counts.total(), ms(t.elapsed()));
 
-    let legacy_day = Day::from_ymd(2024, 1, 1).expect("a real day");
-    let bases = store
-        .descendants(&store.root(legacy_day).await?.expect("root"), legacy_day)
-        .await?;
-    let bases: Vec<_> = bases.into_iter().filter(|u| u.level == Level::Base).collect();
-    let units = branches_and_groups(&bases, &mut Rng::new(7));
-    let t = Instant::now();
-    let n = units.len();
-    store.create_units(units, legacy_day, &who, "import").await?;
-    println!(
-        "set-up: {n} branches and groups created in one batch: {}",
-        ms(t.elapsed())
-    );
+    legacy_branches(&store, &who).await?;
 
     let t = Instant::now();
     let report = store.apply_2025_merger(&who).await?;
@@ -122,6 +119,56 @@ async fn org(postgres: Option<&str>, queries: usize) -> Result<()> {
 
     let day = Day::from_ymd(2026, 1, 1).expect("a real day");
     descendants(&store, day, queries, "the merged tree with its branches and groups").await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Branches and groups under every base of the legacy tree in `store`,
+/// created on 1/1/2024 in one batch.
+async fn legacy_branches(store: &Store, who: &Change) -> Result<()> {
+    let legacy_day = Day::from_ymd(2024, 1, 1).expect("a real day");
+    let bases = store
+        .descendants(&store.root(legacy_day).await?.expect("root"), legacy_day)
+        .await?;
+    let bases: Vec<_> = bases.into_iter().filter(|u| u.level == Level::Base).collect();
+    let units = branches_and_groups(&bases, &mut Rng::new(7));
+    let t = Instant::now();
+    let n = units.len();
+    store.create_units(units, legacy_day, who, "import").await?;
+    println!(
+        "set-up: {n} branches and groups created in one batch: {}",
+        ms(t.elapsed())
+    );
+    Ok(())
+}
+
+/// The 2025 merger on a legacy tree whose branches hold `members`
+/// members, loaded the day before the reform: the time of the merger, and
+/// the register's count before and after it (the same people).
+async fn merger(postgres: Option<&str>, members: usize) -> Result<()> {
+    let who = Change::new("bench", "đo hiệu năng");
+    println!("engine: {}", if postgres.is_some() { "postgres" } else { "sqlite" });
+    let store = fresh(postgres).await?;
+    store.bootstrap(true, &who).await?;
+    legacy_branches(&store, &who).await?;
+    let eve = Day::REFORM_2025.pred();
+    let t = Instant::now();
+    crate::r#gen::generate_members_on(&store, "TW", members, 2025, eve, &who, hnd_domain::Lang::Vi).await?;
+    println!(
+        "set-up: {members} members generated in the legacy tree: {}",
+        ms(t.elapsed())
+    );
+    let before = store.count_members("TW", eve).await?;
+    let t = Instant::now();
+    let report = store.apply_2025_merger(&who).await?;
+    println!(
+        "merger 2025 on a legacy tree of {} units holding {before} members: {}",
+        report.before.total(),
+        ms(t.elapsed())
+    );
+    let after = store.count_members("TW", Day::REFORM_2025).await?;
+    println!("members the day before / the day of the merger: {before} / {after}");
+    anyhow::ensure!(before == after, "the merger changed the number of members");
     store.close().await;
     Ok(())
 }

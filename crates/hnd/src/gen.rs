@@ -45,7 +45,21 @@ pub async fn generate_members(
     change: &Change,
     lang: Lang,
 ) -> Result<()> {
-    let today = Day::today();
+    generate_members_on(store, unit, count, seed, Day::today(), change, lang).await
+}
+
+/// [`generate_members`] into the tree as it stands on `today`, loaded on
+/// that day (the merger benchmark fills a legacy tree the day before the
+/// 2025 reform).
+pub async fn generate_members_on(
+    store: &Store,
+    unit: &str,
+    count: usize,
+    seed: u64,
+    today: Day,
+    change: &Change,
+    lang: Lang,
+) -> Result<()> {
     let scope = store.unit(unit, today).await?.unit;
     let units: Vec<_> = store
         .descendants(&scope, today)
@@ -62,7 +76,7 @@ pub async fn generate_members(
     let mut done = 0;
     while done < count {
         let n = CHUNK.min(count - done);
-        let rows = members(&units, n, &mut serials, &mut rng);
+        let rows = members(&units, n, &mut serials, &mut rng, today);
         store.load_members(&rows, today, change).await?;
         done += n;
         print!(

@@ -219,19 +219,25 @@ impl Serials {
     fn take(&mut self, province: &str, year: i32, sex: hnd_domain::Sex) -> u32 {
         let n = self
             .next
-            .entry((province.to_string(), year, sex.as_str()))
+            .entry((format!("{province:0>3}"), year, sex.as_str()))
             .or_insert(self.base);
         *n = n.wrapping_add(1);
         *n - 1
     }
 }
 
-pub fn members(units: &[Unit], count: usize, serials: &mut Serials, rng: &mut Rng) -> Vec<hnd_store::MemberRow> {
+/// Admissions are dated up to `today`: the day the register is loaded on.
+pub fn members(
+    units: &[Unit],
+    count: usize,
+    serials: &mut Serials,
+    rng: &mut Rng,
+    today: hnd_domain::Day,
+) -> Vec<hnd_store::MemberRow> {
     use hnd_domain::{BirthDate, Cccd, Ethnicity, Sex};
     let legacy: Vec<_> = hnd_domain::admin::province_mappings();
     let total: u64 = FAMILY.iter().map(|(_, w)| w).sum();
     let mut out = Vec::with_capacity(count);
-    let today = hnd_domain::Day::today();
     let this_month: u64 = today.iso()[5..7].parse().expect("an ISO day");
     for _ in 0..count {
         let unit = &units[rng.next() as usize % units.len()];
@@ -267,10 +273,12 @@ pub fn members(units: &[Unit], count: usize, serials: &mut Serials, rng: &mut Rn
             .filter(|m| m.code_2025 == province)
             .map(|m| m.legacy_code)
             .collect();
+        // A unit of the legacy tree carries its legacy province's code, which
+        // is a birth province itself.
         let birth_province = births
             .get(rng.next() as usize % births.len().max(1))
             .copied()
-            .unwrap_or("001");
+            .unwrap_or(province.as_str());
         let (share, groups) = minorities(&province);
         let ethnic = if rng.range(1, 100) <= share {
             *rng.pick(groups)
@@ -288,7 +296,7 @@ pub fn members(units: &[Unit], count: usize, serials: &mut Serials, rng: &mut Rn
         } else {
             (joined_year <= 2025).then(|| {
                 let day = hnd_domain::Day::from_ymd(joined_year, rng.range(1, 12) as u32, rng.range(1, 28) as u32);
-                (day.expect("valid day"), decision)
+                (day.expect("valid day").min(today), decision)
             })
         };
         out.push(hnd_store::MemberRow {
