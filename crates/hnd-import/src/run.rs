@@ -264,7 +264,9 @@ pub async fn export_members(store: &Store, file: &Path, query: &MemberQuery, rev
         || query.status.is_some()
         || query.ethnicity.is_some()
         || query.min_age.is_some()
-        || query.max_age.is_some();
+        || query.max_age.is_some()
+        || query.bhyt.is_some()
+        || query.bhxh.is_some();
     let mut offset = 0;
     loop {
         // The whole subtree goes in id order, page after page from the

@@ -71,6 +71,7 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "bulk_setting",
         include_str!("../migrations/sqlite/0016_bulk_setting.sql"),
     ),
+    (17, "profiles", include_str!("../migrations/sqlite/0017_profiles.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -129,6 +130,7 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         "bulk_setting",
         include_str!("../migrations/postgres/0016_bulk_setting.sql"),
     ),
+    (17, "profiles", include_str!("../migrations/postgres/0017_profiles.sql")),
 ];
 
 impl Backend {

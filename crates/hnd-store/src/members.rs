@@ -62,6 +62,11 @@ pub struct MemberQuery {
     /// Ages (in whole years this year), inclusive.
     pub min_age: Option<i32>,
     pub max_age: Option<i32>,
+    /// Has health insurance (BHYT) in their profile; `Some(false)`: has
+    /// none or none recorded. Personal data: filter only for who may see it.
+    pub bhyt: Option<bool>,
+    /// Has voluntary social insurance (BHXH tự nguyện), likewise.
+    pub bhxh: Option<bool>,
     pub offset: i64,
     pub limit: i64,
 }
@@ -632,6 +637,15 @@ impl Store {
         }
         if let Some(max) = q.max_age {
             w.and("m.birth_year >=", (year - max as i64).into());
+        }
+        // Insurance lives in the profile (one row per member, keyed by its id).
+        for (column, wanted) in [("bhyt", q.bhyt), ("bhxh", q.bhxh)] {
+            if let Some(has) = wanted {
+                let not = if has { "" } else { "NOT " };
+                w.sql.push_str(&format!(
+                    " AND {not}EXISTS (SELECT 1 FROM member_profiles p WHERE p.member_id = m.id AND p.{column} = 1)"
+                ));
+            }
         }
         let limit = q.limit.clamp(1, 500);
         w.sql.push_str(&format!(
