@@ -122,6 +122,10 @@ fn audited(command: &Command) -> Option<(String, String)> {
         .split(|c: char| !c.is_alphanumeric() && c != '_')
         .filter(|w| !w.is_empty());
     let (group, action) = (words.next()?, words.next()?);
+    // A profile shown, not changed.
+    if action == "Profile" && debug.contains("set: []") {
+        return None;
+    }
     if !matches!(
         group,
         "Org" | "Members" | "Households" | "Plans" | "Tasks" | "Users" | "Gen"
