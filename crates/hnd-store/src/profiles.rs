@@ -444,3 +444,37 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 }
+
+/// Synthetic profiles, for generated registers.
+impl Store {
+    /// The highest member id in the register (0 when empty): generated
+    /// members loaded after it have higher ones.
+    pub async fn last_member_id(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM members")
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    /// Gives every member with an id above `after` and no profile yet a
+    /// profile whose insurance is drawn from the id: about `bhyt_per_mille`
+    /// in a thousand with health insurance and `bhxh_per_mille` with
+    /// voluntary social insurance. One statement, inside the engine.
+    pub async fn sample_insurance(&self, after: i64, bhyt_per_mille: i64, bhxh_per_mille: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "INSERT INTO member_profiles (member_id, province_code, bhyt, bhxh, updated_by, updated_at)
+             SELECT id, province_code,
+                    CASE WHEN (id * 2654435761) % 1000 < $2 THEN 1 ELSE 0 END,
+                    CASE WHEN (id * 40503) % 1000 < $3 THEN 1 ELSE 0 END,
+                    'gen', $4
+             FROM members WHERE id > $1
+             ON CONFLICT (member_id) DO NOTHING",
+        )
+        .bind(after)
+        .bind(bhyt_per_mille)
+        .bind(bhxh_per_mille)
+        .bind(chrono::Utc::now().to_rfc3339())
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}

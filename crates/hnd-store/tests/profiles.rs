@@ -10,6 +10,7 @@ hnd_store::both_backends!(
     roles_titles_and_ratings_are_added_and_removed,
     a_photo_is_kept_replaced_and_removed,
     search_filters_on_insurance,
+    generated_members_get_insurance_at_the_rates_asked,
 );
 
 fn d(s: &str) -> Day {
@@ -202,4 +203,54 @@ async fn search_filters_on_insurance(store: Store) {
         ..q(Some(false), None)
     };
     assert!(ids(with_text).await.is_empty());
+}
+
+async fn generated_members_get_insurance_at_the_rates_asked(store: Store) {
+    let (hoa, _) = two_members(&store).await;
+    let kept = profile(&[("residential", "có"), ("bhyt", "không")]);
+    store.set_member_profile(hoa, &kept, &who()).await.unwrap();
+    let last = store.last_member_id().await.unwrap();
+    let rows: Vec<hnd_store::MemberRow> = (0..1000)
+        .map(|i| hnd_store::MemberRow {
+            member: hnd_store::testing::person(&format!("Người Thứ {i}"), "1980", Sex::Male, "00004-A"),
+            admitted: Some((d("01/03/2026"), "2-QĐ/HND".into())),
+        })
+        .collect();
+    store.load_members(&rows, d("01/03/2026"), &who()).await.unwrap();
+    assert_eq!(
+        store.sample_insurance(0, 960, 35).await.unwrap(),
+        1001,
+        "all but Hoà, who has a profile"
+    );
+    assert_eq!(
+        store.member_profile(hoa).await.unwrap().profile,
+        kept,
+        "a profile is never overwritten"
+    );
+    let count = |bhyt: Option<bool>, bhxh: Option<bool>| {
+        let q = MemberQuery {
+            scope: "00004".into(),
+            bhyt,
+            bhxh,
+            limit: 500,
+            ..Default::default()
+        };
+        let store = store.clone();
+        async move {
+            let (mut n, mut offset) = (0, 0);
+            loop {
+                let (found, more) = store.find_members(&MemberQuery { offset, ..q.clone() }).await.unwrap();
+                n += found.len();
+                offset += 500;
+                if !more {
+                    return n;
+                }
+            }
+        }
+    };
+    let insured = count(Some(true), None).await;
+    assert!((930..=990).contains(&insured), "{insured} of 1002 with BHYT");
+    let social = count(None, Some(true)).await;
+    assert!((15..=60).contains(&social), "{social} of 1002 with BHXH");
+    assert!(store.last_member_id().await.unwrap() >= last + 1000);
 }
