@@ -63,10 +63,16 @@ pub struct MemberProfile {
     pub updated_at: Option<String>,
 }
 
-const PROFILE_COLUMNS: &str = "cccd_issued_on, current_address, occupation, produce, farm_area_m2, herd_size,
-     general_grade, vocational, political_theory, card_issued_on, residential, professional, member_type,
-     core_member, party_member, party_joined_on, party_official_on, bhyt, bhyt_number, bhyt_expires_on,
-     bhxh, bhxh_number";
+/// The scalar columns, in [`profile_from_row`]'s order.
+macro_rules! profile_columns {
+    () => {
+        "cccd_issued_on, current_address, occupation, produce, farm_area_m2, herd_size,
+         general_grade, vocational, political_theory, card_issued_on, residential, professional, member_type,
+         core_member, party_member, party_joined_on, party_official_on, bhyt, bhyt_number, bhyt_expires_on,
+         bhxh, bhxh_number"
+    };
+}
+const PROFILE_COLUMNS: &str = profile_columns!();
 
 fn day(row: &AnyRow, i: usize) -> Result<Option<Day>> {
     let text: Option<String> = row.try_get(i)?;
@@ -476,5 +482,152 @@ impl Store {
         .execute(&self.write)
         .await?;
         Ok(done.rows_affected())
+    }
+}
+
+/// A profile from an imported row, and how the row names its member: by
+/// CCCD, or without one by name, birth year and unit (as bulk loads do).
+#[derive(Debug, Clone)]
+pub struct ProfileRow {
+    pub cccd: Option<hnd_domain::Cccd>,
+    pub full_name: String,
+    pub birth_year: i32,
+    pub unit: String,
+    pub profile: Profile,
+}
+
+/// Profiles in bulk: for imports and exports.
+impl Store {
+    /// Writes the profiles of imported rows to the members they name, for
+    /// members who have no profile yet: an import never overwrites a profile
+    /// kept in the register, and importing a file again changes nothing.
+    /// Returns the profiles written.
+    pub async fn load_profiles(&self, rows: &[ProfileRow], change: &Change) -> Result<usize> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.write.begin().await?;
+        let cccds = rows
+            .iter()
+            .filter_map(|r| r.cccd.as_ref().map(|c| c.to_string().into()))
+            .collect();
+        let mut by_cccd = std::collections::HashMap::new();
+        for r in crate::sql::fetch_in(
+            &mut tx,
+            "SELECT cccd, id, province_code FROM members WHERE cccd IN (",
+            vec![],
+            cccds,
+        )
+        .await?
+        {
+            by_cccd.insert(
+                r.try_get::<String, _>(0)?,
+                (r.try_get::<i64, _>(1)?, r.try_get::<String, _>(2)?),
+            );
+        }
+        let units: std::collections::BTreeSet<&str> = rows
+            .iter()
+            .filter(|r| r.cccd.is_none())
+            .map(|r| r.unit.as_str())
+            .collect();
+        let mut by_name = std::collections::HashMap::new();
+        for r in crate::sql::fetch_in(
+            &mut tx,
+            "SELECT m.name_folded, m.birth_year, u.code, m.id, m.province_code FROM members m
+             JOIN units u ON u.id = m.unit_id WHERE m.cccd IS NULL AND u.code IN (",
+            vec![],
+            units.into_iter().map(Into::into).collect(),
+        )
+        .await?
+        {
+            let key = (
+                r.try_get::<String, _>(0)?,
+                r.try_get::<i64, _>(1)?,
+                r.try_get::<String, _>(2)?,
+            );
+            by_name.insert(key, (r.try_get::<i64, _>(3)?, r.try_get::<String, _>(4)?));
+        }
+        let now = chrono::Utc::now().to_rfc3339();
+        let mut values = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for row in rows {
+            let member = match &row.cccd {
+                Some(c) => by_cccd.get(c.as_str()),
+                None => {
+                    let name = hnd_domain::fold(&row.full_name);
+                    by_name.get(&(name, row.birth_year as i64, row.unit.clone()))
+                }
+            };
+            let Some((id, province)) = member else { continue };
+            if !seen.insert(*id) {
+                continue;
+            }
+            let p = &row.profile;
+            let int = |n: Option<u32>| crate::sql::Val::Int(n.map(i64::from));
+            let flag = |b: Option<bool>| crate::sql::Val::Int(b.map(bit));
+            let text = |s: Option<String>| crate::sql::Val::Text(s);
+            values.push(vec![
+                (*id).into(),
+                province.clone().into(),
+                text(iso(p.cccd_issued_on)),
+                text(p.current_address.clone()),
+                text(p.occupation.map(|v| v.code().to_string())),
+                text(p.produce.clone()),
+                int(p.farm_area_m2),
+                int(p.herd_size),
+                text(p.general_grade.map(|g| g.to_string())),
+                text(p.vocational.map(|v| v.code().to_string())),
+                text(p.political_theory.map(|v| v.code().to_string())),
+                text(iso(p.card_issued_on)),
+                bit(p.residential).into(),
+                bit(p.professional).into(),
+                p.member_type.code().into(),
+                bit(p.core_member).into(),
+                bit(p.party_member).into(),
+                text(iso(p.party_joined_on)),
+                text(iso(p.party_official_on)),
+                flag(p.bhyt),
+                text(p.bhyt_number.as_ref().map(|n| n.to_string())),
+                text(iso(p.bhyt_expires_on)),
+                flag(p.bhxh),
+                text(p.bhxh_number.as_ref().map(|n| n.to_string())),
+                change.author.clone().into(),
+                now.clone().into(),
+            ]);
+        }
+        let written = values.len();
+        crate::sql::upsert_many(
+            &mut tx,
+            concat!(
+                "INSERT INTO member_profiles (member_id, province_code, ",
+                profile_columns!(),
+                ", updated_by, updated_at)"
+            ),
+            26,
+            values,
+            "ON CONFLICT (member_id) DO NOTHING",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    /// The scalar profiles of `ids`, for those who have one.
+    pub async fn member_profiles(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Profile>> {
+        let mut conn = self.read.acquire().await?;
+        let rows = crate::sql::fetch_in(
+            &mut conn,
+            concat!(
+                "SELECT ",
+                profile_columns!(),
+                ", member_id FROM member_profiles WHERE member_id IN ("
+            ),
+            vec![],
+            ids.iter().map(|id| (*id).into()).collect(),
+        )
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<i64, _>(22)?, profile_from_row(r)?)))
+            .collect()
     }
 }

@@ -206,6 +206,45 @@ fn a_profile_from_the_command_line(db: &str) {
     assert_eq!(not_insured[0]["full_name"], "Lê Văn Bình");
     let err = failing(db, &["members", "search", "", "--bhyt", "maybe"]);
     assert!(err.contains("maybe"), "{err}");
+
+    // Profile columns of an import: checked like the others, written for the rows loaded.
+    let dir = std::env::temp_dir().join(format!("hnd-profile-{}-{}", std::process::id(), db.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("ho-so.csv");
+    std::fs::write(
+        &file,
+        "Họ và tên,Ngày sinh,Giới tính,\"Mã chi hội, tổ hội\",BHYT,Ngày vào Đảng\n\
+         Trần Thị Có,1975,Nữ,00004-A,có,\n\
+         Võ Văn Sai,1976,Nam,00004-A,có lẽ,\n\
+         Lý Văn Đảng,1977,Nam,00004-A,,01/01/2001\n",
+    )
+    .unwrap();
+    let out = hnd(
+        db,
+        &["members", "import", &file.display().to_string(), "--date", "01/03/2026"],
+    );
+    assert!(!out.status.success());
+    let errors = std::fs::read_to_string(dir.join("ho-so-loi.csv")).unwrap();
+    assert!(errors.contains("Võ Văn Sai") && errors.contains("«BHYT»"), "{errors}");
+    assert!(
+        errors.contains("Lý Văn Đảng") && errors.contains("chỉ ghi khi là đảng viên"),
+        "{errors}"
+    );
+    let found: serde_json::Value = serde_json::from_str(&ok(
+        db,
+        &[
+            "members",
+            "search",
+            "tran thi co",
+            "--unit",
+            "00004",
+            "--bhyt",
+            "có",
+            "--json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(found[0]["full_name"], "Trần Thị Có");
 }
 
 fn plans_and_progress_from_the_command_line(db: &str) {
@@ -730,4 +769,22 @@ fn member_import_export_round_trip(db: &str) {
         std::fs::read_to_string(&csv).unwrap(),
         std::fs::read_to_string(&csv2).unwrap()
     );
+    // The template's profile columns came in, and go out the same way.
+    let exported = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        exported
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("Nghề nghiệp,Trình độ văn hóa,BHYT,BHXH tự nguyện,Đảng viên,Ngày vào Đảng"),
+        "{exported}"
+    );
+    assert!(
+        exported.contains(",Trồng trọt,12/12,Có,Không,Có,03/02/2010"),
+        "{exported}"
+    );
+    assert!(exported.contains(",Chăn nuôi,7/10,Có,,Không,"), "{exported}");
+    let hoa: serde_json::Value = serde_json::from_str(&ok(&fresh, &["members", "profile", "1", "--json"])).unwrap();
+    assert_eq!(hoa["profile"]["party_joined_on"], "2010-02-03");
+    assert_eq!(hoa["profile"]["bhxh"], false);
 }
