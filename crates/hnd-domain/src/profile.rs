@@ -422,13 +422,14 @@ pub fn is_yes_no(field: &str) -> bool {
     )
 }
 
-/// Yes, no, or empty (`None`): "có"/"không", "yes"/"no", "true"/"false", "1"/"0", "on".
-pub fn parse_yes_no(s: &str) -> Result<Option<bool>, ()> {
+/// Yes, no, or empty (`Some(None)`): "có"/"không", "yes"/"no",
+/// "true"/"false", "1"/"0", "on"; `None` for anything else.
+pub fn parse_yes_no(s: &str) -> Option<Option<bool>> {
     match fold(s).as_str() {
-        "" => Ok(None),
-        "co" | "yes" | "true" | "1" | "on" | "x" => Ok(Some(true)),
-        "khong" | "no" | "false" | "0" | "off" => Ok(Some(false)),
-        _ => Err(()),
+        "" => Some(None),
+        "co" | "yes" | "true" | "1" | "on" | "x" => Some(Some(true)),
+        "khong" | "no" | "false" | "0" | "off" => Some(Some(false)),
+        _ => None,
     }
 }
 
@@ -510,7 +511,7 @@ impl Profile {
         let mut errors = Errors::default();
         let yes_no = |field: &'static str| -> Result<Option<bool>, FieldError> {
             let text = get(field);
-            parse_yes_no(&text).map_err(|_| FieldError::new(field, "profile.why.yes_no", &text))
+            parse_yes_no(&text).ok_or_else(|| FieldError::new(field, "profile.why.yes_no", &text))
         };
         let mut p = Profile {
             cccd_issued_on: errors
@@ -692,7 +693,7 @@ impl Profile {
                     "member_type" => Some(self.member_type.label(lang)),
                     "farm_area_m2" => self.farm_area_m2.map(|n| crate::fmt::int(n as i64, lang)),
                     "herd_size" => self.herd_size.map(|n| crate::fmt::int(n as i64, lang)),
-                    f if is_yes_no(f) => parse_yes_no(&text).ok().flatten().map(yes_no),
+                    f if is_yes_no(f) => parse_yes_no(&text).flatten().map(yes_no),
                     _ => Some(text),
                 };
                 (field, shown.unwrap_or_default())
@@ -804,7 +805,7 @@ impl NewRating {
         let year = errors.keep(required("year", year, Year::parse));
         let rating = errors.keep(required("rating", rating, Rating::parse));
         let proposed = errors.keep(
-            parse_yes_no(proposed).map_err(|_| FieldError::new("proposed_to_party", "profile.why.yes_no", proposed)),
+            parse_yes_no(proposed).ok_or_else(|| FieldError::new("proposed_to_party", "profile.why.yes_no", proposed)),
         );
         match (year, rating, proposed) {
             (Some(year), Some(rating), Some(proposed)) if errors.0.is_empty() => Ok(NewRating {

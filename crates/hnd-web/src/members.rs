@@ -222,8 +222,8 @@ impl ListParams {
             ethnicity: some(&self.ethnicity),
             min_age,
             max_age,
-            bhyt: hnd_domain::profile::parse_yes_no(&self.bhyt).ok().flatten(),
-            bhxh: hnd_domain::profile::parse_yes_no(&self.bhxh).ok().flatten(),
+            bhyt: hnd_domain::profile::parse_yes_no(&self.bhyt).flatten(),
+            bhxh: hnd_domain::profile::parse_yes_no(&self.bhxh).flatten(),
             offset: (self.page.unwrap_or(1).max(1) - 1) * limit,
             limit,
         }

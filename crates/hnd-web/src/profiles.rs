@@ -176,6 +176,10 @@ async fn audited(store: &Store, viewer: &Viewer, action: &str, id: i64, detail: 
 
 // ---------------------------------------------------------------- the scalar fields
 
+/// One field of the edit form: name, label, value as typed, and its
+/// choices (value, label); no choices for a text field.
+type Input = (&'static str, String, String, Vec<(String, String)>);
+
 #[derive(Template)]
 #[template(path = "member_profile_form.html")]
 struct EditPage {
@@ -184,9 +188,8 @@ struct EditPage {
     csrf: String,
     id: i64,
     name: String,
-    /// (field, label, value as typed, choices: (value, label)), personal
-    /// fields only for who may see them.
-    inputs: Vec<(&'static str, String, String, Vec<(String, String)>)>,
+    /// Personal fields only for who may see them.
+    inputs: Vec<Input>,
     errors: FieldErrors,
 }
 

@@ -484,7 +484,6 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                 value
                     .map(|v| {
                         hnd_domain::profile::parse_yes_no(&v)
-                            .ok()
                             .flatten()
                             .ok_or_else(|| bad(lang, &format!("profile.field.{field}"), &v))
                     })
