@@ -458,16 +458,20 @@ fn any_day(field: &'static str, s: &str) -> Result<Option<Day>, FieldError> {
     }
 }
 
-/// A whole number up to `max`; people write thousands with dots or spaces.
+/// A whole number up to `max`; people write thousands with dots, commas
+/// or spaces ("5.000"), which must then group the digits by three.
 fn count(field: &'static str, s: &str, max: u32) -> Result<Option<u32>, FieldError> {
-    let digits: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '.' && *c != ',')
-        .collect();
-    if digits.is_empty() {
+    let s = s.trim();
+    if s.is_empty() {
         return Ok(None);
     }
-    match digits.parse::<u32>() {
+    let groups: Vec<&str> = s.split(['.', ',', ' ']).collect();
+    let grouped = groups.len() == 1
+        || (!groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    if !grouped {
+        return Err(FieldError::new(field, "profile.why.number", s));
+    }
+    match groups.concat().parse::<u32>() {
         Ok(n) if n <= max => Ok(Some(n)),
         Ok(_) => Err(FieldError::new(field, "profile.why.too_large", s)),
         Err(_) => Err(FieldError::new(field, "profile.why.number", s)),
@@ -940,6 +944,13 @@ mod tests {
             refused(&[("residential", "yes"), ("herd_size", "99999999999")]),
             [("herd_size", "profile.why.number")]
         );
+        for not_whole in ["5000.5", "5,00", "-3", "1.2.3"] {
+            assert_eq!(
+                refused(&[("residential", "yes"), ("farm_area_m2", not_whole)]),
+                [("farm_area_m2", "profile.why.number")],
+                "{not_whole}"
+            );
+        }
         assert_eq!(
             refused(&[("residential", "yes"), ("farm_area_m2", "200000000")]),
             [("farm_area_m2", "profile.why.too_large")]
