@@ -55,7 +55,8 @@ impl EntryTyped {
 
 /// The "Hồ sơ" section of a member's page.
 pub struct ProfileSection {
-    /// (label, value as shown), in form order; personal data masked.
+    /// (label, value as shown), in form order, those with a value;
+    /// personal data masked (whether filled or not).
     pub fields: Vec<(String, String)>,
     /// (entry id, position, unit, from, to).
     pub roles: Vec<(i64, String, String, String, String)>,
@@ -89,6 +90,7 @@ impl ProfileSection {
                 };
                 (profile::field_label(field, lang), value)
             })
+            .filter(|(_, value)| !value.is_empty())
             .collect();
         let still = i18n::t(lang, "profile.still", &[]);
         ProfileSection {
