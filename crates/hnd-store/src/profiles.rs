@@ -290,12 +290,16 @@ impl Store {
     }
 
     /// Records a position the member holds or held; returns its entry id.
-    /// The unit is read in the tree of the position's first day.
+    /// The unit is a unit of today's tree or, for a position in a unit
+    /// that has since ended, of the tree of the position's first day.
     pub async fn add_member_role(&self, id: i64, role: &NewRole) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let province = member_province(&mut tx, id).await?;
         let unit = match &role.unit {
-            Some(code) => Some(resolve_code_at(&mut tx, code.as_str(), role.from).await?.id),
+            Some(code) => match resolve_code_at(&mut tx, code.as_str(), Day::today()).await {
+                Ok(unit) => Some(unit.id),
+                Err(_) => Some(resolve_code_at(&mut tx, code.as_str(), role.from).await?.id),
+            },
             None => None,
         };
         let entry: i64 = sqlx::query_scalar(

@@ -103,7 +103,8 @@ async fn roles_titles_and_ratings_are_added_and_removed(store: Store) {
     let (hoa, duc) = two_members(&store).await;
     let role = NewRole::parse("chi hội trưởng", "00004-A", "01/01/2026", "").unwrap();
     let role_id = store.add_member_role(hoa, &role).await.unwrap();
-    let older = NewRole::parse("chi hội phó", "", "01/01/2020", "31/12/2025").unwrap();
+    // A unit of today's tree, for a position held before the unit was founded.
+    let older = NewRole::parse("chi hội phó", "00004-A", "01/01/2020", "31/12/2025").unwrap();
     store.add_member_role(hoa, &older).await.unwrap();
     let title = NewTitle::parse("2025", "cấp tỉnh", "excellent_farmer", "QĐ 12/QĐ-HND").unwrap();
     let title_id = store.add_member_title(hoa, &title).await.unwrap();

@@ -114,6 +114,32 @@ fn a_profile_from_the_command_line(db: &str) {
         out.contains("Đã lưu hồ sơ hội viên số 1") && out.contains("Chăn nuôi"),
         "{out}"
     );
+    let audit = || {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let store = hnd_store::Store::open(db).await.unwrap();
+            let filter = hnd_store::AuditFilter {
+                limit: 10,
+                ..Default::default()
+            };
+            store.audit_entries(&filter).await.unwrap()
+        })
+    };
+    let entries = audit();
+    let entry = entries
+        .iter()
+        .find(|e| e.action == "cli.members.profile")
+        .expect("audited");
+    let command = entry.detail["command"].as_str().unwrap();
+    assert!(
+        command.contains("occupation=chăn nuôi") && command.contains("bhyt_number=<hidden>"),
+        "{command}"
+    );
+    assert!(
+        !command.contains("GD4010123456789"),
+        "personal values stay out of the audit log: {command}"
+    );
+    ok(db, &["members", "profile", "1"]);
+    assert_eq!(audit().len(), entries.len(), "showing a profile is not a change");
     let err = failing(db, &["members", "profile", "1", "--set", "bhxh_number=0123456789"]);
     assert!(
         err.contains("Mã số BHXH") && err.contains("chỉ ghi khi có tham gia BHXH"),
