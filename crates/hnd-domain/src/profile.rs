@@ -75,6 +75,11 @@ macro_rules! closed_list {
                 t(lang, &format!("{}.{}", $key, self.code()), &[])
             }
 
+            /// By its stored code only: what the database holds.
+            pub fn from_code(code: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+
             /// Its code, or its label in either language, accents and case ignored.
             pub fn parse(s: &str) -> Option<$name> {
                 let (s, folded) = (s.trim(), fold(s));
@@ -382,6 +387,16 @@ pub const FIELDS: [&str; 22] = [
     "bhyt_expires_on",
     "bhxh",
     "bhxh_number",
+];
+
+/// The fields the member sheet (import template and export) carries.
+pub const SHEET_FIELDS: [&str; 6] = [
+    "occupation",
+    "general_grade",
+    "bhyt",
+    "bhxh",
+    "party_member",
+    "party_joined_on",
 ];
 
 /// Personal data (Decree 13/2023): shown only to who may see the

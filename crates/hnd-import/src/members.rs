@@ -3,7 +3,7 @@
 //! their errors, to be written to an error file, fixed and imported again.
 
 use crate::table::{ImportError, Problem, RowError, Table};
-use hnd_domain::profile::Profile;
+use hnd_domain::profile::{Profile, SHEET_FIELDS};
 use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Phone, Sex, UnitCode};
 use std::collections::HashMap;
 
@@ -25,14 +25,15 @@ pub const MEMBER_COLUMNS: [&str; 11] = [
 const REQUIRED: [&str; 4] = [NAME, BIRTH, SEX, UNIT];
 
 /// Optional columns of the member's profile, with the profile field each
-/// fills. Export writes them after [`MEMBER_COLUMNS`].
+/// fills ([`hnd_domain::profile::SHEET_FIELDS`], in order). Export writes
+/// them after [`MEMBER_COLUMNS`].
 pub const PROFILE_COLUMNS: [(&str, &str); 6] = [
-    ("Nghề nghiệp", "occupation"),
-    ("Trình độ văn hóa", "general_grade"),
-    ("BHYT", "bhyt"),
-    ("BHXH tự nguyện", "bhxh"),
-    ("Đảng viên", "party_member"),
-    ("Ngày vào Đảng", "party_joined_on"),
+    ("Nghề nghiệp", SHEET_FIELDS[0]),
+    ("Trình độ văn hóa", SHEET_FIELDS[1]),
+    ("BHYT", SHEET_FIELDS[2]),
+    ("BHXH tự nguyện", SHEET_FIELDS[3]),
+    ("Đảng viên", SHEET_FIELDS[4]),
+    ("Ngày vào Đảng", SHEET_FIELDS[5]),
 ];
 
 /// A member from one row of the sheet.

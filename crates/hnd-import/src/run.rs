@@ -292,7 +292,7 @@ pub async fn export_members(store: &Store, file: &Path, query: &MemberQuery, rev
         let Some(last) = page.last() else { break };
         after = last.id;
         let profiles = store
-            .member_profiles(&page.iter().map(|m| m.id).collect::<Vec<_>>())
+            .sheet_profiles(&page.iter().map(|m| m.id).collect::<Vec<_>>())
             .await?;
         for m in &page {
             let sex = if m.sex == "male" { "Nam" } else { "Nữ" };

@@ -99,17 +99,17 @@ fn profile_from_row(row: &AnyRow) -> Result<Profile> {
     Ok(Profile {
         cccd_issued_on: day(row, 0)?,
         current_address: row.try_get(1)?,
-        occupation: code(row, 2, Occupation::parse)?,
+        occupation: code(row, 2, Occupation::from_code)?,
         produce: row.try_get(3)?,
         farm_area_m2: count(row, 4)?,
         herd_size: count(row, 5)?,
         general_grade: code(row, 6, GeneralGrade::parse)?,
-        vocational: code(row, 7, Vocational::parse)?,
-        political_theory: code(row, 8, PoliticalTheory::parse)?,
+        vocational: code(row, 7, Vocational::from_code)?,
+        political_theory: code(row, 8, PoliticalTheory::from_code)?,
         card_issued_on: day(row, 9)?,
         residential: flag(row, 10)?.unwrap_or(true),
         professional: flag(row, 11)?.unwrap_or(false),
-        member_type: code(row, 12, MemberType::parse)?.unwrap_or(MemberType::Regular),
+        member_type: code(row, 12, MemberType::from_code)?.unwrap_or(MemberType::Regular),
         core_member: flag(row, 13)?.unwrap_or(false),
         party_member: flag(row, 14)?.unwrap_or(false),
         party_joined_on: day(row, 15)?,
@@ -169,7 +169,7 @@ impl Store {
         .map(|r| {
             Ok(RoleEntry {
                 id: r.try_get(0)?,
-                position: code(r, 1, Position::parse)?.expect("codes checked by the table"),
+                position: code(r, 1, Position::from_code)?.expect("codes checked by the table"),
                 unit_code: r.try_get(2)?,
                 from: day(r, 3)?.expect("dates written by hnd"),
                 to: day(r, 4)?,
@@ -187,8 +187,8 @@ impl Store {
             Ok(TitleEntry {
                 id: r.try_get(0)?,
                 year: r.try_get::<i64, _>(1)? as i32,
-                level: code(r, 2, AwardLevel::parse)?.expect("codes checked by the table"),
-                kind: code(r, 3, TitleKind::parse)?.expect("codes checked by the table"),
+                level: code(r, 2, AwardLevel::from_code)?.expect("codes checked by the table"),
+                kind: code(r, 3, TitleKind::from_code)?.expect("codes checked by the table"),
                 note: r.try_get(4)?,
             })
         })
@@ -203,7 +203,7 @@ impl Store {
         .map(|r| {
             Ok(RatingEntry {
                 year: r.try_get::<i64, _>(0)? as i32,
-                rating: code(r, 1, Rating::parse)?.expect("codes checked by the table"),
+                rating: code(r, 1, Rating::from_code)?.expect("codes checked by the table"),
                 proposed_to_party: flag(r, 2)?.unwrap_or(false),
             })
         })
@@ -616,22 +616,33 @@ impl Store {
         Ok(written)
     }
 
-    /// The scalar profiles of `ids`, for those who have one.
-    pub async fn member_profiles(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Profile>> {
+    /// The fields of the member sheet ([`hnd_domain::profile::SHEET_FIELDS`]) of the
+    /// profiles of `ids`, for those who have one; the other fields are at
+    /// their defaults. An export reads a page of members and then this:
+    /// seven columns, not all of them (each column read costs).
+    pub async fn sheet_profiles(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Profile>> {
         let mut conn = self.read.acquire().await?;
         let rows = crate::sql::fetch_in(
             &mut conn,
-            concat!(
-                "SELECT ",
-                profile_columns!(),
-                ", member_id FROM member_profiles WHERE member_id IN ("
-            ),
+            "SELECT member_id, occupation, general_grade, bhyt, bhxh, party_member, party_joined_on
+             FROM member_profiles WHERE member_id IN (",
             vec![],
             ids.iter().map(|id| (*id).into()).collect(),
         )
         .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get::<i64, _>(22)?, profile_from_row(r)?)))
+            .map(|r| {
+                let profile = Profile {
+                    occupation: code(r, 1, Occupation::from_code)?,
+                    general_grade: code(r, 2, GeneralGrade::parse)?,
+                    bhyt: flag(r, 3)?,
+                    bhxh: flag(r, 4)?,
+                    party_member: flag(r, 5)?.unwrap_or(false),
+                    party_joined_on: day(r, 6)?,
+                    ..Profile::default()
+                };
+                Ok((r.try_get::<i64, _>(0)?, profile))
+            })
             .collect()
     }
 }
