@@ -154,6 +154,12 @@ pub enum MemberError {
     InHousehold { id: i64, household: i64 },
     #[error("household {household} already has a head")]
     SecondHead { household: i64 },
+    /// No role, title or rating `entry` in member `id`'s profile.
+    #[error("member {id} has no entry {entry}")]
+    UnknownEntry { id: i64, entry: i64 },
+    /// A profile field refused.
+    #[error("{0}")]
+    Field(crate::profile::FieldError),
 }
 
 impl MemberError {
@@ -188,6 +194,8 @@ impl MemberError {
             UnknownHousehold { id } => t(lang, "member.unknown_household", &[("id", id)]),
             InHousehold { id, household } => t(lang, "member.in_household", &[("id", id), ("household", household)]),
             SecondHead { household } => t(lang, "member.second_head", &[("household", household)]),
+            UnknownEntry { id, entry } => t(lang, "profile.unknown_entry", &[("id", id), ("entry", entry)]),
+            Field(e) => e.message(lang),
             UnitGone { id } => t(lang, "member.unit_gone", &[("id", id)]),
             BeforeLastEvent { id, date, last } => t(
                 lang,

@@ -12,6 +12,7 @@ pub mod fold;
 pub mod i18n;
 pub mod person;
 pub mod plan;
+pub mod profile;
 pub mod unit;
 
 pub use access::{Action, Body, Grant, Principal, Role};

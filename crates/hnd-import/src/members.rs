@@ -3,6 +3,7 @@
 //! their errors, to be written to an error file, fixed and imported again.
 
 use crate::table::{ImportError, Problem, RowError, Table};
+use hnd_domain::profile::{Profile, SHEET_FIELDS};
 use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Phone, Sex, UnitCode};
 use std::collections::HashMap;
 
@@ -23,6 +24,18 @@ pub const MEMBER_COLUMNS: [&str; 11] = [
 ];
 const REQUIRED: [&str; 4] = [NAME, BIRTH, SEX, UNIT];
 
+/// Optional columns of the member's profile, with the profile field each
+/// fills ([`hnd_domain::profile::SHEET_FIELDS`], in order). Export writes
+/// them after [`MEMBER_COLUMNS`].
+pub const PROFILE_COLUMNS: [(&str, &str); 6] = [
+    ("Nghề nghiệp", SHEET_FIELDS[0]),
+    ("Trình độ văn hóa", SHEET_FIELDS[1]),
+    ("BHYT", SHEET_FIELDS[2]),
+    ("BHXH tự nguyện", SHEET_FIELDS[3]),
+    ("Đảng viên", SHEET_FIELDS[4]),
+    ("Ngày vào Đảng", SHEET_FIELDS[5]),
+];
+
 /// A member from one row of the sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberSheetRow {
@@ -38,6 +51,8 @@ pub struct MemberSheetRow {
     pub unit: UnitCode,
     /// Admitted on this day, by this decision; `None`: an applicant.
     pub admitted: Option<(Day, String)>,
+    /// The profile the row's profile columns give, if it fills any.
+    pub profile: Option<Profile>,
 }
 
 /// The rows of a member sheet, good and bad.
@@ -59,6 +74,8 @@ pub struct MemberSheet {
 /// one chunk to the next: an import's memory does not grow with the file.
 pub struct MemberParser {
     at: Vec<Option<usize>>,
+    /// Where each of [`PROFILE_COLUMNS`] is, if the sheet has it.
+    profile_at: Vec<Option<usize>>,
     /// CCCD (as a number, 8 bytes instead of a string) → first row, in
     /// the chunk being read.
     first_seen: HashMap<u64, usize>,
@@ -73,8 +90,10 @@ impl MemberParser {
             rows: Vec::new(),
         };
         let at = table.require(&MEMBER_COLUMNS, &REQUIRED)?;
+        let profile_at = table.columns(&PROFILE_COLUMNS.map(|(header, _)| header));
         Ok(MemberParser {
             at,
+            profile_at,
             first_seen: HashMap::new(),
             headers: table.headers,
         })
@@ -167,6 +186,17 @@ impl MemberParser {
                 None
             }
         });
+        let profile = self.profile(&cells).map_err(|errors| {
+            for e in errors {
+                let header = PROFILE_COLUMNS.iter().find(|(_, f)| *f == e.field).map(|(h, _)| *h);
+                sheet.errors.push(RowError {
+                    row,
+                    column: header.unwrap_or(e.field).to_string(),
+                    value: e.value,
+                    problem: Problem::Profile(e.reason),
+                });
+            }
+        });
         let ok = sheet.errors.len() == before;
         if let (true, Some(birth), Some(sex), Some(unit)) = (ok, birth, sex, unit) {
             sheet.rows.push(MemberSheetRow {
@@ -181,12 +211,73 @@ impl MemberParser {
                 village: optional(VILLAGE),
                 unit,
                 admitted,
+                profile: profile.ok().flatten(),
             });
         }
         // Kept for every row of the chunk: the register may refuse a row the
         // sheet accepted, and the error file repeats it as it was.
         sheet.cells.insert(row, cells);
     }
+}
+
+impl MemberParser {
+    /// The profile a row's profile columns give (membership residential),
+    /// `None` when it fills none of them.
+    fn profile(&self, cells: &[String]) -> Result<Option<Profile>, Vec<hnd_domain::profile::FieldError>> {
+        let value = |field: &str| -> String {
+            let i = PROFILE_COLUMNS.iter().position(|(_, f)| *f == field);
+            i.and_then(|i| self.profile_at[i])
+                .and_then(|at| cells.get(at))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        if PROFILE_COLUMNS.iter().all(|(_, f)| value(f).is_empty()) {
+            return Ok(None);
+        }
+        Profile::parse(|field| match field {
+            "residential" => "yes".to_string(),
+            f => value(f),
+        })
+        .map(Some)
+    }
+}
+
+/// The profiles of a chunk's rows that the register took (none of `refused`'s rows).
+pub fn profile_rows(sheet: &MemberSheet, refused: &[RowError]) -> Vec<hnd_store::ProfileRow> {
+    let refused: std::collections::HashSet<usize> = refused.iter().map(|e| e.row).collect();
+    sheet
+        .rows
+        .iter()
+        .filter(|r| !refused.contains(&r.row))
+        .filter_map(|r| {
+            Some(hnd_store::ProfileRow {
+                cccd: r.cccd.clone(),
+                full_name: r.full_name.clone(),
+                birth_year: r.birth.year(),
+                unit: r.unit.to_string(),
+                profile: r.profile.clone()?,
+            })
+        })
+        .collect()
+}
+
+/// The profile columns of a member in an export: empty without a
+/// profile; personal ones masked without `reveal`.
+pub fn profile_cells(profile: Option<&Profile>, reveal: bool) -> Vec<String> {
+    let Some(p) = profile else {
+        return vec![String::new(); PROFILE_COLUMNS.len()];
+    };
+    let shown = p.display(hnd_domain::Lang::Vi);
+    PROFILE_COLUMNS
+        .iter()
+        .map(|(_, field)| {
+            if hnd_domain::profile::is_sensitive(field) && !reveal {
+                return hnd_domain::i18n::t(hnd_domain::Lang::Vi, "profile.masked", &[]);
+            }
+            let value = shown.iter().find(|(f, _)| f == field).map(|(_, v)| v.clone());
+            value.unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Reads a whole member sheet; only a file that cannot be read at all, or

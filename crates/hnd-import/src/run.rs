@@ -8,8 +8,8 @@
 //! flight; running the same file again skips what was loaded.
 
 use crate::{
-    ImportError, MEMBER_COLUMNS, MemberCsvStream, MemberSheet, Problem, RowError, SheetWriter, Table, error_rows,
-    read_member_table,
+    ImportError, MEMBER_COLUMNS, MemberCsvStream, MemberSheet, PROFILE_COLUMNS, Problem, RowError, SheetWriter, Table,
+    error_rows, profile_cells, profile_rows, read_member_table,
 };
 use hnd_domain::{Day, Ethnicity, Lang, Level, MemberError, i18n::t};
 use hnd_store::{Change, MemberQuery, MemberRow, NewMember, Store, StoreError};
@@ -123,6 +123,8 @@ pub async fn import_members(
         let (good, mut errors) =
             check_chunk(store, &sheet, day, &mut units, lang, allowed, &mut summary.warnings).await?;
         let outcome = store.load_members(&good, day, change).await?;
+        // The optional profile columns, for the members just loaded.
+        store.load_profiles(&profile_rows(&sheet, &errors), change).await?;
         summary.created += outcome.created;
         summary.unchanged += outcome.unchanged;
         errors.sort_by_key(|e| e.row);
@@ -254,7 +256,12 @@ async fn check_chunk(
 /// columns. Without `reveal`, CCCD, phone, ethnicity and religion are
 /// masked. Returns the rows written.
 pub async fn export_members(store: &Store, file: &Path, query: &MemberQuery, reveal: bool) -> Result<usize, RunError> {
-    let mut out = SheetWriter::create(file, &MEMBER_COLUMNS)?;
+    let columns: Vec<&str> = MEMBER_COLUMNS
+        .iter()
+        .copied()
+        .chain(PROFILE_COLUMNS.map(|(h, _)| h))
+        .collect();
+    let mut out = SheetWriter::create(file, &columns)?;
     let (mut after, mut count) = (0, 0);
     let hide = |value: Option<&str>, keep: usize| -> String {
         hnd_domain::access::shown(value, reveal, keep).unwrap_or_default()
@@ -264,7 +271,9 @@ pub async fn export_members(store: &Store, file: &Path, query: &MemberQuery, rev
         || query.status.is_some()
         || query.ethnicity.is_some()
         || query.min_age.is_some()
-        || query.max_age.is_some();
+        || query.max_age.is_some()
+        || query.bhyt.is_some()
+        || query.bhxh.is_some();
     let mut offset = 0;
     loop {
         // The whole subtree goes in id order, page after page from the
@@ -282,6 +291,9 @@ pub async fn export_members(store: &Store, file: &Path, query: &MemberQuery, rev
         };
         let Some(last) = page.last() else { break };
         after = last.id;
+        let profiles = store
+            .sheet_profiles(&page.iter().map(|m| m.id).collect::<Vec<_>>())
+            .await?;
         for m in &page {
             let sex = if m.sex == "male" { "Nam" } else { "Nữ" };
             let ethnicity = m.ethnicity.as_deref().and_then(Ethnicity::parse).map(|e| e.name());
@@ -290,7 +302,7 @@ pub async fn export_members(store: &Store, file: &Path, query: &MemberQuery, rev
                 .as_deref()
                 .and_then(|d| Day::from_iso(d).ok())
                 .map(|d| d.to_string());
-            out.write_row(&[
+            let mut row: Vec<String> = [
                 m.full_name.as_str(),
                 &m.birth_date,
                 sex,
@@ -302,7 +314,11 @@ pub async fn export_members(store: &Store, file: &Path, query: &MemberQuery, rev
                 &m.unit_code,
                 joined.as_deref().unwrap_or(""),
                 m.admission_decision.as_deref().unwrap_or(""),
-            ])?;
+            ]
+            .map(str::to_string)
+            .to_vec();
+            row.extend(profile_cells(profiles.get(&m.id), reveal));
+            out.write_row(&row)?;
             count += 1;
         }
     }

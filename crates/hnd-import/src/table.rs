@@ -41,6 +41,8 @@ pub enum Problem {
     BadPhone,
     /// Found by the register, not the sheet: its message says why.
     Register(String),
+    /// A profile value refused: the locale key of the reason.
+    Profile(&'static str),
 }
 
 /// One bad cell: where it is, what it holds, what is wrong.
@@ -68,6 +70,7 @@ impl RowError {
             Problem::BadCccd => t(lang, "import.bad_cccd", &[]),
             Problem::BadPhone => t(lang, "import.bad_phone", &[]),
             Problem::Register(message) => message.clone(),
+            Problem::Profile(reason) => t(lang, reason, &[]),
         };
         t(
             lang,

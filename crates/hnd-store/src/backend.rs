@@ -76,6 +76,7 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "bulk_moves",
         include_str!("../migrations/sqlite/0017_bulk_moves.sql"),
     ),
+    (18, "profiles", include_str!("../migrations/sqlite/0018_profiles.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -139,6 +140,7 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         "bulk_moves",
         include_str!("../migrations/postgres/0017_bulk_moves.sql"),
     ),
+    (18, "profiles", include_str!("../migrations/postgres/0018_profiles.sql")),
 ];
 
 impl Backend {

@@ -4,7 +4,7 @@
 //! under one event. Creating, renaming, moving, merging, splitting,
 //! dissolving, the bootstrap and the 2025 merger are all edits.
 
-use crate::members::{ProvinceMove, bulk_marker, write_province_moves};
+use crate::members::{FOLLOW_UNIT_PROVINCE, ProvinceMove, bulk_marker, write_province_moves};
 use crate::sql::{Val, execute_in, fetch_in, fetch_in_then, insert_many, path_end};
 use crate::{Result, org::Change};
 use hnd_domain::{Day, Kind, Level, OrgError};
@@ -472,6 +472,9 @@ impl Edit {
                 &units,
             )
             .await?;
+            for sql in FOLLOW_UNIT_PROVINCE {
+                execute_in(conn, sql, vec![], &units).await?;
+            }
             bulk_marker(conn, true).await?;
             execute_in(
                 conn,

@@ -15,6 +15,7 @@ mod members;
 mod merger;
 mod org;
 mod plans;
+mod profiles;
 mod sql;
 mod tasks;
 pub mod testing;
@@ -30,6 +31,7 @@ pub use members::{
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
 pub use plans::{NewIndicator, NewPlan, Plan, ProgressRow, Split, SplitOutcome, Target};
+pub use profiles::{MemberProfile, ProfileRow, RatingEntry, RoleEntry, TitleEntry};
 pub use tasks::{MAX_FILE_MB, NewFile, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
 
 use sqlx::AnyPool;

@@ -62,6 +62,11 @@ pub struct MemberQuery {
     /// Ages (in whole years this year), inclusive.
     pub min_age: Option<i32>,
     pub max_age: Option<i32>,
+    /// Has health insurance (BHYT) in their profile; `Some(false)`: has
+    /// none or none recorded. Personal data: filter only for who may see it.
+    pub bhyt: Option<bool>,
+    /// Has voluntary social insurance (BHXH tự nguyện), likewise.
+    pub bhxh: Option<bool>,
     pub offset: i64,
     pub limit: i64,
 }
@@ -521,6 +526,13 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         record(&mut tx, id, &province, "transfer_in", date, Some(target), None, change).await?;
+        for sql in FOLLOW_PROVINCE {
+            sqlx::query(sql)
+                .bind(province.clone())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         close_membership(&mut tx, id, date).await?;
         open_membership(&mut tx, id, target, &province, date).await?;
         tx.commit().await?;
@@ -636,6 +648,15 @@ impl Store {
         }
         if let Some(max) = q.max_age {
             w.and("m.birth_year >=", (year - max as i64).into());
+        }
+        // Insurance lives in the profile (one row per member, keyed by its id).
+        for (column, wanted) in [("bhyt", q.bhyt), ("bhxh", q.bhxh)] {
+            if let Some(has) = wanted {
+                let not = if has { "" } else { "NOT " };
+                w.sql.push_str(&format!(
+                    " AND {not}EXISTS (SELECT 1 FROM member_profiles p WHERE p.member_id = m.id AND p.{column} = 1)"
+                ));
+            }
         }
         let limit = q.limit.clamp(1, 500);
         w.sql.push_str(&format!(
@@ -1138,6 +1159,36 @@ impl Kinds {
         key
     }
 }
+
+/// A member's rows beside the register (profile, positions, titles,
+/// ratings, photo, likely duplicates) carry the province the member's
+/// row is kept under, and follow it: `$1` the province, `$2` the member.
+const FOLLOW_PROVINCE: [&str; 6] = [
+    "UPDATE member_profiles SET province_code = $1 WHERE member_id = $2",
+    "UPDATE member_roles SET province_code = $1 WHERE member_id = $2",
+    "UPDATE member_titles SET province_code = $1 WHERE member_id = $2",
+    "UPDATE member_ratings SET province_code = $1 WHERE member_id = $2",
+    "UPDATE member_photos SET province_code = $1 WHERE member_id = $2",
+    "UPDATE member_duplicates SET province_code = $1 WHERE member_id = $2",
+];
+
+/// [`FOLLOW_PROVINCE`] for the members of units whose province changed
+/// (their rows in `members` already carry the new one): each statement
+/// ends in the list of units.
+pub(crate) const FOLLOW_UNIT_PROVINCE: [&str; 6] = [
+    "UPDATE member_profiles SET province_code = m.province_code FROM members m
+     WHERE m.id = member_profiles.member_id AND member_profiles.province_code <> m.province_code AND m.unit_id IN (",
+    "UPDATE member_roles SET province_code = m.province_code FROM members m
+     WHERE m.id = member_roles.member_id AND member_roles.province_code <> m.province_code AND m.unit_id IN (",
+    "UPDATE member_titles SET province_code = m.province_code FROM members m
+     WHERE m.id = member_titles.member_id AND member_titles.province_code <> m.province_code AND m.unit_id IN (",
+    "UPDATE member_ratings SET province_code = m.province_code FROM members m
+     WHERE m.id = member_ratings.member_id AND member_ratings.province_code <> m.province_code AND m.unit_id IN (",
+    "UPDATE member_photos SET province_code = m.province_code FROM members m
+     WHERE m.id = member_photos.member_id AND member_photos.province_code <> m.province_code AND m.unit_id IN (",
+    "UPDATE member_duplicates SET province_code = m.province_code FROM members m
+     WHERE m.id = member_duplicates.member_id AND member_duplicates.province_code <> m.province_code AND m.unit_id IN (",
+];
 
 /// Marks the transaction on `conn` as keeping the maintained counts itself
 /// (`on`) or not: the count triggers stand aside while it is marked, on

@@ -390,6 +390,11 @@ async fn members_follow_merges_and_the_2025_reform(store: Store) {
     );
     assert_eq!(store.member(ids[2]).await.unwrap().unit_code, "23281-A");
 
+    let address = hnd_domain::profile::Profile {
+        current_address: Some("Thôn 1".to_string()),
+        ..Default::default()
+    };
+    store.set_member_profile(ids[0], &address, &who()).await.unwrap();
     // Admitted after the reform's day, recorded before the reform was applied.
     let late = person("Y Hội viên muộn", "1980", Sex::Female, "23281-A");
     let late = store
@@ -407,6 +412,12 @@ async fn members_follow_merges_and_the_2025_reform(store: Store) {
     );
     assert_eq!(store.count_members("51", d("01/09/2025")).await.unwrap(), 4);
     assert_eq!(store.member(late).await.unwrap().province_code, "51");
+    let followed = "UPDATE member_profiles SET current_address = current_address WHERE province_code = '51'";
+    assert_eq!(
+        hnd_store::testing::execute(&store, followed).await.unwrap(),
+        1,
+        "the profile follows its member's province"
+    );
     assert_eq!(
         store.count_members("23293", d("01/07/2025")).await.unwrap(),
         3,

@@ -408,7 +408,7 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer, Query(p): Que
     }
     let n = state.jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
     let file = state.work_dir.join(format!("export-{n}.{ext}"));
-    let query = p.list.query(unit.clone(), 500);
+    let query = p.list.query_for(unit.clone(), 500, reveal);
     let rows = match hnd_import::export_members(&state.store, &file, &query, reveal).await {
         Ok(rows) => rows,
         Err(e) => {

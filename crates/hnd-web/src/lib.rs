@@ -20,13 +20,14 @@ mod ops;
 mod org_edit;
 mod pages;
 mod plan_pages;
+mod profiles;
 mod shell;
 mod tasks;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::Method;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use hnd_store::Store;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -207,6 +208,73 @@ pub fn routes() -> Vec<Route> {
         ),
         route(
             g.clone(),
+            "/members/{id}/profile",
+            Needs(EditMembers),
+            get(profiles::edit_form),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/profile",
+            Needs(EditMembers),
+            post(profiles::save),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/roles",
+            Needs(EditMembers),
+            post(profiles::add_role),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/roles/{entry}/remove",
+            Needs(EditMembers),
+            post(profiles::remove_role),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/titles",
+            Needs(EditMembers),
+            post(profiles::add_title),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/titles/{entry}/remove",
+            Needs(EditMembers),
+            post(profiles::remove_title),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/ratings",
+            Needs(EditMembers),
+            post(profiles::add_rating),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/ratings/{year}/remove",
+            Needs(EditMembers),
+            post(profiles::remove_rating),
+        ),
+        // The photo is personal data: seen and changed only with access to it.
+        route(
+            g.clone(),
+            "/members/{id}/photo",
+            Needs(ViewSensitive),
+            get(profiles::photo),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/photo",
+            Needs(ViewSensitive),
+            post(profiles::upload_photo).layer(DefaultBodyLimit::max(profiles::MAX_PHOTO_REQUEST)),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/photo/remove",
+            Needs(ViewSensitive),
+            post(profiles::remove_photo),
+        ),
+        route(
+            g.clone(),
             "/members/{id}/audit",
             Needs(ViewAudit),
             get(members::member_audit),
@@ -257,6 +325,54 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/members/{id}/confirm-transfer",
             Needs(EditMembers),
             post(api::confirm_transfer),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/members/{id}/profile",
+            Needs(ViewMembers),
+            get(api::profile),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/members/{id}/profile",
+            Needs(EditMembers),
+            put(api::put_profile),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/members/{id}/roles",
+            Needs(EditMembers),
+            post(api::add_role),
+        ),
+        route(
+            Method::DELETE,
+            "/api/v1/members/{id}/roles/{entry}",
+            Needs(EditMembers),
+            delete(api::remove_role),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/members/{id}/titles",
+            Needs(EditMembers),
+            post(api::add_title),
+        ),
+        route(
+            Method::DELETE,
+            "/api/v1/members/{id}/titles/{entry}",
+            Needs(EditMembers),
+            delete(api::remove_title),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/members/{id}/ratings",
+            Needs(EditMembers),
+            post(api::add_rating),
+        ),
+        route(
+            Method::DELETE,
+            "/api/v1/members/{id}/ratings/{year}",
+            Needs(EditMembers),
+            delete(api::remove_rating),
         ),
         route(g.clone(), "/api/v1/tasks", SignedIn, get(api::tasks)),
         route(g.clone(), "/api/v1/tasks/{id}", Task { report: false }, get(api::task)),

@@ -196,6 +196,12 @@ pub struct ListParams {
     /// "18-30", "31-45", "46-60", "61-".
     #[serde(default)]
     pub age: String,
+    /// "yes" or "no": has health insurance (BHYT).
+    #[serde(default)]
+    pub bhyt: String,
+    /// "yes" or "no": has voluntary social insurance (BHXH).
+    #[serde(default)]
+    pub bhxh: String,
     #[serde(default)]
     pub page: Option<i64>,
 }
@@ -216,6 +222,8 @@ impl ListParams {
             ethnicity: some(&self.ethnicity),
             min_age,
             max_age,
+            bhyt: hnd_domain::profile::parse_yes_no(&self.bhyt).flatten(),
+            bhxh: hnd_domain::profile::parse_yes_no(&self.bhxh).flatten(),
             offset: (self.page.unwrap_or(1).max(1) - 1) * limit,
             limit,
         }
@@ -224,14 +232,31 @@ impl ListParams {
     /// The query string of these parameters on another page.
     fn on_page(&self, page: i64) -> String {
         format!(
-            "?q={}&unit={}&sex={}&status={}&ethnicity={}&age={}&page={page}",
+            "?q={}&unit={}&sex={}&status={}&ethnicity={}&age={}&bhyt={}&bhxh={}&page={page}",
             urlencode(&self.q),
             urlencode(&self.unit),
             urlencode(&self.sex),
             urlencode(&self.status),
             urlencode(&self.ethnicity),
-            urlencode(&self.age)
+            urlencode(&self.age),
+            urlencode(&self.bhyt),
+            urlencode(&self.bhxh)
         )
+    }
+
+    /// Whether an insurance filter is asked for: personal data, which
+    /// only who may see it there may filter on.
+    pub fn filters_insurance(&self) -> bool {
+        !self.bhyt.trim().is_empty() || !self.bhxh.trim().is_empty()
+    }
+
+    /// The store's query, with the insurance filters only where `reveal`.
+    pub fn query_for(&self, scope: String, limit: i64, reveal: bool) -> MemberQuery {
+        let mut q = self.query(scope, limit);
+        if !reveal {
+            (q.bhyt, q.bhxh) = (None, None);
+        }
+        q
     }
 }
 
@@ -251,6 +276,15 @@ struct ListPage {
     can_add: bool,
     ethnic_groups: &'static [(&'static str, &'static str)],
     statuses: Vec<(&'static str, String)>,
+    /// Whether the insurance filters are offered (personal data).
+    reveal: bool,
+}
+
+impl ListPage {
+    /// The insurance filter `name` ("bhyt" or "bhxh") as asked.
+    fn insurance(&self, name: &str) -> &str {
+        if name == "bhyt" { &self.p.bhyt } else { &self.p.bhxh }
+    }
 }
 
 const STATUSES: [&str; 6] = ["applicant", "active", "on_leave", "in_transfer", "removed", "dead"];
@@ -264,11 +298,11 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(p): Query
         Ok(u) => u.unit.name,
         Err(e) => return store_problem(&viewer, e),
     };
-    let (found, more) = match state.store.find_members(&p.query(unit.clone(), PAGE)).await {
+    let reveal = viewer.user.may(Action::ViewSensitive, &path);
+    let (found, more) = match state.store.find_members(&p.query_for(unit.clone(), PAGE, reveal)).await {
         Ok(x) => x,
         Err(e) => return store_problem(&viewer, e),
     };
-    let reveal = viewer.user.may(Action::ViewSensitive, &path);
     let page = p.page.unwrap_or(1).max(1);
     let here = format!("/members{}", p.on_page(page));
     let page = ListPage {
@@ -288,6 +322,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(p): Query
         p,
         ethnic_groups: &ETHNIC_GROUPS,
         statuses: STATUSES.map(|s| (s, viewer.t(&format!("member.status.{s}")))).to_vec(),
+        reveal,
     };
     render(page, StatusCode::OK, viewer.lang)
 }
@@ -596,6 +631,8 @@ struct MemberPage {
     notice: Option<String>,
     today: String,
     typed: Typed,
+    /// The "Hồ sơ" section.
+    profile: crate::profiles::ProfileSection,
 }
 
 /// What was typed into the transfer or removal form of a member's page
@@ -609,6 +646,8 @@ struct Typed {
     kind: String,
     remove_date: String,
     remove_error: Option<String>,
+    /// A refused form of the profile section.
+    entry: crate::profiles::EntryTyped,
 }
 
 #[derive(Deserialize, Default)]
@@ -633,14 +672,18 @@ async fn member_page(
     viewer: &Viewer,
     id: i64,
     q: MemberParams,
-    typed: Typed,
+    mut typed: Typed,
     status: StatusCode,
 ) -> Response {
     let (path, to_path) = match allow_member(&state.store, viewer, Action::ViewMembers, id).await {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let (member, events) = match tokio::try_join!(state.store.member(id), state.store.member_events(id)) {
+    let (member, events, profile) = match tokio::try_join!(
+        state.store.member(id),
+        state.store.member_events(id),
+        state.store.member_profile(id)
+    ) {
         Ok(x) => x,
         Err(e) => return store_problem(viewer, e),
     };
@@ -678,11 +721,14 @@ async fn member_page(
             }
         ))
     });
+    let reveal = user.may(Action::ViewSensitive, &path);
+    let entry = std::mem::take(&mut typed.entry);
     let page = MemberPage {
         t: Tr(lang),
         nav: Some(Nav::of(viewer, &format!("/members/{id}"))),
         csrf: viewer.csrf.clone(),
-        m: MemberView::of(&member, user.may(Action::ViewSensitive, &path), lang),
+        m: MemberView::of(&member, reveal, lang),
+        profile: crate::profiles::ProfileSection::of(profile, reveal, can_edit, entry, lang),
         unit_name,
         history,
         can_edit,
@@ -694,6 +740,20 @@ async fn member_page(
         typed,
     };
     render(page, status, lang)
+}
+
+/// The member's page again, with a refused form of its profile section.
+pub async fn page_with_profile_form(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    entry: crate::profiles::EntryTyped,
+) -> Response {
+    let typed = Typed {
+        entry,
+        ..Typed::default()
+    };
+    refused(state, viewer, id, typed).await
 }
 
 /// The member's page again, with the refused form's values and why.

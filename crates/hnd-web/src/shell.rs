@@ -118,7 +118,7 @@ pub fn status_of(e: &StoreError, lang: Lang) -> (StatusCode, String) {
     use hnd_domain::{AccountError, MemberError, OrgError};
     let status = match e {
         StoreError::Org(OrgError::UnknownUnit { .. })
-        | StoreError::Member(MemberError::UnknownMember { .. })
+        | StoreError::Member(MemberError::UnknownMember { .. } | MemberError::UnknownEntry { .. })
         | StoreError::Plan(hnd_domain::PlanError::UnknownPlan { .. } | hnd_domain::PlanError::UnknownTask { .. }) => {
             StatusCode::NOT_FOUND
         }

@@ -146,6 +146,51 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             ..c("POST", m("/members/{id}/remove"), Some(member))
         },
         ("GET", "/members/{id}/audit") => c("GET", m("/members/{id}/audit"), Some(member)),
+        ("GET", "/members/{id}/profile") => c("GET", m("/members/{id}/profile"), Some(member)),
+        // A date that is not one: refused as such after access, nothing saved.
+        ("POST", "/members/{id}/profile") => Case {
+            form: Some(vec![
+                ("residential", "yes".into()),
+                ("card_issued_on", "31/02/2020".into()),
+            ]),
+            ..c("POST", m("/members/{id}/profile"), Some(member))
+        },
+        ("POST", "/members/{id}/roles") => Case {
+            form: Some(vec![("position", "not-a-position".into())]),
+            ..c("POST", m("/members/{id}/roles"), Some(member))
+        },
+        ("POST", "/members/{id}/titles") => Case {
+            form: Some(vec![("year", "1800".into())]),
+            ..c("POST", m("/members/{id}/titles"), Some(member))
+        },
+        ("POST", "/members/{id}/ratings") => Case {
+            form: Some(vec![("year", "1800".into())]),
+            ..c("POST", m("/members/{id}/ratings"), Some(member))
+        },
+        // Entries that do not exist: answered as such after access.
+        ("POST", "/members/{id}/roles/{entry}/remove") => Case {
+            form: Some(vec![("confirm", "on".into())]),
+            ..c("POST", m("/members/{id}/roles/999999/remove"), Some(member))
+        },
+        ("POST", "/members/{id}/titles/{entry}/remove") => Case {
+            form: Some(vec![("confirm", "on".into())]),
+            ..c("POST", m("/members/{id}/titles/999999/remove"), Some(member))
+        },
+        ("POST", "/members/{id}/ratings/{year}/remove") => Case {
+            form: Some(vec![("confirm", "on".into())]),
+            ..c("POST", m("/members/{id}/ratings/1999/remove"), Some(member))
+        },
+        // No photo yet: answered as such after access.
+        ("GET", "/members/{id}/photo") => c("GET", m("/members/{id}/photo"), Some(member)),
+        // A CSV is not a photo: refused as such after access.
+        ("POST", "/members/{id}/photo") => Case {
+            multipart: true,
+            ..c("POST", m("/members/{id}/photo"), Some(member))
+        },
+        ("POST", "/members/{id}/photo/remove") => Case {
+            form: Some(vec![]),
+            ..c("POST", m("/members/{id}/photo/remove"), Some(member))
+        },
         ("GET", "/transfers") => c("GET", "/transfers".into(), None),
         ("GET", "/audit") => c("GET", "/audit?unit=00008".into(), Some(commune)),
         ("GET", "/export") => c("GET", "/export?unit=00008&format=csv".into(), Some(commune)),
@@ -174,6 +219,36 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         ("POST", "/api/v1/members/{id}/confirm-transfer") => Case {
             json: Some("{}".into()),
             ..c("POST", m("/api/v1/members/{id}/confirm-transfer"), Some(member))
+        },
+        ("GET", "/api/v1/members/{id}/profile") => c("GET", m("/api/v1/members/{id}/profile"), Some(member)),
+        // No membership kind at all: refused as such after access.
+        ("PUT", "/api/v1/members/{id}/profile") => Case {
+            json: Some(r#"{"residential":false}"#.into()),
+            ..c("PUT", m("/api/v1/members/{id}/profile"), Some(member))
+        },
+        ("POST", "/api/v1/members/{id}/roles") => Case {
+            json: Some(r#"{"position":"king"}"#.into()),
+            ..c("POST", m("/api/v1/members/{id}/roles"), Some(member))
+        },
+        ("DELETE", "/api/v1/members/{id}/roles/{entry}") => Case {
+            json: Some("{}".into()),
+            ..c("DELETE", m("/api/v1/members/{id}/roles/999999"), Some(member))
+        },
+        ("POST", "/api/v1/members/{id}/titles") => Case {
+            json: Some(r#"{"year":1800}"#.into()),
+            ..c("POST", m("/api/v1/members/{id}/titles"), Some(member))
+        },
+        ("DELETE", "/api/v1/members/{id}/titles/{entry}") => Case {
+            json: Some("{}".into()),
+            ..c("DELETE", m("/api/v1/members/{id}/titles/999999"), Some(member))
+        },
+        ("POST", "/api/v1/members/{id}/ratings") => Case {
+            json: Some(r#"{"year":1800}"#.into()),
+            ..c("POST", m("/api/v1/members/{id}/ratings"), Some(member))
+        },
+        ("DELETE", "/api/v1/members/{id}/ratings/{year}") => Case {
+            json: Some("{}".into()),
+            ..c("DELETE", m("/api/v1/members/{id}/ratings/1999"), Some(member))
         },
         ("GET", "/tasks") => c("GET", "/tasks".into(), None),
         ("GET", "/tasks/{id}") => c("GET", t("/tasks/{id}"), None),

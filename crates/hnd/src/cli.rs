@@ -122,6 +122,10 @@ fn audited(command: &Command) -> Option<(String, String)> {
         .split(|c: char| !c.is_alphanumeric() && c != '_')
         .filter(|w| !w.is_empty());
     let (group, action) = (words.next()?, words.next()?);
+    // A profile shown, not changed.
+    if action == "Profile" && debug.contains("set: []") {
+        return None;
+    }
     if !matches!(
         group,
         "Org" | "Members" | "Households" | "Plans" | "Tasks" | "Users" | "Gen"
@@ -139,10 +143,42 @@ fn audited(command: &Command) -> Option<(String, String)> {
         rest = after.find("\")").map(|end| &after[end + 2..]).unwrap_or("");
     }
     detail.push_str(rest);
+    // Nor the personal fields of a profile (`--set bhyt=…`).
+    for field in hnd_domain::profile::SENSITIVE {
+        detail = hide_set_values(&detail, field);
+    }
     Some((
         format!("cli.{}.{}", group.to_lowercase(), action.to_lowercase()),
         detail,
     ))
+}
+
+/// `debug` with the value of every `"FIELD=VALUE"` of `field` hidden.
+fn hide_set_values(debug: &str, field: &str) -> String {
+    let start = format!("\"{field}=");
+    let mut out = String::new();
+    let mut rest = debug;
+    while let Some(at) = rest.find(&start) {
+        out.push_str(&rest[..at + start.len()]);
+        out.push_str("<hidden>");
+        let value = &rest[at + start.len()..];
+        // The value ends at the first quote that Debug did not escape.
+        let mut end = value.len();
+        let mut escaped = false;
+        for (i, c) in value.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = i;
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        rest = &value[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {

@@ -37,6 +37,10 @@ pub async fn run(cmd: GenCommand, db: &str, author: &str, lang: Lang) -> Result<
 /// memory stays flat whatever the count.
 const CHUNK: usize = 50_000;
 
+/// Generated members with health insurance, and with voluntary social insurance, per thousand.
+const BHYT_PER_MILLE: i64 = 960;
+const BHXH_PER_MILLE: i64 = 35;
+
 pub async fn generate_members(
     store: &Store,
     unit: &str,
@@ -77,7 +81,11 @@ pub async fn generate_members_on(
     while done < count {
         let n = CHUNK.min(count - done);
         let rows = members(&units, n, &mut serials, &mut rng, today);
+        let last = store.last_member_id().await?;
         store.load_members(&rows, today, change).await?;
+        // Insurance near the plans' figures (seeds 000 and 003): 95–97% of
+        // members with health insurance, 3.5% with voluntary social insurance.
+        store.sample_insurance(last, BHYT_PER_MILLE, BHXH_PER_MILLE).await?;
         done += n;
         print!(
             "\r{}",

@@ -4,6 +4,7 @@ use crate::cli::{bad_field as bad, day_or_today};
 use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;
+use hnd_domain::profile::{FIELDS, NewRating, NewRole, NewTitle, Profile};
 use hnd_domain::{BirthDate, Cccd, Ethnicity, Lang, Phone, Sex, UnitCode, fmt::int};
 use hnd_store::{Change, NewMember, Store};
 use serde::Serialize;
@@ -128,10 +129,101 @@ pub enum MembersCommand {
         text: String,
         #[arg(long)]
         unit: Option<String>,
+        /// yes | no: has health insurance (BHYT) in their profile.
+        #[arg(long)]
+        bhyt: Option<String>,
+        /// yes | no: has voluntary social insurance (BHXH tự nguyện).
+        #[arg(long)]
+        bhxh: Option<String>,
         #[arg(long, default_value_t = 20)]
         limit: i64,
         #[arg(long)]
         json: bool,
+    },
+    /// A member's profile (hồ sơ); with --set, change fields of it.
+    Profile {
+        id: i64,
+        /// FIELD=VALUE, repeatable: occupation=crop, bhyt=có, party_joined_on=03/02/2010
+        /// (an empty VALUE clears the field).
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Positions held in the Union (chi hội trưởng, cán bộ chuyên trách…).
+    #[command(subcommand)]
+    Role(RoleCommand),
+    /// Titles and awards by year and level.
+    #[command(subcommand)]
+    Title(TitleCommand),
+    /// Yearly ratings, and the proposal to the Party.
+    #[command(subcommand)]
+    Rating(RatingCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RoleCommand {
+    Add {
+        id: i64,
+        /// branch_head | branch_deputy | group_head | group_deputy | full_time | executive | standing
+        /// (or the Vietnamese name: "chi hội trưởng").
+        #[arg(long)]
+        position: String,
+        /// Code of the unit where it is held.
+        #[arg(long)]
+        unit: Option<String>,
+        /// dd/mm/yyyy
+        #[arg(long)]
+        from: String,
+        /// dd/mm/yyyy; none while still held.
+        #[arg(long)]
+        to: Option<String>,
+    },
+    Remove {
+        id: i64,
+        entry: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TitleCommand {
+    Add {
+        id: i64,
+        #[arg(long)]
+        year: String,
+        /// commune | district | province | central (or "cấp tỉnh"…).
+        #[arg(long)]
+        level: String,
+        /// excellent_farmer | certificate | merit | other.
+        #[arg(long)]
+        kind: String,
+        /// Decision number or wording.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    Remove {
+        id: i64,
+        entry: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RatingCommand {
+    /// Sets a year's rating (replacing that year's earlier one).
+    Add {
+        id: i64,
+        #[arg(long)]
+        year: String,
+        /// excellent | good | done | not_done (or "hoàn thành tốt nhiệm vụ"…).
+        #[arg(long)]
+        rating: String,
+        /// Proposed to the Party that year as an outstanding member.
+        #[arg(long)]
+        proposed_to_party: bool,
+    },
+    Remove {
+        id: i64,
+        year: i32,
     },
 }
 
@@ -383,12 +475,36 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
         MembersCommand::Search {
             text,
             unit,
+            bhyt,
+            bhxh,
             limit,
             json,
         } => {
-            let found = store
-                .search_members(&text, unit.as_deref(), limit.clamp(1, 1000))
-                .await?;
+            let yes_no = |field: &str, value: Option<String>| -> Result<Option<bool>> {
+                value
+                    .map(|v| {
+                        hnd_domain::profile::parse_yes_no(&v)
+                            .flatten()
+                            .ok_or_else(|| bad(lang, &format!("profile.field.{field}"), &v))
+                    })
+                    .transpose()
+            };
+            let (bhyt, bhxh) = (yes_no("bhyt", bhyt)?, yes_no("bhxh", bhxh)?);
+            let found = if bhyt.is_some() || bhxh.is_some() {
+                let query = hnd_store::MemberQuery {
+                    scope: unit.unwrap_or_else(|| "TW".into()),
+                    text: Some(text),
+                    bhyt,
+                    bhxh,
+                    limit: limit.clamp(1, 500),
+                    ..Default::default()
+                };
+                store.find_members(&query).await?.0
+            } else {
+                store
+                    .search_members(&text, unit.as_deref(), limit.clamp(1, 1000))
+                    .await?
+            };
             if json {
                 println!("{}", serde_json::to_string(&found)?);
             } else if found.is_empty() {
@@ -399,8 +515,132 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                 }
             }
         }
+        MembersCommand::Profile { id, set, json } => {
+            if !set.is_empty() {
+                set_profile(&store, id, &set, author, lang).await?;
+            }
+            show_profile(&store.member_profile(id).await?, json, lang)?;
+        }
+        MembersCommand::Role(RoleCommand::Add {
+            id,
+            position,
+            unit,
+            from,
+            to,
+        }) => {
+            let role = NewRole::parse(
+                &position,
+                unit.as_deref().unwrap_or_default(),
+                &from,
+                to.as_deref().unwrap_or_default(),
+            )
+            .map_err(|e| refused(e, lang))?;
+            let entry = store.add_member_role(id, &role).await?;
+            println!("{}", tr(lang, "cli.entry_added", &[("entry", &entry)]));
+        }
+        MembersCommand::Role(RoleCommand::Remove { id, entry }) => {
+            store.remove_member_role(id, entry).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        MembersCommand::Title(TitleCommand::Add {
+            id,
+            year,
+            level,
+            kind,
+            note,
+        }) => {
+            let title = NewTitle::parse(&year, &level, &kind, note.as_deref().unwrap_or_default())
+                .map_err(|e| refused(e, lang))?;
+            let entry = store.add_member_title(id, &title).await?;
+            println!("{}", tr(lang, "cli.entry_added", &[("entry", &entry)]));
+        }
+        MembersCommand::Title(TitleCommand::Remove { id, entry }) => {
+            store.remove_member_title(id, entry).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        MembersCommand::Rating(RatingCommand::Add {
+            id,
+            year,
+            rating,
+            proposed_to_party,
+        }) => {
+            let proposed = if proposed_to_party { "yes" } else { "no" };
+            let rating = NewRating::parse(&year, &rating, proposed).map_err(|e| refused(e, lang))?;
+            store.set_member_rating(id, &rating).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        MembersCommand::Rating(RatingCommand::Remove { id, year }) => {
+            store.remove_member_rating(id, year).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The refusals of a profile's values, one sentence a line.
+fn refused(errors: Vec<hnd_domain::profile::FieldError>, lang: Lang) -> anyhow::Error {
+    let lines: Vec<String> = errors.iter().map(|e| e.message(lang)).collect();
+    anyhow::anyhow!("{}", lines.join("\n"))
+}
+
+/// Changes the fields named by `FIELD=VALUE` items, the others as they are.
+async fn set_profile(store: &Store, id: i64, set: &[String], author: &str, lang: Lang) -> Result<()> {
+    let mut values: std::collections::HashMap<&str, String> =
+        store.member_profile(id).await?.profile.to_text().into_iter().collect();
+    for item in set {
+        let field = item
+            .split_once('=')
+            .and_then(|(field, value)| FIELDS.iter().find(|f| **f == field.trim()).map(|f| (*f, value)));
+        let Some((field, value)) = field else {
+            let fields = FIELDS.join(", ");
+            anyhow::bail!("{}", tr(lang, "cli.bad_set", &[("value", item), ("fields", &fields)]));
+        };
+        values.insert(field, value.trim().to_string());
+    }
+    let profile = Profile::parse(|f| values.get(f).cloned().unwrap_or_default()).map_err(|e| refused(e, lang))?;
+    store
+        .set_member_profile(id, &profile, &Change::new(author, "cli"))
+        .await?;
+    println!("{}", tr(lang, "cli.profile_saved", &[("id", &id)]));
+    Ok(())
+}
+
+fn show_profile(p: &hnd_store::MemberProfile, json: bool, lang: Lang) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(p)?);
+        return Ok(());
+    }
+    for (field, value) in p.profile.display(lang) {
+        if !value.is_empty() {
+            println!("  {}: {value}", hnd_domain::profile::field_label(field, lang));
+        }
+    }
+    for r in &p.roles {
+        let to =
+            r.to.map(|d| d.to_string())
+                .unwrap_or_else(|| tr(lang, "profile.still", &[]));
+        let unit = r.unit_code.as_deref().unwrap_or_default();
+        println!("  [{}] {} {unit} {} – {to}", r.id, r.position.label(lang), r.from);
+    }
+    for t in &p.titles {
+        let note = t.note.as_deref().unwrap_or_default();
+        println!(
+            "  [{}] {} {} — {} {note}",
+            t.id,
+            t.year,
+            t.kind.label(lang),
+            t.level.label(lang)
+        );
+    }
+    for r in &p.ratings {
+        let proposed = if r.proposed_to_party {
+            format!(" — {}", tr(lang, "profile.field.proposed_to_party", &[]))
+        } else {
+            String::new()
+        };
+        println!("  {}: {}{proposed}", r.year, r.rating.label(lang));
+    }
+    Ok(())
 }
 
 /// Runs an import, printing progress, the first refusals and the summary;

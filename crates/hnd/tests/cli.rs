@@ -55,8 +55,223 @@ both_backends!(
     show_prints_path_children_and_lineage,
     import_loads_all_rows_or_none,
     bad_input_is_explained_in_vietnamese,
-    plans_and_progress_from_the_command_line
+    plans_and_progress_from_the_command_line,
+    a_profile_from_the_command_line
 );
+
+fn a_profile_from_the_command_line(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let branch = [
+        "org",
+        "create",
+        "00004-A",
+        "--name",
+        "Chi hội A",
+        "--level",
+        "branch",
+        "--kind",
+        "residential",
+        "--parent",
+        "00004",
+        "--date",
+        "01/01/2026",
+    ];
+    ok(db, &branch);
+    let add = [
+        "members",
+        "add",
+        "--name",
+        "Đặng Thị Hoà",
+        "--birth",
+        "1985",
+        "--sex",
+        "nữ",
+        "--unit",
+        "00004-A",
+        "--date",
+        "01/02/2026",
+        "--decision",
+        "1-QĐ/HND",
+    ];
+    ok(db, &add);
+    let out = ok(
+        db,
+        &[
+            "members",
+            "profile",
+            "1",
+            "--set",
+            "occupation=chăn nuôi",
+            "--set",
+            "herd_size=1.200",
+            "--set",
+            "bhyt=có",
+            "--set",
+            "bhyt_number=GD4010123456789",
+        ],
+    );
+    assert!(
+        out.contains("Đã lưu hồ sơ hội viên số 1") && out.contains("Chăn nuôi"),
+        "{out}"
+    );
+    let audit = || {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let store = hnd_store::Store::open(db).await.unwrap();
+            let filter = hnd_store::AuditFilter {
+                limit: 10,
+                ..Default::default()
+            };
+            store.audit_entries(&filter).await.unwrap()
+        })
+    };
+    let entries = audit();
+    let entry = entries
+        .iter()
+        .find(|e| e.action == "cli.members.profile")
+        .expect("audited");
+    let command = entry.detail["command"].as_str().unwrap();
+    assert!(
+        command.contains("occupation=chăn nuôi") && command.contains("bhyt_number=<hidden>"),
+        "{command}"
+    );
+    assert!(
+        !command.contains("GD4010123456789"),
+        "personal values stay out of the audit log: {command}"
+    );
+    ok(db, &["members", "profile", "1"]);
+    assert_eq!(audit().len(), entries.len(), "showing a profile is not a change");
+    let err = failing(db, &["members", "profile", "1", "--set", "bhxh_number=0123456789"]);
+    assert!(
+        err.contains("Mã số BHXH") && err.contains("chỉ ghi khi có tham gia BHXH"),
+        "{err}"
+    );
+    let err = failing(db, &["members", "profile", "1", "--set", "chieu_cao=170"]);
+    assert!(err.contains("chieu_cao=170") && err.contains("occupation"), "{err}");
+    ok(
+        db,
+        &[
+            "members",
+            "role",
+            "add",
+            "1",
+            "--position",
+            "chi hội trưởng",
+            "--unit",
+            "00004-A",
+            "--from",
+            "01/03/2026",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "members", "title", "add", "1", "--year", "2025", "--level", "commune", "--kind", "merit",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "members",
+            "rating",
+            "add",
+            "1",
+            "--year",
+            "2025",
+            "--rating",
+            "good",
+            "--proposed-to-party",
+        ],
+    );
+    let err = failing(
+        db,
+        &["members", "rating", "add", "1", "--year", "2025", "--rating", "giỏi"],
+    );
+    assert!(err.contains("Xếp loại \"giỏi\""), "{err}");
+
+    let json: serde_json::Value = serde_json::from_str(&ok(db, &["members", "profile", "1", "--json"])).unwrap();
+    assert_eq!(json["member_id"], 1);
+    assert_eq!(json["profile"]["occupation"], "livestock");
+    assert_eq!(json["profile"]["herd_size"], 1200);
+    assert_eq!(json["profile"]["bhyt"], true);
+    assert_eq!(json["profile"]["bhyt_number"], "GD4010123456789");
+    assert_eq!(json["roles"][0]["position"], "branch_head");
+    assert_eq!(json["roles"][0]["unit_code"], "00004-A");
+    assert_eq!(json["roles"][0]["from"], "2026-03-01");
+    assert_eq!(json["titles"][0]["kind"], "merit");
+    assert_eq!(json["ratings"][0]["rating"], "good");
+    assert_eq!(json["ratings"][0]["proposed_to_party"], true);
+    let entry = json["roles"][0]["id"].as_i64().unwrap().to_string();
+    ok(db, &["members", "role", "remove", "1", &entry]);
+    ok(db, &["members", "rating", "remove", "1", "2025"]);
+
+    ok(
+        db,
+        &[
+            "members",
+            "add",
+            "--name",
+            "Lê Văn Bình",
+            "--birth",
+            "1970",
+            "--sex",
+            "nam",
+            "--unit",
+            "00004-A",
+        ],
+    );
+    let search = |bhyt: &str| {
+        ok(
+            db,
+            &["members", "search", "", "--unit", "00004", "--bhyt", bhyt, "--json"],
+        )
+    };
+    let insured: serde_json::Value = serde_json::from_str(&search("yes")).unwrap();
+    assert_eq!(insured.as_array().unwrap().len(), 1);
+    assert_eq!(insured[0]["id"], 1);
+    let not_insured: serde_json::Value = serde_json::from_str(&search("không")).unwrap();
+    assert_eq!(not_insured[0]["full_name"], "Lê Văn Bình");
+    let err = failing(db, &["members", "search", "", "--bhyt", "maybe"]);
+    assert!(err.contains("maybe"), "{err}");
+
+    // Profile columns of an import: checked like the others, written for the rows loaded.
+    let dir = std::env::temp_dir().join(format!("hnd-profile-{}-{}", std::process::id(), db.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("ho-so.csv");
+    std::fs::write(
+        &file,
+        "Họ và tên,Ngày sinh,Giới tính,\"Mã chi hội, tổ hội\",BHYT,Ngày vào Đảng\n\
+         Trần Thị Có,1975,Nữ,00004-A,có,\n\
+         Võ Văn Sai,1976,Nam,00004-A,có lẽ,\n\
+         Lý Văn Đảng,1977,Nam,00004-A,,01/01/2001\n",
+    )
+    .unwrap();
+    let out = hnd(
+        db,
+        &["members", "import", &file.display().to_string(), "--date", "01/03/2026"],
+    );
+    assert!(!out.status.success());
+    let errors = std::fs::read_to_string(dir.join("ho-so-loi.csv")).unwrap();
+    assert!(errors.contains("Võ Văn Sai") && errors.contains("«BHYT»"), "{errors}");
+    assert!(
+        errors.contains("Lý Văn Đảng") && errors.contains("chỉ ghi khi là đảng viên"),
+        "{errors}"
+    );
+    let found: serde_json::Value = serde_json::from_str(&ok(
+        db,
+        &[
+            "members",
+            "search",
+            "tran thi co",
+            "--unit",
+            "00004",
+            "--bhyt",
+            "có",
+            "--json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(found[0]["full_name"], "Trần Thị Có");
+}
 
 fn plans_and_progress_from_the_command_line(db: &str) {
     ok(db, &["org", "bootstrap"]);
@@ -580,4 +795,22 @@ fn member_import_export_round_trip(db: &str) {
         std::fs::read_to_string(&csv).unwrap(),
         std::fs::read_to_string(&csv2).unwrap()
     );
+    // The template's profile columns came in, and go out the same way.
+    let exported = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        exported
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("Nghề nghiệp,Trình độ văn hóa,BHYT,BHXH tự nguyện,Đảng viên,Ngày vào Đảng"),
+        "{exported}"
+    );
+    assert!(
+        exported.contains(",Trồng trọt,12/12,Có,Không,Có,03/02/2010"),
+        "{exported}"
+    );
+    assert!(exported.contains(",Chăn nuôi,7/10,Có,,Không,"), "{exported}");
+    let hoa: serde_json::Value = serde_json::from_str(&ok(&fresh, &["members", "profile", "1", "--json"])).unwrap();
+    assert_eq!(hoa["profile"]["party_joined_on"], "2010-02-03");
+    assert_eq!(hoa["profile"]["bhxh"], false);
 }

@@ -1,0 +1,648 @@
+//! Member profiles (hồ sơ hội viên): the scalar fields in
+//! `member_profiles`, one row per member written whole (upsert), and the
+//! entries that repeat (positions held, titles and awards, yearly ratings)
+//! and the photo, each in its own table. The `members` row stays as lean
+//! as bulk loads and searches need it.
+
+use crate::org::{Change, resolve_code_at};
+use crate::{Result, Store};
+use hnd_domain::profile::{
+    AwardLevel, GeneralGrade, InsuranceNumber, MemberType, NewRating, NewRole, NewTitle, Occupation, Photo,
+    PoliticalTheory, Position, Profile, Rating, TitleKind, Vocational,
+};
+use hnd_domain::{Day, MemberError};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+/// A position held, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleEntry {
+    pub id: i64,
+    pub position: Position,
+    /// Code of the unit where it is held, today.
+    pub unit_code: Option<String>,
+    pub from: Day,
+    /// `None`: still held.
+    pub to: Option<Day>,
+}
+
+/// A title or award, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TitleEntry {
+    pub id: i64,
+    pub year: i32,
+    pub level: AwardLevel,
+    pub kind: TitleKind,
+    pub note: Option<String>,
+}
+
+/// A year's rating, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RatingEntry {
+    pub year: i32,
+    pub rating: Rating,
+    pub proposed_to_party: bool,
+}
+
+/// Everything a member's profile holds but the photo's bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberProfile {
+    pub member_id: i64,
+    /// The scalar fields (defaults when never written).
+    pub profile: Profile,
+    /// Positions, latest first.
+    pub roles: Vec<RoleEntry>,
+    /// Titles and awards, latest year first.
+    pub titles: Vec<TitleEntry>,
+    /// Ratings, latest year first.
+    pub ratings: Vec<RatingEntry>,
+    pub has_photo: bool,
+    /// Who last wrote the scalar fields, and when (RFC 3339).
+    pub updated_by: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+/// The scalar columns, in [`profile_from_row`]'s order.
+macro_rules! profile_columns {
+    () => {
+        "cccd_issued_on, current_address, occupation, produce, farm_area_m2, herd_size,
+         general_grade, vocational, political_theory, card_issued_on, residential, professional, member_type,
+         core_member, party_member, party_joined_on, party_official_on, bhyt, bhyt_number, bhyt_expires_on,
+         bhxh, bhxh_number"
+    };
+}
+const PROFILE_COLUMNS: &str = profile_columns!();
+
+fn day(row: &AnyRow, i: usize) -> Result<Option<Day>> {
+    let text: Option<String> = row.try_get(i)?;
+    Ok(text.and_then(|t| Day::from_iso(&t).ok()))
+}
+
+fn flag(row: &AnyRow, i: usize) -> Result<Option<bool>> {
+    let n: Option<i64> = row.try_get(i)?;
+    Ok(n.map(|n| n != 0))
+}
+
+fn code<T>(row: &AnyRow, i: usize, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
+    let text: Option<String> = row.try_get(i)?;
+    Ok(text.as_deref().and_then(parse))
+}
+
+fn count(row: &AnyRow, i: usize) -> Result<Option<u32>> {
+    let n: Option<i64> = row.try_get(i)?;
+    Ok(n.and_then(|n| u32::try_from(n).ok()))
+}
+
+/// The profile in columns 0.. of `row`, in [`PROFILE_COLUMNS`] order.
+fn profile_from_row(row: &AnyRow) -> Result<Profile> {
+    Ok(Profile {
+        cccd_issued_on: day(row, 0)?,
+        current_address: row.try_get(1)?,
+        occupation: code(row, 2, Occupation::from_code)?,
+        produce: row.try_get(3)?,
+        farm_area_m2: count(row, 4)?,
+        herd_size: count(row, 5)?,
+        general_grade: code(row, 6, GeneralGrade::parse)?,
+        vocational: code(row, 7, Vocational::from_code)?,
+        political_theory: code(row, 8, PoliticalTheory::from_code)?,
+        card_issued_on: day(row, 9)?,
+        residential: flag(row, 10)?.unwrap_or(true),
+        professional: flag(row, 11)?.unwrap_or(false),
+        member_type: code(row, 12, MemberType::from_code)?.unwrap_or(MemberType::Regular),
+        core_member: flag(row, 13)?.unwrap_or(false),
+        party_member: flag(row, 14)?.unwrap_or(false),
+        party_joined_on: day(row, 15)?,
+        party_official_on: day(row, 16)?,
+        bhyt: flag(row, 17)?,
+        bhyt_number: code(row, 18, InsuranceNumber::parse)?,
+        bhyt_expires_on: day(row, 19)?,
+        bhxh: flag(row, 20)?,
+        bhxh_number: code(row, 21, InsuranceNumber::parse)?,
+    })
+}
+
+/// The member's province, or the refusal naming an unknown member.
+async fn member_province(conn: &mut AnyConnection, id: i64) -> Result<String> {
+    let province: Option<String> = sqlx::query_scalar("SELECT province_code FROM members WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(province.ok_or(MemberError::UnknownMember { id })?)
+}
+
+fn iso(d: Option<Day>) -> Option<String> {
+    d.map(|d| d.iso())
+}
+
+fn bit(b: bool) -> i64 {
+    b as i64
+}
+
+/// Member profiles.
+impl Store {
+    /// A member's profile with their positions, titles and ratings.
+    pub async fn member_profile(&self, id: i64) -> Result<MemberProfile> {
+        let mut conn = self.read.acquire().await?;
+        member_province(&mut conn, id).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PROFILE_COLUMNS}, updated_by, updated_at FROM member_profiles WHERE member_id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let (profile, updated_by, updated_at) = match &row {
+            Some(r) => (profile_from_row(r)?, r.try_get(22)?, r.try_get(23)?),
+            None => (Profile::default(), None, None),
+        };
+        let today = Day::today().iso();
+        let roles = sqlx::query(
+            "SELECT r.id, r.position, v.code, r.from_on, r.to_on FROM member_roles r
+             LEFT JOIN unit_versions v ON v.unit_id = r.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
+             WHERE r.member_id = $1 ORDER BY r.from_on DESC, r.id DESC",
+        )
+        .bind(id)
+        .bind(today)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(RoleEntry {
+                id: r.try_get(0)?,
+                position: code(r, 1, Position::from_code)?.expect("codes checked by the table"),
+                unit_code: r.try_get(2)?,
+                from: day(r, 3)?.expect("dates written by hnd"),
+                to: day(r, 4)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let titles = sqlx::query(
+            "SELECT id, year, level, kind, note FROM member_titles WHERE member_id = $1 ORDER BY year DESC, id DESC",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(TitleEntry {
+                id: r.try_get(0)?,
+                year: r.try_get::<i64, _>(1)? as i32,
+                level: code(r, 2, AwardLevel::from_code)?.expect("codes checked by the table"),
+                kind: code(r, 3, TitleKind::from_code)?.expect("codes checked by the table"),
+                note: r.try_get(4)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let ratings = sqlx::query(
+            "SELECT year, rating, proposed_to_party FROM member_ratings WHERE member_id = $1 ORDER BY year DESC",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(RatingEntry {
+                year: r.try_get::<i64, _>(0)? as i32,
+                rating: code(r, 1, Rating::from_code)?.expect("codes checked by the table"),
+                proposed_to_party: flag(r, 2)?.unwrap_or(false),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let photos: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member_photos WHERE member_id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(MemberProfile {
+            member_id: id,
+            profile,
+            roles,
+            titles,
+            ratings,
+            has_photo: photos > 0,
+            updated_by,
+            updated_at,
+        })
+    }
+
+    /// Writes a member's scalar profile whole (inserted the first time);
+    /// returns what it was before.
+    pub async fn set_member_profile(&self, id: i64, p: &Profile, change: &Change) -> Result<Profile> {
+        let mut tx = self.write.begin().await?;
+        let province = member_province(&mut tx, id).await?;
+        let before = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PROFILE_COLUMNS} FROM member_profiles WHERE member_id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| profile_from_row(&r))
+        .transpose()?
+        .unwrap_or_default();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO member_profiles (member_id, province_code, {PROFILE_COLUMNS}, updated_by, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                     $20, $21, $22, $23, $24, $25, $26)
+             ON CONFLICT (member_id) DO UPDATE SET
+                 province_code = excluded.province_code, cccd_issued_on = excluded.cccd_issued_on,
+                 current_address = excluded.current_address, occupation = excluded.occupation,
+                 produce = excluded.produce, farm_area_m2 = excluded.farm_area_m2,
+                 herd_size = excluded.herd_size, general_grade = excluded.general_grade,
+                 vocational = excluded.vocational, political_theory = excluded.political_theory,
+                 card_issued_on = excluded.card_issued_on, residential = excluded.residential,
+                 professional = excluded.professional, member_type = excluded.member_type,
+                 core_member = excluded.core_member, party_member = excluded.party_member,
+                 party_joined_on = excluded.party_joined_on, party_official_on = excluded.party_official_on,
+                 bhyt = excluded.bhyt, bhyt_number = excluded.bhyt_number,
+                 bhyt_expires_on = excluded.bhyt_expires_on, bhxh = excluded.bhxh,
+                 bhxh_number = excluded.bhxh_number, updated_by = excluded.updated_by,
+                 updated_at = excluded.updated_at"
+        )))
+        .bind(id)
+        .bind(province)
+        .bind(iso(p.cccd_issued_on))
+        .bind(p.current_address.clone())
+        .bind(p.occupation.map(|v| v.code()))
+        .bind(p.produce.clone())
+        .bind(p.farm_area_m2.map(i64::from))
+        .bind(p.herd_size.map(i64::from))
+        .bind(p.general_grade.map(|g| g.to_string()))
+        .bind(p.vocational.map(|v| v.code()))
+        .bind(p.political_theory.map(|v| v.code()))
+        .bind(iso(p.card_issued_on))
+        .bind(bit(p.residential))
+        .bind(bit(p.professional))
+        .bind(p.member_type.code())
+        .bind(bit(p.core_member))
+        .bind(bit(p.party_member))
+        .bind(iso(p.party_joined_on))
+        .bind(iso(p.party_official_on))
+        .bind(p.bhyt.map(bit))
+        .bind(p.bhyt_number.as_ref().map(|n| n.to_string()))
+        .bind(iso(p.bhyt_expires_on))
+        .bind(p.bhxh.map(bit))
+        .bind(p.bhxh_number.as_ref().map(|n| n.to_string()))
+        .bind(change.author.clone())
+        .bind(chrono::Utc::now().to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(before)
+    }
+
+    /// Records a position the member holds or held; returns its entry id.
+    /// The unit is a unit of today's tree or, for a position in a unit
+    /// that has since ended, of the tree of the position's first day.
+    pub async fn add_member_role(&self, id: i64, role: &NewRole) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let province = member_province(&mut tx, id).await?;
+        let unit = match &role.unit {
+            Some(code) => match resolve_code_at(&mut tx, code.as_str(), Day::today()).await {
+                Ok(unit) => Some(unit.id),
+                Err(_) => Some(resolve_code_at(&mut tx, code.as_str(), role.from).await?.id),
+            },
+            None => None,
+        };
+        let entry: i64 = sqlx::query_scalar(
+            "INSERT INTO member_roles (member_id, province_code, position, unit_id, from_on, to_on)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(id)
+        .bind(province)
+        .bind(role.position.code())
+        .bind(unit)
+        .bind(role.from.iso())
+        .bind(iso(role.to))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(entry)
+    }
+
+    /// Removes a position entry of the member; returns it.
+    pub async fn remove_member_role(&self, id: i64, entry: i64) -> Result<RoleEntry> {
+        let found = self.member_profile(id).await?.roles.into_iter().find(|r| r.id == entry);
+        let found = found.ok_or(MemberError::UnknownEntry { id, entry })?;
+        self.delete_entry("DELETE FROM member_roles WHERE member_id = $1 AND id = $2", id, entry)
+            .await?;
+        Ok(found)
+    }
+
+    /// Records a title or award; returns its entry id.
+    pub async fn add_member_title(&self, id: i64, title: &NewTitle) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let province = member_province(&mut tx, id).await?;
+        let entry: i64 = sqlx::query_scalar(
+            "INSERT INTO member_titles (member_id, province_code, year, level, kind, note)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(id)
+        .bind(province)
+        .bind(title.year.get() as i64)
+        .bind(title.level.code())
+        .bind(title.kind.code())
+        .bind(title.note.clone())
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(entry)
+    }
+
+    /// Removes a title or award of the member; returns it.
+    pub async fn remove_member_title(&self, id: i64, entry: i64) -> Result<TitleEntry> {
+        let found = self
+            .member_profile(id)
+            .await?
+            .titles
+            .into_iter()
+            .find(|t| t.id == entry);
+        let found = found.ok_or(MemberError::UnknownEntry { id, entry })?;
+        self.delete_entry("DELETE FROM member_titles WHERE member_id = $1 AND id = $2", id, entry)
+            .await?;
+        Ok(found)
+    }
+
+    /// Sets the member's rating for a year (replacing the year's earlier
+    /// one); returns the earlier one, if any.
+    pub async fn set_member_rating(&self, id: i64, rating: &NewRating) -> Result<Option<RatingEntry>> {
+        let before = self
+            .member_profile(id)
+            .await?
+            .ratings
+            .into_iter()
+            .find(|r| r.year == rating.year.get());
+        let mut tx = self.write.begin().await?;
+        let province = member_province(&mut tx, id).await?;
+        sqlx::query(
+            "INSERT INTO member_ratings (member_id, year, province_code, rating, proposed_to_party)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (member_id, year) DO UPDATE SET
+                 rating = excluded.rating, proposed_to_party = excluded.proposed_to_party",
+        )
+        .bind(id)
+        .bind(rating.year.get() as i64)
+        .bind(province)
+        .bind(rating.rating.code())
+        .bind(bit(rating.proposed_to_party))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(before)
+    }
+
+    /// Removes the member's rating of `year`; returns it.
+    pub async fn remove_member_rating(&self, id: i64, year: i32) -> Result<RatingEntry> {
+        let found = self
+            .member_profile(id)
+            .await?
+            .ratings
+            .into_iter()
+            .find(|r| r.year == year);
+        let found = found.ok_or(MemberError::UnknownEntry { id, entry: year as i64 })?;
+        self.delete_entry(
+            "DELETE FROM member_ratings WHERE member_id = $1 AND year = $2",
+            id,
+            year as i64,
+        )
+        .await?;
+        Ok(found)
+    }
+
+    async fn delete_entry(&self, sql: &'static str, id: i64, key: i64) -> Result<()> {
+        sqlx::query(sql).bind(id).bind(key).execute(&self.write).await?;
+        Ok(())
+    }
+
+    /// Sets (or replaces) the member's photo.
+    pub async fn set_member_photo(&self, id: i64, photo: &Photo, change: &Change) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let province = member_province(&mut tx, id).await?;
+        sqlx::query(
+            "INSERT INTO member_photos (member_id, province_code, content_type, size, content, uploaded_by, uploaded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (member_id) DO UPDATE SET
+                 content_type = excluded.content_type, size = excluded.size, content = excluded.content,
+                 uploaded_by = excluded.uploaded_by, uploaded_at = excluded.uploaded_at",
+        )
+        .bind(id)
+        .bind(province)
+        .bind(photo.content_type())
+        .bind(photo.bytes().len() as i64)
+        .bind(photo.bytes().to_vec())
+        .bind(change.author.clone())
+        .bind(chrono::Utc::now().to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The member's photo: (content type, bytes), or `None` without one.
+    pub async fn member_photo(&self, id: i64) -> Result<Option<(String, Vec<u8>)>> {
+        let row = sqlx::query("SELECT content_type, content FROM member_photos WHERE member_id = $1")
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+    }
+
+    /// Removes the member's photo; whether there was one.
+    pub async fn delete_member_photo(&self, id: i64) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM member_photos WHERE member_id = $1")
+            .bind(id)
+            .execute(&self.write)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+}
+
+/// Synthetic profiles, for generated registers.
+impl Store {
+    /// The highest member id in the register (0 when empty): generated
+    /// members loaded after it have higher ones.
+    pub async fn last_member_id(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM members")
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    /// Gives every member with an id above `after` and no profile yet a
+    /// profile whose insurance is drawn from the id: about `bhyt_per_mille`
+    /// in a thousand with health insurance and `bhxh_per_mille` with
+    /// voluntary social insurance. One statement, inside the engine.
+    pub async fn sample_insurance(&self, after: i64, bhyt_per_mille: i64, bhxh_per_mille: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "INSERT INTO member_profiles (member_id, province_code, bhyt, bhxh, updated_by, updated_at)
+             SELECT id, province_code,
+                    CASE WHEN (id * 2654435761) % 1000 < $2 THEN 1 ELSE 0 END,
+                    CASE WHEN (id * 40503) % 1000 < $3 THEN 1 ELSE 0 END,
+                    'gen', $4
+             FROM members WHERE id > $1
+             ON CONFLICT (member_id) DO NOTHING",
+        )
+        .bind(after)
+        .bind(bhyt_per_mille)
+        .bind(bhxh_per_mille)
+        .bind(chrono::Utc::now().to_rfc3339())
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+/// A profile from an imported row, and how the row names its member: by
+/// CCCD, or without one by name, birth year and unit (as bulk loads do).
+#[derive(Debug, Clone)]
+pub struct ProfileRow {
+    pub cccd: Option<hnd_domain::Cccd>,
+    pub full_name: String,
+    pub birth_year: i32,
+    pub unit: String,
+    pub profile: Profile,
+}
+
+/// Profiles in bulk: for imports and exports.
+impl Store {
+    /// Writes the profiles of imported rows to the members they name, for
+    /// members who have no profile yet: an import never overwrites a profile
+    /// kept in the register, and importing a file again changes nothing.
+    /// Returns the profiles written.
+    pub async fn load_profiles(&self, rows: &[ProfileRow], change: &Change) -> Result<usize> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.write.begin().await?;
+        let cccds = rows
+            .iter()
+            .filter_map(|r| r.cccd.as_ref().map(|c| c.to_string().into()))
+            .collect();
+        let mut by_cccd = std::collections::HashMap::new();
+        for r in crate::sql::fetch_in(
+            &mut tx,
+            "SELECT cccd, id, province_code FROM members WHERE cccd IN (",
+            vec![],
+            cccds,
+        )
+        .await?
+        {
+            by_cccd.insert(
+                r.try_get::<String, _>(0)?,
+                (r.try_get::<i64, _>(1)?, r.try_get::<String, _>(2)?),
+            );
+        }
+        let units: std::collections::BTreeSet<&str> = rows
+            .iter()
+            .filter(|r| r.cccd.is_none())
+            .map(|r| r.unit.as_str())
+            .collect();
+        let mut by_name = std::collections::HashMap::new();
+        for r in crate::sql::fetch_in(
+            &mut tx,
+            "SELECT m.name_folded, m.birth_year, u.code, m.id, m.province_code FROM members m
+             JOIN units u ON u.id = m.unit_id WHERE m.cccd IS NULL AND u.code IN (",
+            vec![],
+            units.into_iter().map(Into::into).collect(),
+        )
+        .await?
+        {
+            let key = (
+                r.try_get::<String, _>(0)?,
+                r.try_get::<i64, _>(1)?,
+                r.try_get::<String, _>(2)?,
+            );
+            by_name.insert(key, (r.try_get::<i64, _>(3)?, r.try_get::<String, _>(4)?));
+        }
+        let now = chrono::Utc::now().to_rfc3339();
+        let mut values = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for row in rows {
+            let member = match &row.cccd {
+                Some(c) => by_cccd.get(c.as_str()),
+                None => {
+                    let name = hnd_domain::fold(&row.full_name);
+                    by_name.get(&(name, row.birth_year as i64, row.unit.clone()))
+                }
+            };
+            let Some((id, province)) = member else { continue };
+            if !seen.insert(*id) {
+                continue;
+            }
+            let p = &row.profile;
+            let int = |n: Option<u32>| crate::sql::Val::Int(n.map(i64::from));
+            let flag = |b: Option<bool>| crate::sql::Val::Int(b.map(bit));
+            let text = |s: Option<String>| crate::sql::Val::Text(s);
+            values.push(vec![
+                (*id).into(),
+                province.clone().into(),
+                text(iso(p.cccd_issued_on)),
+                text(p.current_address.clone()),
+                text(p.occupation.map(|v| v.code().to_string())),
+                text(p.produce.clone()),
+                int(p.farm_area_m2),
+                int(p.herd_size),
+                text(p.general_grade.map(|g| g.to_string())),
+                text(p.vocational.map(|v| v.code().to_string())),
+                text(p.political_theory.map(|v| v.code().to_string())),
+                text(iso(p.card_issued_on)),
+                bit(p.residential).into(),
+                bit(p.professional).into(),
+                p.member_type.code().into(),
+                bit(p.core_member).into(),
+                bit(p.party_member).into(),
+                text(iso(p.party_joined_on)),
+                text(iso(p.party_official_on)),
+                flag(p.bhyt),
+                text(p.bhyt_number.as_ref().map(|n| n.to_string())),
+                text(iso(p.bhyt_expires_on)),
+                flag(p.bhxh),
+                text(p.bhxh_number.as_ref().map(|n| n.to_string())),
+                change.author.clone().into(),
+                now.clone().into(),
+            ]);
+        }
+        let written = values.len();
+        crate::sql::upsert_many(
+            &mut tx,
+            concat!(
+                "INSERT INTO member_profiles (member_id, province_code, ",
+                profile_columns!(),
+                ", updated_by, updated_at)"
+            ),
+            26,
+            values,
+            "ON CONFLICT (member_id) DO NOTHING",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    /// The fields of the member sheet ([`hnd_domain::profile::SHEET_FIELDS`]) of the
+    /// profiles of `ids`, for those who have one; the other fields are at
+    /// their defaults. An export reads a page of members and then this:
+    /// seven columns, not all of them (each column read costs).
+    pub async fn sheet_profiles(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Profile>> {
+        let mut conn = self.read.acquire().await?;
+        let rows = crate::sql::fetch_in(
+            &mut conn,
+            "SELECT member_id, occupation, general_grade, bhyt, bhxh, party_member, party_joined_on
+             FROM member_profiles WHERE member_id IN (",
+            vec![],
+            ids.iter().map(|id| (*id).into()).collect(),
+        )
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let profile = Profile {
+                    occupation: code(r, 1, Occupation::from_code)?,
+                    general_grade: code(r, 2, GeneralGrade::parse)?,
+                    bhyt: flag(r, 3)?,
+                    bhxh: flag(r, 4)?,
+                    party_member: flag(r, 5)?.unwrap_or(false),
+                    party_joined_on: day(r, 6)?,
+                    ..Profile::default()
+                };
+                Ok((r.try_get::<i64, _>(0)?, profile))
+            })
+            .collect()
+    }
+}

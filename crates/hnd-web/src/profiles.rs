@@ -1,0 +1,659 @@
+//! A member's profile in the browser: the "Hồ sơ" section of the member's
+//! page (fields, positions, titles, ratings, photo), the edit form of the
+//! scalar fields, the add and remove forms of the entries, and the photo.
+//! Personal data (Party, insurance, CCCD issue date, photo) is shown,
+//! changed and served only to who may see the member's sensitive data.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::members::{FieldErrors, audit, change_of};
+use crate::shell::{Nav, Tr, forbidden, render, store_problem};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use hnd_domain::profile::{
+    self, AwardLevel, FIELDS, FieldError, NewRating, NewRole, NewTitle, Photo, Position, Profile, Rating, TitleKind,
+};
+use hnd_domain::{Action, Lang, i18n};
+use hnd_store::{MemberProfile, Store};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// Largest photo upload request: the photo and the form around it.
+pub const MAX_PHOTO_REQUEST: usize = profile::MAX_PHOTO_BYTES + 64 * 1024;
+
+/// What was typed into one of the section's forms that was refused.
+#[derive(Default)]
+pub struct EntryTyped {
+    /// `role`, `title`, `rating`, `photo`, or `roles`/`titles`/`ratings`
+    /// for a removal.
+    pub form: &'static str,
+    pub values: HashMap<String, String>,
+    pub errors: FieldErrors,
+}
+
+impl EntryTyped {
+    /// The value typed in `field` of `form`, if that form came back.
+    pub fn value(&self, form: &str, field: &str) -> String {
+        if self.form == form {
+            self.values.get(field).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+
+    pub fn error(&self, form: &str, field: &str) -> String {
+        if self.form == form {
+            self.errors.get(field).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// The "Hồ sơ" section of a member's page.
+pub struct ProfileSection {
+    /// (label, value as shown), in form order, those with a value;
+    /// personal data masked (whether filled or not).
+    pub fields: Vec<(String, String)>,
+    /// (entry id, position, unit, from, to).
+    pub roles: Vec<(i64, String, String, String, String)>,
+    /// (entry id, year, level, title, note).
+    pub titles: Vec<(i64, i32, String, String, String)>,
+    /// (year, rating, proposed to the Party).
+    pub ratings: Vec<(i32, String, String)>,
+    pub reveal: bool,
+    pub has_photo: bool,
+    pub can_edit: bool,
+    pub positions: Vec<(&'static str, String)>,
+    pub levels: Vec<(&'static str, String)>,
+    pub kinds: Vec<(&'static str, String)>,
+    pub rating_choices: Vec<(&'static str, String)>,
+    pub typed: EntryTyped,
+}
+
+impl ProfileSection {
+    pub fn of(p: MemberProfile, reveal: bool, can_edit: bool, typed: EntryTyped, lang: Lang) -> ProfileSection {
+        let masked = i18n::t(lang, "profile.masked", &[]);
+        let yes_no = |b: bool| i18n::t(lang, if b { "profile.yes" } else { "profile.no" }, &[]);
+        let fields = p
+            .profile
+            .display(lang)
+            .into_iter()
+            .map(|(field, value)| {
+                let value = if profile::is_sensitive(field) && !reveal {
+                    masked.clone()
+                } else {
+                    value
+                };
+                (profile::field_label(field, lang), value)
+            })
+            .filter(|(_, value)| !value.is_empty())
+            .collect();
+        let still = i18n::t(lang, "profile.still", &[]);
+        ProfileSection {
+            fields,
+            roles: p
+                .roles
+                .into_iter()
+                .map(|r| {
+                    let to = r.to.map(|d| d.to_string()).unwrap_or_else(|| still.clone());
+                    let unit = r.unit_code.unwrap_or_default();
+                    (r.id, r.position.label(lang), unit, r.from.to_string(), to)
+                })
+                .collect(),
+            titles: p
+                .titles
+                .into_iter()
+                .map(|t| {
+                    let note = t.note.unwrap_or_default();
+                    (t.id, t.year, t.level.label(lang), t.kind.label(lang), note)
+                })
+                .collect(),
+            ratings: p
+                .ratings
+                .into_iter()
+                .map(|r| (r.year, r.rating.label(lang), yes_no(r.proposed_to_party)))
+                .collect(),
+            reveal,
+            has_photo: reveal && p.has_photo,
+            can_edit,
+            positions: Position::choices(lang),
+            levels: AwardLevel::choices(lang),
+            kinds: TitleKind::choices(lang),
+            rating_choices: Rating::choices(lang),
+            typed,
+        }
+    }
+}
+
+/// The changes from `before` to `after` for the audit log: each changed
+/// field's old and new value, personal fields named but not written out
+/// (the audit log is read by more people than may see them).
+pub fn change_detail(before: &Profile, after: &Profile) -> serde_json::Value {
+    let (mut old, mut new, mut personal) = (serde_json::Map::new(), serde_json::Map::new(), Vec::new());
+    for ((field, was), (_, now)) in before.to_text().into_iter().zip(after.to_text()) {
+        if was == now {
+            continue;
+        }
+        if profile::is_sensitive(field) {
+            personal.push(field);
+        } else {
+            old.insert(field.into(), was.into());
+            new.insert(field.into(), now.into());
+        }
+    }
+    json!({"before": old, "after": new, "personal_changed": personal})
+}
+
+/// Field → message for the form, from the domain's refusals.
+pub fn field_errors(errors: Vec<FieldError>, lang: Lang) -> FieldErrors {
+    errors.into_iter().map(|e| (e.field, e.message(lang))).collect()
+}
+
+/// The member's unit path, checked: the user may edit the member there
+/// (and, with `sensitive`, see their personal data too).
+async fn allow_edit(store: &Store, viewer: &Viewer, id: i64, sensitive: bool) -> Result<String, Response> {
+    let (path, _) = store.member_paths(id).await.map_err(|e| store_problem(viewer, e))?;
+    let user = &viewer.user;
+    if user.may(Action::EditMembers, &path) && (!sensitive || user.may(Action::ViewSensitive, &path)) {
+        Ok(path)
+    } else {
+        Err(forbidden(viewer))
+    }
+}
+
+async fn unit_of(store: &Store, id: i64) -> Option<i64> {
+    let member = store.member(id).await.ok()?;
+    store.unit_path(&member.unit_code).await.ok().map(|(id, _)| id)
+}
+
+/// Records a profile change in the audit log, on the member and their unit.
+async fn audited(store: &Store, viewer: &Viewer, action: &str, id: i64, detail: serde_json::Value) {
+    let unit = unit_of(store, id).await;
+    audit(store, viewer, action, Some(id), unit, detail).await;
+}
+
+// ---------------------------------------------------------------- the scalar fields
+
+/// One field of the edit form: name, label, value as typed, and its
+/// choices (value, label); no choices for a text field.
+type Input = (&'static str, String, String, Vec<(String, String)>);
+
+#[derive(Template)]
+#[template(path = "member_profile_form.html")]
+struct EditPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    id: i64,
+    name: String,
+    /// Personal fields only for who may see them.
+    inputs: Vec<Input>,
+    errors: FieldErrors,
+}
+
+impl EditPage {
+    fn error(&self, field: &str) -> String {
+        self.errors.get(field).cloned().unwrap_or_default()
+    }
+}
+
+fn edit_page(viewer: &Viewer, id: i64, name: String, values: &HashMap<String, String>, reveal: bool) -> EditPage {
+    let lang = viewer.lang;
+    let yes = i18n::t(lang, "profile.yes", &[]);
+    let no = i18n::t(lang, "profile.no", &[]);
+    let inputs = FIELDS
+        .iter()
+        .filter(|f| reveal || !profile::is_sensitive(f))
+        .map(|&field| {
+            let choices: Vec<(String, String)> = if let Some(list) = profile::choices(field, lang) {
+                std::iter::once((String::new(), String::new()))
+                    .chain(list.into_iter().map(|(code, label)| (code.to_string(), label)))
+                    .collect()
+            } else if profile::is_yes_no(field) {
+                let unknown =
+                    matches!(field, "bhyt" | "bhxh").then(|| (String::new(), i18n::t(lang, "profile.unknown", &[])));
+                unknown
+                    .into_iter()
+                    .chain([("yes".to_string(), yes.clone()), ("no".to_string(), no.clone())])
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let value = values.get(field).cloned().unwrap_or_default();
+            (field, profile::field_label(field, lang), value, choices)
+        })
+        .collect();
+    EditPage {
+        t: Tr(lang),
+        nav: Some(Nav::of(viewer, &format!("/members/{id}/profile"))),
+        csrf: viewer.csrf.clone(),
+        id,
+        name,
+        inputs,
+        errors: FieldErrors::new(),
+    }
+}
+
+pub async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    let path = match allow_edit(&state.store, &viewer, id, false).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (member, current) = match tokio::try_join!(state.store.member(id), state.store.member_profile(id)) {
+        Ok(x) => x,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let reveal = viewer.user.may(Action::ViewSensitive, &path);
+    let values = current
+        .profile
+        .to_text()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let page = edit_page(&viewer, id, member.full_name, &values, reveal);
+    render(page, StatusCode::OK, viewer.lang)
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(form.get("csrf").map(String::as_str).unwrap_or_default()) {
+        return r;
+    }
+    let path = match allow_edit(&state.store, &viewer, id, false).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let reveal = viewer.user.may(Action::ViewSensitive, &path);
+    let (member, current) = match tokio::try_join!(state.store.member(id), state.store.member_profile(id)) {
+        Ok(x) => x,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    // Personal fields are not in the form of who may not see them: what
+    // they do not see stays as it is.
+    let given = |field: &str| {
+        if profile::is_sensitive(field) && !reveal {
+            String::new()
+        } else {
+            form.get(field).cloned().unwrap_or_default()
+        }
+    };
+    let parsed = match Profile::parse(given) {
+        Ok(p) if reveal => p,
+        Ok(p) => p.keeping_sensitive(&current.profile),
+        Err(errors) => {
+            let mut page = edit_page(&viewer, id, member.full_name, &form, reveal);
+            page.errors = field_errors(errors, viewer.lang);
+            return render(page, StatusCode::UNPROCESSABLE_ENTITY, viewer.lang);
+        }
+    };
+    let change = change_of(&viewer, "web");
+    let before = match state.store.set_member_profile(id, &parsed, &change).await {
+        Ok(b) => b,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    audited(
+        &state.store,
+        &viewer,
+        "member.profile",
+        id,
+        change_detail(&before, &parsed),
+    )
+    .await;
+    Redirect::to(&format!("/members/{id}?done=profile")).into_response()
+}
+
+// ---------------------------------------------------------------- entries
+
+/// The member's page again with a refused entry form and why.
+async fn refused(state: &AppState, viewer: &Viewer, id: i64, typed: EntryTyped) -> Response {
+    crate::members::page_with_profile_form(state, viewer, id, typed).await
+}
+
+fn typed(form: &'static str, values: &HashMap<String, String>, errors: FieldErrors) -> EntryTyped {
+    EntryTyped {
+        form,
+        values: values.clone(),
+        errors,
+    }
+}
+
+fn value<'a>(form: &'a HashMap<String, String>, field: &str) -> &'a str {
+    form.get(field).map(String::as_str).unwrap_or_default()
+}
+
+/// What every entry form checks first: the token and the right to edit.
+async fn entry_change(state: &AppState, viewer: &Viewer, id: i64, form: &HashMap<String, String>) -> Option<Response> {
+    if let Err(r) = viewer.check_csrf(value(form, "csrf")) {
+        return Some(r);
+    }
+    allow_edit(&state.store, viewer, id, false).await.err()
+}
+
+pub async fn add_role(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    if let Some(r) = entry_change(&state, &viewer, id, &f).await {
+        return r;
+    }
+    let lang = viewer.lang;
+    let role = match NewRole::parse(
+        value(&f, "position"),
+        value(&f, "unit"),
+        value(&f, "from"),
+        value(&f, "to"),
+    ) {
+        Ok(r) => r,
+        Err(e) => return refused(&state, &viewer, id, typed("role", &f, field_errors(e, lang))).await,
+    };
+    match state.store.add_member_role(id, &role).await {
+        Ok(entry) => {
+            let after = json!({"id": entry, "position": role.position.code(),
+                "unit": role.unit.as_ref().map(|u| u.as_str().to_string()),
+                "from": role.from.iso(), "to": role.to.map(|d| d.iso())});
+            audited(&state.store, &viewer, "member.role.add", id, json!({"after": after})).await;
+            Redirect::to(&format!("/members/{id}?done=role#roles")).into_response()
+        }
+        Err(e) => match form_refusal(&viewer, e) {
+            Ok(message) => {
+                let errors = FieldErrors::from([("unit", message)]);
+                refused(&state, &viewer, id, typed("role", &f, errors)).await
+            }
+            Err(r) => r,
+        },
+    }
+}
+
+fn form_refusal(viewer: &Viewer, e: hnd_store::StoreError) -> Result<String, Response> {
+    let (status, message) = crate::shell::status_of(&e, viewer.lang);
+    if status.is_server_error() {
+        Err(store_problem(viewer, e))
+    } else {
+        Ok(message)
+    }
+}
+
+/// A removal needs its box ticked; without it, the page says so beside the list.
+async fn unconfirmed(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    list: &'static str,
+    f: &HashMap<String, String>,
+) -> Option<Response> {
+    if f.contains_key("confirm") {
+        return None;
+    }
+    let errors = FieldErrors::from([("confirm", viewer.t("profile.remove_needs_confirmation"))]);
+    Some(refused(state, viewer, id, typed(list, f, errors)).await)
+}
+
+pub async fn remove_role(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, entry)): Path<(i64, i64)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    if let Some(r) = entry_change(&state, &viewer, id, &f).await {
+        return r;
+    }
+    if let Some(r) = unconfirmed(&state, &viewer, id, "roles", &f).await {
+        return r;
+    }
+    match state.store.remove_member_role(id, entry).await {
+        Ok(removed) => {
+            audited(
+                &state.store,
+                &viewer,
+                "member.role.remove",
+                id,
+                json!({"before": removed}),
+            )
+            .await;
+            Redirect::to(&format!("/members/{id}?done=removed#roles")).into_response()
+        }
+        Err(e) => store_problem(&viewer, e),
+    }
+}
+
+pub async fn add_title(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    if let Some(r) = entry_change(&state, &viewer, id, &f).await {
+        return r;
+    }
+    let title = match NewTitle::parse(
+        value(&f, "year"),
+        value(&f, "level"),
+        value(&f, "kind"),
+        value(&f, "note"),
+    ) {
+        Ok(t) => t,
+        Err(e) => return refused(&state, &viewer, id, typed("title", &f, field_errors(e, viewer.lang))).await,
+    };
+    match state.store.add_member_title(id, &title).await {
+        Ok(entry) => {
+            let after = json!({"id": entry, "year": title.year, "level": title.level, "kind": title.kind,
+                "note": title.note});
+            audited(&state.store, &viewer, "member.title.add", id, json!({"after": after})).await;
+            Redirect::to(&format!("/members/{id}?done=title#titles")).into_response()
+        }
+        Err(e) => store_problem(&viewer, e),
+    }
+}
+
+pub async fn remove_title(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, entry)): Path<(i64, i64)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    if let Some(r) = entry_change(&state, &viewer, id, &f).await {
+        return r;
+    }
+    if let Some(r) = unconfirmed(&state, &viewer, id, "titles", &f).await {
+        return r;
+    }
+    match state.store.remove_member_title(id, entry).await {
+        Ok(removed) => {
+            audited(
+                &state.store,
+                &viewer,
+                "member.title.remove",
+                id,
+                json!({"before": removed}),
+            )
+            .await;
+            Redirect::to(&format!("/members/{id}?done=removed#titles")).into_response()
+        }
+        Err(e) => store_problem(&viewer, e),
+    }
+}
+
+pub async fn add_rating(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    if let Some(r) = entry_change(&state, &viewer, id, &f).await {
+        return r;
+    }
+    let proposed = if f.contains_key("proposed_to_party") { "yes" } else { "" };
+    let rating = match NewRating::parse(value(&f, "year"), value(&f, "rating"), proposed) {
+        Ok(r) => r,
+        Err(e) => return refused(&state, &viewer, id, typed("rating", &f, field_errors(e, viewer.lang))).await,
+    };
+    match state.store.set_member_rating(id, &rating).await {
+        Ok(before) => {
+            let after = json!({"year": rating.year, "rating": rating.rating,
+                "proposed_to_party": rating.proposed_to_party});
+            let detail = json!({"before": before, "after": after});
+            audited(&state.store, &viewer, "member.rating.set", id, detail).await;
+            Redirect::to(&format!("/members/{id}?done=rating#ratings")).into_response()
+        }
+        Err(e) => store_problem(&viewer, e),
+    }
+}
+
+pub async fn remove_rating(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, year)): Path<(i64, i32)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    if let Some(r) = entry_change(&state, &viewer, id, &f).await {
+        return r;
+    }
+    if let Some(r) = unconfirmed(&state, &viewer, id, "ratings", &f).await {
+        return r;
+    }
+    match state.store.remove_member_rating(id, year).await {
+        Ok(removed) => {
+            audited(
+                &state.store,
+                &viewer,
+                "member.rating.remove",
+                id,
+                json!({"before": removed}),
+            )
+            .await;
+            Redirect::to(&format!("/members/{id}?done=removed#ratings")).into_response()
+        }
+        Err(e) => store_problem(&viewer, e),
+    }
+}
+
+// ---------------------------------------------------------------- photo
+
+/// The photo, to who may see the member's personal data; never cached
+/// by shared caches.
+pub async fn photo(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    let (path, _) = match state.store.member_paths(id).await {
+        Ok(p) => p,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    if !viewer.user.may(Action::ViewSensitive, &path) {
+        return forbidden(&viewer);
+    }
+    match state.store.member_photo(id).await {
+        Ok(Some((content_type, bytes))) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "private, max-age=300".to_string()),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => crate::shell::problem(
+            Some(&viewer),
+            viewer.lang,
+            StatusCode::NOT_FOUND,
+            viewer.t("profile.no_photo"),
+        ),
+        Err(e) => store_problem(&viewer, e),
+    }
+}
+
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    mut form: Multipart,
+) -> Response {
+    if let Err(r) = allow_edit(&state.store, &viewer, id, true).await {
+        return r;
+    }
+    let refuse = |error: FieldError| {
+        let errors = field_errors(vec![error], viewer.lang);
+        typed("photo", &HashMap::new(), errors)
+    };
+    let too_large = || FieldError {
+        field: "photo",
+        reason: "profile.why.photo_size",
+        value: String::new(),
+    };
+    let (mut csrf, mut bytes) = (String::new(), None);
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return refused(&state, &viewer, id, refuse(too_large())).await,
+        };
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("photo") | Some("file") => {
+                if let Err(r) = viewer.check_csrf(&csrf) {
+                    return r;
+                }
+                match field.bytes().await {
+                    Ok(b) => bytes = Some(b.to_vec()),
+                    Err(_) => return refused(&state, &viewer, id, refuse(too_large())).await,
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Err(r) = viewer.check_csrf(&csrf) {
+        return r;
+    }
+    let photo = match Photo::parse(bytes.unwrap_or_default()) {
+        Ok(p) => p,
+        Err(e) => return refused(&state, &viewer, id, refuse(e)).await,
+    };
+    if let Err(e) = state
+        .store
+        .set_member_photo(id, &photo, &change_of(&viewer, "web"))
+        .await
+    {
+        return store_problem(&viewer, e);
+    }
+    let detail = json!({"after": {"content_type": photo.content_type(), "size": photo.bytes().len()}});
+    audited(&state.store, &viewer, "member.photo.set", id, detail).await;
+    Redirect::to(&format!("/members/{id}?done=photo#photo")).into_response()
+}
+
+pub async fn remove_photo(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(value(&f, "csrf")) {
+        return r;
+    }
+    if let Err(r) = allow_edit(&state.store, &viewer, id, true).await {
+        return r;
+    }
+    if let Some(r) = unconfirmed(&state, &viewer, id, "photo", &f).await {
+        return r;
+    }
+    match state.store.delete_member_photo(id).await {
+        Ok(had) => {
+            audited(
+                &state.store,
+                &viewer,
+                "member.photo.remove",
+                id,
+                json!({"before": {"photo": had}}),
+            )
+            .await;
+            Redirect::to(&format!("/members/{id}?done=removed#photo")).into_response()
+        }
+        Err(e) => store_problem(&viewer, e),
+    }
+}
