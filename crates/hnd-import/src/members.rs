@@ -358,6 +358,98 @@ impl MemberCsvStream {
     }
 }
 
+/// A member workbook (XLSX) read a row at a time: a thread walks the
+/// first sheet's cells with the workbook's streaming reader and hands rows
+/// over through a bounded queue, so that memory stays flat whatever the
+/// number of rows (the workbook's shared strings are read whole, as the
+/// format requires).
+pub struct MemberXlsxStream {
+    rows: std::sync::mpsc::Receiver<Result<(usize, Vec<String>), String>>,
+    parser: MemberParser,
+    path: String,
+}
+
+/// Rows waiting between the reading thread and the import.
+const XLSX_QUEUE: usize = 4096;
+
+impl MemberXlsxStream {
+    pub fn open(path: &std::path::Path) -> Result<MemberXlsxStream, ImportError> {
+        let shown = path.display().to_string();
+        let (send, rows) = std::sync::mpsc::sync_channel(XLSX_QUEUE);
+        let file = path.to_path_buf();
+        std::thread::spawn(move || {
+            if let Err(reason) = read_xlsx_rows(&file, &send) {
+                let _ = send.send(Err(reason));
+            }
+        });
+        let unreadable = |reason: String| ImportError::Unreadable {
+            path: shown.clone(),
+            reason,
+        };
+        let headers = match rows.recv() {
+            Ok(Ok((_, headers))) => headers,
+            Ok(Err(reason)) => return Err(unreadable(reason)),
+            Err(_) => return Err(ImportError::Empty),
+        };
+        Ok(MemberXlsxStream {
+            rows,
+            parser: MemberParser::new(headers)?,
+            path: shown,
+        })
+    }
+
+    /// The next `size` rows, or `None` at the end of the sheet.
+    pub fn next_chunk(&mut self, size: usize) -> Result<Option<MemberSheet>, ImportError> {
+        let mut sheet = self.parser.sheet();
+        let mut read = 0;
+        while read < size {
+            let Ok(next) = self.rows.recv() else { break };
+            let (row, cells) = next.map_err(|reason| ImportError::Unreadable {
+                path: self.path.clone(),
+                reason,
+            })?;
+            read += 1;
+            self.parser.parse(row, cells, &mut sheet);
+        }
+        Ok((read > 0).then_some(sheet))
+    }
+}
+
+/// Sends the rows of the first sheet of the workbook at `path`, the
+/// header first, each with its row number as the spreadsheet shows it;
+/// rows without any cell are skipped. Stops early when nobody listens.
+fn read_xlsx_rows(
+    path: &std::path::Path,
+    send: &std::sync::mpsc::SyncSender<Result<(usize, Vec<String>), String>>,
+) -> Result<(), String> {
+    use calamine::{Data, Reader, Xlsx};
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut book: Xlsx<_> = Xlsx::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
+    let sheet = book.sheet_names().first().cloned().ok_or("no sheet")?;
+    let mut cells = book.worksheet_cells_reader(&sheet).map_err(|e| e.to_string())?;
+    let mut current: Option<(u32, Vec<String>)> = None;
+    while let Some(cell) = cells.next_cell().map_err(|e| e.to_string())? {
+        let (row, column) = cell.get_position();
+        let text = crate::table::cell_text(&Data::from(cell.get_value().clone()));
+        if current.as_ref().is_some_and(|(r, _)| *r != row) {
+            let (r, values) = current.take().expect("checked");
+            if send.send(Ok((r as usize + 1, values))).is_err() {
+                return Ok(());
+            }
+        }
+        let (_, values) = current.get_or_insert_with(|| (row, Vec::new()));
+        let column = column as usize;
+        if values.len() <= column {
+            values.resize(column + 1, String::new());
+        }
+        values[column] = text;
+    }
+    if let Some((r, values)) = current {
+        let _ = send.send(Ok((r as usize + 1, values)));
+    }
+    Ok(())
+}
+
 /// The refused rows of a chunk for the error file: row number, the cells
 /// as read, and what is wrong, in row order.
 pub fn error_rows(

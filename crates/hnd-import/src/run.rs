@@ -8,8 +8,8 @@
 //! flight; running the same file again skips what was loaded.
 
 use crate::{
-    ImportError, MEMBER_COLUMNS, MemberCsvStream, MemberSheet, PROFILE_COLUMNS, Problem, RowError, SheetWriter, Table,
-    error_rows, profile_cells, profile_rows, read_member_table,
+    ImportError, MEMBER_COLUMNS, MemberCsvStream, MemberSheet, MemberXlsxStream, PROFILE_COLUMNS, Problem, RowError,
+    SheetWriter, Table, error_rows, profile_cells, profile_rows, read_member_table,
 };
 use hnd_domain::{Day, Ethnicity, Lang, Level, MemberError, i18n::t};
 use hnd_store::{Change, MemberQuery, MemberRow, NewMember, Store, StoreError};
@@ -61,20 +61,22 @@ pub struct ImportSummary {
     pub error_file: Option<PathBuf>,
 }
 
-/// Where an import's rows come from: a CSV read a chunk at a time, or a
-/// workbook read whole (XLSX cannot be streamed by the reader we use).
+/// Where an import's rows come from: a CSV or an XLSX workbook read a
+/// chunk at a time, or an older workbook (XLS, ODS) read whole.
 enum Source {
     Csv(Box<MemberCsvStream>),
+    Xlsx(Box<MemberXlsxStream>),
     Whole(Option<MemberSheet>),
 }
 
 impl Source {
     fn open(file: &Path) -> Result<Source, RunError> {
-        let csv = file
+        let ext = file
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if csv {
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        if matches!(ext.as_str(), "csv" | "xlsx" | "xlsm") {
             let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
             if size > crate::MAX_MEMBER_CSV_BYTES {
                 let reason = format!("{size} > {}", crate::MAX_MEMBER_CSV_BYTES);
@@ -84,6 +86,9 @@ impl Source {
                 }
                 .into());
             }
+            if ext != "csv" {
+                return Ok(Source::Xlsx(Box::new(MemberXlsxStream::open(file)?)));
+            }
             return Ok(Source::Csv(Box::new(MemberCsvStream::open(file)?)));
         }
         Ok(Source::Whole(Some(read_member_table(Table::read(file)?)?)))
@@ -92,6 +97,7 @@ impl Source {
     fn next(&mut self) -> Result<Option<MemberSheet>, RunError> {
         Ok(match self {
             Source::Csv(stream) => stream.next_chunk(IMPORT_CHUNK)?,
+            Source::Xlsx(stream) => stream.next_chunk(IMPORT_CHUNK)?,
             Source::Whole(sheet) => sheet.take(),
         })
     }

@@ -10,7 +10,7 @@ use std::path::Path;
 /// province fits many times in it.
 pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 
-/// A member CSV is streamed, so it may be larger: ten million rows of the
+/// A member CSV or XLSX is streamed, so it may be larger: ten million rows of the
 /// template are about 1.2 GB.
 pub const MAX_MEMBER_CSV_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
@@ -250,7 +250,7 @@ impl Table {
 
 /// A cell as the text a person typed: whole numbers without `.0` (codes
 /// typed into number cells), dates as dd/mm/yyyy.
-fn cell_text(cell: &Data) -> String {
+pub(crate) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),

@@ -243,7 +243,7 @@ impl Backend {
 }
 
 /// What a bulk load changes on SQLite's writer, set back after it.
-pub(crate) const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;";
+pub(crate) const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA foreign_keys = ON;";
 
 /// `sqlite:PATH` with the file created when missing.
 fn sqlite_url(url: &str) -> String {
