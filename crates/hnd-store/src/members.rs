@@ -320,7 +320,6 @@ async fn close_membership(conn: &mut AnyConnection, id: i64, date: Day) -> Resul
 const BULK_PRAGMAS: &str = "PRAGMA foreign_keys = OFF;";
 
 /// The member register.
-
 impl Store {
     /// Enters a person as an applicant of a branch or group on `date`.
     /// The same CCCD twice is refused, pointing at the existing member; a
