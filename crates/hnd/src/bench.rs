@@ -270,18 +270,32 @@ async fn load_members(rows: usize, dir: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// The columns of the member template, for the baselines' bare table.
-const RAW_TABLE: &str = "raw (ho_ten text, ngay_sinh text, gioi_tinh text, dan_toc text, ton_giao text, cccd text,
-     dien_thoai text, thon text, ma_chi_hoi text, ngay_vao_hoi text, so_qd text)";
+/// The baselines' bare table: one text column for each of the file's
+/// (`c1`, `c2`, …, in the template's order).
+fn raw_table(csv: &std::path::Path) -> Result<String> {
+    let mut header = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(std::fs::File::open(csv)?), &mut header)?;
+    let columns = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(header.as_bytes())
+        .records()
+        .next()
+        .transpose()?
+        .map(|r| r.len())
+        .unwrap_or(0);
+    let columns: Vec<String> = (1..=columns).map(|i| format!("c{i} text")).collect();
+    Ok(format!("raw ({})", columns.join(", ")))
+}
 
 /// One index for each kind the register keeps on its member rows, events
-/// and intervals.
-const RAW_INDEXES: &str = "CREATE UNIQUE INDEX raw_cccd ON raw (cccd);
-     CREATE INDEX raw_name ON raw (ma_chi_hoi, ho_ten);
-     CREATE INDEX raw_phone ON raw (dien_thoai);
-     CREATE INDEX raw_card ON raw (so_qd, ngay_vao_hoi);
-     CREATE INDEX raw_member_events ON raw (cccd, ngay_vao_hoi);
-     CREATE INDEX raw_memberships ON raw (ma_chi_hoi, ngay_vao_hoi);";
+/// and intervals, on the template's columns: c1 name, c6 CCCD, c7 phone,
+/// c9 unit, c10 date admitted, c11 decision.
+const RAW_INDEXES: &str = "CREATE UNIQUE INDEX raw_cccd ON raw (c6);
+     CREATE INDEX raw_name ON raw (c9, c1);
+     CREATE INDEX raw_phone ON raw (c7);
+     CREATE INDEX raw_card ON raw (c11, c10);
+     CREATE INDEX raw_member_events ON raw (c6, c10);
+     CREATE INDEX raw_memberships ON raw (c9, c10);";
 
 /// `csv` without its header line, beside it, for the raw loaders.
 fn csv_body(csv: &std::path::Path) -> Result<std::path::PathBuf> {
@@ -297,10 +311,11 @@ fn csv_body(csv: &std::path::Path) -> Result<std::path::PathBuf> {
 /// table, then an index for each of the register's kinds.
 fn sqlite_baseline(csv: &std::path::Path, dir: &std::path::Path) -> Result<Duration> {
     let body = csv_body(csv)?;
+    let table = raw_table(csv)?;
     let raw = dir.join("raw.db");
     let _ = std::fs::remove_file(&raw);
     let script = format!(
-        "PRAGMA journal_mode=WAL;\nCREATE TABLE {RAW_TABLE};\n.mode csv\n.import {} raw\n{RAW_INDEXES}\n",
+        "PRAGMA journal_mode=WAL;\nCREATE TABLE {table};\n.mode csv\n.import {} raw\n{RAW_INDEXES}\n",
         body.display()
     );
     let t = Instant::now();
@@ -321,12 +336,13 @@ fn sqlite_baseline(csv: &std::path::Path, dir: &std::path::Path) -> Result<Durat
 /// for each of the register's kinds; only the COPY is timed.
 async fn postgres_baseline(csv: &std::path::Path, base: &str) -> Result<Duration> {
     let body = csv_body(csv)?;
+    let table = raw_table(csv)?;
     let schema = format!("raw_{}", std::process::id());
     psql(
         base,
         &format!(
             "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; SET search_path = {schema};
-                  CREATE TABLE {RAW_TABLE}; {RAW_INDEXES}"
+                  CREATE TABLE {table}; {RAW_INDEXES}"
         ),
     )?;
     let t = Instant::now();
