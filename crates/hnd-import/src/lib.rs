@@ -12,7 +12,7 @@ mod targets;
 pub use export::{ExportError, SheetWriter};
 pub use members::{
     MEMBER_COLUMNS, MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, MemberXlsxStream, PROFILE_COLUMNS,
-    error_rows, profile_cells, profile_rows, read_member_table,
+    error_rows, profile_cells, read_member_table,
 };
 pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
 pub use run::{IMPORT_CHUNK, ImportSummary, RunError, UnitFilter, export_members, import_members};

@@ -242,25 +242,6 @@ impl MemberParser {
     }
 }
 
-/// The profiles of a chunk's rows that the register took (none of `refused`'s rows).
-pub fn profile_rows(sheet: &MemberSheet, refused: &[RowError]) -> Vec<hnd_store::ProfileRow> {
-    let refused: std::collections::HashSet<usize> = refused.iter().map(|e| e.row).collect();
-    sheet
-        .rows
-        .iter()
-        .filter(|r| !refused.contains(&r.row))
-        .filter_map(|r| {
-            Some(hnd_store::ProfileRow {
-                cccd: r.cccd.clone(),
-                full_name: r.full_name.clone(),
-                birth_year: r.birth.year(),
-                unit: r.unit.to_string(),
-                profile: r.profile.clone()?,
-            })
-        })
-        .collect()
-}
-
 /// The profile columns of a member in an export: empty without a
 /// profile; personal ones masked without `reveal`.
 pub fn profile_cells(profile: Option<&Profile>, reveal: bool) -> Vec<String> {

@@ -9,7 +9,7 @@
 
 use crate::{
     ImportError, MEMBER_COLUMNS, MemberCsvStream, MemberSheet, MemberXlsxStream, PROFILE_COLUMNS, Problem, RowError,
-    SheetWriter, Table, error_rows, profile_cells, profile_rows, read_member_table,
+    SheetWriter, Table, error_rows, profile_cells, read_member_table,
 };
 use hnd_domain::{Day, Ethnicity, Lang, Level, MemberError, i18n::t};
 use hnd_store::{Change, MemberQuery, MemberRow, NewMember, Store, StoreError};
@@ -129,8 +129,6 @@ pub async fn import_members(
         let (good, mut errors) =
             check_chunk(store, &sheet, day, &mut units, lang, allowed, &mut summary.warnings).await?;
         let outcome = store.load_members(&good, day, change).await?;
-        // The optional profile columns, for the members just loaded.
-        store.load_profiles(&profile_rows(&sheet, &errors), change).await?;
         summary.created += outcome.created;
         summary.unchanged += outcome.unchanged;
         errors.sort_by_key(|e| e.row);
@@ -252,6 +250,7 @@ async fn check_chunk(
                 unit: row.unit.clone(),
             },
             admitted: row.admitted.clone(),
+            profile: row.profile.clone(),
         });
     }
     Ok((good, errors))

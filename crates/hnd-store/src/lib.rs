@@ -31,7 +31,7 @@ pub use members::{
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
 pub use plans::{NewIndicator, NewPlan, Plan, ProgressRow, Split, SplitOutcome, Target};
-pub use profiles::{MemberProfile, ProfileRow, RatingEntry, RoleEntry, TitleEntry};
+pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
 pub use tasks::{MAX_FILE_MB, NewFile, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
 
 use sqlx::AnyPool;

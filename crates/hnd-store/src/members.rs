@@ -1458,6 +1458,9 @@ impl From<MemberError> for StoreError {
 pub struct MemberRow {
     pub member: NewMember,
     pub admitted: Option<(Day, String)>,
+    /// The profile the row carries (an import's optional columns), written
+    /// with the member in the same transaction.
+    pub profile: Option<hnd_domain::profile::Profile>,
 }
 
 /// What a bulk load did.
@@ -1545,7 +1548,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let now = chrono::Utc::now().to_rfc3339();
-        let (mut members, mut events, mut spans) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut members, mut events, mut spans, mut profiles) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut cards: std::collections::HashMap<(String, i32), Vec<usize>> = std::collections::HashMap::new();
         let mut unchanged = 0;
         let mut seen = std::collections::HashSet::new();
@@ -1579,6 +1582,15 @@ impl Store {
             }
             let id = first_id + members.len() as i64;
             let (unit, province, alive_from) = units[m.unit.as_str()].clone();
+            if let Some(profile) = &row.profile {
+                profiles.push(crate::profiles::profile_values(
+                    id,
+                    &province,
+                    profile,
+                    &change.author,
+                    &now,
+                ));
+            }
             let (status, joined, decision) = match &row.admitted {
                 Some((day, decision)) => ("active", Some(day.iso()), Some(decision.clone())),
                 None => ("applicant", None, None),
@@ -1685,6 +1697,7 @@ impl Store {
             spans,
         )
         .await?;
+        crate::profiles::insert_profiles(&mut tx, profiles).await?;
         if self.counts.load(std::sync::atomic::Ordering::Relaxed) {
             counts.write(&mut tx).await?;
         }

@@ -489,133 +489,62 @@ impl Store {
     }
 }
 
-/// A profile from an imported row, and how the row names its member: by
-/// CCCD, or without one by name, birth year and unit (as bulk loads do).
-#[derive(Debug, Clone)]
-pub struct ProfileRow {
-    pub cccd: Option<hnd_domain::Cccd>,
-    pub full_name: String,
-    pub birth_year: i32,
-    pub unit: String,
-    pub profile: Profile,
+/// A profile's row of `member_profiles`, for the member `id` kept under
+/// `province`.
+pub(crate) fn profile_values(id: i64, province: &str, p: &Profile, author: &str, now: &str) -> Vec<crate::sql::Val> {
+    let int = |n: Option<u32>| crate::sql::Val::Int(n.map(i64::from));
+    let flag = |b: Option<bool>| crate::sql::Val::Int(b.map(bit));
+    let text = |s: Option<String>| crate::sql::Val::Text(s);
+    vec![
+        id.into(),
+        province.to_string().into(),
+        text(iso(p.cccd_issued_on)),
+        text(p.current_address.clone()),
+        text(p.occupation.map(|v| v.code().to_string())),
+        text(p.produce.clone()),
+        int(p.farm_area_m2),
+        int(p.herd_size),
+        text(p.general_grade.map(|g| g.to_string())),
+        text(p.vocational.map(|v| v.code().to_string())),
+        text(p.political_theory.map(|v| v.code().to_string())),
+        text(iso(p.card_issued_on)),
+        bit(p.residential).into(),
+        bit(p.professional).into(),
+        p.member_type.code().into(),
+        bit(p.core_member).into(),
+        bit(p.party_member).into(),
+        text(iso(p.party_joined_on)),
+        text(iso(p.party_official_on)),
+        flag(p.bhyt),
+        text(p.bhyt_number.as_ref().map(|n| n.to_string())),
+        text(iso(p.bhyt_expires_on)),
+        flag(p.bhxh),
+        text(p.bhxh_number.as_ref().map(|n| n.to_string())),
+        author.to_string().into(),
+        now.to_string().into(),
+    ]
 }
 
-/// Profiles in bulk: for imports and exports.
-impl Store {
-    /// Writes the profiles of imported rows to the members they name, for
-    /// members who have no profile yet: an import never overwrites a profile
-    /// kept in the register, and importing a file again changes nothing.
-    /// Returns the profiles written.
-    pub async fn load_profiles(&self, rows: &[ProfileRow], change: &Change) -> Result<usize> {
-        if rows.is_empty() {
-            return Ok(0);
-        }
-        let mut tx = self.write.begin().await?;
-        let cccds = rows
-            .iter()
-            .filter_map(|r| r.cccd.as_ref().map(|c| c.to_string().into()))
-            .collect();
-        let mut by_cccd = std::collections::HashMap::new();
-        for r in crate::sql::fetch_in(
-            &mut tx,
-            "SELECT cccd, id, province_code FROM members WHERE cccd IN (",
-            vec![],
-            cccds,
-        )
-        .await?
-        {
-            by_cccd.insert(
-                r.try_get::<String, _>(0)?,
-                (r.try_get::<i64, _>(1)?, r.try_get::<String, _>(2)?),
-            );
-        }
-        let units: std::collections::BTreeSet<&str> = rows
-            .iter()
-            .filter(|r| r.cccd.is_none())
-            .map(|r| r.unit.as_str())
-            .collect();
-        let mut by_name = std::collections::HashMap::new();
-        for r in crate::sql::fetch_in(
-            &mut tx,
-            "SELECT m.name_folded, m.birth_year, u.code, m.id, m.province_code FROM members m
-             JOIN units u ON u.id = m.unit_id WHERE m.cccd IS NULL AND u.code IN (",
-            vec![],
-            units.into_iter().map(Into::into).collect(),
-        )
-        .await?
-        {
-            let key = (
-                r.try_get::<String, _>(0)?,
-                r.try_get::<i64, _>(1)?,
-                r.try_get::<String, _>(2)?,
-            );
-            by_name.insert(key, (r.try_get::<i64, _>(3)?, r.try_get::<String, _>(4)?));
-        }
-        let now = chrono::Utc::now().to_rfc3339();
-        let mut values = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for row in rows {
-            let member = match &row.cccd {
-                Some(c) => by_cccd.get(c.as_str()),
-                None => {
-                    let name = hnd_domain::fold(&row.full_name);
-                    by_name.get(&(name, row.birth_year as i64, row.unit.clone()))
-                }
-            };
-            let Some((id, province)) = member else { continue };
-            if !seen.insert(*id) {
-                continue;
-            }
-            let p = &row.profile;
-            let int = |n: Option<u32>| crate::sql::Val::Int(n.map(i64::from));
-            let flag = |b: Option<bool>| crate::sql::Val::Int(b.map(bit));
-            let text = |s: Option<String>| crate::sql::Val::Text(s);
-            values.push(vec![
-                (*id).into(),
-                province.clone().into(),
-                text(iso(p.cccd_issued_on)),
-                text(p.current_address.clone()),
-                text(p.occupation.map(|v| v.code().to_string())),
-                text(p.produce.clone()),
-                int(p.farm_area_m2),
-                int(p.herd_size),
-                text(p.general_grade.map(|g| g.to_string())),
-                text(p.vocational.map(|v| v.code().to_string())),
-                text(p.political_theory.map(|v| v.code().to_string())),
-                text(iso(p.card_issued_on)),
-                bit(p.residential).into(),
-                bit(p.professional).into(),
-                p.member_type.code().into(),
-                bit(p.core_member).into(),
-                bit(p.party_member).into(),
-                text(iso(p.party_joined_on)),
-                text(iso(p.party_official_on)),
-                flag(p.bhyt),
-                text(p.bhyt_number.as_ref().map(|n| n.to_string())),
-                text(iso(p.bhyt_expires_on)),
-                flag(p.bhxh),
-                text(p.bhxh_number.as_ref().map(|n| n.to_string())),
-                change.author.clone().into(),
-                now.clone().into(),
-            ]);
-        }
-        let written = values.len();
-        crate::sql::upsert_many(
-            &mut tx,
-            concat!(
-                "INSERT INTO member_profiles (member_id, province_code, ",
-                profile_columns!(),
-                ", updated_by, updated_at)"
-            ),
-            26,
-            values,
-            "ON CONFLICT (member_id) DO NOTHING",
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(written)
-    }
+/// Writes profile rows made by [`profile_values`] for members who have no
+/// profile yet (an import never overwrites one kept in the register).
+pub(crate) async fn insert_profiles(conn: &mut sqlx::AnyConnection, values: Vec<Vec<crate::sql::Val>>) -> Result<()> {
+    crate::sql::upsert_many(
+        conn,
+        concat!(
+            "INSERT INTO member_profiles (member_id, province_code, ",
+            profile_columns!(),
+            ", updated_by, updated_at)"
+        ),
+        26,
+        values,
+        "ON CONFLICT (member_id) DO NOTHING",
+    )
+    .await?;
+    Ok(())
+}
 
+/// Profiles in bulk: for exports.
+impl Store {
     /// The fields of the member sheet ([`hnd_domain::profile::SHEET_FIELDS`]) of the
     /// profiles of `ids`, for those who have one; the other fields are at
     /// their defaults. An export reads a page of members and then this:

@@ -480,6 +480,7 @@ async fn bulk_loads_are_all_or_nothing_and_idempotent(store: Store) {
         MemberRow {
             member: p,
             admitted: admitted.then(|| (d("01/01/2020"), "7-QĐ".to_string())),
+            profile: None,
         }
     };
     let rows: Vec<_> = (0..50)
@@ -558,6 +559,7 @@ async fn bulk_loads_are_all_or_nothing_and_idempotent(store: Store) {
         MemberRow {
             member: p,
             admitted: None,
+            profile: None,
         }
     };
     let rows = vec![

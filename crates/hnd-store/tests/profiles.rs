@@ -215,6 +215,7 @@ async fn generated_members_get_insurance_at_the_rates_asked(store: Store) {
         .map(|i| hnd_store::MemberRow {
             member: hnd_store::testing::person(&format!("Người Thứ {i}"), "1980", Sex::Male, "00004-A"),
             admitted: Some((d("01/03/2026"), "2-QĐ/HND".into())),
+            profile: None,
         })
         .collect();
     store.load_members(&rows, d("01/03/2026"), &who()).await.unwrap();

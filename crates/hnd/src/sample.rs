@@ -317,6 +317,7 @@ pub fn members(
                 unit: UnitCode::parse(&unit.code).expect("existing code"),
             },
             admitted,
+            profile: None,
         });
     }
     out
