@@ -5,7 +5,7 @@
 //! dissolving, the bootstrap and the 2025 merger are all edits.
 
 use crate::members::{FOLLOW_UNIT_PROVINCE, ProvinceMove, bulk_marker, write_province_moves};
-use crate::sql::{Val, execute_in, fetch_in, fetch_in_then, insert_many, path_end};
+use crate::sql::{Val, execute_in, execute_in_then, fetch_in, fetch_in_then, insert_many, path_end};
 use crate::{Result, org::Change};
 use hnd_domain::{Day, Kind, Level, OrgError};
 use sqlx::{AnyConnection, Row, any::AnyRow};
@@ -473,7 +473,7 @@ impl Edit {
             )
             .await?;
             for sql in FOLLOW_UNIT_PROVINCE {
-                execute_in(conn, sql, vec![], &units).await?;
+                execute_in_then(conn, sql, vec![province.clone().into()], &units, ")").await?;
             }
             bulk_marker(conn, true).await?;
             execute_in(

@@ -1172,22 +1172,17 @@ const FOLLOW_PROVINCE: [&str; 6] = [
     "UPDATE member_duplicates SET province_code = $1 WHERE member_id = $2",
 ];
 
-/// [`FOLLOW_PROVINCE`] for the members of units whose province changed
-/// (their rows in `members` already carry the new one): each statement
-/// ends in the list of units.
+/// [`FOLLOW_PROVINCE`] for the members of units whose province changed:
+/// `$1` the province, then the list of units and a closing parenthesis.
+/// Driven from the members of those units (an index), not from the rows
+/// beside the register (which would be read whole for every province).
 pub(crate) const FOLLOW_UNIT_PROVINCE: [&str; 6] = [
-    "UPDATE member_profiles SET province_code = m.province_code FROM members m
-     WHERE m.id = member_profiles.member_id AND member_profiles.province_code <> m.province_code AND m.unit_id IN (",
-    "UPDATE member_roles SET province_code = m.province_code FROM members m
-     WHERE m.id = member_roles.member_id AND member_roles.province_code <> m.province_code AND m.unit_id IN (",
-    "UPDATE member_titles SET province_code = m.province_code FROM members m
-     WHERE m.id = member_titles.member_id AND member_titles.province_code <> m.province_code AND m.unit_id IN (",
-    "UPDATE member_ratings SET province_code = m.province_code FROM members m
-     WHERE m.id = member_ratings.member_id AND member_ratings.province_code <> m.province_code AND m.unit_id IN (",
-    "UPDATE member_photos SET province_code = m.province_code FROM members m
-     WHERE m.id = member_photos.member_id AND member_photos.province_code <> m.province_code AND m.unit_id IN (",
-    "UPDATE member_duplicates SET province_code = m.province_code FROM members m
-     WHERE m.id = member_duplicates.member_id AND member_duplicates.province_code <> m.province_code AND m.unit_id IN (",
+    "UPDATE member_profiles SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN (",
+    "UPDATE member_roles SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN (",
+    "UPDATE member_titles SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN (",
+    "UPDATE member_ratings SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN (",
+    "UPDATE member_photos SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN (",
+    "UPDATE member_duplicates SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN (",
 ];
 
 /// Marks the transaction on `conn` as keeping the maintained counts itself

@@ -219,6 +219,22 @@ pub(crate) async fn execute_in(
     Ok(())
 }
 
+/// [`execute_in`] with `tail` after the list (the parenthesis closing a
+/// subquery the list is in).
+pub(crate) async fn execute_in_then(
+    conn: &mut AnyConnection,
+    sql_before_ids: &'static str,
+    fixed: Vec<Val>,
+    ids: &[i64],
+    tail: &'static str,
+) -> sqlx::Result<()> {
+    let ids: Vec<Val> = ids.iter().map(|i| Val::from(*i)).collect();
+    for q in in_batches(is_postgres(conn), sql_before_ids, &fixed, &ids, tail) {
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// The rows of `sql_before_list … IN (list)`, over batches of the list.
 pub(crate) async fn fetch_in(
     conn: &mut AnyConnection,
