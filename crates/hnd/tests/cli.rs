@@ -56,8 +56,96 @@ both_backends!(
     import_loads_all_rows_or_none,
     bad_input_is_explained_in_vietnamese,
     plans_and_progress_from_the_command_line,
-    a_profile_from_the_command_line
+    a_profile_from_the_command_line,
+    an_import_killed_halfway_leaves_whole_chunks_and_resumes
 );
+
+/// An import killed (SIGKILL) after its first chunk: the register holds
+/// whole chunks only, its counts agree with its rows, and the same command
+/// again loads the rest and nothing twice.
+fn an_import_killed_halfway_leaves_whole_chunks_and_resumes(db: &str) {
+    use std::io::Read;
+    ok(db, &["org", "bootstrap"]);
+    let template = concat!(env!("CARGO_MANIFEST_DIR"), "/../../templates/to-chuc-mau.csv");
+    ok(db, &["org", "import", template, "--date", "01/01/2026"]);
+    let dir = std::env::temp_dir().join(format!("hnd-killed-{}-{}", std::process::id(), db.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("hoi-vien.csv");
+    let chunk = hnd_import::IMPORT_CHUNK;
+    let rows = 2 * chunk + chunk / 2;
+    let mut csv = String::from(
+        "Họ và tên,Ngày sinh,Giới tính,Dân tộc,Số CCCD,\"Mã chi hội, tổ hội\",Ngày vào Hội,Số quyết định kết nạp\n",
+    );
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "Hội Viên {i},1970,Nam,Kinh,001070{i:06},00004-CH01,01/01/2020,1-QĐ\n"
+        ));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let path = file.display().to_string();
+    let import = ["members", "import", path.as_str(), "--date", "01/02/2026"];
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hnd"))
+        .args(["--db", db])
+        .args(import)
+        .env_remove("HND_LANG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("hnd runs");
+    // Progress goes to standard error after each chunk's commit: kill at the first.
+    let first = format!("{}.{:03} dòng", chunk / 1000, chunk % 1000);
+    let mut out = child.stderr.take().unwrap();
+    let (mut seen, mut buf) = (Vec::new(), [0u8; 256]);
+    while !String::from_utf8_lossy(&seen).contains(&first) {
+        let n = out.read(&mut buf).unwrap();
+        assert!(n > 0, "the import ended before its first chunk was reported");
+        seen.extend_from_slice(&buf[..n]);
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let count = |as_json: &str| -> usize {
+        let v: serde_json::Value = serde_json::from_str(as_json.trim()).unwrap();
+        v["members"].as_u64().unwrap() as usize
+    };
+    let counted = count(&ok(db, &["members", "count", "--unit", "00004-CH01", "--json"]));
+    assert!(
+        counted > 0 && counted < rows && counted % chunk == 0,
+        "whole chunks only: {counted}"
+    );
+    let listed = dir.join("xuat.csv");
+    ok(
+        db,
+        &[
+            "members",
+            "export",
+            &listed.display().to_string(),
+            "--unit",
+            "00004-CH01",
+        ],
+    );
+    let lines = std::fs::read_to_string(&listed).unwrap().lines().count() - 1;
+    assert_eq!(lines, counted, "the maintained count agrees with the rows");
+
+    let again = ok(db, &import);
+    let created = rows - counted;
+    assert!(
+        again.contains(&format!("{} hội viên mới", thousands(created)))
+            && again.contains(&format!("{} đã có trong sổ", thousands(counted))),
+        "{again}"
+    );
+    assert_eq!(
+        count(&ok(db, &["members", "count", "--unit", "00004-CH01", "--json"])),
+        rows
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `n` written the Vietnamese way (7.000).
+fn thousands(n: usize) -> String {
+    hnd_domain::fmt::int(n as i64, hnd_domain::Lang::Vi)
+}
 
 fn a_profile_from_the_command_line(db: &str) {
     ok(db, &["org", "bootstrap"]);
