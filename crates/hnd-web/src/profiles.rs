@@ -410,20 +410,8 @@ pub async fn remove_role(
     if let Some(r) = unconfirmed(&state, &viewer, id, "roles", &f).await {
         return r;
     }
-    match state.store.remove_member_role(id, entry).await {
-        Ok(removed) => {
-            audited(
-                &state.store,
-                &viewer,
-                "member.role.remove",
-                id,
-                json!({"before": removed}),
-            )
-            .await;
-            Redirect::to(&format!("/members/{id}?done=removed#roles")).into_response()
-        }
-        Err(e) => store_problem(&viewer, e),
-    }
+    let removed = state.store.remove_member_role(id, entry).await;
+    after_removal(&state, &viewer, id, "role", "roles", removed).await
 }
 
 pub async fn add_title(
@@ -467,20 +455,8 @@ pub async fn remove_title(
     if let Some(r) = unconfirmed(&state, &viewer, id, "titles", &f).await {
         return r;
     }
-    match state.store.remove_member_title(id, entry).await {
-        Ok(removed) => {
-            audited(
-                &state.store,
-                &viewer,
-                "member.title.remove",
-                id,
-                json!({"before": removed}),
-            )
-            .await;
-            Redirect::to(&format!("/members/{id}?done=removed#titles")).into_response()
-        }
-        Err(e) => store_problem(&viewer, e),
-    }
+    let removed = state.store.remove_member_title(id, entry).await;
+    after_removal(&state, &viewer, id, "title", "titles", removed).await
 }
 
 pub async fn add_rating(
@@ -521,19 +497,27 @@ pub async fn remove_rating(
     if let Some(r) = unconfirmed(&state, &viewer, id, "ratings", &f).await {
         return r;
     }
-    match state.store.remove_member_rating(id, year).await {
+    let removed = state.store.remove_member_rating(id, year).await;
+    after_removal(&state, &viewer, id, "rating", "ratings", removed).await
+}
+
+/// The end of removing an entry of a member's `list` (positions, titles,
+/// ratings): the audit entry with what was removed, and back to the list.
+async fn after_removal<T: serde::Serialize>(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    kind: &str,
+    list: &str,
+    removed: Result<T, hnd_store::StoreError>,
+) -> Response {
+    match removed {
         Ok(removed) => {
-            audited(
-                &state.store,
-                &viewer,
-                "member.rating.remove",
-                id,
-                json!({"before": removed}),
-            )
-            .await;
-            Redirect::to(&format!("/members/{id}?done=removed#ratings")).into_response()
+            let action = format!("member.{kind}.remove");
+            audited(&state.store, viewer, &action, id, json!({"before": removed})).await;
+            Redirect::to(&format!("/members/{id}?done=removed#{list}")).into_response()
         }
-        Err(e) => store_problem(&viewer, e),
+        Err(e) => store_problem(viewer, e),
     }
 }
 
