@@ -611,9 +611,30 @@ pub async fn put_profile(
     }
 }
 
-/// The body of an entry to add, or the answer refusing it.
-fn entry_body(body: Result<Json<Body>, JsonRejection>, lang: Lang) -> Result<Body, Response> {
-    body.map(|Json(b)| b).map_err(|r| bad_json(r, lang))
+/// The body of an entry to add to member `id`, once the caller may edit
+/// the member, or the answer refusing it.
+async fn entry_request(
+    store: &Store,
+    caller: &ApiUser,
+    id: i64,
+    body: Result<Json<Body>, JsonRejection>,
+) -> Result<Body, Response> {
+    let b = body.map(|Json(b)| b).map_err(|r| bad_json(r, caller.lang))?;
+    member_here(store, caller, id, Action::EditMembers).await?;
+    Ok(b)
+}
+
+/// An entry added: its audit entry, and `answer` with 201 Created.
+async fn added(
+    store: &Store,
+    caller: &ApiUser,
+    action: &str,
+    id: i64,
+    detail: serde_json::Value,
+    answer: serde_json::Value,
+) -> Response {
+    audit(store, caller, action, id, detail).await;
+    (StatusCode::CREATED, Json(answer)).into_response()
 }
 
 pub async fn add_role(
@@ -622,13 +643,10 @@ pub async fn add_role(
     Path(id): Path<i64>,
     body: Result<Json<Body>, JsonRejection>,
 ) -> Response {
-    let b = match entry_body(body, caller.lang) {
+    let b = match entry_request(&store, &caller, id, body).await {
         Ok(b) => b,
         Err(r) => return r,
     };
-    if let Err(r) = member_here(&store, &caller, id, Action::EditMembers).await {
-        return r;
-    }
     let get = |f: &str| as_text(b.get(f));
     let role = match hnd_domain::profile::NewRole::parse(&get("position"), &get("unit"), &get("from"), &get("to")) {
         Ok(r) => r,
@@ -638,8 +656,15 @@ pub async fn add_role(
         Ok(entry) => {
             let after = json!({"id": entry, "position": role.position, "from": role.from, "to": role.to,
                 "unit": role.unit.as_ref().map(|u| u.as_str().to_string())});
-            audit(&store, &caller, "member.role.add", id, json!({"after": after})).await;
-            (StatusCode::CREATED, Json(json!({"id": entry}))).into_response()
+            added(
+                &store,
+                &caller,
+                "member.role.add",
+                id,
+                json!({"after": after}),
+                json!({"id": entry}),
+            )
+            .await
         }
         Err(e) => store_error(e, caller.lang),
     }
@@ -651,13 +676,10 @@ pub async fn add_title(
     Path(id): Path<i64>,
     body: Result<Json<Body>, JsonRejection>,
 ) -> Response {
-    let b = match entry_body(body, caller.lang) {
+    let b = match entry_request(&store, &caller, id, body).await {
         Ok(b) => b,
         Err(r) => return r,
     };
-    if let Err(r) = member_here(&store, &caller, id, Action::EditMembers).await {
-        return r;
-    }
     let get = |f: &str| as_text(b.get(f));
     let title = match hnd_domain::profile::NewTitle::parse(&get("year"), &get("level"), &get("kind"), &get("note")) {
         Ok(t) => t,
@@ -667,8 +689,15 @@ pub async fn add_title(
         Ok(entry) => {
             let after = json!({"id": entry, "year": title.year, "level": title.level, "kind": title.kind,
                 "note": title.note});
-            audit(&store, &caller, "member.title.add", id, json!({"after": after})).await;
-            (StatusCode::CREATED, Json(json!({"id": entry}))).into_response()
+            added(
+                &store,
+                &caller,
+                "member.title.add",
+                id,
+                json!({"after": after}),
+                json!({"id": entry}),
+            )
+            .await
         }
         Err(e) => store_error(e, caller.lang),
     }
@@ -680,13 +709,10 @@ pub async fn add_rating(
     Path(id): Path<i64>,
     body: Result<Json<Body>, JsonRejection>,
 ) -> Response {
-    let b = match entry_body(body, caller.lang) {
+    let b = match entry_request(&store, &caller, id, body).await {
         Ok(b) => b,
         Err(r) => return r,
     };
-    if let Err(r) = member_here(&store, &caller, id, Action::EditMembers).await {
-        return r;
-    }
     let get = |f: &str| as_text(b.get(f));
     let rating = match hnd_domain::profile::NewRating::parse(&get("year"), &get("rating"), &get("proposed_to_party")) {
         Ok(r) => r,
@@ -696,15 +722,16 @@ pub async fn add_rating(
         Ok(before) => {
             let after = json!({"year": rating.year, "rating": rating.rating,
                 "proposed_to_party": rating.proposed_to_party});
-            audit(
+            let detail = json!({"before": before, "after": after});
+            added(
                 &store,
                 &caller,
                 "member.rating.set",
                 id,
-                json!({"before": before, "after": after}),
+                detail,
+                json!({"year": rating.year}),
             )
-            .await;
-            (StatusCode::CREATED, Json(json!({"year": rating.year}))).into_response()
+            .await
         }
         Err(e) => store_error(e, caller.lang),
     }
