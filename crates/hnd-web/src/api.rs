@@ -654,17 +654,8 @@ pub async fn add_role(
     };
     match store.add_member_role(id, &role).await {
         Ok(entry) => {
-            let after = json!({"id": entry, "position": role.position, "from": role.from, "to": role.to,
-                "unit": role.unit.as_ref().map(|u| u.as_str().to_string())});
-            added(
-                &store,
-                &caller,
-                "member.role.add",
-                id,
-                json!({"after": after}),
-                json!({"id": entry}),
-            )
-            .await
+            let detail = crate::profiles::role_added(entry, &role);
+            added(&store, &caller, "member.role.add", id, detail, json!({"id": entry})).await
         }
         Err(e) => store_error(e, caller.lang),
     }
@@ -687,17 +678,8 @@ pub async fn add_title(
     };
     match store.add_member_title(id, &title).await {
         Ok(entry) => {
-            let after = json!({"id": entry, "year": title.year, "level": title.level, "kind": title.kind,
-                "note": title.note});
-            added(
-                &store,
-                &caller,
-                "member.title.add",
-                id,
-                json!({"after": after}),
-                json!({"id": entry}),
-            )
-            .await
+            let detail = crate::profiles::title_added(entry, &title);
+            added(&store, &caller, "member.title.add", id, detail, json!({"id": entry})).await
         }
         Err(e) => store_error(e, caller.lang),
     }
@@ -720,9 +702,7 @@ pub async fn add_rating(
     };
     match store.set_member_rating(id, &rating).await {
         Ok(before) => {
-            let after = json!({"year": rating.year, "rating": rating.rating,
-                "proposed_to_party": rating.proposed_to_party});
-            let detail = json!({"before": before, "after": after});
+            let detail = crate::profiles::rating_set(&before, &rating);
             added(
                 &store,
                 &caller,

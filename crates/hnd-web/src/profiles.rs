@@ -358,10 +358,7 @@ pub async fn add_role(
     };
     match state.store.add_member_role(id, &role).await {
         Ok(entry) => {
-            let after = json!({"id": entry, "position": role.position.code(),
-                "unit": role.unit.as_ref().map(|u| u.as_str().to_string()),
-                "from": role.from.iso(), "to": role.to.map(|d| d.iso())});
-            audited(&state.store, &viewer, "member.role.add", id, json!({"after": after})).await;
+            audited(&state.store, &viewer, "member.role.add", id, role_added(entry, &role)).await;
             Redirect::to(&format!("/members/{id}?done=role#roles")).into_response()
         }
         Err(e) => match form_refusal(&viewer, e) {
@@ -434,9 +431,14 @@ pub async fn add_title(
     };
     match state.store.add_member_title(id, &title).await {
         Ok(entry) => {
-            let after = json!({"id": entry, "year": title.year, "level": title.level, "kind": title.kind,
-                "note": title.note});
-            audited(&state.store, &viewer, "member.title.add", id, json!({"after": after})).await;
+            audited(
+                &state.store,
+                &viewer,
+                "member.title.add",
+                id,
+                title_added(entry, &title),
+            )
+            .await;
             Redirect::to(&format!("/members/{id}?done=title#titles")).into_response()
         }
         Err(e) => store_problem(&viewer, e),
@@ -475,10 +477,14 @@ pub async fn add_rating(
     };
     match state.store.set_member_rating(id, &rating).await {
         Ok(before) => {
-            let after = json!({"year": rating.year, "rating": rating.rating,
-                "proposed_to_party": rating.proposed_to_party});
-            let detail = json!({"before": before, "after": after});
-            audited(&state.store, &viewer, "member.rating.set", id, detail).await;
+            audited(
+                &state.store,
+                &viewer,
+                "member.rating.set",
+                id,
+                rating_set(&before, &rating),
+            )
+            .await;
             Redirect::to(&format!("/members/{id}?done=rating#ratings")).into_response()
         }
         Err(e) => store_problem(&viewer, e),
@@ -499,6 +505,26 @@ pub async fn remove_rating(
     }
     let removed = state.store.remove_member_rating(id, year).await;
     after_removal(&state, &viewer, id, "rating", "ratings", removed).await
+}
+
+/// The audit detail of a position added as entry `entry` (the page and
+/// the API write the same).
+pub(crate) fn role_added(entry: i64, role: &NewRole) -> serde_json::Value {
+    json!({"after": {"id": entry, "position": role.position.code(),
+        "unit": role.unit.as_ref().map(|u| u.as_str().to_string()),
+        "from": role.from.iso(), "to": role.to.map(|d| d.iso())}})
+}
+
+/// The audit detail of a title added as entry `entry`.
+pub(crate) fn title_added(entry: i64, title: &NewTitle) -> serde_json::Value {
+    json!({"after": {"id": entry, "year": title.year, "level": title.level, "kind": title.kind,
+        "note": title.note}})
+}
+
+/// The audit detail of a year's rating set over `before`.
+pub(crate) fn rating_set(before: &impl serde::Serialize, rating: &NewRating) -> serde_json::Value {
+    json!({"before": before, "after": {"year": rating.year, "rating": rating.rating,
+        "proposed_to_party": rating.proposed_to_party}})
 }
 
 /// The end of removing an entry of a member's `list` (positions, titles,
