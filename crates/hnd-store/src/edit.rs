@@ -4,7 +4,7 @@
 //! under one event. Creating, renaming, moving, merging, splitting,
 //! dissolving, the bootstrap and the 2025 merger are all edits.
 
-use crate::members::{FOLLOW_UNIT_PROVINCE, ProvinceMove, bulk_marker, write_province_moves};
+use crate::members::{MEMBER_SIDE_TABLES, ProvinceMove, bulk_marker, write_province_moves};
 use crate::sql::{Val, execute_in, execute_in_then, fetch_in, fetch_in_then, insert_many, path_end};
 use crate::{Result, org::Change};
 use hnd_domain::{Day, Kind, Level, OrgError};
@@ -472,8 +472,13 @@ impl Edit {
                 &units,
             )
             .await?;
-            for sql in FOLLOW_UNIT_PROVINCE {
-                execute_in_then(conn, sql, vec![province.clone().into()], &units, ")").await?;
+            // Driven from the members of those units (an index), not from
+            // the side tables (which would be read whole for every province).
+            for table in MEMBER_SIDE_TABLES {
+                let sql = format!(
+                    "UPDATE {table} SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN ("
+                );
+                execute_in_then(conn, &sql, vec![province.clone().into()], &units, ")").await?;
             }
             bulk_marker(conn, true).await?;
             execute_in(

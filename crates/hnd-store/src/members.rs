@@ -526,8 +526,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         record(&mut tx, id, &province, "transfer_in", date, Some(target), None, change).await?;
-        for sql in FOLLOW_PROVINCE {
-            sqlx::query(sql)
+        for table in MEMBER_SIDE_TABLES {
+            let sql = format!("UPDATE {table} SET province_code = $1 WHERE member_id = $2");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(province.clone())
                 .bind(id)
                 .execute(&mut *tx)
@@ -1160,29 +1161,17 @@ impl Kinds {
     }
 }
 
-/// A member's rows beside the register (profile, positions, titles,
-/// ratings, photo, likely duplicates) carry the province the member's
-/// row is kept under, and follow it: `$1` the province, `$2` the member.
-const FOLLOW_PROVINCE: [&str; 6] = [
-    "UPDATE member_profiles SET province_code = $1 WHERE member_id = $2",
-    "UPDATE member_roles SET province_code = $1 WHERE member_id = $2",
-    "UPDATE member_titles SET province_code = $1 WHERE member_id = $2",
-    "UPDATE member_ratings SET province_code = $1 WHERE member_id = $2",
-    "UPDATE member_photos SET province_code = $1 WHERE member_id = $2",
-    "UPDATE member_duplicates SET province_code = $1 WHERE member_id = $2",
-];
-
-/// [`FOLLOW_PROVINCE`] for the members of units whose province changed:
-/// `$1` the province, then the list of units and a closing parenthesis.
-/// Driven from the members of those units (an index), not from the rows
-/// beside the register (which would be read whole for every province).
-pub(crate) const FOLLOW_UNIT_PROVINCE: [&str; 6] = [
-    "UPDATE member_profiles SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN (",
-    "UPDATE member_roles SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN (",
-    "UPDATE member_titles SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN (",
-    "UPDATE member_ratings SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN (",
-    "UPDATE member_photos SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN (",
-    "UPDATE member_duplicates SET province_code = $1 WHERE member_id IN (SELECT id FROM members WHERE unit_id IN (",
+/// The tables of a member's rows beside the register (profile, positions,
+/// titles, ratings, photo, likely duplicates). Each carries the province
+/// the member's row is kept under, and follows it when it changes: a
+/// transfer to another province, a unit's change of province.
+pub(crate) const MEMBER_SIDE_TABLES: [&str; 6] = [
+    "member_profiles",
+    "member_roles",
+    "member_titles",
+    "member_ratings",
+    "member_photos",
+    "member_duplicates",
 ];
 
 /// Marks the transaction on `conn` as keeping the maintained counts itself

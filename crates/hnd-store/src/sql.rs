@@ -172,7 +172,7 @@ const LIST_BATCH: usize = 5000;
 /// [`insert_many`].
 fn in_batches(
     postgres: bool,
-    sql_before_list: &'static str,
+    sql_before_list: &str,
     fixed: &[Val],
     list: &[Val],
     tail: &'static str,
@@ -223,7 +223,7 @@ pub(crate) async fn execute_in(
 /// subquery the list is in).
 pub(crate) async fn execute_in_then(
     conn: &mut AnyConnection,
-    sql_before_ids: &'static str,
+    sql_before_ids: &str,
     fixed: Vec<Val>,
     ids: &[i64],
     tail: &'static str,
