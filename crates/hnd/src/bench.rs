@@ -319,13 +319,7 @@ fn sqlite_baseline(csv: &std::path::Path, dir: &std::path::Path) -> Result<Durat
         body.display()
     );
     let t = Instant::now();
-    let mut child = std::process::Command::new("sqlite3")
-        .arg(&raw)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()?;
-    std::io::Write::write_all(child.stdin.as_mut().expect("piped"), script.as_bytes())?;
-    anyhow::ensure!(child.wait()?.success(), "sqlite3 failed");
+    run_script("sqlite3", &[raw.as_os_str()], &script)?;
     let took = t.elapsed();
     println!("baseline, sqlite3 .import and 6 indexes: {}", ms(took));
     Ok(took)
@@ -361,14 +355,21 @@ async fn postgres_baseline(csv: &std::path::Path, base: &str) -> Result<Duration
 
 /// Runs `script` with psql against the database at `url`.
 fn psql(url: &str, script: &str) -> Result<()> {
-    let mut child = std::process::Command::new("psql")
-        .args([url, "-v", "ON_ERROR_STOP=1", "-q"])
+    let args = [url, "-v", "ON_ERROR_STOP=1", "-q"].map(std::ffi::OsStr::new);
+    run_script("psql", &args, &format!("{script}\n"))
+}
+
+/// Runs `program` with `args`, `script` on its standard input, its output
+/// discarded; an error if it fails.
+fn run_script(program: &str, args: &[&std::ffi::OsStr], script: &str) -> Result<()> {
+    let mut child = std::process::Command::new(program)
+        .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .spawn()?;
-    std::io::Write::write_all(child.stdin.as_mut().expect("piped"), format!("{script}\n").as_bytes())?;
+    std::io::Write::write_all(child.stdin.as_mut().expect("piped"), script.as_bytes())?;
     drop(child.stdin.take());
-    anyhow::ensure!(child.wait()?.success(), "psql failed");
+    anyhow::ensure!(child.wait()?.success(), "{program} failed");
     Ok(())
 }
 
@@ -389,13 +390,7 @@ async fn sql_floor(dir: &std::path::Path) -> Result<()> {
         dir.join("import.db").display()
     );
     let t = Instant::now();
-    let mut child = std::process::Command::new("sqlite3")
-        .arg(&floor)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()?;
-    std::io::Write::write_all(child.stdin.as_mut().expect("piped"), script.as_bytes())?;
-    anyhow::ensure!(child.wait()?.success(), "sqlite3 failed");
+    run_script("sqlite3", &[floor.as_os_str()], &script)?;
     println!(
         "floor: the imported rows copied by SQL into a fresh register's tables: {}",
         ms(t.elapsed())
