@@ -108,6 +108,25 @@ impl MemberParser {
         }
     }
 
+    /// The next chunk of up to `size` rows that `next` hands over (row
+    /// number and cells), or `None` when it has none left; a streamed
+    /// source's error stops the import.
+    pub fn chunk(
+        &mut self,
+        size: usize,
+        mut next: impl FnMut() -> Option<Result<(usize, Vec<String>), ImportError>>,
+    ) -> Result<Option<MemberSheet>, ImportError> {
+        let mut sheet = self.sheet();
+        let mut read = 0;
+        while read < size {
+            let Some(found) = next() else { break };
+            let (row, cells) = found?;
+            read += 1;
+            self.parse(row, cells, &mut sheet);
+        }
+        Ok((read > 0).then_some(sheet))
+    }
+
     /// Parses one row into `sheet`: a member, or its errors (and its cells,
     /// for the error file).
     pub fn parse(&mut self, row: usize, cells: Vec<String>, sheet: &mut MemberSheet) {
@@ -321,21 +340,16 @@ impl MemberCsvStream {
 
     /// The next `size` rows, or `None` at the end of the file.
     pub fn next_chunk(&mut self, size: usize) -> Result<Option<MemberSheet>, ImportError> {
-        let mut sheet = self.parser.sheet();
-        let mut read = 0;
-        while read < size {
-            let Some(record) = self.records.next() else { break };
-            let record = record.map_err(|e| ImportError::Unreadable {
+        let (records, next_row) = (&mut self.records, &mut self.next_row);
+        self.parser.chunk(size, || {
+            let record = records.next()?.map_err(|e| ImportError::Unreadable {
                 path: "CSV".into(),
                 reason: e.to_string(),
-            })?;
-            let row = self.next_row;
-            self.next_row += 1;
-            read += 1;
-            self.parser
-                .parse(row, record.iter().map(str::to_string).collect(), &mut sheet);
-        }
-        Ok((read > 0).then_some(sheet))
+            });
+            let row = *next_row;
+            *next_row += 1;
+            Some(record.map(|r| (row, r.iter().map(str::to_string).collect())))
+        })
     }
 }
 
@@ -381,18 +395,14 @@ impl MemberXlsxStream {
 
     /// The next `size` rows, or `None` at the end of the sheet.
     pub fn next_chunk(&mut self, size: usize) -> Result<Option<MemberSheet>, ImportError> {
-        let mut sheet = self.parser.sheet();
-        let mut read = 0;
-        while read < size {
-            let Ok(next) = self.rows.recv() else { break };
-            let (row, cells) = next.map_err(|reason| ImportError::Unreadable {
-                path: self.path.clone(),
+        let (rows, path) = (&self.rows, &self.path);
+        self.parser.chunk(size, || {
+            let next = rows.recv().ok()?;
+            Some(next.map_err(|reason| ImportError::Unreadable {
+                path: path.clone(),
                 reason,
-            })?;
-            read += 1;
-            self.parser.parse(row, cells, &mut sheet);
-        }
-        Ok((read > 0).then_some(sheet))
+            }))
+        })
     }
 }
 
