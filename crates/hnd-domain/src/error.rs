@@ -160,6 +160,12 @@ pub enum MemberError {
     /// A profile field refused.
     #[error("{0}")]
     Field(crate::profile::FieldError),
+    /// A decision about members that names none.
+    #[error("no member chosen")]
+    NothingChosen,
+    /// An admission without the base committee's decision number.
+    #[error("no decision number")]
+    NoDecision,
 }
 
 impl MemberError {
@@ -196,6 +202,8 @@ impl MemberError {
             SecondHead { household } => t(lang, "member.second_head", &[("household", household)]),
             UnknownEntry { id, entry } => t(lang, "profile.unknown_entry", &[("id", id), ("entry", entry)]),
             Field(e) => e.message(lang),
+            NothingChosen => t(lang, "member.nothing_chosen", &[]),
+            NoDecision => t(lang, "member.no_decision", &[]),
             UnitGone { id } => t(lang, "member.unit_gone", &[("id", id)]),
             BeforeLastEvent { id, date, last } => t(
                 lang,

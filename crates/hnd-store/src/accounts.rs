@@ -47,14 +47,55 @@ pub struct AuditEntry {
 }
 
 /// What to record: who, from where, what, on which unit or member.
-#[derive(Debug, Clone)]
-pub struct Audit<'a> {
-    pub actor: &'a str,
-    pub address: &'a str,
-    pub action: &'a str,
+///
+/// A change carries its entry ([`Change::audited`]) and the store writes it
+/// in the change's own transaction ([`commit`]): an entry exists exactly
+/// when its change does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Audit {
+    pub actor: String,
+    pub address: String,
+    pub action: String,
     pub unit_id: Option<i64>,
     pub member_id: Option<i64>,
     pub detail: serde_json::Value,
+}
+
+/// Writes the change's audit entry, if it carries one, then commits:
+/// the one way a write of the store ends.
+pub(crate) async fn commit(mut tx: sqlx::Transaction<'_, sqlx::Any>, change: &crate::Change) -> Result<()> {
+    if let Some(entry) = &change.audit {
+        insert_audit(&mut tx, entry).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn insert_audit(conn: &mut sqlx::AnyConnection, entry: &Audit) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, address, action, unit_id, member_id, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(Utc::now().to_rfc3339())
+    .bind(entry.actor.clone())
+    .bind(entry.address.clone())
+    .bind(entry.action.clone())
+    .bind(entry.unit_id)
+    .bind(entry.member_id)
+    .bind(entry.detail.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Where a member is, for access questions and audit entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberPlace {
+    /// The member's unit and its path in today's tree.
+    pub unit_id: i64,
+    pub path: String,
+    /// While in transfer: the receiving unit and its path.
+    pub to: Option<(i64, String)>,
 }
 
 /// Which audit entries to read.
@@ -408,9 +449,16 @@ impl Store {
     /// Where a member is (their unit's path today) and, while in
     /// transfer, where they are going: the places access is checked on.
     pub async fn member_paths(&self, id: i64) -> Result<(String, Option<String>)> {
+        let place = self.member_place(id).await?;
+        Ok((place.path, place.to.map(|(_, path)| path)))
+    }
+
+    /// A member's unit (id and path in today's tree) and, while in
+    /// transfer, the receiving unit's.
+    pub async fn member_place(&self, id: i64) -> Result<MemberPlace> {
         let today = hnd_domain::Day::today().iso();
         let row = sqlx::query(
-            "SELECT v.path, t.path FROM members m
+            "SELECT m.unit_id, v.path, m.transfer_to, t.path FROM members m
              JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
              LEFT JOIN unit_versions t ON t.unit_id = m.transfer_to AND t.valid_from <= $2 AND t.valid_to > $2
              WHERE m.id = $1",
@@ -420,25 +468,22 @@ impl Store {
         .fetch_optional(&self.read)
         .await?
         .ok_or(hnd_domain::MemberError::UnknownMember { id })?;
-        Ok((row.try_get(0)?, row.try_get(1)?))
+        let to: (Option<i64>, Option<String>) = (row.try_get(2)?, row.try_get(3)?);
+        Ok(MemberPlace {
+            unit_id: row.try_get(0)?,
+            path: row.try_get(1)?,
+            to: match to {
+                (Some(id), Some(path)) => Some((id, path)),
+                _ => None,
+            },
+        })
     }
 
-    /// Appends to the audit log.
-    pub async fn audit(&self, entry: Audit<'_>) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor, address, action, unit_id, member_id, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(Utc::now().to_rfc3339())
-        .bind(entry.actor.to_string())
-        .bind(entry.address.to_string())
-        .bind(entry.action.to_string())
-        .bind(entry.unit_id)
-        .bind(entry.member_id)
-        .bind(entry.detail.to_string())
-        .execute(&self.write)
-        .await?;
-        Ok(())
+    /// Appends to the audit log an entry that records no change of the
+    /// store (an export, a sign-in): changes carry theirs ([`commit`]).
+    pub async fn audit(&self, entry: &Audit) -> Result<()> {
+        let mut conn = self.write.acquire().await?;
+        insert_audit(&mut conn, entry).await
     }
 
     /// Audit entries, newest first.

@@ -20,7 +20,7 @@ mod sql;
 mod tasks;
 pub mod testing;
 
-pub use accounts::{Audit, AuditEntry, AuditFilter, Session, secret};
+pub use accounts::{Audit, AuditEntry, AuditFilter, MemberPlace, Session, secret};
 pub use backend::Backend;
 pub use error::StoreError;
 pub use households::Household;

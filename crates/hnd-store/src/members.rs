@@ -427,7 +427,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(Added { id, likely_duplicates })
     }
 
@@ -474,7 +474,7 @@ impl Store {
             open_membership(&mut tx, id, unit, &province, date).await?;
             cards.push(card);
         }
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(cards)
     }
 
@@ -495,7 +495,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         record(&mut tx, id, &province, "transfer_out", date, Some(target), None, change).await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 
@@ -536,7 +536,7 @@ impl Store {
         }
         close_membership(&mut tx, id, date).await?;
         open_membership(&mut tx, id, target, &province, date).await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 
@@ -561,7 +561,7 @@ impl Store {
             .await?;
         record(&mut tx, id, &province, kind, date, Some(unit), None, change).await?;
         close_membership(&mut tx, id, date).await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 
@@ -790,7 +790,7 @@ impl Store {
         )
         .await?;
         open_membership(&mut tx, id, unit, &province, date).await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 
@@ -811,10 +811,12 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let change = Change::new(
-            change.author.clone(),
-            format!("{} {}", old.unwrap_or_default(), change.reason).trim(),
-        );
+        let change = Change {
+            reason: format!("{} {}", old.unwrap_or_default(), change.reason)
+                .trim()
+                .to_string(),
+            ..change.clone()
+        };
         record(
             &mut tx,
             id,
@@ -826,7 +828,7 @@ impl Store {
             &change,
         )
         .await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, &change).await?;
         Ok(card)
     }
 
@@ -853,7 +855,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         record(&mut tx, id, &province, kind, date, Some(unit), decision, change).await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 
@@ -1690,7 +1692,7 @@ impl Store {
         }
         bulk_marker(&mut tx, false).await?;
         self.backend.resync_ids(&mut tx, "members").await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(LoadOutcome { created, unchanged })
     }
 }

@@ -219,7 +219,7 @@ impl Store {
         review.sort_by(|a, b| a.legacy_code.cmp(&b.legacy_code));
         let details = serde_json::json!({ "review": review.len() }).to_string();
         edit.write(&mut tx, "reform_2025", change, details).await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         let after = self.level_counts(date).await?;
         Ok(MergerReport {
             applied: true,

@@ -15,6 +15,8 @@ use std::collections::{HashMap, HashSet};
 pub struct Change {
     pub author: String,
     pub reason: String,
+    /// The audit entry written in the change's own transaction.
+    pub audit: Option<crate::Audit>,
 }
 
 impl Change {
@@ -22,7 +24,14 @@ impl Change {
         Change {
             author: author.into(),
             reason: reason.into(),
+            audit: None,
         }
+    }
+
+    /// The same change, recorded in the audit log when it is committed.
+    pub fn audited(mut self, entry: crate::Audit) -> Change {
+        self.audit = Some(entry);
+        self
     }
 }
 
@@ -609,7 +618,7 @@ impl Store {
             let details = serde_json::json!({ "created": created, "unchanged": unchanged }).to_string();
             edit.write(&mut tx, kind, change, details).await?;
         }
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(CreateOutcome { created, unchanged })
     }
 
@@ -623,7 +632,7 @@ impl Store {
         edit.rename(node.id, name.as_str());
         edit.nodes.insert(node.id, node);
         let event = edit.write(&mut tx, "rename", change, details).await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(event)
     }
 
@@ -650,7 +659,7 @@ impl Store {
         edit.move_to(node.id, target.id);
         edit.nodes.insert(target.id, target);
         let event = edit.write(&mut tx, "move", change, details).await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(event)
     }
 
@@ -700,7 +709,7 @@ impl Store {
         let details = serde_json::json!({ "sources": sources, "target": target }).to_string();
         edit.nodes.insert(into.id, into);
         let event = edit.write(&mut tx, "merge", change, details).await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(event)
     }
 
@@ -780,7 +789,7 @@ impl Store {
         let codes: Vec<&str> = parts.iter().map(|p| p.code.as_str()).collect();
         let details = serde_json::json!({ "unit": code, "parts": codes, "assign": assign }).to_string();
         let event = edit.write(&mut tx, "split", change, details).await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(event)
     }
 
@@ -798,7 +807,7 @@ impl Store {
         edit.end(node.id);
         let details = serde_json::json!({ "unit": code }).to_string();
         let event = edit.write(&mut tx, "dissolve", change, details).await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(event)
     }
 
@@ -874,7 +883,7 @@ impl Store {
         }
         let details = serde_json::json!({ "tree": if legacy { "legacy" } else { "2025" } }).to_string();
         edit.write(&mut tx, "bootstrap", change, details).await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         self.level_counts(if legacy {
             Day::REFORM_2025.pred()
         } else {

@@ -293,7 +293,7 @@ impl Store {
         .bind(chrono::Utc::now().to_rfc3339())
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(number)
     }
 
@@ -647,7 +647,7 @@ impl Store {
         .bind(chrono::Utc::now().to_rfc3339())
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 

@@ -285,7 +285,7 @@ impl Store {
         .bind(chrono::Utc::now().to_rfc3339())
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(before)
     }
 
@@ -432,7 +432,7 @@ impl Store {
         .bind(chrono::Utc::now().to_rfc3339())
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 

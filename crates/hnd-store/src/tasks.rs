@@ -367,7 +367,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 

@@ -155,10 +155,10 @@ async fn the_audit_log_is_append_only_and_filtered(store: Store) {
     let (unit, _) = store.unit_path("00004").await.unwrap();
     for (actor, action) in [("a", "member.add"), ("b", "export"), ("a", "org.rename")] {
         store
-            .audit(Audit {
-                actor,
-                address: "127.0.0.1",
-                action,
+            .audit(&Audit {
+                actor: actor.to_string(),
+                address: "127.0.0.1".to_string(),
+                action: action.to_string(),
                 unit_id: Some(unit),
                 member_id: None,
                 detail: serde_json::json!({"before": {"name": "Cũ"}, "after": {"name": "Mới"}}),

@@ -40,6 +40,27 @@ fn store_error(e: StoreError, lang: Lang) -> Response {
     error(status, code, message, None)
 }
 
+/// A refused or failed operation, in the documented shape (with the
+/// field when one field is refused).
+fn app_error(e: hnd_app::AppError, lang: Lang) -> Response {
+    let status = crate::shell::status_of_kind(e.kind());
+    let code = match e.kind() {
+        hnd_app::ErrorKind::NotFound => "not_found",
+        hnd_app::ErrorKind::Forbidden => "forbidden",
+        hnd_app::ErrorKind::Conflict => "conflict",
+        hnd_app::ErrorKind::Internal => {
+            eprintln!("hnd-web: {e}");
+            "internal"
+        }
+        hnd_app::ErrorKind::Invalid => "refused",
+    };
+    let message = match e.kind() {
+        hnd_app::ErrorKind::Internal => i18n::t(lang, "web.internal", &[]),
+        _ => e.message(lang),
+    };
+    error(status, code, message, e.field_name())
+}
+
 /// The caller of an API request.
 pub struct ApiUser {
     pub user: Principal,
@@ -48,6 +69,16 @@ pub struct ApiUser {
 }
 
 impl ApiUser {
+    /// The caller as the subject of an operation.
+    fn actor(&self) -> hnd_app::Actor {
+        hnd_app::Actor::user(
+            self.user.clone(),
+            self.address.clone(),
+            hnd_app::Channel::Api,
+            self.lang,
+        )
+    }
+
     fn forbidden(&self) -> Response {
         error(
             StatusCode::FORBIDDEN,
@@ -417,7 +448,7 @@ fn body_day(text: Option<&str>, lang: Lang) -> Result<Day, Response> {
 }
 
 pub async fn transfer(
-    State(store): State<Store>,
+    State(app): State<hnd_app::App>,
     caller: ApiUser,
     Path(id): Path<i64>,
     body: Result<Json<TransferBody>, JsonRejection>,
@@ -426,31 +457,13 @@ pub async fn transfer(
         Ok(b) => b,
         Err(r) => return bad_json(r, caller.lang),
     };
-    let path = match store.member_paths(id).await {
-        Ok((p, _)) => p,
-        Err(e) => return store_error(e, caller.lang),
-    };
-    if !caller.user.may(Action::EditMembers, &path) {
-        return caller.forbidden();
-    }
     let date = match body_day(b.date.as_deref(), caller.lang) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    let change = hnd_store::Change::new(caller.user.login.clone(), "api");
-    match store.send_transfer(id, b.to.trim(), date, &change).await {
-        Ok(()) => {
-            audit(
-                &store,
-                &caller,
-                "member.transfer",
-                id,
-                json!({"after": {"transfer_to": b.to.trim()}, "date": date.iso()}),
-            )
-            .await;
-            Json(json!({"id": id, "status": "in_transfer"})).into_response()
-        }
-        Err(e) => store_error(e, caller.lang),
+    match app.send_transfer(&caller.actor(), id, &b.to, date).await {
+        Ok(()) => Json(json!({"id": id, "status": "in_transfer"})).into_response(),
+        Err(e) => app_error(e, caller.lang),
     }
 }
 
@@ -461,7 +474,7 @@ pub struct DateBody {
 }
 
 pub async fn confirm_transfer(
-    State(store): State<Store>,
+    State(app): State<hnd_app::App>,
     caller: ApiUser,
     Path(id): Path<i64>,
     body: Result<Json<DateBody>, JsonRejection>,
@@ -470,31 +483,13 @@ pub async fn confirm_transfer(
         Ok(b) => b,
         Err(r) => return bad_json(r, caller.lang),
     };
-    let (path, to) = match store.member_paths(id).await {
-        Ok(x) => x,
-        Err(e) => return store_error(e, caller.lang),
-    };
-    if !caller.user.may(Action::EditMembers, to.as_deref().unwrap_or(&path)) {
-        return caller.forbidden();
-    }
     let date = match body_day(b.date.as_deref(), caller.lang) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    let change = hnd_store::Change::new(caller.user.login.clone(), "api");
-    match store.confirm_transfer(id, date, &change).await {
-        Ok(()) => {
-            audit(
-                &store,
-                &caller,
-                "member.confirm_transfer",
-                id,
-                json!({"date": date.iso()}),
-            )
-            .await;
-            Json(json!({"id": id, "status": "active"})).into_response()
-        }
-        Err(e) => store_error(e, caller.lang),
+    match app.confirm_transfer(&caller.actor(), id, date).await {
+        Ok(()) => Json(json!({"id": id, "status": "active"})).into_response(),
+        Err(e) => app_error(e, caller.lang),
     }
 }
 

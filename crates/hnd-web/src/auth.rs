@@ -74,6 +74,16 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// The user as the subject of an operation.
+    pub fn actor(&self) -> hnd_app::Actor {
+        hnd_app::Actor::user(
+            self.user.clone(),
+            self.address.clone(),
+            hnd_app::Channel::Web,
+            self.lang,
+        )
+    }
+
     /// Refuses a form whose token is not the session's.
     pub fn check_csrf(&self, token: &str) -> Result<(), Response> {
         if !token.is_empty() && constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) {

@@ -38,6 +38,8 @@ pub use auth::{SESSION_COOKIE, SignInLimiter};
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// The operations, over the same store.
+    pub app: hnd_app::App,
     limiter: Arc<SignInLimiter>,
     jobs: Arc<files::Jobs>,
     /// Where uploaded files and error files are kept while an import runs.
@@ -52,6 +54,7 @@ impl AppState {
     pub fn new(store: Store) -> AppState {
         let work_dir = std::env::temp_dir().join(format!("hnd-web-{}", std::process::id()));
         AppState {
+            app: hnd_app::App::new(store.clone()),
             store,
             limiter: Arc::new(SignInLimiter::default()),
             jobs: Arc::new(files::Jobs::default()),
@@ -60,6 +63,12 @@ impl AppState {
             sessions: Arc::new(auth::SessionCache::default()),
             log_requests: false,
         }
+    }
+}
+
+impl FromRef<AppState> for hnd_app::App {
+    fn from_ref(state: &AppState) -> hnd_app::App {
+        state.app.clone()
     }
 }
 

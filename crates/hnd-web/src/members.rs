@@ -522,11 +522,6 @@ pub fn change_of(viewer: &Viewer, reason: &str) -> Change {
     Change::new(viewer.user.login.clone(), reason)
 }
 
-/// The id of unit `code` today, for the audit log.
-async fn unit_id(store: &Store, code: &str) -> Option<i64> {
-    store.unit_path(code).await.ok().map(|(id, _)| id)
-}
-
 pub async fn audit(
     store: &Store,
     viewer: &Viewer,
@@ -771,12 +766,13 @@ async fn refused(state: &AppState, viewer: &Viewer, id: i64, typed: Typed) -> Re
 
 /// A store error on a member's form: a rule refused is told beside the
 /// form; anything else is an error page.
-fn form_refusal(viewer: &Viewer, e: StoreError) -> Result<String, Response> {
-    let (status, message) = crate::shell::status_of(&e, viewer.lang);
-    if status.is_server_error() {
-        Err(store_problem(viewer, e))
-    } else {
-        Ok(message)
+/// A refusal told beside the form (the typed values kept), or, for a
+/// failure of the server or a request outside the user's tree, a page.
+fn form_refusal(viewer: &Viewer, e: impl Into<hnd_app::AppError>) -> Result<String, Response> {
+    let e = e.into();
+    match e.kind() {
+        hnd_app::ErrorKind::Internal | hnd_app::ErrorKind::Forbidden => Err(crate::shell::app_problem(viewer, e)),
+        _ => Ok(e.message(viewer.lang)),
     }
 }
 
@@ -808,7 +804,7 @@ pub async fn transfer(
     Path(id): Path<i64>,
     Form(f): Form<TransferForm>,
 ) -> Response {
-    if let Err(r) = member_change(&state.store, &viewer, id, &f.csrf).await {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
         return r;
     }
     let typed = |error: String| Typed {
@@ -817,47 +813,16 @@ pub async fn transfer(
         transfer_error: Some(error),
         ..Typed::default()
     };
-    let date = match Day::parse_or_today(&f.date) {
-        Ok(d) => d,
-        Err(e) => return refused(&state, &viewer, id, typed(e.message(viewer.lang))).await,
+    let done = match Day::parse_or_today(&f.date) {
+        Ok(date) => state.app.send_transfer(&viewer.actor(), id, &f.to, date).await,
+        Err(e) => Err(hnd_app::AppError::field("date", e)),
     };
-    let before = match state.store.member(id).await {
-        Ok(m) => m,
-        Err(e) => return store_problem(&viewer, e),
-    };
-    let to = f.to.trim().to_string();
-    if let Err(e) = state
-        .store
-        .send_transfer(id, &to, date, &change_of(&viewer, "web"))
-        .await
-    {
-        return match form_refusal(&viewer, e) {
+    match done {
+        Ok(()) => Redirect::to(&format!("/members/{id}?done=transfer")).into_response(),
+        Err(e) => match form_refusal(&viewer, e) {
             Ok(message) => refused(&state, &viewer, id, typed(message)).await,
             Err(r) => r,
-        };
-    }
-    let detail = serde_json::json!({"before": {"unit": before.unit_code, "status": before.status},
-                                    "after": {"transfer_to": to, "status": "in_transfer"}, "date": date.iso()});
-    let unit = unit_id(&state.store, &before.unit_code).await;
-    audit(&state.store, &viewer, "member.transfer", Some(id), unit, detail).await;
-    Redirect::to(&format!("/members/{id}?done=transfer")).into_response()
-}
-
-/// What every change to a member checks first: the form's token and the
-/// right to edit the member where they are.
-async fn member_change(store: &Store, viewer: &Viewer, id: i64, csrf: &str) -> Result<(), Response> {
-    viewer.check_csrf(csrf)?;
-    allow_member_here(store, viewer, id).await?;
-    Ok(())
-}
-
-/// Editing a member at their own unit (not as the receiver of a transfer).
-async fn allow_member_here(store: &Store, viewer: &Viewer, id: i64) -> Result<String, Response> {
-    let (path, _) = store.member_paths(id).await.map_err(|e| store_problem(viewer, e))?;
-    if viewer.user.may(Action::EditMembers, &path) {
-        Ok(path)
-    } else {
-        Err(forbidden(viewer))
+        },
     }
 }
 
@@ -878,31 +843,14 @@ pub async fn confirm_transfer(
     if let Err(r) = viewer.check_csrf(&f.csrf) {
         return r;
     }
-    // The receiving unit confirms; a member not in transfer is answered
-    // (with the rule it breaks) only to who may edit them where they are.
-    let (path, to) = match state.store.member_paths(id).await {
-        Ok(x) => x,
-        Err(e) => return store_problem(&viewer, e),
-    };
-    if !viewer.user.may(Action::EditMembers, to.as_deref().unwrap_or(&path)) {
-        return forbidden(&viewer);
-    }
     let date = match form_day(&viewer, &f.date) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    let before = match state.store.member(id).await {
-        Ok(m) => m,
-        Err(e) => return store_problem(&viewer, e),
-    };
-    if let Err(e) = state.store.confirm_transfer(id, date, &change_of(&viewer, "web")).await {
-        return store_problem(&viewer, e);
+    match state.app.confirm_transfer(&viewer.actor(), id, date).await {
+        Ok(()) => Redirect::to(&format!("/members/{id}?done=confirm_transfer")).into_response(),
+        Err(e) => crate::shell::app_problem(&viewer, e),
     }
-    let detail = serde_json::json!({"before": {"unit": before.unit_code, "status": before.status},
-                                    "after": {"unit": before.transfer_to, "status": "active"}, "date": date.iso()});
-    let unit = unit_id(&state.store, before.transfer_to.as_deref().unwrap_or_default()).await;
-    audit(&state.store, &viewer, "member.confirm_transfer", Some(id), unit, detail).await;
-    Redirect::to(&format!("/members/{id}?done=confirm_transfer")).into_response()
 }
 
 #[derive(Deserialize)]
@@ -927,7 +875,7 @@ pub async fn remove(
     Path(id): Path<i64>,
     Form(f): Form<RemoveForm>,
 ) -> Response {
-    if let Err(r) = member_change(&state.store, &viewer, id, &f.csrf).await {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
         return r;
     }
     let typed = |error: String| Typed {
@@ -944,27 +892,22 @@ pub async fn remove(
     if f.confirm.is_none() || f.reason.trim().is_empty() {
         return refused(&state, &viewer, id, typed(viewer.t("web.remove_needs_confirmation"))).await;
     }
-    let before = match state.store.member(id).await {
-        Ok(m) => m,
-        Err(e) => return store_problem(&viewer, e),
+    let kind = if f.kind == "dead" {
+        hnd_app::EndKind::Death
+    } else {
+        hnd_app::EndKind::Removed
     };
-    let death = f.kind == "dead";
-    if let Err(e) = state
-        .store
-        .end_membership(id, date, death, &change_of(&viewer, f.reason.trim()))
+    match state
+        .app
+        .end_membership(&viewer.actor(), id, date, kind, &f.reason)
         .await
     {
-        return match form_refusal(&viewer, e) {
+        Ok(()) => Redirect::to(&format!("/members/{id}?done=remove")).into_response(),
+        Err(e) => match form_refusal(&viewer, e) {
             Ok(message) => refused(&state, &viewer, id, typed(message)).await,
             Err(r) => r,
-        };
+        },
     }
-    let after = if death { "dead" } else { "removed" };
-    let detail = serde_json::json!({"before": {"status": before.status}, "after": {"status": after},
-                                    "reason": f.reason.trim(), "date": date.iso()});
-    let unit = unit_id(&state.store, &before.unit_code).await;
-    audit(&state.store, &viewer, "member.remove", Some(id), unit, detail).await;
-    Redirect::to(&format!("/members/{id}?done=remove")).into_response()
 }
 
 #[derive(Template)]

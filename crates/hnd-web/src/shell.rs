@@ -135,6 +135,30 @@ pub fn status_of(e: &StoreError, lang: Lang) -> (StatusCode, String) {
     (status, e.message(lang))
 }
 
+/// The status of a refused or failed operation.
+pub fn status_of_kind(kind: hnd_app::ErrorKind) -> StatusCode {
+    match kind {
+        hnd_app::ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        hnd_app::ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        hnd_app::ErrorKind::Conflict => StatusCode::CONFLICT,
+        hnd_app::ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        hnd_app::ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// A refused or failed operation as a page.
+pub fn app_problem(viewer: &Viewer, e: hnd_app::AppError) -> Response {
+    match e {
+        hnd_app::AppError::Store(e) => store_problem(viewer, e),
+        e => problem(
+            Some(viewer),
+            viewer.lang,
+            status_of_kind(e.kind()),
+            e.message(viewer.lang),
+        ),
+    }
+}
+
 /// The refusal of a request outside the user's part of the tree.
 pub fn forbidden(viewer: &Viewer) -> Response {
     problem(
@@ -171,14 +195,14 @@ pub async fn record(
     detail: serde_json::Value,
 ) {
     let entry = hnd_store::Audit {
-        actor,
-        address,
-        action,
+        actor: actor.to_string(),
+        address: address.to_string(),
+        action: action.to_string(),
         unit_id: unit,
         member_id: member,
         detail,
     };
-    if let Err(e) = store.audit(entry).await {
+    if let Err(e) = store.audit(&entry).await {
         eprintln!("hnd-web: audit: {e}");
     }
 }

@@ -122,6 +122,22 @@ fn audited(command: &Command) -> Option<(String, String)> {
         .split(|c: char| !c.is_alphanumeric() && c != '_')
         .filter(|w| !w.is_empty());
     let (group, action) = (words.next()?, words.next()?);
+    // Operations of the application layer write their own entry, in the
+    // change's transaction, with the unit and before/after.
+    const OPERATIONS: &[(&str, &str)] = &[
+        ("Members", "Admit"),
+        ("Members", "Transfer"),
+        ("Members", "ConfirmTransfer"),
+        ("Members", "Remove"),
+        ("Members", "Death"),
+        ("Members", "Leave"),
+        ("Members", "Return"),
+        ("Members", "Reinstate"),
+        ("Members", "ReissueCard"),
+    ];
+    if OPERATIONS.contains(&(group, action)) {
+        return None;
+    }
     // A profile shown, not changed.
     if action == "Profile" && debug.contains("set: []") {
         return None;
@@ -190,14 +206,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     if let Some((action, detail)) = audit {
         let store = Store::open(&db).await?;
         let entry = hnd_store::Audit {
-            actor: &author,
-            address: "cli",
-            action: &action,
+            actor: author,
+            address: "cli".to_string(),
+            action,
             unit_id: None,
             member_id: None,
             detail: serde_json::json!({ "command": detail }),
         };
-        store.audit(entry).await?;
+        store.audit(&entry).await?;
     }
     Ok(code)
 }
@@ -285,6 +301,12 @@ pub fn bad_field(lang: Lang, field: &str, value: &str) -> anyhow::Error {
 
 /// The sentence a person reads for an error, in `lang`.
 pub fn describe(e: &anyhow::Error, lang: Lang) -> String {
+    if let Some(e) = e.downcast_ref::<hnd_app::AppError>() {
+        if let hnd_app::AppError::Store(StoreError::Db(inner)) = e {
+            return format!("{} ({inner})", e.message(lang));
+        }
+        return e.message(lang);
+    }
     if let Some(e) = e.downcast_ref::<StoreError>() {
         if let StoreError::Db(inner) = e {
             return format!("{} ({inner})", e.message(lang));

@@ -4,6 +4,7 @@ use crate::cli::{bad_field as bad, day_or_today};
 use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;
+use hnd_app::EndKind;
 use hnd_domain::profile::{FIELDS, NewRating, NewRole, NewTitle, Profile};
 use hnd_domain::{BirthDate, Cccd, Ethnicity, Lang, Phone, Sex, UnitCode, fmt::int};
 use hnd_store::{Change, NewMember, Store};
@@ -261,7 +262,9 @@ pub struct AddArgs {
 
 pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
     let store = Store::open(db).await?;
+    let app = hnd_app::App::new(store.clone());
     let change = |when: &crate::org::When| Change::new(author, when.reason.clone());
+    let actor = |when: &crate::org::When| hnd_app::Actor::operator(author, lang).with_reason(when.reason.clone());
     match cmd {
         MembersCommand::Add(args) => {
             let AddArgs {
@@ -339,20 +342,22 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
         }
         MembersCommand::Admit { ids, decision, when } => {
             let day = day_or_today(when.date.as_deref())?;
-            let cards = store.admit_many(&ids, day, &decision, &change(&when)).await?;
-            for (id, card) in ids.iter().zip(cards) {
-                println!("{id}: {}", tr(lang, "cli.member_admitted", &[("card", &card)]));
+            for admitted in app.admit(&actor(&when), &ids, day, &decision).await? {
+                let card = admitted.card_number;
+                println!(
+                    "{}: {}",
+                    admitted.id,
+                    tr(lang, "cli.member_admitted", &[("card", &card)])
+                );
             }
         }
         MembersCommand::Transfer { id, to, when } => {
-            store
-                .send_transfer(id, &to, day_or_today(when.date.as_deref())?, &change(&when))
+            app.send_transfer(&actor(&when), id, &to, day_or_today(when.date.as_deref())?)
                 .await?;
             println!("{}", tr(lang, "cli.transfer_sent", &[("to", &to)]));
         }
         MembersCommand::ConfirmTransfer { id, when } => {
-            store
-                .confirm_transfer(id, day_or_today(when.date.as_deref())?, &change(&when))
+            app.confirm_transfer(&actor(&when), id, day_or_today(when.date.as_deref())?)
                 .await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
@@ -360,14 +365,14 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
             if when.reason.trim().is_empty() {
                 anyhow::bail!("{}", tr(lang, "cli.reason_required", &[]));
             }
-            store
-                .end_membership(id, day_or_today(when.date.as_deref())?, false, &change(&when))
+            let day = day_or_today(when.date.as_deref())?;
+            app.end_membership(&actor(&when), id, day, EndKind::Removed, &when.reason)
                 .await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::Death { id, when } => {
-            store
-                .end_membership(id, day_or_today(when.date.as_deref())?, true, &change(&when))
+            let day = day_or_today(when.date.as_deref())?;
+            app.end_membership(&actor(&when), id, day, EndKind::Death, &when.reason)
                 .await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
@@ -426,26 +431,23 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
             println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::Leave { id, when } => {
-            store
-                .start_leave(id, day_or_today(when.date.as_deref())?, &change(&when))
+            app.start_leave(&actor(&when), id, day_or_today(when.date.as_deref())?)
                 .await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::Return { id, when } => {
-            store
-                .return_from_leave(id, day_or_today(when.date.as_deref())?, &change(&when))
+            app.return_from_leave(&actor(&when), id, day_or_today(when.date.as_deref())?)
                 .await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::Reinstate { id, decision, when } => {
-            store
-                .reinstate(id, day_or_today(when.date.as_deref())?, &decision, &change(&when))
+            app.reinstate(&actor(&when), id, day_or_today(when.date.as_deref())?, &decision)
                 .await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::ReissueCard { id, when } => {
-            let card = store
-                .reissue_card(id, day_or_today(when.date.as_deref())?, &change(&when))
+            let card = app
+                .reissue_card(&actor(&when), id, day_or_today(when.date.as_deref())?)
                 .await?;
             println!("{}", tr(lang, "cli.card", &[("card", &card)]));
         }

@@ -1,0 +1,86 @@
+//! What an operation answers instead of a result.
+
+use hnd_domain::{AccountError, Lang, MemberError, OrgError, PlanError};
+use hnd_store::StoreError;
+
+/// The kind of a refusal: what an adapter turns into a status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Outside the actor's part of the tree, or beyond their role.
+    Forbidden,
+    /// What the request names does not exist.
+    NotFound,
+    /// The register already holds what the request would add.
+    Conflict,
+    /// The input breaks a rule; nothing changed.
+    Invalid,
+    /// The database failed; nothing is told but that.
+    Internal,
+}
+
+/// A refused or failed operation. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("forbidden")]
+    Forbidden,
+    /// One field of the input is refused.
+    #[error("{field}: {error}")]
+    Field { field: &'static str, error: StoreError },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AppError {
+    /// A refused field: `field` as the input names it, with the rule it broke.
+    pub fn field(field: &'static str, error: impl Into<StoreError>) -> AppError {
+        AppError::Field {
+            field,
+            error: error.into(),
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            AppError::Forbidden | AppError::Store(StoreError::Account(AccountError::Forbidden)) => ErrorKind::Forbidden,
+            AppError::Field { .. } => ErrorKind::Invalid,
+            AppError::Store(e) => match e {
+                StoreError::Org(OrgError::UnknownUnit { .. })
+                | StoreError::Member(MemberError::UnknownMember { .. } | MemberError::UnknownEntry { .. })
+                | StoreError::Plan(PlanError::UnknownPlan { .. } | PlanError::UnknownTask { .. }) => {
+                    ErrorKind::NotFound
+                }
+                StoreError::Member(MemberError::DuplicateCccd { .. }) => ErrorKind::Conflict,
+                StoreError::BadUrl(_) | StoreError::Db(_) => ErrorKind::Internal,
+                _ => ErrorKind::Invalid,
+            },
+        }
+    }
+
+    /// The field the refusal is about, if it is one field's.
+    pub fn field_name(&self) -> Option<&'static str> {
+        match self {
+            AppError::Field { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// A sentence for a person, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::Forbidden => AccountError::Forbidden.message(lang),
+            AppError::Field { error, .. } | AppError::Store(error) => error.message(lang),
+        }
+    }
+}
+
+impl From<MemberError> for AppError {
+    fn from(e: MemberError) -> AppError {
+        AppError::Store(e.into())
+    }
+}
+
+impl From<OrgError> for AppError {
+    fn from(e: OrgError) -> AppError {
+        AppError::Store(e.into())
+    }
+}

@@ -1,0 +1,43 @@
+//! The application layer of `hnd`: every operation written once.
+//!
+//! An operation is one method of [`App`]. It takes the [`Actor`] (a user
+//! with grants, or the operator at the command line) and typed input, and
+//! runs the same steps whatever the channel:
+//!
+//! 1. resolve what the request names (a member, a unit) to its place in
+//!    today's tree;
+//! 2. ask the one policy (`hnd_domain::access`) whether the actor may;
+//! 3. validate the input;
+//! 4. write the change and its audit entry in one transaction (the store
+//!    writes the entry a [`hnd_store::Change`] carries before it commits);
+//! 5. return a typed result or an [`AppError`].
+//!
+//! The web pages, the JSON API and the command line are adapters: they
+//! parse their input, call the operation and render what it returns.
+
+mod actor;
+mod error;
+mod members;
+
+pub use actor::{Actor, Channel};
+pub use error::{AppError, ErrorKind};
+pub use members::{Admitted, EndKind};
+
+use hnd_store::Store;
+
+/// The operations of one installation, over its store.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+}
+
+impl App {
+    pub fn new(store: Store) -> App {
+        App { store }
+    }
+
+    /// The store, for reads that are not yet operations of their own.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}

@@ -1,0 +1,245 @@
+//! Operations on the member register: the lifecycle of a membership.
+//!
+//! Each resolves the member's place in today's tree, asks whether the
+//! actor may edit the member there (at the receiving unit for a
+//! confirmation), and hands the store a change that carries its audit
+//! entry, so the change and its entry are one transaction.
+
+use crate::actor::Entry;
+use crate::{Actor, App, AppError};
+use hnd_domain::{Action, Day};
+use hnd_store::{Member, MemberPlace};
+use serde_json::json;
+
+/// Where the actor must hold the right to change a member.
+#[derive(Clone, Copy)]
+enum At {
+    /// The member's own unit.
+    Here,
+    /// The unit the member is being transferred to.
+    Receiving,
+}
+
+/// How a membership ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndKind {
+    /// Xóa tên / ra khỏi Hội.
+    Removed,
+    Death,
+}
+
+/// One applicant admitted, with the card number the admission gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admitted {
+    pub id: i64,
+    pub full_name: String,
+    pub card_number: String,
+}
+
+impl App {
+    /// The member `id` and their place, if `actor` may edit them `at`.
+    async fn member_to_change(&self, actor: &Actor, id: i64, at: At) -> Result<(Member, MemberPlace), AppError> {
+        let place = self.store.member_place(id).await?;
+        let allowed = match (at, &place.to) {
+            (At::Here, _) => actor.may(Action::EditMembers, &place.path),
+            (At::Receiving, Some((_, to))) => actor.may(Action::EditMembers, to),
+            // Not in transfer: the store answers with the rule it breaks,
+            // told only to who may edit the member where they are.
+            (At::Receiving, None) => actor.may(Action::EditMembers, &place.path),
+        };
+        if !allowed {
+            return Err(AppError::Forbidden);
+        }
+        let member = self.store.member(id).await?;
+        Ok((member, place))
+    }
+
+    /// The sending unit transfers a member to unit `to` (chuyển sinh hoạt)
+    /// from `date`; the member counts where they are until the receiving
+    /// unit confirms.
+    pub async fn send_transfer(&self, actor: &Actor, id: i64, to: &str, date: Day) -> Result<(), AppError> {
+        let (before, place) = self.member_to_change(actor, id, At::Here).await?;
+        let to = to.trim();
+        if to.is_empty() {
+            return Err(AppError::field(
+                "to",
+                hnd_domain::OrgError::UnknownUnit {
+                    code: String::new(),
+                    as_of: date,
+                },
+            ));
+        }
+        let change = actor.change(
+            "",
+            Entry {
+                action: "member.transfer",
+                unit_id: place.unit_id,
+                member_id: Some(id),
+                detail: json!({"before": {"unit": before.unit_code, "status": before.status},
+                               "after": {"transfer_to": to, "status": "in_transfer"}, "date": date.iso()}),
+            },
+        );
+        self.store.send_transfer(id, to, date, &change).await?;
+        Ok(())
+    }
+
+    /// The receiving unit confirms a transfer: the member counts there from `date`.
+    pub async fn confirm_transfer(&self, actor: &Actor, id: i64, date: Day) -> Result<(), AppError> {
+        let (before, place) = self.member_to_change(actor, id, At::Receiving).await?;
+        let unit_id = place.to.as_ref().map(|(unit, _)| *unit).unwrap_or(place.unit_id);
+        let change = actor.change(
+            "",
+            Entry {
+                action: "member.confirm_transfer",
+                unit_id,
+                member_id: Some(id),
+                detail: json!({"before": {"unit": before.unit_code, "status": before.status},
+                               "after": {"unit": before.transfer_to, "status": "active"}, "date": date.iso()}),
+            },
+        );
+        self.store.confirm_transfer(id, date, &change).await?;
+        Ok(())
+    }
+
+    /// Removal (xóa tên / ra khỏi Hội) or death on `date`, for `reason`.
+    pub async fn end_membership(
+        &self,
+        actor: &Actor,
+        id: i64,
+        date: Day,
+        kind: EndKind,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let (before, place) = self.member_to_change(actor, id, At::Here).await?;
+        let after = match kind {
+            EndKind::Removed => "removed",
+            EndKind::Death => "dead",
+        };
+        let change = actor.change(
+            reason,
+            Entry {
+                action: "member.remove",
+                unit_id: place.unit_id,
+                member_id: Some(id),
+                detail: json!({"before": {"status": before.status}, "after": {"status": after},
+                               "reason": reason.trim(), "date": date.iso()}),
+            },
+        );
+        self.store
+            .end_membership(id, date, kind == EndKind::Death, &change)
+            .await?;
+        Ok(())
+    }
+
+    /// Temporary leave (tạm nghỉ sinh hoạt) from `date`.
+    pub async fn start_leave(&self, actor: &Actor, id: i64, date: Day) -> Result<(), AppError> {
+        let (before, place) = self.member_to_change(actor, id, At::Here).await?;
+        let change = status_change(actor, "member.leave", &before, &place, "on_leave", date, json!({}));
+        self.store.start_leave(id, date, &change).await?;
+        Ok(())
+    }
+
+    /// Back from leave on `date`.
+    pub async fn return_from_leave(&self, actor: &Actor, id: i64, date: Day) -> Result<(), AppError> {
+        let (before, place) = self.member_to_change(actor, id, At::Here).await?;
+        let change = status_change(actor, "member.return", &before, &place, "active", date, json!({}));
+        self.store.return_from_leave(id, date, &change).await?;
+        Ok(())
+    }
+
+    /// Reinstatement (phục hồi) of a member struck off, by `decision`.
+    pub async fn reinstate(&self, actor: &Actor, id: i64, date: Day, decision: &str) -> Result<(), AppError> {
+        let (before, place) = self.member_to_change(actor, id, At::Here).await?;
+        let extra = json!({"decision": decision.trim()});
+        let change = status_change(actor, "member.reinstate", &before, &place, "active", date, extra);
+        self.store.reinstate(id, date, decision.trim(), &change).await?;
+        Ok(())
+    }
+
+    /// A new card (cấp lại thẻ); returns its number.
+    pub async fn reissue_card(&self, actor: &Actor, id: i64, date: Day) -> Result<String, AppError> {
+        let (before, place) = self.member_to_change(actor, id, At::Here).await?;
+        let change = actor.change(
+            "",
+            Entry {
+                action: "member.reissue_card",
+                unit_id: place.unit_id,
+                member_id: Some(id),
+                detail: json!({"before": {"card_number": before.card_number}, "date": date.iso()}),
+            },
+        );
+        Ok(self.store.reissue_card(id, date, &change).await?)
+    }
+
+    /// Admits applicants by one decision of the base committee, all or
+    /// none; returns each one's card number. Every applicant must be in
+    /// the actor's part of the tree. One audit entry a member, written in
+    /// the one transaction of the decision.
+    pub async fn admit(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+        date: Day,
+        decision: &str,
+    ) -> Result<Vec<Admitted>, AppError> {
+        let decision = decision.trim();
+        if ids.is_empty() {
+            return Err(AppError::field("ids", hnd_domain::MemberError::NothingChosen));
+        }
+        if decision.is_empty() {
+            return Err(AppError::field("decision", hnd_domain::MemberError::NoDecision));
+        }
+        let mut members = Vec::with_capacity(ids.len());
+        for &id in ids {
+            members.push(self.member_to_change(actor, id, At::Here).await?);
+        }
+        // One decision, one transaction: the entry names the first
+        // applicant's unit and every applicant in its detail.
+        let (first, place) = &members[0];
+        let change = actor.change(
+            "",
+            Entry {
+                action: "member.admit",
+                unit_id: place.unit_id,
+                member_id: (members.len() == 1).then_some(first.id),
+                detail: json!({"before": {"status": "applicant"}, "after": {"status": "active"},
+                               "members": ids, "decision": decision, "date": date.iso()}),
+            },
+        );
+        let cards = self.store.admit_many(ids, date, decision, &change).await?;
+        Ok(members
+            .into_iter()
+            .zip(cards)
+            .map(|((m, _), card_number)| Admitted {
+                id: m.id,
+                full_name: m.full_name,
+                card_number,
+            })
+            .collect())
+    }
+}
+
+/// A change of status by `actor`, audited with the status before and after.
+fn status_change(
+    actor: &Actor,
+    action: &'static str,
+    before: &Member,
+    place: &MemberPlace,
+    after: &str,
+    date: Day,
+    mut extra: serde_json::Value,
+) -> hnd_store::Change {
+    let mut detail = json!({"before": {"status": before.status}, "after": {"status": after}, "date": date.iso()});
+    if let (Some(detail), Some(extra)) = (detail.as_object_mut(), extra.as_object_mut()) {
+        detail.append(extra);
+    }
+    actor.change(
+        "",
+        Entry {
+            action,
+            unit_id: place.unit_id,
+            member_id: Some(before.id),
+            detail,
+        },
+    )
+}
