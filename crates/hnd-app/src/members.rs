@@ -165,7 +165,8 @@ impl App {
                 action: "member.reissue_card",
                 unit_id: place.unit_id,
                 member_id: Some(id),
-                detail: json!({"before": {"card_number": before.card_number}, "date": date.iso()}),
+                // The store adds the new number under `after`.
+                detail: json!({"before": {"card_number": before.card_number}, "after": {}, "date": date.iso()}),
             },
         );
         Ok(self.store.reissue_card(id, date, &change).await?)

@@ -474,7 +474,8 @@ impl Store {
             open_membership(&mut tx, id, unit, &province, date).await?;
             cards.push(card);
         }
-        crate::accounts::commit(tx, change).await?;
+        let change = change.clone().with_after("card_numbers", serde_json::json!(cards));
+        crate::accounts::commit(tx, &change).await?;
         Ok(cards)
     }
 
@@ -828,6 +829,7 @@ impl Store {
             &change,
         )
         .await?;
+        let change = change.with_after("card_number", serde_json::json!(card));
         crate::accounts::commit(tx, &change).await?;
         Ok(card)
     }

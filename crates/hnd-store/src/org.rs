@@ -28,6 +28,21 @@ impl Change {
         }
     }
 
+    /// The same change with `value` under `after.key` of its audit entry:
+    /// for what only the write itself knows (a card number handed out).
+    pub fn with_after(mut self, key: &str, value: serde_json::Value) -> Change {
+        if let Some(after) = self
+            .audit
+            .as_mut()
+            .and_then(|a| a.detail.as_object_mut())
+            .map(|d| d.entry("after").or_insert_with(|| serde_json::json!({})))
+            .and_then(|after| after.as_object_mut())
+        {
+            after.insert(key.to_string(), value);
+        }
+        self
+    }
+
     /// The same change, recorded in the audit log when it is committed.
     pub fn audited(mut self, entry: crate::Audit) -> Change {
         self.audit = Some(entry);

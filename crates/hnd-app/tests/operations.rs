@@ -1,0 +1,201 @@
+//! The operations of the application layer, on both engines: each writes
+//! its change and exactly one audit entry in one transaction, and refuses
+//! an actor outside the member's part of the tree.
+
+use hnd_app::{Actor, App, AppError, Channel, EndKind};
+use hnd_domain::{Day, Lang, Role, Sex};
+use hnd_store::{AuditFilter, Change, Store};
+
+hnd_store::both_backends!(
+    every_operation_writes_one_entry_with_its_change,
+    a_failing_entry_undoes_its_change,
+    an_actor_outside_the_tree_changes_nothing,
+);
+
+fn d(s: &str) -> Day {
+    Day::parse(s).unwrap()
+}
+
+fn setup() -> Change {
+    Change::new("kiểm thử", "dựng dữ liệu")
+}
+
+/// Branches of a commune of Hà Nội and of a commune of another province and an officer of the first.
+async fn tree(store: &Store) -> Actor {
+    store.bootstrap(false, &setup()).await.unwrap();
+    let branch = |code: &str, parent: &str| hnd_store::testing::branch(code, &format!("Chi hội {code}"), parent);
+    store
+        .create_units(
+            vec![
+                branch("00004-A", "00004"),
+                branch("00004-B", "00004"),
+                branch("21136-C", "21136"),
+            ],
+            d("01/01/2026"),
+            &setup(),
+            "create",
+        )
+        .await
+        .unwrap();
+    store
+        .create_user("canbo.xa", "Cán bộ xã", "mat-khau-dai-du")
+        .await
+        .unwrap();
+    store
+        .grant("canbo.xa", Role::CommuneOfficer, "00004", "kiểm thử")
+        .await
+        .unwrap();
+    let principal = store.principal_by_login("canbo.xa").await.unwrap();
+    Actor::user(principal, "127.0.0.1", Channel::Web, Lang::Vi)
+}
+
+async fn applicant(store: &Store, name: &str, unit: &str) -> i64 {
+    let person = hnd_store::testing::person(name, "12/05/1985", Sex::Female, unit);
+    store
+        .add_member(&person, d("01/02/2026"), false, &setup())
+        .await
+        .unwrap()
+        .id
+}
+
+async fn entries(store: &Store) -> Vec<hnd_store::AuditEntry> {
+    store
+        .audit_entries(&AuditFilter {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+}
+
+/// The operations of `App`: every `pub async fn` of the crate's sources
+/// that takes an actor. Read from the code, so a new operation without a
+/// case below fails this test.
+fn operations() -> Vec<String> {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for file in std::fs::read_dir(src).unwrap() {
+        let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("pub async fn ") {
+            rest = &rest[at + "pub async fn ".len()..];
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let signature = &rest[..rest.find('{').unwrap_or(rest.len())];
+            if signature.contains("actor: &Actor") {
+                found.push(name);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+async fn every_operation_writes_one_entry_with_its_change(store: Store) {
+    let officer = tree(&store).await;
+    let app = App::new(store.clone());
+    let a = applicant(&store, "Nguyễn Thị An", "00004-A").await;
+    let b = applicant(&store, "Trần Thị Bình", "00004-A").await;
+    let mut covered = Vec::new();
+    // Each case: the operation's name, what it does, the member it touches.
+    macro_rules! case {
+        ($name:literal, $member:expr, $call:expr) => {{
+            let before = entries(&store).await.len();
+            $call.await.unwrap_or_else(|e| panic!("{}: {e:?}", $name));
+            let after = entries(&store).await;
+            assert_eq!(after.len(), before + 1, "{}: exactly one audit entry", $name);
+            let entry = &after[0];
+            assert_eq!(entry.actor, "canbo.xa", "{}", $name);
+            assert_eq!(entry.address, "127.0.0.1", "{}", $name);
+            assert!(entry.unit_code.is_some(), "{}: the unit is recorded", $name);
+            assert!(
+                entry.detail.get("before").is_some() && entry.detail.get("after").is_some(),
+                "{}: before and after in {}",
+                $name,
+                entry.detail
+            );
+            let events = store.member_events($member).await.unwrap();
+            assert!(!events.is_empty(), "{}", $name);
+            covered.push($name.to_string());
+        }};
+    }
+    case!("admit", a, app.admit(&officer, &[a, b], d("01/03/2026"), "12-QĐ/HND"));
+    case!(
+        "send_transfer",
+        a,
+        app.send_transfer(&officer, a, "00004-B", d("02/03/2026"))
+    );
+    case!(
+        "confirm_transfer",
+        a,
+        app.confirm_transfer(&officer, a, d("03/03/2026"))
+    );
+    case!("start_leave", a, app.start_leave(&officer, a, d("04/03/2026")));
+    case!(
+        "return_from_leave",
+        a,
+        app.return_from_leave(&officer, a, d("05/03/2026"))
+    );
+    case!("reissue_card", a, app.reissue_card(&officer, a, d("06/03/2026")));
+    case!(
+        "end_membership",
+        a,
+        app.end_membership(&officer, a, d("07/03/2026"), EndKind::Removed, "Chuyển đi nơi khác")
+    );
+    case!("reinstate", a, app.reinstate(&officer, a, d("08/03/2026"), "15-QĐ/HND"));
+    assert_eq!(store.member(a).await.unwrap().status, "active");
+    covered.sort();
+    assert_eq!(covered, operations(), "every operation has a case here");
+}
+
+async fn a_failing_entry_undoes_its_change(store: Store) {
+    let officer = tree(&store).await;
+    let app = App::new(store.clone());
+    let a = applicant(&store, "Nguyễn Thị An", "00004-A").await;
+    app.admit(&officer, &[a], d("01/03/2026"), "12-QĐ/HND").await.unwrap();
+    let events = store.member_events(a).await.unwrap().len();
+    let logged = entries(&store).await.len();
+    // A failure between the change and its entry: the entry's insert fails.
+    let refuse = match store.backend() {
+        hnd_store::Backend::Sqlite => {
+            "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'injected'); END"
+        }
+        hnd_store::Backend::Postgres => {
+            "CREATE FUNCTION audit_fails() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$"
+        }
+    };
+    hnd_store::testing::execute(&store, refuse).await.unwrap();
+    if store.backend() == hnd_store::Backend::Postgres {
+        hnd_store::testing::execute(
+            &store,
+            "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_fails()",
+        )
+        .await
+        .unwrap();
+    }
+    let failed = app.send_transfer(&officer, a, "00004-B", d("02/03/2026")).await;
+    assert!(failed.is_err(), "the entry could not be written");
+    let member = store.member(a).await.unwrap();
+    assert_eq!(member.status, "active", "the transfer was undone with its entry");
+    assert_eq!(member.transfer_to, None);
+    assert_eq!(store.member_events(a).await.unwrap().len(), events);
+    assert_eq!(entries(&store).await.len(), logged);
+}
+
+async fn an_actor_outside_the_tree_changes_nothing(store: Store) {
+    let officer = tree(&store).await;
+    let app = App::new(store.clone());
+    let far = applicant(&store, "Lê Văn Xa", "21136-C").await;
+    let logged = entries(&store).await.len();
+    let refused = app.admit(&officer, &[far], d("01/03/2026"), "12-QĐ/HND").await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    assert_eq!(store.member(far).await.unwrap().status, "applicant");
+    assert_eq!(entries(&store).await.len(), logged);
+    // The operator at the command line may act anywhere, and is audited.
+    let operator = Actor::operator("quan.tri", Lang::Vi);
+    app.admit(&operator, &[far], d("01/03/2026"), "12-QĐ/HND")
+        .await
+        .unwrap();
+    let entry = &entries(&store).await[0];
+    assert_eq!((entry.actor.as_str(), entry.address.as_str()), ("quan.tri", "cli"));
+    assert_eq!(entry.unit_code.as_deref(), Some("21136-C"));
+}
