@@ -104,6 +104,10 @@ pub struct AuditFilter {
     pub member_id: Option<i64>,
     /// Entries on this unit (not its subtree).
     pub unit_id: Option<i64>,
+    /// Entries on the units of this subtree (a path of today's tree): a
+    /// unit counts where its last version stood, so an ended unit's
+    /// entries stay with the subtree it ended in.
+    pub subtree: Option<String>,
     pub actor: Option<String>,
     /// Inclusive ISO days.
     pub from: Option<String>,
@@ -493,6 +497,9 @@ impl Store {
              FROM audit_log a LEFT JOIN units u ON u.id = a.unit_id
              WHERE ($1 < 0 OR a.member_id = $1) AND ($2 < 0 OR a.unit_id = $2)
                AND ($3 = '' OR a.actor = $3) AND a.at >= $4 AND a.at < $5
+               AND ($7 = '' OR EXISTS (
+                   SELECT 1 FROM unit_versions v
+                   WHERE v.unit_id = a.unit_id AND v.valid_to = u.valid_to AND v.path >= $7 AND v.path < $8))
              ORDER BY a.id DESC LIMIT $6",
         )
         .bind(filter.member_id.unwrap_or(-1))
@@ -507,6 +514,8 @@ impl Store {
                 .unwrap_or_else(|| "9999".to_string()),
         )
         .bind(if filter.limit > 0 { filter.limit } else { 100 })
+        .bind(filter.subtree.clone().unwrap_or_default())
+        .bind(filter.subtree.as_deref().map(crate::sql::path_end).unwrap_or_default())
         .fetch_all(&self.read)
         .await?;
         rows.iter()

@@ -12,6 +12,7 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
+mod audit_text;
 mod auth;
 mod dashboard;
 mod files;

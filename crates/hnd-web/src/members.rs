@@ -958,7 +958,7 @@ struct AuditRow {
     detail: String,
 }
 
-fn audit_rows(entries: Vec<AuditEntry>) -> Vec<AuditRow> {
+fn audit_rows(entries: Vec<AuditEntry>, lang: Lang) -> Vec<AuditRow> {
     let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
     entries
         .into_iter()
@@ -968,10 +968,10 @@ fn audit_rows(entries: Vec<AuditEntry>) -> Vec<AuditRow> {
                 .unwrap_or(e.at),
             actor: e.actor,
             address: e.address,
-            action: e.action,
+            action: crate::audit_text::action(&e.action, lang),
             unit: e.unit_code.unwrap_or_default(),
             member: e.member_id.map(|m| m.to_string()).unwrap_or_default(),
-            detail: e.detail.to_string(),
+            detail: crate::audit_text::detail(&e.detail, lang),
         })
         .collect()
 }
@@ -1006,7 +1006,7 @@ pub async fn member_audit(State(state): State<AppState>, viewer: Viewer, Path(id
         t: Tr(viewer.lang),
         nav: Some(Nav::of(&viewer, &format!("/members/{id}/audit"))),
         title: i18n::t(viewer.lang, "web.member_audit", &[("id", &id)]),
-        entries: audit_rows(entries),
+        entries: audit_rows(entries, viewer.lang),
         f: AuditParams::default(),
         show_filters: false,
     };
@@ -1014,7 +1014,7 @@ pub async fn member_audit(State(state): State<AppState>, viewer: Viewer, Path(id
 }
 
 pub async fn audit_page(State(state): State<AppState>, viewer: Viewer, Query(f): Query<AuditParams>) -> Response {
-    let (unit, unit_id, _) = match scope(&state.store, &viewer, Action::ViewAudit, &f.unit).await {
+    let (unit, _, path) = match scope(&state.store, &viewer, Action::ViewAudit, &f.unit).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -1029,14 +1029,11 @@ pub async fn audit_page(State(state): State<AppState>, viewer: Viewer, Query(f):
         (Err(r), _) | (_, Err(r)) => return r,
     };
     // The root's log holds every entry not tied to a unit (sign-ins, ...):
-    // only who may see the whole tree's log reads it unfiltered by unit.
-    let whole_tree = viewer
-        .user
-        .home(Action::ViewAudit)
-        .is_some_and(|g| g.path.matches('/').count() == 2)
-        && f.unit.trim().is_empty();
+    // only who may see the whole tree's log reads it unfiltered; everyone
+    // else reads the entries of the units of the subtree asked for.
+    let whole_tree = path.matches('/').count() == 2;
     let filter = AuditFilter {
-        unit_id: (!whole_tree).then_some(unit_id),
+        subtree: (!whole_tree).then_some(path),
         actor: Some(f.actor.trim().to_string()).filter(|a| !a.is_empty()),
         from,
         to,
@@ -1051,7 +1048,7 @@ pub async fn audit_page(State(state): State<AppState>, viewer: Viewer, Query(f):
         t: Tr(viewer.lang),
         nav: Some(Nav::of(&viewer, "/audit")),
         title: viewer.t("web.audit"),
-        entries: audit_rows(entries),
+        entries: audit_rows(entries, viewer.lang),
         f: AuditParams { unit, ..f },
         show_filters: true,
     };

@@ -194,6 +194,11 @@ pub async fn record(
     unit: Option<i64>,
     detail: serde_json::Value,
 ) {
+    // An entry about a member is always filed under the member's unit.
+    let unit = match (unit, member) {
+        (None, Some(id)) => store.member_place(id).await.ok().map(|p| p.unit_id),
+        _ => unit,
+    };
     let entry = hnd_store::Audit {
         actor: actor.to_string(),
         address: address.to_string(),

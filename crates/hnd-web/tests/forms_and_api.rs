@@ -210,7 +210,36 @@ async fn a_transfer_between_communes_is_sent_confirmed_and_audited(store: Store)
     assert_eq!(trail[1].detail["before"]["unit"], "00004-CH01");
     assert_eq!(trail[1].address, "127.0.0.1");
     let page = xa8.get(&format!("/members/{hoa}/audit")).await.text();
-    assert!(page.contains("member.transfer") && page.contains("xa4"), "{page}");
+    assert!(page.contains("Chuyển sinh hoạt") && page.contains("xa4"), "{page}");
+    assert!(
+        !page.contains("member.transfer") && !page.contains("{&quot;"),
+        "words, not codes: {page}"
+    );
+    assert!(
+        page.contains("trạng thái: đang sinh hoạt → đang chuyển sinh hoạt"),
+        "{page}"
+    );
+    // Each entry carries its unit, and the log is read by subtree: the
+    // commune's officers see what happened in their branches, the province
+    // (and the administrator asking for it) everything below it.
+    assert_eq!(trail[1].unit_code.as_deref(), Some("00004-CH01"));
+    assert_eq!(trail[0].unit_code.as_deref(), Some("00008-CH01"));
+    let log4 = xa4.get("/audit").await.text();
+    assert!(
+        log4.contains("Chuyển sinh hoạt") && !log4.contains("Nhận sinh hoạt"),
+        "{log4}"
+    );
+    let log8 = xa8.get("/audit").await.text();
+    assert!(
+        log8.contains("Nhận sinh hoạt") && !log8.contains("Chuyển sinh hoạt"),
+        "{log8}"
+    );
+    let mut admin = f.server.signed_in("admin").await;
+    let province = admin.get("/audit?unit=01").await.text();
+    assert!(
+        province.contains("Chuyển sinh hoạt") && province.contains("Nhận sinh hoạt"),
+        "{province}"
+    );
 }
 
 async fn the_api_answers_tokens_with_json_and_clear_errors(store: Store) {
