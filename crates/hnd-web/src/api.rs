@@ -79,7 +79,7 @@ impl ApiUser {
         )
     }
 
-    fn forbidden(&self) -> Response {
+    pub(crate) fn forbidden(&self) -> Response {
         error(
             StatusCode::FORBIDDEN,
             "forbidden",

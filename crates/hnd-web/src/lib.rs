@@ -14,6 +14,7 @@
 mod api;
 mod audit_text;
 mod auth;
+mod authorize;
 mod dashboard;
 mod files;
 mod members;
@@ -404,7 +405,9 @@ pub fn router(store: Store) -> Router {
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new();
     for r in routes() {
-        router = router.route(r.path, r.handler);
+        // Each route behind the gate its own access rule builds.
+        let gate = axum::middleware::from_fn_with_state((state.clone(), r.access), authorize::authorize);
+        router = router.route(r.path, r.handler.route_layer(gate));
     }
     router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::observe))
