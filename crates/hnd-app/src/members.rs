@@ -244,3 +244,86 @@ fn status_change(
         },
     )
 }
+
+/// Fields of a correction that are personal data: their values stay out
+/// of the audit entry (the log has more readers than personal data); the
+/// corrections table keeps them for who may see them.
+const PERSONAL: [&str; 2] = ["cccd", "phone"];
+
+impl App {
+    /// Corrects a member's name, birth date, CCCD, phone or village,
+    /// keeping each old value. Returns what changed.
+    pub async fn correct_member(
+        &self,
+        actor: &Actor,
+        id: i64,
+        fix: &hnd_store::Correction,
+        date: Day,
+    ) -> Result<Vec<hnd_store::Corrected>, AppError> {
+        let (_, place) = self.member_to_change(actor, id, At::Here).await?;
+        // The entry is filled from what the store reports changed.
+        let change = actor.change(
+            "",
+            Entry {
+                action: "member.correct",
+                unit_id: place.unit_id,
+                member_id: Some(id),
+                detail: json!({"before": {}, "after": {}, "date": date.iso()}),
+            },
+        );
+        let preview = self.store.member(id).await?;
+        let mut before = serde_json::Map::new();
+        let mut after = serde_json::Map::new();
+        let mut note = |field: &str, old: Option<String>, new: Option<String>| {
+            if old != new {
+                let hidden = PERSONAL.contains(&field);
+                let shown = |v: Option<String>| if hidden { json!("•••") } else { json!(v) };
+                before.insert(field.to_string(), shown(old));
+                after.insert(field.to_string(), shown(new));
+            }
+        };
+        if let Some(name) = &fix.full_name {
+            note(
+                "full_name",
+                Some(preview.full_name.clone()),
+                Some(name.split_whitespace().collect::<Vec<_>>().join(" ")),
+            );
+        }
+        if let Some(birth) = &fix.birth {
+            note("birth", Some(preview.birth_date.clone()), Some(birth.to_string()));
+        }
+        if let Some(cccd) = &fix.cccd {
+            note("cccd", preview.cccd.clone(), cccd.as_ref().map(|c| c.to_string()));
+        }
+        if let Some(phone) = &fix.phone {
+            note("phone", preview.phone.clone(), phone.as_ref().map(|p| p.to_string()));
+        }
+        if let Some(village) = &fix.village {
+            let new = village.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+            note("village", preview.village.clone(), new);
+        }
+        let mut change = change;
+        if let Some(detail) = change.audit.as_mut().and_then(|a| a.detail.as_object_mut()) {
+            detail.insert("before".into(), before.into());
+            detail.insert("after".into(), after.into());
+        }
+        Ok(self.store.correct_member(id, fix, date, &change).await?)
+    }
+
+    /// An applicant's application is withdrawn (rút đơn) on `date`.
+    pub async fn withdraw_application(&self, actor: &Actor, id: i64, date: Day, reason: &str) -> Result<(), AppError> {
+        let (before, place) = self.member_to_change(actor, id, At::Here).await?;
+        let change = actor.change(
+            reason,
+            Entry {
+                action: "member.withdraw",
+                unit_id: place.unit_id,
+                member_id: Some(id),
+                detail: json!({"before": {"status": before.status}, "after": {"status": "withdrawn"},
+                               "reason": reason.trim(), "date": date.iso()}),
+            },
+        );
+        self.store.withdraw_application(id, date, &change).await?;
+        Ok(())
+    }
+}

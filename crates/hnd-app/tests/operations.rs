@@ -143,6 +143,55 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     );
     case!("reinstate", a, app.reinstate(&officer, a, d("08/03/2026"), "15-QĐ/HND"));
     assert_eq!(store.member(a).await.unwrap().status, "active");
+    let fix = hnd_store::Correction {
+        full_name: Some("Nguyễn  Thị Ân".into()),
+        phone: Some(Some(hnd_domain::Phone::parse("+84 912 345 678").unwrap())),
+        village: Some(Some("Thôn Đông".into())),
+        ..Default::default()
+    };
+    case!(
+        "correct_member",
+        a,
+        app.correct_member(&officer, a, &fix, d("09/03/2026"))
+    );
+    let corrected = store.member(a).await.unwrap();
+    assert_eq!(
+        (corrected.full_name.as_str(), corrected.phone.as_deref()),
+        ("Nguyễn Thị Ân", Some("0912345678"))
+    );
+    let kept = store.member_corrections(a).await.unwrap();
+    let fields: Vec<(&str, Option<&str>)> = kept
+        .iter()
+        .map(|c| (c.field.as_str(), c.old_value.as_deref()))
+        .collect();
+    let newest_first = [
+        ("village", Some("Tổ dân phố 1")),
+        ("phone", None),
+        ("full_name", Some("Nguyễn Thị An")),
+    ];
+    assert_eq!(fields, newest_first);
+    let phone_in_log = &entries(&store).await[0].detail["after"]["phone"];
+    assert_eq!(phone_in_log, "•••", "personal values stay out of the log");
+    // The same correction again changes nothing and writes no entry.
+    let logged = entries(&store).await.len();
+    assert!(
+        app.correct_member(&officer, a, &fix, d("09/03/2026"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(entries(&store).await.len(), logged);
+    let c = applicant(&store, "Lê Thị Cúc", "00004-A").await;
+    case!(
+        "withdraw_application",
+        c,
+        app.withdraw_application(&officer, c, d("10/03/2026"), "Rút đơn")
+    );
+    let refused = app.reinstate(&officer, c, d("11/03/2026"), "16-QĐ/HND").await;
+    assert!(
+        refused.is_err(),
+        "an application withdrawn is not a membership to restore"
+    );
     covered.sort();
     assert_eq!(covered, operations(), "every operation has a case here");
 }

@@ -8,6 +8,7 @@
 
 mod accounts;
 pub mod backend;
+mod corrections;
 mod edit;
 mod error;
 mod households;
@@ -22,6 +23,7 @@ pub mod testing;
 
 pub use accounts::{Audit, AuditEntry, AuditFilter, MemberPlace, Session, secret};
 pub use backend::Backend;
+pub use corrections::{Corrected, Correction};
 pub use error::StoreError;
 pub use households::Household;
 pub use members::{

@@ -162,7 +162,10 @@ impl CccdHolder {
 }
 
 /// Who holds each of `cccds`, by CCCD.
-async fn cccd_holders(conn: &mut AnyConnection, cccds: Vec<crate::sql::Val>) -> Result<HashMap<String, CccdHolder>> {
+pub(crate) async fn cccd_holders(
+    conn: &mut AnyConnection,
+    cccds: Vec<crate::sql::Val>,
+) -> Result<HashMap<String, CccdHolder>> {
     let rows = crate::sql::fetch_in(
         conn,
         "SELECT m.cccd, m.id, m.full_name, m.birth_year, u.code FROM members m JOIN units u ON u.id = m.unit_id
@@ -231,7 +234,7 @@ async fn member_units<'a>(
     Ok(out)
 }
 
-async fn member_row(conn: &mut AnyConnection, id: i64) -> Result<(String, i64, Option<i64>, String)> {
+pub(crate) async fn member_row(conn: &mut AnyConnection, id: i64) -> Result<(String, i64, Option<i64>, String)> {
     let row = sqlx::query("SELECT status, unit_id, transfer_to, province_code FROM members WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -253,7 +256,7 @@ async fn unit_alive(conn: &mut AnyConnection, id: i64, date: Day) -> Result<bool
 }
 
 /// The member's history may only be written forward.
-async fn check_forward(conn: &mut AnyConnection, id: i64, date: Day) -> Result<()> {
+pub(crate) async fn check_forward(conn: &mut AnyConnection, id: i64, date: Day) -> Result<()> {
     let last: Option<String> = sqlx::query_scalar("SELECT MAX(effective_date) FROM member_events WHERE member_id = $1")
         .bind(id)
         .fetch_one(&mut *conn)
@@ -267,7 +270,7 @@ async fn check_forward(conn: &mut AnyConnection, id: i64, date: Day) -> Result<(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn record(
+pub(crate) async fn record(
     conn: &mut AnyConnection,
     id: i64,
     province: &str,
@@ -770,6 +773,15 @@ impl Store {
         if status != "removed" {
             return Err(MemberError::WrongStatus { id, status }.into());
         }
+        // An applicant who withdrew was never admitted: nothing to restore.
+        let joined: Option<String> = sqlx::query_scalar("SELECT joined_on FROM members WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if joined.is_none() {
+            let status = "withdrawn".to_string();
+            return Err(MemberError::WrongStatus { id, status }.into());
+        }
         check_forward(&mut tx, id, date).await?;
         let (unit, province) = match unit_alive(&mut tx, unit, date).await? {
             true => (unit, province),
@@ -1169,13 +1181,14 @@ impl Kinds {
 /// titles, ratings, photo, likely duplicates). Each carries the province
 /// the member's row is kept under, and follows it when it changes: a
 /// transfer to another province, a unit's change of province.
-pub(crate) const MEMBER_SIDE_TABLES: [&str; 6] = [
+pub(crate) const MEMBER_SIDE_TABLES: [&str; 7] = [
     "member_profiles",
     "member_roles",
     "member_titles",
     "member_ratings",
     "member_photos",
     "member_duplicates",
+    "member_corrections",
 ];
 
 /// Marks the transaction on `conn` as keeping the maintained counts itself
