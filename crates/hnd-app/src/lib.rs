@@ -21,7 +21,7 @@ mod members;
 
 pub use actor::{Actor, Channel};
 pub use error::{AppError, ErrorKind};
-pub use members::{Admitted, EndKind};
+pub use members::{Admitted, EndKind, Step};
 
 use hnd_store::Store;
 

@@ -327,3 +327,85 @@ impl App {
         Ok(())
     }
 }
+
+/// A step in a membership that needs only a date (and, for some, a
+/// decision or a reason): what a member page's action buttons and the
+/// API's member routes send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Kết nạp, by the base committee's decision.
+    Admit { decision: String },
+    /// Rút đơn: an application withdrawn.
+    Withdraw { reason: String },
+    /// Tạm nghỉ sinh hoạt.
+    Leave,
+    /// Sinh hoạt trở lại.
+    Return,
+    /// Phục hồi, by a decision.
+    Reinstate { decision: String },
+    /// Cấp lại thẻ.
+    ReissueCard,
+    /// Từ trần.
+    Death,
+}
+
+impl Step {
+    /// The step a form or a route names (`admit`, `withdraw`, `leave`,
+    /// `return`, `reinstate`, `card`, `death`), with its decision or reason.
+    pub fn parse(code: &str, decision: &str, reason: &str) -> Option<Step> {
+        Some(match code {
+            "admit" => Step::Admit {
+                decision: decision.to_string(),
+            },
+            "withdraw" => Step::Withdraw {
+                reason: reason.to_string(),
+            },
+            "leave" => Step::Leave,
+            "return" => Step::Return,
+            "reinstate" => Step::Reinstate {
+                decision: decision.to_string(),
+            },
+            "card" => Step::ReissueCard,
+            "death" => Step::Death,
+            _ => return None,
+        })
+    }
+
+    /// The steps a member of `status` can take.
+    pub fn codes_for(status: &str) -> &'static [&'static str] {
+        match status {
+            "applicant" => &["admit", "withdraw"],
+            "active" => &["leave", "card", "death"],
+            "on_leave" => &["return", "card", "death"],
+            "removed" => &["reinstate"],
+            _ => &[],
+        }
+    }
+}
+
+impl App {
+    /// Takes `step` for member `id` on `date`; returns the card number
+    /// when the step hands one out (admission, a new card).
+    pub async fn step(&self, actor: &Actor, id: i64, step: &Step, date: Day) -> Result<Option<String>, AppError> {
+        match step {
+            Step::Admit { decision } => {
+                let admitted = self.admit(actor, &[id], date, decision).await?;
+                Ok(admitted.into_iter().next().map(|a| a.card_number))
+            }
+            Step::Withdraw { reason } => self.withdraw_application(actor, id, date, reason).await.map(|_| None),
+            Step::Leave => self.start_leave(actor, id, date).await.map(|_| None),
+            Step::Return => self.return_from_leave(actor, id, date).await.map(|_| None),
+            Step::Reinstate { decision } => {
+                if decision.trim().is_empty() {
+                    return Err(AppError::field("decision", hnd_domain::MemberError::NoDecision));
+                }
+                self.reinstate(actor, id, date, decision).await.map(|_| None)
+            }
+            Step::ReissueCard => self.reissue_card(actor, id, date).await.map(Some),
+            Step::Death => self
+                .end_membership(actor, id, date, EndKind::Death, "")
+                .await
+                .map(|_| None),
+        }
+    }
+}
