@@ -130,7 +130,11 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
         app.confirm_transfer(&officer, a, d("03/03/2026"))
     );
     case!("start_leave", a, app.start_leave(&officer, a, d("04/03/2026")));
-    case!("step", a, app.step(&officer, a, &hnd_app::Step::Return, d("04/03/2026")));
+    case!(
+        "step",
+        a,
+        app.step(&officer, a, &hnd_app::Step::Return, d("04/03/2026"))
+    );
     case!("start_leave", a, app.start_leave(&officer, a, d("04/03/2026")));
     case!(
         "return_from_leave",

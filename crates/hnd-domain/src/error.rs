@@ -160,6 +160,10 @@ pub enum MemberError {
     /// A profile field refused.
     #[error("{0}")]
     Field(crate::profile::FieldError),
+    /// A value of one of the register's fields (`birth`, `cccd`, `phone`…)
+    /// that cannot be read.
+    #[error("bad {field}: {value}")]
+    BadField { field: &'static str, value: String },
     /// A decision about members that names none.
     #[error("no member chosen")]
     NothingChosen,
@@ -203,6 +207,10 @@ impl MemberError {
             UnknownEntry { id, entry } => t(lang, "profile.unknown_entry", &[("id", id), ("entry", entry)]),
             Field(e) => e.message(lang),
             NothingChosen => t(lang, "member.nothing_chosen", &[]),
+            BadField { field, value } => {
+                let field = t(lang, &format!("field.{field}"), &[]);
+                t(lang, "member.bad_field", &[("field", &field), ("value", value)])
+            }
             NoDecision => t(lang, "member.no_decision", &[]),
             UnitGone { id } => t(lang, "member.unit_gone", &[("id", id)]),
             BeforeLastEvent { id, date, last } => t(

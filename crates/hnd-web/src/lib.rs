@@ -17,6 +17,7 @@ mod auth;
 mod authorize;
 mod dashboard;
 mod files;
+mod member_steps;
 mod members;
 mod ops;
 mod org_edit;
@@ -210,6 +211,30 @@ pub fn routes() -> Vec<Route> {
             "/members/{id}/confirm-transfer",
             Needs(EditMembers),
             post(members::confirm_transfer),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/step",
+            Needs(EditMembers),
+            post(member_steps::step),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/correct",
+            Needs(EditMembers),
+            post(member_steps::correct),
+        ),
+        route(
+            g.clone(),
+            "/applicants",
+            Needs(EditMembers),
+            get(member_steps::applicants),
+        ),
+        route(
+            p.clone(),
+            "/applicants/admit",
+            Needs(EditMembers),
+            post(member_steps::admit_chosen),
         ),
         route(
             p.clone(),

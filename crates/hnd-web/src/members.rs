@@ -628,12 +628,18 @@ struct MemberPage {
     typed: Typed,
     /// The "Hồ sơ" section.
     profile: crate::profiles::ProfileSection,
+    /// The steps the member can take now (admit, leave…), by code and label.
+    steps: Vec<(String, String)>,
+    /// Whether the correction form may show and change CCCD and phone.
+    reveal: bool,
+    /// Earlier corrections: field, old value, new value, who, when.
+    corrections: Vec<(String, String, String, String, String)>,
 }
 
 /// What was typed into the transfer or removal form of a member's page
 /// that was refused, with why: the page is shown again with it.
 #[derive(Default)]
-struct Typed {
+pub(crate) struct Typed {
     to: String,
     transfer_date: String,
     transfer_error: Option<String>,
@@ -643,6 +649,28 @@ struct Typed {
     remove_error: Option<String>,
     /// A refused form of the profile section.
     entry: crate::profiles::EntryTyped,
+    /// A refused step (admit, leave…): which, what was typed, why.
+    pub step: crate::member_steps::StepTyped,
+    /// A refused correction, with what was typed.
+    pub correct: crate::member_steps::CorrectTyped,
+}
+
+impl Typed {
+    /// The page again with a refused step.
+    pub fn with_step(step: crate::member_steps::StepTyped) -> Typed {
+        Typed {
+            step,
+            ..Typed::default()
+        }
+    }
+
+    /// The page again with a refused correction.
+    pub fn with_correct(correct: crate::member_steps::CorrectTyped) -> Typed {
+        Typed {
+            correct,
+            ..Typed::default()
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -718,6 +746,17 @@ async fn member_page(
     });
     let reveal = user.may(Action::ViewSensitive, &path);
     let entry = std::mem::take(&mut typed.entry);
+    let steps = hnd_app::Step::codes_for(&member.status)
+        .iter()
+        .map(|code| (code.to_string(), i18n::t(lang, &format!("web.step.{code}"), &[])))
+        .collect();
+    let corrections = match state.store.member_corrections(id).await {
+        Ok(c) => crate::member_steps::correction_rows(c, reveal, lang),
+        Err(e) => return store_problem(viewer, e),
+    };
+    if typed.correct.full_name.is_none() {
+        typed.correct = crate::member_steps::CorrectTyped::of(&member, reveal);
+    }
     let page = MemberPage {
         t: Tr(lang),
         nav: Some(Nav::of(viewer, &format!("/members/{id}"))),
@@ -733,6 +772,9 @@ async fn member_page(
         notice,
         today: Day::today().to_string(),
         typed,
+        steps,
+        reveal,
+        corrections,
     };
     render(page, status, lang)
 }
@@ -752,7 +794,7 @@ pub async fn page_with_profile_form(
 }
 
 /// The member's page again, with the refused form's values and why.
-async fn refused(state: &AppState, viewer: &Viewer, id: i64, typed: Typed) -> Response {
+pub(crate) async fn refused(state: &AppState, viewer: &Viewer, id: i64, typed: Typed) -> Response {
     member_page(
         state,
         viewer,

@@ -1,0 +1,371 @@
+//! The steps of a membership on the web (admit, withdraw, leave, return,
+//! reinstate, a new card, death), the correction of a member's details,
+//! and the admission of applicants chosen from a list by one decision.
+//! Each calls its operation of the application layer.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::members::{MemberView, Typed, refused, scope};
+use crate::shell::{Nav, Tr, app_problem, render, store_problem};
+use askama::Template;
+use axum::Form;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use hnd_app::{AppError, ErrorKind, Step};
+use hnd_domain::{Action, BirthDate, Cccd, Day, Lang, Phone, i18n};
+use hnd_store::{Corrected, Correction, Member, MemberQuery};
+use serde::Deserialize;
+
+/// A refused step, with what was typed and why.
+#[derive(Default)]
+pub struct StepTyped {
+    pub code: String,
+    pub date: String,
+    pub decision: String,
+    pub reason: String,
+    pub error: Option<String>,
+}
+
+/// The correction form: the member's values, or what was typed into a
+/// refused one, with the refusal and the field it is about.
+#[derive(Default)]
+pub struct CorrectTyped {
+    pub full_name: Option<String>,
+    pub birth: String,
+    pub cccd: String,
+    pub phone: String,
+    pub village: String,
+    pub error: Option<String>,
+    pub field: String,
+}
+
+impl CorrectTyped {
+    /// The form filled with the member's values (CCCD and phone only for
+    /// who may see them).
+    pub fn of(m: &Member, reveal: bool) -> CorrectTyped {
+        let personal = |v: &Option<String>| {
+            if reveal {
+                v.clone().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        CorrectTyped {
+            full_name: Some(m.full_name.clone()),
+            birth: m.birth_date.clone(),
+            cccd: personal(&m.cccd),
+            phone: personal(&m.phone),
+            village: m.village.clone().unwrap_or_default(),
+            error: None,
+            field: String::new(),
+        }
+    }
+}
+
+/// Earlier corrections as rows: field, old, new, who, when; CCCD and
+/// phone masked unless `reveal`.
+pub fn correction_rows(c: Vec<Corrected>, reveal: bool, lang: Lang) -> Vec<(String, String, String, String, String)> {
+    c.into_iter()
+        .map(|c| {
+            let personal = c.field == "cccd" || c.field == "phone";
+            let show = |v: Option<String>| {
+                let v = v.unwrap_or_else(|| "—".to_string());
+                if personal && !reveal {
+                    hnd_domain::access::mask(&v, 3)
+                } else {
+                    v
+                }
+            };
+            (
+                i18n::t(lang, &format!("audit.field.{}", c.field), &[]),
+                show(c.old_value),
+                show(c.new_value),
+                c.author,
+                c.recorded_at
+                    .get(..10)
+                    .and_then(|d| Day::from_iso(d).ok())
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// A refusal told beside its form, or (server failure, outside the
+/// user's tree) a page of its own.
+fn told(viewer: &Viewer, e: AppError) -> Result<String, Response> {
+    match e.kind() {
+        ErrorKind::Internal | ErrorKind::Forbidden => Err(app_problem(viewer, e)),
+        _ => Ok(e.message(viewer.lang)),
+    }
+}
+
+pub async fn step(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
+        return r;
+    }
+    let Some(step) = Step::parse(&f.step, &f.decision, &f.reason) else {
+        return crate::shell::problem(
+            Some(&viewer),
+            viewer.lang,
+            StatusCode::BAD_REQUEST,
+            viewer.t("web.bad_request"),
+        );
+    };
+    let done = match Day::parse_or_today(&f.date) {
+        Ok(date) => state.app.step(&viewer.actor(), id, &step, date).await,
+        Err(e) => Err(AppError::field("date", e)),
+    };
+    match done {
+        Ok(_) => Redirect::to(&format!("/members/{id}?done=step_{}", f.step)).into_response(),
+        Err(e) => match told(&viewer, e) {
+            Ok(message) => {
+                let typed = Typed::with_step(StepTyped {
+                    code: f.step,
+                    date: f.date,
+                    decision: f.decision,
+                    reason: f.reason,
+                    error: Some(message),
+                });
+                refused(&state, &viewer, id, typed).await
+            }
+            Err(r) => r,
+        },
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CorrectForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    birth: String,
+    /// Absent from the form of who may not see them: left as they are.
+    cccd: Option<String>,
+    phone: Option<String>,
+    #[serde(default)]
+    village: String,
+}
+
+/// The typed fields as a correction, or the field refused and why.
+fn correction_of(f: &CorrectForm) -> Result<Correction, AppError> {
+    let field = |name: &'static str, value: &str| {
+        let value = value.trim().to_string();
+        AppError::field(name, hnd_domain::MemberError::BadField { field: name, value })
+    };
+    let birth = BirthDate::parse(&f.birth).ok_or_else(|| field("birth", &f.birth))?;
+    fn optional(text: &Option<String>) -> Option<Option<&str>> {
+        text.as_deref().map(str::trim).map(|t| (!t.is_empty()).then_some(t))
+    }
+    let cccd = match optional(&f.cccd) {
+        Some(Some(text)) => Some(Some(Cccd::parse(text).map_err(|_| field("cccd", text))?)),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let phone = match optional(&f.phone) {
+        Some(Some(text)) => Some(Some(Phone::parse(text).map_err(|_| field("phone", text))?)),
+        Some(None) => Some(None),
+        None => None,
+    };
+    Ok(Correction {
+        full_name: Some(f.full_name.clone()),
+        birth: Some(birth),
+        cccd,
+        phone,
+        village: Some(Some(f.village.clone())),
+    })
+}
+
+pub async fn correct(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<CorrectForm>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
+        return r;
+    }
+    // Personal fields are changed only by who may see them.
+    let place = match state.store.member_place(id).await {
+        Ok(p) => p,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let reveal = viewer.user.may(Action::ViewSensitive, &place.path);
+    let f = if reveal {
+        f
+    } else {
+        CorrectForm {
+            cccd: None,
+            phone: None,
+            ..f
+        }
+    };
+    let done = match correction_of(&f) {
+        Ok(fix) => state.app.correct_member(&viewer.actor(), id, &fix, Day::today()).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(_) => Redirect::to(&format!("/members/{id}?done=correct")).into_response(),
+        Err(e) => {
+            let field = e.field_name().unwrap_or_default().to_string();
+            match told(&viewer, e) {
+                Ok(message) => {
+                    let typed = Typed::with_correct(CorrectTyped {
+                        full_name: Some(f.full_name),
+                        birth: f.birth,
+                        cccd: f.cccd.unwrap_or_default(),
+                        phone: f.phone.unwrap_or_default(),
+                        village: f.village,
+                        error: Some(message),
+                        field,
+                    });
+                    refused(&state, &viewer, id, typed).await
+                }
+                Err(r) => r,
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- applicants
+
+#[derive(Template)]
+#[template(path = "applicants.html")]
+struct ApplicantsPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    unit: String,
+    rows: Vec<MemberView>,
+    more: bool,
+    today: String,
+    decision: String,
+    date: String,
+    error: Option<String>,
+    /// After an admission: who was admitted, with their card numbers.
+    admitted: Vec<hnd_app::Admitted>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ApplicantsParams {
+    #[serde(default)]
+    unit: String,
+}
+
+/// Applicants waiting in the user's part of the tree, at most this many a page.
+const APPLICANTS: i64 = 200;
+
+async fn applicants_page(
+    state: &AppState,
+    viewer: &Viewer,
+    unit: &str,
+    typed: (String, String, Option<String>),
+    admitted: Vec<hnd_app::Admitted>,
+    status: StatusCode,
+) -> Response {
+    let (unit, _, path) = match scope(&state.store, viewer, Action::EditMembers, unit).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let query = MemberQuery {
+        scope: unit.clone(),
+        status: Some("applicant".into()),
+        limit: APPLICANTS,
+        ..MemberQuery::default()
+    };
+    let (found, more) = match state.store.find_members(&query).await {
+        Ok(x) => x,
+        Err(e) => return store_problem(viewer, e),
+    };
+    let reveal = viewer.user.may(Action::ViewSensitive, &path);
+    let (decision, date, error) = typed;
+    let page = ApplicantsPage {
+        t: Tr(viewer.lang),
+        nav: Some(Nav::of(viewer, "/applicants")),
+        csrf: viewer.csrf.clone(),
+        unit,
+        rows: found.iter().map(|m| MemberView::of(m, reveal, viewer.lang)).collect(),
+        more,
+        today: Day::today().to_string(),
+        decision,
+        date,
+        error,
+        admitted,
+    };
+    render(page, status, viewer.lang)
+}
+
+pub async fn applicants(State(state): State<AppState>, viewer: Viewer, Query(q): Query<ApplicantsParams>) -> Response {
+    let typed = (String::new(), String::new(), None);
+    applicants_page(&state, &viewer, &q.unit, typed, Vec::new(), StatusCode::OK).await
+}
+
+/// Admits the applicants ticked on the list by one decision; the page
+/// then shows their card numbers, ready to print.
+pub async fn admit_chosen(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+    let (mut csrf, mut unit, mut decision, mut date, mut ids) =
+        (String::new(), String::new(), String::new(), String::new(), Vec::new());
+    let mut bad_id = false;
+    for (key, value) in form_urlencoded::parse(&body) {
+        match key.as_ref() {
+            "csrf" => csrf = value.into_owned(),
+            "unit" => unit = value.into_owned(),
+            "decision" => decision = value.into_owned(),
+            "date" => date = value.into_owned(),
+            "id" => match value.parse::<i64>() {
+                Ok(id) => ids.push(id),
+                Err(_) => bad_id = true,
+            },
+            _ => {}
+        }
+    }
+    if let Err(r) = viewer.check_csrf(&csrf) {
+        return r;
+    }
+    let done = match (bad_id, Day::parse_or_today(&date)) {
+        (true, _) => Err(AppError::field("ids", hnd_domain::MemberError::NothingChosen)),
+        (false, Ok(day)) => state.app.admit(&viewer.actor(), &ids, day, &decision).await,
+        (false, Err(e)) => Err(AppError::field("date", e)),
+    };
+    match done {
+        Ok(admitted) => applicants_page(&state, &viewer, &unit, (decision, date, None), admitted, StatusCode::OK).await,
+        Err(e) => match told(&viewer, e) {
+            Ok(message) => {
+                let typed = (decision, date, Some(message));
+                applicants_page(
+                    &state,
+                    &viewer,
+                    &unit,
+                    typed,
+                    Vec::new(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            Err(r) => r,
+        },
+    }
+}
