@@ -42,7 +42,7 @@ fn store_error(e: StoreError, lang: Lang) -> Response {
 
 /// A refused or failed operation, in the documented shape (with the
 /// field when one field is refused).
-fn app_error(e: hnd_app::AppError, lang: Lang) -> Response {
+pub(crate) fn app_error(e: hnd_app::AppError, lang: Lang) -> Response {
     let status = crate::shell::status_of_kind(e.kind());
     let code = match e.kind() {
         hnd_app::ErrorKind::NotFound => "not_found",
@@ -70,7 +70,7 @@ pub struct ApiUser {
 
 impl ApiUser {
     /// The caller as the subject of an operation.
-    fn actor(&self) -> hnd_app::Actor {
+    pub(crate) fn actor(&self) -> hnd_app::Actor {
         hnd_app::Actor::user(
             self.user.clone(),
             self.address.clone(),
@@ -320,7 +320,7 @@ pub async fn member(State(store): State<Store>, caller: ApiUser, Path(id): Path<
     }
 }
 
-fn bad_json(rejection: JsonRejection, lang: Lang) -> Response {
+pub(crate) fn bad_json(rejection: JsonRejection, lang: Lang) -> Response {
     let status = match rejection {
         JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         JsonRejection::BytesRejection(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -436,7 +436,7 @@ pub struct TransferBody {
     date: Option<String>,
 }
 
-fn body_day(text: Option<&str>, lang: Lang) -> Result<Day, Response> {
+pub(crate) fn body_day(text: Option<&str>, lang: Lang) -> Result<Day, Response> {
     Day::parse_or_today(text.unwrap_or_default()).map_err(|e| {
         error(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -768,6 +768,10 @@ pub async fn remove_rating(
 
 /// The OpenAPI 3.0 description of `/api/v1`.
 pub fn openapi_document() -> serde_json::Value {
+    with_modules(base_document())
+}
+
+fn base_document() -> serde_json::Value {
     let error = json!({"$ref": "#/components/responses/Error"});
     let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}});
     let common = |ok: serde_json::Value| json!({"200": ok, "400": error, "401": error, "403": error, "404": error, "422": error});
@@ -906,6 +910,29 @@ fn profile_schema() -> serde_json::Value {
 
 pub async fn openapi() -> Response {
     Json(openapi_document()).into_response()
+}
+
+/// The document with the paths and schemas of the other API modules.
+fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
+    let error = json!({"$ref": "#/components/responses/Error"});
+    let common = |ok: serde_json::Value| json!({"200": ok, "400": error, "401": error, "403": error, "404": error, "422": error});
+    let ok = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}});
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}});
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        paths.extend(crate::api_members::paths(common, ok, &id));
+    }
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        schemas.extend(crate::api_members::schemas());
+    }
+    if let Some(member) = doc["paths"]["/api/v1/members/{id}"].as_object_mut() {
+        member.insert(
+            "patch".into(),
+            json!({"summary": "Sửa họ tên, ngày sinh, CCCD, điện thoại, thôn (giữ lại giá trị cũ); CCCD và điện thoại cần quyền xem thông tin cá nhân",
+                   "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Correction"}}}},
+                   "responses": {"200": ok("Các trường đã sửa"), "400": error, "401": error, "403": error, "404": error, "409": error, "415": error, "422": error}}),
+        );
+    }
+    doc
 }
 
 /// An interactive page over the OpenAPI document: every operation with a

@@ -12,6 +12,7 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
+mod api_members;
 mod audit_text;
 mod auth;
 mod authorize;
@@ -30,7 +31,7 @@ mod tasks;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::Method;
-use axum::routing::{MethodRouter, delete, get, post, put};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 use hnd_store::Store;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -114,6 +115,23 @@ fn route(method: Method, path: &'static str, access: Access, handler: MethodRout
         access,
         handler,
     }
+}
+
+/// The route of one step of a membership in the API
+/// (`POST /api/v1/members/{id}/admit`…).
+fn api_step((code, path): (&'static str, &'static str)) -> Route {
+    use axum::extract::{Path, State};
+    let handler = post(
+        move |State(app): State<hnd_app::App>, caller: api::ApiUser, Path(id): Path<i64>, body| {
+            api_members::step(code, app, caller, id, body)
+        },
+    );
+    route(
+        Method::POST,
+        path,
+        Access::Needs(hnd_domain::Action::EditMembers),
+        handler,
+    )
 }
 
 /// Every route of the application.
@@ -357,6 +375,18 @@ pub fn routes() -> Vec<Route> {
             post(api::transfer),
         ),
         route(
+            Method::PATCH,
+            "/api/v1/members/{id}",
+            Needs(EditMembers),
+            patch(api_members::correct),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/admissions",
+            Needs(EditMembers),
+            post(api_members::admit),
+        ),
+        route(
             p.clone(),
             "/api/v1/members/{id}/confirm-transfer",
             Needs(EditMembers),
@@ -419,6 +449,9 @@ pub fn routes() -> Vec<Route> {
             post(api::report_task),
         ),
     ]
+    .into_iter()
+    .chain(api_members::STEPS.into_iter().map(api_step))
+    .collect()
 }
 
 /// The application on `store`.

@@ -145,6 +145,43 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             form: Some(vec![("reason", "chuyển đi nơi khác".into()), ("confirm", "on".into())]),
             ..c("POST", m("/members/{id}/remove"), Some(member))
         },
+        // Admitting an active member: refused as such after access.
+        ("POST", "/members/{id}/step") => Case {
+            form: Some(vec![("step", "admit".into()), ("decision", "1-QĐ/HND".into())]),
+            ..c("POST", m("/members/{id}/step"), Some(member.clone()))
+        },
+        // A birth date that is not one: refused as such after access.
+        ("POST", "/members/{id}/correct") => Case {
+            form: Some(vec![
+                ("full_name", "Trần Văn Bình".into()),
+                ("birth", "31/02/1970".into()),
+            ]),
+            ..c("POST", m("/members/{id}/correct"), Some(member.clone()))
+        },
+        ("GET", "/applicants") => c("GET", "/applicants?unit=00008".into(), Some(commune.clone())),
+        ("POST", "/applicants/admit") => Case {
+            form: Some(vec![("id", binh.to_string()), ("decision", "1-QĐ/HND".into())]),
+            ..c("POST", "/applicants/admit".into(), Some(member.clone()))
+        },
+        ("PATCH", "/api/v1/members/{id}") => Case {
+            json: Some(r#"{"birth":"31/02/1970"}"#.into()),
+            ..c("PATCH", m("/api/v1/members/{id}"), Some(member.clone()))
+        },
+        ("POST", "/api/v1/admissions") => Case {
+            json: Some(format!(r#"{{"ids":[{binh}],"decision":"1-QĐ/HND"}}"#)),
+            ..c("POST", "/api/v1/admissions".into(), Some(member.clone()))
+        },
+        // Every step with a date that is not one: refused after access.
+        ("POST", step)
+            if step.strip_prefix("/api/v1/members/{id}/").is_some_and(|s| {
+                ["admit", "withdraw", "leave", "return", "reinstate", "card", "death"].contains(&s)
+            }) =>
+        {
+            Case {
+                json: Some(r#"{"date":"31/02/2026","decision":"x"}"#.into()),
+                ..c("POST", m(step), Some(member.clone()))
+            }
+        }
         ("GET", "/members/{id}/audit") => c("GET", m("/members/{id}/audit"), Some(member)),
         ("GET", "/members/{id}/profile") => c("GET", m("/members/{id}/profile"), Some(member)),
         // A date that is not one: refused as such after access, nothing saved.

@@ -13,6 +13,7 @@ hnd_store::both_backends!(
     applicants_chosen_from_a_list_are_admitted_by_one_decision,
     a_member_page_takes_each_step_and_keeps_what_was_typed_when_refused,
     corrections_keep_the_old_values_and_personal_fields_need_the_right,
+    the_api_takes_each_step_corrects_and_admits,
 );
 
 async fn applicant(store: &Store, name: &str, unit: &str) -> i64 {
@@ -195,4 +196,95 @@ async fn corrections_keep_the_old_values_and_personal_fields_need_the_right(stor
     assert_eq!(r.status, 303, "{}", r.text());
     let kept = f.server.store.member(hoa).await.unwrap();
     assert_eq!((kept.cccd, kept.phone), (after.cccd, after.phone));
+}
+
+async fn the_api_takes_each_step_corrects_and_admits(store: Store) {
+    let f = fixture(store).await;
+    let store = &f.server.store;
+    let hoa = f.members["Nguyễn Thị Hoà"];
+    let token = store.create_api_token("xa4", "kiểm thử").await.unwrap();
+    let auth = format!("Bearer {token}");
+    let mut api = f.server.client();
+    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
+    let r = api
+        .request(
+            "POST",
+            &format!("/api/v1/members/{hoa}/leave"),
+            &headers,
+            br#"{"date":"01/04/2026"}"#,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["status"], "on_leave");
+    // Leave again: refused by the register's rule, in the documented shape.
+    let r = api
+        .request("POST", &format!("/api/v1/members/{hoa}/leave"), &headers, b"{}")
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["error"]["code"], "refused");
+    let r = api
+        .request(
+            "POST",
+            &format!("/api/v1/members/{hoa}/card"),
+            &headers,
+            br#"{"date":"02/04/2026"}"#,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let card = r.json()["card_number"].as_str().unwrap().to_string();
+    assert_eq!(
+        store.member(hoa).await.unwrap().card_number.as_deref(),
+        Some(card.as_str())
+    );
+    // Corrections: a bad field names itself; a good one lists old and new.
+    let r = api
+        .request(
+            "PATCH",
+            &format!("/api/v1/members/{hoa}"),
+            &headers,
+            br#"{"phone":"12345"}"#,
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["error"]["field"], "phone");
+    let r = api
+        .request(
+            "PATCH",
+            &format!("/api/v1/members/{hoa}"),
+            &headers,
+            r#"{"village":"Thôn Bắc","full_name":"Nguyễn Thị Hòa"}"#.as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let changed = r.json()["changed"].clone();
+    assert_eq!(changed.as_array().unwrap().len(), 2, "{changed}");
+    // Two applicants by one decision, with their card numbers.
+    let (a, b) = (
+        applicant(store, "Đỗ Thị Ngọc", "00004-CH01").await,
+        applicant(store, "Đỗ Văn Phúc", "00004-CH01").await,
+    );
+    let body = format!(r#"{{"ids":[{a},{b}],"decision":"30-QĐ/HND","date":"05/04/2026"}}"#);
+    let r = api
+        .request("POST", "/api/v1/admissions", &headers, body.as_bytes())
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let admitted = r.json()["admitted"].clone();
+    assert_eq!(admitted.as_array().unwrap().len(), 2);
+    assert_eq!(
+        store.member(a).await.unwrap().card_number.as_deref(),
+        admitted[0]["card_number"].as_str()
+    );
+    // A viewer's token may not correct a CCCD it cannot see.
+    let viewer = store.create_api_token("xem", "kiểm thử").await.unwrap();
+    let auth = format!("Bearer {viewer}");
+    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
+    let r = api
+        .request(
+            "PATCH",
+            &format!("/api/v1/members/{hoa}"),
+            &headers,
+            br#"{"cccd":null}"#,
+        )
+        .await;
+    assert_eq!(r.status, 403);
 }
