@@ -134,6 +134,8 @@ fn audited(command: &Command) -> Option<(String, String)> {
         ("Members", "Return"),
         ("Members", "Reinstate"),
         ("Members", "ReissueCard"),
+        ("Members", "Correct"),
+        ("Members", "Withdraw"),
     ];
     if OPERATIONS.contains(&(group, action)) {
         return None;

@@ -76,6 +76,30 @@ pub enum MembersCommand {
         #[command(flatten)]
         when: crate::org::When,
     },
+    /// Correct a member's name, birth date, CCCD, phone or village; each
+    /// old value is kept. `-` clears CCCD, phone or village.
+    Correct {
+        id: i64,
+        #[arg(long)]
+        name: Option<String>,
+        /// dd/mm/yyyy or the year alone.
+        #[arg(long)]
+        birth: Option<String>,
+        #[arg(long)]
+        cccd: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        village: Option<String>,
+        #[command(flatten)]
+        when: crate::org::When,
+    },
+    /// An applicant withdraws the application (rút đơn).
+    Withdraw {
+        id: i64,
+        #[command(flatten)]
+        when: crate::org::When,
+    },
     /// Issue a new card with a new number.
     ReissueCard {
         id: i64,
@@ -443,6 +467,52 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
         MembersCommand::Reinstate { id, decision, when } => {
             app.reinstate(&actor(&when), id, day_or_today(when.date.as_deref())?, &decision)
                 .await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        MembersCommand::Correct {
+            id,
+            name,
+            birth,
+            cccd,
+            phone,
+            village,
+            when,
+        } => {
+            // `-` clears an optional field; absent leaves it.
+            let cleared = |v: Option<String>| v.map(|v| Some(v).filter(|v| v.trim() != "-" && !v.trim().is_empty()));
+            let fix = hnd_store::Correction {
+                full_name: name,
+                birth: birth
+                    .map(|b| BirthDate::parse(&b).ok_or_else(|| bad(lang, "field.birth", &b)))
+                    .transpose()?,
+                cccd: cleared(cccd)
+                    .map(|c| {
+                        c.map(|c| Cccd::parse(&c).map_err(|_| bad(lang, "field.cccd", &c)))
+                            .transpose()
+                    })
+                    .transpose()?,
+                phone: cleared(phone)
+                    .map(|p| {
+                        p.map(|p| Phone::parse(&p).map_err(|_| bad(lang, "field.phone", &p)))
+                            .transpose()
+                    })
+                    .transpose()?,
+                village: cleared(village),
+            };
+            let day = day_or_today(when.date.as_deref())?;
+            let changed = app.correct_member(&actor(&when), id, &fix, day).await?;
+            if changed.is_empty() {
+                println!("{}", tr(lang, "cli.nothing_changed", &[]));
+            }
+            for c in changed {
+                let field = tr(lang, &format!("audit.field.{}", c.field), &[]);
+                let (old, new) = (c.old_value.unwrap_or_default(), c.new_value.unwrap_or_default());
+                println!("{field}: {old} → {new}");
+            }
+        }
+        MembersCommand::Withdraw { id, when } => {
+            let day = day_or_today(when.date.as_deref())?;
+            app.withdraw_application(&actor(&when), id, day, &when.reason).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::ReissueCard { id, when } => {

@@ -791,6 +791,46 @@ fn members_from_the_command_line(db: &str) {
         &[&add[..], &["--cccd", "001185000012", "--date", "01/02/2026"]].concat(),
     );
     assert!(dup.contains("đã có trong sổ") && dup.contains("00004-A"), "{dup}");
+    // Corrections keep the old value; `-` clears a field.
+    let out = ok(
+        db,
+        &[
+            "members",
+            "correct",
+            "2",
+            "--name",
+            "Lê Văn Mốt",
+            "--phone",
+            "+84 912 345 678",
+        ],
+    );
+    assert!(
+        out.contains("Lê Văn Một → Lê Văn Mốt") && out.contains("0912345678"),
+        "{out}"
+    );
+    let out = ok(db, &["members", "correct", "2", "--phone", "-"]);
+    assert!(out.contains("0912345678 → "), "{out}");
+    let err = failing(db, &["members", "correct", "2", "--birth", "31/02/1970"]);
+    assert!(err.contains("31/02/1970"), "{err}");
+    let show: serde_json::Value = serde_json::from_str(&ok(db, &["members", "show", "2", "--json"])).unwrap();
+    assert_eq!(show["member"]["full_name"], "Lê Văn Mốt");
+    // An applicant withdraws; an active member cannot.
+    let args = [
+        "members",
+        "add",
+        "--name",
+        "Lê Văn Ba",
+        "--birth",
+        "1971",
+        "--sex",
+        "nam",
+        "--unit",
+        "00004-A",
+    ];
+    ok(db, &[&args[..], &["--date", "01/02/2026"]].concat());
+    ok(db, &["members", "withdraw", "4", "--reason", "Chuyển đi nơi khác"]);
+    let err = failing(db, &["members", "withdraw", "2"]);
+    assert!(err.contains("đang sinh hoạt"), "{err}");
 }
 
 fn member_import_export_round_trip(db: &str) {
