@@ -80,6 +80,14 @@ impl Actor {
         }
     }
 
+    /// The user behind the actor; `None` for the operator.
+    pub(crate) fn principal(&self) -> Option<&Principal> {
+        match &self.who {
+            Who::User(p) => Some(p),
+            Who::Operator(_) => None,
+        }
+    }
+
     /// May the actor do `action` on the unit at `path` (today's tree)?
     pub(crate) fn may(&self, action: Action, path: &str) -> bool {
         match &self.who {

@@ -15,6 +15,7 @@
 //! The web pages, the JSON API and the command line are adapters: they
 //! parse their input, call the operation and render what it returns.
 
+mod accounts;
 mod actor;
 mod error;
 mod members;

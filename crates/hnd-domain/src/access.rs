@@ -150,6 +150,28 @@ impl Principal {
         self.grants.iter().any(|g| g.role.allows(action))
     }
 
+    /// May this user give or take away `role` on the unit at `path`? Who
+    /// manages accounts there may, except that the central administrator's
+    /// role is given on the root alone (a path of one unit, `/1/`) and only
+    /// by who manages accounts there.
+    pub fn may_manage_grant(&self, role: Role, path: &str) -> bool {
+        let root = path.matches('/').count() == 2;
+        self.may(Action::ManageUsers, path) && (role != Role::CentralAdmin || root)
+    }
+
+    /// May this user manage the account (password, tokens) whose live
+    /// grants sit at `paths`? Only who manages accounts over every one of
+    /// them; an account with none, only who manages accounts at the root.
+    pub fn may_manage_account(&self, paths: &[&str]) -> bool {
+        if paths.is_empty() {
+            return self
+                .grants
+                .iter()
+                .any(|g| g.role.allows(Action::ManageUsers) && g.path.matches('/').count() == 2);
+        }
+        paths.iter().all(|p| self.may(Action::ManageUsers, p))
+    }
+
     /// The highest unit the user can `action` in: where their pages start.
     pub fn home(&self, action: Action) -> Option<&Grant> {
         self.grants

@@ -123,12 +123,12 @@ pub fn secret() -> String {
     hex::encode(bytes)
 }
 
-fn digest(secret: &str) -> String {
+pub(crate) fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 /// argon2id with the crate's default cost (19 MiB, 2 passes), off the async threads.
-async fn hash_password(password: String) -> String {
+pub(crate) async fn hash_password(password: String) -> String {
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).expect("the system's random source");
@@ -159,7 +159,7 @@ async fn dummy_hash() -> String {
     DUMMY.get_or_init(|| hash_password(secret())).await.clone()
 }
 
-fn check_login(login: &str) -> Result<()> {
+pub(crate) fn check_login(login: &str) -> Result<()> {
     let ok = (3..=40).contains(&login.len())
         && login
             .chars()
@@ -174,7 +174,7 @@ fn check_login(login: &str) -> Result<()> {
     }
 }
 
-fn check_password(password: &str) -> Result<()> {
+pub(crate) fn check_password(password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD {
         return Err(AccountError::WeakPassword.into());
     }

@@ -20,6 +20,7 @@ mod profiles;
 mod sql;
 mod tasks;
 pub mod testing;
+mod users;
 
 pub use accounts::{Audit, AuditEntry, AuditFilter, MemberPlace, Session, secret};
 pub use backend::Backend;
@@ -35,6 +36,7 @@ pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, Spli
 pub use plans::{NewIndicator, NewPlan, Plan, ProgressRow, Split, SplitOutcome, Target};
 pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
 pub use tasks::{MAX_FILE_MB, NewFile, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
+pub use users::{TokenRow, UserRow};
 
 use sqlx::AnyPool;
 

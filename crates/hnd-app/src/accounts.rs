@@ -1,0 +1,151 @@
+//! Accounts: users, their roles on units, passwords and API tokens,
+//! managed by who holds `ManageUsers` over the units concerned.
+
+use crate::actor::Entry;
+use crate::{Actor, App, AppError};
+use hnd_domain::{Action, Role};
+use serde_json::json;
+
+/// The code of the root of the tree: the Central Committee.
+const ROOT: &str = "TW";
+
+impl App {
+    /// The unit an actor's account changes are filed under: the highest
+    /// unit where they manage accounts (the root for the operator).
+    async fn manager_unit(&self, actor: &Actor) -> Result<i64, AppError> {
+        let code = match actor.principal() {
+            Some(p) => p
+                .home(Action::ManageUsers)
+                .map(|g| g.unit_code.clone())
+                .ok_or(AppError::Forbidden)?,
+            None => ROOT.to_string(),
+        };
+        Ok(self.store.unit_path(&code).await?.0)
+    }
+
+    /// The account `login`, if the actor may manage it; returns the unit
+    /// its changes are filed under (its highest grant, else the actor's).
+    async fn account_to_manage(&self, actor: &Actor, login: &str) -> Result<i64, AppError> {
+        let account = self.store.principal_by_login(login).await?;
+        let paths: Vec<&str> = account.grants.iter().map(|g| g.path.as_str()).collect();
+        if let Some(p) = actor.principal()
+            && !p.may_manage_account(&paths)
+        {
+            return Err(AppError::Forbidden);
+        }
+        match account.grants.first() {
+            Some(g) => Ok(self.store.unit_path(&g.unit_code).await?.0),
+            None => self.manager_unit(actor).await,
+        }
+    }
+
+    /// A new account, with no role until one is granted.
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        login: &str,
+        full_name: &str,
+        password: &str,
+    ) -> Result<i64, AppError> {
+        let unit_id = self.manager_unit(actor).await?;
+        let change = actor.change(
+            "",
+            Entry {
+                action: "user.create",
+                unit_id,
+                member_id: None,
+                detail: json!({"before": {}, "after": {"login": login.trim(), "name": full_name.trim()}}),
+            },
+        );
+        Ok(self.store.add_user(login.trim(), full_name, password, &change).await?)
+    }
+
+    /// Gives `login` the role `role` on unit `code` (and its subtree).
+    pub async fn grant_role(&self, actor: &Actor, login: &str, role: Role, code: &str) -> Result<(), AppError> {
+        let (unit_id, path) = self.store.unit_path(code).await?;
+        if let Some(p) = actor.principal()
+            && !p.may_manage_grant(role, &path)
+        {
+            return Err(AppError::Forbidden);
+        }
+        let change = actor.change(
+            "",
+            Entry {
+                action: "user.grant",
+                unit_id,
+                member_id: None,
+                detail: json!({"before": {}, "after": {"login": login, "role": role.code(), "unit": code}}),
+            },
+        );
+        self.store.add_grant(login, role, unit_id, &change).await?;
+        Ok(())
+    }
+
+    /// Takes `role` on unit `code` away from `login`; returns how many
+    /// grants ended (none: nothing to take away, and nothing is recorded).
+    pub async fn revoke_role(&self, actor: &Actor, login: &str, role: Role, code: &str) -> Result<u64, AppError> {
+        let (unit_id, path) = self.store.unit_path(code).await?;
+        if let Some(p) = actor.principal()
+            && !p.may_manage_grant(role, &path)
+        {
+            return Err(AppError::Forbidden);
+        }
+        let change = actor.change(
+            "",
+            Entry {
+                action: "user.revoke",
+                unit_id,
+                member_id: None,
+                detail: json!({"before": {"login": login, "role": role.code(), "unit": code}, "after": {}}),
+            },
+        );
+        Ok(self.store.end_grant(login, role, unit_id, &change).await?)
+    }
+
+    /// Sets a new password for `login` (an administrator's reset): the
+    /// account is unlocked and its sessions end.
+    pub async fn reset_password(&self, actor: &Actor, login: &str, password: &str) -> Result<(), AppError> {
+        let unit_id = self.account_to_manage(actor, login).await?;
+        let change = actor.change(
+            "",
+            Entry {
+                action: "user.password",
+                unit_id,
+                member_id: None,
+                detail: json!({"before": {"login": login}, "after": {"password": "•••"}}),
+            },
+        );
+        self.store.reset_password(login, password, &change).await?;
+        Ok(())
+    }
+
+    /// A new API token for `login`; the secret is returned this once.
+    pub async fn issue_token(&self, actor: &Actor, login: &str, label: &str) -> Result<String, AppError> {
+        let unit_id = self.account_to_manage(actor, login).await?;
+        let change = actor.change(
+            "",
+            Entry {
+                action: "user.token",
+                unit_id,
+                member_id: None,
+                detail: json!({"before": {}, "after": {"login": login, "label": label.trim()}}),
+            },
+        );
+        Ok(self.store.issue_token(login, label, &change).await?)
+    }
+
+    /// Revokes `login`'s token `reference`; returns how many were revoked.
+    pub async fn revoke_token(&self, actor: &Actor, login: &str, reference: &str) -> Result<u64, AppError> {
+        let unit_id = self.account_to_manage(actor, login).await?;
+        let change = actor.change(
+            "",
+            Entry {
+                action: "user.token_revoke",
+                unit_id,
+                member_id: None,
+                detail: json!({"before": {"login": login, "token": reference}, "after": {}}),
+            },
+        );
+        Ok(self.store.revoke_token(login, reference, &change).await?)
+    }
+}
