@@ -12,20 +12,20 @@ const ROOT: &str = "TW";
 impl App {
     /// The unit an actor's account changes are filed under: the highest
     /// unit where they manage accounts (the root for the operator).
-    async fn manager_unit(&self, actor: &Actor) -> Result<i64, AppError> {
-        let code = match actor.principal() {
-            Some(p) => p
-                .home(Action::ManageUsers)
-                .map(|g| g.unit_code.clone())
-                .ok_or(AppError::Forbidden)?,
-            None => ROOT.to_string(),
-        };
-        Ok(self.store.unit_path(&code).await?.0)
+    async fn manager_unit(&self, actor: &Actor) -> Result<Option<i64>, AppError> {
+        match actor.principal() {
+            Some(p) => {
+                let home = p.home(Action::ManageUsers).ok_or(AppError::Forbidden)?;
+                Ok(Some(self.store.unit_path(&home.unit_code).await?.0))
+            }
+            // Before the tree exists there is no unit to file it under.
+            None => Ok(self.store.unit_path(ROOT).await.ok().map(|(id, _)| id)),
+        }
     }
 
     /// The account `login`, if the actor may manage it; returns the unit
     /// its changes are filed under (its highest grant, else the actor's).
-    async fn account_to_manage(&self, actor: &Actor, login: &str) -> Result<i64, AppError> {
+    async fn account_to_manage(&self, actor: &Actor, login: &str) -> Result<Option<i64>, AppError> {
         let account = self.store.principal_by_login(login).await?;
         let paths: Vec<&str> = account.grants.iter().map(|g| g.path.as_str()).collect();
         if let Some(p) = actor.principal()
@@ -34,7 +34,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         match account.grants.first() {
-            Some(g) => Ok(self.store.unit_path(&g.unit_code).await?.0),
+            Some(g) => Ok(Some(self.store.unit_path(&g.unit_code).await?.0)),
             None => self.manager_unit(actor).await,
         }
     }
@@ -72,7 +72,7 @@ impl App {
             "",
             Entry {
                 action: "user.grant",
-                unit_id,
+                unit_id: Some(unit_id),
                 member_id: None,
                 detail: json!({"before": {}, "after": {"login": login, "role": role.code(), "unit": code}}),
             },
@@ -94,7 +94,7 @@ impl App {
             "",
             Entry {
                 action: "user.revoke",
-                unit_id,
+                unit_id: Some(unit_id),
                 member_id: None,
                 detail: json!({"before": {"login": login, "role": role.code(), "unit": code}, "after": {}}),
             },

@@ -103,7 +103,7 @@ impl Actor {
             actor: self.name().to_string(),
             address: self.address.clone(),
             action: entry.action.to_string(),
-            unit_id: Some(entry.unit_id),
+            unit_id: entry.unit_id,
             member_id: entry.member_id,
             detail: entry.detail,
         };
@@ -116,11 +116,13 @@ impl Actor {
     }
 }
 
-/// What an audit entry says: the action, the unit it happened in (always
-/// one), the member if any, and the detail with `before` and `after`.
+/// What an audit entry says: the action, the unit it happened in, the
+/// member if any, and the detail with `before` and `after`. The unit is
+/// always one, except for the operator's accounts made before the tree
+/// exists (the first administrator of a new installation).
 pub(crate) struct Entry {
     pub action: &'static str,
-    pub unit_id: i64,
+    pub unit_id: Option<i64>,
     pub member_id: Option<i64>,
     pub detail: serde_json::Value,
 }

@@ -73,7 +73,7 @@ impl App {
             "",
             Entry {
                 action: "member.transfer",
-                unit_id: place.unit_id,
+                unit_id: Some(place.unit_id),
                 member_id: Some(id),
                 detail: json!({"before": {"unit": before.unit_code, "status": before.status},
                                "after": {"transfer_to": to, "status": "in_transfer"}, "date": date.iso()}),
@@ -91,7 +91,7 @@ impl App {
             "",
             Entry {
                 action: "member.confirm_transfer",
-                unit_id,
+                unit_id: Some(unit_id),
                 member_id: Some(id),
                 detail: json!({"before": {"unit": before.unit_code, "status": before.status},
                                "after": {"unit": before.transfer_to, "status": "active"}, "date": date.iso()}),
@@ -119,7 +119,7 @@ impl App {
             reason,
             Entry {
                 action: "member.remove",
-                unit_id: place.unit_id,
+                unit_id: Some(place.unit_id),
                 member_id: Some(id),
                 detail: json!({"before": {"status": before.status}, "after": {"status": after},
                                "reason": reason.trim(), "date": date.iso()}),
@@ -163,7 +163,7 @@ impl App {
             "",
             Entry {
                 action: "member.reissue_card",
-                unit_id: place.unit_id,
+                unit_id: Some(place.unit_id),
                 member_id: Some(id),
                 // The store adds the new number under `after`.
                 detail: json!({"before": {"card_number": before.card_number}, "after": {}, "date": date.iso()}),
@@ -201,7 +201,7 @@ impl App {
             "",
             Entry {
                 action: "member.admit",
-                unit_id: place.unit_id,
+                unit_id: Some(place.unit_id),
                 member_id: (members.len() == 1).then_some(first.id),
                 detail: json!({"before": {"status": "applicant"}, "after": {"status": "active"},
                                "members": ids, "decision": decision, "date": date.iso()}),
@@ -238,7 +238,7 @@ fn status_change(
         "",
         Entry {
             action,
-            unit_id: place.unit_id,
+            unit_id: Some(place.unit_id),
             member_id: Some(before.id),
             detail,
         },
@@ -266,7 +266,7 @@ impl App {
             "",
             Entry {
                 action: "member.correct",
-                unit_id: place.unit_id,
+                unit_id: Some(place.unit_id),
                 member_id: Some(id),
                 detail: json!({"before": {}, "after": {}, "date": date.iso()}),
             },
@@ -317,7 +317,7 @@ impl App {
             reason,
             Entry {
                 action: "member.withdraw",
-                unit_id: place.unit_id,
+                unit_id: Some(place.unit_id),
                 member_id: Some(id),
                 detail: json!({"before": {"status": before.status}, "after": {"status": "withdrawn"},
                                "reason": reason.trim(), "date": date.iso()}),
@@ -407,5 +407,26 @@ impl App {
                 .await
                 .map(|_| None),
         }
+    }
+}
+
+impl App {
+    /// Decides a likely duplicate found when `member` was added: the same
+    /// person as `other` (`same`), or two people. Who may edit `member`
+    /// decides.
+    pub async fn decide_duplicate(&self, actor: &Actor, member: i64, other: i64, same: bool) -> Result<(), AppError> {
+        let (_, place) = self.member_to_change(actor, member, At::Here).await?;
+        let decided = if same { "confirmed" } else { "dismissed" };
+        let change = actor.change(
+            "",
+            Entry {
+                action: "member.duplicate",
+                unit_id: Some(place.unit_id),
+                member_id: Some(member),
+                detail: json!({"before": {"duplicate": "open"}, "after": {"duplicate": decided}, "other": other}),
+            },
+        );
+        self.store.decide_duplicate(member, other, same, &change).await?;
+        Ok(())
     }
 }

@@ -190,6 +190,9 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
             .is_empty()
     );
     assert_eq!(entries(&store).await.len(), logged);
+    // The same name and birth date again: a likely duplicate to decide.
+    let twin = applicant(&store, "Trần Thị Bình", "00004-A").await;
+    case!("decide_duplicate", twin, app.decide_duplicate(&officer, twin, b, false));
     let c = applicant(&store, "Lê Thị Cúc", "00004-A").await;
     case!(
         "withdraw_application",

@@ -117,6 +117,18 @@ pub struct AuditFilter {
 
 /// A fresh random secret: 32 bytes, hex. Session and API tokens, and the
 /// web's sign-in form token.
+/// A password nobody chose: 16 letters and digits without look-alikes,
+/// for an account made or reset without one.
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the system's random source");
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
 pub fn secret() -> String {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).expect("the system's random source");

@@ -22,7 +22,7 @@ mod tasks;
 pub mod testing;
 mod users;
 
-pub use accounts::{Audit, AuditEntry, AuditFilter, MemberPlace, Session, secret};
+pub use accounts::{Audit, AuditEntry, AuditFilter, MemberPlace, Session, random_password, secret};
 pub use backend::Backend;
 pub use corrections::{Corrected, Correction};
 pub use error::StoreError;

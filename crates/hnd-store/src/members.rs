@@ -729,6 +729,7 @@ impl Store {
     /// A person's decision on a likely duplicate: the same person
     /// (`confirmed`) or two people (`dismissed`).
     pub async fn decide_duplicate(&self, member: i64, other: i64, same: bool, change: &Change) -> Result<()> {
+        let mut tx = self.write.begin().await?;
         let done = sqlx::query(
             "UPDATE member_duplicates SET status = $1, decided_by = $2, decided_at = $3
              WHERE member_id = $4 AND other_id = $5 AND status = 'open'",
@@ -738,12 +739,12 @@ impl Store {
         .bind(chrono::Utc::now().to_rfc3339())
         .bind(member)
         .bind(other)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(MemberError::NoOpenDuplicate { member, other }.into());
         }
-        Ok(())
+        crate::accounts::commit(tx, change).await
     }
 
     /// Everyone ever entered in the register, whatever their status.

@@ -11,6 +11,7 @@
 // path, so its size in `Result` does not matter.
 #![allow(clippy::result_large_err)]
 
+mod accounts;
 mod api;
 mod api_members;
 mod audit_text;
@@ -249,6 +250,18 @@ pub fn routes() -> Vec<Route> {
             get(member_steps::applicants),
         ),
         route(
+            g.clone(),
+            "/duplicates",
+            Needs(EditMembers),
+            get(member_steps::duplicates),
+        ),
+        route(
+            p.clone(),
+            "/duplicates/decide",
+            Needs(EditMembers),
+            post(member_steps::decide_duplicate),
+        ),
+        route(
             p.clone(),
             "/applicants/admit",
             Needs(EditMembers),
@@ -340,6 +353,38 @@ pub fn routes() -> Vec<Route> {
             get(members::incoming_transfers),
         ),
         route(g.clone(), "/audit", Needs(ViewAudit), get(members::audit_page)),
+        route(g.clone(), "/users", Needs(ManageUsers), get(accounts::list)),
+        route(p.clone(), "/users", Needs(ManageUsers), post(accounts::create)),
+        route(
+            p.clone(),
+            "/users/{login}/grant",
+            Needs(ManageUsers),
+            post(accounts::grant),
+        ),
+        route(
+            p.clone(),
+            "/users/{login}/revoke",
+            Needs(ManageUsers),
+            post(accounts::revoke),
+        ),
+        route(
+            p.clone(),
+            "/users/{login}/password",
+            Needs(ManageUsers),
+            post(accounts::password),
+        ),
+        route(
+            p.clone(),
+            "/users/{login}/tokens",
+            Needs(ManageUsers),
+            post(accounts::token),
+        ),
+        route(
+            p.clone(),
+            "/users/{login}/tokens/{reference}/revoke",
+            Needs(ManageUsers),
+            post(accounts::revoke_token),
+        ),
         route(g.clone(), "/export", Needs(Export), get(files::export)),
         route(g.clone(), "/import", Needs(Import), get(files::import_page)),
         route(

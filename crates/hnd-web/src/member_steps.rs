@@ -369,3 +369,102 @@ pub async fn admit_chosen(State(state): State<AppState>, viewer: Viewer, body: B
         },
     }
 }
+
+// ---------------------------------------------------------------- duplicates
+
+#[derive(Template)]
+#[template(path = "duplicates.html")]
+struct DuplicatesPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    unit: String,
+    /// The member added, the one they look like, and why.
+    pairs: Vec<(MemberView, MemberView, String)>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+/// Pairs shown on one page at most.
+const PAIRS: i64 = 200;
+
+async fn duplicates_page(
+    state: &AppState,
+    viewer: &Viewer,
+    unit: &str,
+    said: (Option<String>, Option<String>),
+    status: StatusCode,
+) -> Response {
+    let (unit, _, path) = match scope(&state.store, viewer, Action::EditMembers, unit).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let found = match state.store.open_duplicates(&unit, PAIRS).await {
+        Ok(x) => x,
+        Err(e) => return store_problem(viewer, e),
+    };
+    let lang = viewer.lang;
+    let reveal = viewer.user.may(Action::ViewSensitive, &path);
+    let pairs = found
+        .iter()
+        .map(|(a, b, rule)| {
+            (
+                MemberView::of(a, reveal, lang),
+                MemberView::of(b, reveal, lang),
+                i18n::t(lang, &format!("member.rule.{rule}"), &[]),
+            )
+        })
+        .collect();
+    let (notice, error) = said;
+    let page = DuplicatesPage {
+        t: Tr(lang),
+        nav: Some(Nav::of(viewer, "/duplicates")),
+        csrf: viewer.csrf.clone(),
+        unit,
+        pairs,
+        notice,
+        error,
+    };
+    render(page, status, lang)
+}
+
+pub async fn duplicates(State(state): State<AppState>, viewer: Viewer, Query(q): Query<ApplicantsParams>) -> Response {
+    duplicates_page(&state, &viewer, &q.unit, (None, None), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    unit: String,
+    member: i64,
+    other: i64,
+    /// "same" or "different".
+    #[serde(default)]
+    decision: String,
+}
+
+pub async fn decide_duplicate(State(state): State<AppState>, viewer: Viewer, Form(f): Form<DecideForm>) -> Response {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
+        return r;
+    }
+    let same = f.decision == "same";
+    match state
+        .app
+        .decide_duplicate(&viewer.actor(), f.member, f.other, same)
+        .await
+    {
+        Ok(()) => {
+            let said = (Some(viewer.t("web.duplicate_decided")), None);
+            duplicates_page(&state, &viewer, &f.unit, said, StatusCode::OK).await
+        }
+        Err(e) => match told(&viewer, e) {
+            Ok(message) => {
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                duplicates_page(&state, &viewer, &f.unit, (None, Some(message)), status).await
+            }
+            Err(r) => r,
+        },
+    }
+}

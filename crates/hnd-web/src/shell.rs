@@ -30,6 +30,7 @@ pub struct Nav {
     pub tree: bool,
     pub import: bool,
     pub audit: bool,
+    pub users: bool,
     /// `/lang/en?next=…`: the same page in the other language.
     pub other_lang: String,
 }
@@ -45,6 +46,7 @@ impl Nav {
             tree: user.may_somewhere(Action::ViewTree),
             import: user.may_somewhere(Action::Import),
             audit: user.may_somewhere(Action::ViewAudit),
+            users: user.may_somewhere(Action::ManageUsers),
             other_lang: format!("/lang/{}?next={}", other.code(), urlencode(here)),
         }
     }

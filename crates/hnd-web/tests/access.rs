@@ -182,6 +182,52 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
                 ..c("POST", m(step), Some(member.clone()))
             }
         }
+        ("GET", "/duplicates") => c("GET", "/duplicates?unit=00008".into(), Some(commune.clone())),
+        // A pair that is not waiting: refused as such after access.
+        ("POST", "/duplicates/decide") => Case {
+            form: Some(vec![
+                ("member", binh.to_string()),
+                ("other", "999999".into()),
+                ("decision", "same".into()),
+            ]),
+            ..c("POST", "/duplicates/decide".into(), Some(member.clone()))
+        },
+        ("GET", "/users") => c("GET", "/users?unit=00008".into(), Some(commune.clone())),
+        // Each account change aimed at commune 00008's officer with input
+        // refused after access: a login that is not one, a role that is not
+        // one, a password too short, a token that does not exist.
+        ("POST", "/users") => Case {
+            form: Some(vec![
+                ("login", "x".into()),
+                ("full_name", "X".into()),
+                ("unit", "00008".into()),
+            ]),
+            ..c("POST", "/users".into(), Some(commune.clone()))
+        },
+        ("POST", "/users/{login}/grant") => Case {
+            form: Some(vec![("role", "king".into()), ("on", "00008".into())]),
+            ..c("POST", "/users/xa8/grant".into(), Some(commune.clone()))
+        },
+        ("POST", "/users/{login}/revoke") => Case {
+            form: Some(vec![("role", "king".into()), ("on", "00008".into())]),
+            ..c("POST", "/users/xa8/revoke".into(), Some(commune.clone()))
+        },
+        ("POST", "/users/{login}/password") => Case {
+            form: Some(vec![("password", "short".into())]),
+            ..c("POST", "/users/xa8/password".into(), Some(commune.clone()))
+        },
+        ("POST", "/users/{login}/tokens") => Case {
+            form: Some(vec![("label", "x".repeat(2))]),
+            ..c("POST", "/users/nobody-here/tokens".into(), Some(commune.clone()))
+        },
+        ("POST", "/users/{login}/tokens/{reference}/revoke") => Case {
+            form: Some(vec![]),
+            ..c(
+                "POST",
+                "/users/xa8/tokens/000000000000/revoke".into(),
+                Some(commune.clone()),
+            )
+        },
         ("GET", "/members/{id}/audit") => c("GET", m("/members/{id}/audit"), Some(member)),
         ("GET", "/members/{id}/profile") => c("GET", m("/members/{id}/profile"), Some(member)),
         // A date that is not one: refused as such after access, nothing saved.

@@ -14,6 +14,7 @@ hnd_store::both_backends!(
     a_member_page_takes_each_step_and_keeps_what_was_typed_when_refused,
     corrections_keep_the_old_values_and_personal_fields_need_the_right,
     the_api_takes_each_step_corrects_and_admits,
+    likely_duplicates_are_reviewed_and_decided,
 );
 
 async fn applicant(store: &Store, name: &str, unit: &str) -> i64 {
@@ -287,4 +288,60 @@ async fn the_api_takes_each_step_corrects_and_admits(store: Store) {
         )
         .await;
     assert_eq!(r.status, 403);
+}
+
+async fn likely_duplicates_are_reviewed_and_decided(store: Store) {
+    let f = fixture(store).await;
+    let who = Change::new("kiểm thử", "dữ liệu kiểm thử");
+    let twin = person("Nguyễn Thị Hoà", "12/05/1985", Sex::Female, "00004-CH01");
+    let added = f
+        .server
+        .store
+        .add_member(&twin, day("01/04/2026"), false, &who)
+        .await
+        .unwrap();
+    assert_eq!(added.likely_duplicates.len(), 1);
+    let hoa = f.members["Nguyễn Thị Hoà"];
+    let mut xa4 = f.server.signed_in("xa4").await;
+    let home = xa4.get("/").await.text();
+    assert!(home.contains("href=\"/duplicates\""), "{home}");
+    let page = xa4.get("/duplicates").await.text();
+    let pair = format!("pair-{}-{hoa}", added.id);
+    assert!(page.contains(&pair), "{page}");
+    let mut xa8 = f.server.signed_in("xa8").await;
+    assert!(
+        !xa8.get("/duplicates").await.text().contains(&pair),
+        "not another commune's"
+    );
+    let csrf = csrf_in(&page);
+    let (member, other) = (added.id.to_string(), hoa.to_string());
+    let decide = [
+        ("csrf", csrf.as_str()),
+        ("member", &member),
+        ("other", &other),
+        ("decision", "different"),
+    ];
+    let csrf8 = xa8.csrf().await;
+    let r = xa8
+        .post_form(
+            "/duplicates/decide",
+            &[("csrf", &csrf8), ("member", &member), ("other", &other)],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let r = xa4.post_form("/duplicates/decide", &decide).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(!r.text().contains(&pair));
+    let r = xa4.post_form("/duplicates/decide", &decide).await;
+    assert_eq!(r.status, 422, "decided already");
+    let trail = f
+        .server
+        .store
+        .audit_entries(&hnd_store::AuditFilter {
+            member_id: Some(added.id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(trail[0].action, "member.duplicate");
 }

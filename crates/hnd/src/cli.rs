@@ -135,7 +135,13 @@ fn audited(command: &Command) -> Option<(String, String)> {
         ("Members", "Reinstate"),
         ("Members", "ReissueCard"),
         ("Members", "Correct"),
+        ("Users", "Create"),
+        ("Users", "Grant"),
+        ("Users", "Revoke"),
+        ("Users", "Passwd"),
+        ("Users", "Token"),
         ("Members", "Withdraw"),
+        ("Members", "DecideDuplicate"),
     ];
     if OPERATIONS.contains(&(group, action)) {
         return None;

@@ -451,7 +451,7 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
             when,
             ..
         } => {
-            store.decide_duplicate(member, other, same, &change(&when)).await?;
+            app.decide_duplicate(&actor(&when), member, other, same).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::Leave { id, when } => {

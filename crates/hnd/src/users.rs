@@ -67,41 +67,32 @@ fn role(text: &str) -> Result<Role> {
         .ok_or_else(|| hnd_store::StoreError::Account(AccountError::UnknownRole { role: text.into() }))?)
 }
 
-/// A password nobody chose: 16 letters and digits without look-alikes.
-pub(crate) fn random_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("the system's random source");
-    bytes
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect()
-}
-
 pub async fn run(cmd: UsersCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
     let store = Store::open(db).await?;
+    let app = hnd_app::App::new(store.clone());
+    let actor = hnd_app::Actor::operator(author, lang);
     match cmd {
         UsersCommand::Create { login, name, password } => {
             let shown = password.is_none();
-            let password = password.unwrap_or_else(random_password);
-            store.create_user(&login, &name, &password).await?;
+            let password = password.unwrap_or_else(hnd_store::random_password);
+            app.create_user(&actor, &login, &name, &password).await?;
             println!("{}", tr(lang, "cli.user_created", &[("login", &login)]));
             if shown {
                 println!("{}", tr(lang, "cli.user_password", &[("password", &password)]));
             }
         }
         UsersCommand::Grant { login, role: r, unit } => {
-            store.grant(&login, role(&r)?, &unit, author).await?;
+            app.grant_role(&actor, &login, role(&r)?, &unit).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         UsersCommand::Revoke { login, role: r, unit } => {
-            let n = store.revoke(&login, role(&r)?, &unit).await?;
+            let n = app.revoke_role(&actor, &login, role(&r)?, &unit).await?;
             println!("{}", tr(lang, "cli.revoked", &[("count", &n)]));
         }
         UsersCommand::Passwd { login, password } => {
             let shown = password.is_none();
-            let password = password.unwrap_or_else(random_password);
-            store.set_password(&login, &password).await?;
+            let password = password.unwrap_or_else(hnd_store::random_password);
+            app.reset_password(&actor, &login, &password).await?;
             println!("{}", tr(lang, "cli.done", &[]));
             if shown {
                 println!("{}", tr(lang, "cli.user_password", &[("password", &password)]));
@@ -112,7 +103,7 @@ pub async fn run(cmd: UsersCommand, db: &str, author: &str, lang: Lang) -> Resul
             println!("{}", tr(lang, "cli.user_body", &[("login", &login), ("body", &name)]));
         }
         UsersCommand::Token { login, label } => {
-            println!("{}", store.create_api_token(&login, &label).await?);
+            println!("{}", app.issue_token(&actor, &login, &label).await?);
         }
         UsersCommand::Show { login, json } => {
             let user = store.principal_by_login(&login).await?;

@@ -532,7 +532,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
     assert_eq!(
         actions,
         [
-            "cli.users.create",
+            "user.create",
             // The refused import is on record too: an attempt with its file.
             "cli.plans.importtargets",
             "cli.plans.importtargets",
