@@ -176,7 +176,14 @@ async fn shutdown_stops_a_running_import_at_a_chunk_and_removes_its_files(store:
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    let _ = job;
+    // Pages and sign-in are served meanwhile.
+    let mut admin = Client {
+        addr,
+        cookies: Default::default(),
+    };
+    assert_eq!(admin.sign_in("admin", &password("admin")).await.status, 303);
+    assert_eq!(admin.get("/members?unit=00004").await.status, 200);
+    assert_eq!(xa4.get(&job).await.status, 200);
     stop.send(()).unwrap();
     // The server returns (the deadline is seconds; the bound here is only
     // there so that a failure does not hang the test run).
