@@ -257,6 +257,9 @@ struct XmlScan<'l> {
     max_column: usize,
     strings: u64,
     declared_strings: u64,
+    /// ODS: the cells of the row so far, and empty ones not yet counted.
+    ods_columns: usize,
+    ods_pending: usize,
 }
 
 impl<'l> XmlScan<'l> {
@@ -273,6 +276,8 @@ impl<'l> XmlScan<'l> {
             max_column: 0,
             strings: 0,
             declared_strings: 0,
+            ods_columns: 0,
+            ods_pending: 0,
         }
     }
 
@@ -359,9 +364,12 @@ impl<'l> XmlScan<'l> {
                     .into());
                 }
             }
-            // ODS: `table:table-row`, numbered by its place.
+            // ODS: `table:table-row`, numbered by its place (a repeated row
+            // is held once by the reader).
             (Part::Sheet, b"table-row") => {
                 self.row += 1;
+                self.ods_columns = 0;
+                self.ods_pending = 0;
                 if self.row > self.limits.rows + 1 {
                     return Err(Limit::Rows {
                         row: self.row,
@@ -381,6 +389,31 @@ impl<'l> XmlScan<'l> {
                 }
                 self.max_row = self.max_row.max(self.row);
                 self.max_column = self.max_column.max(column);
+            }
+            // ODS cells: the reader makes each repeated column a cell,
+            // and the empty ones before a cell with content too.
+            (Part::Sheet, b"table-cell" | b"covered-table-cell") => {
+                let repeats: usize = attribute(head, b"table:number-columns-repeated")
+                    .and_then(|n| std::str::from_utf8(n).ok()?.parse().ok())
+                    .unwrap_or(1);
+                if head.ends_with(b"/") {
+                    self.ods_pending = self.ods_pending.saturating_add(repeats);
+                } else {
+                    self.ods_columns = self
+                        .ods_columns
+                        .saturating_add(self.ods_pending)
+                        .saturating_add(repeats);
+                    self.ods_pending = 0;
+                    if self.ods_columns > self.limits.row_cells {
+                        return Err(Limit::Columns {
+                            row: self.row.max(1),
+                            limit: self.limits.row_cells,
+                        }
+                        .into());
+                    }
+                    self.max_row = self.max_row.max(self.row);
+                    self.max_column = self.max_column.max(self.ods_columns - 1);
+                }
             }
             (Part::Strings, b"sst") => {
                 self.declared_strings = attribute(head, b"uniqueCount")
@@ -526,6 +559,14 @@ mod tests {
             let e = scan.feed(xml.as_bytes()).unwrap_err();
             assert_eq!(e, ImportError::TooLarge(Limit::Cell { row: 3, limit: 10 }), "{xml:.40}");
         }
+        // ODS: repeated columns before a cell with content count; trailing
+        // empty ones do not.
+        let mut scan = XmlScan::new(Part::Sheet, &limits);
+        let trailing = "<table:table-row table:number-rows-repeated=\"1048571\"><table:table-cell table:number-columns-repeated=\"1024\"/></table:table-row>";
+        scan.feed(trailing.as_bytes()).unwrap();
+        let wide = "<table:table-row><table:table-cell table:number-columns-repeated=\"16000\"/><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row>";
+        let e = scan.feed(wide.as_bytes()).unwrap_err();
+        assert_eq!(e, ImportError::TooLarge(Limit::Columns { row: 2, limit: 256 }));
         let mut scan = XmlScan::new(Part::Sheet, &limits);
         let fine = "<row r=\"2\"><!-- a > b --><c r=\"B2\" t=\"s\"><v>12</v></c></row>".repeat(1000);
         scan.feed(fine.as_bytes()).unwrap();

@@ -381,3 +381,28 @@ async fn empty_rows_cost_nothing_and_the_error_file_is_capped(store: Store) {
     assert!(lines[6].contains("Còn 7 dòng lỗi khác"), "{}", lines[6]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_sparse_sheet_read_whole_is_refused_by_the_cells_it_spans() {
+    let dir = dir("sparse");
+    let path = dir.join("to-chuc.xlsx");
+    // Two cells, far apart: read whole, the sheet would span 256 million.
+    xlsx(
+        &path,
+        &mut |out| {
+            write!(out, "<row r=\"1\">{}</row>", cell("A1", "Mã đơn vị")).unwrap();
+            write!(out, "<row r=\"1000000\">{}</row>", cell("IV1000000", "x")).unwrap();
+        },
+        None,
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    let e = hnd_import::read_org_xlsx(&bytes).unwrap_err();
+    assert_eq!(
+        e,
+        ImportError::TooLarge(Limit::Cells {
+            limit: hnd_import::MAX_WHOLE_CELLS
+        })
+    );
+    assert!(e.message(Lang::Vi).contains("2.000.000 ô"), "{}", e.message(Lang::Vi));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
