@@ -37,7 +37,10 @@ fn header_rows() -> String {
 
 /// A workbook whose first sheet's `<sheetData>` is what `rows` writes,
 /// and with `strings` as its shared strings if given; every part deflated.
-fn xlsx(path: &Path, rows: &mut dyn FnMut(&mut dyn Write), strings: Option<&mut dyn FnMut(&mut dyn Write)>) {
+/// Writes a part of a workbook.
+type Part<'a> = &'a mut dyn FnMut(&mut dyn Write);
+
+fn xlsx(path: &Path, rows: Part<'_>, strings: Option<Part<'_>>) {
     use zip::write::SimpleFileOptions;
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
