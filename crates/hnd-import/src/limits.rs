@@ -19,6 +19,9 @@ use std::io::{Read, Seek};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Data rows (the header aside), as the spreadsheet numbers them.
+    /// Decided: empty rows count (a file whose rows run past the limit is
+    /// refused, whatever they hold), so that the work of reading a file is
+    /// bounded by its rows too; below the limit they are passed over.
     pub rows: usize,
     /// Characters in one cell.
     pub cell_chars: usize,

@@ -176,6 +176,15 @@ async fn shutdown_stops_a_running_import_at_a_chunk_and_removes_its_files(store:
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+    // A second import waits for the first: imports have one turn at a time.
+    let second = upload(
+        &mut xa4,
+        "nho.csv",
+        format!("{HEADER}\nAn Nhỏ,1990,Nữ,00004-CH01\n").as_bytes(),
+    )
+    .await;
+    let page = xa4.get(&second).await.text();
+    assert!(page.contains("Đang chờ một lượt nhập khác xong"), "{page}");
     // Pages and sign-in are served meanwhile.
     let mut admin = Client {
         addr,
