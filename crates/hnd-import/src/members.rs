@@ -351,14 +351,11 @@ impl MemberCsvStream {
         // Skip a byte-order mark; sniff the separator from the header line.
         let head = std::io::BufRead::fill_buf(&mut file).map_err(io)?;
         let bom = head.starts_with(b"\xEF\xBB\xBF");
-        let first_line = head.split(|b| *b == b'\n').next().unwrap_or_default();
-        let semicolons = first_line.iter().filter(|b| **b == b';').count();
-        let commas = first_line.iter().filter(|b| **b == b',').count();
+        let delimiter = crate::limits::csv_delimiter(head);
         if bom {
             std::io::BufRead::consume(&mut file, 3);
         }
-        let delimiter = if semicolons > commas { b';' } else { b',' };
-        let guard = crate::CsvGuard::new(file, limits);
+        let guard = crate::CsvGuard::new(file, limits, delimiter);
         let tripped = guard.tripped.clone();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)

@@ -153,7 +153,9 @@ impl Source {
 /// that a file past them is refused before a row is loaded.
 fn check_csv(file: &Path, limits: Limits) -> Result<(), ImportError> {
     let io = |_| ImportError::Unreadable(crate::Unreadable::Io);
-    let mut guard = crate::CsvGuard::new(std::fs::File::open(file).map_err(io)?, limits);
+    let mut file = std::io::BufReader::new(std::fs::File::open(file).map_err(io)?);
+    let delimiter = crate::limits::csv_delimiter(std::io::BufRead::fill_buf(&mut file).map_err(io)?);
+    let mut guard = crate::CsvGuard::new(file, limits, delimiter);
     let tripped = guard.tripped.clone();
     if std::io::copy(&mut guard, &mut std::io::sink()).is_err() {
         return Err(match tripped.lock().expect("guard lock").take() {
