@@ -157,7 +157,7 @@ pub fn check_workbook<R: Read + Seek>(mut source: R, limits: &Limits) -> Result<
     check_directory(&mut source).ok_or_else(bad)?;
     let mut zip = zip::ZipArchive::new(source).map_err(|_| bad())?;
     let mut extent = Extent::default();
-    let mut others = 0u64;
+    let (mut others, mut sheets) = (0u64, 0u64);
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|_| bad())?;
         let name = entry.name().map_err(|_| bad())?.to_ascii_lowercase();
@@ -171,8 +171,9 @@ pub fn check_workbook<R: Read + Seek>(mut source: R, limits: &Limits) -> Result<
             // Pictures, printer settings, macros: the reader never opens them.
             continue;
         };
+        // The sheets share one budget, the other parts another.
         let limit = match part {
-            Part::Sheet => limits.sheet_bytes,
+            Part::Sheet => limits.sheet_bytes.saturating_sub(sheets),
             Part::Strings => limits.strings_bytes,
             Part::Other => OTHER_PART_BYTES.saturating_sub(others),
         };
@@ -186,16 +187,20 @@ pub fn check_workbook<R: Read + Seek>(mut source: R, limits: &Limits) -> Result<
             }
             read += n as u64;
             if read > limit {
-                return Err(Limit::Unpacked {
-                    limit: if part == Part::Other { OTHER_PART_BYTES } else { limit },
-                }
-                .into());
+                let limit = match part {
+                    Part::Sheet => limits.sheet_bytes,
+                    Part::Strings => limits.strings_bytes,
+                    Part::Other => OTHER_PART_BYTES,
+                };
+                return Err(Limit::Unpacked { limit }.into());
             }
             scan.feed(&block[..n])?;
         }
         scan.finish()?;
-        if part == Part::Other {
-            others += read;
+        match part {
+            Part::Other => others += read,
+            Part::Sheet => sheets += read,
+            Part::Strings => {}
         }
         if part == Part::Sheet {
             extent.rows = extent.rows.max(scan.max_row);
