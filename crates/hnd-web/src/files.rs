@@ -556,3 +556,38 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer, Query(p): Que
         &format!("hoi-vien-{unit}.{ext}"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A job ended more than [`JOB_TTL`] ago is forgotten with its error
+    /// file; a running one and a recent one are kept.
+    #[test]
+    fn ended_jobs_expire_with_their_error_files() {
+        let dir = std::env::temp_dir().join(format!("hnd-jobs-expire-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let jobs = Jobs::default();
+        let long_ago = std::time::Instant::now()
+            .checked_sub(JOB_TTL + std::time::Duration::from_secs(1))
+            .expect("an instant an hour ago");
+        for (id, ended) in [(1, Some(long_ago)), (2, Some(std::time::Instant::now())), (3, None)] {
+            let errors_path = dir.join(format!("errors-{id}.csv"));
+            std::fs::write(&errors_path, "x").unwrap();
+            let job = Job {
+                user: 1,
+                file_name: "tep.csv".into(),
+                total: None,
+                state: JobState::Done(ImportSummary::default()),
+                errors_path,
+                ended,
+            };
+            jobs.jobs.lock().unwrap().insert(id, job);
+        }
+        jobs.expire();
+        assert!(jobs.get(1).is_none() && !dir.join("errors-1.csv").exists());
+        assert!(jobs.get(2).is_some() && dir.join("errors-2.csv").exists());
+        assert!(jobs.get(3).is_some() && dir.join("errors-3.csv").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
