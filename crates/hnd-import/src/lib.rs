@@ -1,8 +1,10 @@
 //! Spreadsheet import: a file (XLSX, XLS, ODS or CSV) becomes validated
 //! rows, or the list of every bad row with its number, column and reason.
 //! Nothing here writes: the store loads the rows in one transaction.
+//! Every read holds to limits ([`Limits`]) checked while the file is read.
 
 mod export;
+mod limits;
 mod members;
 mod org;
 mod run;
@@ -10,11 +12,18 @@ mod table;
 mod targets;
 
 pub use export::{ExportError, SheetWriter};
+pub use limits::{CsvGuard, Extent, Limit, Limits, check_workbook};
 pub use members::{
     MEMBER_COLUMNS, MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, MemberXlsxStream, PROFILE_COLUMNS,
-    error_rows, profile_cells, read_member_table,
+    error_rows, profile_cells, read_member_table, read_member_table_with,
 };
 pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
-pub use run::{IMPORT_CHUNK, ImportSummary, RunError, UnitFilter, export_members, import_members};
-pub use table::{ImportError, MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, Problem, RowError, Table};
+pub use run::{
+    IMPORT_CHUNK, ImportOptions, ImportSummary, RunError, UnitFilter, export_members, import_members,
+    import_members_with,
+};
+pub use table::{
+    ImportError, MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, MAX_WHOLE_CELLS, MEMBER_TEMPLATE, ORG_TEMPLATE, Problem,
+    RowError, Table, Unreadable,
+};
 pub use targets::{TargetRow, UNIT_COLUMN, export_targets, figure, read_targets};

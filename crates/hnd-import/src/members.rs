@@ -2,7 +2,8 @@
 //! the tree import, bad rows do not stop good ones: they come back with
 //! their errors, to be written to an error file, fixed and imported again.
 
-use crate::table::{ImportError, Problem, RowError, Table};
+use crate::Limits;
+use crate::table::{ImportError, MEMBER_TEMPLATE, Problem, RowError, Table, Unreadable, csv_error};
 use hnd_domain::profile::{Profile, SHEET_FIELDS};
 use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Phone, Sex, UnitCode};
 use std::collections::HashMap;
@@ -80,22 +81,33 @@ pub struct MemberParser {
     /// the chunk being read.
     first_seen: HashMap<u64, usize>,
     headers: Vec<String>,
+    limits: Limits,
 }
 
 impl MemberParser {
-    /// A parser for a sheet with these `headers`, or the missing columns.
+    /// A parser for a sheet with these `headers`, or the missing columns
+    /// (naming the member template), with the operator's limits.
     pub fn new(headers: Vec<String>) -> Result<MemberParser, ImportError> {
+        MemberParser::with_limits(headers, Limits::OPERATOR)
+    }
+
+    /// A parser refusing rows past `limits`.
+    pub fn with_limits(headers: Vec<String>, limits: Limits) -> Result<MemberParser, ImportError> {
+        limits.check_row(1, &headers)?;
         let table = Table {
             headers,
             rows: Vec::new(),
         };
-        let at = table.require(&MEMBER_COLUMNS, &REQUIRED)?;
+        let at = table
+            .require(&MEMBER_COLUMNS, &REQUIRED)
+            .map_err(|e| e.with_template(MEMBER_TEMPLATE))?;
         let profile_at = table.columns(&PROFILE_COLUMNS.map(|(header, _)| header));
         Ok(MemberParser {
             at,
             profile_at,
             first_seen: HashMap::new(),
             headers: table.headers,
+            limits,
         })
     }
 
@@ -110,7 +122,9 @@ impl MemberParser {
 
     /// The next chunk of up to `size` rows that `next` hands over (row
     /// number and cells), or `None` when it has none left; a streamed
-    /// source's error stops the import.
+    /// source's error, or a row past the limits, stops the import. Empty
+    /// rows are passed over and not counted: a run of them costs neither
+    /// memory nor error rows.
     pub fn chunk(
         &mut self,
         size: usize,
@@ -121,6 +135,10 @@ impl MemberParser {
         while read < size {
             let Some(found) = next() else { break };
             let (row, cells) = found?;
+            self.limits.check_row(row, &cells)?;
+            if self.is_empty(&cells) {
+                continue;
+            }
             read += 1;
             self.parse(row, cells, &mut sheet);
         }
@@ -130,7 +148,7 @@ impl MemberParser {
     /// Parses one row into `sheet`: a member, or its errors (and its cells,
     /// for the error file).
     pub fn parse(&mut self, row: usize, cells: Vec<String>, sheet: &mut MemberSheet) {
-        if cells.iter().all(|c| c.trim().is_empty()) {
+        if self.is_empty(&cells) {
             return;
         }
         let cell = |column: &str| -> String {
@@ -240,6 +258,19 @@ impl MemberParser {
 }
 
 impl MemberParser {
+    /// Whether a row says nothing about a member: every column of the
+    /// template (members' and profiles') is blank. Decided: a row with
+    /// text only in columns the template does not know is passed over
+    /// like an empty one, not refused: it carries nothing to import, and
+    /// sheets often have a note or a formula far to the right of a list.
+    fn is_empty(&self, cells: &[String]) -> bool {
+        self.at
+            .iter()
+            .chain(&self.profile_at)
+            .flatten()
+            .all(|&i| cells.get(i).is_none_or(|c| c.trim().is_empty()))
+    }
+
     /// The profile a row's profile columns give (membership residential),
     /// `None` when it fills none of them.
     fn profile(&self, cells: &[String]) -> Result<Option<Profile>, Vec<hnd_domain::profile::FieldError>> {
@@ -283,9 +314,15 @@ pub fn profile_cells(profile: Option<&Profile>, reveal: bool) -> Vec<String> {
 /// Reads a whole member sheet; only a file that cannot be read at all, or
 /// lacks a required column, is an error.
 pub fn read_member_table(table: Table) -> Result<MemberSheet, ImportError> {
-    let mut parser = MemberParser::new(table.headers)?;
+    read_member_table_with(table, Limits::OPERATOR)
+}
+
+/// [`read_member_table`] refusing rows past `limits`.
+pub fn read_member_table_with(table: Table, limits: Limits) -> Result<MemberSheet, ImportError> {
+    let mut parser = MemberParser::with_limits(table.headers, limits)?;
     let mut sheet = parser.sheet();
     for (row, cells) in table.rows {
+        limits.check_row(row, &cells)?;
         parser.parse(row, cells, &mut sheet);
     }
     if sheet.rows.is_empty() && sheet.errors.is_empty() {
@@ -295,44 +332,50 @@ pub fn read_member_table(table: Table) -> Result<MemberSheet, ImportError> {
 }
 
 /// A member CSV read a chunk at a time, so that memory stays flat
-/// whatever the file's size.
+/// whatever the file's size; its bytes go through a [`crate::CsvGuard`].
 pub struct MemberCsvStream {
-    records: csv::StringRecordsIntoIter<std::io::BufReader<std::fs::File>>,
+    records: csv::StringRecordsIntoIter<crate::CsvGuard<std::io::BufReader<std::fs::File>>>,
+    tripped: std::sync::Arc<std::sync::Mutex<Option<crate::Limit>>>,
     parser: MemberParser,
     next_row: usize,
 }
 
 impl MemberCsvStream {
     pub fn open(path: &std::path::Path) -> Result<MemberCsvStream, ImportError> {
-        let unreadable = |e: &dyn std::fmt::Display| ImportError::Unreadable {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        };
-        let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(|e| unreadable(&e))?);
+        MemberCsvStream::open_with(path, Limits::OPERATOR)
+    }
+
+    pub fn open_with(path: &std::path::Path, limits: Limits) -> Result<MemberCsvStream, ImportError> {
+        let io = |_| ImportError::Unreadable(Unreadable::Io);
+        let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
         // Skip a byte-order mark; sniff the separator from the header line.
-        let head = std::io::BufRead::fill_buf(&mut file).map_err(|e| unreadable(&e))?;
+        let head = std::io::BufRead::fill_buf(&mut file).map_err(io)?;
         let bom = head.starts_with(b"\xEF\xBB\xBF");
-        let first_line = head.split(|b| *b == b'\n').next().unwrap_or_default();
-        let semicolons = first_line.iter().filter(|b| **b == b';').count();
-        let commas = first_line.iter().filter(|b| **b == b',').count();
+        let delimiter = crate::limits::csv_delimiter(head);
         if bom {
             std::io::BufRead::consume(&mut file, 3);
         }
-        let delimiter = if semicolons > commas { b';' } else { b',' };
+        let guard = crate::CsvGuard::new(file, limits, delimiter);
+        let tripped = guard.tripped.clone();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
-            .from_reader(file);
+            .from_reader(guard);
         let mut records = reader.records();
         let headers = match records.next() {
-            Some(r) => r.map_err(|e| unreadable(&e))?.iter().map(str::to_string).collect(),
+            Some(r) => r
+                .map_err(|e| tripped_or(&tripped, &e))?
+                .iter()
+                .map(str::to_string)
+                .collect(),
             None => return Err(ImportError::Empty),
         };
         drop(records);
-        let parser = MemberParser::new(headers)?;
+        let parser = MemberParser::with_limits(headers, limits)?;
         Ok(MemberCsvStream {
             records: reader.into_records(),
+            tripped,
             parser,
             next_row: 2,
         })
@@ -340,12 +383,9 @@ impl MemberCsvStream {
 
     /// The next `size` rows, or `None` at the end of the file.
     pub fn next_chunk(&mut self, size: usize) -> Result<Option<MemberSheet>, ImportError> {
-        let (records, next_row) = (&mut self.records, &mut self.next_row);
+        let (records, next_row, tripped) = (&mut self.records, &mut self.next_row, &self.tripped);
         self.parser.chunk(size, || {
-            let record = records.next()?.map_err(|e| ImportError::Unreadable {
-                path: "CSV".into(),
-                reason: e.to_string(),
-            });
+            let record = records.next()?.map_err(|e| tripped_or(tripped, &e));
             let row = *next_row;
             *next_row += 1;
             Some(record.map(|r| (row, r.iter().map(str::to_string).collect())))
@@ -353,15 +393,23 @@ impl MemberCsvStream {
     }
 }
 
-/// A member workbook (XLSX) read a row at a time: a thread walks the
-/// first sheet's cells with the workbook's streaming reader and hands rows
-/// over through a bounded queue, so that memory stays flat whatever the
-/// number of rows (the workbook's shared strings are read whole, as the
-/// format requires).
+/// The limit the guard went past, or else what the CSV reader says.
+fn tripped_or(tripped: &std::sync::Mutex<Option<crate::Limit>>, e: &csv::Error) -> ImportError {
+    match tripped.lock().expect("guard lock").clone() {
+        Some(limit) => limit.into(),
+        None => csv_error(e),
+    }
+}
+
+/// A member workbook (XLSX) read a row at a time: a thread first reads the
+/// workbook through against the limits ([`crate::limits::check_workbook`]),
+/// then walks the first sheet's cells with the workbook's streaming reader
+/// and hands rows over through a bounded queue, so that memory stays flat
+/// whatever the number of rows (the workbook's shared strings are read
+/// whole, as the format requires, within their limit).
 pub struct MemberXlsxStream {
-    rows: std::sync::mpsc::Receiver<Result<(usize, Vec<String>), String>>,
+    rows: std::sync::mpsc::Receiver<Result<(usize, Vec<String>), ImportError>>,
     parser: MemberParser,
-    path: String,
 }
 
 /// Rows waiting between the reading thread and the import.
@@ -369,57 +417,59 @@ const XLSX_QUEUE: usize = 4096;
 
 impl MemberXlsxStream {
     pub fn open(path: &std::path::Path) -> Result<MemberXlsxStream, ImportError> {
-        let shown = path.display().to_string();
+        MemberXlsxStream::open_with(path, Limits::OPERATOR)
+    }
+
+    /// Opens the workbook at `path`; blocks until it has been read through
+    /// and its header row is in.
+    pub fn open_with(path: &std::path::Path, limits: Limits) -> Result<MemberXlsxStream, ImportError> {
         let (send, rows) = std::sync::mpsc::sync_channel(XLSX_QUEUE);
         let file = path.to_path_buf();
         std::thread::spawn(move || {
-            if let Err(reason) = read_xlsx_rows(&file, &send) {
-                let _ = send.send(Err(reason));
+            if let Err(e) = read_xlsx_rows(&file, &limits, &send) {
+                let _ = send.send(Err(e));
             }
         });
-        let unreadable = |reason: String| ImportError::Unreadable {
-            path: shown.clone(),
-            reason,
-        };
         let headers = match rows.recv() {
             Ok(Ok((_, headers))) => headers,
-            Ok(Err(reason)) => return Err(unreadable(reason)),
+            Ok(Err(e)) => return Err(e),
             Err(_) => return Err(ImportError::Empty),
         };
         Ok(MemberXlsxStream {
             rows,
-            parser: MemberParser::new(headers)?,
-            path: shown,
+            parser: MemberParser::with_limits(headers, limits)?,
         })
     }
 
     /// The next `size` rows, or `None` at the end of the sheet.
     pub fn next_chunk(&mut self, size: usize) -> Result<Option<MemberSheet>, ImportError> {
-        let (rows, path) = (&self.rows, &self.path);
-        self.parser.chunk(size, || {
-            let next = rows.recv().ok()?;
-            Some(next.map_err(|reason| ImportError::Unreadable {
-                path: path.clone(),
-                reason,
-            }))
-        })
+        let rows = &self.rows;
+        self.parser.chunk(size, || rows.recv().ok())
     }
 }
 
 /// Sends the rows of the first sheet of the workbook at `path`, the
 /// header first, each with its row number as the spreadsheet shows it;
-/// rows without any cell are skipped. Stops early when nobody listens.
+/// rows without any cell are skipped. Stops early when nobody listens, and
+/// at the first cell past `limits`' columns (before making room for it).
 fn read_xlsx_rows(
     path: &std::path::Path,
-    send: &std::sync::mpsc::SyncSender<Result<(usize, Vec<String>), String>>,
-) -> Result<(), String> {
+    limits: &Limits,
+    send: &std::sync::mpsc::SyncSender<Result<(usize, Vec<String>), ImportError>>,
+) -> Result<(), ImportError> {
     use calamine::{Data, Reader, Xlsx};
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut book: Xlsx<_> = Xlsx::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
-    let sheet = book.sheet_names().first().cloned().ok_or("no sheet")?;
-    let mut cells = book.worksheet_cells_reader(&sheet).map_err(|e| e.to_string())?;
+    let bad = |_| ImportError::Unreadable(Unreadable::Workbook);
+    let open = || std::fs::File::open(path).map_err(|_| ImportError::Unreadable(Unreadable::Io));
+    crate::limits::check_workbook(std::io::BufReader::new(open()?), limits)?;
+    let mut book: Xlsx<_> = Xlsx::new(std::io::BufReader::new(open()?)).map_err(bad)?;
+    let sheet = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or(ImportError::Unreadable(Unreadable::NoSheet))?;
+    let mut cells = book.worksheet_cells_reader(&sheet).map_err(bad)?;
     let mut current: Option<(u32, Vec<String>)> = None;
-    while let Some(cell) = cells.next_cell().map_err(|e| e.to_string())? {
+    while let Some(cell) = cells.next_cell().map_err(bad)? {
         let (row, column) = cell.get_position();
         let text = crate::table::cell_text(&Data::from(cell.get_value().clone()));
         if current.as_ref().is_some_and(|(r, _)| *r != row) {
@@ -430,6 +480,16 @@ fn read_xlsx_rows(
         }
         let (_, values) = current.get_or_insert_with(|| (row, Vec::new()));
         let column = column as usize;
+        if column >= limits.row_cells && !text.is_empty() {
+            return Err(crate::Limit::Columns {
+                row: row as usize + 1,
+                limit: limits.row_cells,
+            }
+            .into());
+        }
+        if column >= limits.row_cells {
+            continue;
+        }
         if values.len() <= column {
             values.resize(column + 1, String::new());
         }

@@ -78,7 +78,9 @@ fn day_of(text: &str) -> Option<Day> {
 
 /// Checks every row; all problems are reported, not just the first.
 fn org_rows(table: Table) -> Result<Vec<OrgRow>, ImportError> {
-    let at = table.require(&COLUMNS, &REQUIRED)?;
+    let at = table
+        .require(&COLUMNS, &REQUIRED)
+        .map_err(|e| e.with_template(crate::ORG_TEMPLATE))?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut first_seen: HashMap<String, usize> = HashMap::new();

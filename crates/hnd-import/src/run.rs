@@ -1,15 +1,18 @@
 //! Running a member import or export against the register: the one
 //! implementation behind `hnd members import|export` and the web pages.
 //!
-//! An import reads the file a chunk at a time (CSV) or whole (XLSX), checks
-//! each chunk against the register, loads its good rows in one transaction
-//! and writes its bad rows, in the file's own columns plus the row number
-//! and the reason, to an error file. A crash loses at most the chunk in
-//! flight; running the same file again skips what was loaded.
+//! An import reads the file a chunk at a time (CSV, XLSX) or whole (XLS,
+//! ODS), within its [`Limits`], checks each chunk against the register,
+//! loads its good rows in one transaction and writes its bad rows, in the
+//! file's own columns plus the row number and the reason, to an error file
+//! (capped: past the cap, one closing line counts the rest). A crash, or a
+//! cancel (between chunks), loses at most the chunk in flight; running the
+//! same file again skips what was loaded. The file is read on a blocking
+//! thread, never on the threads that serve requests.
 
 use crate::{
-    ImportError, MEMBER_COLUMNS, MemberCsvStream, MemberSheet, MemberXlsxStream, PROFILE_COLUMNS, Problem, RowError,
-    SheetWriter, Table, error_rows, profile_cells, read_member_table,
+    ImportError, Limits, MEMBER_COLUMNS, MemberCsvStream, MemberSheet, MemberXlsxStream, PROFILE_COLUMNS, Problem,
+    RowError, SheetWriter, Table, error_rows, profile_cells, read_member_table_with,
 };
 use hnd_domain::{Day, Ethnicity, Lang, Level, MemberError, i18n::t};
 use hnd_store::{Change, MemberQuery, MemberRow, NewMember, Store, StoreError};
@@ -32,6 +35,9 @@ pub enum RunError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Csv(#[from] csv::Error),
+    /// Stopped between two chunks because it was asked to.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 impl RunError {
@@ -39,6 +45,7 @@ impl RunError {
         match self {
             RunError::Import(e) => e.message(lang),
             RunError::Store(e) => e.message(lang),
+            RunError::Cancelled => t(lang, "import.cancelled", &[]),
             other => t(lang, "cli.error", &[("error", &other.to_string())]),
         }
     }
@@ -55,11 +62,51 @@ pub struct ImportSummary {
     pub read: usize,
     /// The first refusals, as sentences.
     pub first_errors: Vec<String>,
-    /// Rows loaded with a warning (a CCCD that disagrees with the birth year or sex).
+    /// The first rows loaded with a warning (a CCCD that disagrees with
+    /// the birth year or sex), as sentences.
     pub warnings: Vec<String>,
+    /// Warnings in all, those not kept included.
+    pub warned: usize,
     /// Where the refused rows are, if any were.
     pub error_file: Option<PathBuf>,
 }
+
+/// What an import holds to and may be stopped by.
+#[derive(Clone, Copy)]
+pub struct ImportOptions<'a> {
+    pub limits: Limits,
+    /// Rows per transaction: the writer is held for one chunk at a time.
+    pub chunk: usize,
+    /// Error rows written to the error file at most, and its bytes at most.
+    pub error_rows: usize,
+    pub error_bytes: u64,
+    /// Asked between chunks: `true` stops the import ([`RunError::Cancelled`]).
+    pub cancel: Option<&'a (dyn Fn() -> bool + Sync)>,
+}
+
+impl ImportOptions<'_> {
+    /// The operator's command line: the register's own size.
+    pub const OPERATOR: ImportOptions<'static> = ImportOptions {
+        limits: Limits::OPERATOR,
+        chunk: IMPORT_CHUNK,
+        error_rows: 1_000_000,
+        error_bytes: 512 << 20,
+        cancel: None,
+    };
+
+    /// An upload through the web: short transactions, so that sign-ins
+    /// and other writes wait for one small chunk at most.
+    pub const WEB: ImportOptions<'static> = ImportOptions {
+        limits: Limits::WEB,
+        chunk: 2_000,
+        error_rows: 10_000,
+        error_bytes: 16 << 20,
+        cancel: None,
+    };
+}
+
+/// Warnings kept as sentences; the others are counted.
+const KEPT_WARNINGS: usize = 20;
 
 /// Where an import's rows come from: a CSV or an XLSX workbook read a
 /// chunk at a time, or an older workbook (XLS, ODS) read whole.
@@ -70,36 +117,61 @@ enum Source {
 }
 
 impl Source {
-    fn open(file: &Path) -> Result<Source, RunError> {
+    fn open(file: &Path, limits: Limits) -> Result<Source, RunError> {
         let ext = file
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .unwrap_or_default();
         if matches!(ext.as_str(), "csv" | "xlsx" | "xlsm") {
-            let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-            if size > crate::MAX_MEMBER_CSV_BYTES {
-                let reason = format!("{size} > {}", crate::MAX_MEMBER_CSV_BYTES);
-                return Err(ImportError::Unreadable {
-                    path: file.display().to_string(),
-                    reason,
-                }
-                .into());
+            let size = std::fs::metadata(file)
+                .map_err(|_| ImportError::Unreadable(crate::Unreadable::Io))?
+                .len();
+            let limit = crate::MAX_MEMBER_CSV_BYTES.min(limits.sheet_bytes);
+            if size > limit {
+                return Err(ImportError::from(crate::Limit::File { bytes: size, limit }).into());
             }
             if ext != "csv" {
-                return Ok(Source::Xlsx(Box::new(MemberXlsxStream::open(file)?)));
+                return Ok(Source::Xlsx(Box::new(MemberXlsxStream::open_with(file, limits)?)));
             }
-            return Ok(Source::Csv(Box::new(MemberCsvStream::open(file)?)));
+            check_csv(file, limits)?;
+            return Ok(Source::Csv(Box::new(MemberCsvStream::open_with(file, limits)?)));
         }
-        Ok(Source::Whole(Some(read_member_table(Table::read(file)?)?)))
+        Ok(Source::Whole(Some(read_member_table_with(Table::read(file)?, limits)?)))
     }
 
-    fn next(&mut self) -> Result<Option<MemberSheet>, RunError> {
+    fn next(&mut self, chunk: usize) -> Result<Option<MemberSheet>, RunError> {
         Ok(match self {
-            Source::Csv(stream) => stream.next_chunk(IMPORT_CHUNK)?,
-            Source::Xlsx(stream) => stream.next_chunk(IMPORT_CHUNK)?,
+            Source::Csv(stream) => stream.next_chunk(chunk)?,
+            Source::Xlsx(stream) => stream.next_chunk(chunk)?,
             Source::Whole(sheet) => sheet.take(),
         })
+    }
+}
+
+/// Reads a CSV through once against `limits` (rows, length of a row), so
+/// that a file past them is refused before a row is loaded.
+fn check_csv(file: &Path, limits: Limits) -> Result<(), ImportError> {
+    let io = |_| ImportError::Unreadable(crate::Unreadable::Io);
+    let mut file = std::io::BufReader::new(std::fs::File::open(file).map_err(io)?);
+    let delimiter = crate::limits::csv_delimiter(std::io::BufRead::fill_buf(&mut file).map_err(io)?);
+    let mut guard = crate::CsvGuard::new(file, limits, delimiter);
+    let tripped = guard.tripped.clone();
+    if std::io::copy(&mut guard, &mut std::io::sink()).is_err() {
+        return Err(match tripped.lock().expect("guard lock").take() {
+            Some(limit) => limit.into(),
+            None => ImportError::Unreadable(crate::Unreadable::Io),
+        });
+    }
+    Ok(())
+}
+
+/// Runs `work` on a blocking thread: reading a file never holds up the
+/// threads that serve requests (nor, through them, the connection pools).
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => value,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
     }
 }
 
@@ -107,8 +179,9 @@ impl Source {
 /// row naming a unit outside is refused like any other bad row.
 pub type UnitFilter<'a> = &'a (dyn Fn(&str) -> bool + Sync);
 
-/// Imports `file` into the register as of `day`; refused rows go to
-/// `errors_path`. `progress` hears the summary after every chunk.
+/// Imports `file` into the register as of `day` with the operator's
+/// options; refused rows go to `errors_path`. `progress` hears the summary
+/// after every chunk.
 #[allow(clippy::too_many_arguments)]
 pub async fn import_members(
     store: &Store,
@@ -120,14 +193,45 @@ pub async fn import_members(
     allowed: UnitFilter<'_>,
     progress: &mut (dyn FnMut(&ImportSummary) + Send),
 ) -> Result<ImportSummary, RunError> {
-    let mut source = Source::open(file)?;
+    let options = ImportOptions::OPERATOR;
+    import_members_with(store, file, errors_path, day, change, lang, allowed, progress, &options).await
+}
+
+/// [`import_members`] with its limits, chunks, error file cap and cancel.
+#[allow(clippy::too_many_arguments)]
+pub async fn import_members_with(
+    store: &Store,
+    file: &Path,
+    errors_path: &Path,
+    day: Day,
+    change: &Change,
+    lang: Lang,
+    allowed: UnitFilter<'_>,
+    progress: &mut (dyn FnMut(&ImportSummary) + Send),
+    options: &ImportOptions<'_>,
+) -> Result<ImportSummary, RunError> {
+    let (path, limits, size) = (file.to_path_buf(), options.limits, options.chunk.max(1));
+    let mut source = blocking(move || Source::open(&path, limits)).await?;
     let mut units = HashMap::new();
     let mut summary = ImportSummary::default();
-    let mut error_file: Option<csv::Writer<std::fs::File>> = None;
-    while let Some(sheet) = source.next()? {
+    let mut error_file: Option<ErrorFile> = None;
+    loop {
+        if options.cancel.is_some_and(|cancelled| cancelled()) {
+            return Err(RunError::Cancelled);
+        }
+        let (back, next) = blocking(move || {
+            let next = source.next(size);
+            (source, next)
+        })
+        .await;
+        source = back;
+        let Some(sheet) = next? else { break };
         summary.read += sheet.rows.len() + sheet.errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
-        let (good, mut errors) =
-            check_chunk(store, &sheet, day, &mut units, lang, allowed, &mut summary.warnings).await?;
+        let mut warnings = Vec::new();
+        let (good, mut errors) = check_chunk(store, &sheet, day, &mut units, lang, allowed, &mut warnings).await?;
+        summary.warned += warnings.len();
+        let room = KEPT_WARNINGS.saturating_sub(summary.warnings.len());
+        summary.warnings.extend(warnings.into_iter().take(room));
         let outcome = store.load_members(&good, day, change).await?;
         summary.created += outcome.created;
         summary.unchanged += outcome.unchanged;
@@ -139,23 +243,83 @@ pub async fn import_members(
         if !errors.is_empty() {
             let out = match &mut error_file {
                 Some(out) => out,
-                None => error_file.insert(error_writer(errors_path, &sheet.headers)?),
+                None => error_file.insert(ErrorFile::create(errors_path, &sheet.headers, options)?),
             };
             for (row, cells, messages) in error_rows(&sheet, &errors, lang) {
                 let mut record = cells;
                 record.resize(sheet.headers.len(), String::new());
                 record.push(row.to_string());
                 record.push(messages);
-                out.write_record(&record)?;
+                out.write(&record)?;
             }
         }
         progress(&summary);
     }
-    if let Some(mut out) = error_file {
-        out.flush()?;
+    if let Some(out) = error_file {
+        out.finish(lang)?;
         summary.error_file = Some(errors_path.to_path_buf());
     }
     Ok(summary)
+}
+
+/// The error file: the file's columns, the row and the reason, up to the
+/// cap of rows and bytes; the rows past it are counted, and one closing
+/// line says how many they were.
+struct ErrorFile {
+    out: csv::Writer<std::fs::File>,
+    columns: usize,
+    written: usize,
+    bytes: u64,
+    left_out: usize,
+    max_rows: usize,
+    max_bytes: u64,
+}
+
+impl ErrorFile {
+    fn create(path: &Path, headers: &[String], options: &ImportOptions<'_>) -> Result<ErrorFile, RunError> {
+        let out = error_writer(path, headers)?;
+        Ok(ErrorFile {
+            out,
+            columns: headers.len() + 2,
+            written: 0,
+            bytes: 0,
+            left_out: 0,
+            max_rows: options.error_rows,
+            max_bytes: options.error_bytes,
+        })
+    }
+
+    fn write(&mut self, record: &[String]) -> Result<(), RunError> {
+        // At most what the record takes on disk: each cell quoted, with
+        // its quotes doubled, and a separator.
+        let size: u64 = record.iter().map(|c| 2 * c.len() as u64 + 3).sum();
+        if self.left_out > 0 || self.written >= self.max_rows || self.bytes + size > self.max_bytes {
+            self.left_out += 1;
+            return Ok(());
+        }
+        self.out.write_record(record)?;
+        self.bytes += size;
+        self.written += 1;
+        Ok(())
+    }
+
+    fn finish(mut self, lang: Lang) -> Result<(), RunError> {
+        if self.left_out > 0 {
+            let line = t(
+                lang,
+                "import.errors_left_out",
+                &[
+                    ("count", &hnd_domain::fmt::int(self.left_out as i64, lang)),
+                    ("written", &hnd_domain::fmt::int(self.written as i64, lang)),
+                ],
+            );
+            let mut record = vec![String::new(); self.columns];
+            record[self.columns - 1] = line;
+            self.out.write_record(&record)?;
+        }
+        self.out.flush()?;
+        Ok(())
+    }
 }
 
 fn error_writer(path: &Path, headers: &[String]) -> Result<csv::Writer<std::fs::File>, RunError> {

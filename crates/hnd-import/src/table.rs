@@ -85,33 +85,101 @@ impl RowError {
     }
 }
 
+/// Why a file could not be read at all, in words a person understands: the
+/// reader's own message (in English, often naming a server path or the
+/// inside of a zip) is not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    /// The file cannot be opened or read.
+    Io,
+    /// A CSV that is not UTF-8.
+    NotUtf8,
+    /// A CSV broken at this row (an unclosed quote, a stray byte).
+    Csv { row: usize },
+    /// Not a valid XLSX (or ODS) workbook: not a zip, a part missing or broken.
+    Workbook,
+    /// Not a valid XLS workbook.
+    OldWorkbook,
+    /// A workbook without a sheet.
+    NoSheet,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
-    #[error("cannot read {path}: {reason}")]
-    Unreadable { path: String, reason: String },
-    #[error("{path} is not a spreadsheet")]
-    NotASpreadsheet { path: String },
+    #[error("unreadable file: {0:?}")]
+    Unreadable(Unreadable),
+    /// `name` is the file's name as its owner gave it, never a path on the server.
+    #[error("{name} is not a spreadsheet")]
+    NotASpreadsheet { name: String },
+    /// `template`: the template file whose columns the sheet must have, if any.
     #[error("missing columns {missing:?}")]
-    WrongHeaders { missing: Vec<String>, found: Vec<String> },
+    WrongHeaders {
+        missing: Vec<String>,
+        found: Vec<String>,
+        template: Option<&'static str>,
+    },
     #[error("{} bad rows", .0.len())]
     Rows(Vec<RowError>),
     #[error("no data rows")]
     Empty,
+    #[error("over an import limit: {0:?}")]
+    TooLarge(crate::Limit),
 }
+
+/// The template of the branch and group list.
+pub const ORG_TEMPLATE: &str = "to-chuc-mau.csv";
+/// The template of the member list.
+pub const MEMBER_TEMPLATE: &str = "hoi-vien-mau.csv";
 
 impl ImportError {
     /// What a person reads; for bad rows, one line per problem.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            ImportError::Unreadable { path, reason } => {
-                t(lang, "import.unreadable", &[("path", path), ("reason", reason)])
+            ImportError::Unreadable(why) => match why {
+                Unreadable::Io => t(lang, "import.unreadable_io", &[]),
+                Unreadable::NotUtf8 => t(lang, "import.unreadable_utf8", &[]),
+                Unreadable::Csv { row } => t(lang, "import.unreadable_csv", &[("row", row)]),
+                Unreadable::Workbook => t(lang, "import.unreadable_xlsx", &[]),
+                Unreadable::OldWorkbook => t(lang, "import.unreadable_xls", &[]),
+                Unreadable::NoSheet => t(lang, "import.unreadable_no_sheet", &[]),
+            },
+            ImportError::NotASpreadsheet { name } => t(lang, "import.not_spreadsheet", &[("path", name)]),
+            ImportError::WrongHeaders {
+                missing,
+                found,
+                template,
+            } => {
+                // What the file has instead, without its empty cells, and
+                // a few names only, each cut short: the header row may be
+                // anything.
+                let named: Vec<String> = found
+                    .iter()
+                    .map(|h| h.trim())
+                    .filter(|h| !h.is_empty())
+                    .take(20)
+                    .map(|h| match h.char_indices().nth(40) {
+                        Some((at, _)) => format!("{}…", &h[..at]),
+                        None => h.to_string(),
+                    })
+                    .map(|h| format!("«{h}»"))
+                    .collect();
+                let found = if named.is_empty() {
+                    t(lang, "import.no_headers", &[])
+                } else {
+                    named.join(", ")
+                };
+                let missing: Vec<String> = missing.iter().map(|m| format!("«{m}»")).collect();
+                let mut out = t(
+                    lang,
+                    "import.wrong_headers",
+                    &[("missing", &missing.join(", ")), ("found", &found)],
+                );
+                if let Some(template) = template {
+                    out.push(' ');
+                    out.push_str(&t(lang, "import.see_template", &[("template", template)]));
+                }
+                out
             }
-            ImportError::NotASpreadsheet { path } => t(lang, "import.not_spreadsheet", &[("path", path)]),
-            ImportError::WrongHeaders { missing, found } => t(
-                lang,
-                "import.wrong_headers",
-                &[("missing", &missing.join(", ")), ("found", &found.join(", "))],
-            ),
             ImportError::Rows(rows) => {
                 let mut out = t(lang, "import.rows_refused", &[("count", &rows.len())]);
                 for r in rows {
@@ -121,51 +189,89 @@ impl ImportError {
                 out
             }
             ImportError::Empty => t(lang, "import.no_rows", &[]),
+            ImportError::TooLarge(limit) => limit_message(limit, lang),
+        }
+    }
+
+    /// The same refusal of headers, naming `template`.
+    pub fn with_template(self, template: &'static str) -> ImportError {
+        match self {
+            ImportError::WrongHeaders { missing, found, .. } => ImportError::WrongHeaders {
+                missing,
+                found,
+                template: Some(template),
+            },
+            other => other,
         }
     }
 }
 
+fn limit_message(limit: &crate::Limit, lang: Lang) -> String {
+    use crate::Limit::*;
+    use hnd_domain::fmt::int;
+    let mb = |bytes: &u64| int((*bytes / (1024 * 1024)) as i64, lang);
+    let n = |count: &usize| int(*count as i64, lang);
+    match limit {
+        File { bytes, limit } => t(
+            lang,
+            "import.limit_file",
+            &[("size", &mb(bytes)), ("limit", &mb(limit))],
+        ),
+        Unpacked { limit } => t(lang, "import.limit_unpacked", &[("limit", &mb(limit))]),
+        Rows { row, limit } => t(lang, "import.limit_rows", &[("row", &n(row)), ("limit", &n(limit))]),
+        Columns { row, limit } => t(lang, "import.limit_columns", &[("row", &n(row)), ("limit", &n(limit))]),
+        Cell { row, limit } => t(lang, "import.limit_cell", &[("row", &n(row)), ("limit", &n(limit))]),
+        Row { row, limit } => t(lang, "import.limit_row", &[("row", &n(row)), ("limit", &n(limit))]),
+        Cells { limit } => t(lang, "import.limit_cells", &[("limit", &n(limit))]),
+    }
+}
+
+/// The most cells a sheet read whole may span (rows × columns up to its
+/// last cell): the reader sets aside room for all of them.
+pub const MAX_WHOLE_CELLS: usize = 2_000_000;
+
+/// What a sheet read whole may hold.
+const WHOLE: crate::Limits = crate::Limits {
+    sheet_bytes: 256 << 20,
+    strings_bytes: 64 << 20,
+    ..crate::Limits::WEB
+};
+
 impl Table {
     /// Reads `path` by its extension.
     pub fn read(path: &Path) -> Result<Table, ImportError> {
-        let shown = path.display().to_string();
-        let unreadable = |reason: String| ImportError::Unreadable {
-            path: shown.clone(),
-            reason,
-        };
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .unwrap_or_default();
         if !matches!(ext.as_str(), "csv" | "xlsx" | "xls" | "ods" | "xlsm") {
-            return Err(ImportError::NotASpreadsheet { path: shown });
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            return Err(ImportError::NotASpreadsheet {
+                name: name.unwrap_or_default(),
+            });
         }
-        let size = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?.len();
+        let io = |_| ImportError::Unreadable(Unreadable::Io);
+        let size = std::fs::metadata(path).map_err(io)?.len();
         if size > MAX_FILE_BYTES {
-            let mb = MAX_FILE_BYTES / (1024 * 1024);
-            return Err(unreadable(format!("{size} bytes, above the limit of {mb} MB")));
+            return Err(crate::Limit::File {
+                bytes: size,
+                limit: MAX_FILE_BYTES,
+            }
+            .into());
         }
-        let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-        let table = if ext == "csv" {
-            Table::from_csv(&bytes)
-        } else {
-            Table::from_workbook(&bytes)
-        };
-        table.map_err(|e| match e {
-            ImportError::Unreadable { reason, .. } => unreadable(reason),
-            other => other,
-        })
+        let bytes = std::fs::read(path).map_err(io)?;
+        match ext.as_str() {
+            "csv" => Table::from_csv(&bytes),
+            "xls" => Table::from_old_workbook(&bytes),
+            _ => Table::from_workbook(&bytes),
+        }
     }
 
     /// A UTF-8 CSV (a leading byte-order mark is allowed), comma or semicolon separated.
     pub fn from_csv(bytes: &[u8]) -> Result<Table, ImportError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let unreadable = |reason: String| ImportError::Unreadable {
-            path: "CSV".into(),
-            reason,
-        };
-        let text = std::str::from_utf8(bytes).map_err(|e| unreadable(format!("UTF-8: {e}")))?;
+        let text = std::str::from_utf8(bytes).map_err(|_| ImportError::Unreadable(Unreadable::NotUtf8))?;
         let first = text.lines().next().unwrap_or_default();
         let delimiter = if first.matches(';').count() > first.matches(',').count() {
             b';'
@@ -179,32 +285,39 @@ impl Table {
             .from_reader(text.as_bytes());
         let mut records = reader.records();
         let headers = match records.next() {
-            Some(r) => r
-                .map_err(|e| unreadable(e.to_string()))?
-                .iter()
-                .map(str::to_string)
-                .collect(),
+            Some(r) => r.map_err(|e| csv_error(&e))?.iter().map(str::to_string).collect(),
             None => return Err(ImportError::Empty),
         };
         let mut rows = Vec::new();
         for (i, record) in records.enumerate() {
-            let record = record.map_err(|e| unreadable(e.to_string()))?;
+            let record = record.map_err(|e| csv_error(&e))?;
             rows.push((i + 2, record.iter().map(str::to_string).collect()));
         }
         Ok(Table { headers, rows })
     }
 
-    /// The first sheet of an XLSX, XLS or ODS workbook.
+    /// The first sheet of an XLSX or ODS workbook, read through against
+    /// the limits of a sheet read whole before the workbook reader sees it.
     pub fn from_workbook(bytes: &[u8]) -> Result<Table, ImportError> {
-        let unreadable = |reason: String| ImportError::Unreadable {
-            path: "workbook".into(),
-            reason,
-        };
-        let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
+        let extent = crate::limits::check_workbook(Cursor::new(bytes), &WHOLE)?;
+        if (extent.rows.max(1)).saturating_mul(extent.columns + 1) > MAX_WHOLE_CELLS {
+            return Err(crate::Limit::Cells { limit: MAX_WHOLE_CELLS }.into());
+        }
+        Table::from_any_workbook(bytes, Unreadable::Workbook)
+    }
+
+    /// The first sheet of an XLS workbook (its size is bounded by the file's).
+    fn from_old_workbook(bytes: &[u8]) -> Result<Table, ImportError> {
+        Table::from_any_workbook(bytes, Unreadable::OldWorkbook)
+    }
+
+    fn from_any_workbook(bytes: &[u8], unreadable: Unreadable) -> Result<Table, ImportError> {
+        let bad = |_| ImportError::Unreadable(unreadable);
+        let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(bad)?;
         let range = book
             .worksheet_range_at(0)
-            .ok_or_else(|| unreadable("no sheet".into()))?
-            .map_err(|e| unreadable(e.to_string()))?;
+            .ok_or(ImportError::Unreadable(Unreadable::NoSheet))?
+            .map_err(bad)?;
         let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
         let mut rows = range
             .rows()
@@ -234,6 +347,7 @@ impl Table {
             Err(ImportError::WrongHeaders {
                 missing,
                 found: self.headers.clone(),
+                template: None,
             })
         }
     }
@@ -245,6 +359,16 @@ impl Table {
             .iter()
             .map(|w| folded.iter().position(|h| *h == fold(w)))
             .collect()
+    }
+}
+
+/// A CSV reader's error as what a person reads: where the file breaks.
+pub(crate) fn csv_error(e: &csv::Error) -> ImportError {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => ImportError::Unreadable(Unreadable::NotUtf8),
+        _ => ImportError::Unreadable(Unreadable::Csv {
+            row: e.position().map(|p| p.line() as usize).unwrap_or(0),
+        }),
     }
 }
 

@@ -155,10 +155,11 @@ fn unreadable_oversized_and_empty_files_are_refused() {
         .unwrap();
     let result = read_org_file(&path);
     std::fs::remove_file(&path).unwrap();
-    let Err(ImportError::Unreadable { reason, .. }) = result else {
+    let Err(e @ ImportError::TooLarge(_)) = result else {
         panic!("too large")
     };
-    assert!(reason.contains("50 MB"), "{reason}");
+    let message = e.message(Lang::Vi);
+    assert!(message.contains("giới hạn là 50 MB"), "{message}");
 }
 
 #[test]

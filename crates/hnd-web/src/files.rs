@@ -2,10 +2,18 @@
 //! error file, export of a filtered list, the template.
 //!
 //! An upload is written to a work file, then imported by a background
-//! task (the same code as `hnd members import`); the job page refreshes
-//! itself every second with the rows read so far until the summary is in.
-//! Jobs live in memory: a restart forgets the page, not the data (every
-//! chunk is its own transaction and a re-run adds nothing).
+//! task (the same code as `hnd members import`, with the web's limits and
+//! short chunks); the job page refreshes itself every second with the rows
+//! read so far until the summary is in. Jobs live in memory: a restart
+//! forgets the page, not the data (every chunk is its own transaction and
+//! a re-run adds nothing).
+//!
+//! Imports have their own budget: one runs at a time on a server (the
+//! others wait their turn), each holding one connection for one chunk at a
+//! time, so the pools that pages and sign-in use are never all taken by
+//! imports. A job and its error file are removed [`JOB_TTL`] after it
+//! ends; on shutdown running jobs stop at their next chunk and the work
+//! directory is removed.
 
 use crate::AppState;
 use crate::auth::Viewer;
@@ -26,11 +34,36 @@ use tokio::io::AsyncWriteExt;
 /// The largest upload accepted (the import's own limit is on rows and bytes).
 pub const MAX_UPLOAD: usize = 210 * 1024 * 1024;
 
-/// Imports running or done, by number.
-#[derive(Default)]
+/// How long a finished job (its page and its error file) is kept.
+pub const JOB_TTL: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Imports running at once on one server.
+const IMPORTS_AT_ONCE: usize = 1;
+
+/// Imports waiting, running or done, by number.
 pub struct Jobs {
     next: AtomicU64,
     jobs: Mutex<HashMap<u64, Job>>,
+    /// The imports' budget: a job holds a permit while it reads and loads.
+    budget: tokio::sync::Semaphore,
+    /// Set on shutdown: jobs stop at their next chunk.
+    stopping: std::sync::atomic::AtomicBool,
+    /// Jobs whose task has not ended yet, and a signal when one ends.
+    live: std::sync::atomic::AtomicUsize,
+    ended: tokio::sync::Notify,
+}
+
+impl Default for Jobs {
+    fn default() -> Jobs {
+        Jobs {
+            next: AtomicU64::new(0),
+            jobs: Mutex::new(HashMap::new()),
+            budget: tokio::sync::Semaphore::new(IMPORTS_AT_ONCE),
+            stopping: Default::default(),
+            live: Default::default(),
+            ended: tokio::sync::Notify::new(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -42,10 +75,14 @@ struct Job {
     total: Option<usize>,
     state: JobState,
     errors_path: std::path::PathBuf,
+    /// When it ended, for its expiry.
+    ended: Option<std::time::Instant>,
 }
 
 #[derive(Clone)]
 enum JobState {
+    /// Waiting for the imports' budget.
+    Waiting,
     Running(ImportSummary),
     Done(ImportSummary),
     Failed(String),
@@ -54,12 +91,52 @@ enum JobState {
 impl Jobs {
     fn update(&self, id: u64, state: JobState) {
         if let Some(job) = self.jobs.lock().expect("jobs lock").get_mut(&id) {
+            if matches!(state, JobState::Done(_) | JobState::Failed(_)) {
+                job.ended = Some(std::time::Instant::now());
+            }
             job.state = state;
         }
     }
 
+    /// Forgets the jobs that ended more than [`JOB_TTL`] ago, and removes
+    /// their error files.
+    fn expire(&self) {
+        let mut jobs = self.jobs.lock().expect("jobs lock");
+        jobs.retain(|_, job| {
+            let keep = job.ended.is_none_or(|at| at.elapsed() < JOB_TTL);
+            if !keep {
+                let _ = std::fs::remove_file(&job.errors_path);
+            }
+            keep
+        });
+    }
+
+    /// Asks running and waiting jobs to stop at their next chunk; new
+    /// jobs end as soon as they start.
+    pub fn cancel(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.budget.close();
+    }
+
+    /// [`Jobs::cancel`], then waits until every job has ended, for
+    /// `deadline` at most.
+    pub async fn stop(&self, deadline: std::time::Duration) {
+        self.cancel();
+        let all_ended = async {
+            loop {
+                let ended = self.ended.notified();
+                if self.live.load(Ordering::SeqCst) == 0 {
+                    return;
+                }
+                ended.await;
+            }
+        };
+        let _ = tokio::time::timeout(deadline, all_ended).await;
+    }
+
     /// Imports in progress and the rows they have read.
     pub fn running(&self) -> (usize, usize) {
+        self.expire();
         let jobs = self.jobs.lock().expect("jobs lock");
         jobs.values().fold((0, 0), |(n, rows), job| match &job.state {
             JobState::Running(s) => (n + 1, rows + s.read),
@@ -181,14 +258,16 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
     };
     let total = if ext == "csv" { count_rows(&path).await } else { None };
     let errors_path = state.work_dir.join(format!("errors-{id}.csv"));
+    state.jobs.expire();
     state.jobs.jobs.lock().expect("jobs lock").insert(
         id,
         Job {
             user: viewer.user.id,
             file_name: file_name.clone(),
             total,
-            state: JobState::Running(ImportSummary::default()),
+            state: JobState::Waiting,
             errors_path: errors_path.clone(),
+            ended: None,
         },
     );
     audit(
@@ -203,20 +282,34 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
     let user = viewer.user.clone();
     let change = crate::members::change_of(&viewer, &format!("nhập tệp {file_name}"));
     let (address, jobs, store) = (viewer.address.clone(), state.jobs.clone(), state.store.clone());
+    jobs.live.fetch_add(1, Ordering::SeqCst);
     tokio::spawn(async move {
         let allowed = |path: &str| user.may(Action::Import, path);
         let mut progress = |s: &ImportSummary| jobs.update(id, JobState::Running(s.clone()));
-        let result = hnd_import::import_members(
-            &store,
-            &path,
-            &errors_path,
-            Day::today(),
-            &change,
-            lang,
-            &allowed,
-            &mut progress,
-        )
-        .await;
+        let cancel = || jobs.stopping.load(Ordering::SeqCst);
+        let options = hnd_import::ImportOptions {
+            cancel: Some(&cancel),
+            ..hnd_import::ImportOptions::WEB
+        };
+        // The budget is closed on shutdown: the job then ends as cancelled.
+        let result = match jobs.budget.acquire().await {
+            Ok(_permit) => {
+                jobs.update(id, JobState::Running(ImportSummary::default()));
+                hnd_import::import_members_with(
+                    &store,
+                    &path,
+                    &errors_path,
+                    Day::today(),
+                    &change,
+                    lang,
+                    &allowed,
+                    &mut progress,
+                    &options,
+                )
+                .await
+            }
+            Err(_) => Err(hnd_import::RunError::Cancelled),
+        };
         let _ = tokio::fs::remove_file(&path).await;
         let (state, detail) = match result {
             Ok(summary) => {
@@ -232,6 +325,8 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
         };
         jobs.update(id, state);
         crate::shell::record(&store, &user.login, &address, "import.end", None, None, detail).await;
+        jobs.live.fetch_sub(1, Ordering::SeqCst);
+        jobs.ended.notify_waiters();
     });
     Redirect::to(&format!("/import/{id}")).into_response()
 }
@@ -279,6 +374,7 @@ struct JobPage {
     id: u64,
     file_name: String,
     running: bool,
+    waiting: bool,
     read: String,
     read_n: usize,
     total: Option<usize>,
@@ -311,6 +407,7 @@ pub async fn job_page(State(state): State<AppState>, viewer: Viewer, Path(id): P
     };
     let lang = viewer.lang;
     let (running, summary, failed) = match &job.state {
+        JobState::Waiting => (true, ImportSummary::default(), None),
         JobState::Running(s) => (true, s.clone(), None),
         JobState::Done(s) => (false, s.clone(), None),
         JobState::Failed(m) => (false, ImportSummary::default(), Some(m.clone())),
@@ -332,6 +429,7 @@ pub async fn job_page(State(state): State<AppState>, viewer: Viewer, Path(id): P
         id,
         file_name: job.file_name,
         running,
+        waiting: matches!(job.state, JobState::Waiting),
         read: int(summary.read as i64, lang),
         read_n: summary.read,
         total: job.total,
@@ -457,4 +555,39 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer, Query(p): Que
         content_type,
         &format!("hoi-vien-{unit}.{ext}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A job ended more than [`JOB_TTL`] ago is forgotten with its error
+    /// file; a running one and a recent one are kept.
+    #[test]
+    fn ended_jobs_expire_with_their_error_files() {
+        let dir = std::env::temp_dir().join(format!("hnd-jobs-expire-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let jobs = Jobs::default();
+        let long_ago = std::time::Instant::now()
+            .checked_sub(JOB_TTL + std::time::Duration::from_secs(1))
+            .expect("an instant an hour ago");
+        for (id, ended) in [(1, Some(long_ago)), (2, Some(std::time::Instant::now())), (3, None)] {
+            let errors_path = dir.join(format!("errors-{id}.csv"));
+            std::fs::write(&errors_path, "x").unwrap();
+            let job = Job {
+                user: 1,
+                file_name: "tep.csv".into(),
+                total: None,
+                state: JobState::Done(ImportSummary::default()),
+                errors_path,
+                ended,
+            };
+            jobs.jobs.lock().unwrap().insert(id, job);
+        }
+        jobs.expire();
+        assert!(jobs.get(1).is_none() && !dir.join("errors-1.csv").exists());
+        assert!(jobs.get(2).is_some() && dir.join("errors-2.csv").exists());
+        assert!(jobs.get(3).is_some() && dir.join("errors-3.csv").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -57,7 +57,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store) -> AppState {
-        let work_dir = std::env::temp_dir().join(format!("hnd-web-{}", std::process::id()));
+        // One directory per server (tests run several in one process): it
+        // is removed when the server stops.
+        static SERVERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = SERVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let work_dir = std::env::temp_dir().join(format!("hnd-web-{}-{n}", std::process::id()));
         AppState {
             app: hnd_app::App::new(store.clone()),
             store,
@@ -74,6 +78,13 @@ impl AppState {
 impl FromRef<AppState> for hnd_app::App {
     fn from_ref(state: &AppState) -> hnd_app::App {
         state.app.clone()
+    }
+}
+
+impl AppState {
+    /// Where this server keeps uploads and error files while it runs.
+    pub fn work_dir(&self) -> &std::path::Path {
+        &self.work_dir
     }
 }
 
@@ -529,8 +540,16 @@ pub async fn serve_until(
     serve_state(AppState::new(store), listener, None, shutdown).await
 }
 
+/// How long requests in flight and running imports are given to finish
+/// once shutdown is asked for: then the server stops all the same.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Serves `state` on `listener`, and its metrics on `metrics` if given,
-/// until `shutdown` resolves; requests in flight finish first.
+/// until `shutdown` resolves. Then it stops taking connections, asks
+/// running imports to stop at their next chunk (each chunk is its own
+/// transaction, so the register holds whole chunks), gives requests in
+/// flight and imports [`SHUTDOWN_GRACE`] to end, and removes its work
+/// directory (uploads, error files).
 pub async fn serve_state(
     state: AppState,
     listener: tokio::net::TcpListener,
@@ -545,8 +564,29 @@ pub async fn serve_state(
             }
         });
     }
+    let (jobs, work_dir) = (state.jobs.clone(), state.work_dir.clone());
+    let (asked, mut asked_rx) = tokio::sync::watch::channel(false);
+    let stopping = {
+        let jobs = jobs.clone();
+        async move {
+            shutdown.await;
+            let _ = asked.send(true);
+            jobs.cancel();
+        }
+    };
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    let server = axum::serve(listener, app).with_graceful_shutdown(stopping);
+    let deadline = async move {
+        let _ = asked_rx.wait_for(|asked| *asked).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    let served = tokio::select! {
+        served = server.into_future() => served,
+        () = deadline => Ok(()),
+    };
+    jobs.stop(SHUTDOWN_GRACE).await;
+    let _ = tokio::fs::remove_dir_all(&work_dir).await;
+    served
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

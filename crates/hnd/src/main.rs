@@ -17,17 +17,28 @@ use clap::Parser;
 use hnd_domain::Lang;
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let lang = args.lang();
-    match cli::run(args).await {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("{}", tr(lang, "cli.error", &[("error", &e)]));
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = match runtime.block_on(cli::run(args)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("{}", cli::describe(&e, lang));
             ExitCode::FAILURE
         }
-    }
+    };
+    // Work still running (a file being read on a blocking thread, a request
+    // the server gave up on at its deadline) is not waited for: once the
+    // command has finished, the process ends within a second.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    code
 }
 
 /// The language of messages, for modules that print.

@@ -57,8 +57,208 @@ both_backends!(
     bad_input_is_explained_in_vietnamese,
     plans_and_progress_from_the_command_line,
     a_profile_from_the_command_line,
-    an_import_killed_halfway_leaves_whole_chunks_and_resumes
+    an_import_killed_halfway_leaves_whole_chunks_and_resumes,
+    a_member_file_without_the_template_or_not_a_workbook_is_explained,
+    sigterm_stops_the_server_during_an_import
 );
+
+/// Import refusals name the member template and the missing columns (no
+/// empty names), and a file that is not a workbook is said to be so,
+/// without the reader's English or a path.
+fn a_member_file_without_the_template_or_not_a_workbook_is_explained(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let dir = std::env::temp_dir().join(format!("hnd-headers-{}-{}", std::process::id(), db.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("danh-sach.csv");
+    std::fs::write(&file, "Tên,,Ghi chú,\nAn,,x,\n").unwrap();
+    let err = failing(db, &["members", "import", &file.display().to_string()]);
+    assert!(
+        err.contains("hoi-vien-mau.csv") && !err.contains("to-chuc-mau"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Thiếu cột: «Họ và tên», «Ngày sinh», «Giới tính», «Mã chi hội, tổ hội»"),
+        "{err}"
+    );
+    assert!(err.contains("«Tên», «Ghi chú»") && !err.contains("«»"), "{err}");
+    let book = dir.join("hoi-vien.xlsx");
+    std::fs::write(&book, "Họ và tên,Ngày sinh\n").unwrap();
+    let err = failing(db, &["members", "import", &book.display().to_string()]);
+    assert!(err.contains("Tệp không phải là bảng tính XLSX hợp lệ."), "{err}");
+    assert!(
+        !err.contains("Zip") && !err.contains("EOCD") && !err.contains(&*dir.to_string_lossy()),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A request over a new connection to `addr`: status, `Set-Cookie`
+/// pairs, body.
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    cookies: &str,
+    body: Option<(&str, &[u8])>,
+) -> (u16, Vec<String>, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {cookies}\r\n");
+    let (content_type, bytes) = body.unwrap_or(("text/plain", b""));
+    head.push_str(&format!(
+        "Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        bytes.len()
+    ));
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(bytes).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let status = head[9..12].parse().unwrap();
+    let cookies = head
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .map(|c| c.split(';').next().unwrap().to_string())
+        .collect();
+    (status, cookies, body.to_string())
+}
+
+fn form_token(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a form token") + 19;
+    page[at..].split('"').next().unwrap().to_string()
+}
+
+/// `hnd serve` given SIGTERM while an upload is being imported: it ends
+/// within seconds, the register holds whole chunks, and its work
+/// directory is gone.
+fn sigterm_stops_the_server_during_an_import(db: &str) {
+    use std::io::BufRead;
+    ok(db, &["org", "bootstrap"]);
+    let template = concat!(env!("CARGO_MANIFEST_DIR"), "/../../templates/to-chuc-mau.csv");
+    ok(db, &["org", "import", template, "--date", "01/01/2026"]);
+    ok(
+        db,
+        &[
+            "users",
+            "create",
+            "can.bo",
+            "--name",
+            "Cán bộ",
+            "--password",
+            "mat-khau-dai-du",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "users",
+            "grant",
+            "can.bo",
+            "--role",
+            "commune_officer",
+            "--unit",
+            "00004",
+        ],
+    );
+    let mut server = Command::new(env!("CARGO_BIN_EXE_hnd"))
+        .args(["--db", db, "serve", "--listen", "127.0.0.1:0", "--metrics", "off"])
+        .env_remove("HND_LANG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("hnd serves");
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let work_dir = std::env::temp_dir().join(format!("hnd-web-{}-0", server.id()));
+    // Sign in, then upload ten web chunks of members.
+    let (_, cookies, page) = http(&addr, "GET", "/login", "", None);
+    let jar = cookies.join("; ");
+    let form = format!(
+        "csrf={}&login=can.bo&password=mat-khau-dai-du&next=%2F",
+        form_token(&page)
+    );
+    let (status, cookies, _) = http(
+        &addr,
+        "POST",
+        "/login",
+        &jar,
+        Some(("application/x-www-form-urlencoded", form.as_bytes())),
+    );
+    assert_eq!(status, 303);
+    let jar = format!("{jar}; {}", cookies.join("; "));
+    let (_, _, page) = http(&addr, "GET", "/import", &jar, None);
+    let chunk = hnd_import::ImportOptions::WEB.chunk;
+    let rows = 10 * chunk;
+    let mut csv = String::from("Họ và tên,Ngày sinh,Giới tính,\"Mã chi hội, tổ hội\",Ngày vào Hội\n");
+    for i in 0..rows {
+        csv.push_str(&format!("Hội Viên {i},1970,Nam,00004-CH01,01/01/2020\n"));
+    }
+    let boundary = "hndcliboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"hoi-vien.csv\"\r\n\r\n{csv}\r\n--{boundary}--\r\n",
+        form_token(&page)
+    );
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let (status, _, _) = http(
+        &addr,
+        "POST",
+        "/import",
+        &jar,
+        Some((&content_type, std::mem::take(&mut body).as_bytes())),
+    );
+    assert_eq!(status, 303);
+    assert!(work_dir.exists(), "{}", work_dir.display());
+    let registered = || -> usize {
+        let out = ok(db, &["members", "count", "--unit", "00004-CH01", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        v["members"].as_u64().unwrap() as usize
+    };
+    for _ in 0..1200 {
+        if registered() > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let term = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    // Seconds at most; the bound only keeps a failure from hanging the run.
+    let mut exited = None;
+    for _ in 0..600 {
+        if let Some(status) = server.try_wait().unwrap() {
+            exited = Some(status);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let Some(_) = exited else {
+        server.kill().unwrap();
+        panic!("hnd serve did not stop on SIGTERM");
+    };
+    assert!(!work_dir.exists(), "the work directory is removed");
+    let loaded = registered();
+    assert!(
+        loaded % chunk == 0 && loaded < rows,
+        "whole chunks only: {loaded} of {rows}"
+    );
+}
 
 /// An import killed (SIGKILL) after its first chunk: the register holds
 /// whole chunks only, its counts agree with its rows, and the same command
