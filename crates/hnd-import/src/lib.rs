@@ -9,7 +9,7 @@ mod run;
 mod table;
 mod targets;
 
-pub use export::{ExportError, SheetWriter};
+pub use export::{ExportError, SheetWriter, csv_cell, write_csv_record};
 pub use members::{
     MEMBER_COLUMNS, MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, MemberXlsxStream, PROFILE_COLUMNS,
     error_rows, profile_cells, read_member_table,

@@ -146,7 +146,7 @@ pub async fn import_members(
                 record.resize(sheet.headers.len(), String::new());
                 record.push(row.to_string());
                 record.push(messages);
-                out.write_record(&record)?;
+                crate::write_csv_record(out, &record)?;
             }
         }
         progress(&summary);
@@ -164,7 +164,7 @@ fn error_writer(path: &Path, headers: &[String]) -> Result<csv::Writer<std::fs::
     let mut out = csv::Writer::from_writer(file);
     let mut header = headers.to_vec();
     header.extend(["Dòng".to_string(), "Lỗi".to_string()]);
-    out.write_record(&header)?;
+    crate::write_csv_record(&mut out, &header)?;
     Ok(out)
 }
 
