@@ -77,6 +77,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         include_str!("../migrations/sqlite/0017_bulk_moves.sql"),
     ),
     (18, "profiles", include_str!("../migrations/sqlite/0018_profiles.sql")),
+    (
+        21,
+        "sign_in_failures",
+        include_str!("../migrations/sqlite/0021_sign_in_failures.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -141,6 +146,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         include_str!("../migrations/postgres/0017_bulk_moves.sql"),
     ),
     (18, "profiles", include_str!("../migrations/postgres/0018_profiles.sql")),
+    (
+        21,
+        "sign_in_failures",
+        include_str!("../migrations/postgres/0021_sign_in_failures.sql"),
+    ),
 ];
 
 impl Backend {

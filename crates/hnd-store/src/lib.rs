@@ -20,7 +20,9 @@ mod sql;
 mod tasks;
 pub mod testing;
 
-pub use accounts::{Audit, AuditEntry, AuditFilter, Session, secret};
+pub use accounts::{
+    ACCOUNT_FAILURES, Audit, AuditEntry, AuditFilter, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES, secret,
+};
 pub use backend::Backend;
 pub use error::StoreError;
 pub use households::Household;
