@@ -15,6 +15,7 @@ mod api;
 mod auth;
 mod dashboard;
 mod files;
+mod headers;
 mod members;
 mod ops;
 mod org_edit;
@@ -44,7 +45,7 @@ pub struct AppState {
     work_dir: PathBuf,
     metrics: Arc<ops::Metrics>,
     sessions: Arc<auth::SessionCache>,
-    /// One JSON line per request on standard error.
+    /// One log event per request (target `hnd_web::request`).
     pub log_requests: bool,
 }
 
@@ -396,11 +397,13 @@ pub fn app(state: AppState) -> Router {
     for r in routes() {
         router = router.route(r.path, r.handler);
     }
-    router
+    let router = router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::observe))
         .fallback(shell::not_found)
         .layer(DefaultBodyLimit::max(256 * 1024))
-        .with_state(state)
+        .layer(axum::middleware::from_fn(shell::shape_errors))
+        .with_state(state);
+    headers::secure(router)
 }
 
 /// Serves on `listener` until `shutdown` resolves, letting requests in
@@ -425,7 +428,7 @@ pub async fn serve_state(
         let router = ops::metrics_router(state.clone());
         tokio::spawn(async move {
             if let Err(e) = axum::serve(metrics, router).await {
-                eprintln!("hnd-web: metrics listener: {e}");
+                tracing::error!(error = %e, "metrics listener");
             }
         });
     }
