@@ -132,6 +132,13 @@ async fn verify_password(password: String, hash: String) -> bool {
     .unwrap_or(false)
 }
 
+/// Sign-in checks running at once. Each password check holds 19 MiB and
+/// a core for tens of milliseconds, so a flood of sign-ins waits here
+/// instead of exhausting memory; and a check, from reading the recent
+/// failures to recording its own, runs under one permit, so that guesses
+/// sent in parallel cannot all slip under the throttle together.
+static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// A hash of a random secret, verified for unknown logins so that they
 /// take as long as known ones.
 async fn dummy_hash() -> String {
@@ -321,6 +328,7 @@ impl Store {
     /// module's description), which is refused without looking at the
     /// password.
     pub async fn sign_in(&self, login: &str, password: &str, address: &str, now: DateTime<Utc>) -> Result<Session> {
+        let _turn = CHECKS.acquire().await.expect("the semaphore is never closed");
         let key = login_key(login);
         let since = (now - Duration::minutes(THROTTLE_MINUTES)).to_rfc3339();
         let counts = sqlx::query(
@@ -339,7 +347,8 @@ impl Store {
             PAIR_FAILURES
         };
         if pair_failures >= budget {
-            return Err(self.refuse_sign_in(password).await);
+            verify_password(password.to_string(), dummy_hash().await).await;
+            return Err(AccountError::BadCredentials.into());
         }
         let row = sqlx::query("SELECT id, password_hash FROM users WHERE login = $1")
             .bind(login.to_string())
@@ -400,6 +409,7 @@ impl Store {
     /// its limit): `password` is verified against a dummy hash first, so
     /// that the refusal takes as long as a real check.
     pub async fn refuse_sign_in(&self, password: &str) -> crate::StoreError {
+        let _turn = CHECKS.acquire().await.expect("the semaphore is never closed");
         verify_password(password.to_string(), dummy_hash().await).await;
         AccountError::BadCredentials.into()
     }
