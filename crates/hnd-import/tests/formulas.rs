@@ -47,11 +47,7 @@ async fn formulas_never_reach_a_spreadsheet_as_formulas(store: Store) {
     store.bootstrap(false, &who).await.unwrap();
     let branch = hnd_store::testing::branch("00004-A", "Chi hội A", "00004");
     store.create_units(vec![branch], day, &who, "create").await.unwrap();
-    let dir = std::env::temp_dir().join(format!(
-        "hnd-formulas-{}-{:?}",
-        std::process::id(),
-        store.backend()
-    ));
+    let dir = std::env::temp_dir().join(format!("hnd-formulas-{}-{:?}", std::process::id(), store.backend()));
     std::fs::create_dir_all(&dir).unwrap();
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     let mut sheet = String::from("Họ và tên,Ngày sinh,Giới tính,\"Mã chi hội, tổ hội\"\n");
@@ -113,7 +109,9 @@ async fn formulas_never_reach_a_spreadsheet_as_formulas(store: Store) {
     let values = book.worksheet_range(&sheet).unwrap();
     for name in NAMES {
         assert!(
-            values.used_cells().any(|(_, _, v)| *v == Data::String(name.to_string())),
+            values
+                .used_cells()
+                .any(|(_, _, v)| *v == Data::String(name.to_string())),
             "{name} is a string cell"
         );
     }

@@ -21,7 +21,8 @@ mod tasks;
 pub mod testing;
 
 pub use accounts::{
-    ACCOUNT_FAILURES, Audit, AuditEntry, AuditFilter, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES, secret,
+    ACCOUNT_FAILURES, Audit, AuditEntry, AuditFilter, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session,
+    THROTTLE_MINUTES, secret,
 };
 pub use backend::Backend;
 pub use error::StoreError;

@@ -100,12 +100,18 @@ async fn failed_sign_ins_throttle_a_pair_and_lock_nobody_out(store: Store) {
     }
     sign_in_refused(&store, "tinh", "dung-mat-khau", "10.0.0.1", later).await;
     store.set_password("tinh", "mat-khau-moi-1").await.unwrap();
-    store.sign_in("tinh", "mat-khau-moi-1", "10.0.0.1", later).await.unwrap();
+    store
+        .sign_in("tinh", "mat-khau-moi-1", "10.0.0.1", later)
+        .await
+        .unwrap();
 }
 
 async fn a_login_under_attack_gives_each_address_one_try(store: Store) {
     tree(&store).await;
-    store.create_user("admin", "Quản trị", "mat-khau-quan-tri").await.unwrap();
+    store
+        .create_user("admin", "Quản trị", "mat-khau-quan-tri")
+        .await
+        .unwrap();
     let now = Utc::now();
     // Many addresses guess, each below its own limit.
     for i in 0..hnd_store::ACCOUNT_FAILURES {
@@ -121,7 +127,10 @@ async fn a_login_under_attack_gives_each_address_one_try(store: Store) {
         .sign_in("admin", "mat-khau-quan-tri", "10.3.0.1", now)
         .await
         .unwrap();
-    store.create_user("huyen", "Cán bộ huyện", "mat-khau-huyen").await.unwrap();
+    store
+        .create_user("huyen", "Cán bộ huyện", "mat-khau-huyen")
+        .await
+        .unwrap();
     sign_in_refused(&store, "huyen", "sai", "10.2.0.1", now).await;
     store.sign_in("huyen", "mat-khau-huyen", "10.2.0.1", now).await.unwrap();
 }

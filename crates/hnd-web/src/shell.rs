@@ -172,7 +172,11 @@ pub async fn not_found(parts: Parts) -> Response {
 pub async fn shape_errors(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let api = parts.uri.path().starts_with("/api/");
-    let lang = if api { crate::api::api_lang(&parts) } else { lang_of(&parts) };
+    let lang = if api {
+        crate::api::api_lang(&parts)
+    } else {
+        lang_of(&parts)
+    };
     let response = next.run(Request::from_parts(parts, body)).await;
     let status = response.status();
     let plain = response

@@ -328,7 +328,11 @@ async fn walk() {
     let script = "return [getComputedStyle(document.querySelector('header')).backgroundColor,
                           getComputedStyle(document.querySelector('svg.chart')).maxWidth];";
     let styled = b.post("execute/sync", json!({"script": script, "args": []})).await;
-    assert_eq!(styled, json!(["rgb(27, 94, 32)", "768px"]), "styles allowed by the policy");
+    assert_eq!(
+        styled,
+        json!(["rgb(27, 94, 32)", "768px"]),
+        "styles allowed by the policy"
+    );
     b.open("/api/docs").await;
     b.wait_text("#ops", "/api/v1/members/{id}").await;
     b.open("/").await;

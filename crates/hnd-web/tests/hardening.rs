@@ -39,7 +39,10 @@ async fn every_sign_in_refusal_looks_the_same(store: Store) {
     let mut c = f.server.client();
     let unknown = refusal(&c.sign_in("khong-co-ai", "bat-ky-mat-khau").await);
     assert_eq!(unknown.0, 401);
-    assert!(unknown.1.contains("Tên đăng nhập hoặc mật khẩu không đúng"), "{unknown:?}");
+    assert!(
+        unknown.1.contains("Tên đăng nhập hoặc mật khẩu không đúng"),
+        "{unknown:?}"
+    );
     let wrong = refusal(&c.sign_in("admin", "sai-mat-khau").await);
     assert_eq!(wrong, unknown, "a wrong password is told like an unknown login");
     for _ in 0..5 {
@@ -111,7 +114,9 @@ async fn every_answer_carries_security_headers(store: Store) {
     }
     for (path, r) in &answers {
         assert!(r.status < 500, "{path}: {}", r.status);
-        let csp = r.header("content-security-policy").unwrap_or_else(|| panic!("{path}: no CSP"));
+        let csp = r
+            .header("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: no CSP"));
         for part in [
             "default-src 'self'",
             "object-src 'none'",
@@ -124,7 +129,11 @@ async fn every_answer_carries_security_headers(store: Store) {
         assert_eq!(r.header("x-frame-options"), Some("DENY"), "{path}");
         assert_eq!(r.header("referrer-policy"), Some("same-origin"), "{path}");
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{path}");
-        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}: personal data is not kept");
+        assert_eq!(
+            r.header("cache-control"),
+            Some("no-store"),
+            "{path}: personal data is not kept"
+        );
         // What the policy lets run is exactly what the page holds: every
         // inline block by its hash, no inline style or handler attributes.
         if r.header("content-type").is_some_and(|t| t.starts_with("text/html")) {
@@ -152,7 +161,8 @@ async fn framework_errors_take_the_documented_shape(store: Store) {
     let json_error = |r: &Response, status: u16, code: &str| {
         assert_eq!(r.status, status, "{}", r.text());
         assert!(
-            r.header("content-type").is_some_and(|t| t.starts_with("application/json")),
+            r.header("content-type")
+                .is_some_and(|t| t.starts_with("application/json")),
             "{:?}",
             r.headers
         );
@@ -162,7 +172,11 @@ async fn framework_errors_take_the_documented_shape(store: Store) {
     };
     // A non-numeric id or page on the API: the JSON error, in Vietnamese
     // unless English is asked for.
-    for path in ["/api/v1/members/abc", "/api/v1/members?page=x", "/api/v1/members/1/roles/x"] {
+    for path in [
+        "/api/v1/members/abc",
+        "/api/v1/members?page=x",
+        "/api/v1/members/1/roles/x",
+    ] {
         let method = if path.ends_with("/x") { "DELETE" } else { "GET" };
         let r = api.request(method, path, &[("Authorization", &bearer)], b"").await;
         let message = json_error(&r, 400, "bad_request");
@@ -234,7 +248,10 @@ async fn a_cccd_warning_names_the_way_to_confirm_it(store: Store) {
     let r = web.post_form("/members", &fields).await;
     assert_eq!(r.status, 422, "{}", r.text());
     let page = r.text();
-    assert!(!page.contains("--accept-warnings"), "no command-line flag on the web: {page}");
+    assert!(
+        !page.contains("--accept-warnings"),
+        "no command-line flag on the web: {page}"
+    );
     assert!(page.contains("Tôi đã kiểm tra, thông tin là đúng"), "{page}");
     // The API names its JSON field.
     let token = f.server.store.create_api_token("xa4", "kiểm thử").await.unwrap();
@@ -288,6 +305,9 @@ async fn exports_escape_formulas(store: Store) {
     let r = xa4.get("/export?unit=00004&format=csv").await;
     assert_eq!(r.status, 200);
     let text = r.text();
-    assert!(text.contains("\"'=HYPERLINK(\"\"http://x.example\"\";\"\"Bấm\"\")\""), "{text}");
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://x.example\"\";\"\"Bấm\"\")\""),
+        "{text}"
+    );
     assert!(!text.contains(",\"=HYPERLINK"), "{text}");
 }
