@@ -225,11 +225,10 @@ impl MemberError {
 /// Refusals about accounts and access; nothing is saved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccountError {
-    /// Unknown login or wrong password: the message does not say which.
+    /// Unknown login, wrong password, or too many recent failures: the
+    /// message does not say which.
     #[error("wrong login or password")]
     BadCredentials,
-    #[error("account locked until {until}")]
-    Locked { until: String },
     #[error("login {login} is taken")]
     LoginTaken { login: String },
     #[error("bad login {login}")]
@@ -249,7 +248,6 @@ impl AccountError {
         use AccountError::*;
         match self {
             BadCredentials => t(lang, "account.bad_credentials", &[]),
-            Locked { until } => t(lang, "account.locked", &[("until", until)]),
             LoginTaken { login } => t(lang, "account.login_taken", &[("login", login)]),
             BadLogin { login } => t(lang, "account.bad_login", &[("login", login)]),
             UnknownUser { login } => t(lang, "account.unknown_user", &[("login", login)]),

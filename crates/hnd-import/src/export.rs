@@ -2,9 +2,55 @@
 //! export of a province's register never holds it whole.
 
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+
+/// A cell for a CSV file, safe to open in a spreadsheet: text that a
+/// spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return: `=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`)
+/// gets a leading `'`, so that a spreadsheet shows it as text. A plain
+/// number (`-5`, `+3.5`, `-1,5`) is left as it is: a
+/// spreadsheet reads it as a number, which runs nothing. Every CSV the
+/// product writes passes its cells here; an XLSX needs nothing, since its
+/// cells are written as strings, never as formulas.
+pub fn csv_cell(text: &str) -> Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_number(text) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Writes one record of `cells` to a CSV writer, each through [`csv_cell`].
+pub fn write_csv_record<W: std::io::Write, S: AsRef<str>>(
+    out: &mut csv::Writer<W>,
+    cells: impl IntoIterator<Item = S>,
+) -> Result<(), csv::Error> {
+    for cell in cells {
+        out.write_field(csv_cell(cell.as_ref()).as_bytes())?;
+    }
+    // No more fields: this ends the record.
+    out.write_record(None::<&[u8]>)
+}
+
+/// A sign, then digits with at most one decimal point or comma.
+fn is_plain_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let mut separators = 0;
+    !digits.is_empty()
+        && digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.chars().all(|c| {
+            if c == '.' || c == ',' {
+                separators += 1;
+                separators == 1
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
 
 /// A spreadsheet being written, one row after another.
 pub enum SheetWriter {
@@ -62,10 +108,12 @@ impl SheetWriter {
         book.worksheet_from_index(0)
     }
 
-    /// Appends one row; every cell is text, so codes keep their leading zeros.
+    /// Appends one row; every cell is text, so codes keep their leading
+    /// zeros (an XLSX cell is a string, never a formula; a CSV cell is
+    /// escaped by [`csv_cell`]).
     pub fn write_row<S: AsRef<str>>(&mut self, cells: &[S]) -> Result<(), ExportError> {
         match self {
-            SheetWriter::Csv(w) => w.write_record(cells.iter().map(AsRef::as_ref))?,
+            SheetWriter::Csv(w) => write_csv_record(w, cells)?,
             SheetWriter::Xlsx { book, row, .. } => {
                 let sheet = Self::sheet(book)?;
                 for (col, cell) in cells.iter().enumerate() {

@@ -11,7 +11,7 @@ mod run;
 mod table;
 mod targets;
 
-pub use export::{ExportError, SheetWriter};
+pub use export::{ExportError, SheetWriter, csv_cell, write_csv_record};
 pub use limits::{CsvGuard, Extent, Limit, Limits, check_workbook};
 pub use members::{
     MEMBER_COLUMNS, MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, MemberXlsxStream, PROFILE_COLUMNS,

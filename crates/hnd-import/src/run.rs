@@ -297,8 +297,9 @@ impl ErrorFile {
             self.left_out += 1;
             return Ok(());
         }
-        self.out.write_record(record)?;
-        self.bytes += size;
+        // Escaped: a cell a spreadsheet would run as a formula is text.
+        crate::write_csv_record(&mut self.out, record)?;
+        self.bytes += size + 1;
         self.written += 1;
         Ok(())
     }
@@ -328,7 +329,7 @@ fn error_writer(path: &Path, headers: &[String]) -> Result<csv::Writer<std::fs::
     let mut out = csv::Writer::from_writer(file);
     let mut header = headers.to_vec();
     header.extend(["Dòng".to_string(), "Lỗi".to_string()]);
-    out.write_record(&header)?;
+    crate::write_csv_record(&mut out, &header)?;
     Ok(out)
 }
 

@@ -2,9 +2,28 @@
 //! sessions and API tokens (kept as SHA-256 of the secret), and the
 //! append-only audit log.
 //!
-//! Sign-in is rate limited per account: after [`MAX_FAILURES`] wrong
-//! passwords in a row the account is locked for [`LOCKOUT_MINUTES`]
-//! minutes. The clock is a parameter so that tests can move it.
+//! Sign-in is throttled, never locked: a lock that anybody can trigger by
+//! typing wrong passwords would let anybody shut the administrator out.
+//! Every failed sign-in is kept for [`THROTTLE_MINUTES`] minutes as a row
+//! of (login as typed, address, time), whether the login exists or not.
+//!
+//! - One address may fail [`PAIR_FAILURES`] times on one login within the
+//!   window; then that pair is refused until its oldest failure ages out.
+//!   The account's owner signing in from another address is not affected.
+//! - A login that failed [`ACCOUNT_FAILURES`] times within the window from
+//!   all addresses together is under attack: then each address gets only
+//!   [`PAIR_FAILURES_UNDER_ATTACK`] failure on it. Guessing then costs an
+//!   address per try per window, while the owner, from an address that
+//!   has not failed on that login, still has a try (and a right password
+//!   always works from there).
+//! - The web server also limits failures per address over all logins
+//!   (`hnd_web`, in memory).
+//!
+//! A refusal is the same whatever its cause (unknown login, wrong
+//! password, throttled pair): the same error, and about the same time,
+//! since a password is always checked against a hash (a dummy one when
+//! there is no real one to check). The clock is a parameter so that tests
+//! can move it.
 
 use crate::{Result, Store};
 use argon2::Argon2;
@@ -15,10 +34,16 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-/// Wrong passwords in a row before the account locks.
-pub const MAX_FAILURES: i64 = 5;
-/// How long a locked account stays locked.
-pub const LOCKOUT_MINUTES: i64 = 15;
+/// Failures one address may make on one login within the window.
+pub const PAIR_FAILURES: i64 = 5;
+/// Failures on one login, from all addresses, that make it "under attack".
+pub const ACCOUNT_FAILURES: i64 = 20;
+/// Failures one address may make on a login under attack.
+pub const PAIR_FAILURES_UNDER_ATTACK: i64 = 1;
+/// How long a failed sign-in counts.
+pub const THROTTLE_MINUTES: i64 = 15;
+/// How much of a typed login is kept with its failures.
+const LOGIN_KEY_CHARS: usize = 64;
 /// How long a session lasts after sign-in.
 pub const SESSION_HOURS: i64 = 12;
 /// The shortest password accepted.
@@ -164,11 +189,24 @@ async fn verify_password(password: String, hash: String) -> bool {
     .unwrap_or(false)
 }
 
+/// Sign-in checks running at once. Each password check holds 19 MiB and
+/// a core for tens of milliseconds, so a flood of sign-ins waits here
+/// instead of exhausting memory; and a check, from reading the recent
+/// failures to recording its own, runs under one permit, so that guesses
+/// sent in parallel cannot all slip under the throttle together.
+static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// A hash of a random secret, verified for unknown logins so that they
 /// take as long as known ones.
 async fn dummy_hash() -> String {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     DUMMY.get_or_init(|| hash_password(secret())).await.clone()
+}
+
+/// The login as kept with its failed sign-ins: as typed, cut to
+/// [`LOGIN_KEY_CHARS`] characters (anything may be typed).
+fn login_key(login: &str) -> String {
+    login.chars().take(LOGIN_KEY_CHARS).collect()
 }
 
 pub(crate) fn check_login(login: &str) -> Result<()> {
@@ -238,15 +276,19 @@ impl Store {
     }
 
     /// Sets a user's password (their own change, or an administrator's
-    /// reset), unlocks the account and ends its sessions.
+    /// reset), forgets the login's failed sign-ins and ends its sessions.
     pub async fn set_password(&self, login: &str, password: &str) -> Result<()> {
         check_password(password)?;
         let id = self.user_id(login).await?;
         let hash = hash_password(password.to_string()).await;
         let mut tx = self.write.begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2")
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE login = $1")
+            .bind(login_key(login))
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
@@ -337,52 +379,66 @@ impl Store {
         self.principal(id).await
     }
 
-    /// Checks a password at `now` and opens a session. Unknown login and
-    /// wrong password give the same refusal; a locked account is refused
-    /// before its password is looked at.
+    /// Checks a password at `now` and opens a session. Every refusal is
+    /// [`AccountError::BadCredentials`]: unknown login, wrong password, and
+    /// a (login, address) pair throttled by its recent failures (see the
+    /// module's description), which is refused without looking at the
+    /// password.
     pub async fn sign_in(&self, login: &str, password: &str, address: &str, now: DateTime<Utc>) -> Result<Session> {
-        let row = sqlx::query("SELECT id, password_hash, failed_logins, locked_until FROM users WHERE login = $1")
+        let _turn = CHECKS.acquire().await.expect("the semaphore is never closed");
+        let key = login_key(login);
+        let since = (now - Duration::minutes(THROTTLE_MINUTES)).to_rfc3339();
+        let counts = sqlx::query(
+            "SELECT COUNT(*), COUNT(CASE WHEN address = $2 THEN 1 END) FROM sign_in_failures
+             WHERE login = $1 AND at > $3",
+        )
+        .bind(key.clone())
+        .bind(address.to_string())
+        .bind(since.clone())
+        .fetch_one(&self.read)
+        .await?;
+        let (account_failures, pair_failures): (i64, i64) = (counts.try_get(0)?, counts.try_get(1)?);
+        let budget = if account_failures >= ACCOUNT_FAILURES {
+            PAIR_FAILURES_UNDER_ATTACK
+        } else {
+            PAIR_FAILURES
+        };
+        if pair_failures >= budget {
+            verify_password(password.to_string(), dummy_hash().await).await;
+            return Err(AccountError::BadCredentials.into());
+        }
+        let row = sqlx::query("SELECT id, password_hash FROM users WHERE login = $1")
             .bind(login.to_string())
             .fetch_optional(&self.read)
             .await?;
-        let Some(row) = row else {
-            verify_password(password.to_string(), dummy_hash().await).await;
+        let (id, hash): (Option<i64>, String) = match &row {
+            Some(row) => (Some(row.try_get(0)?), row.try_get(1)?),
+            None => (None, dummy_hash().await),
+        };
+        let right = verify_password(password.to_string(), hash).await;
+        let Some(id) = id.filter(|_| right) else {
+            let mut tx = self.write.begin().await?;
+            sqlx::query("INSERT INTO sign_in_failures (login, address, at) VALUES ($1, $2, $3)")
+                .bind(key)
+                .bind(address.to_string())
+                .bind(now.to_rfc3339())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
+                .bind(since)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
             return Err(AccountError::BadCredentials.into());
         };
-        let id: i64 = row.try_get(0)?;
-        let hash: String = row.try_get(1)?;
-        let failures: i64 = row.try_get(2)?;
-        let locked: Option<String> = row.try_get(3)?;
-        let locked = locked
-            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
-            .map(|d| d.with_timezone(&Utc));
-        if let Some(until) = locked.filter(|until| *until > now) {
-            let local = until.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"));
-            return Err(AccountError::Locked {
-                until: local.format("%H:%M %d/%m/%Y").to_string(),
-            }
-            .into());
-        }
-        // A lock that has run out starts the count again.
-        let failures = if locked.is_some() { 0 } else { failures };
-        if !verify_password(password.to_string(), hash).await {
-            let failures = failures + 1;
-            let lock = (failures >= MAX_FAILURES).then(|| (now + Duration::minutes(LOCKOUT_MINUTES)).to_rfc3339());
-            sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-                .bind(if lock.is_some() { 0 } else { failures })
-                .bind(lock)
-                .bind(id)
-                .execute(&self.write)
-                .await?;
-            return Err(AccountError::BadCredentials.into());
-        }
         let session = Session {
             token: secret(),
             csrf: secret(),
         };
         let mut tx = self.write.begin().await?;
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(id)
+        sqlx::query("DELETE FROM sign_in_failures WHERE login = $1 AND address = $2")
+            .bind(login_key(login))
+            .bind(address.to_string())
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
@@ -404,6 +460,15 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(session)
+    }
+
+    /// The refusal of a sign-in that is not checked (its address is over
+    /// its limit): `password` is verified against a dummy hash first, so
+    /// that the refusal takes as long as a real check.
+    pub async fn refuse_sign_in(&self, password: &str) -> crate::StoreError {
+        let _turn = CHECKS.acquire().await.expect("the semaphore is never closed");
+        verify_password(password.to_string(), dummy_hash().await).await;
+        AccountError::BadCredentials.into()
     }
 
     /// The user and form token of a live session.

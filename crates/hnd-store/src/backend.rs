@@ -82,6 +82,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         "corrections",
         include_str!("../migrations/sqlite/0020_corrections.sql"),
     ),
+    (
+        21,
+        "sign_in_failures",
+        include_str!("../migrations/sqlite/0021_sign_in_failures.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -150,6 +155,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         20,
         "corrections",
         include_str!("../migrations/postgres/0020_corrections.sql"),
+    ),
+    (
+        21,
+        "sign_in_failures",
+        include_str!("../migrations/postgres/0021_sign_in_failures.sql"),
     ),
 ];
 

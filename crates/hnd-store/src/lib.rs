@@ -22,7 +22,10 @@ mod tasks;
 pub mod testing;
 mod users;
 
-pub use accounts::{Audit, AuditEntry, AuditFilter, MemberPlace, Session, random_password, secret};
+pub use accounts::{
+    ACCOUNT_FAILURES, Audit, AuditEntry, AuditFilter, MemberPlace, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session,
+    THROTTLE_MINUTES, random_password, secret,
+};
 pub use backend::Backend;
 pub use corrections::{Corrected, Correction};
 pub use error::StoreError;

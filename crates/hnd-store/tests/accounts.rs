@@ -6,7 +6,8 @@ use hnd_store::{Audit, AuditFilter, Change, Store, StoreError};
 
 hnd_store::both_backends!(
     grants_place_a_user_in_the_tree,
-    wrong_passwords_lock_the_account_for_a_while,
+    failed_sign_ins_throttle_a_pair_and_lock_nobody_out,
+    a_login_under_attack_gives_each_address_one_try,
     sessions_and_tokens_stand_for_their_user,
     the_audit_log_is_append_only_and_filtered,
 );
@@ -65,47 +66,73 @@ async fn grants_place_a_user_in_the_tree(store: Store) {
     assert!(matches!(account_error(e), AccountError::UnknownUser { .. }));
 }
 
-async fn wrong_passwords_lock_the_account_for_a_while(store: Store) {
+async fn sign_in_refused(store: &Store, login: &str, password: &str, address: &str, at: chrono::DateTime<Utc>) {
+    let e = store.sign_in(login, password, address, at).await.unwrap_err();
+    assert_eq!(account_error(e), AccountError::BadCredentials, "{login} from {address}");
+}
+
+async fn failed_sign_ins_throttle_a_pair_and_lock_nobody_out(store: Store) {
     tree(&store).await;
     store.create_user("tinh", "Cán bộ tỉnh", "dung-mat-khau").await.unwrap();
     let now = Utc::now();
-    let e = store
-        .sign_in("khong-co", "bat-ky-mat-khau", "127.0.0.1", now)
-        .await
-        .unwrap_err();
-    assert_eq!(
-        account_error(e),
-        AccountError::BadCredentials,
-        "unknown login told like a wrong password"
-    );
+    // Unknown login told like a wrong password.
+    sign_in_refused(&store, "khong-co", "bat-ky-mat-khau", "10.0.0.1", now).await;
     for _ in 0..5 {
-        let e = store
-            .sign_in("tinh", "sai-mat-khau", "127.0.0.1", now)
-            .await
-            .unwrap_err();
-        assert_eq!(account_error(e), AccountError::BadCredentials);
+        sign_in_refused(&store, "tinh", "sai-mat-khau", "10.0.0.1", now).await;
     }
-    // Locked now, even with the right password.
-    let e = store
-        .sign_in("tinh", "dung-mat-khau", "127.0.0.1", now)
-        .await
-        .unwrap_err();
-    assert!(matches!(account_error(e), AccountError::Locked { .. }));
-    // After the lock runs out, the right password works.
+    // That address is throttled on that login, even with the right
+    // password, and told exactly as for a wrong one...
+    sign_in_refused(&store, "tinh", "dung-mat-khau", "10.0.0.1", now).await;
+    // ... but the owner, from another address, signs in: no lock.
+    store.sign_in("tinh", "dung-mat-khau", "10.0.0.2", now).await.unwrap();
+    // An unknown login is throttled the same way, so that being throttled
+    // says nothing about whether a login exists.
+    for _ in 0..6 {
+        sign_in_refused(&store, "khong-co", "sai", "10.0.0.1", now).await;
+    }
+    // After the window, the first address may try again.
     let later = now + Duration::minutes(16);
-    store
-        .sign_in("tinh", "dung-mat-khau", "127.0.0.1", later)
-        .await
-        .unwrap();
-    // An administrator's reset also unlocks.
+    store.sign_in("tinh", "dung-mat-khau", "10.0.0.1", later).await.unwrap();
+    // A success forgets that pair's failures; an administrator's reset
+    // forgets all of the login's.
     for _ in 0..5 {
-        let _ = store.sign_in("tinh", "sai-mat-khau", "127.0.0.1", later).await;
+        sign_in_refused(&store, "tinh", "sai-mat-khau", "10.0.0.1", later).await;
     }
+    sign_in_refused(&store, "tinh", "dung-mat-khau", "10.0.0.1", later).await;
     store.set_password("tinh", "mat-khau-moi-1").await.unwrap();
     store
-        .sign_in("tinh", "mat-khau-moi-1", "127.0.0.1", later)
+        .sign_in("tinh", "mat-khau-moi-1", "10.0.0.1", later)
         .await
         .unwrap();
+}
+
+async fn a_login_under_attack_gives_each_address_one_try(store: Store) {
+    tree(&store).await;
+    store
+        .create_user("admin", "Quản trị", "mat-khau-quan-tri")
+        .await
+        .unwrap();
+    let now = Utc::now();
+    // Many addresses guess, each below its own limit.
+    for i in 0..hnd_store::ACCOUNT_FAILURES {
+        let address = format!("10.1.{}.{}", i / 4, i % 4);
+        sign_in_refused(&store, "admin", "doan-mo", &address, now).await;
+    }
+    // Now one failure is all an address gets on that login...
+    sign_in_refused(&store, "admin", "doan-mo", "10.2.0.1", now).await;
+    sign_in_refused(&store, "admin", "mat-khau-quan-tri", "10.2.0.1", now).await;
+    // ... while the owner, from an address that has not failed, still
+    // signs in, and other logins are not slowed at all.
+    store
+        .sign_in("admin", "mat-khau-quan-tri", "10.3.0.1", now)
+        .await
+        .unwrap();
+    store
+        .create_user("huyen", "Cán bộ huyện", "mat-khau-huyen")
+        .await
+        .unwrap();
+    sign_in_refused(&store, "huyen", "sai", "10.2.0.1", now).await;
+    store.sign_in("huyen", "mat-khau-huyen", "10.2.0.1", now).await.unwrap();
 }
 
 async fn sessions_and_tokens_stand_for_their_user(store: Store) {

@@ -49,7 +49,7 @@ pub(crate) fn app_error(e: hnd_app::AppError, lang: Lang) -> Response {
         hnd_app::ErrorKind::Forbidden => "forbidden",
         hnd_app::ErrorKind::Conflict => "conflict",
         hnd_app::ErrorKind::Internal => {
-            eprintln!("hnd-web: {e}");
+            tracing::error!(error = %e, "operation failed");
             "internal"
         }
         hnd_app::ErrorKind::Invalid => "refused",
@@ -89,7 +89,8 @@ impl ApiUser {
     }
 }
 
-fn api_lang(parts: &Parts) -> Lang {
+/// The language of an API request: `?lang=`, else `Accept-Language`, else Vietnamese.
+pub(crate) fn api_lang(parts: &Parts) -> Lang {
     let query = crate::shell::lang_of(parts);
     if parts.uri.query().is_some_and(|q| q.contains("lang=")) {
         return query;
@@ -320,13 +321,30 @@ pub async fn member(State(store): State<Store>, caller: ApiUser, Path(id): Path<
     }
 }
 
+/// A body that could not be read as the operation's JSON: over the size
+/// limit (413, `too_large`), not declared as JSON (415), or not JSON of the
+/// right shape (400); the last two keep the code `bad_json`.
 pub(crate) fn bad_json(rejection: JsonRejection, lang: Lang) -> Response {
-    let status = match rejection {
-        JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        JsonRejection::BytesRejection(_) => StatusCode::PAYLOAD_TOO_LARGE,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    error(status, "bad_json", i18n::t(lang, "web.bad_json", &[]), None)
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "bad_json",
+            i18n::t(lang, "web.bad_json", &[]),
+            None,
+        ),
+        r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            i18n::t(lang, "web.too_large", &[]),
+            None,
+        ),
+        _ => error(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            i18n::t(lang, "web.bad_json", &[]),
+            None,
+        ),
+    }
 }
 
 async fn audit(store: &Store, caller: &ApiUser, action: &str, member: i64, detail: serde_json::Value) {
@@ -412,12 +430,12 @@ pub async fn create_member(
             audit(&store, &caller, "member.add", added.id, detail).await;
             (StatusCode::CREATED, Json(added)).into_response()
         }
-        Err(StoreError::Member(e @ hnd_domain::MemberError::CccdMismatch { .. })) => error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "cccd_mismatch",
-            e.message(caller.lang),
-            Some("cccd"),
-        ),
+        // The API names its own way to confirm: the body's field.
+        Err(StoreError::Member(e @ hnd_domain::MemberError::CccdMismatch { .. })) => {
+            let how = i18n::t(caller.lang, "web.accept_warnings_api", &[]);
+            let message = format!("{} {how}", e.message(caller.lang));
+            error(StatusCode::UNPROCESSABLE_ENTITY, "cccd_mismatch", message, Some("cccd"))
+        }
         Err(StoreError::Member(e @ hnd_domain::MemberError::DuplicateCccd { .. })) => error(
             StatusCode::CONFLICT,
             "duplicate_cccd",
@@ -775,6 +793,12 @@ fn base_document() -> serde_json::Value {
     let error = json!({"$ref": "#/components/responses/Error"});
     let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}});
     let common = |ok: serde_json::Value| json!({"200": ok, "400": error, "401": error, "403": error, "404": error, "422": error});
+    // An operation with a body also answers 413 (over the size limit) and 415 (not JSON).
+    let with_body = |mut responses: serde_json::Value| {
+        responses["413"] = error.clone();
+        responses["415"] = error.clone();
+        responses
+    };
     let ok = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}});
     let q = |name: &str, description: &str, schema: serde_json::Value| json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema});
     let text = json!({"type": "string"});
@@ -836,36 +860,36 @@ fn base_document() -> serde_json::Value {
                     "responses": common(ok("Một trang hội viên"))},
                 "post": {"summary": "Thêm người xin vào Hội",
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewMember"}}}},
-                    "responses": {"201": ok("Đã thêm"), "400": error, "401": error, "403": error, "409": error, "415": error, "422": error}}
+                    "responses": with_body(json!({"201": ok("Đã thêm"), "400": error, "401": error, "403": error, "409": error, "415": error, "422": error}))}
             },
             "/api/v1/members/{id}": {"get": {"summary": "Một hội viên và lịch sử", "parameters": [id],
                 "responses": common(ok("Hội viên"))}},
             "/api/v1/members/{id}/transfer": {"post": {"summary": "Chuyển sinh hoạt (đơn vị gửi)", "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Transfer"}}}},
-                "responses": common(ok("Đang chuyển"))}},
+                "responses": with_body(common(ok("Đang chuyển")))}},
             "/api/v1/members/{id}/confirm-transfer": {"post": {"summary": "Xác nhận chuyển sinh hoạt (đơn vị nhận)", "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
-                "responses": common(ok("Đã nhận"))}},
+                "responses": with_body(common(ok("Đã nhận")))}},
             "/api/v1/members/{id}/profile": {
                 "get": {"summary": "Hồ sơ hội viên: các trường, chức vụ, danh hiệu, xếp loại (thông tin cá nhân là null nếu không có quyền xem)",
                     "parameters": [id], "responses": common(ok("Hồ sơ"))},
                 "put": {"summary": "Ghi toàn bộ hồ sơ (trường không gửi thì để trống; người không được xem thông tin cá nhân không được gửi các trường đó, chúng giữ nguyên)",
                     "parameters": [id],
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Profile"}}}},
-                    "responses": common(ok("Hồ sơ đã lưu"))}},
+                    "responses": with_body(common(ok("Hồ sơ đã lưu")))}},
             "/api/v1/members/{id}/roles": {"post": {"summary": "Thêm chức vụ", "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Role"}}}},
-                "responses": {"201": ok("Đã thêm"), "400": error, "401": error, "403": error, "404": error, "422": error}}},
+                "responses": with_body(json!({"201": ok("Đã thêm"), "400": error, "401": error, "403": error, "404": error, "422": error}))}},
             "/api/v1/members/{id}/roles/{entry}": {"delete": {"summary": "Xóa chức vụ", "parameters": [id, entry],
                 "responses": common(ok("Đã xóa"))}},
             "/api/v1/members/{id}/titles": {"post": {"summary": "Thêm danh hiệu, khen thưởng", "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Title"}}}},
-                "responses": {"201": ok("Đã thêm"), "400": error, "401": error, "403": error, "404": error, "422": error}}},
+                "responses": with_body(json!({"201": ok("Đã thêm"), "400": error, "401": error, "403": error, "404": error, "422": error}))}},
             "/api/v1/members/{id}/titles/{entry}": {"delete": {"summary": "Xóa danh hiệu, khen thưởng", "parameters": [id, entry],
                 "responses": common(ok("Đã xóa"))}},
             "/api/v1/members/{id}/ratings": {"post": {"summary": "Ghi xếp loại của một năm (thay xếp loại cũ của năm đó)", "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Rating"}}}},
-                "responses": {"201": ok("Đã ghi"), "400": error, "401": error, "403": error, "404": error, "422": error}}},
+                "responses": with_body(json!({"201": ok("Đã ghi"), "400": error, "401": error, "403": error, "404": error, "422": error}))}},
             "/api/v1/members/{id}/ratings/{year}": {"delete": {"summary": "Xóa xếp loại của một năm",
                 "parameters": [id, {"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}}],
                 "responses": common(ok("Đã xóa"))}},
@@ -875,7 +899,7 @@ fn base_document() -> serde_json::Value {
                 "responses": common(ok("Nhiệm vụ"))}},
             "/api/v1/tasks/{id}/reports": {"post": {"summary": "Báo cáo tiến độ, đổi trạng thái nhiệm vụ", "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskReport"}}}},
-                "responses": common(ok("Đã lưu"))}}
+                "responses": with_body(common(ok("Đã lưu")))}}
         }
     })
 }

@@ -5,9 +5,13 @@
 //! `HND_SECURE_COOKIES=1`, for installations behind HTTPS); the store
 //! keeps only a hash of it. Every form carries the session's token, and
 //! every POST handler checks it before it reads anything else. Sign-in is
-//! limited twice: per account in the store (lockout after repeated wrong
-//! passwords) and per address here (at most [`MAX_FAILURES_PER_ADDRESS`]
-//! failures per [`WINDOW`]), so one address cannot try many accounts.
+//! throttled, never locked: per (login, address) pair and per login under
+//! attack in the store (`hnd_store::accounts`), and per address here (at
+//! most [`MAX_FAILURES_PER_ADDRESS`] failures per [`WINDOW`]), so one
+//! address cannot try many accounts. Every refusal (unknown login, wrong
+//! password, throttled) is the same page with the same status (401) and
+//! the same sentence, and takes about as long: an address over its limit
+//! still has its password checked against a dummy hash.
 
 use crate::AppState;
 use crate::shell::{Tr, lang_of, problem, render, urlencode};
@@ -185,7 +189,7 @@ impl FromRequestParts<AppState> for Viewer {
                 Err(Redirect::to(&format!("/login?next={}", urlencode(here))).into_response())
             }
             Err(e) => {
-                eprintln!("hnd-web: session: {e}");
+                tracing::error!(error = %e, "session");
                 Err(problem(
                     None,
                     lang,
@@ -316,12 +320,13 @@ pub async fn login(State(state): State<AppState>, parts: Parts, Form(form): Form
         let error = i18n::t(lang, "web.csrf", &[]);
         return login_form(lang, next, form.login, Some(error), StatusCode::FORBIDDEN);
     }
-    if state.limiter.blocked(&address) {
-        let error = i18n::t(lang, "web.too_many_attempts", &[]);
-        return login_form(lang, next, form.login, Some(error), StatusCode::TOO_MANY_REQUESTS);
-    }
     let login = form.login.trim().to_string();
-    match state.store.sign_in(&login, &form.password, &address, Utc::now()).await {
+    let outcome = if state.limiter.blocked(&address) {
+        Err(state.store.refuse_sign_in(&form.password).await)
+    } else {
+        state.store.sign_in(&login, &form.password, &address, Utc::now()).await
+    };
+    match outcome {
         Ok(session) => {
             crate::shell::record(
                 &state.store,
@@ -343,14 +348,10 @@ pub async fn login(State(state): State<AppState>, parts: Parts, Form(form): Form
             if e == AccountError::BadCredentials {
                 state.limiter.failed(&address);
             }
-            let status = match e {
-                AccountError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::UNAUTHORIZED,
-            };
-            login_form(lang, next, login, Some(e.message(lang)), status)
+            login_form(lang, next, login, Some(e.message(lang)), StatusCode::UNAUTHORIZED)
         }
         Err(e) => {
-            eprintln!("hnd-web: sign-in: {e}");
+            tracing::error!(error = %e, "sign-in");
             let error = i18n::t(lang, "web.internal", &[]);
             login_form(lang, next, login, Some(error), StatusCode::INTERNAL_SERVER_ERROR)
         }

@@ -216,7 +216,7 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
     let lang = viewer.lang;
     let id = state.jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
     if let Err(e) = tokio::fs::create_dir_all(&state.work_dir).await {
-        eprintln!("hnd-web: import work dir: {e}");
+        tracing::error!(error = %e, "import work dir");
         return problem(
             Some(&viewer),
             lang,
@@ -496,7 +496,7 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer, Query(p): Que
     let xlsx = p.format != "csv";
     let ext = if xlsx { "xlsx" } else { "csv" };
     if let Err(e) = tokio::fs::create_dir_all(&state.work_dir).await {
-        eprintln!("hnd-web: export work dir: {e}");
+        tracing::error!(error = %e, "export work dir");
         return problem(
             Some(&viewer),
             viewer.lang,

@@ -20,6 +20,7 @@ mod authorize;
 mod dashboard;
 mod files;
 mod member_steps;
+mod headers;
 mod members;
 mod ops;
 mod org_edit;
@@ -51,7 +52,7 @@ pub struct AppState {
     work_dir: PathBuf,
     metrics: Arc<ops::Metrics>,
     sessions: Arc<auth::SessionCache>,
-    /// One JSON line per request on standard error.
+    /// One log event per request (target `hnd_web::request`).
     pub log_requests: bool,
 }
 
@@ -523,11 +524,13 @@ pub fn app(state: AppState) -> Router {
         let gate = axum::middleware::from_fn_with_state((state.clone(), r.access), authorize::authorize);
         router = router.route(r.path, r.handler.route_layer(gate));
     }
-    router
+    let router = router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::observe))
         .fallback(shell::not_found)
         .layer(DefaultBodyLimit::max(256 * 1024))
-        .with_state(state)
+        .layer(axum::middleware::from_fn(shell::shape_errors))
+        .with_state(state);
+    headers::secure(router)
 }
 
 /// Serves on `listener` until `shutdown` resolves, letting requests in
@@ -560,7 +563,7 @@ pub async fn serve_state(
         let router = ops::metrics_router(state.clone());
         tokio::spawn(async move {
             if let Err(e) = axum::serve(metrics, router).await {
-                eprintln!("hnd-web: metrics listener: {e}");
+                tracing::error!(error = %e, "metrics listener");
             }
         });
     }

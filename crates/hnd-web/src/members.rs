@@ -152,20 +152,17 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> Response {
         .iter()
         .map(|g| (g.role.label(viewer.lang), g.unit_code.clone(), g.unit_name.clone()))
         .collect();
+    // A failure to read is told as such, never shown as "nothing waiting".
     let (mut incoming, mut duplicates) = (0, 0);
     if let Some(g) = viewer.user.home(Action::EditMembers) {
-        incoming = state
-            .store
-            .incoming_transfers(&g.unit_code, 100)
-            .await
-            .map(|v| v.len())
-            .unwrap_or(0);
-        duplicates = state
-            .store
-            .open_duplicates(&g.unit_code, 100)
-            .await
-            .map(|v| v.len())
-            .unwrap_or(0);
+        let store = &state.store;
+        match tokio::try_join!(
+            store.incoming_transfers(&g.unit_code, 100),
+            store.open_duplicates(&g.unit_code, 100)
+        ) {
+            Ok((transfers, open)) => (incoming, duplicates) = (transfers.len(), open.len()),
+            Err(e) => return store_problem(&viewer, e),
+        }
     }
     let page = HomePage {
         t: Tr(viewer.lang),

@@ -1,4 +1,5 @@
-//! Operations: one structured log line per request, and Prometheus
+//! Operations: one log event per request (`tracing`, target
+//! `hnd_web::request`, when the state asks for it), and Prometheus
 //! metrics (request latency by route, imports, database pools) served on
 //! a listener of their own, away from the application's.
 
@@ -56,11 +57,8 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     let status = response.status().as_u16();
     state.metrics.observe(&method, &route, status, seconds);
     if state.log_requests {
-        let line = serde_json::json!({
-            "ts": chrono::Utc::now().to_rfc3339(), "method": method, "route": route,
-            "status": status, "ms": (seconds * 1000.0 * 100.0).round() / 100.0,
-        });
-        eprintln!("{line}");
+        let ms = (seconds * 1000.0 * 100.0).round() / 100.0;
+        tracing::info!(target: "hnd_web::request", method, route, status, ms, "request");
     }
     response
 }

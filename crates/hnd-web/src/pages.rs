@@ -78,7 +78,7 @@ impl Ctx {
             }
             StoreError::Org(_) => self.fail(StatusCode::BAD_REQUEST, e.message(self.lang), action),
             _ => {
-                eprintln!("hnd-web: {action}: {e}");
+                tracing::error!(error = %e, action, "store");
                 self.fail(StatusCode::INTERNAL_SERVER_ERROR, self.t("web.internal"), action)
             }
         }

@@ -333,7 +333,10 @@ pub async fn show(
         Err(e) => return store_problem(&viewer, e),
     };
     let standing_label = |s: Standing| viewer.t(&format!("standing.{}", s.code()));
-    let (below_count, handed) = store.handed_down(&plan, &unit).await.unwrap_or_default();
+    let (below_count, handed) = match store.handed_down(&plan, &unit).await {
+        Ok(x) => x,
+        Err(e) => return store_problem(&viewer, e),
+    };
     let rows: Vec<Row> = progress
         .iter()
         .enumerate()
@@ -429,18 +432,26 @@ pub async fn show(
         .into_iter()
         .map(|(c, n, _)| (c.clone(), n, c == ranked_on))
         .collect();
+    // A failure to read is told as such, never shown as an empty ranking.
     let mut below: Vec<(Option<f64>, Ranked)> = Vec::new();
-    if !ranked_on.is_empty()
-        && let Ok(units) = store.children(details.id, today).await
-    {
+    if !ranked_on.is_empty() {
+        let units = match store.children(details.id, today).await {
+            Ok(units) => units,
+            Err(e) => return store_problem(&viewer, e),
+        };
         for c in units.into_iter().take(500) {
-            let Ok(targets) = store.targets(&plan, &c.code).await else {
-                continue;
+            let read = async {
+                let targets = store.targets(&plan, &c.code).await?;
+                let actual = store.figure(&c.code, &ranked_on, period).await?;
+                Ok::<_, hnd_store::StoreError>((targets, actual))
+            };
+            let (targets, actual) = match read.await {
+                Ok(x) => x,
+                Err(e) => return store_problem(&viewer, e),
             };
             let Some(target) = targets.into_iter().find(|t| t.indicator == ranked_on) else {
                 continue;
             };
-            let actual = store.figure(&c.code, &ranked_on, period).await.ok().flatten();
             let comparator = Comparator::parse(&target.comparator).unwrap_or(Comparator::Equal);
             let standing = indicator(&ranked_on)
                 .map(|ind| hnd_domain::plan::pace(ind, comparator, target.value, actual, period, today).standing)
@@ -486,7 +497,10 @@ pub async fn show(
         let name = format!("xep-hang-{unit}-{ranked_on}-{}", period.code());
         return table_xlsx(&state, &viewer, &name, &columns, &cells, detail).await;
     }
-    let tasks = store.tasks(&plan, today).await.unwrap_or_default();
+    let tasks = match store.tasks(&plan, today).await {
+        Ok(tasks) => tasks,
+        Err(e) => return store_problem(&viewer, e),
+    };
     let page = PlanPage {
         t: Tr(lang),
         nav: Some(Nav::of(&viewer, &format!("/plans/{}", segment(&plan)))),

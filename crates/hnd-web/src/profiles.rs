@@ -563,7 +563,7 @@ pub async fn photo(State(state): State<AppState>, viewer: Viewer, Path(id): Path
         Ok(Some((content_type, bytes))) => (
             [
                 (header::CONTENT_TYPE, content_type),
-                (header::CACHE_CONTROL, "private, max-age=300".to_string()),
+                (header::CACHE_CONTROL, "no-store".to_string()),
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
             ],
             bytes,

@@ -2,8 +2,10 @@
 
 use crate::auth::Viewer;
 use askama::Template;
-use axum::http::StatusCode;
+use axum::extract::Request;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use hnd_domain::{Action, Lang, i18n};
 use hnd_store::StoreError;
@@ -80,7 +82,7 @@ pub fn render(page: impl Template, status: StatusCode, lang: Lang) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
-            eprintln!("hnd-web: template: {e}");
+            tracing::error!(error = %e, "template");
             (StatusCode::INTERNAL_SERVER_ERROR, i18n::t(lang, "web.internal", &[])).into_response()
         }
     }
@@ -130,7 +132,7 @@ pub fn status_of(e: &StoreError, lang: Lang) -> (StatusCode, String) {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         StoreError::BadUrl(_) | StoreError::Db(_) => {
-            eprintln!("hnd-web: {e}");
+            tracing::error!(error = %e, "store");
             return (StatusCode::INTERNAL_SERVER_ERROR, i18n::t(lang, "web.internal", &[]));
         }
     };
@@ -184,6 +186,54 @@ pub async fn not_found(parts: Parts) -> Response {
     problem(None, lang, StatusCode::NOT_FOUND, i18n::t(lang, "web.not_found", &[]))
 }
 
+/// Gives the documented shape to the refusals that the framework writes
+/// by itself in plain English, or with no body at all: a path or query
+/// parameter of the wrong type (400), a form field of the wrong type
+/// (422), a method the route does not take (405), a body over its limit
+/// (413), a content type not taken (415). Any error answer that is plain
+/// text or empty becomes, in the request's language, the JSON error of
+/// the API (`{"error": {"code", "message", "field"}}`) under `/api/`, and
+/// the error page elsewhere. Answers written by handlers (HTML pages, JSON
+/// errors, files) pass untouched.
+pub async fn shape_errors(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let api = parts.uri.path().starts_with("/api/");
+    let lang = if api {
+        crate::api::api_lang(&parts)
+    } else {
+        lang_of(&parts)
+    };
+    let response = next.run(Request::from_parts(parts, body)).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return response;
+    }
+    let (code, key) = match status {
+        StatusCode::BAD_REQUEST => ("bad_request", "web.bad_request"),
+        StatusCode::UNPROCESSABLE_ENTITY => ("invalid", "web.bad_form"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "web.method_not_allowed"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "web.too_large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "web.unsupported_media_type"),
+        StatusCode::NOT_FOUND => ("not_found", "web.not_found"),
+        s if s.is_server_error() => ("internal", "web.internal"),
+        _ => ("refused", "web.request_failed"),
+    };
+    let message = i18n::t(lang, key, &[]);
+    let mut shaped = if api {
+        crate::api::error(status, code, message, None)
+    } else {
+        problem(None, lang, status, message)
+    };
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        shaped.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    shaped
+}
+
 /// Appends to the audit log: `actor`, from `address`, did `action` on a
 /// member and/or unit. A failure to record is logged; the change it
 /// describes has already been made and stays.
@@ -210,6 +260,6 @@ pub async fn record(
         detail,
     };
     if let Err(e) = store.audit(&entry).await {
-        eprintln!("hnd-web: audit: {e}");
+        tracing::error!(error = %e, action, "audit");
     }
 }

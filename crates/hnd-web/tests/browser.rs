@@ -323,6 +323,19 @@ async fn walk() {
     b.click("#below a[href*='unit=00008']").await;
     b.wait_text("h1", "Ngọc Hà").await;
     b.wait_text("#progress", "Kết nạp hội viên mới").await;
+    // Under the Content-Security-Policy the pages' own styles apply (the
+    // header's green, the chart's width) and the API page's script runs.
+    let script = "return [getComputedStyle(document.querySelector('header')).backgroundColor,
+                          getComputedStyle(document.querySelector('svg.chart')).maxWidth];";
+    let styled = b.post("execute/sync", json!({"script": script, "args": []})).await;
+    assert_eq!(
+        styled,
+        json!(["rgb(27, 94, 32)", "768px"]),
+        "styles allowed by the policy"
+    );
+    b.open("/api/docs").await;
+    b.wait_text("#ops", "/api/v1/members/{id}").await;
+    b.open("/").await;
     b.sign_out().await;
 
     // An outside body's account: its tasks, a report that finishes one.

@@ -319,6 +319,10 @@ pub fn describe(e: &anyhow::Error, lang: Lang) -> String {
         if let StoreError::Db(inner) = e {
             return format!("{} ({inner})", e.message(lang));
         }
+        // A warning is confirmed on the command line by its flag.
+        if let StoreError::Member(hnd_domain::MemberError::CccdMismatch { .. }) = e {
+            return format!("{} {}", e.message(lang), tr(lang, "cli.accept_warnings", &[]));
+        }
         return e.message(lang);
     }
     if let Some(e) = e.downcast_ref::<hnd_domain::PlanError>() {

@@ -18,6 +18,7 @@ use hnd_domain::Lang;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    log_to_stderr();
     let args = cli::Cli::parse();
     let lang = args.lang();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -39,6 +40,20 @@ fn main() -> ExitCode {
     // command has finished, the process ends within a second.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     code
+}
+
+/// What the server and the libraries log (`tracing`) goes to standard
+/// error, filtered by `RUST_LOG` (default: `info`, the database driver
+/// only for errors, since a bulk load's long statements are expected).
+/// What the command line tells its user is printed, not logged.
+fn log_to_stderr() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=error"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
 }
 
 /// The language of messages, for modules that print.

@@ -474,19 +474,28 @@ async fn show(store: &Store, code: &str, day: Day, json: bool, lang: Lang) -> Re
 }
 
 fn write_review(path: &std::path::Path, rows: &[hnd_store::ReviewRow]) -> Result<()> {
-    let mut out =
-        String::from("ma_xa_cu,ten_xa_cu,ma_xa_moi_mac_dinh,ten_xa_moi_mac_dinh,cac_xa_moi_khac,da_xac_nhan\n");
+    let mut out = csv::Writer::from_path(path)?;
+    out.write_record([
+        "ma_xa_cu",
+        "ten_xa_cu",
+        "ma_xa_moi_mac_dinh",
+        "ten_xa_moi_mac_dinh",
+        "cac_xa_moi_khac",
+        "da_xac_nhan",
+    ])?;
     for r in rows {
         let others: Vec<String> = r.other_targets.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        out.push_str(&format!(
-            "{},{},{},{},{},\n",
-            r.legacy_code,
-            r.legacy_name,
-            r.default_code,
-            r.default_name,
-            others.join("; ")
-        ));
+        let others = others.join("; ");
+        let cells = [
+            r.legacy_code.as_str(),
+            &r.legacy_name,
+            &r.default_code,
+            &r.default_name,
+            &others,
+            "",
+        ];
+        hnd_import::write_csv_record(&mut out, cells)?;
     }
-    std::fs::write(path, out)?;
+    out.flush()?;
     Ok(())
 }

@@ -906,6 +906,13 @@ fn members_from_the_command_line(db: &str) {
         &[&add[..], &["--cccd", "00118500012", "--date", "01/02/2026"]].concat(),
     );
     assert!(err.contains("00118500012") && err.contains("12 chữ số"), "{err}");
+    // A CCCD of a man born in 1960 for a woman born in 1985: the command
+    // line names its own way to confirm.
+    let err = failing(
+        db,
+        &[&add[..], &["--cccd", "001060000077", "--date", "01/02/2026"]].concat(),
+    );
+    assert!(err.contains("1960") && err.contains("--accept-warnings"), "{err}");
     let out = ok(
         db,
         &[
