@@ -245,14 +245,17 @@ pub async fn list_members(State(store): State<Store>, caller: ApiUser, Query(p):
         return caller.forbidden();
     }
     let reveal = caller.user.may(Action::ViewSensitive, &path);
-    // Insurance is personal data: who may not see it may not filter on it.
-    if p.list.filters_insurance() && !reveal {
-        let field = if p.list.bhyt.trim().is_empty() { "bhxh" } else { "bhyt" };
-        let message = AccountError::Forbidden.message(caller.lang);
-        return error(StatusCode::FORBIDDEN, "forbidden", message, Some(field));
+    // Who may not see personal data may not filter on it: refused, naming
+    // the parameter (a CCCD or phone in `q` is simply not matched).
+    let personal = caller.user.may_search_personal(&path);
+    if !personal && let Some(field) = p.list.personal_filters().first() {
+        return personal_filter_refused(field, caller.lang);
     }
     let per_page = p.per_page.unwrap_or(50).clamp(1, 500);
-    let (found, more) = match store.find_members(&p.list.query(unit.clone(), per_page)).await {
+    let (found, more) = match store
+        .find_members(&p.list.query(unit.clone(), per_page, personal))
+        .await
+    {
         Ok(x) => x,
         Err(e) => return store_error(e, caller.lang),
     };
@@ -262,6 +265,14 @@ pub async fn list_members(State(store): State<Store>, caller: ApiUser, Query(p):
                 "has_more": more, "items": items}),
     )
     .into_response()
+}
+
+/// 403 for a filter on personal data (`field`, its parameter) asked by who
+/// may not see it.
+pub fn personal_filter_refused(field: &str, lang: Lang) -> Response {
+    let name = i18n::t(lang, &format!("web.personal_filter.{field}"), &[]);
+    let message = i18n::t(lang, "web.personal_filter_refused", &[("field", &name)]);
+    error(StatusCode::FORBIDDEN, "forbidden", message, Some(field))
 }
 
 /// The caller's access to a member: where they are, and whether the
@@ -390,7 +401,8 @@ pub async fn create_member(
         Err(StoreError::Member(e @ hnd_domain::MemberError::DuplicateCccd { .. })) => error(
             StatusCode::CONFLICT,
             "duplicate_cccd",
-            e.message(caller.lang),
+            // The holder is named only to who may see them.
+            e.seen_as(|path| caller.user.holder_view(path)).message(caller.lang),
             Some("cccd"),
         ),
         Err(e) => store_error(e, caller.lang),
