@@ -664,6 +664,16 @@ pub async fn add_role(
         Ok(r) => r,
         Err(errors) => return invalid(errors, caller.lang),
     };
+    // The position's unit must pass the policy too, not only the member's.
+    let unit = role.unit.as_ref().map(|u| u.as_str());
+    match crate::profiles::position_allowed(&store, &caller.user, unit, role.from).await {
+        Ok(true) => {}
+        Ok(false) => {
+            let message = AccountError::Forbidden.message(caller.lang);
+            return error(StatusCode::FORBIDDEN, "forbidden", message, Some("unit"));
+        }
+        Err(e) => return store_error(e, caller.lang),
+    }
     match store.add_member_role(id, &role).await {
         Ok(entry) => {
             let detail = crate::profiles::role_added(entry, &role);
@@ -739,6 +749,13 @@ enum Entry {
 async fn remove_entry(store: &Store, caller: &ApiUser, id: i64, entry: i64, kind: Entry) -> Response {
     if let Err(r) = member_here(store, caller, id, Action::EditMembers).await {
         return r;
+    }
+    if let Entry::Role = kind {
+        match crate::profiles::role_removal_allowed(store, &caller.user, id, entry).await {
+            Ok(true) => {}
+            Ok(false) => return caller.forbidden(),
+            Err(e) => return store_error(e, caller.lang),
+        }
     }
     let (action, removed) = match kind {
         Entry::Role => (
