@@ -390,7 +390,19 @@ pub async fn create_member(
             let detail = json!({"after": {"full_name": member.full_name, "birth": member.birth.to_string(),
                 "sex": member.sex.as_str(), "unit": member.unit.as_str()}});
             audit(&store, &caller, "member.add", added.id, detail).await;
-            (StatusCode::CREATED, Json(added)).into_response()
+            // Likely duplicates are named only where the caller sees
+            // members; the others are only counted.
+            let (mut shown, mut elsewhere) = (Vec::new(), 0);
+            for dup in added.likely_duplicates {
+                match store.member_paths(dup.id).await {
+                    Ok((path, to)) if caller.user.may_at_either(Action::ViewMembers, &path, to.as_deref()) => {
+                        shown.push(dup)
+                    }
+                    _ => elsewhere += 1,
+                }
+            }
+            let answer = json!({"id": added.id, "likely_duplicates": shown, "likely_duplicates_elsewhere": elsewhere});
+            (StatusCode::CREATED, Json(answer)).into_response()
         }
         Err(StoreError::Member(e @ hnd_domain::MemberError::CccdMismatch { .. })) => error(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -180,6 +180,23 @@ async fn a_taken_cccd_names_its_holder_only_to_who_may_see_them(store: Store) {
         assert!(text.contains("ở một đơn vị thuộc Thành phố Hà Nội"), "{text}");
     }
 
+    // Somebody of her name and birth day, added in another commune: a
+    // likely duplicate, counted but not named to who may not see her.
+    let csrf = xa8.csrf().await;
+    let body = r#"{"full_name":"Lương Thị Lan","birth":"02/02/1980","sex":"female","unit":"00008-CH01"}"#;
+    let headers = [("Content-Type", "application/json"), ("X-CSRF-Token", csrf.as_str())];
+    let r = xa8.request("POST", "/api/v1/members", &headers, body.as_bytes()).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["likely_duplicates"], serde_json::json!([]), "{}", r.text());
+    assert_eq!(r.json()["likely_duplicates_elsewhere"], 1);
+    let body = body.replace("00008-CH01", "00004-CH01");
+    let csrf = xa4.csrf().await;
+    let headers = [("Content-Type", "application/json"), ("X-CSRF-Token", csrf.as_str())];
+    let r = xa4.request("POST", "/api/v1/members", &headers, body.as_bytes()).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let named = r.json()["likely_duplicates"].as_array().unwrap().clone();
+    assert!(named.iter().any(|d| d["id"] == lan_id), "{}", r.text());
+
     // The same in an import's row errors; a row for a unit outside the
     // officer's commune is refused there as well.
     let boundary = "hndboundary";
