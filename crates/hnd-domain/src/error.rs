@@ -127,6 +127,16 @@ impl OrgError {
     }
 }
 
+/// Where the member holding a CCCD is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HolderPlace {
+    /// The holder's unit's path today (empty if the unit has ended):
+    /// where access to the holder is asked.
+    pub path: String,
+    /// The name of the holder's province.
+    pub province: String,
+}
+
 /// Rules of the member register that a change can break; nothing is saved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MemberError {
@@ -138,11 +148,8 @@ pub enum MemberError {
         id: i64,
         name: String,
         unit: String,
-        /// The holder's unit's path today (empty if the unit has ended):
-        /// where access to the holder is asked.
-        path: String,
-        /// The name of the holder's province.
-        province: String,
+        /// Where the holder is, asked about before they are named.
+        place: Box<HolderPlace>,
     },
     /// The CCCD is already held by a member this reader may not see: the
     /// unit only where they see it, else only the province.
@@ -192,28 +199,26 @@ impl MemberError {
             MemberError::DuplicateCccd {
                 cccd,
                 unit,
-                path,
-                province,
+                place,
                 id,
                 name,
-            } => match view(&path) {
+            } => match view(&place.path) {
                 HolderView::Named => MemberError::DuplicateCccd {
                     cccd,
                     id,
                     name,
                     unit,
-                    path,
-                    province,
+                    place,
                 },
                 HolderView::Unit => MemberError::CccdTaken {
                     cccd,
                     unit: Some(unit),
-                    province,
+                    province: place.province,
                 },
                 HolderView::Province => MemberError::CccdTaken {
                     cccd,
                     unit: None,
-                    province,
+                    province: place.province,
                 },
             },
             other => other,

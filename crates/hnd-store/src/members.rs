@@ -172,8 +172,10 @@ impl CccdHolder {
             id: self.id,
             name: self.full_name.clone(),
             unit: self.unit_code.clone(),
-            path: self.unit_path.clone(),
-            province: self.province.clone(),
+            place: Box::new(hnd_domain::HolderPlace {
+                path: self.unit_path.clone(),
+                province: self.province.clone(),
+            }),
         }
     }
 }

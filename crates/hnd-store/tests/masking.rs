@@ -80,11 +80,11 @@ async fn a_taken_cccd_tells_where_its_holder_is(store: Store) {
         other => panic!("{other:?}"),
     };
     let (_, branch) = store.unit_path("00004-A").await.unwrap();
-    let MemberError::DuplicateCccd { path, province, .. } = &e else {
+    let MemberError::DuplicateCccd { place, .. } = &e else {
         panic!("{e:?}")
     };
     assert_eq!(
-        (path.as_str(), province.as_str()),
+        (place.path.as_str(), place.province.as_str()),
         (branch.as_str(), "Thành phố Hà Nội")
     );
     // Told to someone who may not see the holder: the province only.

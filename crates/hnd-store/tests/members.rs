@@ -161,8 +161,10 @@ async fn duplicates_and_mismatches_are_caught(store: Store) {
             id,
             name: "Trần Văn Nam".into(),
             unit: "00004-A".into(),
-            path,
-            province: "Thành phố Hà Nội".into(),
+            place: Box::new(hnd_domain::HolderPlace {
+                path,
+                province: "Thành phố Hà Nội".into()
+            }),
         }
     );
     assert!(e.message(hnd_domain::Lang::Vi).contains("hội viên số"));
