@@ -172,12 +172,105 @@ impl Principal {
         paths.iter().all(|p| self.may(Action::ManageUsers, p))
     }
 
+    /// May this user change the unit at `path` itself: rename, move,
+    /// merge away, split or dissolve it?
+    ///
+    /// Decided: only from above. It takes `EditTree` from a grant on a
+    /// unit strictly above this one: the unit a grant is on is named,
+    /// placed and ended by the level above it (the province names and
+    /// reorganises its communes), so a commune officer adds, renames,
+    /// moves, merges, splits and dissolves the branches and groups of the
+    /// commune, but not the commune. Adding a unit *under* the grant's
+    /// unit only needs [`Principal::may`] `EditTree` on it, and every other
+    /// unit an operation names (a new parent, a merge target) must pass
+    /// `may(EditTree, …)` as well: the handler asks for each.
+    pub fn may_reshape(&self, path: &str) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role.allows(Action::EditTree) && path.len() > g.path.len() && path.starts_with(g.path.as_str()))
+    }
+
+    /// May this user record a position (chức vụ) held in the unit at
+    /// `path` (its path today, see the store's `access_path`)?
+    ///
+    /// Decided: `EditMembers` on that unit, whoever the member is. A
+    /// position is the unit's own record of who leads it, so a commune
+    /// officer records positions in the commune and its branches, and a
+    /// position in another commune, province or at the centre is recorded
+    /// by the level that covers it (the member's own unit does not make a
+    /// Hà Nội branch head of a member of another province). Removing an
+    /// entry asks the same of the entry's unit.
+    pub fn may_record_position(&self, path: &str) -> bool {
+        self.may(Action::EditMembers, path)
+    }
+
+    /// May a member search over the subtree at `path` match personal data:
+    /// a full CCCD or phone number in the search text, and the filters of
+    /// [`PERSONAL_FILTERS`]?
+    ///
+    /// Who may not see a field may not search or filter by it, since a
+    /// match tells the field's value as surely as showing it. So this is
+    /// `ViewSensitive` on the whole subtree searched (a right on a part of
+    /// it is not enough: search that part). Without it a text of digits
+    /// only matches card numbers, which are not personal data. Decided,
+    /// for a personal filter asked for anyway: the list page hides the
+    /// controls and ignores a filter written into its address with a
+    /// notice saying so (a link shared by a colleague with more rights
+    /// still opens on the list); the JSON API and the export refuse it
+    /// (403 naming the parameter), since a script or a file cannot show a
+    /// notice and must not silently get another set of members.
+    pub fn may_search_personal(&self, path: &str) -> bool {
+        self.may(Action::ViewSensitive, path)
+    }
+
+    /// How much a refusal may say about the member who already holds a
+    /// CCCD being entered again, the holder's unit being at `path` (its
+    /// path today; empty when the unit has ended): see [`HolderView`].
+    pub fn holder_view(&self, path: &str) -> HolderView {
+        holder_view(|action, p| self.may(action, p), path)
+    }
+
     /// The highest unit the user can `action` in: where their pages start.
     pub fn home(&self, action: Action) -> Option<&Grant> {
         self.grants
             .iter()
             .filter(|g| g.role.allows(action))
             .min_by_key(|g| g.path.len())
+    }
+}
+
+/// Filters of a member search that read personal data, by the name of
+/// their parameter: used only by who [`Principal::may_search_personal`].
+pub const PERSONAL_FILTERS: [&str; 4] = ["ethnicity", "religion", "bhyt", "bhxh"];
+
+/// What a refusal of a CCCD already in the register may tell about its
+/// holder. Entering a number and being told who holds it is a search by
+/// that number, so the answer follows the rules of seeing the holder:
+///
+/// - `Named`: `ViewMembers` and `ViewSensitive` on the holder's unit: the
+///   member's number, name and unit, to open that record instead;
+/// - `Unit`: `ViewMembers` there but personal data masked: only the unit
+///   (which the user sees already), not who in it holds the number;
+/// - `Province`: anyone else: only that the number is taken, and the name
+///   of the province whose union keeps it, so they know whom to ask.
+///
+/// The command line (the operator's tool) is told everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HolderView {
+    Named,
+    Unit,
+    Province,
+}
+
+/// [`HolderView`] for a user described by what they `may` do where (the
+/// import runs with such a question rather than a [`Principal`]).
+pub fn holder_view(may: impl Fn(Action, &str) -> bool, path: &str) -> HolderView {
+    if path.is_empty() || !may(Action::ViewMembers, path) {
+        HolderView::Province
+    } else if may(Action::ViewSensitive, path) {
+        HolderView::Named
+    } else {
+        HolderView::Unit
     }
 }
 
@@ -246,6 +339,34 @@ mod tests {
         }
         let reveal = admin.may(Action::ViewSensitive, "/1/52/");
         assert_eq!(shown(Some("0912345678"), reveal, 3).unwrap(), "0912345678");
+    }
+
+    #[test]
+    fn a_grant_unit_is_reshaped_from_above_only() {
+        let commune = user(Role::CommuneOfficer, "/1/52/700/");
+        assert!(!commune.may_reshape("/1/52/700/"), "its own commune");
+        assert!(commune.may_reshape("/1/52/700/9001/"), "a branch of it");
+        assert!(!commune.may_reshape("/1/52/7001/"));
+        assert!(!commune.may_reshape("/1/52/"));
+        let province = user(Role::ProvinceOfficer, "/1/52/");
+        assert!(province.may_reshape("/1/52/700/"));
+        assert!(!user(Role::Viewer, "/1/").may_reshape("/1/52/700/"));
+    }
+
+    #[test]
+    fn personal_data_is_searched_and_named_only_by_who_sees_it() {
+        let viewer = user(Role::Viewer, "/1/");
+        let head = user(Role::BranchHead, "/1/52/700/9001/");
+        let commune = user(Role::CommuneOfficer, "/1/52/700/");
+        assert!(!viewer.may_search_personal("/1/52/"));
+        assert!(!head.may_search_personal("/1/52/700/9001/"));
+        assert!(commune.may_search_personal("/1/52/700/9001/"));
+        assert!(!commune.may_search_personal("/1/52/"), "a part is not the whole");
+        assert_eq!(commune.holder_view("/1/52/700/9001/"), HolderView::Named);
+        assert_eq!(head.holder_view("/1/52/700/9001/"), HolderView::Unit);
+        assert_eq!(head.holder_view("/1/52/700/9002/"), HolderView::Province);
+        assert_eq!(commune.holder_view("/1/01/5/"), HolderView::Province);
+        assert_eq!(commune.holder_view(""), HolderView::Province, "an ended unit");
     }
 
     #[test]

@@ -58,6 +58,10 @@ pub enum OrgError {
     RootFixed,
     #[error("{code} still has {count} members")]
     HasMembers { code: String, count: usize },
+    /// A new branch or group whose code does not begin with its parent's,
+    /// its commune's or its province's code (see [`crate::UnitCode::fits`]).
+    #[error("code {code} does not fit under {parent}")]
+    CodeDoesNotFit { code: String, parent: String },
 }
 
 impl OrgError {
@@ -118,19 +122,42 @@ impl OrgError {
             NotLegacyTree => t(lang, "org.not_legacy_tree", &[]),
             RootFixed => t(lang, "org.root_fixed", &[]),
             HasMembers { code, count } => t(lang, "org.has_members", &[("code", code), ("count", count)]),
+            CodeDoesNotFit { code, parent } => t(lang, "org.code_does_not_fit", &[("code", code), ("parent", parent)]),
         }
     }
+}
+
+/// Where the member holding a CCCD is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HolderPlace {
+    /// The holder's unit's path today (empty if the unit has ended):
+    /// where access to the holder is asked.
+    pub path: String,
+    /// The name of the holder's province.
+    pub province: String,
 }
 
 /// Rules of the member register that a change can break; nothing is saved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MemberError {
+    /// The CCCD is already held by member `id`. Named this way only to
+    /// who may see the holder: see [`MemberError::seen_as`].
     #[error("citizen id {cccd} already belongs to member {id}")]
     DuplicateCccd {
         cccd: String,
         id: i64,
         name: String,
         unit: String,
+        /// Where the holder is, asked about before they are named.
+        place: Box<HolderPlace>,
+    },
+    /// The CCCD is already held by a member this reader may not see: the
+    /// unit only where they see it, else only the province.
+    #[error("citizen id {cccd} is already in the register")]
+    CccdTaken {
+        cccd: String,
+        unit: Option<String>,
+        province: String,
     },
     #[error("{code} is not a branch or group")]
     NotABranch { code: String },
@@ -173,14 +200,65 @@ pub enum MemberError {
 }
 
 impl MemberError {
+    /// The refusal as a reader may be told it: a CCCD's holder is named
+    /// only as far as `view(path of the holder's unit)` allows (see
+    /// [`crate::access::HolderView`]); other refusals are unchanged.
+    pub fn seen_as(self, view: impl FnOnce(&str) -> crate::access::HolderView) -> MemberError {
+        use crate::access::HolderView;
+        match self {
+            MemberError::DuplicateCccd {
+                cccd,
+                unit,
+                place,
+                id,
+                name,
+            } => match view(&place.path) {
+                HolderView::Named => MemberError::DuplicateCccd {
+                    cccd,
+                    id,
+                    name,
+                    unit,
+                    place,
+                },
+                HolderView::Unit => MemberError::CccdTaken {
+                    cccd,
+                    unit: Some(unit),
+                    province: place.province,
+                },
+                HolderView::Province => MemberError::CccdTaken {
+                    cccd,
+                    unit: None,
+                    province: place.province,
+                },
+            },
+            other => other,
+        }
+    }
+
     pub fn message(&self, lang: Lang) -> String {
         use MemberError::*;
         match self {
-            DuplicateCccd { cccd, id, name, unit } => t(
+            DuplicateCccd {
+                cccd, id, name, unit, ..
+            } => t(
                 lang,
                 "member.duplicate_cccd",
                 &[("cccd", cccd), ("id", id), ("name", name), ("unit", unit)],
             ),
+            CccdTaken {
+                cccd,
+                unit: Some(unit),
+                province,
+            } => t(
+                lang,
+                "member.cccd_taken_in_unit",
+                &[("cccd", cccd), ("unit", unit), ("province", province)],
+            ),
+            CccdTaken {
+                cccd,
+                unit: None,
+                province,
+            } => t(lang, "member.cccd_taken", &[("cccd", cccd), ("province", province)]),
             NotABranch { code } => t(lang, "member.not_a_branch", &[("code", code)]),
             UnknownMember { id } => t(lang, "member.unknown", &[("id", id)]),
             WrongStatus { id, status } => {

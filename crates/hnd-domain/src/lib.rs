@@ -17,7 +17,7 @@ pub mod unit;
 
 pub use access::{Action, Body, Grant, Principal, Role};
 pub use date::Day;
-pub use error::{AccountError, MemberError, OrgError, PlanError};
+pub use error::{AccountError, HolderPlace, MemberError, OrgError, PlanError};
 pub use fold::fold;
 pub use i18n::Lang;
 pub use person::{BirthDate, Cccd, Ethnicity, HouseholdCategory, HouseholdRole, Phone, Sex};

@@ -134,6 +134,22 @@ impl UnitCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether this code fits a new branch or group whose place gives
+    /// `prefixes` (its parent's code, its commune's and its province's):
+    /// it begins with one of them followed by `-`, `.` or `_`, the way the
+    /// Union numbers them (`00004-CH01` in commune `00004`, `21025-NN02-T1`
+    /// in branch `21025-NN02`). So a code never claims another place
+    /// (`01-…` under a commune of another province; `01004-A`, which only
+    /// looks like province `01`'s, is refused as well).
+    pub fn fits(&self, prefixes: &[String]) -> bool {
+        prefixes.iter().filter(|p| !p.is_empty()).any(|p| {
+            self.0
+                .strip_prefix(p.as_str())
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(|c| matches!(c, '-' | '.' | '_'))
+        })
+    }
 }
 
 impl fmt::Display for UnitCode {
@@ -182,6 +198,19 @@ mod tests {
             "Chi hội thôn An Phú"
         );
         assert!(UnitName::parse("   ").is_err());
+    }
+
+    #[test]
+    fn a_new_code_begins_with_its_place() {
+        let place = ["21025-NN02".to_string(), "21025".to_string(), "19".to_string()];
+        let fits = |c: &str| UnitCode::parse(c).unwrap().fits(&place);
+        assert!(fits("21025-NN02-T1"));
+        assert!(fits("21025-T5"));
+        assert!(fits("19-DN01"));
+        assert!(!fits("01-CH01"), "another province");
+        assert!(!fits("19025-A"), "only looks like the province's");
+        assert!(!fits("21025"));
+        assert!(!fits("X"));
     }
 
     #[test]

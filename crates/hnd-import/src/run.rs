@@ -14,7 +14,7 @@ use crate::{
     ImportError, Limits, MEMBER_COLUMNS, MemberCsvStream, MemberSheet, MemberXlsxStream, PROFILE_COLUMNS, Problem,
     RowError, SheetWriter, Table, error_rows, profile_cells, read_member_table_with,
 };
-use hnd_domain::{Day, Ethnicity, Lang, Level, MemberError, i18n::t};
+use hnd_domain::{Action, Day, Ethnicity, Lang, Level, MemberError, i18n::t};
 use hnd_store::{Change, MemberQuery, MemberRow, NewMember, Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -175,9 +175,11 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
     }
 }
 
-/// Which units an import may write to, by their path in the tree: a
-/// row naming a unit outside is refused like any other bad row.
-pub type UnitFilter<'a> = &'a (dyn Fn(&str) -> bool + Sync);
+/// What the importing user may do where (`Principal::may`): a row naming
+/// a unit they may not `Import` into is refused like any other bad row,
+/// and a row whose CCCD is taken names the holder only as far as they may
+/// see them (`access::holder_view`). The command line may do everything.
+pub type UnitFilter<'a> = &'a (dyn Fn(Action, &str) -> bool + Sync);
 
 /// Imports `file` into the register as of `day` with the operator's
 /// options; refused rows go to `errors_path`. `progress` hears the summary
@@ -352,7 +354,7 @@ async fn check_chunk(
             continue;
         }
         let problem = match store.unit(code, day).await {
-            Ok(u) if !allowed(&u.unit.path) => Some(hnd_domain::AccountError::Forbidden.message(lang)),
+            Ok(u) if !allowed(Action::Import, &u.unit.path) => Some(hnd_domain::AccountError::Forbidden.message(lang)),
             Ok(u) if matches!(u.unit.level, Level::Branch | Level::Group) => None,
             Ok(_) => Some(MemberError::NotABranch { code: code.to_string() }.message(lang)),
             Err(e) => Some(e.message(lang)),
@@ -384,7 +386,12 @@ async fn check_chunk(
                     row: row.row,
                     column: MEMBER_COLUMNS[5].to_string(),
                     value: cccd.to_string(),
-                    problem: Problem::Register(holder.conflict(cccd).message(lang)),
+                    problem: Problem::Register(
+                        holder
+                            .conflict(cccd)
+                            .seen_as(|path| hnd_domain::access::holder_view(allowed, path))
+                            .message(lang),
+                    ),
                 });
                 continue;
             }

@@ -332,7 +332,7 @@ async fn empty_rows_cost_nothing_and_the_error_file_is_capped(store: Store) {
                 day,
                 &who,
                 Lang::Vi,
-                &|_| true,
+                &|_, _| true,
                 &mut |_| {},
                 &options,
             )

@@ -37,7 +37,7 @@ async fn profile_columns_come_in_and_go_out(store: Store) {
                 day,
                 &who,
                 Lang::Vi,
-                &|_| true,
+                &|_, _| true,
                 &mut |_| {},
             )
             .await

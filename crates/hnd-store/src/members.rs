@@ -67,6 +67,14 @@ pub struct MemberQuery {
     pub bhyt: Option<bool>,
     /// Has voluntary social insurance (BHXH tự nguyện), likewise.
     pub bhxh: Option<bool>,
+    /// The reader may not see personal data here
+    /// (`Principal::may_search_personal`): a text of digits then matches
+    /// card numbers only, never a CCCD or phone, and the filters on
+    /// personal data (`ethnicity`, `bhyt`, `bhxh`) are not applied. The
+    /// pages and the API set it from the user's rights (and tell of or
+    /// refuse such a filter before asking); the command line, the
+    /// operator's tool, leaves it false.
+    pub masked: bool,
     pub offset: i64,
     pub limit: i64,
 }
@@ -141,6 +149,11 @@ pub struct CccdHolder {
     pub full_name: String,
     pub birth_year: i64,
     pub unit_code: String,
+    /// The unit's path today (empty if it has ended): where access to the
+    /// holder is asked before naming them.
+    pub unit_path: String,
+    /// The name of the member's province today (its code if none).
+    pub province: String,
 }
 
 impl CccdHolder {
@@ -150,13 +163,19 @@ impl CccdHolder {
         fold(&self.full_name) == fold(full_name) && self.birth_year == birth_year as i64
     }
 
-    /// The refusal for somebody else giving this holder's CCCD.
+    /// The refusal for somebody else giving this holder's CCCD, naming
+    /// the holder in full: before a person reads it, it goes through
+    /// `MemberError::seen_as` with the reader's rights.
     pub fn conflict(&self, cccd: &Cccd) -> MemberError {
         MemberError::DuplicateCccd {
             cccd: cccd.to_string(),
             id: self.id,
             name: self.full_name.clone(),
             unit: self.unit_code.clone(),
+            place: Box::new(hnd_domain::HolderPlace {
+                path: self.unit_path.clone(),
+                province: self.province.clone(),
+            }),
         }
     }
 }
@@ -166,21 +185,32 @@ pub(crate) async fn cccd_holders(
     conn: &mut AnyConnection,
     cccds: Vec<crate::sql::Val>,
 ) -> Result<HashMap<String, CccdHolder>> {
+    let today = Day::today().iso();
     let rows = crate::sql::fetch_in(
         conn,
-        "SELECT m.cccd, m.id, m.full_name, m.birth_year, u.code FROM members m JOIN units u ON u.id = m.unit_id
+        "SELECT m.cccd, m.id, m.full_name, m.birth_year, u.code, v.path, p.name, m.province_code
+         FROM members m JOIN units u ON u.id = m.unit_id
+         LEFT JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+         LEFT JOIN unit_versions p ON p.code = m.province_code AND p.level = 'province'
+                                  AND p.valid_from <= $1 AND p.valid_to > $1
          WHERE m.cccd IN (",
-        vec![],
+        vec![today.into()],
         cccds,
     )
     .await?;
     let mut out = HashMap::new();
     for r in rows {
+        let province: Option<String> = r.try_get(6)?;
         let holder = CccdHolder {
             id: r.try_get(1)?,
             full_name: r.try_get(2)?,
             birth_year: r.try_get(3)?,
             unit_code: r.try_get(4)?,
+            unit_path: r.try_get::<Option<String>, _>(5)?.unwrap_or_default(),
+            province: match province {
+                Some(name) => name,
+                None => r.try_get(7)?,
+            },
         };
         out.insert(r.try_get(0)?, holder);
     }
@@ -620,15 +650,20 @@ impl Store {
         if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
             if !digits.is_empty() && digits.len() == text.chars().filter(|c| !c.is_whitespace()).count() {
-                let key = Cccd::parse(text)
-                    .map(|c| c.to_string())
-                    .ok()
-                    .or_else(|| Phone::parse(text).map(|p| p.to_string()).ok())
-                    .unwrap_or(digits);
-                let n = w.param(key.into());
-                w.sql.push_str(&format!(
-                    " AND (m.cccd = ${n} OR m.phone = ${n} OR m.card_number = ${n})"
-                ));
+                if q.masked {
+                    // A CCCD or phone is personal data: only card numbers.
+                    w.and("m.card_number =", digits.into());
+                } else {
+                    let key = Cccd::parse(text)
+                        .map(|c| c.to_string())
+                        .ok()
+                        .or_else(|| Phone::parse(text).map(|p| p.to_string()).ok())
+                        .unwrap_or(digits);
+                    let n = w.param(key.into());
+                    w.sql.push_str(&format!(
+                        " AND (m.cccd = ${n} OR m.phone = ${n} OR m.card_number = ${n})"
+                    ));
+                }
             } else {
                 let prefix = fold(text);
                 w.and("m.name_folded >=", prefix.clone().into());
@@ -638,10 +673,12 @@ impl Store {
                 }
             }
         }
+        // Filters on personal data apply only for who may see it.
+        let ethnicity = if q.masked { &None } else { &q.ethnicity };
         for (column, value) in [
             ("m.sex =", &q.sex),
             ("m.status =", &q.status),
-            ("m.ethnicity =", &q.ethnicity),
+            ("m.ethnicity =", ethnicity),
         ] {
             if let Some(v) = value {
                 w.and(column, v.clone().into());
@@ -656,7 +693,7 @@ impl Store {
         }
         // Insurance lives in the profile (one row per member, keyed by its id).
         for (column, wanted) in [("bhyt", q.bhyt), ("bhxh", q.bhxh)] {
-            if let Some(has) = wanted {
+            if let Some(has) = wanted.filter(|_| !q.masked) {
                 let not = if has { "" } else { "NOT " };
                 w.sql.push_str(&format!(
                     " AND {not}EXISTS (SELECT 1 FROM member_profiles p WHERE p.member_id = m.id AND p.{column} = 1)"

@@ -966,3 +966,82 @@ async fn live_with_codes(
     }
     Ok(out)
 }
+
+/// The unit `id` as it stood on `date`.
+async fn unit_at(conn: &mut AnyConnection, id: i64, date: Day) -> Result<Option<Unit>> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        unit_cols!(),
+        " FROM unit_versions WHERE unit_id = $1 AND valid_from <= $2 AND valid_to > $2"
+    ))
+    .bind(id)
+    .bind(date.iso())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(unit_from_row).transpose()
+}
+
+/// What the web and the API ask before a change names a unit.
+impl Store {
+    /// Refuses `code` for a new branch or group under unit `parent` on
+    /// `date` unless it begins with the parent's code, its commune's (the
+    /// unit above a branch parent) or its province's ([`UnitCode::fits`]).
+    ///
+    /// Decided: the rule binds the units users add on the web (a child,
+    /// the parts of a split). The command line and organisation imports
+    /// load registers kept elsewhere, with their own numbering, and are
+    /// the operator's to check.
+    pub async fn check_child_code(&self, code: &UnitCode, parent: i64, date: Day) -> Result<()> {
+        let mut conn = self.read.acquire().await?;
+        let Some(above) = unit_at(&mut conn, parent, date).await? else {
+            return Err(OrgError::UnknownUnit {
+                code: parent.to_string(),
+                as_of: date,
+            }
+            .into());
+        };
+        let mut prefixes = vec![above.code.clone()];
+        prefixes.extend(above.province_code.clone());
+        if above.level == Level::Branch
+            && let Some(commune) = above.parent_id
+            && let Some(commune) = unit_at(&mut conn, commune, date).await?
+        {
+            prefixes.push(commune.code);
+        }
+        if code.fits(&prefixes) {
+            Ok(())
+        } else {
+            Err(OrgError::CodeDoesNotFit {
+                code: code.to_string(),
+                parent: above.code,
+            }
+            .into())
+        }
+    }
+
+    /// The path access is asked on for a record naming unit `code` as it
+    /// was on `day` (a position held there): the unit's path today; for a
+    /// unit that has ended since, the path today of the province it was
+    /// in on `day`; failing that, the root's, which only a central grant
+    /// covers. A code that named no unit on either day is unknown.
+    pub async fn access_path(&self, code: &str, day: Day) -> Result<String> {
+        let today = Day::today();
+        let mut conn = self.read.acquire().await?;
+        let unit = match resolve_code_at(&mut conn, code, today).await {
+            Ok(unit) => return Ok(unit.path),
+            Err(_) => resolve_code_at(&mut conn, code, day).await?,
+        };
+        if let Some(province) = unit.province_code
+            && let Ok(province) = resolve_code_at(&mut conn, &province, today).await
+        {
+            return Ok(province.path);
+        }
+        let root: Option<String> = sqlx::query_scalar(
+            "SELECT path FROM unit_versions WHERE parent_id IS NULL AND valid_from <= $1 AND valid_to > $1",
+        )
+        .bind(today.iso())
+        .fetch_optional(&mut *conn)
+        .await?;
+        Ok(root.unwrap_or_default())
+    }
+}

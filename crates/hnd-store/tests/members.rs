@@ -153,13 +153,18 @@ async fn duplicates_and_mismatches_are_caught(store: Store) {
     let mut again = person("Trần Văn Nam B", "1961", Sex::Male, "00008-B");
     again.cccd = first.cccd.clone();
     let e = member_error(store.add_member(&again, day, false, &who()).await);
+    let (_, path) = store.unit_path("00004-A").await.unwrap();
     assert_eq!(
         e,
         MemberError::DuplicateCccd {
             cccd: "051060000077".into(),
             id,
             name: "Trần Văn Nam".into(),
-            unit: "00004-A".into()
+            unit: "00004-A".into(),
+            place: Box::new(hnd_domain::HolderPlace {
+                path,
+                province: "Thành phố Hà Nội".into()
+            }),
         }
     );
     assert!(e.message(hnd_domain::Lang::Vi).contains("hội viên số"));

@@ -277,14 +277,17 @@ pub async fn list_members(State(store): State<Store>, caller: ApiUser, Query(p):
         return caller.forbidden();
     }
     let reveal = caller.user.may(Action::ViewSensitive, &path);
-    // Insurance is personal data: who may not see it may not filter on it.
-    if p.list.filters_insurance() && !reveal {
-        let field = if p.list.bhyt.trim().is_empty() { "bhxh" } else { "bhyt" };
-        let message = AccountError::Forbidden.message(caller.lang);
-        return error(StatusCode::FORBIDDEN, "forbidden", message, Some(field));
+    // Who may not see personal data may not filter on it: refused, naming
+    // the parameter (a CCCD or phone in `q` is simply not matched).
+    let personal = caller.user.may_search_personal(&path);
+    if !personal && let Some(field) = p.list.personal_filters().first() {
+        return personal_filter_refused(field, caller.lang);
     }
     let per_page = p.per_page.unwrap_or(50).clamp(1, 500);
-    let (found, more) = match store.find_members(&p.list.query(unit.clone(), per_page)).await {
+    let (found, more) = match store
+        .find_members(&p.list.query(unit.clone(), per_page, personal))
+        .await
+    {
         Ok(x) => x,
         Err(e) => return store_error(e, caller.lang),
     };
@@ -294,6 +297,14 @@ pub async fn list_members(State(store): State<Store>, caller: ApiUser, Query(p):
                 "has_more": more, "items": items}),
     )
     .into_response()
+}
+
+/// 403 for a filter on personal data (`field`, its parameter) asked by who
+/// may not see it.
+pub fn personal_filter_refused(field: &str, lang: Lang) -> Response {
+    let name = i18n::t(lang, &format!("web.personal_filter.{field}"), &[]);
+    let message = i18n::t(lang, "web.personal_filter_refused", &[("field", &name)]);
+    error(StatusCode::FORBIDDEN, "forbidden", message, Some(field))
 }
 
 /// The caller's access to a member: where they are, and whether the
@@ -428,7 +439,19 @@ pub async fn create_member(
             let detail = json!({"after": {"full_name": member.full_name, "birth": member.birth.to_string(),
                 "sex": member.sex.as_str(), "unit": member.unit.as_str()}});
             audit(&store, &caller, "member.add", added.id, detail).await;
-            (StatusCode::CREATED, Json(added)).into_response()
+            // Likely duplicates are named only where the caller sees
+            // members; the others are only counted.
+            let (mut shown, mut elsewhere) = (Vec::new(), 0);
+            for dup in added.likely_duplicates {
+                match store.member_paths(dup.id).await {
+                    Ok((path, to)) if caller.user.may_at_either(Action::ViewMembers, &path, to.as_deref()) => {
+                        shown.push(dup)
+                    }
+                    _ => elsewhere += 1,
+                }
+            }
+            let answer = json!({"id": added.id, "likely_duplicates": shown, "likely_duplicates_elsewhere": elsewhere});
+            (StatusCode::CREATED, Json(answer)).into_response()
         }
         // The API names its own way to confirm: the body's field.
         Err(StoreError::Member(e @ hnd_domain::MemberError::CccdMismatch { .. })) => {
@@ -439,7 +462,8 @@ pub async fn create_member(
         Err(StoreError::Member(e @ hnd_domain::MemberError::DuplicateCccd { .. })) => error(
             StatusCode::CONFLICT,
             "duplicate_cccd",
-            e.message(caller.lang),
+            // The holder is named only to who may see them.
+            e.seen_as(|path| caller.user.holder_view(path)).message(caller.lang),
             Some("cccd"),
         ),
         Err(e) => store_error(e, caller.lang),
@@ -665,6 +689,16 @@ pub async fn add_role(
         Ok(r) => r,
         Err(errors) => return invalid(errors, caller.lang),
     };
+    // The position's unit must pass the policy too, not only the member's.
+    let unit = role.unit.as_ref().map(|u| u.as_str());
+    match crate::profiles::position_allowed(&store, &caller.user, unit, role.from).await {
+        Ok(true) => {}
+        Ok(false) => {
+            let message = AccountError::Forbidden.message(caller.lang);
+            return error(StatusCode::FORBIDDEN, "forbidden", message, Some("unit"));
+        }
+        Err(e) => return store_error(e, caller.lang),
+    }
     match store.add_member_role(id, &role).await {
         Ok(entry) => {
             let detail = crate::profiles::role_added(entry, &role);
@@ -740,6 +774,13 @@ enum Entry {
 async fn remove_entry(store: &Store, caller: &ApiUser, id: i64, entry: i64, kind: Entry) -> Response {
     if let Err(r) = member_here(store, caller, id, Action::EditMembers).await {
         return r;
+    }
+    if let Entry::Role = kind {
+        match crate::profiles::role_removal_allowed(store, &caller.user, id, entry).await {
+            Ok(true) => {}
+            Ok(false) => return caller.forbidden(),
+            Err(e) => return store_error(e, caller.lang),
+        }
     }
     let (action, removed) = match kind {
         Entry::Role => (

@@ -284,7 +284,7 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
     let (address, jobs, store) = (viewer.address.clone(), state.jobs.clone(), state.store.clone());
     jobs.live.fetch_add(1, Ordering::SeqCst);
     tokio::spawn(async move {
-        let allowed = |path: &str| user.may(Action::Import, path);
+        let allowed = |action: Action, path: &str| user.may(action, path);
         let mut progress = |s: &ImportSummary| jobs.update(id, JobState::Running(s.clone()));
         let cancel = || jobs.stopping.load(Ordering::SeqCst);
         let options = hnd_import::ImportOptions {
@@ -493,6 +493,15 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer, Query(p): Que
         Err(r) => return r,
     };
     let reveal = viewer.user.may(Action::ViewSensitive, &path);
+    // A file cannot carry a notice: a filter on personal data asked by who
+    // may not use it is refused, not dropped (a CCCD or phone in `q` is
+    // simply not matched).
+    let personal = viewer.user.may_search_personal(&path);
+    if !personal && let Some(name) = p.list.personal_filters().first() {
+        let field = viewer.t(&format!("web.personal_filter.{name}"));
+        let message = i18n::t(viewer.lang, "web.personal_filter_refused", &[("field", &field)]);
+        return problem(Some(&viewer), viewer.lang, StatusCode::FORBIDDEN, message);
+    }
     let xlsx = p.format != "csv";
     let ext = if xlsx { "xlsx" } else { "csv" };
     if let Err(e) = tokio::fs::create_dir_all(&state.work_dir).await {
@@ -506,7 +515,7 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer, Query(p): Que
     }
     let n = state.jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
     let file = state.work_dir.join(format!("export-{n}.{ext}"));
-    let query = p.list.query_for(unit.clone(), 500, reveal);
+    let query = p.list.query(unit.clone(), 500, personal);
     let rows = match hnd_import::export_members(&state.store, &file, &query, reveal).await {
         Ok(rows) => rows,
         Err(e) => {

@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hnd_domain::access::shown;
+use hnd_domain::access::{PERSONAL_FILTERS, shown};
 use hnd_domain::person::ETHNIC_GROUPS;
 use hnd_domain::{Action, BirthDate, Cccd, Day, Ethnicity, Lang, MemberError, Phone, Principal, Sex, UnitCode, i18n};
 use hnd_store::{AuditEntry, AuditFilter, Change, Member, MemberQuery, NewMember, Store, StoreError};
@@ -204,8 +204,11 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    /// The store's query for these parameters, on `scope`.
-    pub fn query(&self, scope: String, limit: i64) -> MemberQuery {
+    /// The store's query for these parameters, on `scope`; `personal`:
+    /// the reader may search personal data there
+    /// (`Principal::may_search_personal`), else the text is not matched
+    /// against CCCD and phone and the personal filters are left out.
+    pub fn query(&self, scope: String, limit: i64, personal: bool) -> MemberQuery {
         let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let (min_age, max_age) = match self.age.split_once('-') {
             Some((lo, hi)) => (lo.trim().parse().ok(), hi.trim().parse().ok()),
@@ -221,6 +224,7 @@ impl ListParams {
             max_age,
             bhyt: hnd_domain::profile::parse_yes_no(&self.bhyt).flatten(),
             bhxh: hnd_domain::profile::parse_yes_no(&self.bhxh).flatten(),
+            masked: !personal,
             offset: (self.page.unwrap_or(1).max(1) - 1) * limit,
             limit,
         }
@@ -241,19 +245,26 @@ impl ListParams {
         )
     }
 
-    /// Whether an insurance filter is asked for: personal data, which
-    /// only who may see it there may filter on.
-    pub fn filters_insurance(&self) -> bool {
-        !self.bhyt.trim().is_empty() || !self.bhxh.trim().is_empty()
+    /// The filters on personal data these parameters ask for, by name
+    /// (among `access::PERSONAL_FILTERS`): only who may search personal
+    /// data may use them.
+    pub fn personal_filters(&self) -> Vec<&'static str> {
+        [
+            ("ethnicity", &self.ethnicity),
+            ("bhyt", &self.bhyt),
+            ("bhxh", &self.bhxh),
+        ]
+        .into_iter()
+        .filter(|(name, value)| PERSONAL_FILTERS.contains(name) && !value.trim().is_empty())
+        .map(|(name, _)| name)
+        .collect()
     }
 
-    /// The store's query, with the insurance filters only where `reveal`.
-    pub fn query_for(&self, scope: String, limit: i64, reveal: bool) -> MemberQuery {
-        let mut q = self.query(scope, limit);
-        if !reveal {
-            (q.bhyt, q.bhxh) = (None, None);
-        }
-        q
+    /// Whether the search text is a number only (a CCCD, a phone or a
+    /// card number).
+    pub fn searches_number(&self) -> bool {
+        let text: String = self.q.chars().filter(|c| !c.is_whitespace()).collect();
+        !text.is_empty() && text.chars().all(|c| c.is_ascii_digit())
     }
 }
 
@@ -273,8 +284,11 @@ struct ListPage {
     can_add: bool,
     ethnic_groups: &'static [(&'static str, &'static str)],
     statuses: Vec<(&'static str, String)>,
-    /// Whether the insurance filters are offered (personal data).
+    /// Whether the filters on personal data (ethnicity, insurance) are
+    /// offered.
     reveal: bool,
+    /// What the list left out of the search, and why.
+    notices: Vec<String>,
 }
 
 impl ListPage {
@@ -295,8 +309,24 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(p): Query
         Ok(u) => u.unit.name,
         Err(e) => return store_problem(&viewer, e),
     };
-    let reveal = viewer.user.may(Action::ViewSensitive, &path);
-    let (found, more) = match state.store.find_members(&p.query_for(unit.clone(), PAGE, reveal)).await {
+    let reveal = viewer.user.may_search_personal(&path);
+    // Filters on personal data written into the address by who may not
+    // use them are ignored, and the page says so.
+    let mut notices = Vec::new();
+    if !reveal {
+        for name in p.personal_filters() {
+            let field = viewer.t(&format!("web.personal_filter.{name}"));
+            notices.push(i18n::t(
+                viewer.lang,
+                "web.personal_filter_ignored",
+                &[("field", &field)],
+            ));
+        }
+        if p.searches_number() {
+            notices.push(viewer.t("web.personal_number_search"));
+        }
+    }
+    let (found, more) = match state.store.find_members(&p.query(unit.clone(), PAGE, reveal)).await {
         Ok(x) => x,
         Err(e) => return store_problem(&viewer, e),
     };
@@ -320,6 +350,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(p): Query
         ethnic_groups: &ETHNIC_GROUPS,
         statuses: STATUSES.map(|s| (s, viewer.t(&format!("member.status.{s}")))).to_vec(),
         reveal,
+        notices,
     };
     render(page, StatusCode::OK, viewer.lang)
 }
@@ -589,6 +620,8 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(form): F
         }
         Err(StoreError::Member(e @ MemberError::DuplicateCccd { .. })) => {
             let mut errors = FieldErrors::new();
+            // The holder is named only to who may see them.
+            let e = e.seen_as(|path| viewer.user.holder_view(path));
             errors.insert("cccd", e.message(lang));
             render(form_page(&viewer, form, errors, None, None), StatusCode::CONFLICT, lang)
         }

@@ -30,12 +30,31 @@ struct EditPage {
     below: String,
     members: String,
     today: String,
+    /// Whether the unit itself may be renamed, moved, merged, split or
+    /// dissolved by this user (from above only).
+    reshape: bool,
 }
 
-/// Checks EditTree on `code` (today's tree); its id and path.
-async fn allow(store: &Store, viewer: &Viewer, code: &str) -> Result<(i64, String), Response> {
+/// What a change asks of a unit it names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Changes below it (a child added, a unit moved or merged into it):
+    /// `EditTree` on it.
+    Below,
+    /// Changes the unit itself (rename, move, merge away, split,
+    /// dissolve): `Principal::may_reshape`, from a grant above it.
+    Itself,
+}
+
+/// Checks the user's right on `code` (today's tree) for `reach`; its id
+/// and path.
+async fn allow(store: &Store, viewer: &Viewer, code: &str, reach: Reach) -> Result<(i64, String), Response> {
     let (id, path) = store.unit_path(code).await.map_err(|e| store_problem(viewer, e))?;
-    if viewer.user.may(Action::EditTree, &path) {
+    let allowed = match reach {
+        Reach::Below => viewer.user.may(Action::EditTree, &path),
+        Reach::Itself => viewer.user.may_reshape(&path),
+    };
+    if allowed {
         Ok((id, path))
     } else {
         Err(forbidden(viewer))
@@ -43,9 +62,10 @@ async fn allow(store: &Store, viewer: &Viewer, code: &str) -> Result<(i64, Strin
 }
 
 pub async fn edit_page(State(state): State<AppState>, viewer: Viewer, Path(code): Path<String>) -> Response {
-    if let Err(r) = allow(&state.store, &viewer, &code).await {
-        return r;
-    }
+    let path = match allow(&state.store, &viewer, &code, Reach::Below).await {
+        Ok((_, path)) => path,
+        Err(r) => return r,
+    };
     let today = Day::today();
     let details = match state.store.unit(&code, today).await {
         Ok(d) => d,
@@ -78,6 +98,7 @@ pub async fn edit_page(State(state): State<AppState>, viewer: Viewer, Path(code)
         below: int(below, lang),
         members: int(members, lang),
         today: today.to_string(),
+        reshape: viewer.user.may_reshape(&path),
         code,
     };
     render(page, StatusCode::OK, lang)
@@ -121,19 +142,20 @@ fn refused(viewer: &Viewer, e: OrgError) -> Response {
     )
 }
 
-/// Token, access on `code` (and on `other`, the unit the change reaches:
-/// new parent or merge target), the day. Returns the unit's id and the day.
+/// Token, access on `code` for `reach` (and `EditTree` on `other`, the
+/// unit the change reaches: new parent or merge target), the day. Returns
+/// the unit's id and the day.
 async fn prepare(
     store: &Store,
     viewer: &Viewer,
-    code: &str,
+    (code, reach): (&str, Reach),
     other: Option<&str>,
     form: &OrgForm,
 ) -> Result<(i64, Day), Response> {
     viewer.check_csrf(&form.csrf)?;
-    let (id, _) = allow(store, viewer, code).await?;
+    let (id, _) = allow(store, viewer, code, reach).await?;
     if let Some(other) = other {
-        allow(store, viewer, other.trim()).await?;
+        allow(store, viewer, other.trim(), Reach::Below).await?;
     }
     let date = Day::parse_or_today(&form.date).map_err(|e| refused(viewer, e))?;
     Ok((id, date))
@@ -149,7 +171,7 @@ pub async fn rename(
     Path(code): Path<String>,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    let (id, date) = match prepare(&state.store, &viewer, &code, None, &f).await {
+    let (id, date) = match prepare(&state.store, &viewer, (&code, Reach::Itself), None, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -177,7 +199,7 @@ pub async fn add_child(
     Path(code): Path<String>,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    let (id, date) = match prepare(&state.store, &viewer, &code, None, &f).await {
+    let (id, date) = match prepare(&state.store, &viewer, (&code, Reach::Below), None, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -215,6 +237,10 @@ pub async fn add_child(
         },
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refused(&viewer, e),
     };
+    // The code must fit its place (no other commune's or province's).
+    if let Err(e) = state.store.check_child_code(&unit.code, parent.id, date).await {
+        return store_problem(&viewer, e);
+    }
     let new_code = unit.code.to_string();
     let new_name = unit.name.as_str().to_string();
     if let Err(e) = state
@@ -235,7 +261,7 @@ pub async fn move_unit(
     Path(code): Path<String>,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    let (id, date) = match prepare(&state.store, &viewer, &code, Some(&f.parent), &f).await {
+    let (id, date) = match prepare(&state.store, &viewer, (&code, Reach::Itself), Some(&f.parent), &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -268,7 +294,7 @@ pub async fn merge(
     Path(code): Path<String>,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    let (id, date) = match prepare(&state.store, &viewer, &code, Some(&f.into), &f).await {
+    let (id, date) = match prepare(&state.store, &viewer, (&code, Reach::Itself), Some(&f.into), &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -294,7 +320,7 @@ pub async fn split(
     Path(code): Path<String>,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    let (id, date) = match prepare(&state.store, &viewer, &code, None, &f).await {
+    let (id, date) = match prepare(&state.store, &viewer, (&code, Reach::Itself), None, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -304,6 +330,18 @@ pub async fn split(
         match (UnitCode::parse(c), UnitName::parse(n)) {
             (Ok(code), Ok(name)) => parts.push(SplitPart { code, name }),
             (Err(e), _) | (_, Err(e)) => return refused(&viewer, e),
+        }
+    }
+    // The parts hang under the source's parent: their codes must fit there.
+    let parent = match state.store.unit(&code, date).await {
+        Ok(u) => u.unit.parent_id,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    if let Some(parent) = parent {
+        for part in &parts {
+            if let Err(e) = state.store.check_child_code(&part.code, parent, date).await {
+                return store_problem(&viewer, e);
+            }
         }
     }
     let assign: Vec<(String, String)> = f
@@ -332,7 +370,7 @@ pub async fn dissolve(
     Path(code): Path<String>,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    let (id, date) = match prepare(&state.store, &viewer, &code, None, &f).await {
+    let (id, date) = match prepare(&state.store, &viewer, (&code, Reach::Itself), None, &f).await {
         Ok(x) => x,
         Err(r) => return r,
     };

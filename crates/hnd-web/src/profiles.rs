@@ -337,6 +337,37 @@ async fn entry_change(state: &AppState, viewer: &Viewer, id: i64, form: &HashMap
     allow_edit(&state.store, viewer, id, false).await.err()
 }
 
+/// Whether `user` may record, or remove, a position held in unit `unit`
+/// (a code; none: no unit named) from `from`: asked where the unit is
+/// today (`Store::access_path`), whoever the member is.
+pub(crate) async fn position_allowed(
+    store: &Store,
+    user: &hnd_domain::Principal,
+    unit: Option<&str>,
+    from: hnd_domain::Day,
+) -> Result<bool, hnd_store::StoreError> {
+    match unit {
+        None => Ok(true),
+        Some(code) => Ok(user.may_record_position(&store.access_path(code, from).await?)),
+    }
+}
+
+/// The position entry `entry` of member `id`, if the user may remove it
+/// (see [`position_allowed`]); `Ok(true)` also when there is no such
+/// entry, which the removal then reports.
+pub(crate) async fn role_removal_allowed(
+    store: &Store,
+    user: &hnd_domain::Principal,
+    id: i64,
+    entry: i64,
+) -> Result<bool, hnd_store::StoreError> {
+    let roles = store.member_profile(id).await?.roles;
+    match roles.into_iter().find(|r| r.id == entry) {
+        Some(role) => position_allowed(store, user, role.unit_code.as_deref(), role.from).await,
+        None => Ok(true),
+    }
+}
+
 pub async fn add_role(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -356,6 +387,24 @@ pub async fn add_role(
         Ok(r) => r,
         Err(e) => return refused(&state, &viewer, id, typed("role", &f, field_errors(e, lang))).await,
     };
+    match position_allowed(
+        &state.store,
+        &viewer.user,
+        role.unit.as_ref().map(|u| u.as_str()),
+        role.from,
+    )
+    .await
+    {
+        Ok(true) => {}
+        Ok(false) => return forbidden(&viewer),
+        Err(e) => match form_refusal(&viewer, e) {
+            Ok(message) => {
+                let errors = FieldErrors::from([("unit", message)]);
+                return refused(&state, &viewer, id, typed("role", &f, errors)).await;
+            }
+            Err(r) => return r,
+        },
+    }
     match state.store.add_member_role(id, &role).await {
         Ok(entry) => {
             audited(&state.store, &viewer, "member.role.add", id, role_added(entry, &role)).await;
@@ -406,6 +455,11 @@ pub async fn remove_role(
     }
     if let Some(r) = unconfirmed(&state, &viewer, id, "roles", &f).await {
         return r;
+    }
+    match role_removal_allowed(&state.store, &viewer.user, id, entry).await {
+        Ok(true) => {}
+        Ok(false) => return forbidden(&viewer),
+        Err(e) => return store_problem(&viewer, e),
     }
     let removed = state.store.remove_member_role(id, entry).await;
     after_removal(&state, &viewer, id, "role", "roles", removed).await

@@ -127,7 +127,7 @@ pub fn status_of(e: &StoreError, lang: Lang) -> (StatusCode, String) {
             StatusCode::NOT_FOUND
         }
         StoreError::Account(AccountError::Forbidden) => StatusCode::FORBIDDEN,
-        StoreError::Member(MemberError::DuplicateCccd { .. }) => StatusCode::CONFLICT,
+        StoreError::Member(MemberError::DuplicateCccd { .. } | MemberError::CccdTaken { .. }) => StatusCode::CONFLICT,
         StoreError::Org(_) | StoreError::Member(_) | StoreError::Account(_) | StoreError::Plan(_) => {
             StatusCode::UNPROCESSABLE_ENTITY
         }

@@ -63,30 +63,35 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         ("GET", "/org") => c("GET", "/org".into(), None),
         ("GET", "/org/{code}") => c("GET", "/org/00008".into(), Some(commune)),
         ("GET", "/org/{code}/edit") => c("GET", "/org/00008/edit".into(), Some(commune)),
+        // Changes to a unit itself are the level above's: aimed at a branch,
+        // which the commune's officer may reshape (its own commune it may
+        // not; see tests/tree_writes.rs).
         ("POST", "/org/{code}/rename") => Case {
-            form: Some(vec![("name", "Phường Mới".into())]),
-            ..c("POST", "/org/00008/rename".into(), Some(commune))
+            form: Some(vec![("name", "Chi hội Mới".into())]),
+            ..c("POST", "/org/00008-CH01/rename".into(), Some(branch.clone()))
         },
         ("POST", "/org/{code}/children") => Case {
             form: Some(vec![("code", "00008-CH9".into()), ("name", "Chi hội Mới".into())]),
             ..c("POST", "/org/00008/children".into(), Some(commune))
         },
-        // Under its own branch: refused by the tree (a cycle), after access.
+        // Under itself: refused by the tree (a cycle), after access.
         ("POST", "/org/{code}/move") => Case {
             form: Some(vec![("parent", "00008-CH01".into())]),
-            ..c("POST", "/org/00008/move".into(), Some(commune))
+            ..c("POST", "/org/00008-CH01/move".into(), Some(branch.clone()))
         },
+        // Into itself: refused by the tree, after access.
         ("POST", "/org/{code}/merge") => Case {
             form: Some(vec![("into", "00008-CH01".into()), ("confirm", "on".into())]),
-            ..c("POST", "/org/00008/merge".into(), Some(commune))
+            ..c("POST", "/org/00008-CH01/merge".into(), Some(branch.clone()))
         },
         ("POST", "/org/{code}/split") => Case {
             form: Some(vec![("parts", String::new())]),
-            ..c("POST", "/org/00008/split".into(), Some(commune))
+            ..c("POST", "/org/00008-CH01/split".into(), Some(branch.clone()))
         },
+        // It has a member: refused by the tree, after access.
         ("POST", "/org/{code}/dissolve") => Case {
             form: Some(vec![("confirm", "on".into())]),
-            ..c("POST", "/org/00008/dissolve".into(), Some(commune))
+            ..c("POST", "/org/00008-CH01/dissolve".into(), Some(branch.clone()))
         },
         ("GET", "/plans") => c("GET", "/plans".into(), None),
         // A code that is not one: refused as such after access.
@@ -377,6 +382,14 @@ async fn send(client: &mut Client, case: &Case, csrf: &str) -> common::Response 
     client.request(case.method, &case.path, &[], b"").await
 }
 
+/// Whether a request changes the unit it names itself (rather than what
+/// is below it).
+fn reshapes(path: &str) -> bool {
+    ["/rename", "/move", "/merge", "/split", "/dissolve"]
+        .iter()
+        .any(|end| path.starts_with("/org/") && path.ends_with(end))
+}
+
 /// Whether `user` may call the route as `case` aims it (`task`: the
 /// fixture's task, which the task routes name).
 fn expected_allowed(user: &Principal, access: Access, case: &Case, task: &hnd_store::TaskDetails) -> bool {
@@ -384,6 +397,8 @@ fn expected_allowed(user: &Principal, access: Access, case: &Case, task: &hnd_st
         (Access::Public | Access::SignedIn, _) => true,
         (Access::Task { report: false }, _) => task.may_read(user),
         (Access::Task { report: true }, _) => task.may_report(user),
+        // The unit itself is changed from above only.
+        (Access::Needs(hnd_domain::Action::EditTree), Some(path)) if reshapes(&case.path) => user.may_reshape(path),
         (Access::Needs(action), Some(path)) => user.may(action, path),
         (Access::Needs(action), None) => user.may_somewhere(action),
     }

@@ -732,7 +732,7 @@ pub(crate) async fn import(
         );
     };
     let summary =
-        hnd_import::import_members(store, file, errors_path, day, change, lang, &|_| true, &mut progress).await?;
+        hnd_import::import_members(store, file, errors_path, day, change, lang, &|_, _| true, &mut progress).await?;
     eprintln!();
     for line in summary.warnings.iter().take(20).chain(&summary.first_errors) {
         println!("  {line}");
