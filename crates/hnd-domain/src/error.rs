@@ -58,6 +58,9 @@ pub enum OrgError {
     RootFixed,
     #[error("{code} still has {count} members")]
     HasMembers { code: String, count: usize },
+    /// A day refused by the date rules (too far ahead).
+    #[error("{0}")]
+    Date(crate::DateRuleError),
 }
 
 impl OrgError {
@@ -118,6 +121,7 @@ impl OrgError {
             NotLegacyTree => t(lang, "org.not_legacy_tree", &[]),
             RootFixed => t(lang, "org.root_fixed", &[]),
             HasMembers { code, count } => t(lang, "org.has_members", &[("code", code), ("count", count)]),
+            Date(e) => e.message(lang),
         }
     }
 }
@@ -160,6 +164,9 @@ pub enum MemberError {
     /// A profile field refused.
     #[error("{0}")]
     Field(crate::profile::FieldError),
+    /// A day or an age refused by the date rules, or a bad setting of them.
+    #[error("{0}")]
+    Date(crate::DateRuleError),
 }
 
 impl MemberError {
@@ -196,6 +203,7 @@ impl MemberError {
             SecondHead { household } => t(lang, "member.second_head", &[("household", household)]),
             UnknownEntry { id, entry } => t(lang, "profile.unknown_entry", &[("id", id), ("entry", entry)]),
             Field(e) => e.message(lang),
+            Date(e) => e.message(lang),
             UnitGone { id } => t(lang, "member.unit_gone", &[("id", id)]),
             BeforeLastEvent { id, date, last } => t(
                 lang,
