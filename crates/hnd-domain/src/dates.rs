@@ -190,25 +190,37 @@ impl DateRules {
         Ok(())
     }
 
-    /// Everything a new applicant's row must satisfy: the day of
-    /// application, the birth and the age on that day; and, for a row
-    /// entered as already admitted, the day of admission.
-    pub fn check_applicant(
+    /// Everything a row of a bulk load (an import) must satisfy: the day of
+    /// the load, the birth, and the age: on the day of the load for an
+    /// applicant; for a row entered as already admitted on `admitted`, that
+    /// day at most the margin ahead and the age counted in years (year of
+    /// admission less year of birth), since the registers of past
+    /// admissions often keep no more than the year.
+    pub fn check_loaded(
         &self,
         birth: BirthDate,
-        applied: Day,
+        loaded: Day,
         admitted: Option<Day>,
         today: Day,
     ) -> Result<(), DateRuleError> {
-        self.check_event(applied, today)?;
-        if let Some(admitted) = admitted {
-            self.check_event(admitted, today)?;
-        }
+        self.check_event(loaded, today)?;
         self.check_birth(birth, today)?;
-        // A row entered as already a member applied by its admission at
-        // the latest: its age is checked on that day.
-        let on = admitted.map_or(applied, |a| a.min(applied));
-        self.check_age(birth, on)
+        match admitted {
+            None => self.check_age(birth, loaded),
+            Some(admitted) => {
+                self.check_event(admitted, today)?;
+                let age = (admitted.year() - birth.year()) as i64;
+                if age < self.min_age {
+                    return Err(DateRuleError::TooYoung {
+                        birth: birth.to_string(),
+                        on: admitted,
+                        age: age.max(0),
+                        min_age: self.min_age,
+                    });
+                }
+                Ok(())
+            }
+        }
     }
 }
 
@@ -288,17 +300,13 @@ mod tests {
         assert!(rules.check_age(BirthDate::Year(2008), applied).is_ok());
         assert!(rules.check_age(BirthDate::Year(2009), applied).is_err());
         assert!(rules.check_age(BirthDate::Day(d("01/01/2020")), applied).is_err());
-        // An imported member admitted long ago is checked on that day.
-        assert!(
-            rules
-                .check_applicant(BirthDate::Year(1990), applied, Some(d("01/01/2000")), applied)
-                .is_err()
-        );
-        assert!(
-            rules
-                .check_applicant(BirthDate::Year(1970), applied, Some(d("01/01/2000")), applied)
-                .is_ok()
-        );
+        // An imported member admitted long ago is checked in that year.
+        let loaded = |birth, admitted| rules.check_loaded(birth, applied, admitted, applied);
+        assert!(loaded(BirthDate::Year(1990), Some(d("01/01/2000"))).is_err());
+        assert!(loaded(BirthDate::Day(d("31/12/1982")), Some(d("01/01/2000"))).is_ok());
+        assert!(loaded(BirthDate::Year(2010), None).is_err());
+        assert!(loaded(BirthDate::Year(2030), None).is_err());
+        assert!(loaded(BirthDate::Year(1970), Some(d("01/01/2035"))).is_err());
     }
 
     #[test]

@@ -77,6 +77,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
         include_str!("../migrations/sqlite/0017_bulk_moves.sql"),
     ),
     (18, "profiles", include_str!("../migrations/sqlite/0018_profiles.sql")),
+    (
+        19,
+        "settings_body_groups",
+        include_str!("../migrations/sqlite/0019_settings_body_groups.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[Migration] = &[
     (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
@@ -141,6 +146,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         include_str!("../migrations/postgres/0017_bulk_moves.sql"),
     ),
     (18, "profiles", include_str!("../migrations/postgres/0018_profiles.sql")),
+    (
+        19,
+        "settings_body_groups",
+        include_str!("../migrations/postgres/0019_settings_body_groups.sql"),
+    ),
 ];
 
 impl Backend {

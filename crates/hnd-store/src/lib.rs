@@ -16,6 +16,7 @@ mod merger;
 mod org;
 mod plans;
 mod profiles;
+mod settings;
 mod sql;
 mod tasks;
 pub mod testing;
