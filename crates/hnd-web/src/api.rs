@@ -498,6 +498,51 @@ pub async fn confirm_transfer(
     }
 }
 
+/// The sending unit cancels a transfer it sent: who may edit the member
+/// where they are (not the receiving unit, which may only confirm).
+pub async fn cancel_transfer(
+    State(store): State<Store>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<DateBody>, JsonRejection>,
+) -> Response {
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(r) => return bad_json(r, caller.lang),
+    };
+    let path = match store.member_paths(id).await {
+        Ok((p, _)) => p,
+        Err(e) => return store_error(e, caller.lang),
+    };
+    if !caller.user.may(Action::EditMembers, &path) {
+        return caller.forbidden();
+    }
+    let date = match body_day(b.date.as_deref(), caller.lang) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let before = match store.member(id).await {
+        Ok(m) => m,
+        Err(e) => return store_error(e, caller.lang),
+    };
+    let change = hnd_store::Change::new(caller.user.login.clone(), "api");
+    match store.cancel_transfer(id, date, &change).await {
+        Ok(()) => {
+            audit(
+                &store,
+                &caller,
+                "member.cancel_transfer",
+                id,
+                json!({"before": {"transfer_to": before.transfer_to, "status": before.status},
+                       "after": {"transfer_to": null, "status": "active"}, "date": date.iso()}),
+            )
+            .await;
+            Json(json!({"id": id, "status": "active"})).into_response()
+        }
+        Err(e) => store_error(e, caller.lang),
+    }
+}
+
 // ---------------------------------------------------------------- profiles
 
 /// A JSON value as the profile's text form reads it: strings as they
@@ -847,6 +892,9 @@ pub fn openapi_document() -> serde_json::Value {
             "/api/v1/members/{id}/confirm-transfer": {"post": {"summary": "Xác nhận chuyển sinh hoạt (đơn vị nhận)", "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
                 "responses": common(ok("Đã nhận"))}},
+            "/api/v1/members/{id}/cancel-transfer": {"post": {"summary": "Hủy chuyển sinh hoạt (đơn vị gửi): hội viên ở lại, trạng thái trở lại đang sinh hoạt", "parameters": [id],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
+                "responses": common(ok("Đã hủy"))}},
             "/api/v1/members/{id}/profile": {
                 "get": {"summary": "Hồ sơ hội viên: các trường, chức vụ, danh hiệu, xếp loại (thông tin cá nhân là null nếu không có quyền xem)",
                     "parameters": [id], "responses": common(ok("Hồ sơ"))},

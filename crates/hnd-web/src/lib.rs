@@ -202,6 +202,12 @@ pub fn routes() -> Vec<Route> {
         ),
         route(
             p.clone(),
+            "/members/{id}/cancel-transfer",
+            Needs(EditMembers),
+            post(members::cancel_transfer),
+        ),
+        route(
+            p.clone(),
             "/members/{id}/remove",
             Needs(EditMembers),
             post(members::remove),
@@ -319,6 +325,12 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/members/{id}/transfer",
             Needs(EditMembers),
             post(api::transfer),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/members/{id}/cancel-transfer",
+            Needs(EditMembers),
+            post(api::cancel_transfer),
         ),
         route(
             p.clone(),

@@ -646,6 +646,8 @@ struct Typed {
     kind: String,
     remove_date: String,
     remove_error: Option<String>,
+    /// Why a cancellation of the member's transfer was refused.
+    cancel_error: Option<String>,
     /// A refused form of the profile section.
     entry: crate::profiles::EntryTyped,
 }
@@ -903,6 +905,60 @@ pub async fn confirm_transfer(
     let unit = unit_id(&state.store, before.transfer_to.as_deref().unwrap_or_default()).await;
     audit(&state.store, &viewer, "member.confirm_transfer", Some(id), unit, detail).await;
     Redirect::to(&format!("/members/{id}?done=confirm_transfer")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct CancelTransferForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    date: String,
+    /// The confirmation box.
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// The sending unit cancels a transfer it sent (the member stays): who may
+/// edit the member where they are, after ticking the confirmation box.
+pub async fn cancel_transfer(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<CancelTransferForm>,
+) -> Response {
+    if let Err(r) = member_change(&state.store, &viewer, id, &f.csrf).await {
+        return r;
+    }
+    let typed = |error: String| Typed {
+        cancel_error: Some(error),
+        ..Typed::default()
+    };
+    let date = match Day::parse_or_today(&f.date) {
+        Ok(d) => d,
+        Err(e) => return refused(&state, &viewer, id, typed(e.message(viewer.lang))).await,
+    };
+    if f.confirm.is_none() {
+        return refused(&state, &viewer, id, typed(viewer.t("web.cancel_transfer_needs_confirmation"))).await;
+    }
+    let before = match state.store.member(id).await {
+        Ok(m) => m,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    if let Err(e) = state
+        .store
+        .cancel_transfer(id, date, &change_of(&viewer, "web"))
+        .await
+    {
+        return match form_refusal(&viewer, e) {
+            Ok(message) => refused(&state, &viewer, id, typed(message)).await,
+            Err(r) => r,
+        };
+    }
+    let detail = serde_json::json!({"before": {"transfer_to": before.transfer_to, "status": before.status},
+                                    "after": {"transfer_to": null, "status": "active"}, "date": date.iso()});
+    let unit = unit_id(&state.store, &before.unit_code).await;
+    audit(&state.store, &viewer, "member.cancel_transfer", Some(id), unit, detail).await;
+    Redirect::to(&format!("/members/{id}?done=cancel_transfer")).into_response()
 }
 
 #[derive(Deserialize)]
