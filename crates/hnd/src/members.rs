@@ -37,6 +37,12 @@ pub enum MembersCommand {
         #[command(flatten)]
         when: crate::org::When,
     },
+    /// Cancel a transfer the sending unit recorded: the member stays.
+    CancelTransfer {
+        id: i64,
+        #[command(flatten)]
+        when: crate::org::When,
+    },
     /// Confirm a transfer at the receiving unit.
     ConfirmTransfer {
         id: i64,
@@ -349,6 +355,12 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                 .send_transfer(id, &to, day_or_today(when.date.as_deref())?, &change(&when))
                 .await?;
             println!("{}", tr(lang, "cli.transfer_sent", &[("to", &to)]));
+        }
+        MembersCommand::CancelTransfer { id, when } => {
+            store
+                .cancel_transfer(id, day_or_today(when.date.as_deref())?, &change(&when))
+                .await?;
+            println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::ConfirmTransfer { id, when } => {
             store
