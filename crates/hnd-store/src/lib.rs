@@ -6,6 +6,7 @@
 //! through sqlx's `Any` driver, so no query is written twice. What differs
 //! lives in [`backend`]: each engine's own migrations and connection set-up.
 
+mod access;
 mod accounts;
 pub mod backend;
 mod edit;

@@ -203,8 +203,10 @@ pub async fn unit(
         Ok(d) => d,
         Err(e) => return store_error(e, caller.lang),
     };
-    if !caller.user.may(Action::ViewTree, &details.unit.path) {
-        return caller.forbidden();
+    match crate::pages::may_on(&store, &caller.user, Action::ViewTree, details.unit.id).await {
+        Ok(true) => {}
+        Ok(false) => return caller.forbidden(),
+        Err(e) => return store_error(e, caller.lang),
     }
     let (children, members) =
         match tokio::try_join!(store.children(details.unit.id, day), store.count_members(&code, day)) {
