@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod bodies;
 pub mod date;
 pub mod dates;
 pub mod error;

@@ -45,6 +45,9 @@ pub struct TaskDetails {
     pub bodies: Vec<(i64, String, String)>,
     /// Newest first.
     pub notes: Vec<TaskNote>,
+    /// Bodies the task reaches through a group it names ("Các sở, ban,
+    /// ngành cấp tỉnh" reaches every department in that group).
+    pub through_groups: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,8 +75,12 @@ pub struct NewFile {
 }
 
 impl Task {
-    /// May `user` read the plan this task belongs to: its unit's subtree,
-    /// or a unit below it that the plan hands targets to.
+    /// May `user` read the plan this task belongs to? Decided: whoever may
+    /// view members in the plan's unit's subtree (a grant at that unit or
+    /// above it), and whoever holds any grant in a unit below the plan's
+    /// unit: a plan speaks to its whole subtree (targets are split down at
+    /// will, and every unit below carries out its tasks), as the plans
+    /// page lists it. [`Store::visible_tasks`] asks the same in SQL.
     pub fn plan_readable_by(&self, user: &hnd_domain::Principal) -> bool {
         let path = &self.unit_path;
         user.may(hnd_domain::Action::ViewMembers, path) || user.grants.iter().any(|g| g.path.starts_with(path.as_str()))
@@ -87,8 +94,9 @@ impl TaskDetails {
         user.may(hnd_domain::Action::EditPlans, &self.task.unit_path) || self.names_body_of(user)
     }
 
-    /// May `user` read this task: whoever may read the plan (its unit's
-    /// subtree, or a unit below it the plan hands targets to), or the body's account.
+    /// May `user` read this task: whoever may read the plan
+    /// ([`Task::plan_readable_by`]), or the account of a body the task
+    /// names, itself or through a group it belongs to.
     pub fn may_read(&self, user: &hnd_domain::Principal) -> bool {
         self.task.plan_readable_by(user) || self.names_body_of(user)
     }
@@ -96,7 +104,7 @@ impl TaskDetails {
     fn names_body_of(&self, user: &hnd_domain::Principal) -> bool {
         user.body
             .as_ref()
-            .is_some_and(|b| self.bodies.iter().any(|x| x.0 == b.id))
+            .is_some_and(|b| self.bodies.iter().any(|x| x.0 == b.id) || self.through_groups.contains(&b.id))
     }
 }
 
@@ -118,6 +126,40 @@ fn named_bodies<'a>(lead: &'a str, coordinating: &'a str) -> Vec<(&'a str, &'sta
         }
     }
     out
+}
+
+/// Records the groups a body just named belongs to, or, for a group, the
+/// departments it holds, by the rule of [`hnd_domain::bodies`].
+async fn join_groups(conn: &mut sqlx::AnyConnection, id: i64, name: &str) -> Result<()> {
+    let (group, department) = (hnd_domain::bodies::is_group(name), hnd_domain::bodies::is_department(name));
+    if !group && !department {
+        return Ok(());
+    }
+    let others = sqlx::query("SELECT id, name FROM bodies WHERE id <> $1")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    for other in others {
+        let (other_id, other_name): (i64, String) = (other.try_get(0)?, other.try_get(1)?);
+        let pair = if group && hnd_domain::bodies::is_department(&other_name) {
+            (id, other_id)
+        } else if department && hnd_domain::bodies::is_group(&other_name) {
+            (other_id, id)
+        } else {
+            continue;
+        };
+        link_group(conn, pair.0, pair.1).await?;
+    }
+    Ok(())
+}
+
+async fn link_group(conn: &mut sqlx::AnyConnection, group: i64, body: i64) -> Result<()> {
+    sqlx::query("INSERT INTO body_groups (group_id, body_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(group)
+        .bind(body)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 const TASK_COLS: &str =
@@ -192,11 +234,16 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         for (name, role) in named_bodies(lead, coordinating) {
-            sqlx::query("INSERT INTO bodies (name, name_key) VALUES ($1, $2) ON CONFLICT (name_key) DO NOTHING")
-                .bind(name.to_string())
-                .bind(body_key(name))
-                .execute(&mut *tx)
-                .await?;
+            let new: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO bodies (name, name_key) VALUES ($1, $2) ON CONFLICT (name_key) DO NOTHING RETURNING id",
+            )
+            .bind(name.to_string())
+            .bind(body_key(name))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(new) = new {
+                join_groups(&mut tx, new, name).await?;
+            }
             sqlx::query(
                 "INSERT INTO task_bodies (task_id, body_id, role)
                  SELECT $1, id, $2 FROM bodies WHERE name_key = $3",
@@ -230,7 +277,8 @@ impl Store {
     /// then by plan and order; at most `limit`.
     pub async fn all_tasks(&self, body: Option<i64>, today: Day, limit: i64) -> Result<Vec<Task>> {
         let filter = if body.is_some() {
-            "WHERE t.id IN (SELECT task_id FROM task_bodies WHERE body_id = $2)"
+            "WHERE t.id IN (SELECT task_id FROM task_bodies WHERE body_id = $2
+                            OR body_id IN (SELECT group_id FROM body_groups WHERE body_id = $2))"
         } else {
             "WHERE $2 = 0"
         };
@@ -242,6 +290,66 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
+        let mut tasks = rows
+            .iter()
+            .map(|r| task_from_row(r, today))
+            .collect::<Result<Vec<_>>>()?;
+        tasks.sort_by_key(|t| !t.overdue);
+        Ok(tasks)
+    }
+
+    /// The tasks `user` may follow, late ones first, at most `limit`: of
+    /// the plans they may read ([`Task::plan_readable_by`]), and, for a
+    /// body's account, those naming the body or a group it belongs to.
+    /// Access is decided in the query, before the limit, so a commune's
+    /// tasks never fall behind thousands of others'.
+    pub async fn visible_tasks(&self, user: &hnd_domain::Principal, today: Day, limit: i64) -> Result<Vec<Task>> {
+        use crate::sql::{Val, bind, path_end};
+        let mut binds: Vec<Val> = vec![Day::today().iso().into()];
+        let arg = |v: Val, binds: &mut Vec<Val>| {
+            binds.push(v);
+            format!("${}", binds.len())
+        };
+        let mut conditions = Vec::new();
+        let mut above = std::collections::BTreeSet::new();
+        for g in &user.grants {
+            // A plan of the grant's unit or of a unit above it.
+            let mut prefix = String::from("/");
+            for id in g.path.split('/').filter(|s| !s.is_empty()) {
+                prefix.push_str(id);
+                prefix.push('/');
+                above.insert(prefix.clone());
+            }
+            // A plan of a unit in the subtree of a grant that views members.
+            if g.role.allows(hnd_domain::Action::ViewMembers) {
+                let (from, to) = (arg(g.path.clone().into(), &mut binds), arg(path_end(&g.path).into(), &mut binds));
+                conditions.push(format!("(v.path >= {from} AND v.path < {to})"));
+            }
+        }
+        if !above.is_empty() {
+            let list: Vec<String> = above.into_iter().map(|p| arg(p.into(), &mut binds)).collect();
+            conditions.push(format!("v.path IN ({})", list.join(", ")));
+        }
+        if let Some(body) = &user.body {
+            let b = arg(body.id.into(), &mut binds);
+            conditions.push(format!(
+                "t.id IN (SELECT task_id FROM task_bodies WHERE body_id = {b}
+                          OR body_id IN (SELECT group_id FROM body_groups WHERE body_id = {b}))"
+            ));
+        }
+        if conditions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let limit = arg(limit.into(), &mut binds);
+        let sql = format!(
+            "SELECT {TASK_COLS} {TASK_FROM} WHERE {} ORDER BY p.issued_on DESC, p.number, t.position LIMIT {limit}",
+            conditions.join(" OR ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for v in binds {
+            q = bind(q, v);
+        }
+        let rows = q.fetch_all(&self.read).await?;
         let mut tasks = rows
             .iter()
             .map(|r| task_from_row(r, today))
@@ -302,7 +410,19 @@ impl Store {
                 files: attached,
             });
         }
-        Ok(TaskDetails { task, bodies, notes })
+        let through_groups = sqlx::query_scalar(
+            "SELECT DISTINCT g.body_id FROM task_bodies tb JOIN body_groups g ON g.group_id = tb.body_id
+             WHERE tb.task_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(TaskDetails {
+            task,
+            bodies,
+            notes,
+            through_groups,
+        })
     }
 
     /// Reports on a task: a note, the status it leaves the task in, and
@@ -392,6 +512,39 @@ impl Store {
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
         .collect()
+    }
+
+    /// The groups each body belongs to: body id → the groups' names.
+    pub async fn body_groups(&self) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+        let mut out: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+        for r in sqlx::query(
+            "SELECT bg.body_id, g.name FROM body_groups bg JOIN bodies g ON g.id = bg.group_id ORDER BY g.name",
+        )
+        .fetch_all(&self.read)
+        .await?
+        {
+            out.entry(r.try_get(0)?).or_default().push(r.try_get(1)?);
+        }
+        Ok(out)
+    }
+
+    /// Records that the body named `body` belongs to the group named
+    /// `group` (both as tasks name them), or, with `member` false, that it
+    /// does not; a task given to the group then reaches the body's account,
+    /// or no longer does.
+    pub async fn set_body_group(&self, group: &str, body: &str, member: bool) -> Result<()> {
+        let ((group, _), (body, _)) = (self.body(group).await?, self.body(body).await?);
+        let mut conn = self.write.acquire().await?;
+        if member {
+            link_group(&mut conn, group, body).await
+        } else {
+            sqlx::query("DELETE FROM body_groups WHERE group_id = $1 AND body_id = $2")
+                .bind(group)
+                .bind(body)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
     }
 
     /// The body named `name` as a task names it (marks, case and spacing

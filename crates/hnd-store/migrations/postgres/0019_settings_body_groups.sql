@@ -16,3 +16,12 @@ CREATE TABLE body_groups (
     PRIMARY KEY (group_id, body_id)
 );
 CREATE INDEX body_groups_body ON body_groups (body_id);
+
+-- The bodies already known, by the rule of hnd_domain::bodies: a group is
+-- named "Các sở…", a department "Sở…", "Ban…" or "Ngành…" (not the
+-- Union's own boards).
+INSERT INTO body_groups (group_id, body_id)
+SELECT g.id, b.id FROM bodies g, bodies b
+WHERE g.name_key LIKE 'cac so%'
+  AND (b.name_key LIKE 'so %' OR b.name_key LIKE 'ban %' OR b.name_key LIKE 'nganh %')
+  AND b.name_key NOT LIKE '%hoi nong dan%';
