@@ -130,10 +130,12 @@ fn audited(command: &Command) -> Option<(String, String)> {
     if action == "Profile" && debug.contains("set: []") {
         return None;
     }
+    // Bodies listed only, or a body linked to a group or unlinked.
+    let changes_bodies = action == "Bodies" && debug.contains("link: Some");
     if !matches!(
         group,
         "Org" | "Members" | "Households" | "Plans" | "Tasks" | "Users" | "Gen" | "Settings"
-    ) || READ_ONLY.contains(&action)
+    ) || (READ_ONLY.contains(&action) && !changes_bodies)
     {
         return None;
     }

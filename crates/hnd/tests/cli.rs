@@ -122,6 +122,10 @@ fn dates_settings_and_cancelled_transfers_from_the_command_line(db: &str) {
     assert!(errors.contains("Trần Văn Nhỏ") && errors.contains("16 tuổi"), "{errors}");
     assert!(errors.contains("Trần Văn Sớm") && errors.contains("01/01/2040"), "{errors}");
     assert!(!errors.contains("Trần Văn Được"), "{errors}");
+
+    // Bodies and their groups: an unknown body is refused in Vietnamese.
+    let err = failing(db, &["tasks", "bodies", "--link", "Các sở, ban, ngành cấp tỉnh", "UBND tỉnh"]);
+    assert!(err.contains("Các sở, ban, ngành cấp tỉnh"), "{err}");
 }
 
 /// An import killed (SIGKILL) after its first chunk: the register holds
