@@ -38,7 +38,11 @@ pub const BIRTH_DAYS_AHEAD: &str = "dates.birth_days_ahead";
 pub const MIN_AGE: &str = "members.min_age";
 
 /// Every setting: key, lowest and highest value allowed.
-pub const SETTINGS: [(&str, i64, i64); 3] = [(EVENT_DAYS_AHEAD, 0, 366), (BIRTH_DAYS_AHEAD, 0, 366), (MIN_AGE, 14, 100)];
+pub const SETTINGS: [(&str, i64, i64); 3] = [
+    (EVENT_DAYS_AHEAD, 0, 366),
+    (BIRTH_DAYS_AHEAD, 0, 366),
+    (MIN_AGE, 14, 100),
+];
 
 /// The limits in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,11 +73,21 @@ pub enum DateRuleError {
     #[error("birth {birth} is in the future")]
     BirthInFuture { birth: String, latest: Day },
     #[error("born {birth}, {age} years old on {on}, under {min_age}")]
-    TooYoung { birth: String, on: Day, age: i64, min_age: i64 },
+    TooYoung {
+        birth: String,
+        on: Day,
+        age: i64,
+        min_age: i64,
+    },
     #[error("no setting {key}")]
     UnknownSetting { key: String },
     #[error("setting {key}: bad value {value}")]
-    BadSetting { key: String, value: String, min: i64, max: i64 },
+    BadSetting {
+        key: String,
+        value: String,
+        min: i64,
+        max: i64,
+    },
 }
 
 impl DateRuleError {
@@ -86,7 +100,12 @@ impl DateRuleError {
                 &[("date", date), ("latest", latest), ("days", days)],
             ),
             BirthInFuture { birth, latest } => t(lang, "date.birth_in_future", &[("birth", birth), ("latest", latest)]),
-            TooYoung { birth, on, age, min_age } => t(
+            TooYoung {
+                birth,
+                on,
+                age,
+                min_age,
+            } => t(
                 lang,
                 "date.too_young",
                 &[("birth", birth), ("on", on), ("age", age), ("min_age", min_age)],
@@ -314,7 +333,10 @@ mod tests {
         let mut rules = DateRules::default();
         rules.set(MIN_AGE, "16").unwrap();
         rules.set(EVENT_DAYS_AHEAD, " 0 ").unwrap();
-        assert_eq!(rules.list(), vec![(EVENT_DAYS_AHEAD, 0), (BIRTH_DAYS_AHEAD, 0), (MIN_AGE, 16)]);
+        assert_eq!(
+            rules.list(),
+            vec![(EVENT_DAYS_AHEAD, 0), (BIRTH_DAYS_AHEAD, 0), (MIN_AGE, 16)]
+        );
         assert!(matches!(rules.set(MIN_AGE, "6"), Err(DateRuleError::BadSetting { .. })));
         assert!(matches!(rules.set("x", "1"), Err(DateRuleError::UnknownSetting { .. })));
         assert!(!rules.set("x", "1").unwrap_err().message(Lang::Vi).is_empty());

@@ -579,18 +579,27 @@ impl Store {
         if status != "in_transfer" || target.is_none() {
             return Err(MemberError::WrongStatus { id, status }.into());
         }
-        let sent: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(id) FROM member_events WHERE member_id = $1 AND kind = 'transfer_out'",
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let sent: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(id) FROM member_events WHERE member_id = $1 AND kind = 'transfer_out'")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
         check_forward_before(&mut tx, id, date, sent.unwrap_or(i64::MAX)).await?;
         sqlx::query("UPDATE members SET status = 'active', transfer_to = NULL WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(&mut tx, id, &province, "transfer_cancel", date, Some(unit), None, change).await?;
+        record(
+            &mut tx,
+            id,
+            &province,
+            "transfer_cancel",
+            date,
+            Some(unit),
+            None,
+            change,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

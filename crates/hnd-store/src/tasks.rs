@@ -131,7 +131,10 @@ fn named_bodies<'a>(lead: &'a str, coordinating: &'a str) -> Vec<(&'a str, &'sta
 /// Records the groups a body just named belongs to, or, for a group, the
 /// departments it holds, by the rule of [`hnd_domain::bodies`].
 async fn join_groups(conn: &mut sqlx::AnyConnection, id: i64, name: &str) -> Result<()> {
-    let (group, department) = (hnd_domain::bodies::is_group(name), hnd_domain::bodies::is_department(name));
+    let (group, department) = (
+        hnd_domain::bodies::is_group(name),
+        hnd_domain::bodies::is_department(name),
+    );
     if !group && !department {
         return Ok(());
     }
@@ -322,7 +325,10 @@ impl Store {
             }
             // A plan of a unit in the subtree of a grant that views members.
             if g.role.allows(hnd_domain::Action::ViewMembers) {
-                let (from, to) = (arg(g.path.clone().into(), &mut binds), arg(path_end(&g.path).into(), &mut binds));
+                let (from, to) = (
+                    arg(g.path.clone().into(), &mut binds),
+                    arg(path_end(&g.path).into(), &mut binds),
+                );
                 conditions.push(format!("(v.path >= {from} AND v.path < {to})"));
             }
         }

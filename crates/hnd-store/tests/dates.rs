@@ -46,7 +46,12 @@ fn date_rule<T: std::fmt::Debug>(r: Result<T, StoreError>) -> DateRuleError {
 /// An active member of 00004-A since 01/01/2026.
 async fn active(store: &Store, name: &str) -> i64 {
     let id = store
-        .add_member(&person(name, "12/05/1985", Sex::Female, "00004-A"), d("01/01/2026"), false, &who())
+        .add_member(
+            &person(name, "12/05/1985", Sex::Female, "00004-A"),
+            d("01/01/2026"),
+            false,
+            &who(),
+        )
         .await
         .unwrap()
         .id;
@@ -110,11 +115,24 @@ async fn births_and_ages_are_checked_for_applicants(store: Store) {
     // A 6-year-old: refused, and the message names the charter's age.
     let six = Day::from_ymd(today().year() - 6, 1, 1).unwrap().to_string();
     let e = date_rule(store.add_member(&add(&six), today(), false, &who()).await);
-    assert!(matches!(e, DateRuleError::TooYoung { age: 6, min_age: 18, .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            DateRuleError::TooYoung {
+                age: 6,
+                min_age: 18,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert!(e.message(hnd_domain::Lang::Vi).contains("18 tuổi"));
     // 18 on the day of application (not today): accepted; a day short: refused.
     let applied = d("01/03/2026");
-    store.add_member(&add("01/03/2008"), applied, false, &who()).await.unwrap();
+    store
+        .add_member(&add("01/03/2008"), applied, false, &who())
+        .await
+        .unwrap();
     let e = date_rule(store.add_member(&add("02/03/2008"), applied, false, &who()).await);
     assert!(matches!(e, DateRuleError::TooYoung { age: 17, .. }), "{e:?}");
 
@@ -143,7 +161,12 @@ async fn births_and_ages_are_checked_for_applicants(store: Store) {
     assert_eq!(loaded.created, 1);
     // Admitting later than the margin allows: refused.
     let id = store
-        .add_member(&person("Phạm Thị Mai", "1990", Sex::Female, "00004-A"), today(), false, &who())
+        .add_member(
+            &person("Phạm Thị Mai", "1990", Sex::Female, "00004-A"),
+            today(),
+            false,
+            &who(),
+        )
         .await
         .unwrap()
         .id;

@@ -77,7 +77,13 @@ async fn the_task_list_filters_access_before_its_limit(store: Store) {
     for u in [&xa, &tinh] {
         let listed = ids(store.visible_tasks(u, today, 100).await.unwrap());
         for t in &all {
-            assert_eq!(listed.contains(&t.id), t.plan_readable_by(u), "{} task {}", u.login, t.title);
+            assert_eq!(
+                listed.contains(&t.id),
+                t.plan_readable_by(u),
+                "{} task {}",
+                u.login,
+                t.title
+            );
         }
     }
     // Nobody's account sees nothing.
@@ -93,8 +99,20 @@ async fn a_department_sees_and_reports_on_tasks_given_to_its_group(store: Store)
     // A department named before the group, the group, a department after it.
     let finance = task(&store, &p, "Bố trí kinh phí", "Sở Tài chính").await;
     let group = task(&store, &p, "Phối hợp tuyên truyền", "Các sở, ban, ngành cấp tỉnh").await;
-    let farming = task(&store, &p, "Chuyển đổi cơ cấu cây trồng", "Sở Nông nghiệp và Phát triển nông thôn").await;
-    let council = task(&store, &p, "Chỉ đạo chung", "UBND tỉnh; Ban Thường vụ Hội Nông dân tỉnh").await;
+    let farming = task(
+        &store,
+        &p,
+        "Chuyển đổi cơ cấu cây trồng",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+    )
+    .await;
+    let council = task(
+        &store,
+        &p,
+        "Chỉ đạo chung",
+        "UBND tỉnh; Ban Thường vụ Hội Nông dân tỉnh",
+    )
+    .await;
     for (login, body) in [
         ("so.nongnghiep", "Sở Nông nghiệp và Phát triển nông thôn"),
         ("so.taichinh", "Sở Tài chính"),

@@ -938,17 +938,19 @@ pub async fn cancel_transfer(
         Err(e) => return refused(&state, &viewer, id, typed(e.message(viewer.lang))).await,
     };
     if f.confirm.is_none() {
-        return refused(&state, &viewer, id, typed(viewer.t("web.cancel_transfer_needs_confirmation"))).await;
+        return refused(
+            &state,
+            &viewer,
+            id,
+            typed(viewer.t("web.cancel_transfer_needs_confirmation")),
+        )
+        .await;
     }
     let before = match state.store.member(id).await {
         Ok(m) => m,
         Err(e) => return store_problem(&viewer, e),
     };
-    if let Err(e) = state
-        .store
-        .cancel_transfer(id, date, &change_of(&viewer, "web"))
-        .await
-    {
+    if let Err(e) = state.store.cancel_transfer(id, date, &change_of(&viewer, "web")).await {
         return match form_refusal(&viewer, e) {
             Ok(message) => refused(&state, &viewer, id, typed(message)).await,
             Err(r) => r,

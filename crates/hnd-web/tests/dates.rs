@@ -55,7 +55,9 @@ async fn the_web_refuses_far_days_and_children_and_cancels_transfers(store: Stor
     assert_eq!(f.server.store.members_registered().await.unwrap(), before);
 
     // Sent today: the sender's page offers the cancellation, the receiver's does not.
-    let r = xa4.post_form(&transfer, &[("to", "00008-CH01"), ("csrf", &csrf4)]).await;
+    let r = xa4
+        .post_form(&transfer, &[("to", "00008-CH01"), ("csrf", &csrf4)])
+        .await;
     assert_eq!(r.status, 303, "{}", r.text());
     let page = xa4.get(&format!("/members/{hoa}")).await.text();
     assert!(page.contains("id=\"cancel-transfer\""), "{page}");

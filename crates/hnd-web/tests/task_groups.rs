@@ -32,7 +32,11 @@ async fn a_department_follows_tasks_given_to_its_group(store: Store) {
     let csrf = csrf_in(&page.text());
     let boundary = "hndgroupboundary";
     let mut body = String::new();
-    for (name, value) in [("csrf", csrf.as_str()), ("status", "in_progress"), ("note", "Đã phối hợp")] {
+    for (name, value) in [
+        ("csrf", csrf.as_str()),
+        ("status", "in_progress"),
+        ("note", "Đã phối hợp"),
+    ] {
         body.push_str(&format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
         ));
@@ -40,7 +44,12 @@ async fn a_department_follows_tasks_given_to_its_group(store: Store) {
     body.push_str(&format!("--{boundary}--\r\n"));
     let ct = format!("multipart/form-data; boundary={boundary}");
     let r = so
-        .request("POST", &format!("/tasks/{group}"), &[("Content-Type", &ct)], body.as_bytes())
+        .request(
+            "POST",
+            &format!("/tasks/{group}"),
+            &[("Content-Type", &ct)],
+            body.as_bytes(),
+        )
         .await;
     assert_eq!(r.status, 303, "{}", r.text());
     let details = f.server.store.task(group, hnd_domain::Day::today()).await.unwrap();
@@ -54,11 +63,18 @@ async fn a_department_follows_tasks_given_to_its_group(store: Store) {
         .unwrap();
     let auth = format!("Bearer {token}");
     let mut api = f.server.client();
-    let r = api.request("GET", "/api/v1/tasks", &[("Authorization", &auth)], b"").await;
+    let r = api
+        .request("GET", "/api/v1/tasks", &[("Authorization", &auth)], b"")
+        .await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.text().contains("Phối hợp tuyên truyền chính sách"), "{}", r.text());
     let r = api
-        .request("GET", &format!("/api/v1/tasks/{group}"), &[("Authorization", &auth)], b"")
+        .request(
+            "GET",
+            &format!("/api/v1/tasks/{group}"),
+            &[("Authorization", &auth)],
+            b"",
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.text());
 }

@@ -68,18 +68,31 @@ fn dates_settings_and_cancelled_transfers_from_the_command_line(db: &str) {
     for (code, parent) in [("00004-A", "00004"), ("00008-B", "00008")] {
         let name = format!("Chi hội {code}");
         let create = [
-            "org", "create", code, "--name", &name, "--level", "branch", "--kind", "residential", "--parent", parent,
-            "--date", "01/01/2026",
+            "org",
+            "create",
+            code,
+            "--name",
+            &name,
+            "--level",
+            "branch",
+            "--kind",
+            "residential",
+            "--parent",
+            parent,
+            "--date",
+            "01/01/2026",
         ];
         ok(db, &create);
     }
     let err = failing(db, &["org", "rename", "00004-A", "Chi hội mới", "--date", "01/01/2099"]);
     assert!(err.contains("01/01/2099") && err.contains("quá xa"), "{err}");
     let add = |name: &str, birth: &str| -> Vec<String> {
-        ["members", "add", "--name", name, "--birth", birth, "--sex", "nam", "--unit", "00004-A"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+        [
+            "members", "add", "--name", name, "--birth", birth, "--sex", "nam", "--unit", "00004-A",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
     };
     let child = add("Lê Văn Bé", "2020");
     let err = failing(db, &child.iter().map(String::as_str).collect::<Vec<_>>());
@@ -93,7 +106,10 @@ fn dates_settings_and_cancelled_transfers_from_the_command_line(db: &str) {
     assert!(err.contains("members.min_age") && err.contains("14"), "{err}");
     let adult = [add("Lê Văn Lớn", "1970"), vec!["--decision".into(), "1-QĐ".into()]].concat();
     ok(db, &adult.iter().map(String::as_str).collect::<Vec<_>>());
-    let err = failing(db, &["members", "transfer", "1", "--to", "00008-B", "--date", "01/01/2035"]);
+    let err = failing(
+        db,
+        &["members", "transfer", "1", "--to", "00008-B", "--date", "01/01/2035"],
+    );
     assert!(err.contains("01/01/2035"), "{err}");
     ok(db, &["members", "transfer", "1", "--to", "00008-B"]);
     ok(db, &["members", "cancel-transfer", "1"]);
@@ -119,12 +135,21 @@ fn dates_settings_and_cancelled_transfers_from_the_command_line(db: &str) {
     let out = hnd(db, &["members", "import", &file.display().to_string()]);
     assert!(!out.status.success());
     let errors = std::fs::read_to_string(dir.join("tre-em-loi.csv")).unwrap();
-    assert!(errors.contains("Trần Văn Nhỏ") && errors.contains("16 tuổi"), "{errors}");
-    assert!(errors.contains("Trần Văn Sớm") && errors.contains("01/01/2040"), "{errors}");
+    assert!(
+        errors.contains("Trần Văn Nhỏ") && errors.contains("16 tuổi"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("Trần Văn Sớm") && errors.contains("01/01/2040"),
+        "{errors}"
+    );
     assert!(!errors.contains("Trần Văn Được"), "{errors}");
 
     // Bodies and their groups: an unknown body is refused in Vietnamese.
-    let err = failing(db, &["tasks", "bodies", "--link", "Các sở, ban, ngành cấp tỉnh", "UBND tỉnh"]);
+    let err = failing(
+        db,
+        &["tasks", "bodies", "--link", "Các sở, ban, ngành cấp tỉnh", "UBND tỉnh"],
+    );
     assert!(err.contains("Các sở, ban, ngành cấp tỉnh"), "{err}");
 }
 
