@@ -9,6 +9,7 @@
 mod access;
 mod accounts;
 pub mod backend;
+mod bodies;
 mod edit;
 mod error;
 mod households;
