@@ -430,3 +430,22 @@ impl App {
         Ok(())
     }
 }
+
+impl App {
+    /// The sending unit cancels a transfer it sent: the member stays, active.
+    pub async fn cancel_transfer(&self, actor: &Actor, id: i64, date: Day) -> Result<(), AppError> {
+        let (before, place) = self.member_to_change(actor, id, At::Here).await?;
+        let change = actor.change(
+            "",
+            Entry {
+                action: "member.cancel_transfer",
+                unit_id: Some(place.unit_id),
+                member_id: Some(id),
+                detail: json!({"before": {"transfer_to": before.transfer_to, "status": before.status},
+                               "after": {"transfer_to": null, "status": "active"}, "date": date.iso()}),
+            },
+        );
+        self.store.cancel_transfer(id, date, &change).await?;
+        Ok(())
+    }
+}

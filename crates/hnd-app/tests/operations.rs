@@ -125,6 +125,12 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     case!(
         "send_transfer",
         a,
+        app.send_transfer(&officer, a, "00004-B", d("01/03/2026"))
+    );
+    case!("cancel_transfer", a, app.cancel_transfer(&officer, a, d("01/03/2026")));
+    case!(
+        "send_transfer",
+        a,
         app.send_transfer(&officer, a, "00004-B", d("02/03/2026"))
     );
     case!(

@@ -84,6 +84,20 @@ impl Day {
         self.0.year()
     }
 
+    /// Month and day of the month.
+    pub fn month_day(&self) -> (u32, u32) {
+        (self.0.month(), self.0.day())
+    }
+
+    /// `days` later (never past [`Day::FOREVER`]).
+    pub fn plus_days(&self, days: i64) -> Day {
+        self.0
+            .checked_add_signed(chrono::Duration::days(days))
+            .map(Day)
+            .unwrap_or(Day::FOREVER)
+            .min(Day::FOREVER)
+    }
+
     /// The day before: the last day a unit ended at `self` was alive.
     pub fn pred(&self) -> Day {
         Day(self.0.pred_opt().expect("no day before the calendar start"))

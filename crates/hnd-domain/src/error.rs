@@ -62,6 +62,9 @@ pub enum OrgError {
     /// its commune's or its province's code (see [`crate::UnitCode::fits`]).
     #[error("code {code} does not fit under {parent}")]
     CodeDoesNotFit { code: String, parent: String },
+    /// A day refused by the date rules (too far ahead).
+    #[error("{0}")]
+    Date(crate::DateRuleError),
 }
 
 impl OrgError {
@@ -123,6 +126,7 @@ impl OrgError {
             RootFixed => t(lang, "org.root_fixed", &[]),
             HasMembers { code, count } => t(lang, "org.has_members", &[("code", code), ("count", count)]),
             CodeDoesNotFit { code, parent } => t(lang, "org.code_does_not_fit", &[("code", code), ("parent", parent)]),
+            Date(e) => e.message(lang),
         }
     }
 }
@@ -197,6 +201,9 @@ pub enum MemberError {
     /// An admission without the base committee's decision number.
     #[error("no decision number")]
     NoDecision,
+    /// A day or an age refused by the date rules, or a bad setting of them.
+    #[error("{0}")]
+    Date(crate::DateRuleError),
 }
 
 impl MemberError {
@@ -290,6 +297,7 @@ impl MemberError {
                 t(lang, "member.bad_field", &[("field", &field), ("value", value)])
             }
             NoDecision => t(lang, "member.no_decision", &[]),
+            Date(e) => e.message(lang),
             UnitGone { id } => t(lang, "member.unit_gone", &[("id", id)]),
             BeforeLastEvent { id, date, last } => t(
                 lang,

@@ -5,7 +5,9 @@
 
 pub mod access;
 pub mod admin;
+pub mod bodies;
 pub mod date;
+pub mod dates;
 pub mod error;
 pub mod fmt;
 pub mod fold;
@@ -17,6 +19,7 @@ pub mod unit;
 
 pub use access::{Action, Body, Grant, Principal, Role};
 pub use date::Day;
+pub use dates::{DateRuleError, DateRules};
 pub use error::{AccountError, HolderPlace, MemberError, OrgError, PlanError};
 pub use fold::fold;
 pub use i18n::Lang;

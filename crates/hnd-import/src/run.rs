@@ -367,6 +367,8 @@ async fn check_chunk(
         .filter_map(|r| r.cccd.as_ref().map(|c| c.to_string()))
         .collect();
     let held = store.members_by_cccd(&cccds).await?;
+    // The date rules the register enforces, told row by row here.
+    let (rules, today) = (store.date_rules().await?, Day::today());
     let mut good = Vec::with_capacity(sheet.rows.len());
     for row in &sheet.rows {
         if let Some(Some(message)) = units.get(row.unit.as_str()) {
@@ -375,6 +377,20 @@ async fn check_chunk(
                 column: MEMBER_COLUMNS[8].to_string(),
                 value: row.unit.to_string(),
                 problem: Problem::Register(message.clone()),
+            });
+            continue;
+        }
+        let admitted = row.admitted.as_ref().map(|a| a.0);
+        if let Err(e) = rules.check_loaded(row.birth, day, admitted, today) {
+            let (column, value) = match (&e, admitted) {
+                (hnd_domain::DateRuleError::TooFarAhead { .. }, Some(a)) => (MEMBER_COLUMNS[9], a.to_string()),
+                _ => (MEMBER_COLUMNS[1], row.birth.to_string()),
+            };
+            errors.push(RowError {
+                row: row.row,
+                column: column.to_string(),
+                value,
+                problem: Problem::Register(MemberError::Date(e).message(lang)),
             });
             continue;
         }

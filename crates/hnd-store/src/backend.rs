@@ -78,6 +78,11 @@ const SQLITE_MIGRATIONS: &[Migration] = &[
     ),
     (18, "profiles", include_str!("../migrations/sqlite/0018_profiles.sql")),
     (
+        19,
+        "settings_body_groups",
+        include_str!("../migrations/sqlite/0019_settings_body_groups.sql"),
+    ),
+    (
         20,
         "corrections",
         include_str!("../migrations/sqlite/0020_corrections.sql"),
@@ -151,6 +156,11 @@ const POSTGRES_MIGRATIONS: &[Migration] = &[
         include_str!("../migrations/postgres/0017_bulk_moves.sql"),
     ),
     (18, "profiles", include_str!("../migrations/postgres/0018_profiles.sql")),
+    (
+        19,
+        "settings_body_groups",
+        include_str!("../migrations/postgres/0019_settings_body_groups.sql"),
+    ),
     (
         20,
         "corrections",

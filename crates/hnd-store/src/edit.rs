@@ -76,7 +76,10 @@ pub(crate) struct Edit {
 
 impl Edit {
     /// Starts an edit; `conn` must hold the tree lock ([`lock_tree`]).
+    /// Every tree edit passes here, so here the date rules hold: an edit
+    /// may not be dated beyond the margin ahead ([`hnd_domain::dates`]).
     pub async fn new(conn: &mut AnyConnection, date: Day) -> Result<Edit> {
+        crate::settings::check_tree_event(conn, date).await?;
         let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM units")
             .fetch_one(&mut *conn)
             .await?;

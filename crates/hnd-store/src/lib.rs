@@ -6,8 +6,10 @@
 //! through sqlx's `Any` driver, so no query is written twice. What differs
 //! lives in [`backend`]: each engine's own migrations and connection set-up.
 
+mod access;
 mod accounts;
 pub mod backend;
+mod bodies;
 mod corrections;
 mod edit;
 mod error;
@@ -17,6 +19,7 @@ mod merger;
 mod org;
 mod plans;
 mod profiles;
+mod settings;
 mod sql;
 mod tasks;
 pub mod testing;

@@ -2,6 +2,7 @@
 //! membership intervals every "as of a day" count is read from.
 
 use crate::org::{Change, Unit, resolve_code_at};
+use crate::settings::{check_member_event, today};
 use crate::sql::path_end;
 use crate::{Result, Store, StoreError};
 use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Level, MemberError, Phone, Sex, UnitCode, fold};
@@ -285,12 +286,26 @@ async fn unit_alive(conn: &mut AnyConnection, id: i64, date: Day) -> Result<bool
     Ok(n > 0)
 }
 
-/// The member's history may only be written forward.
+/// The member's history may only be written forward. A transfer that was
+/// cancelled is no longer history to write after: its cancellation undid
+/// it (so a transfer dated too far ahead does not block the member).
 pub(crate) async fn check_forward(conn: &mut AnyConnection, id: i64, date: Day) -> Result<()> {
-    let last: Option<String> = sqlx::query_scalar("SELECT MAX(effective_date) FROM member_events WHERE member_id = $1")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
+    check_forward_before(conn, id, date, i64::MAX).await
+}
+
+/// [`check_forward`] over the events recorded before event `before`.
+async fn check_forward_before(conn: &mut AnyConnection, id: i64, date: Day, before: i64) -> Result<()> {
+    let last: Option<String> = sqlx::query_scalar(
+        "SELECT MAX(e.effective_date) FROM member_events e
+         WHERE e.member_id = $1 AND e.id < $2
+           AND NOT (e.kind = 'transfer_out' AND EXISTS (
+               SELECT 1 FROM member_events c
+               WHERE c.member_id = e.member_id AND c.kind = 'transfer_cancel' AND c.id > e.id))",
+    )
+    .bind(id)
+    .bind(before)
+    .fetch_one(&mut *conn)
+    .await?;
     if let Some(last) = last.and_then(|s| Day::from_iso(&s).ok())
         && last > date
     {
@@ -355,6 +370,9 @@ const BULK_PRAGMAS: &str = "PRAGMA foreign_keys = OFF;";
 /// The member register.
 impl Store {
     /// Enters a person as an applicant of a branch or group on `date`.
+    /// The date rules hold ([`hnd_domain::dates`]): `date` at most the
+    /// margin ahead, the birth not in the future, the applicant of the
+    /// charter's minimum age on `date`.
     /// The same CCCD twice is refused, pointing at the existing member; a
     /// CCCD that disagrees with the birth year or sex is refused unless
     /// `accept_warnings`; members with the same name and birth date, or
@@ -374,6 +392,9 @@ impl Store {
             .into());
         }
         let mut tx = self.write.begin().await?;
+        let rules = check_member_event(&mut tx, date).await?;
+        rules.check_birth(new.birth, today()).map_err(MemberError::Date)?;
+        rules.check_age(new.birth, date).map_err(MemberError::Date)?;
         let (unit, province) = member_unit(&mut tx, new.unit.as_str(), date).await?;
         if let Some(cccd) = &new.cccd
             && let Some(holder) = cccd_holders(&mut tx, vec![cccd.to_string().into()])
@@ -475,6 +496,7 @@ impl Store {
     /// all or none; returns their card numbers in the order given.
     pub async fn admit_many(&self, ids: &[i64], date: Day, decision: &str, change: &Change) -> Result<Vec<String>> {
         let mut tx = self.write.begin().await?;
+        check_member_event(&mut tx, date).await?;
         let mut cards = Vec::with_capacity(ids.len());
         for &id in ids {
             let (status, unit, _, province) = member_row(&mut tx, id).await?;
@@ -517,6 +539,7 @@ impl Store {
     /// unit confirms.
     pub async fn send_transfer(&self, id: i64, to: &str, date: Day, change: &Change) -> Result<()> {
         let mut tx = self.write.begin().await?;
+        check_member_event(&mut tx, date).await?;
         let (status, _, _, province) = member_row(&mut tx, id).await?;
         if status != "active" {
             return Err(MemberError::WrongStatus { id, status }.into());
@@ -537,6 +560,7 @@ impl Store {
     /// counts there.
     pub async fn confirm_transfer(&self, id: i64, date: Day, change: &Change) -> Result<()> {
         let mut tx = self.write.begin().await?;
+        check_member_event(&mut tx, date).await?;
         let (status, _, target, _) = member_row(&mut tx, id).await?;
         let Some(target) = target.filter(|_| status == "in_transfer") else {
             return Err(MemberError::WrongStatus { id, status }.into());
@@ -574,10 +598,51 @@ impl Store {
         Ok(())
     }
 
+    /// The sending unit cancels a transfer it sent: the member is active
+    /// in their unit again, `transfer_to` is cleared, and a
+    /// `transfer_cancel` event dated `date` is recorded in the member's
+    /// log. Nothing else changes: the member never stopped counting in the
+    /// sending unit. Decided: the cancellation may be dated before the
+    /// transfer it undoes (a transfer typed with a wrong day far ahead is
+    /// cancelled today), not before the events that came before that
+    /// transfer; a cancelled transfer no longer holds later events back.
+    pub async fn cancel_transfer(&self, id: i64, date: Day, change: &Change) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        check_member_event(&mut tx, date).await?;
+        let (status, unit, target, province) = member_row(&mut tx, id).await?;
+        if status != "in_transfer" || target.is_none() {
+            return Err(MemberError::WrongStatus { id, status }.into());
+        }
+        let sent: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(id) FROM member_events WHERE member_id = $1 AND kind = 'transfer_out'")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        check_forward_before(&mut tx, id, date, sent.unwrap_or(i64::MAX)).await?;
+        sqlx::query("UPDATE members SET status = 'active', transfer_to = NULL WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            id,
+            &province,
+            "transfer_cancel",
+            date,
+            Some(unit),
+            None,
+            change,
+        )
+        .await?;
+        crate::accounts::commit(tx, change).await?;
+        Ok(())
+    }
+
     /// Removal (xóa tên / ra khỏi Hội) or death on `date`: the member
     /// stops counting from that day.
     pub async fn end_membership(&self, id: i64, date: Day, death: bool, change: &Change) -> Result<()> {
         let mut tx = self.write.begin().await?;
+        check_member_event(&mut tx, date).await?;
         let (status, unit, _, province) = member_row(&mut tx, id).await?;
         if !matches!(status.as_str(), "active" | "on_leave" | "in_transfer") {
             return Err(MemberError::WrongStatus { id, status }.into());
@@ -807,6 +872,7 @@ impl Store {
     /// by `decision`; they count again from `date`, with their old card.
     pub async fn reinstate(&self, id: i64, date: Day, decision: &str, change: &Change) -> Result<()> {
         let mut tx = self.write.begin().await?;
+        check_member_event(&mut tx, date).await?;
         let (status, unit, _, province) = member_row(&mut tx, id).await?;
         if status != "removed" {
             return Err(MemberError::WrongStatus { id, status }.into());
@@ -848,6 +914,7 @@ impl Store {
     /// A new card (cấp lại thẻ) with a new number; the old one is kept in the event.
     pub async fn reissue_card(&self, id: i64, date: Day, change: &Change) -> Result<String> {
         let mut tx = self.write.begin().await?;
+        check_member_event(&mut tx, date).await?;
         let (status, unit, _, province) = member_row(&mut tx, id).await?;
         if !matches!(status.as_str(), "active" | "on_leave") {
             return Err(MemberError::WrongStatus { id, status }.into());
@@ -896,6 +963,7 @@ impl Store {
         change: &Change,
     ) -> Result<()> {
         let mut tx = self.write.begin().await?;
+        check_member_event(&mut tx, date).await?;
         let (status, unit, _, province) = member_row(&mut tx, id).await?;
         if status != from {
             return Err(MemberError::WrongStatus { id, status }.into());
@@ -1545,6 +1613,14 @@ impl Store {
         change: &Change,
     ) -> Result<LoadOutcome> {
         let mut tx = sqlx::Connection::begin(conn).await?;
+        let rules = check_member_event(&mut tx, date).await?;
+        let now = today();
+        for row in rows {
+            let admitted = row.admitted.as_ref().map(|a| a.0);
+            rules
+                .check_loaded(row.member.birth, date, admitted, now)
+                .map_err(MemberError::Date)?;
+        }
         self.backend.lock_for_bulk_ids(&mut tx, "members").await?;
         // This load keeps the maintained counts itself, a row per unit and
         // day, rather than a trigger per member.

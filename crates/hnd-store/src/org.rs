@@ -590,8 +590,12 @@ impl Store {
         // Units known by code: created in this batch, or resolved parents.
         let mut known: HashMap<String, (i64, Level)> = HashMap::new();
         let (mut unchanged, mut created) = (0, 0);
+        let (rules, today) = (crate::settings::date_rules(&mut tx).await?, crate::settings::today());
         for unit in &units {
             check_kind(unit)?;
+            if let Some(founded) = unit.founded {
+                rules.check_event(founded, today).map_err(OrgError::Date)?;
+            }
             let parent_code = unit.parent.as_str();
             let (parent_id, parent_level) = match known.get(parent_code) {
                 Some(found) => *found,

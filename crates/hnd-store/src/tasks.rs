@@ -3,10 +3,11 @@
 //! status, files attached to a note, and the listing of a body's tasks for
 //! the accounts that act for it.
 
+use crate::bodies::{body_key, join_groups, named_bodies};
 use crate::org::Change;
 use crate::{Result, Store};
 use hnd_domain::plan::Deadline;
-use hnd_domain::{Day, PlanError, fold};
+use hnd_domain::{Day, PlanError};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -45,6 +46,9 @@ pub struct TaskDetails {
     pub bodies: Vec<(i64, String, String)>,
     /// Newest first.
     pub notes: Vec<TaskNote>,
+    /// Bodies the task reaches through a group it names ("Các sở, ban,
+    /// ngành cấp tỉnh" reaches every department in that group).
+    pub through_groups: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,8 +76,12 @@ pub struct NewFile {
 }
 
 impl Task {
-    /// May `user` read the plan this task belongs to: its unit's subtree,
-    /// or a unit below it that the plan hands targets to.
+    /// May `user` read the plan this task belongs to? Decided: whoever may
+    /// view members in the plan's unit's subtree (a grant at that unit or
+    /// above it), and whoever holds any grant in a unit below the plan's
+    /// unit: a plan speaks to its whole subtree (targets are split down at
+    /// will, and every unit below carries out its tasks), as the plans
+    /// page lists it. [`Store::visible_tasks`] asks the same in SQL.
     pub fn plan_readable_by(&self, user: &hnd_domain::Principal) -> bool {
         let path = &self.unit_path;
         user.may(hnd_domain::Action::ViewMembers, path) || user.grants.iter().any(|g| g.path.starts_with(path.as_str()))
@@ -87,8 +95,9 @@ impl TaskDetails {
         user.may(hnd_domain::Action::EditPlans, &self.task.unit_path) || self.names_body_of(user)
     }
 
-    /// May `user` read this task: whoever may read the plan (its unit's
-    /// subtree, or a unit below it the plan hands targets to), or the body's account.
+    /// May `user` read this task: whoever may read the plan
+    /// ([`Task::plan_readable_by`]), or the account of a body the task
+    /// names, itself or through a group it belongs to.
     pub fn may_read(&self, user: &hnd_domain::Principal) -> bool {
         self.task.plan_readable_by(user) || self.names_body_of(user)
     }
@@ -96,28 +105,8 @@ impl TaskDetails {
     fn names_body_of(&self, user: &hnd_domain::Principal) -> bool {
         user.body
             .as_ref()
-            .is_some_and(|b| self.bodies.iter().any(|x| x.0 == b.id))
+            .is_some_and(|b| self.bodies.iter().any(|x| x.0 == b.id) || self.through_groups.contains(&b.id))
     }
-}
-
-/// The key a body is known by: its name folded, so marks, case and spacing do not matter.
-fn body_key(name: &str) -> String {
-    fold(name)
-}
-
-/// The bodies a task names, each between semicolons: the leads ("Sở Tài
-/// chính; Sở Kế hoạch và Đầu tư") and the coordinators ("Đảng đoàn Hội
-/// Nông dân tỉnh; các sở, ngành"); a body named twice counts once, as lead.
-fn named_bodies<'a>(lead: &'a str, coordinating: &'a str) -> Vec<(&'a str, &'static str)> {
-    let mut out: Vec<(&str, &str)> = Vec::new();
-    for (text, role) in [(lead, "lead"), (coordinating, "coordinating")] {
-        for name in text.split(';').map(str::trim).filter(|c| !c.is_empty()) {
-            if out.iter().all(|(n, _)| body_key(n) != body_key(name)) {
-                out.push((name, role));
-            }
-        }
-    }
-    out
 }
 
 const TASK_COLS: &str =
@@ -192,11 +181,16 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         for (name, role) in named_bodies(lead, coordinating) {
-            sqlx::query("INSERT INTO bodies (name, name_key) VALUES ($1, $2) ON CONFLICT (name_key) DO NOTHING")
-                .bind(name.to_string())
-                .bind(body_key(name))
-                .execute(&mut *tx)
-                .await?;
+            let new: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO bodies (name, name_key) VALUES ($1, $2) ON CONFLICT (name_key) DO NOTHING RETURNING id",
+            )
+            .bind(name.to_string())
+            .bind(body_key(name))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(new) = new {
+                join_groups(&mut tx, new, name).await?;
+            }
             sqlx::query(
                 "INSERT INTO task_bodies (task_id, body_id, role)
                  SELECT $1, id, $2 FROM bodies WHERE name_key = $3",
@@ -230,7 +224,8 @@ impl Store {
     /// then by plan and order; at most `limit`.
     pub async fn all_tasks(&self, body: Option<i64>, today: Day, limit: i64) -> Result<Vec<Task>> {
         let filter = if body.is_some() {
-            "WHERE t.id IN (SELECT task_id FROM task_bodies WHERE body_id = $2)"
+            "WHERE t.id IN (SELECT task_id FROM task_bodies WHERE body_id = $2
+                            OR body_id IN (SELECT group_id FROM body_groups WHERE body_id = $2))"
         } else {
             "WHERE $2 = 0"
         };
@@ -242,6 +237,69 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
+        let mut tasks = rows
+            .iter()
+            .map(|r| task_from_row(r, today))
+            .collect::<Result<Vec<_>>>()?;
+        tasks.sort_by_key(|t| !t.overdue);
+        Ok(tasks)
+    }
+
+    /// The tasks `user` may follow, late ones first, at most `limit`: of
+    /// the plans they may read ([`Task::plan_readable_by`]), and, for a
+    /// body's account, those naming the body or a group it belongs to.
+    /// Access is decided in the query, before the limit, so a commune's
+    /// tasks never fall behind thousands of others'.
+    pub async fn visible_tasks(&self, user: &hnd_domain::Principal, today: Day, limit: i64) -> Result<Vec<Task>> {
+        use crate::sql::{Val, bind, path_end};
+        let mut binds: Vec<Val> = vec![Day::today().iso().into()];
+        let arg = |v: Val, binds: &mut Vec<Val>| {
+            binds.push(v);
+            format!("${}", binds.len())
+        };
+        let mut conditions = Vec::new();
+        let mut above = std::collections::BTreeSet::new();
+        for g in &user.grants {
+            // A plan of the grant's unit or of a unit above it.
+            let mut prefix = String::from("/");
+            for id in g.path.split('/').filter(|s| !s.is_empty()) {
+                prefix.push_str(id);
+                prefix.push('/');
+                above.insert(prefix.clone());
+            }
+            // A plan of a unit in the subtree of a grant that views members.
+            if g.role.allows(hnd_domain::Action::ViewMembers) {
+                let (from, to) = (
+                    arg(g.path.clone().into(), &mut binds),
+                    arg(path_end(&g.path).into(), &mut binds),
+                );
+                conditions.push(format!("(v.path >= {from} AND v.path < {to})"));
+            }
+        }
+        if !above.is_empty() {
+            let list: Vec<String> = above.into_iter().map(|p| arg(p.into(), &mut binds)).collect();
+            conditions.push(format!("v.path IN ({})", list.join(", ")));
+        }
+        if let Some(body) = &user.body {
+            let b = arg(body.id.into(), &mut binds);
+            conditions.push(format!(
+                "t.id IN (SELECT task_id FROM task_bodies WHERE body_id = {b}
+                          OR body_id IN (SELECT group_id FROM body_groups WHERE body_id = {b}))"
+            ));
+        }
+        if conditions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let limit = arg(limit.into(), &mut binds);
+        let sql = format!(
+            "SELECT {TASK_COLS} {TASK_FROM} WHERE {} ORDER BY p.issued_on DESC, p.number, t.position LIMIT {limit}",
+            conditions.join(" OR ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for v in binds {
+            q = bind(q, v);
+        }
+        let rows = q.fetch_all(&self.read).await?;
         let mut tasks = rows
             .iter()
             .map(|r| task_from_row(r, today))
@@ -302,7 +360,19 @@ impl Store {
                 files: attached,
             });
         }
-        Ok(TaskDetails { task, bodies, notes })
+        let through_groups = sqlx::query_scalar(
+            "SELECT DISTINCT g.body_id FROM task_bodies tb JOIN body_groups g ON g.group_id = tb.body_id
+             WHERE tb.task_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(TaskDetails {
+            task,
+            bodies,
+            notes,
+            through_groups,
+        })
     }
 
     /// Reports on a task: a note, the status it leaves the task in, and
@@ -379,43 +449,6 @@ impl Store {
             .await?
             .ok_or(PlanError::UnknownTask { id: file })?;
         Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))
-    }
-
-    /// Bodies named by tasks, with how many tasks name each.
-    pub async fn bodies(&self) -> Result<Vec<(i64, String, i64)>> {
-        sqlx::query(
-            "SELECT b.id, b.name, COUNT(tb.task_id) FROM bodies b LEFT JOIN task_bodies tb ON tb.body_id = b.id
-             GROUP BY b.id, b.name ORDER BY b.name",
-        )
-        .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect()
-    }
-
-    /// The body named `name` as a task names it (marks, case and spacing
-    /// aside): its id and name as written.
-    pub async fn body(&self, name: &str) -> Result<(i64, String)> {
-        let row = sqlx::query("SELECT id, name FROM bodies WHERE name_key = $1")
-            .bind(body_key(name))
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or_else(|| PlanError::UnknownBody { name: name.into() })?;
-        Ok((row.try_get(0)?, row.try_get(1)?))
-    }
-
-    /// Makes `login` an account acting for the body named `body` (as a
-    /// task names it; marks and case do not matter). Returns the body's name.
-    pub async fn set_user_body(&self, login: &str, body: &str) -> Result<String> {
-        let user = self.user_id(login).await?;
-        let (id, name) = self.body(body).await?;
-        sqlx::query("UPDATE users SET body_id = $1 WHERE id = $2")
-            .bind(id)
-            .bind(user)
-            .execute(&self.write)
-            .await?;
-        Ok(name)
     }
 }
 

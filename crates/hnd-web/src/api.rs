@@ -235,8 +235,10 @@ pub async fn unit(
         Ok(d) => d,
         Err(e) => return store_error(e, caller.lang),
     };
-    if !caller.user.may(Action::ViewTree, &details.unit.path) {
-        return caller.forbidden();
+    match crate::pages::may_on(&store, &caller.user, Action::ViewTree, details.unit.id).await {
+        Ok(true) => {}
+        Ok(false) => return caller.forbidden(),
+        Err(e) => return store_error(e, caller.lang),
     }
     let (children, members) =
         match tokio::try_join!(store.children(details.unit.id, day), store.count_members(&code, day)) {
@@ -530,6 +532,28 @@ pub async fn confirm_transfer(
         Err(r) => return r,
     };
     match app.confirm_transfer(&caller.actor(), id, date).await {
+        Ok(()) => Json(json!({"id": id, "status": "active"})).into_response(),
+        Err(e) => app_error(e, caller.lang),
+    }
+}
+
+/// The sending unit cancels a transfer it sent: who may edit the member
+/// where they are (not the receiving unit, which may only confirm).
+pub async fn cancel_transfer(
+    State(app): State<hnd_app::App>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<DateBody>, JsonRejection>,
+) -> Response {
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(r) => return bad_json(r, caller.lang),
+    };
+    let date = match body_day(b.date.as_deref(), caller.lang) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match app.cancel_transfer(&caller.actor(), id, date).await {
         Ok(()) => Json(json!({"id": id, "status": "active"})).into_response(),
         Err(e) => app_error(e, caller.lang),
     }
@@ -911,6 +935,9 @@ fn base_document() -> serde_json::Value {
             "/api/v1/members/{id}/confirm-transfer": {"post": {"summary": "Xác nhận chuyển sinh hoạt (đơn vị nhận)", "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
                 "responses": with_body(common(ok("Đã nhận")))}},
+            "/api/v1/members/{id}/cancel-transfer": {"post": {"summary": "Hủy chuyển sinh hoạt (đơn vị gửi): hội viên ở lại, trạng thái trở lại đang sinh hoạt", "parameters": [id],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
+                "responses": with_body(common(ok("Đã hủy")))}},
             "/api/v1/members/{id}/profile": {
                 "get": {"summary": "Hồ sơ hội viên: các trường, chức vụ, danh hiệu, xếp loại (thông tin cá nhân là null nếu không có quyền xem)",
                     "parameters": [id], "responses": common(ok("Hồ sơ"))},

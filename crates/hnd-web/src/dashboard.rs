@@ -67,8 +67,10 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer, Query(p): 
         Ok(u) => u.unit,
         Err(e) => return store_problem(&viewer, e),
     };
-    if !viewer.user.may(Action::ViewMembers, &unit.path) {
-        return forbidden(&viewer);
+    match crate::pages::may_on(store, &viewer.user, Action::ViewMembers, unit.id).await {
+        Ok(true) => {}
+        Ok(false) => return forbidden(&viewer),
+        Err(e) => return store_problem(&viewer, e),
     }
     let children = match store.children(unit.id, day).await {
         Ok(c) => c,

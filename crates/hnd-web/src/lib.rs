@@ -19,8 +19,8 @@ mod auth;
 mod authorize;
 mod dashboard;
 mod files;
-mod member_steps;
 mod headers;
+mod member_steps;
 mod members;
 mod ops;
 mod org_edit;
@@ -281,6 +281,12 @@ pub fn routes() -> Vec<Route> {
         ),
         route(
             p.clone(),
+            "/members/{id}/cancel-transfer",
+            Needs(EditMembers),
+            post(members::cancel_transfer),
+        ),
+        route(
+            p.clone(),
             "/members/{id}/remove",
             Needs(EditMembers),
             post(members::remove),
@@ -442,6 +448,12 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/admissions",
             Needs(EditMembers),
             post(api_members::admit),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/members/{id}/cancel-transfer",
+            Needs(EditMembers),
+            post(api::cancel_transfer),
         ),
         route(
             p.clone(),

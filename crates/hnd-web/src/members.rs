@@ -677,6 +677,8 @@ pub(crate) struct Typed {
     kind: String,
     remove_date: String,
     remove_error: Option<String>,
+    /// Why a cancellation of the member's transfer was refused.
+    cancel_error: Option<String>,
     /// A refused form of the profile section.
     entry: crate::profiles::EntryTyped,
     /// A refused step (admit, leave…): which, what was typed, why.
@@ -923,6 +925,54 @@ pub async fn confirm_transfer(
         Ok(()) => Redirect::to(&format!("/members/{id}?done=confirm_transfer")).into_response(),
         Err(e) => crate::shell::app_problem(&viewer, e),
     }
+}
+
+#[derive(Deserialize)]
+pub struct CancelTransferForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    date: String,
+    /// The confirmation box.
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// The sending unit cancels a transfer it sent (the member stays): who may
+/// edit the member where they are, after ticking the confirmation box.
+pub async fn cancel_transfer(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<CancelTransferForm>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
+        return r;
+    }
+    let typed = |error: String| Typed {
+        cancel_error: Some(error),
+        ..Typed::default()
+    };
+    let date = match Day::parse_or_today(&f.date) {
+        Ok(d) => d,
+        Err(e) => return refused(&state, &viewer, id, typed(e.message(viewer.lang))).await,
+    };
+    if f.confirm.is_none() {
+        return refused(
+            &state,
+            &viewer,
+            id,
+            typed(viewer.t("web.cancel_transfer_needs_confirmation")),
+        )
+        .await;
+    }
+    if let Err(e) = state.app.cancel_transfer(&viewer.actor(), id, date).await {
+        return match form_refusal(&viewer, e) {
+            Ok(message) => refused(&state, &viewer, id, typed(message)).await,
+            Err(r) => r,
+        };
+    }
+    Redirect::to(&format!("/members/{id}?done=cancel_transfer")).into_response()
 }
 
 #[derive(Deserialize)]

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hnd_domain::{Action, Day, Lang, Level, OrgError, fmt::int, i18n};
+use hnd_domain::{Action, Day, Lang, Level, OrgError, Principal, fmt::int, i18n};
 use hnd_store::{LineageLink, Store, StoreError, Unit, UnitDetails};
 use serde::Deserialize;
 
@@ -253,6 +253,15 @@ async fn empty_tree(store: &Store, ctx: &Ctx) -> Result<Response, Failure> {
     Ok(render(page, StatusCode::OK, ctx.lang))
 }
 
+/// May `user` do `action` on unit `unit_id`, whatever day it is shown on?
+/// The one rule for past days (tree pages, the dashboard, the API's unit):
+/// today's grants on today's tree, the unit judged where it is today, or
+/// through its successors if it no longer exists ([`Store::access_paths`]).
+pub(crate) async fn may_on(store: &Store, user: &Principal, action: Action, unit_id: i64) -> Result<bool, StoreError> {
+    let paths = store.access_paths(unit_id).await?;
+    Ok(paths.iter().any(|p| user.may(action, p)))
+}
+
 pub async fn unit(
     State(store): State<Store>,
     viewer: Viewer,
@@ -261,17 +270,15 @@ pub async fn unit(
 ) -> Result<Response, Failure> {
     let action = format!("/org/{code}");
     let ctx = Ctx::new(&params, &action, &viewer)?;
-    // Access is to the unit as it is today: a user follows their subtree
-    // back in time, but not into units that are outside it now.
-    let allowed = match store.unit_path(&code).await {
-        Ok((_, path)) => viewer.user.may(Action::ViewTree, &path),
-        // A unit that no longer exists: readable by who may read its last parent's tree.
-        Err(StoreError::Org(OrgError::UnknownUnit { .. })) => match store.unit(&code, ctx.day).await {
-            Ok(u) => viewer.user.may(Action::ViewTree, &u.unit.path),
-            Err(e) => return Err(ctx.store_failure(e, &action)),
-        },
+    // The unit as it stood on the day asked for; access to it is decided
+    // by today's grants on today's tree (see `may_on`).
+    let unit = match store.unit(&code, ctx.day).await {
+        Ok(u) => u.unit,
         Err(e) => return Err(ctx.store_failure(e, &action)),
     };
+    let allowed = may_on(&store, &viewer.user, Action::ViewTree, unit.id)
+        .await
+        .map_err(|e| ctx.store_failure(e, &action))?;
     if !allowed {
         return Err(ctx.fail(
             StatusCode::FORBIDDEN,
@@ -279,8 +286,9 @@ pub async fn unit(
             &action,
         ));
     }
+    // Only a unit alive today is edited, on its place today.
     let can_edit = match store.unit_path(&code).await {
-        Ok((_, path)) => viewer.user.may(Action::EditTree, &path),
+        Ok((id, path)) => id == unit.id && viewer.user.may(Action::EditTree, &path),
         Err(_) => false,
     };
     unit_response(&store, &code, ctx, can_edit).await

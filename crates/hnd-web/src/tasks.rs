@@ -25,16 +25,10 @@ pub fn status_label(lang: Lang, status: &str) -> String {
     i18n::t(lang, &format!("task.status.{status}"), &[])
 }
 
-/// The tasks `user` may follow, late ones first.
+/// The tasks `user` may follow, late ones first (access is decided in the
+/// query, before the limit).
 pub async fn visible_tasks(store: &Store, user: &Principal) -> Result<Vec<Task>, hnd_store::StoreError> {
-    let tasks = store
-        .all_tasks(user.body.as_ref().map(|b| b.id), Day::today(), LIST_LIMIT)
-        .await?;
-    // A body's account is given its own tasks by the query.
-    Ok(tasks
-        .into_iter()
-        .filter(|t| user.body.is_some() || t.plan_readable_by(user))
-        .collect())
+    store.visible_tasks(user, Day::today(), LIST_LIMIT).await
 }
 
 /// A task and whether `user` may read it; `Err` is the page to answer with.

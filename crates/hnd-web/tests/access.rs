@@ -146,6 +146,11 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             form: Some(vec![]),
             ..c("POST", m("/members/{id}/confirm-transfer"), Some(member))
         },
+        // Not in transfer: refused as such after access, nothing changed.
+        ("POST", "/members/{id}/cancel-transfer") => Case {
+            form: Some(vec![("confirm", "on".into())]),
+            ..c("POST", m("/members/{id}/cancel-transfer"), Some(member))
+        },
         ("POST", "/members/{id}/remove") => Case {
             form: Some(vec![("reason", "chuyển đi nơi khác".into()), ("confirm", "on".into())]),
             ..c("POST", m("/members/{id}/remove"), Some(member))
@@ -307,6 +312,10 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         ("POST", "/api/v1/members/{id}/confirm-transfer") => Case {
             json: Some("{}".into()),
             ..c("POST", m("/api/v1/members/{id}/confirm-transfer"), Some(member))
+        },
+        ("POST", "/api/v1/members/{id}/cancel-transfer") => Case {
+            json: Some("{}".into()),
+            ..c("POST", m("/api/v1/members/{id}/cancel-transfer"), Some(member))
         },
         ("GET", "/api/v1/members/{id}/profile") => c("GET", m("/api/v1/members/{id}/profile"), Some(member)),
         // No membership kind at all: refused as such after access.

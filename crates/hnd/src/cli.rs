@@ -1,6 +1,6 @@
 //! Arguments, dispatch and the one place errors become sentences.
 
-use crate::{bench, demo, r#gen, households, members, org, plans, tasks, tr, users};
+use crate::{bench, demo, r#gen, households, members, org, plans, settings, tasks, tr, users};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use hnd_domain::{Day, Lang, OrgError};
@@ -94,6 +94,10 @@ pub enum Command {
     /// Accounts and their roles on units.
     #[command(subcommand)]
     Users(users::UsersCommand),
+    /// Limits the operator may change: how far ahead a day may be entered,
+    /// an applicant's minimum age.
+    #[command(subcommand)]
+    Settings(settings::SettingsCommand),
     /// Synthetic data.
     #[command(subcommand)]
     Gen(r#gen::GenCommand),
@@ -128,6 +132,7 @@ fn audited(command: &Command) -> Option<(String, String)> {
         ("Members", "Admit"),
         ("Members", "Transfer"),
         ("Members", "ConfirmTransfer"),
+        ("Members", "CancelTransfer"),
         ("Members", "Remove"),
         ("Members", "Death"),
         ("Members", "Leave"),
@@ -150,10 +155,12 @@ fn audited(command: &Command) -> Option<(String, String)> {
     if action == "Profile" && debug.contains("set: []") {
         return None;
     }
+    // Bodies listed only, or a body linked to a group or unlinked.
+    let changes_bodies = action == "Bodies" && debug.contains("link: Some");
     if !matches!(
         group,
-        "Org" | "Members" | "Households" | "Plans" | "Tasks" | "Users" | "Gen"
-    ) || READ_ONLY.contains(&action)
+        "Org" | "Members" | "Households" | "Plans" | "Tasks" | "Users" | "Gen" | "Settings"
+    ) || (READ_ONLY.contains(&action) && !changes_bodies)
     {
         return None;
     }
@@ -258,6 +265,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             json,
         } => plans::progress(&cli.db, &unit, &plan, period.as_deref(), json, lang).await,
         Command::Users(cmd) => users::run(cmd, &cli.db, &cli.author, lang).await,
+        Command::Settings(cmd) => settings::run(cmd, &cli.db, lang).await,
         Command::Gen(cmd) => r#gen::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Bench(cmd) => bench::run(cmd).await,
     }

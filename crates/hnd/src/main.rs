@@ -10,6 +10,7 @@ mod members;
 mod org;
 mod plans;
 mod sample;
+mod settings;
 mod tasks;
 mod users;
 

@@ -38,6 +38,12 @@ pub enum MembersCommand {
         #[command(flatten)]
         when: crate::org::When,
     },
+    /// Cancel a transfer the sending unit recorded: the member stays.
+    CancelTransfer {
+        id: i64,
+        #[command(flatten)]
+        when: crate::org::When,
+    },
     /// Confirm a transfer at the receiving unit.
     ConfirmTransfer {
         id: i64,
@@ -379,6 +385,11 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
             app.send_transfer(&actor(&when), id, &to, day_or_today(when.date.as_deref())?)
                 .await?;
             println!("{}", tr(lang, "cli.transfer_sent", &[("to", &to)]));
+        }
+        MembersCommand::CancelTransfer { id, when } => {
+            app.cancel_transfer(&actor(&when), id, day_or_today(when.date.as_deref())?)
+                .await?;
+            println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::ConfirmTransfer { id, when } => {
             app.confirm_transfer(&actor(&when), id, day_or_today(when.date.as_deref())?)

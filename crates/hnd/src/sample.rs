@@ -265,7 +265,10 @@ pub fn members(
         };
         // The mean of two uniform draws: a triangle peaking in the fifties.
         let age = 18 + (rng.range(0, 72) + rng.range(0, 72)) / 2;
-        let year = 2025 - age as i32;
+        // Born before the year `age` years back: `age` or older on any day
+        // of the load's year, so every applicant is of the charter's age
+        // on the day of the load (the same years as before for a 2026 load).
+        let year = today.year() - 1 - age as i32;
         let birth =
             hnd_domain::Day::from_ymd(year, rng.range(1, 12) as u32, rng.range(1, 28) as u32).expect("valid day");
         let births: Vec<&str> = legacy

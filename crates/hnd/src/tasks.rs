@@ -39,8 +39,18 @@ pub enum TasksCommand {
         #[arg(long)]
         file: Vec<std::path::PathBuf>,
     },
-    /// The bodies tasks name, with how many tasks each.
-    Bodies,
+    /// The bodies tasks name, with how many tasks each and the groups
+    /// they belong to; or record that a body belongs to a group ("Các sở,
+    /// ban, ngành cấp tỉnh": a task given to the group reaches the body's
+    /// account), or that it does not.
+    Bodies {
+        /// GROUP BODY: the body belongs to the group.
+        #[arg(long, num_args = 2, value_names = ["GROUP", "BODY"])]
+        link: Option<Vec<String>>,
+        /// GROUP BODY: the body does not belong to the group.
+        #[arg(long, num_args = 2, value_names = ["GROUP", "BODY"], conflicts_with = "link")]
+        unlink: Option<Vec<String>>,
+    },
 }
 
 pub async fn run(cmd: TasksCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
@@ -134,9 +144,18 @@ pub async fn run(cmd: TasksCommand, db: &str, author: &str, lang: Lang) -> Resul
             store.report_task(id, &status, &note, files, today, &change).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
-        TasksCommand::Bodies => {
-            for (_, name, n) in store.bodies().await? {
-                println!("{n:>4}  {name}");
+        TasksCommand::Bodies { link, unlink } => {
+            let change = link.map(|v| (v, true)).or(unlink.map(|v| (v, false)));
+            if let Some((pair, member)) = change {
+                store.set_body_group(&pair[0], &pair[1], member).await?;
+                println!("{}", tr(lang, "cli.done", &[]));
+            }
+            let groups = store.body_groups().await?;
+            for (id, name, n) in store.bodies().await? {
+                match groups.get(&id) {
+                    Some(g) => println!("{n:>4}  {name}  ({})", g.join("; ")),
+                    None => println!("{n:>4}  {name}"),
+                }
             }
         }
     }

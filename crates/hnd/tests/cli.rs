@@ -59,7 +59,8 @@ both_backends!(
     a_profile_from_the_command_line,
     an_import_killed_halfway_leaves_whole_chunks_and_resumes,
     a_member_file_without_the_template_or_not_a_workbook_is_explained,
-    sigterm_stops_the_server_during_an_import
+    sigterm_stops_the_server_during_an_import,
+    dates_settings_and_cancelled_transfers_from_the_command_line
 );
 
 /// Import refusals name the member template and the missing columns (no
@@ -258,6 +259,98 @@ fn sigterm_stops_the_server_during_an_import(db: &str) {
         loaded % chunk == 0 && loaded < rows,
         "whole chunks only: {loaded} of {rows}"
     );
+}
+
+/// The date rules and their settings, and a transfer cancelled, as the
+/// operator runs them; an import tells a child's row as a row error.
+fn dates_settings_and_cancelled_transfers_from_the_command_line(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    for (code, parent) in [("00004-A", "00004"), ("00008-B", "00008")] {
+        let name = format!("Chi hội {code}");
+        let create = [
+            "org",
+            "create",
+            code,
+            "--name",
+            &name,
+            "--level",
+            "branch",
+            "--kind",
+            "residential",
+            "--parent",
+            parent,
+            "--date",
+            "01/01/2026",
+        ];
+        ok(db, &create);
+    }
+    let err = failing(db, &["org", "rename", "00004-A", "Chi hội mới", "--date", "01/01/2099"]);
+    assert!(err.contains("01/01/2099") && err.contains("quá xa"), "{err}");
+    let add = |name: &str, birth: &str| -> Vec<String> {
+        [
+            "members", "add", "--name", name, "--birth", birth, "--sex", "nam", "--unit", "00004-A",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let child = add("Lê Văn Bé", "2020");
+    let err = failing(db, &child.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("18 tuổi"), "{err}");
+    let settings = ok(db, &["settings", "list"]);
+    assert!(
+        settings.contains("members.min_age = 18") && settings.contains("dates.event_days_ahead = 30"),
+        "{settings}"
+    );
+    let err = failing(db, &["settings", "set", "members.min_age", "6"]);
+    assert!(err.contains("members.min_age") && err.contains("14"), "{err}");
+    let adult = [add("Lê Văn Lớn", "1970"), vec!["--decision".into(), "1-QĐ".into()]].concat();
+    ok(db, &adult.iter().map(String::as_str).collect::<Vec<_>>());
+    let err = failing(
+        db,
+        &["members", "transfer", "1", "--to", "00008-B", "--date", "01/01/2035"],
+    );
+    assert!(err.contains("01/01/2035"), "{err}");
+    ok(db, &["members", "transfer", "1", "--to", "00008-B"]);
+    ok(db, &["members", "cancel-transfer", "1"]);
+    let found: serde_json::Value =
+        serde_json::from_str(&ok(db, &["members", "search", "le van lon", "--json"])).unwrap();
+    assert_eq!(found[0]["status"], "active");
+    assert!(found[0]["transfer_to"].is_null());
+    // Operator's choice: a lower age is then accepted.
+    ok(db, &["settings", "set", "members.min_age", "16"]);
+    assert!(ok(db, &["settings", "list"]).contains("members.min_age = 16"));
+
+    let dir = std::env::temp_dir().join(format!("hnd-dates-{}-{}", std::process::id(), db.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tre-em.csv");
+    std::fs::write(
+        &file,
+        "Họ và tên,Ngày sinh,Giới tính,\"Mã chi hội, tổ hội\",Ngày vào Hội\n\
+         Trần Văn Được,1980,Nam,00004-A,\n\
+         Trần Văn Nhỏ,2019,Nam,00004-A,\n\
+         Trần Văn Sớm,1980,Nam,00004-A,01/01/2040\n",
+    )
+    .unwrap();
+    let out = hnd(db, &["members", "import", &file.display().to_string()]);
+    assert!(!out.status.success());
+    let errors = std::fs::read_to_string(dir.join("tre-em-loi.csv")).unwrap();
+    assert!(
+        errors.contains("Trần Văn Nhỏ") && errors.contains("16 tuổi"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("Trần Văn Sớm") && errors.contains("01/01/2040"),
+        "{errors}"
+    );
+    assert!(!errors.contains("Trần Văn Được"), "{errors}");
+
+    // Bodies and their groups: an unknown body is refused in Vietnamese.
+    let err = failing(
+        db,
+        &["tasks", "bodies", "--link", "Các sở, ban, ngành cấp tỉnh", "UBND tỉnh"],
+    );
+    assert!(err.contains("Các sở, ban, ngành cấp tỉnh"), "{err}");
 }
 
 /// An import killed (SIGKILL) after its first chunk: the register holds
