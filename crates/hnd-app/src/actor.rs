@@ -96,6 +96,15 @@ impl Actor {
         }
     }
 
+    /// How much a refusal may tell this actor about the member holding a
+    /// CCCD, whose unit is at `path`.
+    pub(crate) fn holder_view(&self, path: &str) -> hnd_domain::access::HolderView {
+        match &self.who {
+            Who::User(p) => p.holder_view(path),
+            Who::Operator(_) => hnd_domain::access::HolderView::Named,
+        }
+    }
+
     /// A change by this actor, with `reason` for the event log, carrying
     /// its audit entry.
     pub(crate) fn change(&self, reason: &str, entry: Entry) -> Change {

@@ -49,7 +49,9 @@ impl AppError {
                 | StoreError::Plan(PlanError::UnknownPlan { .. } | PlanError::UnknownTask { .. }) => {
                     ErrorKind::NotFound
                 }
-                StoreError::Member(MemberError::DuplicateCccd { .. }) => ErrorKind::Conflict,
+                StoreError::Member(MemberError::DuplicateCccd { .. } | MemberError::CccdTaken { .. }) => {
+                    ErrorKind::Conflict
+                }
                 StoreError::BadUrl(_) | StoreError::Db(_) => ErrorKind::Internal,
                 _ => ErrorKind::Invalid,
             },

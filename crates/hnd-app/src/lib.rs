@@ -22,7 +22,7 @@ mod members;
 
 pub use actor::{Actor, Channel};
 pub use error::{AppError, ErrorKind};
-pub use members::{Admitted, EndKind, Step};
+pub use members::{AddedMember, Admitted, EndKind, Step};
 
 use hnd_store::Store;
 

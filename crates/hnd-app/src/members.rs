@@ -449,3 +449,65 @@ impl App {
         Ok(())
     }
 }
+
+/// A person entered as an applicant, with the likely duplicates the actor
+/// may see and how many others there are.
+#[derive(Debug, Clone)]
+pub struct AddedMember {
+    pub id: i64,
+    pub likely_duplicates: Vec<hnd_store::LikelyDuplicate>,
+    /// Likely duplicates in units the actor does not see: counted, not named.
+    pub elsewhere: usize,
+}
+
+impl App {
+    /// Enters a person as an applicant of a branch or group (đơn xin vào
+    /// Hội). A CCCD already in the register names its holder only as far
+    /// as the actor may see them; likely duplicates likewise.
+    pub async fn add_member(
+        &self,
+        actor: &Actor,
+        new: &hnd_store::NewMember,
+        date: Day,
+        accept_warnings: bool,
+    ) -> Result<AddedMember, AppError> {
+        let (unit_id, path) = self.store.unit_path(new.unit.as_str()).await?;
+        if !actor.may(Action::EditMembers, &path) {
+            return Err(AppError::Forbidden);
+        }
+        let change = actor.change(
+            "",
+            Entry {
+                action: "member.add",
+                unit_id: Some(unit_id),
+                member_id: None,
+                detail: json!({"before": {}, "after": {
+                    "full_name": new.full_name.trim(), "birth": new.birth.to_string(), "sex": new.sex.as_str(),
+                    "unit": new.unit.as_str(), "village": new.village,
+                    "cccd_given": new.cccd.is_some(), "phone_given": new.phone.is_some()}, "date": date.iso()}),
+            },
+        );
+        let added = match self.store.add_member(new, date, accept_warnings, &change).await {
+            Ok(added) => added,
+            Err(hnd_store::StoreError::Member(e @ hnd_domain::MemberError::DuplicateCccd { .. })) => {
+                return Err(e.seen_as(|path| actor.holder_view(path)).into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let (mut shown, mut elsewhere) = (Vec::new(), 0);
+        for dup in added.likely_duplicates {
+            let place = self.store.member_place(dup.id).await?;
+            let to = place.to.as_ref().map(|(_, p)| p.as_str());
+            if actor.may(Action::ViewMembers, &place.path) || to.is_some_and(|to| actor.may(Action::ViewMembers, to)) {
+                shown.push(dup);
+            } else {
+                elsewhere += 1;
+            }
+        }
+        Ok(AddedMember {
+            id: added.id,
+            likely_duplicates: shown,
+            elsewhere,
+        })
+    }
+}

@@ -96,6 +96,7 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     let a = applicant(&store, "Nguyễn Thị An", "00004-A").await;
     let b = applicant(&store, "Trần Thị Bình", "00004-A").await;
     let mut covered = Vec::new();
+    let newcomer = hnd_store::testing::person("Phan Văn Mới", "03/03/1990", Sex::Male, "00004-B");
     // Each case: the operation's name, what it does, the member it touches.
     macro_rules! case {
         ($name:literal, $actor:literal, $call:expr) => {{
@@ -121,6 +122,15 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
             assert!(!events.is_empty(), "{}", $name);
         }};
     }
+    case!(
+        "add_member",
+        "canbo.xa",
+        app.add_member(&officer, &newcomer, d("01/03/2026"), false)
+    );
+    assert!(
+        entries(&store).await[0].member_id.is_some(),
+        "the entry names the member the write made"
+    );
     case!("admit", a, app.admit(&officer, &[a, b], d("01/03/2026"), "12-QĐ/HND"));
     case!(
         "send_transfer",

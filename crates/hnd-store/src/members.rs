@@ -481,7 +481,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        crate::accounts::commit(tx, change).await?;
+        let change = change.clone().with_member(id);
+        crate::accounts::commit(tx, &change).await?;
         Ok(Added { id, likely_duplicates })
     }
 

@@ -43,6 +43,15 @@ impl Change {
         self
     }
 
+    /// The same change with its audit entry naming member `id`: for a
+    /// member the write itself creates.
+    pub fn with_member(mut self, id: i64) -> Change {
+        if let Some(audit) = self.audit.as_mut() {
+            audit.member_id = Some(id);
+        }
+        self
+    }
+
     /// The same change, recorded in the audit log when it is committed.
     pub fn audited(mut self, entry: crate::Audit) -> Change {
         self.audit = Some(entry);

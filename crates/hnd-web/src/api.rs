@@ -400,7 +400,7 @@ pub struct NewMemberBody {
 }
 
 pub async fn create_member(
-    State(store): State<Store>,
+    State(app): State<hnd_app::App>,
     caller: ApiUser,
     body: Result<Json<NewMemberBody>, JsonRejection>,
 ) -> Response {
@@ -428,47 +428,32 @@ pub async fn create_member(
             return error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message, Some(field));
         }
     };
-    let path = match store.unit_path(member.unit.as_str()).await {
-        Ok((_, p)) => p,
-        Err(e) => return store_error(e, caller.lang),
-    };
-    if !caller.user.may(Action::EditMembers, &path) {
-        return caller.forbidden();
-    }
-    let change = hnd_store::Change::new(caller.user.login.clone(), "api");
-    match store.add_member(&member, date, b.accept_warnings, &change).await {
+    match app.add_member(&caller.actor(), &member, date, b.accept_warnings).await {
         Ok(added) => {
-            let detail = json!({"after": {"full_name": member.full_name, "birth": member.birth.to_string(),
-                "sex": member.sex.as_str(), "unit": member.unit.as_str()}});
-            audit(&store, &caller, "member.add", added.id, detail).await;
             // Likely duplicates are named only where the caller sees
             // members; the others are only counted.
-            let (mut shown, mut elsewhere) = (Vec::new(), 0);
-            for dup in added.likely_duplicates {
-                match store.member_paths(dup.id).await {
-                    Ok((path, to)) if caller.user.may_at_either(Action::ViewMembers, &path, to.as_deref()) => {
-                        shown.push(dup)
-                    }
-                    _ => elsewhere += 1,
-                }
-            }
-            let answer = json!({"id": added.id, "likely_duplicates": shown, "likely_duplicates_elsewhere": elsewhere});
+            let answer = json!({"id": added.id, "likely_duplicates": added.likely_duplicates,
+                                "likely_duplicates_elsewhere": added.elsewhere});
             (StatusCode::CREATED, Json(answer)).into_response()
         }
         // The API names its own way to confirm: the body's field.
-        Err(StoreError::Member(e @ hnd_domain::MemberError::CccdMismatch { .. })) => {
+        Err(hnd_app::AppError::Store(StoreError::Member(e @ hnd_domain::MemberError::CccdMismatch { .. }))) => {
             let how = i18n::t(caller.lang, "web.accept_warnings_api", &[]);
             let message = format!("{} {how}", e.message(caller.lang));
             error(StatusCode::UNPROCESSABLE_ENTITY, "cccd_mismatch", message, Some("cccd"))
         }
-        Err(StoreError::Member(e @ hnd_domain::MemberError::DuplicateCccd { .. })) => error(
-            StatusCode::CONFLICT,
-            "duplicate_cccd",
-            // The holder is named only to who may see them.
-            e.seen_as(|path| caller.user.holder_view(path)).message(caller.lang),
-            Some("cccd"),
-        ),
-        Err(e) => store_error(e, caller.lang),
+        Err(hnd_app::AppError::Store(StoreError::Member(
+            e @ (hnd_domain::MemberError::DuplicateCccd { .. } | hnd_domain::MemberError::CccdTaken { .. }),
+        ))) => {
+            // The operation names the holder only to who may see them.
+            error(
+                StatusCode::CONFLICT,
+                "duplicate_cccd",
+                e.message(caller.lang),
+                Some("cccd"),
+            )
+        }
+        Err(e) => app_error(e, caller.lang),
     }
 }
 

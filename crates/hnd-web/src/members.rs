@@ -10,6 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use hnd_app::AppError;
 use hnd_domain::access::{PERSONAL_FILTERS, shown};
 use hnd_domain::person::ETHNIC_GROUPS;
 use hnd_domain::{Action, BirthDate, Cccd, Day, Ethnicity, Lang, MemberError, Phone, Principal, Sex, UnitCode, i18n};
@@ -576,31 +577,9 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(form): F
             );
         }
     };
-    let (unit_id, _) = match allow_unit(&state.store, &viewer, Action::EditMembers, member.unit.as_str()).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
     let accept = form.accept_warnings.is_some();
-    match state
-        .store
-        .add_member(&member, date, accept, &change_of(&viewer, "web"))
-        .await
-    {
+    match state.app.add_member(&viewer.actor(), &member, date, accept).await {
         Ok(added) => {
-            let detail = serde_json::json!({"after": {
-                "full_name": member.full_name, "birth": member.birth.to_string(), "sex": member.sex.as_str(),
-                "unit": member.unit.as_str(), "village": member.village,
-                "cccd_given": member.cccd.is_some(), "phone_given": member.phone.is_some(),
-            }});
-            audit(
-                &state.store,
-                &viewer,
-                "member.add",
-                Some(added.id),
-                Some(unit_id),
-                detail,
-            )
-            .await;
             let dups = if added.likely_duplicates.is_empty() {
                 ""
             } else {
@@ -608,7 +587,7 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(form): F
             };
             Redirect::to(&format!("/members/{}{dups}", added.id)).into_response()
         }
-        Err(StoreError::Member(e @ MemberError::CccdMismatch { .. })) => {
+        Err(AppError::Store(StoreError::Member(e @ MemberError::CccdMismatch { .. }))) => {
             let mut errors = FieldErrors::new();
             errors.insert("cccd", e.message(lang));
             let warning = Some(viewer.t("web.accept_warning"));
@@ -618,14 +597,15 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(form): F
                 lang,
             )
         }
-        Err(StoreError::Member(e @ MemberError::DuplicateCccd { .. })) => {
+        Err(AppError::Store(StoreError::Member(
+            e @ (MemberError::DuplicateCccd { .. } | MemberError::CccdTaken { .. }),
+        ))) => {
+            // The operation names the holder only to who may see them.
             let mut errors = FieldErrors::new();
-            // The holder is named only to who may see them.
-            let e = e.seen_as(|path| viewer.user.holder_view(path));
             errors.insert("cccd", e.message(lang));
             render(form_page(&viewer, form, errors, None, None), StatusCode::CONFLICT, lang)
         }
-        Err(e @ (StoreError::Member(_) | StoreError::Org(_))) => {
+        Err(AppError::Store(e @ (StoreError::Member(_) | StoreError::Org(_)))) => {
             let mut errors = FieldErrors::new();
             errors.insert("unit", e.message(lang));
             render(
@@ -634,7 +614,7 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(form): F
                 lang,
             )
         }
-        Err(e) => store_problem(&viewer, e),
+        Err(e) => crate::shell::app_problem(&viewer, e),
     }
 }
 

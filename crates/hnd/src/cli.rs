@@ -129,6 +129,7 @@ fn audited(command: &Command) -> Option<(String, String)> {
     // Operations of the application layer write their own entry, in the
     // change's transaction, with the unit and before/after.
     const OPERATIONS: &[(&str, &str)] = &[
+        ("Members", "Add"),
         ("Members", "Admit"),
         ("Members", "Transfer"),
         ("Members", "ConfirmTransfer"),
@@ -317,13 +318,12 @@ pub fn bad_field(lang: Lang, field: &str, value: &str) -> anyhow::Error {
 
 /// The sentence a person reads for an error, in `lang`.
 pub fn describe(e: &anyhow::Error, lang: Lang) -> String {
-    if let Some(e) = e.downcast_ref::<hnd_app::AppError>() {
-        if let hnd_app::AppError::Store(StoreError::Db(inner)) = e {
-            return format!("{} ({inner})", e.message(lang));
-        }
-        return e.message(lang);
-    }
-    if let Some(e) = e.downcast_ref::<StoreError>() {
+    let store_error = match e.downcast_ref::<hnd_app::AppError>() {
+        Some(hnd_app::AppError::Store(e)) => Some(e),
+        Some(other) => return other.message(lang),
+        None => e.downcast_ref::<StoreError>(),
+    };
+    if let Some(e) = store_error {
         if let StoreError::Db(inner) = e {
             return format!("{} ({inner})", e.message(lang));
         }

@@ -329,7 +329,7 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                 unit: UnitCode::parse(&unit)?,
             };
             let day = day_or_today(when.date.as_deref())?;
-            let added = store.add_member(&new, day, accept_warnings, &change(&when)).await?;
+            let added = app.add_member(&actor(&when), &new, day, accept_warnings).await?;
             println!("{}", tr(lang, "cli.member_added", &[("id", &added.id)]));
             for dup in &added.likely_duplicates {
                 let rule = tr(lang, &format!("member.rule.{}", dup.rule), &[]);
@@ -343,7 +343,8 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                 );
             }
             if let Some(decision) = decision {
-                let card = store.admit(added.id, day, &decision, &change(&when)).await?;
+                let admitted = app.admit(&actor(&when), &[added.id], day, &decision).await?;
+                let card = admitted.into_iter().next().map(|a| a.card_number).unwrap_or_default();
                 println!("{}", tr(lang, "cli.member_admitted", &[("card", &card)]));
             }
         }
