@@ -60,23 +60,40 @@ impl App {
         Ok(self.store.add_user(login.trim(), full_name, password, &change).await?)
     }
 
-    /// Gives `login` the role `role` on unit `code` (and its subtree).
-    pub async fn grant_role(&self, actor: &Actor, login: &str, role: Role, code: &str) -> Result<(), AppError> {
+    /// The change that gives (`user.grant`) or takes back (`user.revoke`)
+    /// `role` on unit `code`, if the actor may; and the unit's id.
+    async fn role_change(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+        login: &str,
+        role: Role,
+        code: &str,
+    ) -> Result<(i64, hnd_store::Change), AppError> {
         let (unit_id, path) = self.store.unit_path(code).await?;
         if let Some(p) = actor.principal()
             && !p.may_manage_grant(role, &path)
         {
             return Err(AppError::Forbidden);
         }
-        let change = actor.change(
-            "",
-            Entry {
-                action: "user.grant",
-                unit_id: Some(unit_id),
-                member_id: None,
-                detail: json!({"before": {}, "after": {"login": login, "role": role.code(), "unit": code}}),
-            },
-        );
+        let role = json!({"login": login, "role": role.code(), "unit": code});
+        let (before, after) = if action == "user.grant" {
+            (json!({}), role)
+        } else {
+            (role, json!({}))
+        };
+        let entry = Entry {
+            action,
+            unit_id: Some(unit_id),
+            member_id: None,
+            detail: json!({"before": before, "after": after}),
+        };
+        Ok((unit_id, actor.change("", entry)))
+    }
+
+    /// Gives `login` the role `role` on unit `code` (and its subtree).
+    pub async fn grant_role(&self, actor: &Actor, login: &str, role: Role, code: &str) -> Result<(), AppError> {
+        let (unit_id, change) = self.role_change(actor, "user.grant", login, role, code).await?;
         self.store.add_grant(login, role, unit_id, &change).await?;
         Ok(())
     }
@@ -84,21 +101,7 @@ impl App {
     /// Takes `role` on unit `code` away from `login`; returns how many
     /// grants ended (none: nothing to take away, and nothing is recorded).
     pub async fn revoke_role(&self, actor: &Actor, login: &str, role: Role, code: &str) -> Result<u64, AppError> {
-        let (unit_id, path) = self.store.unit_path(code).await?;
-        if let Some(p) = actor.principal()
-            && !p.may_manage_grant(role, &path)
-        {
-            return Err(AppError::Forbidden);
-        }
-        let change = actor.change(
-            "",
-            Entry {
-                action: "user.revoke",
-                unit_id: Some(unit_id),
-                member_id: None,
-                detail: json!({"before": {"login": login, "role": role.code(), "unit": code}, "after": {}}),
-            },
-        );
+        let (unit_id, change) = self.role_change(actor, "user.revoke", login, role, code).await?;
         Ok(self.store.end_grant(login, role, unit_id, &change).await?)
     }
 

@@ -25,7 +25,7 @@
 //! there is no real one to check). The clock is a parameter so that tests
 //! can move it.
 
-use crate::{Result, Store};
+use crate::{Change, Result, Store};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
@@ -205,7 +205,7 @@ async fn dummy_hash() -> String {
 
 /// The login as kept with its failed sign-ins: as typed, cut to
 /// [`LOGIN_KEY_CHARS`] characters (anything may be typed).
-fn login_key(login: &str) -> String {
+pub(crate) fn login_key(login: &str) -> String {
     login.chars().take(LOGIN_KEY_CHARS).collect()
 }
 
@@ -235,31 +235,7 @@ pub(crate) fn check_password(password: &str) -> Result<()> {
 impl Store {
     /// A new user; the login is unique, the password at least [`MIN_PASSWORD`] characters.
     pub async fn create_user(&self, login: &str, full_name: &str, password: &str) -> Result<i64> {
-        check_login(login)?;
-        check_password(password)?;
-        let hash = hash_password(password.to_string()).await;
-        let mut tx = self.write.begin().await?;
-        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = $1")
-            .bind(login.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
-        if taken > 0 {
-            return Err(AccountError::LoginTaken {
-                login: login.to_string(),
-            }
-            .into());
-        }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (login, full_name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(login.to_string())
-        .bind(full_name.trim().to_string())
-        .bind(hash)
-        .bind(Utc::now().to_rfc3339())
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+        self.add_user(login, full_name, password, &Change::new("hnd", "")).await
     }
 
     pub(crate) async fn user_id(&self, login: &str) -> Result<i64> {
@@ -278,56 +254,19 @@ impl Store {
     /// Sets a user's password (their own change, or an administrator's
     /// reset), forgets the login's failed sign-ins and ends its sessions.
     pub async fn set_password(&self, login: &str, password: &str) -> Result<()> {
-        check_password(password)?;
-        let id = self.user_id(login).await?;
-        let hash = hash_password(password.to_string()).await;
-        let mut tx = self.write.begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sign_in_failures WHERE login = $1")
-            .bind(login_key(login))
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        self.reset_password(login, password, &Change::new(login, "")).await
     }
 
     /// Grants `role` on the unit `code` (today's tree) to `login`.
     pub async fn grant(&self, login: &str, role: Role, code: &str, by: &str) -> Result<()> {
-        let id = self.user_id(login).await?;
         let unit = self.unit(code, hnd_domain::Day::today()).await?.unit;
-        sqlx::query("INSERT INTO grants (user_id, role, unit_id, granted_at, granted_by) VALUES ($1, $2, $3, $4, $5)")
-            .bind(id)
-            .bind(role.code().to_string())
-            .bind(unit.id)
-            .bind(Utc::now().to_rfc3339())
-            .bind(by.to_string())
-            .execute(&self.write)
-            .await?;
-        Ok(())
+        self.add_grant(login, role, unit.id, &Change::new(by, "")).await
     }
 
     /// Revokes `login`'s `role` on `code`; returns how many grants ended.
     pub async fn revoke(&self, login: &str, role: Role, code: &str) -> Result<u64> {
-        let id = self.user_id(login).await?;
         let unit = self.unit(code, hnd_domain::Day::today()).await?.unit;
-        let done = sqlx::query(
-            "UPDATE grants SET revoked_at = $1 WHERE user_id = $2 AND role = $3 AND unit_id = $4 AND revoked_at IS NULL",
-        )
-        .bind(Utc::now().to_rfc3339())
-        .bind(id)
-        .bind(role.code().to_string())
-        .bind(unit.id)
-        .execute(&self.write)
-        .await?;
-        Ok(done.rows_affected())
+        self.end_grant(login, role, unit.id, &Change::new(login, "")).await
     }
 
     /// A user with their grants, each placed in today's tree.
@@ -496,16 +435,7 @@ impl Store {
 
     /// A new API token for `login`, shown once: only its hash is kept.
     pub async fn create_api_token(&self, login: &str, label: &str) -> Result<String> {
-        let id = self.user_id(login).await?;
-        let token = format!("hnd_{}", secret());
-        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(digest(&token))
-            .bind(id)
-            .bind(label.to_string())
-            .bind(Utc::now().to_rfc3339())
-            .execute(&self.write)
-            .await?;
-        Ok(token)
+        self.issue_token(login, label, &Change::new(login, "")).await
     }
 
     /// The user an API token stands for, if it is live.

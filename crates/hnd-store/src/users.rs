@@ -2,7 +2,7 @@
 //! passwords and API tokens. Every write carries its change's audit entry
 //! and writes it in the same transaction.
 
-use crate::accounts::{check_login, check_password, digest, hash_password, secret};
+use crate::accounts::{check_login, check_password, digest, hash_password, login_key, secret};
 use crate::{Change, Result, Store};
 use chrono::Utc;
 use hnd_domain::{AccountError, Role};
@@ -93,16 +93,20 @@ impl Store {
         Ok(done)
     }
 
-    /// An administrator's reset of `login`'s password: the account is
-    /// unlocked and its sessions end.
+    /// Sets `login`'s password (their own change, or an administrator's
+    /// reset): its failed sign-ins are forgotten and its sessions end.
     pub async fn reset_password(&self, login: &str, password: &str, change: &Change) -> Result<()> {
         check_password(password)?;
         let user = self.user_id(login).await?;
         let hash = hash_password(password.to_string()).await;
         let mut tx = self.write.begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2")
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE login = $1")
+            .bind(login_key(login))
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")

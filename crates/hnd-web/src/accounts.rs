@@ -172,37 +172,40 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(f): Form
     .await
 }
 
-pub async fn grant(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(login): Path<String>,
-    Form(f): Form<UserForm>,
-) -> Response {
-    if let Err(r) = viewer.check_csrf(&f.csrf) {
-        return r;
-    }
-    let done = match role_of(&f.role) {
-        Ok(role) => state.app.grant_role(&viewer.actor(), &login, role, f.on.trim()).await,
-        Err(e) => Err(e),
-    };
-    let notice = viewer.t("web.role_granted");
-    after(&state, &viewer, &f.unit, done, |_| (notice, None)).await
+pub async fn grant(state: State<AppState>, viewer: Viewer, login: Path<String>, f: Form<UserForm>) -> Response {
+    role_change(state, viewer, login, f, true).await
 }
 
-pub async fn revoke(
+pub async fn revoke(state: State<AppState>, viewer: Viewer, login: Path<String>, f: Form<UserForm>) -> Response {
+    role_change(state, viewer, login, f, false).await
+}
+
+/// A role given (`grant`) or taken back on a unit.
+async fn role_change(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(login): Path<String>,
     Form(f): Form<UserForm>,
+    grant: bool,
 ) -> Response {
     if let Err(r) = viewer.check_csrf(&f.csrf) {
         return r;
     }
+    let actor = viewer.actor();
     let done = match role_of(&f.role) {
-        Ok(role) => state.app.revoke_role(&viewer.actor(), &login, role, f.on.trim()).await,
+        Ok(role) if grant => state
+            .app
+            .grant_role(&actor, &login, role, f.on.trim())
+            .await
+            .map(|_| ()),
+        Ok(role) => state
+            .app
+            .revoke_role(&actor, &login, role, f.on.trim())
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
-    let notice = viewer.t("web.role_revoked");
+    let notice = viewer.t(if grant { "web.role_granted" } else { "web.role_revoked" });
     after(&state, &viewer, &f.unit, done, |_| (notice, None)).await
 }
 
