@@ -27,13 +27,13 @@ impl App {
     /// its changes are filed under (its highest grant, else the actor's).
     async fn account_to_manage(&self, actor: &Actor, login: &str) -> Result<Option<i64>, AppError> {
         let account = self.store.principal_by_login(login).await?;
-        let paths: Vec<&str> = account.grants.iter().map(|g| g.path.as_str()).collect();
+        let paths: Vec<&str> = account.grants().iter().map(|g| g.path.as_str()).collect();
         if let Some(p) = actor.principal()
             && !p.may_manage_account(&paths)
         {
             return Err(AppError::Forbidden);
         }
-        match account.grants.first() {
+        match account.grants().first() {
             Some(g) => Ok(Some(self.store.unit_path(&g.unit_code).await?.0)),
             None => self.manager_unit(actor).await,
         }

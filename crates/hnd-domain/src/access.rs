@@ -125,12 +125,30 @@ pub struct Principal {
     pub id: i64,
     pub login: String,
     pub full_name: String,
-    pub grants: Vec<Grant>,
+    /// Private: every question about them is a method of this module.
+    grants: Vec<Grant>,
     /// The outside body this account acts for, if any.
     pub body: Option<Body>,
 }
 
 impl Principal {
+    /// A user with `grants` (roles on units, with the units' paths today),
+    /// acting for `body` if an outside body's account.
+    pub fn new(id: i64, login: String, full_name: String, grants: Vec<Grant>, body: Option<Body>) -> Principal {
+        Principal {
+            id,
+            login,
+            full_name,
+            grants,
+            body,
+        }
+    }
+
+    /// The user's roles, to show them (never to decide: ask [`Principal::may`]).
+    pub fn grants(&self) -> &[Grant] {
+        &self.grants
+    }
+
     /// May this user do `action` on the unit at `path` (and so on anything in it)?
     pub fn may(&self, action: Action, path: &str) -> bool {
         self.grants
@@ -148,6 +166,37 @@ impl Principal {
     /// May this user do `action` anywhere at all (to show or hide a menu entry)?
     pub fn may_somewhere(&self, action: Action) -> bool {
         self.grants.iter().any(|g| g.role.allows(action))
+    }
+
+    /// May this user read a plan (and its tasks) issued by the unit at
+    /// `path`? Who may view members there (a grant at that unit or above),
+    /// and whoever holds any grant in a unit below it: a plan speaks to its
+    /// whole subtree, which carries out its targets and tasks. The store's
+    /// task list asks the same in SQL (`Store::visible_tasks`).
+    pub fn may_read_plan(&self, path: &str) -> bool {
+        self.may(Action::ViewMembers, path) || self.grants.iter().any(|g| g.path.starts_with(path))
+    }
+
+    /// May this user add indicators to the catalogue: an officer of the
+    /// central committee or of a province (the catalogue is the country's).
+    pub fn may_add_indicators(&self) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role.allows(Action::EditPlans) && matches!(g.role, Role::CentralAdmin | Role::ProvinceOfficer))
+    }
+
+    /// May this user set targets somewhere in the tree of a plan issued by
+    /// the unit at `path`: `EditPlans` in its subtree or above it (each
+    /// target's unit is then checked on its own).
+    pub fn may_set_targets_under(&self, path: &str) -> bool {
+        self.grants.iter().any(|g| {
+            g.role.allows(Action::EditPlans) && (g.path.starts_with(path) || path.starts_with(g.path.as_str()))
+        })
+    }
+
+    /// An account acting for an outside body, with no role in the Union.
+    pub fn is_outside_body(&self) -> bool {
+        self.body.is_some() && self.grants.is_empty()
     }
 
     /// May this user give or take away `role` on the unit at `path`? Who

@@ -298,19 +298,19 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Principal {
-            id: user_id,
-            login: user.try_get(0)?,
-            full_name: user.try_get(1)?,
+        Ok(Principal::new(
+            user_id,
+            user.try_get(0)?,
+            user.try_get(1)?,
             grants,
-            body: match user.try_get::<Option<i64>, _>(2)? {
+            match user.try_get::<Option<i64>, _>(2)? {
                 Some(id) => Some(hnd_domain::Body {
                     id,
                     name: user.try_get(3)?,
                 }),
                 None => None,
             },
-        })
+        ))
     }
 
     pub async fn principal_by_login(&self, login: &str) -> Result<Principal> {

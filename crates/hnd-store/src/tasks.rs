@@ -83,8 +83,7 @@ impl Task {
     /// will, and every unit below carries out its tasks), as the plans
     /// page lists it. [`Store::visible_tasks`] asks the same in SQL.
     pub fn plan_readable_by(&self, user: &hnd_domain::Principal) -> bool {
-        let path = &self.unit_path;
-        user.may(hnd_domain::Action::ViewMembers, path) || user.grants.iter().any(|g| g.path.starts_with(path.as_str()))
+        user.may_read_plan(&self.unit_path)
     }
 }
 
@@ -259,7 +258,7 @@ impl Store {
         };
         let mut conditions = Vec::new();
         let mut above = std::collections::BTreeSet::new();
-        for g in &user.grants {
+        for g in user.grants() {
             // A plan of the grant's unit or of a unit above it.
             let mut prefix = String::from("/");
             for id in g.path.split('/').filter(|s| !s.is_empty()) {

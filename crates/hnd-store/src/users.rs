@@ -201,7 +201,7 @@ impl Store {
                 login: p.login.clone(),
                 full_name: p.full_name.clone(),
                 grants: p
-                    .grants
+                    .grants()
                     .iter()
                     .map(|g| (g.role, g.unit_code.clone(), g.unit_name.clone(), g.path.clone()))
                     .collect(),

@@ -49,7 +49,7 @@ async fn grants_place_a_user_in_the_tree(store: Store) {
         .await
         .unwrap();
     let me = store.principal(id).await.unwrap();
-    assert_eq!(me.grants.len(), 1);
+    assert_eq!(me.grants().len(), 1);
     let (_, commune) = store.unit_path("00004").await.unwrap();
     let (_, other) = store.unit_path("00008").await.unwrap();
     let (_, province) = store.unit_path("01").await.unwrap();
@@ -61,7 +61,7 @@ async fn grants_place_a_user_in_the_tree(store: Store) {
         store.revoke("can.bo.xa", Role::CommuneOfficer, "00004").await.unwrap(),
         1
     );
-    assert!(store.principal(id).await.unwrap().grants.is_empty());
+    assert!(store.principal(id).await.unwrap().grants().is_empty());
     let e = store.grant("nobody", Role::Viewer, "00004", "admin").await.unwrap_err();
     assert!(matches!(account_error(e), AccountError::UnknownUser { .. }));
 }

@@ -391,19 +391,14 @@ async fn tasks_are_reported_on_by_their_bodies(store: Store) {
     assert!(!not_theirs.may_read(&so) && !not_theirs.may_report(&so));
     // A commune's officer reads the province's plan but does not report on it.
     let (_, commune) = store.unit_path("00004").await.unwrap();
-    let officer = Principal {
-        id: 0,
-        login: "xa".into(),
-        full_name: "Cán bộ xã".into(),
-        grants: vec![Grant {
-            role: Role::CommuneOfficer,
-            unit_code: "00004".into(),
-            unit_name: "Xã".into(),
-            path: commune,
-        }],
-        body: None,
+    let grant = Grant {
+        role: Role::CommuneOfficer,
+        unit_code: "00004".into(),
+        unit_name: "Xã".into(),
+        path: commune.clone(),
     };
-    assert!(officer.may(Action::EditPlans, &officer.grants[0].path));
+    let officer = Principal::new(0, "xa".into(), "Cán bộ xã".into(), vec![grant], None);
+    assert!(officer.may(Action::EditPlans, &commune));
     assert!(details.may_read(&officer) && !details.may_report(&officer));
 
     // Bad reports change nothing.

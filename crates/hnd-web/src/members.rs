@@ -144,12 +144,12 @@ struct HomePage {
 
 pub async fn home(State(state): State<AppState>, viewer: Viewer) -> Response {
     // An account acting for an outside body has its tasks and nothing else.
-    if viewer.user.body.is_some() && viewer.user.grants.is_empty() {
+    if viewer.user.is_outside_body() {
         return Redirect::to("/tasks").into_response();
     }
     let grants = viewer
         .user
-        .grants
+        .grants()
         .iter()
         .map(|g| (g.role.label(viewer.lang), g.unit_code.clone(), g.unit_name.clone()))
         .collect();

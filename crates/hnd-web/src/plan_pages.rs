@@ -57,13 +57,7 @@ pub struct ListParams {
 /// May the user add indicators to the catalogue: an officer of the
 /// central committee or of a province (the catalogue is the country's).
 fn may_add_indicators(viewer: &Viewer) -> bool {
-    viewer.user.grants.iter().any(|g| {
-        g.role.allows(Action::EditPlans)
-            && matches!(
-                g.role,
-                hnd_domain::Role::CentralAdmin | hnd_domain::Role::ProvinceOfficer
-            )
-    })
+    viewer.user.may_add_indicators()
 }
 
 /// A plan number as one path segment ("12-KH/HND" → "12-KH%2FHND").
@@ -780,10 +774,7 @@ pub async fn upload_targets(
         Err(e) => return store_problem(&viewer, e),
     };
     // Someone who may set targets somewhere in the plan's tree.
-    let may_somewhere = viewer.user.grants.iter().any(|g| {
-        g.role.allows(Action::EditPlans) && (g.path.starts_with(&plan_path) || plan_path.starts_with(&g.path))
-    });
-    if !may_somewhere {
+    if !viewer.user.may_set_targets_under(&plan_path) {
         return forbidden(&viewer);
     }
     let back = format!("/plans/{}", segment(&plan));

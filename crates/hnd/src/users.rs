@@ -117,7 +117,7 @@ pub async fn run(cmd: UsersCommand, db: &str, author: &str, lang: Lang) -> Resul
                         tr(lang, "cli.user_body", &[("login", &user.login), ("body", &b.name)])
                     );
                 }
-                for g in &user.grants {
+                for g in user.grants() {
                     println!("  {} · {} {}", g.role.label(lang), g.unit_code, g.unit_name);
                 }
             }
