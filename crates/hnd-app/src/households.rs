@@ -29,12 +29,7 @@ impl App {
     }
 
     /// A new household headed by member `head`, at `address`; returns its number.
-    pub async fn create_household(
-        &self,
-        actor: &Actor,
-        head: i64,
-        address: Option<String>,
-    ) -> Result<i64, AppError> {
+    pub async fn create_household(&self, actor: &Actor, head: i64, address: Option<String>) -> Result<i64, AppError> {
         let place = self.member_to_edit(actor, head).await?;
         let address = address.map(|a| a.trim().to_string()).filter(|a| !a.is_empty());
         let change = actor.change(

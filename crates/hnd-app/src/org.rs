@@ -65,7 +65,9 @@ impl App {
     /// Creates `unit` under its parent on `date`. With [`Codes::Checked`]
     /// its code must fit its place.
     pub async fn create_unit(&self, actor: &Actor, unit: NewUnit, date: Day, codes: Codes) -> Result<(), AppError> {
-        let parent = self.unit_to_change(actor, unit.parent.as_str(), Reach::Below, date).await?;
+        let parent = self
+            .unit_to_change(actor, unit.parent.as_str(), Reach::Below, date)
+            .await?;
         if codes == Codes::Checked && matches!(unit.level, Level::Branch | Level::Group) {
             self.store
                 .check_child_code(&unit.code, parent.id, date)

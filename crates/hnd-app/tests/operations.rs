@@ -278,11 +278,7 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     let entry = &entries(&store).await[0];
     assert_eq!(entry.detail["after"]["household"], household);
     let d2 = applicant(&store, "Trần Văn Dũng", "00004-A").await;
-    case!(
-        "create_household",
-        d2,
-        app.create_household(&officer, d2, None)
-    );
+    case!("create_household", d2, app.create_household(&officer, d2, None));
     let e = applicant(&store, "Trần Thị Em", "00004-A").await;
     case!(
         "join_household",
@@ -330,7 +326,12 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     case!(
         "rename_unit",
         "canbo.xa",
-        app.rename_unit(&officer, "00004-D", &UnitName::parse("Chi hội Đoàn Kết").unwrap(), d("02/04/2026"))
+        app.rename_unit(
+            &officer,
+            "00004-D",
+            &UnitName::parse("Chi hội Đoàn Kết").unwrap(),
+            d("02/04/2026")
+        )
     );
     case!(
         "move_unit",
@@ -371,14 +372,16 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
         .rename_unit(&officer, "00004", &UnitName::parse("Hội Mới").unwrap(), d("07/04/2026"))
         .await;
     assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
-    let refused = app
-        .move_unit(&officer, "00004-A", "21136", d("07/04/2026"))
-        .await;
+    let refused = app.move_unit(&officer, "00004-A", "21136", d("07/04/2026")).await;
     assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
     let refused = app
         .create_unit(&officer, new_branch("99999-X"), d("07/04/2026"), Codes::Checked)
         .await;
-    assert_eq!(refused.as_ref().map_err(|e| e.field_name()), Err(Some("code")), "{refused:?}");
+    assert_eq!(
+        refused.as_ref().map_err(|e| e.field_name()),
+        Err(Some("code")),
+        "{refused:?}"
+    );
     assert_eq!(entries(&store).await.len(), logged, "nothing refused is logged");
     // The operator keeps a register's own numbering.
     let operator = Actor::operator("quan.tri", Lang::Vi);

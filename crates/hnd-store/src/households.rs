@@ -48,7 +48,13 @@ impl Store {
     }
 
     /// Puts `member` in `household` with `role` (one head per household).
-    pub async fn join_household(&self, member: i64, household: i64, role: HouseholdRole, change: &Change) -> Result<()> {
+    pub async fn join_household(
+        &self,
+        member: i64,
+        household: i64,
+        role: HouseholdRole,
+        change: &Change,
+    ) -> Result<()> {
         let mut tx = self.write.begin().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM households WHERE id = $1")
             .bind(household)

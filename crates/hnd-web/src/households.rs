@@ -53,11 +53,21 @@ impl HouseholdSection {
             can_edit,
             roles: ROLES
                 .iter()
-                .map(|r| (r.as_str(), i18n::t(lang, &format!("household.role.{}", r.as_str()), &[])))
+                .map(|r| {
+                    (
+                        r.as_str(),
+                        i18n::t(lang, &format!("household.role.{}", r.as_str()), &[]),
+                    )
+                })
                 .collect(),
             choices: CATEGORIES
                 .iter()
-                .map(|c| (c.as_str(), i18n::t(lang, &format!("household.category.{}", c.as_str()), &[])))
+                .map(|c| {
+                    (
+                        c.as_str(),
+                        i18n::t(lang, &format!("household.category.{}", c.as_str()), &[]),
+                    )
+                })
                 .collect(),
             year: Day::today().year().to_string(),
             error,
@@ -105,9 +115,7 @@ async fn answer(state: &AppState, viewer: &Viewer, id: i64, result: Result<(), A
     match result {
         Ok(()) => Redirect::to(&format!("/members/{id}?done=household#household")).into_response(),
         Err(e) if e.kind() == ErrorKind::Forbidden || e.kind() == ErrorKind::Internal => app_problem(viewer, e),
-        Err(e) => {
-            refused(state, viewer, id, Typed::with_household(e.message(viewer.lang))).await
-        }
+        Err(e) => refused(state, viewer, id, Typed::with_household(e.message(viewer.lang))).await,
     }
 }
 
@@ -171,7 +179,11 @@ pub async fn category(
         Ok(h) => h,
         Err(e) => return app_problem(&viewer, e.into()),
     };
-    let result = match (household, f.year.trim().parse::<i32>(), HouseholdCategory::parse(&f.category)) {
+    let result = match (
+        household,
+        f.year.trim().parse::<i32>(),
+        HouseholdCategory::parse(&f.category),
+    ) {
         (None, _, _) => Err(bad("household", "")),
         (_, Err(_), _) => Err(bad("year", &f.year)),
         (_, _, None) => Err(bad("household_category", &f.category)),

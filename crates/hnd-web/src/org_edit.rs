@@ -12,8 +12,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hnd_domain::{Action, Day, Kind, Level, OrgError, UnitCode, UnitName, fmt::int, i18n};
 use hnd_app::Codes;
+use hnd_domain::{Action, Day, Kind, Level, OrgError, UnitCode, UnitName, fmt::int, i18n};
 use hnd_store::{NewUnit, SplitPart, Store};
 use serde::Deserialize;
 
@@ -273,7 +273,11 @@ pub async fn merge(
             Err(r) => r,
         };
     }
-    match state.app.merge_units(&actor, std::slice::from_ref(&code), &into, date).await {
+    match state
+        .app
+        .merge_units(&actor, std::slice::from_ref(&code), &into, date)
+        .await
+    {
         Ok(()) => done(&into),
         Err(e) => app_problem(&viewer, e),
     }

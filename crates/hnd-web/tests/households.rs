@@ -30,7 +30,10 @@ async fn a_member_page_makes_joins_and_categorises_a_household(store: Store) {
     let (hoa, duc) = (f.members["Nguyễn Thị Hoà"], f.members["Đặng Văn Đức"]);
     let mut xa4 = f.server.signed_in("xa4").await;
     let page = xa4.get(&format!("/members/{hoa}")).await.text();
-    assert!(page.contains("id=\"household\"") && page.contains("id=\"household-create\""), "{page}");
+    assert!(
+        page.contains("id=\"household\"") && page.contains("id=\"household-create\""),
+        "{page}"
+    );
     let csrf = csrf_in(&page);
     let r = xa4
         .post_form(
@@ -74,7 +77,11 @@ async fn a_member_page_makes_joins_and_categorises_a_household(store: Store) {
     assert!(page.contains("hộ nghèo") && page.contains("2026"), "{page}");
     let categorised = entries(store, "household.category").await;
     assert_eq!(categorised.len(), 1);
-    assert_eq!(categorised[0].unit_code.as_deref(), Some("00004-CH01"), "the head's unit");
+    assert_eq!(
+        categorised[0].unit_code.as_deref(),
+        Some("00004-CH01"),
+        "the head's unit"
+    );
     assert_eq!(entries(store, "household.join").await.len(), 1);
     // Another commune's officer reaches neither the page's forms nor the household.
     let binh = f.members["Trần Văn Bình"];
@@ -145,7 +152,9 @@ async fn the_api_reads_and_changes_households(store: Store) {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text());
-    let r = api.request("GET", &format!("/api/v1/households/{id}"), &headers, b"").await;
+    let r = api
+        .request("GET", &format!("/api/v1/households/{id}"), &headers, b"")
+        .await;
     assert_eq!(r.status, 200);
     let body = r.json();
     assert_eq!(body["members"].as_array().unwrap().len(), 2);
@@ -157,7 +166,9 @@ async fn the_api_reads_and_changes_households(store: Store) {
     let token = store.create_api_token("xa8", "kiểm thử").await.unwrap();
     let auth = format!("Bearer {token}");
     let other = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
-    let r = api.request("GET", &format!("/api/v1/households/{id}"), &other, b"").await;
+    let r = api
+        .request("GET", &format!("/api/v1/households/{id}"), &other, b"")
+        .await;
     assert_eq!(r.status, 403);
     let r = api
         .request(
