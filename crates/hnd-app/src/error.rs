@@ -45,7 +45,11 @@ impl AppError {
             AppError::Field { .. } => ErrorKind::Invalid,
             AppError::Store(e) => match e {
                 StoreError::Org(OrgError::UnknownUnit { .. })
-                | StoreError::Member(MemberError::UnknownMember { .. } | MemberError::UnknownEntry { .. })
+                | StoreError::Member(
+                    MemberError::UnknownMember { .. }
+                    | MemberError::UnknownEntry { .. }
+                    | MemberError::UnknownHousehold { .. },
+                )
                 | StoreError::Plan(PlanError::UnknownPlan { .. } | PlanError::UnknownTask { .. }) => {
                     ErrorKind::NotFound
                 }

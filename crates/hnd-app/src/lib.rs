@@ -18,11 +18,15 @@
 mod accounts;
 mod actor;
 mod error;
+mod households;
 mod members;
+mod org;
 
 pub use actor::{Actor, Channel};
 pub use error::{AppError, ErrorKind};
+pub use households::may_view_household;
 pub use members::{AddedMember, Admitted, EndKind, Step};
+pub use org::Codes;
 
 use hnd_store::Store;
 

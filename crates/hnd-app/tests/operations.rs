@@ -2,9 +2,9 @@
 //! its change and exactly one audit entry in one transaction, and refuses
 //! an actor outside the member's part of the tree.
 
-use hnd_app::{Actor, App, AppError, Channel, EndKind};
-use hnd_domain::{Day, Lang, Role, Sex};
-use hnd_store::{AuditFilter, Change, Store};
+use hnd_app::{Actor, App, AppError, Channel, Codes, EndKind};
+use hnd_domain::{Day, HouseholdCategory, HouseholdRole, Lang, Level, Role, Sex, UnitCode, UnitName};
+use hnd_store::{AuditFilter, Change, NewUnit, SplitPart, Store};
 
 hnd_store::both_backends!(
     every_operation_writes_one_entry_with_its_change,
@@ -280,6 +280,124 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
         .create_user(&officer, "xa.khac", "Người khác", "mat-khau-dai-du")
         .await;
     assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    // Households, filed under the head's unit.
+    let household = app
+        .create_household(&officer, b, Some("Thôn Đông".into()))
+        .await
+        .unwrap();
+    let entry = &entries(&store).await[0];
+    assert_eq!(entry.detail["after"]["household"], household);
+    let d2 = applicant(&store, "Trần Văn Dũng", "00004-A").await;
+    case!("create_household", d2, app.create_household(&officer, d2, None));
+    let e = applicant(&store, "Trần Thị Em", "00004-A").await;
+    case!(
+        "join_household",
+        e,
+        app.join_household(&officer, household, e, HouseholdRole::Child)
+    );
+    case!(
+        "set_household_category",
+        b,
+        app.set_household_category(&officer, household, 2026, HouseholdCategory::Poor)
+    );
+    let entry = &entries(&store).await[0];
+    assert_eq!(entry.unit_code.as_deref(), Some("00004-A"), "the head's unit");
+    assert_eq!(entry.member_id, Some(b));
+    case!(
+        "set_household_category",
+        b,
+        app.set_household_category(&officer, household, 2026, HouseholdCategory::NearPoor)
+    );
+    assert_eq!(entries(&store).await[0].detail["before"]["category"], "poor");
+    let far = applicant(&store, "Lê Văn Xa", "21136-C").await;
+    let refused = app.join_household(&officer, household, far, HouseholdRole::Other).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    let refused = app.create_household(&officer, far, None).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    // The tree's edits, by the commune's officer, below the commune.
+    let new_branch = |code: &str| hnd_store::testing::branch(code, &format!("Chi hội {code}"), "00004");
+    case!(
+        "create_unit",
+        "canbo.xa",
+        app.create_unit(&officer, new_branch("00004-D"), d("01/04/2026"), Codes::Checked)
+    );
+    assert_eq!(entries(&store).await[0].unit_code.as_deref(), Some("00004"));
+    app.create_unit(&officer, new_branch("00004-E"), d("01/04/2026"), Codes::Checked)
+        .await
+        .unwrap();
+    let group = NewUnit {
+        level: Level::Group,
+        parent: UnitCode::parse("00004-D").unwrap(),
+        ..hnd_store::testing::branch("00004-D1", "Tổ hội D1", "00004")
+    };
+    app.create_unit(&officer, group, d("01/04/2026"), Codes::Checked)
+        .await
+        .unwrap();
+    case!(
+        "rename_unit",
+        "canbo.xa",
+        app.rename_unit(
+            &officer,
+            "00004-D",
+            &UnitName::parse("Chi hội Đoàn Kết").unwrap(),
+            d("02/04/2026")
+        )
+    );
+    case!(
+        "move_unit",
+        "canbo.xa",
+        app.move_unit(&officer, "00004-D1", "00004-E", d("03/04/2026"))
+    );
+    assert_eq!(entries(&store).await[0].detail["before"]["parent"], "00004-D");
+    case!(
+        "merge_units",
+        "canbo.xa",
+        app.merge_units(&officer, &["00004-D".to_string()], "00004-E", d("04/04/2026"))
+    );
+    let parts = [
+        SplitPart {
+            code: UnitCode::parse("00004-E1").unwrap(),
+            name: UnitName::parse("Chi hội E1").unwrap(),
+        },
+        SplitPart {
+            code: UnitCode::parse("00004-E2").unwrap(),
+            name: UnitName::parse("Chi hội E2").unwrap(),
+        },
+    ];
+    let assign = [("00004-D1".to_string(), "00004-E1".to_string())];
+    case!(
+        "split_unit",
+        "canbo.xa",
+        app.split_unit(&officer, "00004-E", &parts, &assign, d("05/04/2026"), Codes::Checked)
+    );
+    case!(
+        "dissolve_unit",
+        "canbo.xa",
+        app.dissolve_unit(&officer, "00004-E2", d("06/04/2026"))
+    );
+    assert_eq!(entries(&store).await[0].unit_code.as_deref(), Some("00004-E2"));
+    // Not the commune itself, not elsewhere, not a code of another place.
+    let logged = entries(&store).await.len();
+    let refused = app
+        .rename_unit(&officer, "00004", &UnitName::parse("Hội Mới").unwrap(), d("07/04/2026"))
+        .await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    let refused = app.move_unit(&officer, "00004-A", "21136", d("07/04/2026")).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    let refused = app
+        .create_unit(&officer, new_branch("99999-X"), d("07/04/2026"), Codes::Checked)
+        .await;
+    assert_eq!(
+        refused.as_ref().map_err(|e| e.field_name()),
+        Err(Some("code")),
+        "{refused:?}"
+    );
+    assert_eq!(entries(&store).await.len(), logged, "nothing refused is logged");
+    // The operator keeps a register's own numbering.
+    let operator = Actor::operator("quan.tri", Lang::Vi);
+    app.create_unit(&operator, new_branch("99999-X"), d("07/04/2026"), Codes::Free)
+        .await
+        .unwrap();
     covered.sort();
     covered.dedup();
     assert_eq!(covered, operations(), "every operation has a case here");

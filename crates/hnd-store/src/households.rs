@@ -1,7 +1,7 @@
 //! Households (hộ): the members who live together, who heads them, and
 //! the household's category by year (hộ nghèo, cận nghèo, chính sách).
 
-use crate::{Result, Store};
+use crate::{Change, Result, Store};
 use hnd_domain::{HouseholdCategory, HouseholdRole, MemberError};
 use serde::Serialize;
 use sqlx::Row;
@@ -19,8 +19,10 @@ pub struct Household {
 }
 
 impl Store {
-    /// A new household headed by `head`, in the head's province.
-    pub async fn create_household(&self, head: i64, address: Option<String>) -> Result<i64> {
+    /// A new household headed by `head`, in the head's province; the
+    /// entry `change` carries is written in the same transaction, with
+    /// the new household's number under `after`.
+    pub async fn create_household(&self, head: i64, address: Option<String>, change: &Change) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let row = sqlx::query("SELECT province_code, household_id FROM members WHERE id = $1")
             .bind(head)
@@ -40,12 +42,19 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         join(&mut tx, head, id, HouseholdRole::Head).await?;
-        tx.commit().await?;
+        let change = change.clone().with_after("household", serde_json::json!(id));
+        crate::accounts::commit(tx, &change).await?;
         Ok(id)
     }
 
     /// Puts `member` in `household` with `role` (one head per household).
-    pub async fn join_household(&self, member: i64, household: i64, role: HouseholdRole) -> Result<()> {
+    pub async fn join_household(
+        &self,
+        member: i64,
+        household: i64,
+        role: HouseholdRole,
+        change: &Change,
+    ) -> Result<()> {
         let mut tx = self.write.begin().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM households WHERE id = $1")
             .bind(household)
@@ -66,12 +75,18 @@ impl Store {
             }
             None => join(&mut tx, member, household, role).await?,
         }
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 
     /// The household's category in `year`; setting it again replaces it.
-    pub async fn set_household_category(&self, household: i64, year: i32, category: HouseholdCategory) -> Result<()> {
+    pub async fn set_household_category(
+        &self,
+        household: i64,
+        year: i32,
+        category: HouseholdCategory,
+        change: &Change,
+    ) -> Result<()> {
         let mut tx = self.write.begin().await?;
         let province: Option<String> = sqlx::query_scalar("SELECT province_code FROM households WHERE id = $1")
             .bind(household)
@@ -88,7 +103,7 @@ impl Store {
         .bind(category.as_str())
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 
@@ -144,4 +159,28 @@ async fn join(conn: &mut sqlx::AnyConnection, member: i64, household: i64, role:
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+impl Store {
+    /// The household `member` belongs to, if any.
+    pub async fn household_of(&self, member: i64) -> Result<Option<i64>> {
+        let found: Option<Option<i64>> = sqlx::query_scalar("SELECT household_id FROM members WHERE id = $1")
+            .bind(member)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(found.ok_or(MemberError::UnknownMember { id: member })?)
+    }
+
+    /// The member a household is filed under: its head, or failing one
+    /// its first member.
+    pub async fn household_head(&self, household: i64) -> Result<i64> {
+        let head: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM members WHERE household_id = $1
+             ORDER BY CASE household_role WHEN 'head' THEN 0 ELSE 1 END, id LIMIT 1",
+        )
+        .bind(household)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(head.ok_or(MemberError::UnknownHousehold { id: household })?)
+    }
 }

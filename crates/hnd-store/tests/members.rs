@@ -652,30 +652,41 @@ async fn households_group_members_and_keep_a_category_by_year(store: Store) {
         .await
         .unwrap()
         .id;
-    let household = store.create_household(head, Some("Bản Mòn".into())).await.unwrap();
-    store
-        .join_household(wife, household, HouseholdRole::Spouse)
+    let household = store
+        .create_household(head, Some("Bản Mòn".into()), &who())
         .await
         .unwrap();
-    let e = member_error(store.join_household(wife, household, HouseholdRole::Child).await);
+    store
+        .join_household(wife, household, HouseholdRole::Spouse, &who())
+        .await
+        .unwrap();
+    let e = member_error(
+        store
+            .join_household(wife, household, HouseholdRole::Child, &who())
+            .await,
+    );
     assert_eq!(e, MemberError::InHousehold { id: wife, household });
     let other = store
         .add_member(&person("Lò Văn Tủa", "1995", Sex::Male, "00004-A"), day, false, &who())
         .await
         .unwrap()
         .id;
-    let e = member_error(store.join_household(other, household, HouseholdRole::Head).await);
+    let e = member_error(
+        store
+            .join_household(other, household, HouseholdRole::Head, &who())
+            .await,
+    );
     assert_eq!(e, MemberError::SecondHead { household });
     store
-        .set_household_category(household, 2024, HouseholdCategory::Poor)
+        .set_household_category(household, 2024, HouseholdCategory::Poor, &who())
         .await
         .unwrap();
     store
-        .set_household_category(household, 2025, HouseholdCategory::NearPoor)
+        .set_household_category(household, 2025, HouseholdCategory::NearPoor, &who())
         .await
         .unwrap();
     store
-        .set_household_category(household, 2025, HouseholdCategory::Other)
+        .set_household_category(household, 2025, HouseholdCategory::Other, &who())
         .await
         .unwrap();
     let h = store.household(household).await.unwrap();
@@ -685,7 +696,11 @@ async fn households_group_members_and_keep_a_category_by_year(store: Store) {
     );
     assert_eq!(h.categories, [(2024, "poor".to_string()), (2025, "other".to_string())]);
     assert_eq!(h.province_code, "01");
-    let e = member_error(store.set_household_category(999, 2025, HouseholdCategory::Poor).await);
+    let e = member_error(
+        store
+            .set_household_category(999, 2025, HouseholdCategory::Poor, &who())
+            .await,
+    );
     assert_eq!(e, MemberError::UnknownHousehold { id: 999 });
 }
 

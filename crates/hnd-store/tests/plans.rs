@@ -92,7 +92,7 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
     // given the whole target and 00008 nothing; the sum and the units
     // given a target are there to compare with the parent's.
     let head = store.search_members("hoi vien 0", None, 1).await.unwrap()[0].id;
-    store.create_household(head, None).await.unwrap();
+    store.create_household(head, None, &who()).await.unwrap();
     store
         .split_target(&number, "01", "new_members", Split::ByHouseholds(d("01/04/2026")))
         .await

@@ -13,6 +13,7 @@
 
 mod accounts;
 mod api;
+mod api_households;
 mod api_members;
 mod audit_text;
 mod auth;
@@ -20,6 +21,7 @@ mod authorize;
 mod dashboard;
 mod files;
 mod headers;
+mod households;
 mod member_steps;
 mod members;
 mod ops;
@@ -254,6 +256,24 @@ pub fn routes() -> Vec<Route> {
             "/members/{id}/correct",
             Needs(EditMembers),
             post(member_steps::correct),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/household",
+            Needs(EditMembers),
+            post(households::create),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/household/join",
+            Needs(EditMembers),
+            post(households::join),
+        ),
+        route(
+            p.clone(),
+            "/members/{id}/household/category",
+            Needs(EditMembers),
+            post(households::category),
         ),
         route(
             g.clone(),
@@ -508,6 +528,30 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/members/{id}/ratings/{year}",
             Needs(EditMembers),
             delete(api::remove_rating),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/households/{id}",
+            Needs(ViewMembers),
+            get(api_households::household),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/households",
+            Needs(EditMembers),
+            post(api_households::create),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/households/{id}/members",
+            Needs(EditMembers),
+            post(api_households::join),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/households/{id}/categories/{year}",
+            Needs(EditMembers),
+            put(api_households::category),
         ),
         route(g.clone(), "/api/v1/tasks", SignedIn, get(api::tasks)),
         route(g.clone(), "/api/v1/tasks/{id}", Task { report: false }, get(api::task)),

@@ -644,6 +644,8 @@ struct MemberPage {
     reveal: bool,
     /// Earlier corrections: field, old value, new value, who, when.
     corrections: Vec<(String, String, String, String, String)>,
+    /// The "Hộ gia đình" section.
+    household: crate::households::HouseholdSection,
 }
 
 /// What was typed into the transfer or removal form of a member's page
@@ -665,6 +667,8 @@ pub(crate) struct Typed {
     pub step: crate::member_steps::StepTyped,
     /// A refused correction, with what was typed.
     pub correct: crate::member_steps::CorrectTyped,
+    /// Why a form of the household section was refused.
+    pub household: Option<String>,
 }
 
 impl Typed {
@@ -672,6 +676,14 @@ impl Typed {
     pub fn with_step(step: crate::member_steps::StepTyped) -> Typed {
         Typed {
             step,
+            ..Typed::default()
+        }
+    }
+
+    /// The page again with a refused form of the household section.
+    pub fn with_household(error: String) -> Typed {
+        Typed {
+            household: Some(error),
             ..Typed::default()
         }
     }
@@ -766,6 +778,8 @@ async fn member_page(
         Ok(c) => crate::member_steps::correction_rows(c, reveal, lang),
         Err(e) => return store_problem(viewer, e),
     };
+    let household =
+        crate::households::HouseholdSection::of(&state.store, id, can_edit, typed.household.take(), lang).await;
     if typed.correct.full_name.is_none() {
         typed.correct = crate::member_steps::CorrectTyped::of(&member, reveal);
     }
@@ -787,6 +801,7 @@ async fn member_page(
         steps,
         reveal,
         corrections,
+        household,
     };
     render(page, status, lang)
 }

@@ -1,17 +1,18 @@
 //! Changing the tree in the browser: rename, add a branch or group, move,
 //! merge, split, dissolve. One page per unit gathers the forms; merging
 //! and dissolving say first what will move (units and members) and need
-//! a ticked confirmation.
+//! a ticked confirmation. Each change is an operation of the application
+//! layer (`hnd_app::App`), which asks the policy about every unit it names.
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::members::{audit, change_of};
-use crate::shell::{Nav, Tr, forbidden, problem, render, store_problem};
+use crate::shell::{Nav, Tr, app_problem, forbidden, problem, render, store_problem};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use hnd_app::Codes;
 use hnd_domain::{Action, Day, Kind, Level, OrgError, UnitCode, UnitName, fmt::int, i18n};
 use hnd_store::{NewUnit, SplitPart, Store};
 use serde::Deserialize;
@@ -142,23 +143,11 @@ fn refused(viewer: &Viewer, e: OrgError) -> Response {
     )
 }
 
-/// Token, access on `code` for `reach` (and `EditTree` on `other`, the
-/// unit the change reaches: new parent or merge target), the day. Returns
-/// the unit's id and the day.
-async fn prepare(
-    store: &Store,
-    viewer: &Viewer,
-    (code, reach): (&str, Reach),
-    other: Option<&str>,
-    form: &OrgForm,
-) -> Result<(i64, Day), Response> {
+/// The form's token and day. What the change names is checked by its
+/// operation.
+fn prepare(viewer: &Viewer, form: &OrgForm) -> Result<Day, Response> {
     viewer.check_csrf(&form.csrf)?;
-    let (id, _) = allow(store, viewer, code, reach).await?;
-    if let Some(other) = other {
-        allow(store, viewer, other.trim(), Reach::Below).await?;
-    }
-    let date = Day::parse_or_today(&form.date).map_err(|e| refused(viewer, e))?;
-    Ok((id, date))
+    Day::parse_or_today(&form.date).map_err(|e| refused(viewer, e))
 }
 
 fn done(code: &str) -> Response {
@@ -171,7 +160,7 @@ pub async fn rename(
     Path(code): Path<String>,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    let (id, date) = match prepare(&state.store, &viewer, (&code, Reach::Itself), None, &f).await {
+    let date = match prepare(&viewer, &f) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -179,18 +168,10 @@ pub async fn rename(
         Ok(n) => n,
         Err(e) => return refused(&viewer, e),
     };
-    let before = state
-        .store
-        .unit(&code, date)
-        .await
-        .map(|u| u.unit.name)
-        .unwrap_or_default();
-    if let Err(e) = state.store.rename(&code, &name, date, &change_of(&viewer, "web")).await {
-        return store_problem(&viewer, e);
+    match state.app.rename_unit(&viewer.actor(), &code, &name, date).await {
+        Ok(()) => done(&code),
+        Err(e) => app_problem(&viewer, e),
     }
-    let detail = serde_json::json!({"before": {"name": before}, "after": {"name": name.as_str()}, "date": date.iso()});
-    audit(&state.store, &viewer, "org.rename", None, Some(id), detail).await;
-    done(&code)
 }
 
 pub async fn add_child(
@@ -199,7 +180,7 @@ pub async fn add_child(
     Path(code): Path<String>,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    let (id, date) = match prepare(&state.store, &viewer, (&code, Reach::Below), None, &f).await {
+    let date = match prepare(&viewer, &f) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -238,21 +219,11 @@ pub async fn add_child(
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refused(&viewer, e),
     };
     // The code must fit its place (no other commune's or province's).
-    if let Err(e) = state.store.check_child_code(&unit.code, parent.id, date).await {
-        return store_problem(&viewer, e);
-    }
     let new_code = unit.code.to_string();
-    let new_name = unit.name.as_str().to_string();
-    if let Err(e) = state
-        .store
-        .create_units(vec![unit], date, &change_of(&viewer, "web"), "create")
-        .await
-    {
-        return store_problem(&viewer, e);
+    match state.app.create_unit(&viewer.actor(), unit, date, Codes::Checked).await {
+        Ok(()) => done(&new_code),
+        Err(e) => app_problem(&viewer, e),
     }
-    let detail = serde_json::json!({"after": {"code": new_code, "name": new_name, "parent": code}, "date": date.iso()});
-    audit(&state.store, &viewer, "org.create", None, Some(id), detail).await;
-    done(&new_code)
 }
 
 pub async fn move_unit(
@@ -261,22 +232,14 @@ pub async fn move_unit(
     Path(code): Path<String>,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    let (id, date) = match prepare(&state.store, &viewer, (&code, Reach::Itself), Some(&f.parent), &f).await {
+    let date = match prepare(&viewer, &f) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let before = state.store.unit(&code, date).await.ok().and_then(|u| u.unit.parent_id);
-    if let Err(e) = state
-        .store
-        .move_unit(&code, f.parent.trim(), date, &change_of(&viewer, "web"))
-        .await
-    {
-        return store_problem(&viewer, e);
+    match state.app.move_unit(&viewer.actor(), &code, f.parent.trim(), date).await {
+        Ok(()) => done(&code),
+        Err(e) => app_problem(&viewer, e),
     }
-    let detail =
-        serde_json::json!({"before": {"parent_id": before}, "after": {"parent": f.parent.trim()}, "date": date.iso()});
-    audit(&state.store, &viewer, "org.move", None, Some(id), detail).await;
-    done(&code)
 }
 
 fn unconfirmed(viewer: &Viewer) -> Response {
@@ -294,24 +257,30 @@ pub async fn merge(
     Path(code): Path<String>,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    let (id, date) = match prepare(&state.store, &viewer, (&code, Reach::Itself), Some(&f.into), &f).await {
+    let date = match prepare(&viewer, &f) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if f.confirm.is_none() {
-        return unconfirmed(&viewer);
-    }
     let into = f.into.trim().to_string();
-    if let Err(e) = state
-        .store
-        .merge(std::slice::from_ref(&code), &into, date, &change_of(&viewer, "web"))
+    let actor = viewer.actor();
+    if f.confirm.is_none() {
+        // Who may not make the change is told so before being asked to confirm.
+        if let Err(r) = allow(&state.store, &viewer, &code, Reach::Itself).await {
+            return r;
+        }
+        return match allow(&state.store, &viewer, &into, Reach::Below).await {
+            Ok(_) => unconfirmed(&viewer),
+            Err(r) => r,
+        };
+    }
+    match state
+        .app
+        .merge_units(&actor, std::slice::from_ref(&code), &into, date)
         .await
     {
-        return store_problem(&viewer, e);
+        Ok(()) => done(&into),
+        Err(e) => app_problem(&viewer, e),
     }
-    let detail = serde_json::json!({"before": {"unit": code}, "after": {"merged_into": into}, "date": date.iso()});
-    audit(&state.store, &viewer, "org.merge", None, Some(id), detail).await;
-    done(&into)
 }
 
 pub async fn split(
@@ -320,7 +289,7 @@ pub async fn split(
     Path(code): Path<String>,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    let (id, date) = match prepare(&state.store, &viewer, (&code, Reach::Itself), None, &f).await {
+    let date = match prepare(&viewer, &f) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -332,36 +301,21 @@ pub async fn split(
             (Err(e), _) | (_, Err(e)) => return refused(&viewer, e),
         }
     }
-    // The parts hang under the source's parent: their codes must fit there.
-    let parent = match state.store.unit(&code, date).await {
-        Ok(u) => u.unit.parent_id,
-        Err(e) => return store_problem(&viewer, e),
-    };
-    if let Some(parent) = parent {
-        for part in &parts {
-            if let Err(e) = state.store.check_child_code(&part.code, parent, date).await {
-                return store_problem(&viewer, e);
-            }
-        }
-    }
     let assign: Vec<(String, String)> = f
         .assign
         .lines()
         .filter_map(|l| l.split_once(';'))
         .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
         .collect();
-    if let Err(e) = state
-        .store
-        .split(&code, &parts, &assign, date, &change_of(&viewer, "web"))
+    // The parts hang under the source's parent: their codes must fit there.
+    match state
+        .app
+        .split_unit(&viewer.actor(), &code, &parts, &assign, date, Codes::Checked)
         .await
     {
-        return store_problem(&viewer, e);
+        Ok(()) => done(parts.first().map(|p| p.code.as_str()).unwrap_or(&code)),
+        Err(e) => app_problem(&viewer, e),
     }
-    let names: Vec<String> = parts.iter().map(|p| p.code.to_string()).collect();
-    let detail =
-        serde_json::json!({"before": {"unit": code}, "after": {"parts": names, "assign": assign}, "date": date.iso()});
-    audit(&state.store, &viewer, "org.split", None, Some(id), detail).await;
-    done(&names[0])
 }
 
 pub async fn dissolve(
@@ -370,18 +324,18 @@ pub async fn dissolve(
     Path(code): Path<String>,
     Form(f): Form<OrgForm>,
 ) -> Response {
-    let (id, date) = match prepare(&state.store, &viewer, (&code, Reach::Itself), None, &f).await {
+    let date = match prepare(&viewer, &f) {
         Ok(x) => x,
         Err(r) => return r,
     };
     if f.confirm.is_none() {
-        return unconfirmed(&viewer);
+        return match allow(&state.store, &viewer, &code, Reach::Itself).await {
+            Ok(_) => unconfirmed(&viewer),
+            Err(r) => r,
+        };
     }
-    let parent = state.store.unit(&code, date).await.ok().and_then(|u| u.unit.parent_id);
-    if let Err(e) = state.store.dissolve(&code, date, &change_of(&viewer, "web")).await {
-        return store_problem(&viewer, e);
+    match state.app.dissolve_unit(&viewer.actor(), &code, date).await {
+        Ok(()) => Redirect::to("/org").into_response(),
+        Err(e) => app_problem(&viewer, e),
     }
-    let detail = serde_json::json!({"before": {"unit": code, "parent_id": parent}, "after": null, "date": date.iso()});
-    audit(&state.store, &viewer, "org.dissolve", None, Some(id), detail).await;
-    Redirect::to("/org").into_response()
 }

@@ -168,6 +168,37 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             ]),
             ..c("POST", m("/members/{id}/correct"), Some(member.clone()))
         },
+        // The member as head of a new household (after the first allowed
+        // caller, refused as already in one).
+        ("POST", "/members/{id}/household") => Case {
+            form: Some(vec![("address", "Thôn Đông".into())]),
+            ..c("POST", m("/members/{id}/household"), Some(member.clone()))
+        },
+        // No such household: refused as such after access.
+        ("POST", "/members/{id}/household/join") => Case {
+            form: Some(vec![("household", "999999".into()), ("role", "con".into())]),
+            ..c("POST", m("/members/{id}/household/join"), Some(member.clone()))
+        },
+        // A year that is not one (or no household yet): refused after access.
+        ("POST", "/members/{id}/household/category") => Case {
+            form: Some(vec![("year", "năm nay".into()), ("category", "ngheo".into())]),
+            ..c("POST", m("/members/{id}/household/category"), Some(member.clone()))
+        },
+        // No such household: 404 to whoever may see members somewhere.
+        ("GET", "/api/v1/households/{id}") => c("GET", "/api/v1/households/999999".into(), None),
+        ("POST", "/api/v1/households") => Case {
+            json: Some(format!(r#"{{"head":{binh}}}"#)),
+            ..c("POST", "/api/v1/households".into(), Some(member.clone()))
+        },
+        // The member is asked about first, then the household (none).
+        ("POST", "/api/v1/households/{id}/members") => Case {
+            json: Some(format!(r#"{{"member":{binh},"role":"con"}}"#)),
+            ..c("POST", "/api/v1/households/999999/members".into(), Some(member.clone()))
+        },
+        ("PUT", "/api/v1/households/{id}/categories/{year}") => Case {
+            json: Some(r#"{"category":"ngheo"}"#.into()),
+            ..c("PUT", "/api/v1/households/999999/categories/2026".into(), None)
+        },
         ("GET", "/applicants") => c("GET", "/applicants?unit=00008".into(), Some(commune.clone())),
         ("POST", "/applicants/admit") => Case {
             form: Some(vec![("id", binh.to_string()), ("decision", "1-QĐ/HND".into())]),

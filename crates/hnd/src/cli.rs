@@ -148,6 +148,15 @@ fn audited(command: &Command) -> Option<(String, String)> {
         ("Users", "Token"),
         ("Members", "Withdraw"),
         ("Members", "DecideDuplicate"),
+        ("Org", "Create"),
+        ("Org", "Rename"),
+        ("Org", "Move"),
+        ("Org", "Merge"),
+        ("Org", "Split"),
+        ("Org", "Dissolve"),
+        ("Households", "Create"),
+        ("Households", "Join"),
+        ("Households", "Category"),
     ];
     if OPERATIONS.contains(&(group, action)) {
         return None;
@@ -256,7 +265,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         } => demo::run(&cli.db, &listen, &ops, no_serve, members, &cli.author, lang).await,
         Command::Org(cmd) => org::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Members(cmd) => members::run(cmd, &cli.db, &cli.author, lang).await,
-        Command::Households(cmd) => households::run(cmd, &cli.db, lang).await,
+        Command::Households(cmd) => households::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Plans(cmd) => plans::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Tasks(cmd) => tasks::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Progress {

@@ -39,11 +39,13 @@ pub enum HouseholdsCommand {
     },
 }
 
-pub async fn run(cmd: HouseholdsCommand, db: &str, lang: Lang) -> Result<ExitCode> {
+pub async fn run(cmd: HouseholdsCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
     let store = Store::open(db).await?;
+    let app = hnd_app::App::new(store.clone());
+    let actor = hnd_app::Actor::operator(author, lang);
     match cmd {
         HouseholdsCommand::Create { head, address } => {
-            let id = store.create_household(head, address).await?;
+            let id = app.create_household(&actor, head, address).await?;
             println!("{}", tr(lang, "cli.household_created", &[("id", &id)]));
         }
         HouseholdsCommand::Join {
@@ -52,7 +54,7 @@ pub async fn run(cmd: HouseholdsCommand, db: &str, lang: Lang) -> Result<ExitCod
             role,
         } => {
             let role = HouseholdRole::parse(&role).ok_or_else(|| bad(lang, "field.household_role", &role))?;
-            store.join_household(member, household, role).await?;
+            app.join_household(&actor, household, member, role).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         HouseholdsCommand::Category {
@@ -62,7 +64,7 @@ pub async fn run(cmd: HouseholdsCommand, db: &str, lang: Lang) -> Result<ExitCod
         } => {
             let parsed =
                 HouseholdCategory::parse(&category).ok_or_else(|| bad(lang, "field.household_category", &category))?;
-            store.set_household_category(household, year, parsed).await?;
+            app.set_household_category(&actor, household, year, parsed).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         HouseholdsCommand::Show { id, json } => {

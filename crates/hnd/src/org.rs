@@ -4,6 +4,7 @@ use crate::cli::day_or_today;
 use crate::tr;
 use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
+use hnd_app::Codes;
 use hnd_domain::{Day, Kind, Lang, Level, OrgError, UnitCode, UnitName, fmt::int};
 use hnd_store::{Change, NewUnit, SplitPart, Store, StoreError};
 use std::path::PathBuf;
@@ -176,6 +177,10 @@ fn pair(s: &str) -> Result<(String, String), OrgError> {
 pub async fn run(cmd: OrgCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
     let store = Store::open(db).await?;
     let change = |when: &When| Change::new(author, when.reason.clone());
+    // The tree's edits are operations: audited in their own transaction.
+    // The command line keeps a register's own numbering (`Codes::Free`).
+    let app = hnd_app::App::new(store.clone());
+    let actor = |when: &When| hnd_app::Actor::operator(author, lang).with_reason(when.reason.clone());
     match cmd {
         OrgCommand::Bootstrap { legacy } => {
             let counts = store
@@ -253,23 +258,21 @@ pub async fn run(cmd: OrgCommand, db: &str, author: &str, lang: Lang) -> Result<
                 founded: None,
             };
             let day = day_or_today(when.date.as_deref())?;
-            store.create_units(vec![unit], day, &change(&when), "create").await?;
+            app.create_unit(&actor(&when), unit, day, Codes::Free).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         OrgCommand::Rename { code: c, name, when } => {
-            store
-                .rename(
-                    &c,
-                    &UnitName::parse(&name)?,
-                    day_or_today(when.date.as_deref())?,
-                    &change(&when),
-                )
-                .await?;
+            app.rename_unit(
+                &actor(&when),
+                &c,
+                &UnitName::parse(&name)?,
+                day_or_today(when.date.as_deref())?,
+            )
+            .await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         OrgCommand::Move { code: c, parent, when } => {
-            store
-                .move_unit(&c, &parent, day_or_today(when.date.as_deref())?, &change(&when))
+            app.move_unit(&actor(&when), &c, &parent, day_or_today(when.date.as_deref())?)
                 .await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
@@ -297,7 +300,7 @@ pub async fn run(cmd: OrgCommand, db: &str, author: &str, lang: Lang) -> Result<
             if !confirmed(yes, &preview, lang) {
                 return Ok(ExitCode::from(2));
             }
-            store.merge(&sources, &into, day, &change(&when)).await?;
+            app.merge_units(&actor(&when), &sources, &into, day).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         OrgCommand::Split {
@@ -328,7 +331,8 @@ pub async fn run(cmd: OrgCommand, db: &str, author: &str, lang: Lang) -> Result<
             if !confirmed(yes, &preview, lang) {
                 return Ok(ExitCode::from(2));
             }
-            store.split(&c, &parts, &assign, day, &change(&when)).await?;
+            app.split_unit(&actor(&when), &c, &parts, &assign, day, Codes::Free)
+                .await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         OrgCommand::Dissolve { code: c, when, yes } => {
@@ -337,7 +341,7 @@ pub async fn run(cmd: OrgCommand, db: &str, author: &str, lang: Lang) -> Result<
             if !confirmed(yes, &preview, lang) {
                 return Ok(ExitCode::from(2));
             }
-            store.dissolve(&c, day, &change(&when)).await?;
+            app.dissolve_unit(&actor(&when), &c, day).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         OrgCommand::Import { file, when } => {

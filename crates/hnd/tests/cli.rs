@@ -60,8 +60,87 @@ both_backends!(
     an_import_killed_halfway_leaves_whole_chunks_and_resumes,
     a_member_file_without_the_template_or_not_a_workbook_is_explained,
     sigterm_stops_the_server_during_an_import,
-    dates_settings_and_cancelled_transfers_from_the_command_line
+    dates_settings_and_cancelled_transfers_from_the_command_line,
+    tree_edits_and_households_are_audited_once_from_the_command_line
 );
+
+/// The tree's edits and households are operations: one entry each, with
+/// the unit and before/after, none from the command line's generic
+/// entry; the command line keeps a register's own numbering.
+fn tree_edits_and_households_are_audited_once_from_the_command_line(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let create = |code: &'static str| {
+        [
+            "org",
+            "create",
+            code,
+            "--name",
+            "Chi hội Mới",
+            "--level",
+            "branch",
+            "--kind",
+            "residential",
+            "--parent",
+            "00004",
+            "--date",
+            "01/01/2026",
+        ]
+    };
+    ok(db, &create("00004-A"));
+    // A code of the register's own numbering: the operator's to check.
+    ok(db, &create("XYZ-9"));
+    ok(db, &["org", "rename", "XYZ-9", "Chi hội Đông", "--date", "02/01/2026"]);
+    ok(db, &["org", "dissolve", "XYZ-9", "--date", "03/01/2026", "--yes"]);
+    let add = [
+        "members",
+        "add",
+        "--name",
+        "Đặng Thị Hoà",
+        "--birth",
+        "1985",
+        "--sex",
+        "nữ",
+        "--unit",
+        "00004-A",
+        "--date",
+        "01/02/2026",
+        "--decision",
+        "1-QĐ/HND",
+    ];
+    ok(db, &add);
+    let out = ok(db, &["households", "create", "--head", "1", "--address", "Thôn Đông"]);
+    assert!(out.contains("Đã lập hộ số 1"), "{out}");
+    ok(
+        db,
+        &["households", "category", "1", "--year", "2026", "--category", "nghèo"],
+    );
+    let entries = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = hnd_store::Store::open(db).await.unwrap();
+        store.audit_entries(&hnd_store::AuditFilter::default()).await.unwrap()
+    });
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e.action.as_str())
+        .filter(|a| !a.starts_with("cli.members") && !a.starts_with("member."))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "household.category",
+            "household.create",
+            "org.dissolve",
+            "org.rename",
+            "org.create",
+            "org.create",
+            "cli.org.bootstrap"
+        ]
+    );
+    let renamed = entries.iter().find(|e| e.action == "org.rename").unwrap();
+    assert_eq!(renamed.unit_code.as_deref(), Some("XYZ-9"));
+    assert_eq!(renamed.detail["before"]["name"], "Chi hội Mới");
+    assert_eq!(renamed.detail["after"]["name"], "Chi hội Đông");
+    assert!(entries.iter().all(|e| e.address == "cli" && e.actor == "cli"));
+}
 
 /// Import refusals name the member template and the missing columns (no
 /// empty names), and a file that is not a workbook is said to be so,

@@ -1,0 +1,190 @@
+//! Households in the JSON API: one read, a household made with its head,
+//! a member put in one, a year's category. The changes call their
+//! operations; the read answers only who may see the household's head
+//! (a household is filed under its head's unit). The paths join the
+//! OpenAPI document.
+
+use crate::api::{ApiUser, app_error, bad_json};
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use hnd_app::{App, AppError};
+use hnd_domain::{HouseholdCategory, HouseholdRole, MemberError};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The household `id` as the API shows it.
+async fn shown(app: &App, id: i64) -> Result<Value, AppError> {
+    let h = app.store().household(id).await?;
+    let members: Vec<Value> = h
+        .members
+        .into_iter()
+        .map(|(id, name, role)| json!({"id": id, "full_name": name, "role": role}))
+        .collect();
+    let categories: Vec<Value> = h
+        .categories
+        .into_iter()
+        .map(|(year, category)| json!({"year": year, "category": category}))
+        .collect();
+    Ok(json!({"id": h.id, "address": h.address, "members": members, "categories": categories}))
+}
+
+async fn answer(app: &App, caller: &ApiUser, id: Result<i64, AppError>, status: StatusCode) -> Response {
+    match id {
+        Ok(id) => match shown(app, id).await {
+            Ok(body) => (status, Json(body)).into_response(),
+            Err(e) => app_error(e, caller.lang),
+        },
+        Err(e) => app_error(e, caller.lang),
+    }
+}
+
+fn bad(field: &'static str, value: &str) -> AppError {
+    AppError::field(
+        field,
+        MemberError::BadField {
+            field,
+            value: value.to_string(),
+        },
+    )
+}
+
+/// `GET /api/v1/households/{id}`.
+pub async fn household(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>) -> Response {
+    match hnd_app::may_view_household(&app, &caller.user, id).await {
+        Ok(true) => answer(&app, &caller, Ok(id), StatusCode::OK).await,
+        Ok(false) => app_error(AppError::Forbidden, caller.lang),
+        Err(e) => app_error(e, caller.lang),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NewHousehold {
+    head: i64,
+    #[serde(default)]
+    address: Option<String>,
+}
+
+/// `POST /api/v1/households`: a new household headed by member `head`.
+pub async fn create(
+    State(app): State<App>,
+    caller: ApiUser,
+    body: Result<Json<NewHousehold>, JsonRejection>,
+) -> Response {
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(r) => return bad_json(r, caller.lang),
+    };
+    let id = app.create_household(&caller.actor(), b.head, b.address).await;
+    answer(&app, &caller, id, StatusCode::CREATED).await
+}
+
+#[derive(Deserialize)]
+pub struct Joining {
+    member: i64,
+    #[serde(default)]
+    role: String,
+}
+
+/// `POST /api/v1/households/{id}/members`: member `member` joins with `role`.
+pub async fn join(
+    State(app): State<App>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+    body: Result<Json<Joining>, JsonRejection>,
+) -> Response {
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(r) => return bad_json(r, caller.lang),
+    };
+    let done = match HouseholdRole::parse(&b.role) {
+        Some(role) => app.join_household(&caller.actor(), id, b.member, role).await,
+        None => Err(bad("household_role", &b.role)),
+    };
+    answer(&app, &caller, done.map(|()| id), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct Categorised {
+    #[serde(default)]
+    category: String,
+}
+
+/// `PUT /api/v1/households/{id}/categories/{year}`: the year's category.
+pub async fn category(
+    State(app): State<App>,
+    caller: ApiUser,
+    Path((id, year)): Path<(i64, i32)>,
+    body: Result<Json<Categorised>, JsonRejection>,
+) -> Response {
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(r) => return bad_json(r, caller.lang),
+    };
+    let done = match HouseholdCategory::parse(&b.category) {
+        Some(category) => app.set_household_category(&caller.actor(), id, year, category).await,
+        None => Err(bad("household_category", &b.category)),
+    };
+    answer(&app, &caller, done.map(|()| id), StatusCode::OK).await
+}
+
+/// The paths above, for the OpenAPI document.
+pub fn paths(
+    common: impl Fn(Value) -> Value,
+    ok: impl Fn(&str) -> Value,
+    id: &Value,
+) -> serde_json::Map<String, Value> {
+    let body = |schema: &str| json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+    let year = json!({"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let mut created = common(ok("Hộ mới"));
+    if let Some(map) = created.as_object_mut() {
+        let ok = map.remove("200").unwrap_or(Value::Null);
+        map.insert("201".into(), ok);
+    }
+    let mut paths = serde_json::Map::new();
+    paths.insert(
+        "/api/v1/households".into(),
+        json!({"post": {"summary": "Lập hộ gia đình, một hội viên là chủ hộ (hộ thuộc đơn vị của chủ hộ)",
+                        "requestBody": body("NewHousehold"), "responses": created}}),
+    );
+    paths.insert(
+        "/api/v1/households/{id}".into(),
+        json!({"get": {"summary": "Một hộ: các thành viên và phân loại theo năm", "parameters": [id],
+                       "responses": common(ok("Hộ gia đình"))}}),
+    );
+    paths.insert(
+        "/api/v1/households/{id}/members".into(),
+        json!({"post": {"summary": "Thêm hội viên vào hộ với quan hệ với chủ hộ", "parameters": [id],
+                        "requestBody": body("HouseholdMember"), "responses": common(ok("Hộ gia đình"))}}),
+    );
+    paths.insert(
+        "/api/v1/households/{id}/categories/{year}".into(),
+        json!({"put": {"summary": "Phân loại hộ trong một năm (ghi lại thay phân loại cũ)", "parameters": [id, year],
+                       "requestBody": body("HouseholdCategory"), "responses": common(ok("Hộ gia đình"))}}),
+    );
+    paths
+}
+
+/// The schemas of the bodies above.
+pub fn schemas() -> serde_json::Map<String, Value> {
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "NewHousehold".into(),
+        json!({"type": "object", "required": ["head"], "properties": {
+               "head": {"type": "integer", "format": "int64"}, "address": {"type": "string"}}}),
+    );
+    schemas.insert(
+        "HouseholdMember".into(),
+        json!({"type": "object", "required": ["member", "role"], "properties": {
+               "member": {"type": "integer", "format": "int64"},
+               "role": {"type": "string", "enum": ["spouse", "child", "parent", "other"]}}}),
+    );
+    schemas.insert(
+        "HouseholdCategory".into(),
+        json!({"type": "object", "required": ["category"], "properties": {
+               "category": {"type": "string", "enum": ["poor", "near_poor", "policy", "other"]}}}),
+    );
+    schemas
+}

@@ -1,0 +1,198 @@
+//! The "Hộ gia đình" section of a member's page: the household the member
+//! belongs to, its members and its category by year, and the forms that
+//! make one with the member as head, put the member in one by its number,
+//! or set a year's category. Each form calls its operation.
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::members::{Typed, refused};
+use crate::shell::app_problem;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use hnd_app::{AppError, ErrorKind};
+use hnd_domain::{Day, HouseholdCategory, HouseholdRole, Lang, MemberError, i18n};
+use hnd_store::Store;
+use serde::Deserialize;
+
+const ROLES: [HouseholdRole; 4] = [
+    HouseholdRole::Spouse,
+    HouseholdRole::Child,
+    HouseholdRole::Parent,
+    HouseholdRole::Other,
+];
+const CATEGORIES: [HouseholdCategory; 4] = [
+    HouseholdCategory::Poor,
+    HouseholdCategory::NearPoor,
+    HouseholdCategory::Policy,
+    HouseholdCategory::Other,
+];
+
+/// What the section shows.
+#[derive(Default)]
+pub struct HouseholdSection {
+    /// The household's number, if the member is in one.
+    pub id: Option<i64>,
+    pub address: String,
+    /// (member id, full name, role), the head first.
+    pub members: Vec<(i64, String, String)>,
+    /// (year, category), oldest first.
+    pub categories: Vec<(i32, String)>,
+    pub can_edit: bool,
+    pub roles: Vec<(&'static str, String)>,
+    pub choices: Vec<(&'static str, String)>,
+    pub year: String,
+    /// Why the last form was refused.
+    pub error: Option<String>,
+}
+
+impl HouseholdSection {
+    /// The section of member `id`'s page.
+    pub async fn of(store: &Store, id: i64, can_edit: bool, error: Option<String>, lang: Lang) -> HouseholdSection {
+        let mut section = HouseholdSection {
+            can_edit,
+            roles: ROLES
+                .iter()
+                .map(|r| {
+                    (
+                        r.as_str(),
+                        i18n::t(lang, &format!("household.role.{}", r.as_str()), &[]),
+                    )
+                })
+                .collect(),
+            choices: CATEGORIES
+                .iter()
+                .map(|c| {
+                    (
+                        c.as_str(),
+                        i18n::t(lang, &format!("household.category.{}", c.as_str()), &[]),
+                    )
+                })
+                .collect(),
+            year: Day::today().year().to_string(),
+            error,
+            ..HouseholdSection::default()
+        };
+        let Ok(Some(number)) = store.household_of(id).await else {
+            return section;
+        };
+        if let Ok(h) = store.household(number).await {
+            section.id = Some(h.id);
+            section.address = h.address.unwrap_or_default();
+            section.members = h
+                .members
+                .into_iter()
+                .map(|(id, name, role)| (id, name, i18n::t(lang, &format!("household.role.{role}"), &[])))
+                .collect();
+            section.categories = h
+                .categories
+                .into_iter()
+                .map(|(year, c)| (year, i18n::t(lang, &format!("household.category.{c}"), &[])))
+                .collect();
+        }
+        section
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct HouseholdForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    household: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    category: String,
+}
+
+/// The answer to a form: back to the page, or the page again with why.
+async fn answer(state: &AppState, viewer: &Viewer, id: i64, result: Result<(), AppError>) -> Response {
+    match result {
+        Ok(()) => Redirect::to(&format!("/members/{id}?done=household#household")).into_response(),
+        Err(e) if e.kind() == ErrorKind::Forbidden || e.kind() == ErrorKind::Internal => app_problem(viewer, e),
+        Err(e) => refused(state, viewer, id, Typed::with_household(e.message(viewer.lang))).await,
+    }
+}
+
+fn bad(field: &'static str, value: &str) -> AppError {
+    AppError::field(
+        field,
+        MemberError::BadField {
+            field,
+            value: value.to_string(),
+        },
+    )
+}
+
+/// `POST /members/{id}/household`: a new household headed by the member.
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<HouseholdForm>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
+        return r;
+    }
+    let result = state
+        .app
+        .create_household(&viewer.actor(), id, Some(f.address))
+        .await
+        .map(|_| ());
+    answer(&state, &viewer, id, result).await
+}
+
+/// `POST /members/{id}/household/join`: the member joins household number `household` with `role`.
+pub async fn join(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<HouseholdForm>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
+        return r;
+    }
+    let result = match (f.household.trim().parse::<i64>(), HouseholdRole::parse(&f.role)) {
+        (Err(_), _) => Err(bad("household", &f.household)),
+        (_, None) => Err(bad("household_role", &f.role)),
+        (Ok(household), Some(role)) => state.app.join_household(&viewer.actor(), household, id, role).await,
+    };
+    answer(&state, &viewer, id, result).await
+}
+
+/// `POST /members/{id}/household/category`: the category of the member's household in a year.
+pub async fn category(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<HouseholdForm>,
+) -> Response {
+    if let Err(r) = viewer.check_csrf(&f.csrf) {
+        return r;
+    }
+    let household = match state.store.household_of(id).await {
+        Ok(h) => h,
+        Err(e) => return app_problem(&viewer, e.into()),
+    };
+    let result = match (
+        household,
+        f.year.trim().parse::<i32>(),
+        HouseholdCategory::parse(&f.category),
+    ) {
+        (None, _, _) => Err(bad("household", "")),
+        (_, Err(_), _) => Err(bad("year", &f.year)),
+        (_, _, None) => Err(bad("household_category", &f.category)),
+        (Some(household), Ok(year), Some(category)) => {
+            state
+                .app
+                .set_household_category(&viewer.actor(), household, year, category)
+                .await
+        }
+    };
+    answer(&state, &viewer, id, result).await
+}
