@@ -19,10 +19,12 @@ mod accounts;
 mod actor;
 mod error;
 mod members;
+mod profiles;
 
 pub use actor::{Actor, Channel};
 pub use error::{AppError, ErrorKind};
 pub use members::{Admitted, EndKind, Step};
+pub use profiles::{Personal, ProfileSaved, profile_detail};
 
 use hnd_store::Store;
 

@@ -720,6 +720,17 @@ impl Profile {
             .collect()
     }
 
+    /// The first personal field this profile sets (holds other than its
+    /// default), if any: what an input may not do for who may not see it.
+    pub fn personal_set(&self) -> Option<&'static str> {
+        let empty = Profile::default().to_text();
+        self.to_text()
+            .into_iter()
+            .zip(empty)
+            .find(|((field, value), (_, default))| is_sensitive(field) && value != default)
+            .map(|((field, _), _)| field)
+    }
+
     /// This profile with the personal fields of `kept` instead of its own:
     /// what a change by someone who may not see them leaves in place.
     pub fn keeping_sensitive(mut self, kept: &Profile) -> Profile {

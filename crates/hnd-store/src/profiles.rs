@@ -289,10 +289,11 @@ impl Store {
         Ok(before)
     }
 
-    /// Records a position the member holds or held; returns its entry id.
+    /// Records a position the member holds or held; returns its entry id
+    /// (added under `after.id` of the change's audit entry).
     /// The unit is a unit of today's tree or, for a position in a unit
     /// that has since ended, of the tree of the position's first day.
-    pub async fn add_member_role(&self, id: i64, role: &NewRole) -> Result<i64> {
+    pub async fn add_member_role(&self, id: i64, role: &NewRole, change: &Change) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let province = member_province(&mut tx, id).await?;
         let unit = match &role.unit {
@@ -314,21 +315,28 @@ impl Store {
         .bind(iso(role.to))
         .fetch_one(&mut *tx)
         .await?;
-        tx.commit().await?;
+        let change = change.clone().with_after("id", serde_json::json!(entry));
+        crate::accounts::commit(tx, &change).await?;
         Ok(entry)
     }
 
     /// Removes a position entry of the member; returns it.
-    pub async fn remove_member_role(&self, id: i64, entry: i64) -> Result<RoleEntry> {
+    pub async fn remove_member_role(&self, id: i64, entry: i64, change: &Change) -> Result<RoleEntry> {
         let found = self.member_profile(id).await?.roles.into_iter().find(|r| r.id == entry);
         let found = found.ok_or(MemberError::UnknownEntry { id, entry })?;
-        self.delete_entry("DELETE FROM member_roles WHERE member_id = $1 AND id = $2", id, entry)
-            .await?;
+        self.delete_entry(
+            "DELETE FROM member_roles WHERE member_id = $1 AND id = $2",
+            id,
+            entry,
+            change,
+        )
+        .await?;
         Ok(found)
     }
 
-    /// Records a title or award; returns its entry id.
-    pub async fn add_member_title(&self, id: i64, title: &NewTitle) -> Result<i64> {
+    /// Records a title or award; returns its entry id (added under
+    /// `after.id` of the change's audit entry).
+    pub async fn add_member_title(&self, id: i64, title: &NewTitle, change: &Change) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let province = member_province(&mut tx, id).await?;
         let entry: i64 = sqlx::query_scalar(
@@ -343,12 +351,13 @@ impl Store {
         .bind(title.note.clone())
         .fetch_one(&mut *tx)
         .await?;
-        tx.commit().await?;
+        let change = change.clone().with_after("id", serde_json::json!(entry));
+        crate::accounts::commit(tx, &change).await?;
         Ok(entry)
     }
 
     /// Removes a title or award of the member; returns it.
-    pub async fn remove_member_title(&self, id: i64, entry: i64) -> Result<TitleEntry> {
+    pub async fn remove_member_title(&self, id: i64, entry: i64, change: &Change) -> Result<TitleEntry> {
         let found = self
             .member_profile(id)
             .await?
@@ -356,14 +365,19 @@ impl Store {
             .into_iter()
             .find(|t| t.id == entry);
         let found = found.ok_or(MemberError::UnknownEntry { id, entry })?;
-        self.delete_entry("DELETE FROM member_titles WHERE member_id = $1 AND id = $2", id, entry)
-            .await?;
+        self.delete_entry(
+            "DELETE FROM member_titles WHERE member_id = $1 AND id = $2",
+            id,
+            entry,
+            change,
+        )
+        .await?;
         Ok(found)
     }
 
     /// Sets the member's rating for a year (replacing the year's earlier
     /// one); returns the earlier one, if any.
-    pub async fn set_member_rating(&self, id: i64, rating: &NewRating) -> Result<Option<RatingEntry>> {
+    pub async fn set_member_rating(&self, id: i64, rating: &NewRating, change: &Change) -> Result<Option<RatingEntry>> {
         let before = self
             .member_profile(id)
             .await?
@@ -385,12 +399,12 @@ impl Store {
         .bind(bit(rating.proposed_to_party))
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(before)
     }
 
     /// Removes the member's rating of `year`; returns it.
-    pub async fn remove_member_rating(&self, id: i64, year: i32) -> Result<RatingEntry> {
+    pub async fn remove_member_rating(&self, id: i64, year: i32, change: &Change) -> Result<RatingEntry> {
         let found = self
             .member_profile(id)
             .await?
@@ -402,13 +416,21 @@ impl Store {
             "DELETE FROM member_ratings WHERE member_id = $1 AND year = $2",
             id,
             year as i64,
+            change,
         )
         .await?;
         Ok(found)
     }
 
-    async fn delete_entry(&self, sql: &'static str, id: i64, key: i64) -> Result<()> {
-        sqlx::query(sql).bind(id).bind(key).execute(&self.write).await?;
+    /// Deletes one entry and writes the change's audit entry; nothing,
+    /// with the refusal, when the entry is gone already.
+    async fn delete_entry(&self, sql: &'static str, id: i64, key: i64, change: &Change) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(sql).bind(id).bind(key).execute(&mut *tx).await?;
+        if done.rows_affected() == 0 {
+            return Err(MemberError::UnknownEntry { id, entry: key }.into());
+        }
+        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 
@@ -445,13 +467,19 @@ impl Store {
         row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
     }
 
-    /// Removes the member's photo; whether there was one.
-    pub async fn delete_member_photo(&self, id: i64) -> Result<bool> {
+    /// Removes the member's photo; whether there was one. The change's
+    /// audit entry is written only when there was.
+    pub async fn delete_member_photo(&self, id: i64, change: &Change) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
         let done = sqlx::query("DELETE FROM member_photos WHERE member_id = $1")
             .bind(id)
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        crate::accounts::commit(tx, change).await?;
+        Ok(true)
     }
 }
 
