@@ -275,26 +275,25 @@ pub fn schemas() -> serde_json::Map<String, Value> {
     schemas
 }
 
-/// The profile's fields: dates dd/mm/yyyy (or ISO), closed lists by code,
-/// yes/no as booleans.
+/// The profile's fields, from their declaration: dates dd/mm/yyyy (or
+/// ISO), closed lists by code, yes/no as booleans.
 fn profile_schema() -> Value {
-    use profile::{FIELDS, MemberType, Occupation, PoliticalTheory, Vocational, is_yes_no};
+    use profile::{FIELD_LIST, Kind};
     let mut properties = serde_json::Map::new();
-    for field in FIELDS {
-        let schema = match field {
-            "occupation" => json!({"type": "string", "enum": codes(Occupation::ALL.iter().map(|v| v.code()))}),
-            "vocational" => json!({"type": "string", "enum": codes(Vocational::ALL.iter().map(|v| v.code()))}),
-            "political_theory" => {
-                json!({"type": "string", "enum": codes(PoliticalTheory::ALL.iter().map(|v| v.code()))})
-            }
-            "member_type" => json!({"type": "string", "enum": codes(MemberType::ALL.iter().map(|v| v.code()))}),
-            "farm_area_m2" | "herd_size" => json!({"type": "integer", "minimum": 0}),
-            "general_grade" => json!({"type": "string", "description": "12/12, 9/12, 7/10"}),
-            f if is_yes_no(f) => json!({"type": "boolean", "nullable": true}),
-            f if f.ends_with("_on") => json!({"type": "string", "description": "dd/mm/yyyy"}),
-            _ => json!({"type": "string"}),
+    for field in FIELD_LIST {
+        let codes = || {
+            let list = (field.choices)(hnd_domain::Lang::Vi).unwrap_or_default();
+            codes(list.into_iter().map(|(code, _)| code))
         };
-        properties.insert(field.into(), schema);
+        let schema = match field.kind {
+            Kind::List => json!({"type": "string", "enum": codes()}),
+            Kind::Count => json!({"type": "integer", "minimum": 0}),
+            Kind::Grade => json!({"type": "string", "description": "12/12, 9/12, 7/10"}),
+            Kind::YesNo => json!({"type": "boolean", "nullable": true}),
+            Kind::Day => json!({"type": "string", "description": "dd/mm/yyyy"}),
+            Kind::Text | Kind::Insurance => json!({"type": "string"}),
+        };
+        properties.insert(field.name.into(), schema);
     }
     json!({"type": "object", "properties": properties})
 }
