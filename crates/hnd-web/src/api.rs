@@ -659,8 +659,8 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
     let ok = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}});
     let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}});
     if let Some(paths) = doc["paths"].as_object_mut() {
-        paths.extend(crate::api_members::paths(&common, &ok, &id));
-        paths.extend(crate::api_profiles::paths(&common, &ok, &id));
+        paths.extend(crate::api_members::paths(common, ok, &id));
+        paths.extend(crate::api_profiles::paths(common, ok, &id));
     }
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         schemas.extend(crate::api_members::schemas());

@@ -175,6 +175,12 @@ fn edit_page(viewer: &Viewer, id: i64, name: String, values: &HashMap<String, St
     let lang = viewer.lang;
     let yes = i18n::t(lang, "profile.yes", &[]);
     let no = i18n::t(lang, "profile.no", &[]);
+    let unknown_allowed: Vec<&str> = Profile::default()
+        .to_text()
+        .into_iter()
+        .filter(|(_, text)| text.is_empty())
+        .map(|(field, _)| field)
+        .collect();
     let inputs = FIELDS
         .iter()
         .filter(|f| reveal || !profile::is_sensitive(f))
@@ -184,8 +190,10 @@ fn edit_page(viewer: &Viewer, id: i64, name: String, values: &HashMap<String, St
                     .chain(list.into_iter().map(|(code, label)| (code.to_string(), label)))
                     .collect()
             } else if profile::is_yes_no(field) {
-                let unknown =
-                    matches!(field, "bhyt" | "bhxh").then(|| (String::new(), i18n::t(lang, "profile.unknown", &[])));
+                // A yes/no that may be unknown is empty by default.
+                let unknown = unknown_allowed
+                    .contains(&field)
+                    .then(|| (String::new(), i18n::t(lang, "profile.unknown", &[])));
                 unknown
                     .into_iter()
                     .chain([("yes".to_string(), yes.clone()), ("no".to_string(), no.clone())])

@@ -179,3 +179,66 @@ fn photos_are_jpeg_or_png_up_to_two_megabytes() {
     let big = [vec![0xFF, 0xD8, 0xFF], vec![0; MAX_PHOTO_BYTES]].concat();
     assert_eq!(Photo::parse(big).unwrap_err().reason, "profile.why.photo_size");
 }
+
+#[test]
+fn the_declaration_gives_every_list() {
+    assert_eq!(FIELDS.len(), 22);
+    assert_eq!(
+        SENSITIVE,
+        [
+            "cccd_issued_on",
+            "party_member",
+            "party_joined_on",
+            "party_official_on",
+            "bhyt",
+            "bhyt_number",
+            "bhyt_expires_on",
+            "bhxh",
+            "bhxh_number",
+        ]
+    );
+    assert_eq!(
+        SHEET_FIELDS,
+        [
+            "occupation",
+            "general_grade",
+            "bhyt",
+            "bhxh",
+            "party_member",
+            "party_joined_on"
+        ]
+    );
+    assert_eq!(SHEET_COLUMNS[0], ("Nghề nghiệp", "occupation"));
+    let names: Vec<&str> = Profile::default().to_text().into_iter().map(|(f, _)| f).collect();
+    assert_eq!(names, FIELDS);
+    assert!(is_yes_no("bhyt") && is_yes_no("residential") && !is_yes_no("occupation"));
+    assert!(choices("occupation", Lang::Vi).is_some() && choices("produce", Lang::Vi).is_none());
+    assert_eq!(field("herd_size").map(|f| f.label), Some("profile.field.herd_size"));
+}
+
+#[test]
+fn a_profile_stored_reads_back_the_same() {
+    let p = Profile::parse(form(&[
+        ("occupation", "crop"),
+        ("farm_area_m2", "5.000"),
+        ("general_grade", "9/12"),
+        ("residential", "yes"),
+        ("member_type", "honorary"),
+        ("party_member", "yes"),
+        ("party_joined_on", "03/02/2010"),
+        ("bhyt", "no"),
+    ]))
+    .unwrap();
+    assert_eq!(Profile::from_stored(&p.stored()), p);
+    // Nothing stored: the defaults.
+    let nulls: Vec<Stored> = FIELD_LIST.iter().map(|f| Stored::null(f.kind)).collect();
+    assert_eq!(Profile::from_stored(&nulls), Profile::default());
+    // Who may not see personal data keeps them as they were.
+    let kept = Profile::default().keeping_sensitive(&p);
+    assert_eq!(
+        (kept.party_member, kept.bhyt, kept.occupation),
+        (true, Some(false), None)
+    );
+    assert_eq!(p.personal_set(), Some("party_member"));
+    assert_eq!(Profile::default().personal_set(), None);
+}
