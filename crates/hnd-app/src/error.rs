@@ -41,7 +41,12 @@ impl AppError {
 
     pub fn kind(&self) -> ErrorKind {
         match self {
-            AppError::Forbidden | AppError::Store(StoreError::Account(AccountError::Forbidden)) => ErrorKind::Forbidden,
+            AppError::Forbidden
+            | AppError::Store(StoreError::Account(AccountError::Forbidden))
+            | AppError::Field {
+                error: StoreError::Account(AccountError::Forbidden),
+                ..
+            } => ErrorKind::Forbidden,
             AppError::Field { .. } => ErrorKind::Invalid,
             AppError::Store(e) => match e {
                 StoreError::Org(OrgError::UnknownUnit { .. })

@@ -21,12 +21,14 @@ mod error;
 mod households;
 mod members;
 mod org;
+mod profiles;
 
 pub use actor::{Actor, Channel};
 pub use error::{AppError, ErrorKind};
 pub use households::may_view_household;
 pub use members::{AddedMember, Admitted, EndKind, Step};
 pub use org::Codes;
+pub use profiles::{Personal, ProfileSaved, profile_detail};
 
 use hnd_store::Store;
 

@@ -220,6 +220,79 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
         refused.is_err(),
         "an application withdrawn is not a membership to restore"
     );
+    // The profile: its fields, positions, titles, ratings and photo.
+    let p = applicant(&store, "Phạm Thị Phúc", "00004-A").await;
+    let profile_with = |set: &[(&str, &str)]| {
+        let mut values: std::collections::HashMap<&str, String> =
+            hnd_domain::profile::Profile::default().to_text().into_iter().collect();
+        for (field, value) in set {
+            values.insert(field, value.to_string());
+        }
+        hnd_domain::profile::Profile::parse(|f| values.get(f).cloned().unwrap_or_default()).unwrap()
+    };
+    let given = profile_with(&[("occupation", "crop"), ("bhyt", "yes")]);
+    case!(
+        "set_profile",
+        "canbo.xa",
+        app.set_profile(&officer, p, &given, hnd_app::Personal::Keep)
+    );
+    let detail = &entries(&store).await[0].detail;
+    assert_eq!(detail["after"]["occupation"], "crop", "{detail}");
+    assert_eq!(detail["personal_changed"], serde_json::json!(["bhyt"]), "{detail}");
+    assert!(
+        detail["after"].get("bhyt").is_none(),
+        "personal values stay out of the log"
+    );
+    let role = hnd_domain::profile::NewRole::parse("branch_head", "00004-A", "01/01/2026", "").unwrap();
+    case!("add_role", "canbo.xa", app.add_role(&officer, p, &role));
+    let role_id = store.member_profile(p).await.unwrap().roles[0].id;
+    assert_eq!(entries(&store).await[0].detail["after"]["id"], role_id);
+    case!("remove_role", "canbo.xa", app.remove_role(&officer, p, role_id));
+    let far_role = hnd_domain::profile::NewRole::parse("branch_head", "21136-C", "01/01/2026", "").unwrap();
+    let refused = app.add_role(&officer, p, &far_role).await;
+    assert_eq!(refused.unwrap_err().kind(), hnd_app::ErrorKind::Forbidden);
+    let title = hnd_domain::profile::NewTitle::parse("2025", "commune", "merit", "QĐ 1").unwrap();
+    case!("add_title", "canbo.xa", app.add_title(&officer, p, &title));
+    let title_id = store.member_profile(p).await.unwrap().titles[0].id;
+    case!("remove_title", "canbo.xa", app.remove_title(&officer, p, title_id));
+    let rating = hnd_domain::profile::NewRating::parse("2025", "good", "").unwrap();
+    case!("set_rating", "canbo.xa", app.set_rating(&officer, p, &rating));
+    case!("remove_rating", "canbo.xa", app.remove_rating(&officer, p, 2025));
+    let jpeg = [vec![0xFF, 0xD8, 0xFF, 0xE0], vec![7; 100]].concat();
+    let photo = hnd_domain::profile::Photo::parse(jpeg).unwrap();
+    case!("set_photo", "canbo.xa", app.set_photo(&officer, p, &photo));
+    case!("remove_photo", "canbo.xa", app.remove_photo(&officer, p));
+    // A branch officer may edit the member but not see personal data: the
+    // form keeps personal fields, the API's input that sets one is refused.
+    store
+        .create_user("chihoi.a", "Chi hội A", "mat-khau-dai-du")
+        .await
+        .unwrap();
+    store
+        .grant("chihoi.a", Role::BranchHead, "00004-A", "kiểm thử")
+        .await
+        .unwrap();
+    let branch = Actor::user(
+        store.principal_by_login("chihoi.a").await.unwrap(),
+        "127.0.0.1",
+        Channel::Api,
+        Lang::Vi,
+    );
+    let no_insurance = profile_with(&[("bhyt", "no")]);
+    let refused = app
+        .set_profile(&branch, p, &no_insurance, hnd_app::Personal::Refuse)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind(), hnd_app::ErrorKind::Forbidden);
+    assert_eq!(refused.field_name(), Some("bhyt"));
+    let saved = app
+        .set_profile(&branch, p, &no_insurance, hnd_app::Personal::Keep)
+        .await
+        .unwrap();
+    assert_eq!(saved.after.bhyt, Some(true), "kept as it was");
+    assert_eq!(saved.after.occupation, None);
+    let refused = app.set_photo(&branch, p, &photo).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
     // Accounts, by a province officer of Hà Nội.
     store
         .create_user("tinh.hn", "Cán bộ tỉnh", "mat-khau-dai-du")

@@ -25,17 +25,11 @@ pub const MEMBER_COLUMNS: [&str; 11] = [
 ];
 const REQUIRED: [&str; 4] = [NAME, BIRTH, SEX, UNIT];
 
-/// Optional columns of the member's profile, with the profile field each
-/// fills ([`hnd_domain::profile::SHEET_FIELDS`], in order). Export writes
-/// them after [`MEMBER_COLUMNS`].
-pub const PROFILE_COLUMNS: [(&str, &str); 6] = [
-    ("Nghề nghiệp", SHEET_FIELDS[0]),
-    ("Trình độ văn hóa", SHEET_FIELDS[1]),
-    ("BHYT", SHEET_FIELDS[2]),
-    ("BHXH tự nguyện", SHEET_FIELDS[3]),
-    ("Đảng viên", SHEET_FIELDS[4]),
-    ("Ngày vào Đảng", SHEET_FIELDS[5]),
-];
+/// Optional columns of the member's profile: (header, the profile field
+/// it fills), as the profile's fields declare them
+/// ([`hnd_domain::profile::SHEET_COLUMNS`]). Export writes them after
+/// [`MEMBER_COLUMNS`].
+pub const PROFILE_COLUMNS: [(&str, &str); SHEET_FIELDS.len()] = hnd_domain::profile::SHEET_COLUMNS;
 
 /// A member from one row of the sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,13 +7,14 @@
 use crate::org::{Change, resolve_code_at};
 use crate::{Result, Store};
 use hnd_domain::profile::{
-    AwardLevel, GeneralGrade, InsuranceNumber, MemberType, NewRating, NewRole, NewTitle, Occupation, Photo,
-    PoliticalTheory, Position, Profile, Rating, TitleKind, Vocational,
+    AwardLevel, FIELD_LIST, FIELDS, Field, NewRating, NewRole, NewTitle, Photo, Position, Profile, Rating,
+    SHEET_FIELDS, Stored, TitleKind,
 };
 use hnd_domain::{Day, MemberError};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use std::sync::LazyLock;
 
 /// A position held, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,16 +64,8 @@ pub struct MemberProfile {
     pub updated_at: Option<String>,
 }
 
-/// The scalar columns, in [`profile_from_row`]'s order.
-macro_rules! profile_columns {
-    () => {
-        "cccd_issued_on, current_address, occupation, produce, farm_area_m2, herd_size,
-         general_grade, vocational, political_theory, card_issued_on, residential, professional, member_type,
-         core_member, party_member, party_joined_on, party_official_on, bhyt, bhyt_number, bhyt_expires_on,
-         bhxh, bhxh_number"
-    };
-}
-const PROFILE_COLUMNS: &str = profile_columns!();
+/// The scalar columns, named as the fields ([`FIELDS`] order).
+static PROFILE_COLUMNS: LazyLock<String> = LazyLock::new(|| FIELDS.join(", "));
 
 fn day(row: &AnyRow, i: usize) -> Result<Option<Day>> {
     let text: Option<String> = row.try_get(i)?;
@@ -89,37 +82,31 @@ fn code<T>(row: &AnyRow, i: usize, parse: fn(&str) -> Option<T>) -> Result<Optio
     Ok(text.as_deref().and_then(parse))
 }
 
-fn count(row: &AnyRow, i: usize) -> Result<Option<u32>> {
-    let n: Option<i64> = row.try_get(i)?;
-    Ok(n.and_then(|n| u32::try_from(n).ok()))
+/// The column of `field` at `i` of `row`, as stored.
+fn stored(row: &AnyRow, i: usize, field: &Field) -> Result<Stored> {
+    Ok(if field.kind.is_int() {
+        Stored::Int(row.try_get(i)?)
+    } else {
+        Stored::Text(row.try_get(i)?)
+    })
 }
 
 /// The profile in columns 0.. of `row`, in [`PROFILE_COLUMNS`] order.
 fn profile_from_row(row: &AnyRow) -> Result<Profile> {
-    Ok(Profile {
-        cccd_issued_on: day(row, 0)?,
-        current_address: row.try_get(1)?,
-        occupation: code(row, 2, Occupation::from_code)?,
-        produce: row.try_get(3)?,
-        farm_area_m2: count(row, 4)?,
-        herd_size: count(row, 5)?,
-        general_grade: code(row, 6, GeneralGrade::parse)?,
-        vocational: code(row, 7, Vocational::from_code)?,
-        political_theory: code(row, 8, PoliticalTheory::from_code)?,
-        card_issued_on: day(row, 9)?,
-        residential: flag(row, 10)?.unwrap_or(true),
-        professional: flag(row, 11)?.unwrap_or(false),
-        member_type: code(row, 12, MemberType::from_code)?.unwrap_or(MemberType::Regular),
-        core_member: flag(row, 13)?.unwrap_or(false),
-        party_member: flag(row, 14)?.unwrap_or(false),
-        party_joined_on: day(row, 15)?,
-        party_official_on: day(row, 16)?,
-        bhyt: flag(row, 17)?,
-        bhyt_number: code(row, 18, InsuranceNumber::parse)?,
-        bhyt_expires_on: day(row, 19)?,
-        bhxh: flag(row, 20)?,
-        bhxh_number: code(row, 21, InsuranceNumber::parse)?,
-    })
+    let values = FIELD_LIST
+        .iter()
+        .enumerate()
+        .map(|(i, f)| stored(row, i, f))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Profile::from_stored(&values))
+}
+
+/// A stored value as a bulk statement's parameter.
+fn val(v: Stored) -> crate::sql::Val {
+    match v {
+        Stored::Text(t) => crate::sql::Val::Text(t),
+        Stored::Int(n) => crate::sql::Val::Int(n),
+    }
 }
 
 /// The member's province, or the refusal naming an unknown member.
@@ -146,13 +133,18 @@ impl Store {
         let mut conn = self.read.acquire().await?;
         member_province(&mut conn, id).await?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {PROFILE_COLUMNS}, updated_by, updated_at FROM member_profiles WHERE member_id = $1"
+            "SELECT {}, updated_by, updated_at FROM member_profiles WHERE member_id = $1",
+            *PROFILE_COLUMNS
         )))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
         let (profile, updated_by, updated_at) = match &row {
-            Some(r) => (profile_from_row(r)?, r.try_get(22)?, r.try_get(23)?),
+            Some(r) => (
+                profile_from_row(r)?,
+                r.try_get(FIELDS.len())?,
+                r.try_get(FIELDS.len() + 1)?,
+            ),
             None => (Profile::default(), None, None),
         };
         let today = Day::today().iso();
@@ -230,7 +222,8 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let province = member_province(&mut tx, id).await?;
         let before = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {PROFILE_COLUMNS} FROM member_profiles WHERE member_id = $1"
+            "SELECT {} FROM member_profiles WHERE member_id = $1",
+            *PROFILE_COLUMNS
         )))
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -238,61 +231,39 @@ impl Store {
         .map(|r| profile_from_row(&r))
         .transpose()?
         .unwrap_or_default();
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO member_profiles (member_id, province_code, {PROFILE_COLUMNS}, updated_by, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                     $20, $21, $22, $23, $24, $25, $26)
-             ON CONFLICT (member_id) DO UPDATE SET
-                 province_code = excluded.province_code, cccd_issued_on = excluded.cccd_issued_on,
-                 current_address = excluded.current_address, occupation = excluded.occupation,
-                 produce = excluded.produce, farm_area_m2 = excluded.farm_area_m2,
-                 herd_size = excluded.herd_size, general_grade = excluded.general_grade,
-                 vocational = excluded.vocational, political_theory = excluded.political_theory,
-                 card_issued_on = excluded.card_issued_on, residential = excluded.residential,
-                 professional = excluded.professional, member_type = excluded.member_type,
-                 core_member = excluded.core_member, party_member = excluded.party_member,
-                 party_joined_on = excluded.party_joined_on, party_official_on = excluded.party_official_on,
-                 bhyt = excluded.bhyt, bhyt_number = excluded.bhyt_number,
-                 bhyt_expires_on = excluded.bhyt_expires_on, bhxh = excluded.bhxh,
-                 bhxh_number = excluded.bhxh_number, updated_by = excluded.updated_by,
-                 updated_at = excluded.updated_at"
-        )))
-        .bind(id)
-        .bind(province)
-        .bind(iso(p.cccd_issued_on))
-        .bind(p.current_address.clone())
-        .bind(p.occupation.map(|v| v.code()))
-        .bind(p.produce.clone())
-        .bind(p.farm_area_m2.map(i64::from))
-        .bind(p.herd_size.map(i64::from))
-        .bind(p.general_grade.map(|g| g.to_string()))
-        .bind(p.vocational.map(|v| v.code()))
-        .bind(p.political_theory.map(|v| v.code()))
-        .bind(iso(p.card_issued_on))
-        .bind(bit(p.residential))
-        .bind(bit(p.professional))
-        .bind(p.member_type.code())
-        .bind(bit(p.core_member))
-        .bind(bit(p.party_member))
-        .bind(iso(p.party_joined_on))
-        .bind(iso(p.party_official_on))
-        .bind(p.bhyt.map(bit))
-        .bind(p.bhyt_number.as_ref().map(|n| n.to_string()))
-        .bind(iso(p.bhyt_expires_on))
-        .bind(p.bhxh.map(bit))
-        .bind(p.bhxh_number.as_ref().map(|n| n.to_string()))
-        .bind(change.author.clone())
-        .bind(chrono::Utc::now().to_rfc3339())
-        .execute(&mut *tx)
-        .await?;
+        let values = profile_values(id, &province, p, &change.author, &chrono::Utc::now().to_rfc3339());
+        let params: Vec<String> = (1..=values.len()).map(|n| format!("${n}")).collect();
+        let updates: Vec<String> = ["province_code"]
+            .into_iter()
+            .chain(FIELDS)
+            .chain(["updated_by", "updated_at"])
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        let sql = format!(
+            "INSERT INTO member_profiles (member_id, province_code, {}, updated_by, updated_at)
+             VALUES ({})
+             ON CONFLICT (member_id) DO UPDATE SET {}",
+            *PROFILE_COLUMNS,
+            params.join(", "),
+            updates.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for v in values {
+            query = match v {
+                crate::sql::Val::Text(t) => query.bind(t),
+                crate::sql::Val::Int(n) => query.bind(n),
+            };
+        }
+        query.execute(&mut *tx).await?;
         crate::accounts::commit(tx, change).await?;
         Ok(before)
     }
 
-    /// Records a position the member holds or held; returns its entry id.
+    /// Records a position the member holds or held; returns its entry id
+    /// (added under `after.id` of the change's audit entry).
     /// The unit is a unit of today's tree or, for a position in a unit
     /// that has since ended, of the tree of the position's first day.
-    pub async fn add_member_role(&self, id: i64, role: &NewRole) -> Result<i64> {
+    pub async fn add_member_role(&self, id: i64, role: &NewRole, change: &Change) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let province = member_province(&mut tx, id).await?;
         let unit = match &role.unit {
@@ -314,21 +285,28 @@ impl Store {
         .bind(iso(role.to))
         .fetch_one(&mut *tx)
         .await?;
-        tx.commit().await?;
+        let change = change.clone().with_after("id", serde_json::json!(entry));
+        crate::accounts::commit(tx, &change).await?;
         Ok(entry)
     }
 
     /// Removes a position entry of the member; returns it.
-    pub async fn remove_member_role(&self, id: i64, entry: i64) -> Result<RoleEntry> {
+    pub async fn remove_member_role(&self, id: i64, entry: i64, change: &Change) -> Result<RoleEntry> {
         let found = self.member_profile(id).await?.roles.into_iter().find(|r| r.id == entry);
         let found = found.ok_or(MemberError::UnknownEntry { id, entry })?;
-        self.delete_entry("DELETE FROM member_roles WHERE member_id = $1 AND id = $2", id, entry)
-            .await?;
+        self.delete_entry(
+            "DELETE FROM member_roles WHERE member_id = $1 AND id = $2",
+            id,
+            entry,
+            change,
+        )
+        .await?;
         Ok(found)
     }
 
-    /// Records a title or award; returns its entry id.
-    pub async fn add_member_title(&self, id: i64, title: &NewTitle) -> Result<i64> {
+    /// Records a title or award; returns its entry id (added under
+    /// `after.id` of the change's audit entry).
+    pub async fn add_member_title(&self, id: i64, title: &NewTitle, change: &Change) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let province = member_province(&mut tx, id).await?;
         let entry: i64 = sqlx::query_scalar(
@@ -343,12 +321,13 @@ impl Store {
         .bind(title.note.clone())
         .fetch_one(&mut *tx)
         .await?;
-        tx.commit().await?;
+        let change = change.clone().with_after("id", serde_json::json!(entry));
+        crate::accounts::commit(tx, &change).await?;
         Ok(entry)
     }
 
     /// Removes a title or award of the member; returns it.
-    pub async fn remove_member_title(&self, id: i64, entry: i64) -> Result<TitleEntry> {
+    pub async fn remove_member_title(&self, id: i64, entry: i64, change: &Change) -> Result<TitleEntry> {
         let found = self
             .member_profile(id)
             .await?
@@ -356,14 +335,19 @@ impl Store {
             .into_iter()
             .find(|t| t.id == entry);
         let found = found.ok_or(MemberError::UnknownEntry { id, entry })?;
-        self.delete_entry("DELETE FROM member_titles WHERE member_id = $1 AND id = $2", id, entry)
-            .await?;
+        self.delete_entry(
+            "DELETE FROM member_titles WHERE member_id = $1 AND id = $2",
+            id,
+            entry,
+            change,
+        )
+        .await?;
         Ok(found)
     }
 
     /// Sets the member's rating for a year (replacing the year's earlier
     /// one); returns the earlier one, if any.
-    pub async fn set_member_rating(&self, id: i64, rating: &NewRating) -> Result<Option<RatingEntry>> {
+    pub async fn set_member_rating(&self, id: i64, rating: &NewRating, change: &Change) -> Result<Option<RatingEntry>> {
         let before = self
             .member_profile(id)
             .await?
@@ -385,12 +369,12 @@ impl Store {
         .bind(bit(rating.proposed_to_party))
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        crate::accounts::commit(tx, change).await?;
         Ok(before)
     }
 
     /// Removes the member's rating of `year`; returns it.
-    pub async fn remove_member_rating(&self, id: i64, year: i32) -> Result<RatingEntry> {
+    pub async fn remove_member_rating(&self, id: i64, year: i32, change: &Change) -> Result<RatingEntry> {
         let found = self
             .member_profile(id)
             .await?
@@ -402,13 +386,21 @@ impl Store {
             "DELETE FROM member_ratings WHERE member_id = $1 AND year = $2",
             id,
             year as i64,
+            change,
         )
         .await?;
         Ok(found)
     }
 
-    async fn delete_entry(&self, sql: &'static str, id: i64, key: i64) -> Result<()> {
-        sqlx::query(sql).bind(id).bind(key).execute(&self.write).await?;
+    /// Deletes one entry and writes the change's audit entry; nothing,
+    /// with the refusal, when the entry is gone already.
+    async fn delete_entry(&self, sql: &'static str, id: i64, key: i64, change: &Change) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(sql).bind(id).bind(key).execute(&mut *tx).await?;
+        if done.rows_affected() == 0 {
+            return Err(MemberError::UnknownEntry { id, entry: key }.into());
+        }
+        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 
@@ -445,13 +437,19 @@ impl Store {
         row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
     }
 
-    /// Removes the member's photo; whether there was one.
-    pub async fn delete_member_photo(&self, id: i64) -> Result<bool> {
+    /// Removes the member's photo; whether there was one. The change's
+    /// audit entry is written only when there was.
+    pub async fn delete_member_photo(&self, id: i64, change: &Change) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
         let done = sqlx::query("DELETE FROM member_photos WHERE member_id = $1")
             .bind(id)
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        crate::accounts::commit(tx, change).await?;
+        Ok(true)
     }
 }
 
@@ -492,56 +490,42 @@ impl Store {
 /// A profile's row of `member_profiles`, for the member `id` kept under
 /// `province`.
 pub(crate) fn profile_values(id: i64, province: &str, p: &Profile, author: &str, now: &str) -> Vec<crate::sql::Val> {
-    let int = |n: Option<u32>| crate::sql::Val::Int(n.map(i64::from));
-    let flag = |b: Option<bool>| crate::sql::Val::Int(b.map(bit));
-    let text = |s: Option<String>| crate::sql::Val::Text(s);
-    vec![
-        id.into(),
-        province.to_string().into(),
-        text(iso(p.cccd_issued_on)),
-        text(p.current_address.clone()),
-        text(p.occupation.map(|v| v.code().to_string())),
-        text(p.produce.clone()),
-        int(p.farm_area_m2),
-        int(p.herd_size),
-        text(p.general_grade.map(|g| g.to_string())),
-        text(p.vocational.map(|v| v.code().to_string())),
-        text(p.political_theory.map(|v| v.code().to_string())),
-        text(iso(p.card_issued_on)),
-        bit(p.residential).into(),
-        bit(p.professional).into(),
-        p.member_type.code().into(),
-        bit(p.core_member).into(),
-        bit(p.party_member).into(),
-        text(iso(p.party_joined_on)),
-        text(iso(p.party_official_on)),
-        flag(p.bhyt),
-        text(p.bhyt_number.as_ref().map(|n| n.to_string())),
-        text(iso(p.bhyt_expires_on)),
-        flag(p.bhxh),
-        text(p.bhxh_number.as_ref().map(|n| n.to_string())),
-        author.to_string().into(),
-        now.to_string().into(),
-    ]
+    [id.into(), province.to_string().into()]
+        .into_iter()
+        .chain(p.stored().into_iter().map(val))
+        .chain([author.to_string().into(), now.to_string().into()])
+        .collect()
 }
+
+/// The head of the statement inserting profile rows.
+static INSERT_PROFILES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO member_profiles (member_id, province_code, {}, updated_by, updated_at)",
+        *PROFILE_COLUMNS
+    )
+});
 
 /// Writes profile rows made by [`profile_values`] for members who have no
 /// profile yet (an import never overwrites one kept in the register).
 pub(crate) async fn insert_profiles(conn: &mut sqlx::AnyConnection, values: Vec<Vec<crate::sql::Val>>) -> Result<()> {
     crate::sql::upsert_many(
         conn,
-        concat!(
-            "INSERT INTO member_profiles (member_id, province_code, ",
-            profile_columns!(),
-            ", updated_by, updated_at)"
-        ),
-        26,
+        INSERT_PROFILES.as_str(),
+        FIELDS.len() + 4,
         values,
         "ON CONFLICT (member_id) DO NOTHING",
     )
     .await?;
     Ok(())
 }
+
+/// The head of the statement reading the sheet's fields of profiles.
+static SELECT_SHEET: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT member_id, {} FROM member_profiles WHERE member_id IN (",
+        SHEET_FIELDS.join(", ")
+    )
+});
 
 /// Profiles in bulk: for exports.
 impl Store {
@@ -553,24 +537,21 @@ impl Store {
         let mut conn = self.read.acquire().await?;
         let rows = crate::sql::fetch_in(
             &mut conn,
-            "SELECT member_id, occupation, general_grade, bhyt, bhxh, party_member, party_joined_on
-             FROM member_profiles WHERE member_id IN (",
+            SELECT_SHEET.as_str(),
             vec![],
             ids.iter().map(|id| (*id).into()).collect(),
         )
         .await?;
         rows.iter()
             .map(|r| {
-                let profile = Profile {
-                    occupation: code(r, 1, Occupation::from_code)?,
-                    general_grade: code(r, 2, GeneralGrade::parse)?,
-                    bhyt: flag(r, 3)?,
-                    bhxh: flag(r, 4)?,
-                    party_member: flag(r, 5)?.unwrap_or(false),
-                    party_joined_on: day(r, 6)?,
-                    ..Profile::default()
-                };
-                Ok((r.try_get::<i64, _>(0)?, profile))
+                // The sheet's columns where they are, the other fields at their defaults.
+                let mut values: Vec<Stored> = FIELD_LIST.iter().map(|f| Stored::null(f.kind)).collect();
+                for (at, name) in SHEET_FIELDS.iter().enumerate() {
+                    if let Some(i) = FIELD_LIST.iter().position(|f| f.name == *name) {
+                        values[i] = stored(r, at + 1, &FIELD_LIST[i])?;
+                    }
+                }
+                Ok((r.try_get::<i64, _>(0)?, Profile::from_stored(&values)))
             })
             .collect()
     }

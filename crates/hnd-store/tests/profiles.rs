@@ -102,18 +102,18 @@ async fn a_profile_is_written_whole_and_read_back(store: Store) {
 async fn roles_titles_and_ratings_are_added_and_removed(store: Store) {
     let (hoa, duc) = two_members(&store).await;
     let role = NewRole::parse("chi hội trưởng", "00004-A", "01/01/2026", "").unwrap();
-    let role_id = store.add_member_role(hoa, &role).await.unwrap();
+    let role_id = store.add_member_role(hoa, &role, &who()).await.unwrap();
     // A unit of today's tree, for a position held before the unit was founded.
     let older = NewRole::parse("chi hội phó", "00004-A", "01/01/2020", "31/12/2025").unwrap();
-    store.add_member_role(hoa, &older).await.unwrap();
+    store.add_member_role(hoa, &older, &who()).await.unwrap();
     let title = NewTitle::parse("2025", "cấp tỉnh", "excellent_farmer", "QĐ 12/QĐ-HND").unwrap();
-    let title_id = store.add_member_title(hoa, &title).await.unwrap();
+    let title_id = store.add_member_title(hoa, &title, &who()).await.unwrap();
     store
-        .set_member_rating(hoa, &NewRating::parse("2025", "good", "").unwrap())
+        .set_member_rating(hoa, &NewRating::parse("2025", "good", "").unwrap(), &who())
         .await
         .unwrap();
     let replaced = store
-        .set_member_rating(hoa, &NewRating::parse("2025", "excellent", "có").unwrap())
+        .set_member_rating(hoa, &NewRating::parse("2025", "excellent", "có").unwrap(), &who())
         .await
         .unwrap();
     assert_eq!(replaced.map(|r| r.rating), Some(Rating::Good), "one rating a year");
@@ -128,24 +128,30 @@ async fn roles_titles_and_ratings_are_added_and_removed(store: Store) {
     assert_eq!((p.ratings[0].year, p.ratings[0].proposed_to_party), (2025, true));
 
     // Another member's entries are not this one's to remove.
-    let refused = store.remove_member_role(duc, role_id).await;
+    let refused = store.remove_member_role(duc, role_id, &who()).await;
     assert!(matches!(
         refused,
         Err(StoreError::Member(MemberError::UnknownEntry { .. }))
     ));
     let unknown_unit = NewRole::parse("tổ trưởng tổ hội", "99999-Z", "01/01/2026", "").unwrap();
     assert!(matches!(
-        store.add_member_role(hoa, &unknown_unit).await,
+        store.add_member_role(hoa, &unknown_unit, &who()).await,
         Err(StoreError::Org(_))
     ));
 
-    assert_eq!(store.remove_member_role(hoa, role_id).await.unwrap().id, role_id);
-    assert_eq!(store.remove_member_title(hoa, title_id).await.unwrap().year, 2025);
     assert_eq!(
-        store.remove_member_rating(hoa, 2025).await.unwrap().rating,
+        store.remove_member_role(hoa, role_id, &who()).await.unwrap().id,
+        role_id
+    );
+    assert_eq!(
+        store.remove_member_title(hoa, title_id, &who()).await.unwrap().year,
+        2025
+    );
+    assert_eq!(
+        store.remove_member_rating(hoa, 2025, &who()).await.unwrap().rating,
         Rating::Excellent
     );
-    assert!(store.remove_member_rating(hoa, 2025).await.is_err());
+    assert!(store.remove_member_rating(hoa, 2025, &who()).await.is_err());
     let p = store.member_profile(hoa).await.unwrap();
     assert_eq!((p.roles.len(), p.titles.len(), p.ratings.len()), (1, 0, 0));
 }
@@ -169,8 +175,8 @@ async fn a_photo_is_kept_replaced_and_removed(store: Store) {
         .unwrap();
     assert_eq!(store.member_photo(hoa).await.unwrap().unwrap().1, png);
     assert!(store.member_profile(hoa).await.unwrap().has_photo);
-    assert!(store.delete_member_photo(hoa).await.unwrap());
-    assert!(!store.delete_member_photo(hoa).await.unwrap());
+    assert!(store.delete_member_photo(hoa, &who()).await.unwrap());
+    assert!(!store.delete_member_photo(hoa, &who()).await.unwrap());
     assert_eq!(store.member_photo(hoa).await.unwrap(), None);
 }
 

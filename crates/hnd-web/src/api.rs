@@ -311,7 +311,12 @@ pub fn personal_filter_refused(field: &str, lang: Lang) -> Response {
 
 /// The caller's access to a member: where they are, and whether the
 /// caller holds `action` there (or at the receiving unit of a transfer).
-async fn member_access(store: &Store, caller: &ApiUser, id: i64, action: Action) -> Result<String, Response> {
+pub(crate) async fn member_access(
+    store: &Store,
+    caller: &ApiUser,
+    id: i64,
+    action: Action,
+) -> Result<String, Response> {
     let (path, to) = store.member_paths(id).await.map_err(|e| store_error(e, caller.lang))?;
     if caller.user.may_at_either(action, &path, to.as_deref()) {
         Ok(path)
@@ -358,19 +363,6 @@ pub(crate) fn bad_json(rejection: JsonRejection, lang: Lang) -> Response {
             None,
         ),
     }
-}
-
-async fn audit(store: &Store, caller: &ApiUser, action: &str, member: i64, detail: serde_json::Value) {
-    crate::shell::record(
-        store,
-        &caller.user.login,
-        &caller.address,
-        action,
-        Some(member),
-        None,
-        detail,
-    )
-    .await;
 }
 
 #[derive(Deserialize, Default)]
@@ -544,296 +536,6 @@ pub async fn cancel_transfer(
     }
 }
 
-// ---------------------------------------------------------------- profiles
-
-/// A JSON value as the profile's text form reads it: strings as they
-/// are, yes/no for booleans, numbers written out, nothing for null.
-fn as_text(v: Option<&serde_json::Value>) -> String {
-    match v {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
-        Some(other) => other.to_string(),
-    }
-}
-
-type Body = serde_json::Map<String, serde_json::Value>;
-
-fn invalid(errors: Vec<hnd_domain::profile::FieldError>, lang: Lang) -> Response {
-    let first = &errors[0];
-    error(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid",
-        first.message(lang),
-        Some(first.field),
-    )
-}
-
-/// A member's profile as the API shows it: personal fields null unless
-/// the caller may see them.
-fn profile_json(p: hnd_store::MemberProfile, reveal: bool) -> serde_json::Value {
-    let mut fields = serde_json::to_value(&p.profile).unwrap_or_default();
-    if !reveal && let Some(map) = fields.as_object_mut() {
-        for field in hnd_domain::profile::SENSITIVE {
-            map.insert(field.into(), serde_json::Value::Null);
-        }
-    }
-    json!({"member_id": p.member_id, "profile": fields, "roles": p.roles, "titles": p.titles,
-           "ratings": p.ratings, "has_photo": reveal.then_some(p.has_photo), "masked": !reveal,
-           "updated_by": p.updated_by, "updated_at": p.updated_at})
-}
-
-/// The member's path, checked against `action` at the member's own unit.
-async fn member_here(store: &Store, caller: &ApiUser, id: i64, action: Action) -> Result<String, Response> {
-    let (path, _) = store.member_paths(id).await.map_err(|e| store_error(e, caller.lang))?;
-    if caller.user.may(action, &path) {
-        Ok(path)
-    } else {
-        Err(caller.forbidden())
-    }
-}
-
-pub async fn profile(State(store): State<Store>, caller: ApiUser, Path(id): Path<i64>) -> Response {
-    let path = match member_access(&store, &caller, id, Action::ViewMembers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    match store.member_profile(id).await {
-        Ok(p) => Json(profile_json(p, caller.user.may(Action::ViewSensitive, &path))).into_response(),
-        Err(e) => store_error(e, caller.lang),
-    }
-}
-
-/// Writes the profile whole. A caller who may not see personal fields
-/// leaves them as they are, and is refused if the body sets one.
-pub async fn put_profile(
-    State(store): State<Store>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<Body>, JsonRejection>,
-) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let path = match member_here(&store, &caller, id, Action::EditMembers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let reveal = caller.user.may(Action::ViewSensitive, &path);
-    if !reveal
-        && let Some(field) = hnd_domain::profile::SENSITIVE
-            .iter()
-            .find(|f| !as_text(b.get(**f)).trim().is_empty())
-    {
-        let message = AccountError::Forbidden.message(caller.lang);
-        return error(StatusCode::FORBIDDEN, "forbidden", message, Some(field));
-    }
-    let current = match store.member_profile(id).await {
-        Ok(p) => p.profile,
-        Err(e) => return store_error(e, caller.lang),
-    };
-    let parsed = match hnd_domain::profile::Profile::parse(|f| as_text(b.get(f))) {
-        Ok(p) if reveal => p,
-        Ok(p) => p.keeping_sensitive(&current),
-        Err(errors) => return invalid(errors, caller.lang),
-    };
-    let change = hnd_store::Change::new(caller.user.login.clone(), "api");
-    let before = match store.set_member_profile(id, &parsed, &change).await {
-        Ok(b) => b,
-        Err(e) => return store_error(e, caller.lang),
-    };
-    audit(
-        &store,
-        &caller,
-        "member.profile",
-        id,
-        crate::profiles::change_detail(&before, &parsed),
-    )
-    .await;
-    match store.member_profile(id).await {
-        Ok(p) => Json(profile_json(p, reveal)).into_response(),
-        Err(e) => store_error(e, caller.lang),
-    }
-}
-
-/// The body of an entry to add to member `id`, once the caller may edit
-/// the member, or the answer refusing it.
-async fn entry_request(
-    store: &Store,
-    caller: &ApiUser,
-    id: i64,
-    body: Result<Json<Body>, JsonRejection>,
-) -> Result<Body, Response> {
-    let b = body.map(|Json(b)| b).map_err(|r| bad_json(r, caller.lang))?;
-    member_here(store, caller, id, Action::EditMembers).await?;
-    Ok(b)
-}
-
-/// An entry added: its audit entry, and `answer` with 201 Created.
-async fn added(
-    store: &Store,
-    caller: &ApiUser,
-    action: &str,
-    id: i64,
-    detail: serde_json::Value,
-    answer: serde_json::Value,
-) -> Response {
-    audit(store, caller, action, id, detail).await;
-    (StatusCode::CREATED, Json(answer)).into_response()
-}
-
-pub async fn add_role(
-    State(store): State<Store>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<Body>, JsonRejection>,
-) -> Response {
-    let b = match entry_request(&store, &caller, id, body).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let get = |f: &str| as_text(b.get(f));
-    let role = match hnd_domain::profile::NewRole::parse(&get("position"), &get("unit"), &get("from"), &get("to")) {
-        Ok(r) => r,
-        Err(errors) => return invalid(errors, caller.lang),
-    };
-    // The position's unit must pass the policy too, not only the member's.
-    let unit = role.unit.as_ref().map(|u| u.as_str());
-    match crate::profiles::position_allowed(&store, &caller.user, unit, role.from).await {
-        Ok(true) => {}
-        Ok(false) => {
-            let message = AccountError::Forbidden.message(caller.lang);
-            return error(StatusCode::FORBIDDEN, "forbidden", message, Some("unit"));
-        }
-        Err(e) => return store_error(e, caller.lang),
-    }
-    match store.add_member_role(id, &role).await {
-        Ok(entry) => {
-            let detail = crate::profiles::role_added(entry, &role);
-            added(&store, &caller, "member.role.add", id, detail, json!({"id": entry})).await
-        }
-        Err(e) => store_error(e, caller.lang),
-    }
-}
-
-pub async fn add_title(
-    State(store): State<Store>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<Body>, JsonRejection>,
-) -> Response {
-    let b = match entry_request(&store, &caller, id, body).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let get = |f: &str| as_text(b.get(f));
-    let title = match hnd_domain::profile::NewTitle::parse(&get("year"), &get("level"), &get("kind"), &get("note")) {
-        Ok(t) => t,
-        Err(errors) => return invalid(errors, caller.lang),
-    };
-    match store.add_member_title(id, &title).await {
-        Ok(entry) => {
-            let detail = crate::profiles::title_added(entry, &title);
-            added(&store, &caller, "member.title.add", id, detail, json!({"id": entry})).await
-        }
-        Err(e) => store_error(e, caller.lang),
-    }
-}
-
-pub async fn add_rating(
-    State(store): State<Store>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<Body>, JsonRejection>,
-) -> Response {
-    let b = match entry_request(&store, &caller, id, body).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let get = |f: &str| as_text(b.get(f));
-    let rating = match hnd_domain::profile::NewRating::parse(&get("year"), &get("rating"), &get("proposed_to_party")) {
-        Ok(r) => r,
-        Err(errors) => return invalid(errors, caller.lang),
-    };
-    match store.set_member_rating(id, &rating).await {
-        Ok(before) => {
-            let detail = crate::profiles::rating_set(&before, &rating);
-            added(
-                &store,
-                &caller,
-                "member.rating.set",
-                id,
-                detail,
-                json!({"year": rating.year}),
-            )
-            .await
-        }
-        Err(e) => store_error(e, caller.lang),
-    }
-}
-
-/// Which kind of entry a removal names.
-enum Entry {
-    Role,
-    Title,
-    Rating,
-}
-
-async fn remove_entry(store: &Store, caller: &ApiUser, id: i64, entry: i64, kind: Entry) -> Response {
-    if let Err(r) = member_here(store, caller, id, Action::EditMembers).await {
-        return r;
-    }
-    if let Entry::Role = kind {
-        match crate::profiles::role_removal_allowed(store, &caller.user, id, entry).await {
-            Ok(true) => {}
-            Ok(false) => return caller.forbidden(),
-            Err(e) => return store_error(e, caller.lang),
-        }
-    }
-    let (action, removed) = match kind {
-        Entry::Role => (
-            "member.role.remove",
-            store.remove_member_role(id, entry).await.map(|r| json!(r)),
-        ),
-        Entry::Title => (
-            "member.title.remove",
-            store.remove_member_title(id, entry).await.map(|t| json!(t)),
-        ),
-        Entry::Rating => (
-            "member.rating.remove",
-            store.remove_member_rating(id, entry as i32).await.map(|r| json!(r)),
-        ),
-    };
-    match removed {
-        Ok(before) => {
-            audit(store, caller, action, id, json!({"before": before})).await;
-            Json(json!({"removed": before})).into_response()
-        }
-        Err(e) => store_error(e, caller.lang),
-    }
-}
-
-pub async fn remove_role(State(store): State<Store>, caller: ApiUser, Path((id, entry)): Path<(i64, i64)>) -> Response {
-    remove_entry(&store, &caller, id, entry, Entry::Role).await
-}
-
-pub async fn remove_title(
-    State(store): State<Store>,
-    caller: ApiUser,
-    Path((id, entry)): Path<(i64, i64)>,
-) -> Response {
-    remove_entry(&store, &caller, id, entry, Entry::Title).await
-}
-
-pub async fn remove_rating(
-    State(store): State<Store>,
-    caller: ApiUser,
-    Path((id, year)): Path<(i64, i64)>,
-) -> Response {
-    remove_entry(&store, &caller, id, year, Entry::Rating).await
-}
-
 /// The OpenAPI 3.0 description of `/api/v1`.
 pub fn openapi_document() -> serde_json::Value {
     with_modules(base_document())
@@ -852,8 +554,6 @@ fn base_document() -> serde_json::Value {
     let ok = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}});
     let q = |name: &str, description: &str, schema: serde_json::Value| json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema});
     let text = json!({"type": "string"});
-    let entry =
-        json!({"name": "entry", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}});
     json!({
         "openapi": "3.0.3",
         "info": {"title": "hnd API", "version": "1", "description":
@@ -873,20 +573,6 @@ fn base_document() -> serde_json::Value {
                     "unit": {"type": "string", "description": "mã chi hội, tổ hội"}, "date": {"type": "string", "description": "dd/mm/yyyy"},
                     "accept_warnings": {"type": "boolean"}}},
                 "Transfer": {"type": "object", "required": ["to"], "properties": {"to": text, "date": text}},
-                "Profile": profile_schema(),
-                "Role": {"type": "object", "required": ["position", "from"], "properties": {
-                    "position": {"type": "string", "enum": codes(hnd_domain::profile::Position::ALL.iter().map(|v| v.code()))},
-                    "unit": {"type": "string", "description": "mã đơn vị"}, "from": {"type": "string", "description": "dd/mm/yyyy"},
-                    "to": {"type": "string", "description": "dd/mm/yyyy; để trống: đang giữ"}}},
-                "Title": {"type": "object", "required": ["year", "level", "kind"], "properties": {
-                    "year": {"type": "integer", "minimum": 1930},
-                    "level": {"type": "string", "enum": codes(hnd_domain::profile::AwardLevel::ALL.iter().map(|v| v.code()))},
-                    "kind": {"type": "string", "enum": codes(hnd_domain::profile::TitleKind::ALL.iter().map(|v| v.code()))},
-                    "note": {"type": "string", "maxLength": 200}}},
-                "Rating": {"type": "object", "required": ["year", "rating"], "properties": {
-                    "year": {"type": "integer", "minimum": 1930},
-                    "rating": {"type": "string", "enum": codes(hnd_domain::profile::Rating::ALL.iter().map(|v| v.code()))},
-                    "proposed_to_party": {"type": "boolean"}}},
                 "Date": {"type": "object", "properties": {"date": text}},
                 "TaskReport": {"type": "object", "required": ["status", "note"], "properties": {
                     "status": {"type": "string", "enum": ["open", "in_progress", "done"]}, "note": {"type": "string", "minLength": 1}}}
@@ -923,29 +609,6 @@ fn base_document() -> serde_json::Value {
             "/api/v1/members/{id}/cancel-transfer": {"post": {"summary": "Hủy chuyển sinh hoạt (đơn vị gửi): hội viên ở lại, trạng thái trở lại đang sinh hoạt", "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
                 "responses": with_body(common(ok("Đã hủy")))}},
-            "/api/v1/members/{id}/profile": {
-                "get": {"summary": "Hồ sơ hội viên: các trường, chức vụ, danh hiệu, xếp loại (thông tin cá nhân là null nếu không có quyền xem)",
-                    "parameters": [id], "responses": common(ok("Hồ sơ"))},
-                "put": {"summary": "Ghi toàn bộ hồ sơ (trường không gửi thì để trống; người không được xem thông tin cá nhân không được gửi các trường đó, chúng giữ nguyên)",
-                    "parameters": [id],
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Profile"}}}},
-                    "responses": with_body(common(ok("Hồ sơ đã lưu")))}},
-            "/api/v1/members/{id}/roles": {"post": {"summary": "Thêm chức vụ", "parameters": [id],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Role"}}}},
-                "responses": with_body(json!({"201": ok("Đã thêm"), "400": error, "401": error, "403": error, "404": error, "422": error}))}},
-            "/api/v1/members/{id}/roles/{entry}": {"delete": {"summary": "Xóa chức vụ", "parameters": [id, entry],
-                "responses": common(ok("Đã xóa"))}},
-            "/api/v1/members/{id}/titles": {"post": {"summary": "Thêm danh hiệu, khen thưởng", "parameters": [id],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Title"}}}},
-                "responses": with_body(json!({"201": ok("Đã thêm"), "400": error, "401": error, "403": error, "404": error, "422": error}))}},
-            "/api/v1/members/{id}/titles/{entry}": {"delete": {"summary": "Xóa danh hiệu, khen thưởng", "parameters": [id, entry],
-                "responses": common(ok("Đã xóa"))}},
-            "/api/v1/members/{id}/ratings": {"post": {"summary": "Ghi xếp loại của một năm (thay xếp loại cũ của năm đó)", "parameters": [id],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Rating"}}}},
-                "responses": with_body(json!({"201": ok("Đã ghi"), "400": error, "401": error, "403": error, "404": error, "422": error}))}},
-            "/api/v1/members/{id}/ratings/{year}": {"delete": {"summary": "Xóa xếp loại của một năm",
-                "parameters": [id, {"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}}],
-                "responses": common(ok("Đã xóa"))}},
             "/api/v1/tasks": {"get": {"summary": "Nhiệm vụ được theo dõi (tài khoản của cơ quan ngoài Hội: nhiệm vụ giao cho cơ quan đó)",
                 "responses": common(ok("Danh sách nhiệm vụ"))}},
             "/api/v1/tasks/{id}": {"get": {"summary": "Một nhiệm vụ và các báo cáo tiến độ", "parameters": [id],
@@ -955,34 +618,6 @@ fn base_document() -> serde_json::Value {
                 "responses": with_body(common(ok("Đã lưu")))}}
         }
     })
-}
-
-fn codes(list: impl Iterator<Item = &'static str>) -> serde_json::Value {
-    list.collect::<Vec<_>>().into()
-}
-
-/// The profile's fields: dates dd/mm/yyyy (or ISO), closed lists by code,
-/// yes/no as booleans.
-fn profile_schema() -> serde_json::Value {
-    use hnd_domain::profile::{FIELDS, MemberType, Occupation, PoliticalTheory, Vocational, is_yes_no};
-    let mut properties = serde_json::Map::new();
-    for field in FIELDS {
-        let schema = match field {
-            "occupation" => json!({"type": "string", "enum": codes(Occupation::ALL.iter().map(|v| v.code()))}),
-            "vocational" => json!({"type": "string", "enum": codes(Vocational::ALL.iter().map(|v| v.code()))}),
-            "political_theory" => {
-                json!({"type": "string", "enum": codes(PoliticalTheory::ALL.iter().map(|v| v.code()))})
-            }
-            "member_type" => json!({"type": "string", "enum": codes(MemberType::ALL.iter().map(|v| v.code()))}),
-            "farm_area_m2" | "herd_size" => json!({"type": "integer", "minimum": 0}),
-            "general_grade" => json!({"type": "string", "description": "12/12, 9/12, 7/10"}),
-            f if is_yes_no(f) => json!({"type": "boolean", "nullable": true}),
-            f if f.ends_with("_on") => json!({"type": "string", "description": "dd/mm/yyyy"}),
-            _ => json!({"type": "string"}),
-        };
-        properties.insert(field.into(), schema);
-    }
-    json!({"type": "object", "properties": properties})
 }
 
 pub async fn openapi() -> Response {
@@ -998,10 +633,12 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
     if let Some(paths) = doc["paths"].as_object_mut() {
         paths.extend(crate::api_members::paths(common, ok, &id));
         paths.extend(crate::api_households::paths(common, ok, &id));
+        paths.extend(crate::api_profiles::paths(common, ok, &id));
     }
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         schemas.extend(crate::api_members::schemas());
         schemas.extend(crate::api_households::schemas());
+        schemas.extend(crate::api_profiles::schemas());
     }
     if let Some(member) = doc["paths"]["/api/v1/members/{id}"].as_object_mut() {
         member.insert(

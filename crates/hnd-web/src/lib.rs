@@ -15,6 +15,7 @@ mod accounts;
 mod api;
 mod api_households;
 mod api_members;
+mod api_profiles;
 mod audit_text;
 mod auth;
 mod authorize;
@@ -485,49 +486,49 @@ pub fn routes() -> Vec<Route> {
             g.clone(),
             "/api/v1/members/{id}/profile",
             Needs(ViewMembers),
-            get(api::profile),
+            get(api_profiles::profile),
         ),
         route(
             Method::PUT,
             "/api/v1/members/{id}/profile",
             Needs(EditMembers),
-            put(api::put_profile),
+            put(api_profiles::put_profile),
         ),
         route(
             p.clone(),
             "/api/v1/members/{id}/roles",
             Needs(EditMembers),
-            post(api::add_role),
+            post(api_profiles::add_role),
         ),
         route(
             Method::DELETE,
             "/api/v1/members/{id}/roles/{entry}",
             Needs(EditMembers),
-            delete(api::remove_role),
+            delete(api_profiles::remove_role),
         ),
         route(
             p.clone(),
             "/api/v1/members/{id}/titles",
             Needs(EditMembers),
-            post(api::add_title),
+            post(api_profiles::add_title),
         ),
         route(
             Method::DELETE,
             "/api/v1/members/{id}/titles/{entry}",
             Needs(EditMembers),
-            delete(api::remove_title),
+            delete(api_profiles::remove_title),
         ),
         route(
             p.clone(),
             "/api/v1/members/{id}/ratings",
             Needs(EditMembers),
-            post(api::add_rating),
+            post(api_profiles::add_rating),
         ),
         route(
             Method::DELETE,
             "/api/v1/members/{id}/ratings/{year}",
             Needs(EditMembers),
-            delete(api::remove_rating),
+            delete(api_profiles::remove_rating),
         ),
         route(
             g.clone(),

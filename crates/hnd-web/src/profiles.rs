@@ -6,19 +6,19 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::members::{FieldErrors, audit, change_of};
-use crate::shell::{Nav, Tr, forbidden, render, store_problem};
+use crate::members::FieldErrors;
+use crate::shell::{Nav, Tr, app_problem, forbidden, render, store_problem};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use hnd_app::{AppError, ErrorKind, Personal};
 use hnd_domain::profile::{
     self, AwardLevel, FIELDS, FieldError, NewRating, NewRole, NewTitle, Photo, Position, Profile, Rating, TitleKind,
 };
 use hnd_domain::{Action, Lang, i18n};
 use hnd_store::{MemberProfile, Store};
-use serde_json::json;
 use std::collections::HashMap;
 
 /// Largest photo upload request: the photo and the form around it.
@@ -129,25 +129,6 @@ impl ProfileSection {
     }
 }
 
-/// The changes from `before` to `after` for the audit log: each changed
-/// field's old and new value, personal fields named but not written out
-/// (the audit log is read by more people than may see them).
-pub fn change_detail(before: &Profile, after: &Profile) -> serde_json::Value {
-    let (mut old, mut new, mut personal) = (serde_json::Map::new(), serde_json::Map::new(), Vec::new());
-    for ((field, was), (_, now)) in before.to_text().into_iter().zip(after.to_text()) {
-        if was == now {
-            continue;
-        }
-        if profile::is_sensitive(field) {
-            personal.push(field);
-        } else {
-            old.insert(field.into(), was.into());
-            new.insert(field.into(), now.into());
-        }
-    }
-    json!({"before": old, "after": new, "personal_changed": personal})
-}
-
 /// Field → message for the form, from the domain's refusals.
 pub fn field_errors(errors: Vec<FieldError>, lang: Lang) -> FieldErrors {
     errors.into_iter().map(|e| (e.field, e.message(lang))).collect()
@@ -163,17 +144,6 @@ async fn allow_edit(store: &Store, viewer: &Viewer, id: i64, sensitive: bool) ->
     } else {
         Err(forbidden(viewer))
     }
-}
-
-async fn unit_of(store: &Store, id: i64) -> Option<i64> {
-    let member = store.member(id).await.ok()?;
-    store.unit_path(&member.unit_code).await.ok().map(|(id, _)| id)
-}
-
-/// Records a profile change in the audit log, on the member and their unit.
-async fn audited(store: &Store, viewer: &Viewer, action: &str, id: i64, detail: serde_json::Value) {
-    let unit = unit_of(store, id).await;
-    audit(store, viewer, action, Some(id), unit, detail).await;
 }
 
 // ---------------------------------------------------------------- the scalar fields
@@ -205,6 +175,12 @@ fn edit_page(viewer: &Viewer, id: i64, name: String, values: &HashMap<String, St
     let lang = viewer.lang;
     let yes = i18n::t(lang, "profile.yes", &[]);
     let no = i18n::t(lang, "profile.no", &[]);
+    let unknown_allowed: Vec<&str> = Profile::default()
+        .to_text()
+        .into_iter()
+        .filter(|(_, text)| text.is_empty())
+        .map(|(field, _)| field)
+        .collect();
     let inputs = FIELDS
         .iter()
         .filter(|f| reveal || !profile::is_sensitive(f))
@@ -214,8 +190,10 @@ fn edit_page(viewer: &Viewer, id: i64, name: String, values: &HashMap<String, St
                     .chain(list.into_iter().map(|(code, label)| (code.to_string(), label)))
                     .collect()
             } else if profile::is_yes_no(field) {
-                let unknown =
-                    matches!(field, "bhyt" | "bhxh").then(|| (String::new(), i18n::t(lang, "profile.unknown", &[])));
+                // A yes/no that may be unknown is empty by default.
+                let unknown = unknown_allowed
+                    .contains(&field)
+                    .then(|| (String::new(), i18n::t(lang, "profile.unknown", &[])));
                 unknown
                     .into_iter()
                     .chain([("yes".to_string(), yes.clone()), ("no".to_string(), no.clone())])
@@ -272,12 +250,8 @@ pub async fn save(
         Err(r) => return r,
     };
     let reveal = viewer.user.may(Action::ViewSensitive, &path);
-    let (member, current) = match tokio::try_join!(state.store.member(id), state.store.member_profile(id)) {
-        Ok(x) => x,
-        Err(e) => return store_problem(&viewer, e),
-    };
     // Personal fields are not in the form of who may not see them: what
-    // they do not see stays as it is.
+    // they do not see stays as it is (the operation keeps them).
     let given = |field: &str| {
         if profile::is_sensitive(field) && !reveal {
             String::new()
@@ -286,27 +260,24 @@ pub async fn save(
         }
     };
     let parsed = match Profile::parse(given) {
-        Ok(p) if reveal => p,
-        Ok(p) => p.keeping_sensitive(&current.profile),
+        Ok(p) => p,
         Err(errors) => {
+            let member = match state.store.member(id).await {
+                Ok(m) => m,
+                Err(e) => return store_problem(&viewer, e),
+            };
             let mut page = edit_page(&viewer, id, member.full_name, &form, reveal);
             page.errors = field_errors(errors, viewer.lang);
             return render(page, StatusCode::UNPROCESSABLE_ENTITY, viewer.lang);
         }
     };
-    let change = change_of(&viewer, "web");
-    let before = match state.store.set_member_profile(id, &parsed, &change).await {
-        Ok(b) => b,
-        Err(e) => return store_problem(&viewer, e),
-    };
-    audited(
-        &state.store,
-        &viewer,
-        "member.profile",
-        id,
-        change_detail(&before, &parsed),
-    )
-    .await;
+    if let Err(e) = state
+        .app
+        .set_profile(&viewer.actor(), id, &parsed, Personal::Keep)
+        .await
+    {
+        return app_problem(&viewer, e);
+    }
     Redirect::to(&format!("/members/{id}?done=profile")).into_response()
 }
 
@@ -337,37 +308,6 @@ async fn entry_change(state: &AppState, viewer: &Viewer, id: i64, form: &HashMap
     allow_edit(&state.store, viewer, id, false).await.err()
 }
 
-/// Whether `user` may record, or remove, a position held in unit `unit`
-/// (a code; none: no unit named) from `from`: asked where the unit is
-/// today (`Store::access_path`), whoever the member is.
-pub(crate) async fn position_allowed(
-    store: &Store,
-    user: &hnd_domain::Principal,
-    unit: Option<&str>,
-    from: hnd_domain::Day,
-) -> Result<bool, hnd_store::StoreError> {
-    match unit {
-        None => Ok(true),
-        Some(code) => Ok(user.may_record_position(&store.access_path(code, from).await?)),
-    }
-}
-
-/// The position entry `entry` of member `id`, if the user may remove it
-/// (see [`position_allowed`]); `Ok(true)` also when there is no such
-/// entry, which the removal then reports.
-pub(crate) async fn role_removal_allowed(
-    store: &Store,
-    user: &hnd_domain::Principal,
-    id: i64,
-    entry: i64,
-) -> Result<bool, hnd_store::StoreError> {
-    let roles = store.member_profile(id).await?.roles;
-    match roles.into_iter().find(|r| r.id == entry) {
-        Some(role) => position_allowed(store, user, role.unit_code.as_deref(), role.from).await,
-        None => Ok(true),
-    }
-}
-
 pub async fn add_role(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -387,29 +327,8 @@ pub async fn add_role(
         Ok(r) => r,
         Err(e) => return refused(&state, &viewer, id, typed("role", &f, field_errors(e, lang))).await,
     };
-    match position_allowed(
-        &state.store,
-        &viewer.user,
-        role.unit.as_ref().map(|u| u.as_str()),
-        role.from,
-    )
-    .await
-    {
-        Ok(true) => {}
-        Ok(false) => return forbidden(&viewer),
-        Err(e) => match form_refusal(&viewer, e) {
-            Ok(message) => {
-                let errors = FieldErrors::from([("unit", message)]);
-                return refused(&state, &viewer, id, typed("role", &f, errors)).await;
-            }
-            Err(r) => return r,
-        },
-    }
-    match state.store.add_member_role(id, &role).await {
-        Ok(entry) => {
-            audited(&state.store, &viewer, "member.role.add", id, role_added(entry, &role)).await;
-            Redirect::to(&format!("/members/{id}?done=role#roles")).into_response()
-        }
+    match state.app.add_role(&viewer.actor(), id, &role).await {
+        Ok(_) => Redirect::to(&format!("/members/{id}?done=role#roles")).into_response(),
         Err(e) => match form_refusal(&viewer, e) {
             Ok(message) => {
                 let errors = FieldErrors::from([("unit", message)]);
@@ -420,12 +339,12 @@ pub async fn add_role(
     }
 }
 
-fn form_refusal(viewer: &Viewer, e: hnd_store::StoreError) -> Result<String, Response> {
-    let (status, message) = crate::shell::status_of(&e, viewer.lang);
-    if status.is_server_error() {
-        Err(store_problem(viewer, e))
-    } else {
-        Ok(message)
+/// A refusal shown beside the form, or the page for one that is not the
+/// form's to show (forbidden, not found, a failure).
+fn form_refusal(viewer: &Viewer, e: AppError) -> Result<String, Response> {
+    match e.kind() {
+        ErrorKind::Invalid | ErrorKind::Conflict => Ok(e.message(viewer.lang)),
+        _ => Err(app_problem(viewer, e)),
     }
 }
 
@@ -456,13 +375,8 @@ pub async fn remove_role(
     if let Some(r) = unconfirmed(&state, &viewer, id, "roles", &f).await {
         return r;
     }
-    match role_removal_allowed(&state.store, &viewer.user, id, entry).await {
-        Ok(true) => {}
-        Ok(false) => return forbidden(&viewer),
-        Err(e) => return store_problem(&viewer, e),
-    }
-    let removed = state.store.remove_member_role(id, entry).await;
-    after_removal(&state, &viewer, id, "role", "roles", removed).await
+    let removed = state.app.remove_role(&viewer.actor(), id, entry).await;
+    after_removal(&viewer, id, "roles", removed)
 }
 
 pub async fn add_title(
@@ -483,19 +397,9 @@ pub async fn add_title(
         Ok(t) => t,
         Err(e) => return refused(&state, &viewer, id, typed("title", &f, field_errors(e, viewer.lang))).await,
     };
-    match state.store.add_member_title(id, &title).await {
-        Ok(entry) => {
-            audited(
-                &state.store,
-                &viewer,
-                "member.title.add",
-                id,
-                title_added(entry, &title),
-            )
-            .await;
-            Redirect::to(&format!("/members/{id}?done=title#titles")).into_response()
-        }
-        Err(e) => store_problem(&viewer, e),
+    match state.app.add_title(&viewer.actor(), id, &title).await {
+        Ok(_) => Redirect::to(&format!("/members/{id}?done=title#titles")).into_response(),
+        Err(e) => app_problem(&viewer, e),
     }
 }
 
@@ -511,8 +415,8 @@ pub async fn remove_title(
     if let Some(r) = unconfirmed(&state, &viewer, id, "titles", &f).await {
         return r;
     }
-    let removed = state.store.remove_member_title(id, entry).await;
-    after_removal(&state, &viewer, id, "title", "titles", removed).await
+    let removed = state.app.remove_title(&viewer.actor(), id, entry).await;
+    after_removal(&viewer, id, "titles", removed)
 }
 
 pub async fn add_rating(
@@ -529,19 +433,9 @@ pub async fn add_rating(
         Ok(r) => r,
         Err(e) => return refused(&state, &viewer, id, typed("rating", &f, field_errors(e, viewer.lang))).await,
     };
-    match state.store.set_member_rating(id, &rating).await {
-        Ok(before) => {
-            audited(
-                &state.store,
-                &viewer,
-                "member.rating.set",
-                id,
-                rating_set(&before, &rating),
-            )
-            .await;
-            Redirect::to(&format!("/members/{id}?done=rating#ratings")).into_response()
-        }
-        Err(e) => store_problem(&viewer, e),
+    match state.app.set_rating(&viewer.actor(), id, &rating).await {
+        Ok(_) => Redirect::to(&format!("/members/{id}?done=rating#ratings")).into_response(),
+        Err(e) => app_problem(&viewer, e),
     }
 }
 
@@ -557,47 +451,16 @@ pub async fn remove_rating(
     if let Some(r) = unconfirmed(&state, &viewer, id, "ratings", &f).await {
         return r;
     }
-    let removed = state.store.remove_member_rating(id, year).await;
-    after_removal(&state, &viewer, id, "rating", "ratings", removed).await
-}
-
-/// The audit detail of a position added as entry `entry` (the page and
-/// the API write the same).
-pub(crate) fn role_added(entry: i64, role: &NewRole) -> serde_json::Value {
-    json!({"after": {"id": entry, "position": role.position.code(),
-        "unit": role.unit.as_ref().map(|u| u.as_str().to_string()),
-        "from": role.from.iso(), "to": role.to.map(|d| d.iso())}})
-}
-
-/// The audit detail of a title added as entry `entry`.
-pub(crate) fn title_added(entry: i64, title: &NewTitle) -> serde_json::Value {
-    json!({"after": {"id": entry, "year": title.year, "level": title.level, "kind": title.kind,
-        "note": title.note}})
-}
-
-/// The audit detail of a year's rating set over `before`.
-pub(crate) fn rating_set(before: &impl serde::Serialize, rating: &NewRating) -> serde_json::Value {
-    json!({"before": before, "after": {"year": rating.year, "rating": rating.rating,
-        "proposed_to_party": rating.proposed_to_party}})
+    let removed = state.app.remove_rating(&viewer.actor(), id, year).await;
+    after_removal(&viewer, id, "ratings", removed)
 }
 
 /// The end of removing an entry of a member's `list` (positions, titles,
-/// ratings): the audit entry with what was removed, and back to the list.
-async fn after_removal<T: serde::Serialize>(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-    kind: &str,
-    list: &str,
-    removed: Result<T, hnd_store::StoreError>,
-) -> Response {
+/// ratings): back to the list, or the refusal.
+fn after_removal<T>(viewer: &Viewer, id: i64, list: &str, removed: Result<T, AppError>) -> Response {
     match removed {
-        Ok(removed) => {
-            let action = format!("member.{kind}.remove");
-            audited(&state.store, viewer, &action, id, json!({"before": removed})).await;
-            Redirect::to(&format!("/members/{id}?done=removed#{list}")).into_response()
-        }
-        Err(e) => store_problem(viewer, e),
+        Ok(_) => Redirect::to(&format!("/members/{id}?done=removed#{list}")).into_response(),
+        Err(e) => app_problem(viewer, e),
     }
 }
 
@@ -679,15 +542,9 @@ pub async fn upload_photo(
         Ok(p) => p,
         Err(e) => return refused(&state, &viewer, id, refuse(e)).await,
     };
-    if let Err(e) = state
-        .store
-        .set_member_photo(id, &photo, &change_of(&viewer, "web"))
-        .await
-    {
-        return store_problem(&viewer, e);
+    if let Err(e) = state.app.set_photo(&viewer.actor(), id, &photo).await {
+        return app_problem(&viewer, e);
     }
-    let detail = json!({"after": {"content_type": photo.content_type(), "size": photo.bytes().len()}});
-    audited(&state.store, &viewer, "member.photo.set", id, detail).await;
     Redirect::to(&format!("/members/{id}?done=photo#photo")).into_response()
 }
 
@@ -706,18 +563,8 @@ pub async fn remove_photo(
     if let Some(r) = unconfirmed(&state, &viewer, id, "photo", &f).await {
         return r;
     }
-    match state.store.delete_member_photo(id).await {
-        Ok(had) => {
-            audited(
-                &state.store,
-                &viewer,
-                "member.photo.remove",
-                id,
-                json!({"before": {"photo": had}}),
-            )
-            .await;
-            Redirect::to(&format!("/members/{id}?done=removed#photo")).into_response()
-        }
-        Err(e) => store_problem(&viewer, e),
+    match state.app.remove_photo(&viewer.actor(), id).await {
+        Ok(_) => Redirect::to(&format!("/members/{id}?done=removed#photo")).into_response(),
+        Err(e) => app_problem(&viewer, e),
     }
 }

@@ -157,12 +157,15 @@ fn audited(command: &Command) -> Option<(String, String)> {
         ("Households", "Create"),
         ("Households", "Join"),
         ("Households", "Category"),
+        ("Members", "Role"),
+        ("Members", "Title"),
+        ("Members", "Rating"),
     ];
     if OPERATIONS.contains(&(group, action)) {
         return None;
     }
-    // A profile shown, not changed.
-    if action == "Profile" && debug.contains("set: []") {
+    // A profile shown, or changed by its operation (audited there).
+    if action == "Profile" {
         return None;
     }
     // Bodies listed only, or a body linked to a group or unlinked.
@@ -184,42 +187,10 @@ fn audited(command: &Command) -> Option<(String, String)> {
         rest = after.find("\")").map(|end| &after[end + 2..]).unwrap_or("");
     }
     detail.push_str(rest);
-    // Nor the personal fields of a profile (`--set bhyt=…`).
-    for field in hnd_domain::profile::SENSITIVE {
-        detail = hide_set_values(&detail, field);
-    }
     Some((
         format!("cli.{}.{}", group.to_lowercase(), action.to_lowercase()),
         detail,
     ))
-}
-
-/// `debug` with the value of every `"FIELD=VALUE"` of `field` hidden.
-fn hide_set_values(debug: &str, field: &str) -> String {
-    let start = format!("\"{field}=");
-    let mut out = String::new();
-    let mut rest = debug;
-    while let Some(at) = rest.find(&start) {
-        out.push_str(&rest[..at + start.len()]);
-        out.push_str("<hidden>");
-        let value = &rest[at + start.len()..];
-        // The value ends at the first quote that Debug did not escape.
-        let mut end = value.len();
-        let mut escaped = false;
-        for (i, c) in value.char_indices() {
-            match c {
-                '\\' if !escaped => escaped = true,
-                '"' if !escaped => {
-                    end = i;
-                    break;
-                }
-                _ => escaped = false,
-            }
-        }
-        rest = &value[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {

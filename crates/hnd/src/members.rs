@@ -295,6 +295,8 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
     let app = hnd_app::App::new(store.clone());
     let change = |when: &crate::org::When| Change::new(author, when.reason.clone());
     let actor = |when: &crate::org::When| hnd_app::Actor::operator(author, lang).with_reason(when.reason.clone());
+    // Commands with no reason of their own (the profile and its entries).
+    let actor_now = || hnd_app::Actor::operator(author, lang);
     match cmd {
         MembersCommand::Add(args) => {
             let AddArgs {
@@ -601,7 +603,7 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
         }
         MembersCommand::Profile { id, set, json } => {
             if !set.is_empty() {
-                set_profile(&store, id, &set, author, lang).await?;
+                set_profile(&app, &actor_now(), id, &set, lang).await?;
             }
             show_profile(&store.member_profile(id).await?, json, lang)?;
         }
@@ -619,11 +621,11 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                 to.as_deref().unwrap_or_default(),
             )
             .map_err(|e| refused(e, lang))?;
-            let entry = store.add_member_role(id, &role).await?;
+            let entry = app.add_role(&actor_now(), id, &role).await?;
             println!("{}", tr(lang, "cli.entry_added", &[("entry", &entry)]));
         }
         MembersCommand::Role(RoleCommand::Remove { id, entry }) => {
-            store.remove_member_role(id, entry).await?;
+            app.remove_role(&actor_now(), id, entry).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::Title(TitleCommand::Add {
@@ -635,11 +637,11 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
         }) => {
             let title = NewTitle::parse(&year, &level, &kind, note.as_deref().unwrap_or_default())
                 .map_err(|e| refused(e, lang))?;
-            let entry = store.add_member_title(id, &title).await?;
+            let entry = app.add_title(&actor_now(), id, &title).await?;
             println!("{}", tr(lang, "cli.entry_added", &[("entry", &entry)]));
         }
         MembersCommand::Title(TitleCommand::Remove { id, entry }) => {
-            store.remove_member_title(id, entry).await?;
+            app.remove_title(&actor_now(), id, entry).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::Rating(RatingCommand::Add {
@@ -650,11 +652,11 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
         }) => {
             let proposed = if proposed_to_party { "yes" } else { "no" };
             let rating = NewRating::parse(&year, &rating, proposed).map_err(|e| refused(e, lang))?;
-            store.set_member_rating(id, &rating).await?;
+            app.set_rating(&actor_now(), id, &rating).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         MembersCommand::Rating(RatingCommand::Remove { id, year }) => {
-            store.remove_member_rating(id, year).await?;
+            app.remove_rating(&actor_now(), id, year).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
     }
@@ -668,9 +670,15 @@ fn refused(errors: Vec<hnd_domain::profile::FieldError>, lang: Lang) -> anyhow::
 }
 
 /// Changes the fields named by `FIELD=VALUE` items, the others as they are.
-async fn set_profile(store: &Store, id: i64, set: &[String], author: &str, lang: Lang) -> Result<()> {
-    let mut values: std::collections::HashMap<&str, String> =
-        store.member_profile(id).await?.profile.to_text().into_iter().collect();
+async fn set_profile(app: &hnd_app::App, actor: &hnd_app::Actor, id: i64, set: &[String], lang: Lang) -> Result<()> {
+    let mut values: std::collections::HashMap<&str, String> = app
+        .store()
+        .member_profile(id)
+        .await?
+        .profile
+        .to_text()
+        .into_iter()
+        .collect();
     for item in set {
         let field = item
             .split_once('=')
@@ -682,9 +690,7 @@ async fn set_profile(store: &Store, id: i64, set: &[String], author: &str, lang:
         values.insert(field, value.trim().to_string());
     }
     let profile = Profile::parse(|f| values.get(f).cloned().unwrap_or_default()).map_err(|e| refused(e, lang))?;
-    store
-        .set_member_profile(id, &profile, &Change::new(author, "cli"))
-        .await?;
+    app.set_profile(actor, id, &profile, hnd_app::Personal::Keep).await?;
     println!("{}", tr(lang, "cli.profile_saved", &[("id", &id)]));
     Ok(())
 }

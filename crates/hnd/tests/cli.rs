@@ -585,18 +585,26 @@ fn a_profile_from_the_command_line(db: &str) {
         })
     };
     let entries = audit();
-    let entry = entries
-        .iter()
-        .find(|e| e.action == "cli.members.profile")
-        .expect("audited");
-    let command = entry.detail["command"].as_str().unwrap();
+    // The profile's own entry, written with the change: ordinary fields
+    // before and after, only the names of personal fields.
+    let entry = entries.iter().find(|e| e.action == "member.profile").expect("audited");
+    assert_eq!(entry.detail["after"]["occupation"], "livestock", "{}", entry.detail);
     assert!(
-        command.contains("occupation=chăn nuôi") && command.contains("bhyt_number=<hidden>"),
-        "{command}"
+        entry.detail["personal_changed"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("bhyt_number")),
+        "{}",
+        entry.detail
     );
     assert!(
-        !command.contains("GD4010123456789"),
-        "personal values stay out of the audit log: {command}"
+        !entry.detail.to_string().contains("GD4010123456789"),
+        "personal values stay out of the audit log: {}",
+        entry.detail
+    );
+    assert!(
+        !entries.iter().any(|e| e.action == "cli.members.profile"),
+        "no second, generic entry"
     );
     ok(db, &["members", "profile", "1"]);
     assert_eq!(audit().len(), entries.len(), "showing a profile is not a change");
@@ -663,6 +671,19 @@ fn a_profile_from_the_command_line(db: &str) {
     let entry = json["roles"][0]["id"].as_i64().unwrap().to_string();
     ok(db, &["members", "role", "remove", "1", &entry]);
     ok(db, &["members", "rating", "remove", "1", "2025"]);
+    let actions: Vec<String> = audit().into_iter().map(|e| e.action).collect();
+    for action in [
+        "member.role.add",
+        "member.title.add",
+        "member.rating.set",
+        "member.role.remove",
+        "member.rating.remove",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
+    }
+    for generic in ["cli.members.role", "cli.members.title", "cli.members.rating"] {
+        assert!(!actions.iter().any(|a| a == generic), "no second entry: {actions:?}");
+    }
 
     ok(
         db,
