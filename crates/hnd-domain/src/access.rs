@@ -145,6 +145,16 @@ impl Principal {
         self.may(action, path) || to.is_some_and(|to| self.may(action, to))
     }
 
+    /// May this user read the plan issued by the unit at `plan_path` (the
+    /// plan, its place in the list, its tasks)? Whoever may view members in
+    /// the issuing unit's subtree, and whoever holds a grant on a unit
+    /// below it: a plan speaks to its whole subtree (targets are handed
+    /// down, every unit below carries out its tasks). Its figures for one
+    /// unit are read with `ViewMembers` on that unit.
+    pub fn may_read_plan(&self, plan_path: &str) -> bool {
+        self.may(Action::ViewMembers, plan_path) || self.grants.iter().any(|g| g.path.starts_with(plan_path))
+    }
+
     /// May this user do `action` anywhere at all (to show or hide a menu entry)?
     pub fn may_somewhere(&self, action: Action) -> bool {
         self.grants.iter().any(|g| g.role.allows(action))

@@ -1012,9 +1012,11 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
     let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}});
     if let Some(paths) = doc["paths"].as_object_mut() {
         paths.extend(crate::api_members::paths(common, ok, &id));
+        paths.extend(crate::api_plans::paths(&error));
     }
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         schemas.extend(crate::api_members::schemas());
+        schemas.extend(crate::api_plans::schemas());
     }
     if let Some(member) = doc["paths"]["/api/v1/members/{id}"].as_object_mut() {
         member.insert(
