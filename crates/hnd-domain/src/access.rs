@@ -333,6 +333,17 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_is_read_in_its_subtree_and_below_it() {
+        let commune = user(Role::CommuneOfficer, "/1/52/700/");
+        assert!(commune.may_read_plan("/1/52/700/"), "its own");
+        assert!(commune.may_read_plan("/1/52/"), "its province's: targets come down");
+        assert!(!commune.may_read_plan("/1/53/"), "another province's");
+        assert!(!commune.may_read_plan("/1/52/7001/"), "a sibling whose id starts alike");
+        let province = user(Role::ProvinceOfficer, "/1/52/");
+        assert!(province.may_read_plan("/1/52/700/9001/"));
+    }
+
+    #[test]
     fn roles_differ_in_what_they_allow() {
         let viewer = user(Role::Viewer, "/1/");
         assert!(viewer.may(Action::ViewMembers, "/1/52/"));

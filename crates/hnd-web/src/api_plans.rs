@@ -227,6 +227,11 @@ pub fn paths(error: &Value) -> serde_json::Map<String, Value> {
         "unit",
         "mã đơn vị; để trống: đơn vị ban hành, hoặc đơn vị cao nhất của người dùng trong phạm vi kế hoạch",
     );
+    let period = json!({"name": "period", "in": "query", "required": false,
+        "description": "2026, Q2/2026 (quý), T3/2026 (tháng), 6T/2026 (6 tháng đầu năm), 9T/2026; để trống: năm nay",
+        "schema": {"type": "string", "pattern": "^(((Q[1-4]|T([1-9]|1[0-2])|6T|9T)/)?(19[3-9][0-9]|20[0-9]{2}|21[0-9]{2}|2200))?$"}});
+    let as_of = json!({"name": "as_of", "in": "query", "required": false, "description": "dd/mm/yyyy; để trống: hôm nay",
+                       "schema": crate::api::day_schema()});
     let mut paths = serde_json::Map::new();
     paths.insert(
         "/api/v1/plans".into(),
@@ -241,14 +246,14 @@ pub fn paths(error: &Value) -> serde_json::Map<String, Value> {
     paths.insert(
         "/api/v1/plans/{number}/progress".into(),
         json!({"get": {"summary": "Tiến độ thực hiện chỉ tiêu của một đơn vị trong một kỳ (như hnd progress --json)",
-                       "parameters": [number, unit, q("period", "2026, 2026-Q1, 2026-06…; để trống: năm nay")],
+                       "parameters": [number, unit, period],
                        "responses": responses("Progress", "Tiến độ")}}),
     );
     paths.insert(
         "/api/v1/units/{code}/children".into(),
         json!({"get": {"summary": "Các đơn vị trực thuộc và số hội viên của từng đơn vị (xem sâu)",
                        "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}},
-                                      q("as_of", "dd/mm/yyyy; để trống: hôm nay")],
+                                      as_of],
                        "responses": responses("Children", "Các đơn vị trực thuộc")}}),
     );
     paths
