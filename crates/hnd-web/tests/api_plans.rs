@@ -7,7 +7,10 @@ use common::fixture;
 use hnd_domain::plan::Period;
 use hnd_store::Store;
 
-hnd_store::both_backends!(plans_progress_and_the_tree_are_read_through_a_token);
+hnd_store::both_backends!(
+    plans_progress_and_the_tree_are_read_through_a_token,
+    the_api_answers_as_its_document_says
+);
 
 async fn plans_progress_and_the_tree_are_read_through_a_token(store: Store) {
     let f = fixture(store).await;
@@ -117,4 +120,53 @@ async fn plans_progress_and_the_tree_are_read_through_a_token(store: Store) {
     ] {
         assert!(doc["paths"][path]["get"]["responses"]["200"].is_object(), "{path}");
     }
+}
+
+/// What the check against the OpenAPI document found, kept fixed.
+async fn the_api_answers_as_its_document_says(store: Store) {
+    let f = fixture(store).await;
+    let token = f.server.store.create_api_token("xa8", "kiểm thử").await.unwrap();
+    let auth = format!("Bearer {token}");
+    let mut api = f.server.client();
+    let get =
+        async |api: &mut common::Client, path: &str| api.request("GET", path, &[("Authorization", &auth)], b"").await;
+    // A page number is read as a number; one far past the end is an empty page.
+    let r = get(&mut api, "/api/v1/members?unit=00008&page=2&per_page=1").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["page"], 2);
+    let r = get(&mut api, "/api/v1/members?unit=00008&page=9223372036854775807").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 0);
+    // A yes/no filter that says neither is refused, naming it.
+    let r = get(&mut api, "/api/v1/members?unit=00008&bhyt=maybe").await;
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(r.json()["error"]["field"], "bhyt");
+    // An empty day is today.
+    let r = get(&mut api, "/api/v1/units/00008?as_of=").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    // A field of the wrong JSON type is refused, not written down as text.
+    let binh = f.members["Trần Văn Bình"];
+    let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
+    let r = api
+        .request(
+            "POST",
+            &format!("/api/v1/members/{binh}/titles"),
+            &headers,
+            br#"{"year": 2024, "level": "province", "kind": "excellent_farmer", "note": {}}"#,
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert_eq!(r.json()["error"]["field"], "note");
+    // A step without a body: refused as not JSON, as the document says.
+    let r = api
+        .request(
+            "POST",
+            &format!("/api/v1/members/{binh}/leave"),
+            &[("Authorization", &auth)],
+            b"",
+        )
+        .await;
+    assert_eq!(r.status, 415, "{}", r.text());
+    let doc = get(&mut api, "/api/openapi.json").await.json();
+    assert!(doc["paths"]["/api/v1/members/{id}/leave"]["post"]["responses"]["415"].is_object());
 }
