@@ -163,18 +163,20 @@ impl Principal {
         self.may(action, path) || to.is_some_and(|to| self.may(action, to))
     }
 
+    /// May this user read the plan issued by the unit at `plan_path` (the
+    /// plan, its place in the list, its tasks)? Whoever may view members in
+    /// the issuing unit's subtree, and whoever holds a grant on a unit
+    /// below it: a plan speaks to its whole subtree (targets are handed
+    /// down, every unit below carries out its tasks). Its figures for one
+    /// unit are read with `ViewMembers` on that unit. The store's task list
+    /// asks the same in SQL (`Store::visible_tasks`).
+    pub fn may_read_plan(&self, plan_path: &str) -> bool {
+        self.may(Action::ViewMembers, plan_path) || self.grants.iter().any(|g| g.path.starts_with(plan_path))
+    }
+
     /// May this user do `action` anywhere at all (to show or hide a menu entry)?
     pub fn may_somewhere(&self, action: Action) -> bool {
         self.grants.iter().any(|g| g.role.allows(action))
-    }
-
-    /// May this user read a plan (and its tasks) issued by the unit at
-    /// `path`? Who may view members there (a grant at that unit or above),
-    /// and whoever holds any grant in a unit below it: a plan speaks to its
-    /// whole subtree, which carries out its targets and tasks. The store's
-    /// task list asks the same in SQL (`Store::visible_tasks`).
-    pub fn may_read_plan(&self, path: &str) -> bool {
-        self.may(Action::ViewMembers, path) || self.grants.iter().any(|g| g.path.starts_with(path))
     }
 
     /// May this user add indicators to the catalogue: an officer of the
@@ -279,6 +281,14 @@ impl Principal {
         holder_view(|action, p| self.may(action, p), path)
     }
 
+    /// The highest unit in the subtree at `path` where the user can `action`.
+    pub fn home_under(&self, action: Action, path: &str) -> Option<&Grant> {
+        self.grants
+            .iter()
+            .filter(|g| g.role.allows(action) && g.path.starts_with(path))
+            .min_by_key(|g| g.path.len())
+    }
+
     /// The highest unit the user can `action` in: where their pages start.
     pub fn home(&self, action: Action) -> Option<&Grant> {
         self.grants
@@ -369,6 +379,17 @@ mod tests {
         );
         assert!(!commune.may(Action::ViewMembers, "/1/52/"));
         assert!(!commune.may(Action::ManageUsers, "/1/52/700/"));
+    }
+
+    #[test]
+    fn a_plan_is_read_in_its_subtree_and_below_it() {
+        let commune = user(Role::CommuneOfficer, "/1/52/700/");
+        assert!(commune.may_read_plan("/1/52/700/"), "its own");
+        assert!(commune.may_read_plan("/1/52/"), "its province's: targets come down");
+        assert!(!commune.may_read_plan("/1/53/"), "another province's");
+        assert!(!commune.may_read_plan("/1/52/7001/"), "a sibling whose id starts alike");
+        let province = user(Role::ProvinceOfficer, "/1/52/");
+        assert!(province.may_read_plan("/1/52/700/9001/"));
     }
 
     #[test]

@@ -81,7 +81,8 @@ impl Task {
     /// above it), and whoever holds any grant in a unit below the plan's
     /// unit: a plan speaks to its whole subtree (targets are split down at
     /// will, and every unit below carries out its tasks), as the plans
-    /// page lists it. [`Store::visible_tasks`] asks the same in SQL.
+    /// page lists it ([`hnd_domain::Principal::may_read_plan`]).
+    /// [`Store::visible_tasks`] asks the same in SQL.
     pub fn plan_readable_by(&self, user: &hnd_domain::Principal) -> bool {
         user.may_read_plan(&self.unit_path)
     }

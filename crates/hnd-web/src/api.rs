@@ -221,15 +221,16 @@ pub async fn unit(
     Path(code): Path<String>,
     Query(q): Query<AsOf>,
 ) -> Response {
-    let day = match q.as_of.as_deref() {
-        None => Day::today(),
-        Some(text) => match Day::parse(text) {
-            Ok(d) => d,
-            Err(_) => {
-                let message = hnd_domain::OrgError::BadDate { value: text.into() }.message(caller.lang);
-                return error(StatusCode::BAD_REQUEST, "invalid", message, Some("as_of"));
-            }
-        },
+    let day = match Day::parse_or_today(q.as_of.as_deref().unwrap_or("")) {
+        Ok(d) => d,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                e.message(caller.lang),
+                Some("as_of"),
+            );
+        }
     };
     let details = match store.unit(&code, day).await {
         Ok(d) => d,
@@ -260,10 +261,14 @@ pub async fn unit(
 pub struct ApiListParams {
     #[serde(flatten)]
     list: ListParams,
+    /// Read here, not in the flattened list: a flattened field gets the
+    /// query's text and would refuse a number.
+    page: Option<i64>,
     per_page: Option<i64>,
 }
 
-pub async fn list_members(State(store): State<Store>, caller: ApiUser, Query(p): Query<ApiListParams>) -> Response {
+pub async fn list_members(State(store): State<Store>, caller: ApiUser, Query(mut p): Query<ApiListParams>) -> Response {
+    p.list.page = p.page;
     let unit = match p.list.unit.trim() {
         "" => match caller.user.home(Action::ViewMembers) {
             Some(g) => g.unit_code.clone(),
@@ -277,6 +282,18 @@ pub async fn list_members(State(store): State<Store>, caller: ApiUser, Query(p):
     };
     if !caller.user.may(Action::ViewMembers, &path) {
         return caller.forbidden();
+    }
+    // A yes/no filter that says neither is refused, not ignored: the
+    // caller would get another set of members than asked for.
+    for (field, value) in [("bhyt", &p.list.bhyt), ("bhxh", &p.list.bhxh)] {
+        if hnd_domain::profile::parse_yes_no(value).is_none() {
+            let message = hnd_domain::MemberError::BadField {
+                field,
+                value: value.clone(),
+            }
+            .message(caller.lang);
+            return error(StatusCode::BAD_REQUEST, "invalid", message, Some(field));
+        }
     }
     let reveal = caller.user.may(Action::ViewSensitive, &path);
     // Who may not see personal data may not filter on it: refused, naming
@@ -554,6 +571,9 @@ fn base_document() -> serde_json::Value {
     let ok = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}});
     let q = |name: &str, description: &str, schema: serde_json::Value| json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema});
     let text = json!({"type": "string"});
+    let int64 = json!({"type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX});
+    // What a yes/no filter reads (`profile::parse_yes_no`); empty: no filter.
+    let yes_no = json!({"type": "string", "enum": ["", "yes", "no", "có", "không", "co", "khong", "true", "false", "1", "0", "on", "off", "x"]});
     json!({
         "openapi": "3.0.3",
         "info": {"title": "hnd API", "version": "1", "description":
@@ -567,12 +587,12 @@ fn base_document() -> serde_json::Value {
                     "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"},
                     "field": {"type": "string", "nullable": true}}}}},
                 "NewMember": {"type": "object", "required": ["full_name", "birth", "sex", "unit"], "properties": {
-                    "full_name": {"type": "string", "maxLength": 100}, "birth": {"type": "string", "description": "dd/mm/yyyy hoặc yyyy"},
+                    "full_name": {"type": "string", "minLength": 1, "maxLength": 100}, "birth": {"type": "string", "minLength": 1, "description": "dd/mm/yyyy hoặc yyyy"},
                     "sex": {"type": "string", "enum": ["male", "female"]}, "ethnicity": text, "religion": text,
                     "cccd": {"type": "string", "description": "12 chữ số"}, "phone": text, "village": text,
-                    "unit": {"type": "string", "description": "mã chi hội, tổ hội"}, "date": {"type": "string", "description": "dd/mm/yyyy"},
+                    "unit": {"type": "string", "minLength": 1, "description": "mã chi hội, tổ hội"}, "date": {"type": "string", "description": "dd/mm/yyyy"},
                     "accept_warnings": {"type": "boolean"}}},
-                "Transfer": {"type": "object", "required": ["to"], "properties": {"to": text, "date": text}},
+                "Transfer": {"type": "object", "required": ["to"], "properties": {"to": {"type": "string", "minLength": 1, "description": "mã đơn vị nhận"}, "date": text}},
                 "Date": {"type": "object", "properties": {"date": text}},
                 "TaskReport": {"type": "object", "required": ["status", "note"], "properties": {
                     "status": {"type": "string", "enum": ["open", "in_progress", "done"]}, "note": {"type": "string", "minLength": 1}}}
@@ -582,17 +602,17 @@ fn base_document() -> serde_json::Value {
         "paths": {
             "/api/v1/me": {"get": {"summary": "Tài khoản đang dùng và quyền", "responses": common(ok("Tài khoản"))}},
             "/api/v1/units/{code}": {"get": {"summary": "Một đơn vị và các đơn vị trực thuộc",
-                "parameters": [{"name": "code", "in": "path", "required": true, "schema": text}, q("as_of", "dd/mm/yyyy", text.clone())],
+                "parameters": [{"name": "code", "in": "path", "required": true, "schema": text}, q("as_of", "dd/mm/yyyy; để trống: hôm nay", day_schema())],
                 "responses": common(ok("Đơn vị"))}},
             "/api/v1/members": {
                 "get": {"summary": "Tìm hội viên (không dấu cũng được), có lọc và phân trang",
                     "parameters": [q("q", "tên, CCCD, điện thoại, số thẻ", text.clone()), q("unit", "mã đơn vị", text.clone()),
                         q("sex", "male | female", text.clone()), q("status", "applicant | active | …", text.clone()),
                         q("ethnicity", "mã dân tộc 01–54", text.clone()), q("age", "18-30", text.clone()),
-                        q("bhyt", "yes | no: có BHYT (cần quyền xem thông tin cá nhân)", json!({"type": "string", "enum": ["yes", "no"]})),
-                        q("bhxh", "yes | no: có BHXH tự nguyện (cần quyền xem thông tin cá nhân)", json!({"type": "string", "enum": ["yes", "no"]})),
-                        q("page", "từ 1", json!({"type": "integer", "minimum": 1})),
-                        q("per_page", "1–500", json!({"type": "integer", "minimum": 1, "maximum": 500}))],
+                        q("bhyt", "yes | no: có BHYT (cần quyền xem thông tin cá nhân)", yes_no.clone()),
+                        q("bhxh", "yes | no: có BHXH tự nguyện (cần quyền xem thông tin cá nhân)", yes_no.clone()),
+                        q("page", "từ 1 (số nhỏ hơn: trang 1)", int64.clone()),
+                        q("per_page", "1–500, mặc định 50 (số ngoài khoảng được đưa về 1 hoặc 500)", int64)],
                     "responses": common(ok("Một trang hội viên"))},
                 "post": {"summary": "Thêm người xin vào Hội",
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewMember"}}}},
@@ -610,7 +630,7 @@ fn base_document() -> serde_json::Value {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
                 "responses": with_body(common(ok("Đã hủy")))}},
             "/api/v1/tasks": {"get": {"summary": "Nhiệm vụ được theo dõi (tài khoản của cơ quan ngoài Hội: nhiệm vụ giao cho cơ quan đó)",
-                "responses": common(ok("Danh sách nhiệm vụ"))}},
+                "responses": common(json!({"description": "Danh sách nhiệm vụ", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}))}},
             "/api/v1/tasks/{id}": {"get": {"summary": "Một nhiệm vụ và các báo cáo tiến độ", "parameters": [id],
                 "responses": common(ok("Nhiệm vụ"))}},
             "/api/v1/tasks/{id}/reports": {"post": {"summary": "Báo cáo tiến độ, đổi trạng thái nhiệm vụ", "parameters": [id],
@@ -618,6 +638,17 @@ fn base_document() -> serde_json::Value {
                 "responses": with_body(common(ok("Đã lưu")))}}
         }
     })
+}
+
+/// A day as the API reads it in a query, dd/mm/yyyy (1900–2099, days
+/// that exist), or empty for today.
+pub(crate) fn day_schema() -> serde_json::Value {
+    const YEAR: &str = "(19|20)[0-9]{2}";
+    let leap = "(19(0[48]|[2468][048]|[13579][26])|20(0[048]|[2468][048]|[13579][26]))";
+    let pattern = format!(
+        "^((0[1-9]|1[0-9]|2[0-8])/(0[1-9]|1[0-2])/{YEAR}|(29|30)/(0[13-9]|1[0-2])/{YEAR}|31/(0[13578]|1[02])/{YEAR}|29/02/{leap})?$"
+    );
+    json!({"type": "string", "pattern": pattern})
 }
 
 pub async fn openapi() -> Response {
@@ -634,11 +665,13 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
         paths.extend(crate::api_members::paths(common, ok, &id));
         paths.extend(crate::api_households::paths(common, ok, &id));
         paths.extend(crate::api_profiles::paths(common, ok, &id));
+        paths.extend(crate::api_plans::paths(&error));
     }
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         schemas.extend(crate::api_members::schemas());
         schemas.extend(crate::api_households::schemas());
         schemas.extend(crate::api_profiles::schemas());
+        schemas.extend(crate::api_plans::schemas());
     }
     if let Some(member) = doc["paths"]["/api/v1/members/{id}"].as_object_mut() {
         member.insert(
@@ -647,6 +680,20 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
                    "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Correction"}}}},
                    "responses": {"200": ok("Các trường đã sửa"), "400": error, "401": error, "403": error, "404": error, "409": error, "415": error, "422": error}}),
         );
+    }
+    // Every operation with a body may also be refused for its size (413)
+    // or its type (415, a body that is not declared JSON, or none).
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for operation in paths
+            .values_mut()
+            .filter_map(|p| p.as_object_mut())
+            .flat_map(|p| p.values_mut())
+        {
+            if operation.get("requestBody").is_some() {
+                operation["responses"]["413"] = error.clone();
+                operation["responses"]["415"] = error.clone();
+            }
+        }
     }
     doc
 }

@@ -217,9 +217,15 @@ pub fn paths(
         ("death", "Ghi nhận từ trần"),
     ];
     for (code, summary) in summaries {
+        // Admitting and reinstating need the decision's number.
+        let schema = if matches!(code, "admit" | "reinstate") {
+            "StepDecision"
+        } else {
+            "Step"
+        };
         paths.insert(
             format!("/api/v1/members/{{id}}/{code}"),
-            json!({"post": {"summary": summary, "parameters": [id], "requestBody": body("Step"),
+            json!({"post": {"summary": summary, "parameters": [id], "requestBody": body(schema),
                             "responses": common(ok("Trạng thái mới của hội viên"))}}),
         );
     }
@@ -238,8 +244,13 @@ pub fn schemas() -> serde_json::Map<String, Value> {
     let mut schemas = serde_json::Map::new();
     schemas.insert(
         "Step".into(),
-        json!({"type": "object", "properties": {"date": {"type": "string", "description": "dd/mm/yyyy"},
+        json!({"type": "object", "properties": {"date": {"type": "string", "nullable": true, "description": "dd/mm/yyyy; để trống: hôm nay"},
                "decision": text, "reason": text}}),
+    );
+    schemas.insert(
+        "StepDecision".into(),
+        json!({"type": "object", "required": ["decision"], "properties": {"date": {"type": "string", "nullable": true, "description": "dd/mm/yyyy; để trống: hôm nay"},
+               "decision": {"type": "string", "minLength": 1}, "reason": text}}),
     );
     schemas.insert(
         "Admission".into(),

@@ -90,8 +90,42 @@ pub async fn put_profile(
 }
 
 /// The body of an entry, or the answer refusing it.
-fn entry_body(caller: &ApiUser, body: Result<Json<Body>, JsonRejection>) -> Result<Body, Response> {
-    body.map(|Json(b)| b).map_err(|r| bad_json(r, caller.lang))
+fn entry_body(caller: &ApiUser, body: Result<Json<Body>, JsonRejection>, schema: &str) -> Result<Body, Response> {
+    let b = body.map(|Json(b)| b).map_err(|r| bad_json(r, caller.lang))?;
+    typed(&b, schema, caller.lang)?;
+    Ok(b)
+}
+
+/// Refuses (422, naming the field) a field of `body` whose JSON type is
+/// not the one the document's schema `name` gives it: a note sent as an
+/// object is not written down as its text.
+fn typed(body: &Body, name: &str, lang: hnd_domain::Lang) -> Result<(), Response> {
+    let doc = crate::api::openapi_document();
+    let properties = &doc["components"]["schemas"][name]["properties"];
+    for (field, value) in body {
+        let schema = &properties[field.as_str()];
+        let Some(kind) = schema["type"].as_str() else {
+            continue;
+        };
+        let fits = match value {
+            Value::Null => schema["nullable"].as_bool() == Some(true),
+            Value::String(_) => kind == "string",
+            Value::Bool(_) => kind == "boolean",
+            Value::Number(n) => kind == "number" || (kind == "integer" && n.as_i64().is_some()),
+            _ => false,
+        };
+        if !fits {
+            let kind = hnd_domain::i18n::t(lang, &format!("web.api_type.{kind}"), &[]);
+            let message = hnd_domain::i18n::t(lang, "web.api_wrong_type", &[("field", field), ("kind", &kind)]);
+            return Err(error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                message,
+                Some(field.as_str()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// An entry added: `answer` with 201 Created, or the refusal.
@@ -108,7 +142,7 @@ pub async fn add_role(
     Path(id): Path<i64>,
     body: Result<Json<Body>, JsonRejection>,
 ) -> Response {
-    let b = match entry_body(&caller, body) {
+    let b = match entry_body(&caller, body, "Role") {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -127,7 +161,7 @@ pub async fn add_title(
     Path(id): Path<i64>,
     body: Result<Json<Body>, JsonRejection>,
 ) -> Response {
-    let b = match entry_body(&caller, body) {
+    let b = match entry_body(&caller, body, "Title") {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -146,7 +180,7 @@ pub async fn add_rating(
     Path(id): Path<i64>,
     body: Result<Json<Body>, JsonRejection>,
 ) -> Response {
-    let b = match entry_body(&caller, body) {
+    let b = match entry_body(&caller, body, "Rating") {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -254,23 +288,24 @@ pub fn schemas() -> serde_json::Map<String, Value> {
         "Role".into(),
         json!({"type": "object", "required": ["position", "from"], "properties": {
             "position": {"type": "string", "enum": codes(Position::ALL.iter().map(|v| v.code()))},
-            "unit": {"type": "string", "description": "mã đơn vị"}, "from": {"type": "string", "description": "dd/mm/yyyy"},
-            "to": {"type": "string", "description": "dd/mm/yyyy; để trống: đang giữ"}}}),
+            "unit": {"type": "string", "nullable": true, "description": "mã đơn vị"},
+            "from": {"type": "string", "minLength": 1, "description": "dd/mm/yyyy"},
+            "to": {"type": "string", "nullable": true, "description": "dd/mm/yyyy; để trống: đang giữ"}}}),
     );
     schemas.insert(
         "Title".into(),
         json!({"type": "object", "required": ["year", "level", "kind"], "properties": {
-            "year": {"type": "integer", "minimum": 1930},
+            "year": {"type": "integer", "minimum": 1930, "maximum": hnd_domain::Day::today().year()},
             "level": {"type": "string", "enum": codes(AwardLevel::ALL.iter().map(|v| v.code()))},
             "kind": {"type": "string", "enum": codes(TitleKind::ALL.iter().map(|v| v.code()))},
-            "note": {"type": "string", "maxLength": 200}}}),
+            "note": {"type": "string", "nullable": true, "maxLength": 200}}}),
     );
     schemas.insert(
         "Rating".into(),
         json!({"type": "object", "required": ["year", "rating"], "properties": {
-            "year": {"type": "integer", "minimum": 1930},
+            "year": {"type": "integer", "minimum": 1930, "maximum": hnd_domain::Day::today().year()},
             "rating": {"type": "string", "enum": codes(Rating::ALL.iter().map(|v| v.code()))},
-            "proposed_to_party": {"type": "boolean"}}}),
+            "proposed_to_party": {"type": "boolean", "nullable": true}}}),
     );
     schemas
 }

@@ -15,6 +15,7 @@ mod accounts;
 mod api;
 mod api_households;
 mod api_members;
+mod api_plans;
 mod api_profiles;
 mod audit_text;
 mod auth;
@@ -444,6 +445,25 @@ pub fn routes() -> Vec<Route> {
         route(g.clone(), "/api/docs", Public, get(api::docs)),
         route(g.clone(), "/api/v1/me", SignedIn, get(api::me)),
         route(g.clone(), "/api/v1/units/{code}", Needs(ViewTree), get(api::unit)),
+        route(
+            g.clone(),
+            "/api/v1/units/{code}/children",
+            Needs(ViewMembers),
+            get(api_plans::children),
+        ),
+        route(g.clone(), "/api/v1/plans", SignedIn, get(api_plans::list)),
+        route(
+            g.clone(),
+            "/api/v1/plans/{number}",
+            Needs(ViewMembers),
+            get(api_plans::show),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/plans/{number}/progress",
+            Needs(ViewMembers),
+            get(api_plans::progress),
+        ),
         route(g.clone(), "/api/v1/members", Needs(ViewMembers), get(api::list_members)),
         route(
             p.clone(),

@@ -226,7 +226,7 @@ impl ListParams {
             bhyt: hnd_domain::profile::parse_yes_no(&self.bhyt).flatten(),
             bhxh: hnd_domain::profile::parse_yes_no(&self.bhxh).flatten(),
             masked: !personal,
-            offset: (self.page.unwrap_or(1).max(1) - 1) * limit,
+            offset: (self.page.unwrap_or(1).max(1) - 1).saturating_mul(limit),
             limit,
         }
     }

@@ -72,6 +72,27 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query
     plans_page(&state, &viewer, IndicatorForm::default(), None, added, StatusCode::OK).await
 }
 
+/// The plans `user` may read ([`hnd_domain::Principal::may_read_plan`]):
+/// those issued in their subtree and those issued above it that hand
+/// targets down into it. An account with no place in the tree (an outside
+/// body's) has none.
+pub(crate) async fn readable_plans(
+    store: &hnd_store::Store,
+    user: &hnd_domain::Principal,
+) -> Result<Vec<Plan>, hnd_store::StoreError> {
+    let mut visible = Vec::new();
+    for p in store.plans("TW").await? {
+        let path = match store.unit_path(&p.unit).await {
+            Ok((_, path)) => path,
+            Err(_) => continue,
+        };
+        if user.may_read_plan(&path) {
+            visible.push(p);
+        }
+    }
+    Ok(visible)
+}
+
 async fn plans_page(
     state: &AppState,
     viewer: &Viewer,
@@ -80,25 +101,16 @@ async fn plans_page(
     added: Option<String>,
     status: StatusCode,
 ) -> Response {
-    // An account with no place in the tree (an outside body's) has no plans to list.
-    let home_path = viewer.user.home(Action::ViewMembers).map(|g| g.path.clone());
-    // Plans issued in the user's subtree, and those issued above it that
-    // hand targets down into it.
-    let mut plans = match state.store.plans("TW").await {
-        Ok(p) => p,
+    let visible = match readable_plans(&state.store, &viewer.user).await {
+        Ok(plans) => plans
+            .into_iter()
+            .map(|p| {
+                let href = segment(&p.number);
+                (p, href)
+            })
+            .collect(),
         Err(e) => return store_problem(viewer, e),
     };
-    let mut visible = Vec::new();
-    for p in plans.drain(..) {
-        let path = match state.store.unit_path(&p.unit).await {
-            Ok((_, path)) => path,
-            Err(_) => continue,
-        };
-        if viewer.user.may(Action::ViewMembers, &path) || home_path.as_ref().is_some_and(|h| h.starts_with(&path)) {
-            let href = segment(&p.number);
-            visible.push((p, href));
-        }
-    }
     let lang = viewer.lang;
     let indicators = hnd_domain::plan::all_indicators()
         .into_iter()
@@ -286,7 +298,7 @@ fn share_text(share: Option<f64>, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
-fn indicator_name(code: &str, lang: Lang) -> String {
+pub(crate) fn indicator_name(code: &str, lang: Lang) -> String {
     indicator(code)
         .map(|i| if lang == Lang::En { i.name_en } else { i.name_vi })
         .unwrap_or(code)

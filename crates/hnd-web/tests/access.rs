@@ -329,6 +329,14 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         ("GET", "/api/openapi.json") => c("GET", "/api/openapi.json".into(), None),
         ("GET", "/api/docs") => c("GET", "/api/docs".into(), None),
         ("GET", "/api/v1/me") => c("GET", "/api/v1/me".into(), None),
+        ("GET", "/api/v1/units/{code}/children") => c("GET", "/api/v1/units/00008/children".into(), Some(commune)),
+        ("GET", "/api/v1/plans") => c("GET", "/api/v1/plans".into(), None),
+        ("GET", "/api/v1/plans/{number}") => c("GET", "/api/v1/plans/12-KH%2FHND?unit=00008".into(), Some(commune)),
+        ("GET", "/api/v1/plans/{number}/progress") => c(
+            "GET",
+            "/api/v1/plans/12-KH%2FHND/progress?unit=00008&period=2026".into(),
+            Some(commune),
+        ),
         ("GET", "/api/v1/units/{code}") => c("GET", "/api/v1/units/00008".into(), Some(commune)),
         ("GET", "/api/v1/members") => c("GET", "/api/v1/members?unit=00008".into(), Some(commune)),
         ("POST", "/api/v1/members") => Case {
