@@ -334,7 +334,10 @@ pub(crate) async fn member_access(
     id: i64,
     action: Action,
 ) -> Result<String, Response> {
-    let (path, to) = store.member_paths(id).await.map_err(|e| store_error(e, caller.lang))?;
+    let place = crate::authorize::member_place(store, id)
+        .await
+        .map_err(|e| store_error(e, caller.lang))?;
+    let (path, to) = (place.path, place.to.map(|(_, path)| path));
     if caller.user.may_at_either(action, &path, to.as_deref()) {
         Ok(path)
     } else {

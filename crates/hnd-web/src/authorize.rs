@@ -18,6 +18,22 @@ use axum::middleware::Next;
 use axum::response::Response;
 use hnd_domain::Principal;
 
+tokio::task_local! {
+    /// The member the gate resolved for this request, so that the handler
+    /// running in the same task asks the store once, not twice.
+    static RESOLVED: (i64, hnd_store::MemberPlace);
+}
+
+/// Member `id`'s place: as the gate resolved it for this request, else
+/// from the store.
+pub async fn member_place(store: &hnd_store::Store, id: i64) -> hnd_store::Result<hnd_store::MemberPlace> {
+    let known = RESOLVED.try_with(|(resolved, place)| (*resolved == id).then(|| place.clone()));
+    match known.ok().flatten() {
+        Some(place) => Ok(place),
+        None => store.member_place(id).await,
+    }
+}
+
 /// The gate of one route.
 pub async fn authorize(State((state, access)): State<(AppState, Access)>, request: Request, next: Next) -> Response {
     let action = match access {
@@ -55,6 +71,7 @@ pub async fn authorize(State((state, access)): State<(AppState, Access)>, reques
         };
         let member_route =
             parts.uri.path().starts_with("/members/") || parts.uri.path().starts_with("/api/v1/members/");
+        let mut resolved = None;
         let allowed = if let Some(code) = named("code") {
             match state.store.unit_path(&code).await {
                 Ok((_, path)) => user.may(action, &path),
@@ -65,7 +82,9 @@ pub async fn authorize(State((state, access)): State<(AppState, Access)>, reques
                 Ok(id) => match state.store.member_place(id).await {
                     Ok(place) => {
                         let to = place.to.as_ref().map(|(_, path)| path.as_str());
-                        user.may_at_either(action, &place.path, to)
+                        let allowed = user.may_at_either(action, &place.path, to);
+                        resolved = Some((id, place));
+                        allowed
                     }
                     Err(_) => true,
                 },
@@ -76,6 +95,11 @@ pub async fn authorize(State((state, access)): State<(AppState, Access)>, reques
         };
         if !allowed {
             return refuse();
+        }
+        if let Some(resolved) = resolved {
+            return RESOLVED
+                .scope(resolved, next.run(Request::from_parts(parts, body)))
+                .await;
         }
     }
     next.run(Request::from_parts(parts, body)).await

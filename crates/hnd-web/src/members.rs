@@ -65,7 +65,10 @@ async fn allow_member(
     action: Action,
     id: i64,
 ) -> Result<(String, Option<String>), Response> {
-    let (path, to) = store.member_paths(id).await.map_err(|e| store_problem(viewer, e))?;
+    let place = crate::authorize::member_place(store, id)
+        .await
+        .map_err(|e| store_problem(viewer, e))?;
+    let (path, to) = (place.path, place.to.map(|(_, path)| path));
     if viewer.user.may_at_either(action, &path, to.as_deref()) {
         Ok((path, to))
     } else {
