@@ -477,15 +477,37 @@ pub struct TransferBody {
     date: Option<String>,
 }
 
-pub(crate) fn body_day(text: Option<&str>, lang: Lang) -> Result<Day, Response> {
-    Day::parse_or_today(text.unwrap_or_default()).map_err(|e| {
+/// A body that carries the day its change takes effect (`date`,
+/// dd/mm/yyyy; today when absent).
+pub(crate) trait Dated {
+    fn date(&self) -> Option<&str>;
+}
+
+impl Dated for TransferBody {
+    fn date(&self) -> Option<&str> {
+        self.date.as_deref()
+    }
+}
+
+impl Dated for DateBody {
+    fn date(&self) -> Option<&str> {
+        self.date.as_deref()
+    }
+}
+
+/// A dated body and its day, or the answer refusing it: the JSON first
+/// (`bad_json`), then the day (422 naming `date`).
+pub(crate) fn dated<T: Dated>(body: Result<Json<T>, JsonRejection>, lang: Lang) -> Result<(T, Day), Response> {
+    let Json(b) = body.map_err(|r| bad_json(r, lang))?;
+    let day = Day::parse_or_today(b.date().unwrap_or_default()).map_err(|e| {
         error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
             e.message(lang),
             Some("date"),
         )
-    })
+    })?;
+    Ok((b, day))
 }
 
 pub async fn transfer(
@@ -494,12 +516,8 @@ pub async fn transfer(
     Path(id): Path<i64>,
     body: Result<Json<TransferBody>, JsonRejection>,
 ) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let date = match body_day(b.date.as_deref(), caller.lang) {
-        Ok(d) => d,
+    let (b, date) = match dated(body, caller.lang) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     match app.send_transfer(&caller.actor(), id, &b.to, date).await {
@@ -520,12 +538,8 @@ pub async fn confirm_transfer(
     Path(id): Path<i64>,
     body: Result<Json<DateBody>, JsonRejection>,
 ) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let date = match body_day(b.date.as_deref(), caller.lang) {
-        Ok(d) => d,
+    let (_, date) = match dated(body, caller.lang) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     match app.confirm_transfer(&caller.actor(), id, date).await {
@@ -542,12 +556,8 @@ pub async fn cancel_transfer(
     Path(id): Path<i64>,
     body: Result<Json<DateBody>, JsonRejection>,
 ) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let date = match body_day(b.date.as_deref(), caller.lang) {
-        Ok(d) => d,
+    let (_, date) = match dated(body, caller.lang) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     match app.cancel_transfer(&caller.actor(), id, date).await {

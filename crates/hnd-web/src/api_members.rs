@@ -3,7 +3,7 @@
 //! applicants by one decision. Each calls its operation of the
 //! application layer; the paths join the OpenAPI document.
 
-use crate::api::{ApiUser, app_error, bad_json, body_day, error};
+use crate::api::{ApiUser, Dated, app_error, bad_json, dated, error};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -44,12 +44,8 @@ pub async fn step(
     id: i64,
     body: Result<Json<StepBody>, JsonRejection>,
 ) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let date = match body_day(b.date.as_deref(), caller.lang) {
-        Ok(d) => d,
+    let (b, date) = match dated(body, caller.lang) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let step = Step::parse(code, &b.decision, &b.reason).expect("every route names a step");
@@ -163,6 +159,18 @@ pub async fn correct(
     }
 }
 
+impl Dated for StepBody {
+    fn date(&self) -> Option<&str> {
+        self.date.as_deref()
+    }
+}
+
+impl Dated for AdmissionBody {
+    fn date(&self) -> Option<&str> {
+        self.date.as_deref()
+    }
+}
+
 #[derive(Deserialize)]
 pub struct AdmissionBody {
     ids: Vec<i64>,
@@ -179,12 +187,8 @@ pub async fn admit(
     caller: ApiUser,
     body: Result<Json<AdmissionBody>, JsonRejection>,
 ) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let date = match body_day(b.date.as_deref(), caller.lang) {
-        Ok(d) => d,
+    let (b, date) = match dated(body, caller.lang) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     match app.admit(&caller.actor(), &b.ids, date, &b.decision).await {
