@@ -252,15 +252,35 @@ const PERSONAL: [&str; 2] = ["cccd", "phone"];
 
 impl App {
     /// Corrects a member's name, birth date, CCCD, phone or village,
-    /// keeping each old value. Returns what changed.
+    /// keeping each old value. Returns what changed. CCCD and phone are
+    /// personal data: who may not see them leaves them as they are
+    /// (`Personal::Keep`) or is refused, naming the field (`Personal::Refuse`).
     pub async fn correct_member(
         &self,
         actor: &Actor,
         id: i64,
         fix: &hnd_store::Correction,
         date: Day,
+        personal: crate::Personal,
     ) -> Result<Vec<hnd_store::Corrected>, AppError> {
         let (_, place) = self.member_to_change(actor, id, At::Here).await?;
+        let kept;
+        let fix = if actor.may(Action::ViewSensitive, &place.path) {
+            fix
+        } else {
+            let set = [("cccd", fix.cccd.is_some()), ("phone", fix.phone.is_some())];
+            if personal == crate::Personal::Refuse
+                && let Some((field, _)) = set.into_iter().find(|(_, set)| *set)
+            {
+                return Err(AppError::field(field, hnd_domain::AccountError::Forbidden));
+            }
+            kept = hnd_store::Correction {
+                cccd: None,
+                phone: None,
+                ..fix.clone()
+            };
+            &kept
+        };
         // The entry is filled from what the store reports changed.
         let change = actor.change(
             "",

@@ -177,7 +177,7 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     case!(
         "correct_member",
         a,
-        app.correct_member(&officer, a, &fix, d("09/03/2026"))
+        app.correct_member(&officer, a, &fix, d("09/03/2026"), hnd_app::Personal::Keep)
     );
     let corrected = store.member(a).await.unwrap();
     assert_eq!(
@@ -200,7 +200,7 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     // The same correction again changes nothing and writes no entry.
     let logged = entries(&store).await.len();
     assert!(
-        app.correct_member(&officer, a, &fix, d("09/03/2026"))
+        app.correct_member(&officer, a, &fix, d("09/03/2026"), hnd_app::Personal::Keep)
             .await
             .unwrap()
             .is_empty()

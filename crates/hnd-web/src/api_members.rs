@@ -3,14 +3,14 @@
 //! applicants by one decision. Each calls its operation of the
 //! application layer; the paths join the OpenAPI document.
 
-use crate::api::{ApiUser, Dated, app_error, bad_json, dated, error};
+use crate::api::{ApiUser, Dated, app_error, bad_json, dated};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hnd_app::{App, AppError, Step};
-use hnd_domain::{Action, BirthDate, Cccd, MemberError, Phone};
+use hnd_domain::{BirthDate, Cccd, MemberError, Phone};
 use hnd_store::Correction;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -138,20 +138,10 @@ pub async fn correct(
         Ok(f) => f,
         Err(e) => return app_error(e, caller.lang),
     };
-    // CCCD and phone are personal data: set only by who may see them.
-    if fix.cccd.is_some() || fix.phone.is_some() {
-        let reveal = match app.store().member_place(id).await {
-            Ok(place) => caller.user.may(Action::ViewSensitive, &place.path),
-            Err(e) => return app_error(e.into(), caller.lang),
-        };
-        if !reveal {
-            let field = if fix.cccd.is_some() { "cccd" } else { "phone" };
-            let message = hnd_domain::AccountError::Forbidden.message(caller.lang);
-            return error(StatusCode::FORBIDDEN, "forbidden", message, Some(field));
-        }
-    }
+    // CCCD and phone are personal data: refused to who may not see them.
+    let refuse = hnd_app::Personal::Refuse;
     match app
-        .correct_member(&caller.actor(), id, &fix, hnd_domain::Day::today())
+        .correct_member(&caller.actor(), id, &fix, hnd_domain::Day::today(), refuse)
         .await
     {
         Ok(changed) => Json(json!({"id": id, "changed": changed})).into_response(),

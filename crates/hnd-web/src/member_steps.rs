@@ -208,23 +208,15 @@ pub async fn correct(
     if let Err(r) = viewer.check_csrf(&f.csrf) {
         return r;
     }
-    // Personal fields are changed only by who may see them.
-    let place = match state.store.member_place(id).await {
-        Ok(p) => p,
-        Err(e) => return store_problem(&viewer, e),
-    };
-    let reveal = viewer.user.may(Action::ViewSensitive, &place.path);
-    let f = if reveal {
-        f
-    } else {
-        CorrectForm {
-            cccd: None,
-            phone: None,
-            ..f
-        }
-    };
+    // Personal fields are left as they are for who may not see them.
     let done = match correction_of(&f) {
-        Ok(fix) => state.app.correct_member(&viewer.actor(), id, &fix, Day::today()).await,
+        Ok(fix) => {
+            let keep = hnd_app::Personal::Keep;
+            state
+                .app
+                .correct_member(&viewer.actor(), id, &fix, Day::today(), keep)
+                .await
+        }
         Err(e) => Err(e),
     };
     match done {

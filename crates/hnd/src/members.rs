@@ -514,7 +514,9 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                 village: cleared(village),
             };
             let day = day_or_today(when.date.as_deref())?;
-            let changed = app.correct_member(&actor(&when), id, &fix, day).await?;
+            let changed = app
+                .correct_member(&actor(&when), id, &fix, day, hnd_app::Personal::Keep)
+                .await?;
             if changed.is_empty() {
                 println!("{}", tr(lang, "cli.nothing_changed", &[]));
             }
