@@ -41,6 +41,9 @@ use axum::routing::{MethodRouter, delete, get, patch, post, put};
 use hnd_store::Store;
 use std::path::PathBuf;
 use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 pub use auth::{SESSION_COOKIE, SignInLimiter};
 
@@ -58,6 +61,9 @@ pub struct AppState {
     sessions: Arc<auth::SessionCache>,
     /// One log event per request (target `hnd_web::request`).
     pub log_requests: bool,
+    /// How long a request other than an upload may take before it is
+    /// answered 503 with a message ([`REQUEST_TIMEOUT`] by default).
+    pub request_timeout: std::time::Duration,
 }
 
 impl AppState {
@@ -76,6 +82,7 @@ impl AppState {
             metrics: Arc::new(ops::Metrics::default()),
             sessions: Arc::new(auth::SessionCache::default()),
             log_requests: false,
+            request_timeout: REQUEST_TIMEOUT,
         }
     }
 }
@@ -123,7 +130,17 @@ pub struct Route {
     pub path: &'static str,
     pub access: Access,
     handler: MethodRouter<AppState>,
+    /// Whether the route takes a file: it may then take [`UPLOAD_TIMEOUT`]
+    /// rather than the state's `request_timeout`.
+    upload: bool,
 }
+
+/// How long an ordinary request may take, unless the state says otherwise.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How long an upload may take: a large spreadsheet sent from a commune's
+/// slow line must not be cut off (the import itself runs as a job).
+pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 fn route(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> Route {
     Route {
@@ -131,6 +148,17 @@ fn route(method: Method, path: &'static str, access: Access, handler: MethodRout
         path,
         access,
         handler,
+        upload: false,
+    }
+}
+
+impl Route {
+    /// A route that takes a file of up to `max` bytes: its own body limit
+    /// and the upload's time.
+    fn upload(mut self, max: usize) -> Route {
+        self.handler = self.handler.layer(DefaultBodyLimit::max(max));
+        self.upload = true;
+        self
     }
 }
 
@@ -215,16 +243,12 @@ pub fn routes() -> Vec<Route> {
             p.clone(),
             "/plans/{number}/targets",
             Needs(EditPlans),
-            post(plan_pages::upload_targets).layer(DefaultBodyLimit::max(plan_pages::MAX_TARGETS_SHEET)),
-        ),
+            post(plan_pages::upload_targets),
+        )
+        .upload(plan_pages::MAX_TARGETS_SHEET),
         route(g.clone(), "/tasks", SignedIn, get(tasks::list)),
         route(g.clone(), "/tasks/{id}", Task { report: false }, get(tasks::show)),
-        route(
-            p.clone(),
-            "/tasks/{id}",
-            Task { report: true },
-            post(tasks::report).layer(DefaultBodyLimit::max(tasks::MAX_REPORT)),
-        ),
+        route(p.clone(), "/tasks/{id}", Task { report: true }, post(tasks::report)).upload(tasks::MAX_REPORT),
         route(
             g.clone(),
             "/tasks/{id}/files/{file}",
@@ -372,8 +396,9 @@ pub fn routes() -> Vec<Route> {
             p.clone(),
             "/members/{id}/photo",
             Needs(ViewSensitive),
-            post(profiles::upload_photo).layer(DefaultBodyLimit::max(profiles::MAX_PHOTO_REQUEST)),
-        ),
+            post(profiles::upload_photo),
+        )
+        .upload(profiles::MAX_PHOTO_REQUEST),
         route(
             p.clone(),
             "/members/{id}/photo/remove",
@@ -427,12 +452,7 @@ pub fn routes() -> Vec<Route> {
         ),
         route(g.clone(), "/export", Needs(Export), get(files::export)),
         route(g.clone(), "/import", Needs(Import), get(files::import_page)),
-        route(
-            p.clone(),
-            "/import",
-            Needs(Import),
-            post(files::upload).layer(DefaultBodyLimit::max(files::MAX_UPLOAD)),
-        ),
+        route(p.clone(), "/import", Needs(Import), post(files::upload)).upload(files::MAX_UPLOAD),
         route(g.clone(), "/import/template.csv", Public, get(files::template)),
         route(g.clone(), "/import/{job}", Needs(Import), get(files::job_page)),
         route(
@@ -599,13 +619,21 @@ pub fn app(state: AppState) -> Router {
     for r in routes() {
         // Each route behind the gate its own access rule builds.
         let gate = axum::middleware::from_fn_with_state((state.clone(), r.access), authorize::authorize);
-        router = router.route(r.path, r.handler.route_layer(gate));
+        let limit = if r.upload {
+            UPLOAD_TIMEOUT
+        } else {
+            state.request_timeout
+        };
+        let timeout = TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, limit);
+        router = router.route(r.path, r.handler.route_layer(gate).layer(timeout));
     }
     let router = router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), ops::observe))
         .fallback(shell::not_found)
         .layer(DefaultBodyLimit::max(256 * 1024))
         .layer(axum::middleware::from_fn(shell::shape_errors))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
         .with_state(state);
     headers::secure(router)
 }
@@ -645,6 +673,16 @@ pub async fn serve_state(
         });
     }
     let (jobs, work_dir) = (state.jobs.clone(), state.work_dir.clone());
+    let upkeep = {
+        let metrics = state.metrics.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(ops::UPKEEP);
+            loop {
+                tick.tick().await;
+                metrics.upkeep();
+            }
+        })
+    };
     let (asked, mut asked_rx) = tokio::sync::watch::channel(false);
     let stopping = {
         let jobs = jobs.clone();
@@ -664,6 +702,7 @@ pub async fn serve_state(
         served = server.into_future() => served,
         () = deadline => Ok(()),
     };
+    upkeep.abort();
     jobs.stop(SHUTDOWN_GRACE).await;
     let _ = tokio::fs::remove_dir_all(&work_dir).await;
     served

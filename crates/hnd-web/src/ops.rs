@@ -2,43 +2,61 @@
 //! `hnd_web::request`, when the state asks for it), and Prometheus
 //! metrics (request latency by route, imports, database pools) served on
 //! a listener of their own, away from the application's.
+//!
+//! The figures are kept by the `metrics` crates: each server owns its own
+//! Prometheus recorder (tests run several servers in one process, so no
+//! global recorder), and every figure is recorded through it.
 
 use crate::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::Mutex;
-use std::time::Instant;
+use metrics::{describe_gauge, describe_histogram, gauge, histogram, with_local_recorder};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
+use std::time::{Duration, Instant};
+
+const REQUEST_SECONDS: &str = "hnd_http_request_duration_seconds";
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0];
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
+/// How often the recorder folds recorded samples into its buckets
+/// (samples wait in a queue until then, or until the next scrape).
+pub const UPKEEP: Duration = Duration::from_secs(5);
+
+/// One server's recorder and the handle that renders it.
+pub struct Metrics {
+    recorder: PrometheusRecorder,
+    handle: PrometheusHandle,
 }
 
-/// Request counts and latencies by (method, route, status).
-#[derive(Default)]
-pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), Histogram>>,
+impl Default for Metrics {
+    fn default() -> Self {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Full(REQUEST_SECONDS.to_string()), &BUCKETS)
+            .expect("latency buckets are not empty")
+            .build_recorder();
+        let handle = recorder.handle();
+        let metrics = Metrics { recorder, handle };
+        metrics.record(|| {
+            describe_histogram!(REQUEST_SECONDS, metrics::Unit::Seconds, "Time to answer a request.");
+            describe_gauge!("hnd_imports_running", "Imports in progress.");
+            describe_gauge!("hnd_import_rows_read", "Rows read by the imports in progress.");
+            describe_gauge!("hnd_db_connections", "Database connections by pool and state.");
+        });
+        metrics
+    }
 }
 
 impl Metrics {
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        let mut map = self.requests.lock().expect("metrics lock");
-        let h = map.entry((method.to_string(), route.to_string(), status)).or_default();
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            if seconds <= *bound {
-                h.counts[i] += 1;
-            }
-        }
-        h.count += 1;
-        h.sum += seconds;
+    /// Runs `f` with this server's recorder as the one the macros use.
+    fn record<T>(&self, f: impl FnOnce() -> T) -> T {
+        with_local_recorder(&self.recorder, f)
+    }
+
+    /// Folds the samples recorded since the last upkeep into the buckets.
+    pub fn upkeep(&self) {
+        self.handle.run_upkeep();
     }
 }
 
@@ -55,68 +73,34 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     let response = next.run(request).await;
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
-    state.metrics.observe(&method, &route, status, seconds);
     if state.log_requests {
         let ms = (seconds * 1000.0 * 100.0).round() / 100.0;
         tracing::info!(target: "hnd_web::request", method, route, status, ms, "request");
     }
+    state.metrics.record(|| {
+        histogram!(REQUEST_SECONDS, "method" => method, "route" => route, "status" => status.to_string())
+            .record(seconds);
+    });
     response
 }
 
-/// The Prometheus text exposition of everything measured.
+/// The Prometheus text exposition of everything measured: the gauges are
+/// read at the moment of the scrape.
 pub fn render(state: &AppState) -> String {
-    let mut out = String::new();
-    out.push_str("# HELP hnd_http_request_duration_seconds Time to answer a request.\n");
-    out.push_str("# TYPE hnd_http_request_duration_seconds histogram\n");
-    for ((method, route, status), h) in state.metrics.requests.lock().expect("metrics lock").iter() {
-        let labels = format!("method=\"{method}\",route=\"{route}\",status=\"{status}\"");
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "hnd_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {}",
-                h.counts[i]
-            );
-        }
-        let _ = writeln!(
-            out,
-            "hnd_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-            h.count
-        );
-        let _ = writeln!(out, "hnd_http_request_duration_seconds_sum{{{labels}}} {}", h.sum);
-        let _ = writeln!(out, "hnd_http_request_duration_seconds_count{{{labels}}} {}", h.count);
-    }
     let (running, rows) = state.jobs.running();
-    out.push_str("# HELP hnd_imports_running Imports in progress.\n# TYPE hnd_imports_running gauge\n");
-    let _ = writeln!(out, "hnd_imports_running {running}");
-    out.push_str(
-        "# HELP hnd_import_rows_read Rows read by the imports in progress.\n# TYPE hnd_import_rows_read gauge\n",
-    );
-    let _ = writeln!(out, "hnd_import_rows_read {rows}");
     let pools = state.store.pool_stats();
-    out.push_str(
-        "# HELP hnd_db_connections Database connections by pool and state.\n# TYPE hnd_db_connections gauge\n",
-    );
-    let _ = writeln!(
-        out,
-        "hnd_db_connections{{pool=\"read\",state=\"open\"}} {}",
-        pools.read_size
-    );
-    let _ = writeln!(
-        out,
-        "hnd_db_connections{{pool=\"read\",state=\"idle\"}} {}",
-        pools.read_idle
-    );
-    let _ = writeln!(
-        out,
-        "hnd_db_connections{{pool=\"write\",state=\"open\"}} {}",
-        pools.write_size
-    );
-    let _ = writeln!(
-        out,
-        "hnd_db_connections{{pool=\"write\",state=\"idle\"}} {}",
-        pools.write_idle
-    );
-    out
+    state.metrics.record(|| {
+        gauge!("hnd_imports_running").set(running as f64);
+        gauge!("hnd_import_rows_read").set(rows as f64);
+        for (pool, open, idle) in [
+            ("read", pools.read_size, pools.read_idle),
+            ("write", pools.write_size, pools.write_idle),
+        ] {
+            gauge!("hnd_db_connections", "pool" => pool, "state" => "open").set(open as f64);
+            gauge!("hnd_db_connections", "pool" => pool, "state" => "idle").set(idle as f64);
+        }
+    });
+    state.metrics.handle.render()
 }
 
 /// The metrics listener's one page.

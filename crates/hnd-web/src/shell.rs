@@ -219,6 +219,7 @@ pub async fn shape_errors(request: Request, next: Next) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "web.too_large"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "web.unsupported_media_type"),
         StatusCode::NOT_FOUND => ("not_found", "web.not_found"),
+        StatusCode::SERVICE_UNAVAILABLE => ("timeout", "web.timeout"),
         s if s.is_server_error() => ("internal", "web.internal"),
         _ => ("refused", "web.request_failed"),
     };

@@ -45,3 +45,55 @@ async fn metrics_count_requests_by_route_and_shutdown_is_graceful() {
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+/// Starts a server on `state` and hands back a client for it.
+async fn serve(state: hnd_web::AppState) -> Client {
+    let app = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = app.local_addr().unwrap();
+    tokio::spawn(hnd_web::serve_state(state, app, None, std::future::pending()));
+    Client {
+        addr,
+        cookies: Default::default(),
+    }
+}
+
+#[tokio::test]
+async fn pages_are_compressed_for_clients_that_ask() {
+    let f = fixture(hnd_store::testing::sqlite().await.unwrap()).await;
+    let mut client = serve(hnd_web::AppState::new(f.server.store.clone())).await;
+    client.sign_in("xa4", &common::password("xa4")).await;
+    let hoa = f.members["Nguyễn Thị Hoà"];
+    let path = format!("/members/{hoa}");
+    let plain = client.get(&path).await;
+    assert_eq!(plain.header("content-encoding"), None);
+    let zipped = client.request("GET", &path, &[("accept-encoding", "gzip")], b"").await;
+    assert_eq!(zipped.status, 200);
+    assert_eq!(zipped.header("content-encoding"), Some("gzip"));
+    assert!(
+        zipped.body.len() < plain.body.len(),
+        "{} ≥ {}",
+        zipped.body.len(),
+        plain.body.len()
+    );
+    assert_eq!(&zipped.body[..2], &[0x1f, 0x8b], "a gzip stream");
+}
+
+#[tokio::test]
+async fn a_request_past_its_time_is_answered_with_a_message() {
+    let f = fixture(hnd_store::testing::sqlite().await.unwrap()).await;
+    let mut state = hnd_web::AppState::new(f.server.store.clone());
+    // No time at all: any request that waits for the database runs out.
+    state.request_timeout = std::time::Duration::ZERO;
+    let mut client = serve(state).await;
+    // Signed in on the ordinary server; the session is in the database.
+    client.cookies = f.server.signed_in("xa4").await.cookies;
+    let hoa = f.members["Nguyễn Thị Hoà"];
+    let r = client.get(&format!("/api/v1/members/{hoa}")).await;
+    assert_eq!(r.status, 503, "{}", r.text());
+    let body = r.json();
+    assert_eq!(body["error"]["code"], "timeout", "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("chưa trả lời kịp"),
+        "{body}"
+    );
+}
