@@ -1,9 +1,10 @@
 //! Arguments, dispatch and the one place errors become sentences.
 
+use crate::serve::{Ops, serve};
 use crate::{bench, demo, r#gen, households, members, org, plans, settings, tasks, tr, users};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use hnd_domain::{Day, Lang, OrgError};
+use hnd_domain::{Lang, OrgError};
 use hnd_store::{Store, StoreError};
 use std::process::ExitCode;
 
@@ -27,17 +28,6 @@ impl Cli {
     pub fn lang(&self) -> Lang {
         Lang::parse(&self.lang).unwrap_or_default()
     }
-}
-
-/// How the server is watched.
-#[derive(clap::Args, Debug, Clone)]
-pub struct Ops {
-    /// Where Prometheus metrics are served (`off` for nowhere).
-    #[arg(long, default_value = "127.0.0.1:9464")]
-    pub metrics: String,
-    /// Log one JSON line per request on standard error.
-    #[arg(long)]
-    pub log_requests: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -250,50 +240,6 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Gen(cmd) => r#gen::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Bench(cmd) => bench::run(cmd).await,
     }
-}
-
-/// Binds `listen` (and the metrics address), prints the address, serves
-/// until Ctrl-C or SIGTERM, letting requests in flight finish.
-pub async fn serve(store: Store, listen: &str, ops: &Ops, lang: Lang) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    let addr = listener.local_addr()?;
-    let metrics = match ops.metrics.as_str() {
-        "off" => None,
-        at => Some(tokio::net::TcpListener::bind(at).await?),
-    };
-    println!("{}", tr(lang, "cli.serving", &[("url", &format!("http://{addr}/"))]));
-    if let Some(m) = &metrics {
-        println!(
-            "{}",
-            tr(
-                lang,
-                "cli.metrics",
-                &[("url", &format!("http://{}/metrics", m.local_addr()?))]
-            )
-        );
-    }
-    let mut state = hnd_web::AppState::new(store);
-    state.log_requests = ops.log_requests;
-    hnd_web::serve_state(state, listener, metrics, hnd_web::shutdown_signal()).await?;
-    Ok(())
-}
-
-/// Parses a day given on the command line, or today.
-pub fn day_or_today(s: Option<&str>) -> Result<Day, OrgError> {
-    match s {
-        None => Ok(Day::today()),
-        Some(s) => Day::parse(s).map_err(|_| OrgError::BadDate { value: s.to_string() }),
-    }
-}
-
-/// A value on the command line that is not what the field (a locale key
-/// such as `field.cccd`) needs.
-pub fn bad_field(lang: Lang, field: &str, value: &str) -> anyhow::Error {
-    let field = tr(lang, field, &[]);
-    anyhow::anyhow!(
-        "{}",
-        tr(lang, "member.bad_field", &[("field", &field), ("value", &value)])
-    )
 }
 
 /// The sentence a person reads for an error, in `lang`.

@@ -2,7 +2,8 @@
 //! branches and groups, then the web server.
 
 use crate::sample::{Rng, branches_and_groups};
-use crate::{cli, tr};
+use crate::serve::{Ops, serve};
+use crate::tr;
 use anyhow::{Result, bail};
 use hnd_domain::{Day, Lang, Level, Role, fmt::int};
 use hnd_store::{Change, Store};
@@ -14,7 +15,7 @@ pub(crate) const SAMPLE_PROVINCES: &[&str] = &["01", "51", "92"];
 pub async fn run(
     db: &str,
     listen: &str,
-    ops: &cli::Ops,
+    ops: &Ops,
     no_serve: bool,
     members: usize,
     author: &str,
@@ -67,7 +68,7 @@ pub async fn run(
         );
     }
     if !no_serve {
-        cli::serve(store, listen, ops, lang).await?;
+        serve(store, listen, ops, lang).await?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,6 @@
 //! `hnd households …`: households and their category by year.
 
-use crate::cli::bad_field as bad;
+use crate::input::bad_field as bad;
 use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;

@@ -1,6 +1,6 @@
 //! `hnd members …`: the member register from the command line.
 
-use crate::cli::{bad_field as bad, day_or_today};
+use crate::input::{bad_field as bad, day_or_today};
 use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;

@@ -1,6 +1,6 @@
 //! `hnd org …`: the organisation tree from the command line.
 
-use crate::cli::day_or_today;
+use crate::input::day_or_today;
 use crate::tr;
 use anyhow::Result;
 use clap::{Subcommand, ValueEnum};

@@ -248,7 +248,8 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             indicator,
             by,
         } => {
-            let how = Split::parse(&by, Day::today()).ok_or_else(|| crate::cli::bad_field(lang, "field.split", &by))?;
+            let how =
+                Split::parse(&by, Day::today()).ok_or_else(|| crate::input::bad_field(lang, "field.split", &by))?;
             let outcome = store.split_target(&number, &unit, &indicator, how).await?;
             println!(
                 "{}",
