@@ -3,7 +3,8 @@
 //! `hnd_app` (`set_profile`, `add_role`, …): the body is parsed here, the
 //! rules and the audit entry are the operation's.
 
-use crate::api::{ApiUser, app_error, bad_json, error, member_access};
+use crate::api::{ApiUser, app_error, bad_json, error};
+use crate::api_register::member_access;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -100,8 +101,8 @@ fn entry_body(caller: &ApiUser, body: Result<Json<Body>, JsonRejection>, schema:
 /// not the one the document's schema `name` gives it: a note sent as an
 /// object is not written down as its text.
 fn typed(body: &Body, name: &str, lang: hnd_domain::Lang) -> Result<(), Response> {
-    let doc = crate::api::openapi_document();
-    let properties = &doc["components"]["schemas"][name]["properties"];
+    let schemas = schemas();
+    let properties = &schemas[name]["properties"];
     for (field, value) in body {
         let schema = &properties[field.as_str()];
         let Some(kind) = schema["type"].as_str() else {

@@ -14,13 +14,16 @@
 //! still has its password checked against a dummy hash.
 
 use crate::AppState;
+use crate::request::cookie;
+pub use crate::shell::Viewer;
+use crate::shell::constant_time_eq;
 use crate::shell::{Tr, lang_of, problem, render, urlencode};
 use askama::Template;
 use axum::Form;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use hnd_domain::{AccountError, Lang, Principal, i18n};
@@ -38,17 +41,6 @@ pub const MAX_FAILURES_PER_ADDRESS: u32 = 20;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// The value of cookie `name` in a request's headers.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
-
 fn set_cookie(name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
     let secure = if std::env::var("HND_SECURE_COOKIES").as_deref() == Ok("1") {
         "; Secure"
@@ -67,48 +59,6 @@ pub fn address_of(parts: &Parts) -> String {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".to_string())
-}
-
-/// The signed-in user of a request, with what a page needs to answer them.
-pub struct Viewer {
-    pub user: Principal,
-    pub csrf: String,
-    pub lang: Lang,
-    pub address: String,
-}
-
-impl Viewer {
-    /// The user as the subject of an operation.
-    pub fn actor(&self) -> hnd_app::Actor {
-        hnd_app::Actor::user(
-            self.user.clone(),
-            self.address.clone(),
-            hnd_app::Channel::Web,
-            self.lang,
-        )
-    }
-
-    /// Refuses a form whose token is not the session's.
-    pub fn check_csrf(&self, token: &str) -> Result<(), Response> {
-        if !token.is_empty() && constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) {
-            Ok(())
-        } else {
-            Err(problem(
-                Some(self),
-                self.lang,
-                StatusCode::FORBIDDEN,
-                i18n::t(self.lang, "web.csrf", &[]),
-            ))
-        }
-    }
-
-    pub fn t(&self, key: &str) -> String {
-        i18n::t(self.lang, key, &[])
-    }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Sessions read in the last [`SessionCache::TTL`]: a page costs no

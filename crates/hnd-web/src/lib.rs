@@ -17,6 +17,7 @@ mod api_households;
 mod api_members;
 mod api_plans;
 mod api_profiles;
+mod api_register;
 mod audit_text;
 mod auth;
 mod authorize;
@@ -26,11 +27,13 @@ mod headers;
 mod households;
 mod member_steps;
 mod members;
+mod openapi;
 mod ops;
 mod org_edit;
 mod pages;
 mod plan_pages;
 mod profiles;
+mod request;
 mod shell;
 mod tasks;
 
@@ -461,8 +464,8 @@ pub fn routes() -> Vec<Route> {
             Needs(Import),
             get(files::job_errors),
         ),
-        route(g.clone(), "/api/openapi.json", Public, get(api::openapi)),
-        route(g.clone(), "/api/docs", Public, get(api::docs)),
+        route(g.clone(), "/api/openapi.json", Public, get(openapi::openapi)),
+        route(g.clone(), "/api/docs", Public, get(openapi::docs)),
         route(g.clone(), "/api/v1/me", SignedIn, get(api::me)),
         route(g.clone(), "/api/v1/units/{code}", Needs(ViewTree), get(api::unit)),
         route(
@@ -484,19 +487,29 @@ pub fn routes() -> Vec<Route> {
             Needs(ViewMembers),
             get(api_plans::progress),
         ),
-        route(g.clone(), "/api/v1/members", Needs(ViewMembers), get(api::list_members)),
+        route(
+            g.clone(),
+            "/api/v1/members",
+            Needs(ViewMembers),
+            get(api_register::list_members),
+        ),
         route(
             p.clone(),
             "/api/v1/members",
             Needs(EditMembers),
-            post(api::create_member),
+            post(api_register::create_member),
         ),
-        route(g.clone(), "/api/v1/members/{id}", Needs(ViewMembers), get(api::member)),
+        route(
+            g.clone(),
+            "/api/v1/members/{id}",
+            Needs(ViewMembers),
+            get(api_register::member),
+        ),
         route(
             p.clone(),
             "/api/v1/members/{id}/transfer",
             Needs(EditMembers),
-            post(api::transfer),
+            post(api_register::transfer),
         ),
         route(
             Method::PATCH,
@@ -514,13 +527,13 @@ pub fn routes() -> Vec<Route> {
             p.clone(),
             "/api/v1/members/{id}/cancel-transfer",
             Needs(EditMembers),
-            post(api::cancel_transfer),
+            post(api_register::cancel_transfer),
         ),
         route(
             p.clone(),
             "/api/v1/members/{id}/confirm-transfer",
             Needs(EditMembers),
-            post(api::confirm_transfer),
+            post(api_register::confirm_transfer),
         ),
         route(
             g.clone(),

@@ -1,13 +1,13 @@
 //! What every page shares: translations, the menu, error pages.
 
-use crate::auth::Viewer;
+use crate::request::{api_lang, error as api_error};
 use askama::Template;
 use axum::extract::Request;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use hnd_domain::{Action, Lang, i18n};
+use hnd_domain::{Action, Lang, Principal, i18n};
 use hnd_store::StoreError;
 
 /// Translations for a template: `{{ t.get("web.key") }}`.
@@ -66,16 +66,48 @@ pub fn urlencode(text: &str) -> String {
     out
 }
 
-/// The language of a request: `?lang=`, else the `hnd_lang` cookie, else Vietnamese.
-pub fn lang_of(parts: &Parts) -> Lang {
-    let from_query = parts.uri.query().and_then(|q| {
-        q.split('&')
-            .find_map(|kv| kv.strip_prefix("lang="))
-            .and_then(Lang::parse)
-    });
-    from_query
-        .or_else(|| crate::auth::cookie(&parts.headers, "hnd_lang").and_then(|v| Lang::parse(&v)))
-        .unwrap_or_default()
+pub use crate::request::lang_of;
+
+/// The signed-in user of a request, with what a page needs to answer them.
+pub struct Viewer {
+    pub user: Principal,
+    pub csrf: String,
+    pub lang: Lang,
+    pub address: String,
+}
+
+impl Viewer {
+    /// The user as the subject of an operation.
+    pub fn actor(&self) -> hnd_app::Actor {
+        hnd_app::Actor::user(
+            self.user.clone(),
+            self.address.clone(),
+            hnd_app::Channel::Web,
+            self.lang,
+        )
+    }
+
+    /// Refuses a form whose token is not the session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), Response> {
+        if !token.is_empty() && constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(problem(
+                Some(self),
+                self.lang,
+                StatusCode::FORBIDDEN,
+                i18n::t(self.lang, "web.csrf", &[]),
+            ))
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key, &[])
+    }
+}
+
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub fn render(page: impl Template, status: StatusCode, lang: Lang) -> Response {
@@ -176,7 +208,7 @@ pub fn forbidden(viewer: &Viewer) -> Response {
 pub async fn not_found(parts: Parts) -> Response {
     let lang = lang_of(&parts);
     if parts.uri.path().starts_with("/api/") {
-        return crate::api::error(
+        return api_error(
             StatusCode::NOT_FOUND,
             "not_found",
             i18n::t(lang, "web.not_found", &[]),
@@ -198,11 +230,7 @@ pub async fn not_found(parts: Parts) -> Response {
 pub async fn shape_errors(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let api = parts.uri.path().starts_with("/api/");
-    let lang = if api {
-        crate::api::api_lang(&parts)
-    } else {
-        lang_of(&parts)
-    };
+    let lang = if api { api_lang(&parts) } else { lang_of(&parts) };
     let response = next.run(Request::from_parts(parts, body)).await;
     let status = response.status();
     let plain = response
@@ -225,7 +253,7 @@ pub async fn shape_errors(request: Request, next: Next) -> Response {
     };
     let message = i18n::t(lang, key, &[]);
     let mut shaped = if api {
-        crate::api::error(status, code, message, None)
+        api_error(status, code, message, None)
     } else {
         problem(None, lang, status, message)
     };

@@ -1,0 +1,52 @@
+//! What a request says of itself, and the error shape of the API: read by
+//! the pages, the API and the framework's own refusals alike.
+
+use axum::Json;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header::COOKIE};
+use axum::response::{IntoResponse, Response};
+use hnd_domain::Lang;
+use serde_json::json;
+
+/// An API error response.
+pub fn error(status: StatusCode, code: &str, message: String, field: Option<&str>) -> Response {
+    let body = json!({"error": {"code": code, "message": message, "field": field}});
+    (status, Json(body)).into_response()
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The language of a request: `?lang=`, else the `hnd_lang` cookie, else Vietnamese.
+pub fn lang_of(parts: &Parts) -> Lang {
+    let from_query = parts.uri.query().and_then(|q| {
+        q.split('&')
+            .find_map(|kv| kv.strip_prefix("lang="))
+            .and_then(Lang::parse)
+    });
+    from_query
+        .or_else(|| cookie(&parts.headers, "hnd_lang").and_then(|v| Lang::parse(&v)))
+        .unwrap_or_default()
+}
+
+/// The language of an API request: `?lang=`, else `Accept-Language`, else Vietnamese.
+pub fn api_lang(parts: &Parts) -> Lang {
+    let query = lang_of(parts);
+    if parts.uri.query().is_some_and(|q| q.contains("lang=")) {
+        return query;
+    }
+    let accept = parts
+        .headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.starts_with("en") { Lang::En } else { Lang::Vi }
+}
