@@ -266,6 +266,13 @@ async fn walk() {
     b.click("#confirm-transfer").await;
     b.wait_text("#status", "đang sinh hoạt").await;
     assert!(b.source().await.contains("00008-CH01"));
+    // On a phone (390 px wide) the member's page, history table included,
+    // does not scroll sideways: a wide table scrolls within itself.
+    b.post("window/rect", json!({"width": 390, "height": 844})).await;
+    let widths = "return [document.documentElement.scrollWidth, window.innerWidth];";
+    let widths = b.post("execute/sync", json!({"script": widths, "args": []})).await;
+    assert!(widths[0].as_i64() <= widths[1].as_i64(), "page wider than the phone: {widths}");
+    b.post("window/rect", json!({"width": 412, "height": 900})).await;
 
     // Import a file with a bad row; download the error file.
     let dir = std::env::temp_dir().join(format!("hnd-browser-{}", std::process::id()));
