@@ -30,6 +30,21 @@ pub enum AppError {
     Store(#[from] StoreError),
 }
 
+/// The kind of a store's refusal or failure.
+pub fn kind_of(e: &StoreError) -> ErrorKind {
+    match e {
+        StoreError::Account(AccountError::Forbidden) => ErrorKind::Forbidden,
+        StoreError::Org(OrgError::UnknownUnit { .. })
+        | StoreError::Member(
+            MemberError::UnknownMember { .. } | MemberError::UnknownEntry { .. } | MemberError::UnknownHousehold { .. },
+        )
+        | StoreError::Plan(PlanError::UnknownPlan { .. } | PlanError::UnknownTask { .. }) => ErrorKind::NotFound,
+        StoreError::Member(MemberError::DuplicateCccd { .. } | MemberError::CccdTaken { .. }) => ErrorKind::Conflict,
+        StoreError::BadUrl(_) | StoreError::Db(_) => ErrorKind::Internal,
+        _ => ErrorKind::Invalid,
+    }
+}
+
 impl AppError {
     /// A refused field: `field` as the input names it, with the rule it broke.
     pub fn field(field: &'static str, error: impl Into<StoreError>) -> AppError {
@@ -42,28 +57,12 @@ impl AppError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             AppError::Forbidden
-            | AppError::Store(StoreError::Account(AccountError::Forbidden))
             | AppError::Field {
                 error: StoreError::Account(AccountError::Forbidden),
                 ..
             } => ErrorKind::Forbidden,
             AppError::Field { .. } => ErrorKind::Invalid,
-            AppError::Store(e) => match e {
-                StoreError::Org(OrgError::UnknownUnit { .. })
-                | StoreError::Member(
-                    MemberError::UnknownMember { .. }
-                    | MemberError::UnknownEntry { .. }
-                    | MemberError::UnknownHousehold { .. },
-                )
-                | StoreError::Plan(PlanError::UnknownPlan { .. } | PlanError::UnknownTask { .. }) => {
-                    ErrorKind::NotFound
-                }
-                StoreError::Member(MemberError::DuplicateCccd { .. } | MemberError::CccdTaken { .. }) => {
-                    ErrorKind::Conflict
-                }
-                StoreError::BadUrl(_) | StoreError::Db(_) => ErrorKind::Internal,
-                _ => ErrorKind::Invalid,
-            },
+            AppError::Store(e) => kind_of(e),
         }
     }
 

@@ -24,7 +24,7 @@ mod org;
 mod profiles;
 
 pub use actor::{Actor, Channel};
-pub use error::{AppError, ErrorKind};
+pub use error::{AppError, ErrorKind, kind_of};
 pub use households::may_view_household;
 pub use members::{AddedMember, Admitted, EndKind, Step};
 pub use org::Codes;

@@ -10,6 +10,7 @@
 
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, address_of};
+use crate::refusal::Refusal;
 use crate::request::cookie;
 pub(crate) use crate::request::{api_lang, error};
 use axum::Json;
@@ -24,36 +25,18 @@ use serde::Deserialize;
 use serde_json::json;
 
 pub(crate) fn store_error(e: StoreError, lang: Lang) -> Response {
-    let (status, message) = crate::shell::status_of(&e, lang);
-    let code = match status {
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::FORBIDDEN => "forbidden",
-        StatusCode::CONFLICT => "conflict",
-        StatusCode::INTERNAL_SERVER_ERROR => "internal",
-        _ => "refused",
-    };
-    error(status, code, message, None)
+    refusal(Refusal::from(e), lang)
 }
 
 /// A refused or failed operation, in the documented shape (with the
 /// field when one field is refused).
 pub(crate) fn app_error(e: hnd_app::AppError, lang: Lang) -> Response {
-    let status = crate::shell::status_of_kind(e.kind());
-    let code = match e.kind() {
-        hnd_app::ErrorKind::NotFound => "not_found",
-        hnd_app::ErrorKind::Forbidden => "forbidden",
-        hnd_app::ErrorKind::Conflict => "conflict",
-        hnd_app::ErrorKind::Internal => {
-            tracing::error!(error = %e, "operation failed");
-            "internal"
-        }
-        hnd_app::ErrorKind::Invalid => "refused",
-    };
-    let message = match e.kind() {
-        hnd_app::ErrorKind::Internal => i18n::t(lang, "web.internal", &[]),
-        _ => e.message(lang),
-    };
-    error(status, code, message, e.field_name())
+    refusal(Refusal::from(e), lang)
+}
+
+/// A refusal as the API's JSON error, in `lang`.
+pub(crate) fn refusal(r: Refusal, lang: Lang) -> Response {
+    error(r.status(), r.code(), r.message(lang), r.field())
 }
 
 /// The caller of an API request.
@@ -151,67 +134,29 @@ pub async fn unit(
     caller: ApiUser,
     Path(code): Path<String>,
     Query(q): Query<AsOf>,
-) -> Response {
-    let day = match Day::parse_or_today(q.as_of.as_deref().unwrap_or("")) {
-        Ok(d) => d,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "invalid",
-                e.message(caller.lang),
-                Some("as_of"),
-            );
-        }
-    };
-    let details = match store.unit(&code, day).await {
-        Ok(d) => d,
-        Err(e) => return store_error(e, caller.lang),
-    };
-    match crate::pages::may_on(&store, &caller.user, Action::ViewTree, details.unit.id).await {
-        Ok(true) => {}
-        Ok(false) => return caller.forbidden(),
-        Err(e) => return store_error(e, caller.lang),
+) -> Result<Response, Refusal> {
+    let day = Day::parse_or_today(q.as_of.as_deref().unwrap_or(""))
+        .map_err(|e| Refusal::value(StatusCode::BAD_REQUEST, "as_of", move |lang| e.message(lang)))?;
+    let details = store.unit(&code, day).await?;
+    if !crate::pages::may_on(&store, &caller.user, Action::ViewTree, details.unit.id).await? {
+        return Err(Refusal::forbidden());
     }
-    let (children, members) =
-        match tokio::try_join!(store.children(details.unit.id, day), store.count_members(&code, day)) {
-            Ok(x) => x,
-            Err(e) => return store_error(e, caller.lang),
-        };
+    let (children, members) = tokio::try_join!(store.children(details.unit.id, day), store.count_members(&code, day))?;
     let children: Vec<_> = children
         .into_iter()
         .map(|c| json!({"code": c.code, "name": c.name, "level": c.level.as_str()}))
         .collect();
-    Json(json!({
+    Ok(Json(json!({
         "code": details.unit.code, "name": details.unit.name, "level": details.unit.level.as_str(),
         "as_of": day.iso(), "members": members, "children": children,
     }))
-    .into_response()
+    .into_response())
 }
 
-/// A body that could not be read as the operation's JSON: over the size
-/// limit (413, `too_large`), not declared as JSON (415), or not JSON of the
-/// right shape (400); the last two keep the code `bad_json`.
+/// A body that could not be read as the operation's JSON (see
+/// [`Refusal`]'s reading of it).
 pub(crate) fn bad_json(rejection: JsonRejection, lang: Lang) -> Response {
-    match rejection {
-        JsonRejection::MissingJsonContentType(_) => error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "bad_json",
-            i18n::t(lang, "web.bad_json", &[]),
-            None,
-        ),
-        r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            i18n::t(lang, "web.too_large", &[]),
-            None,
-        ),
-        _ => error(
-            StatusCode::BAD_REQUEST,
-            "bad_json",
-            i18n::t(lang, "web.bad_json", &[]),
-            None,
-        ),
-    }
+    refusal(Refusal::from(rejection), lang)
 }
 
 /// A body that carries the day its change takes effect (`date`,
@@ -220,16 +165,10 @@ pub(crate) trait Dated {
     fn date(&self) -> Option<&str>;
 }
 
-pub(crate) fn dated<T: Dated>(body: Result<Json<T>, JsonRejection>, lang: Lang) -> Result<(T, Day), Response> {
-    let Json(b) = body.map_err(|r| bad_json(r, lang))?;
-    let day = Day::parse_or_today(b.date().unwrap_or_default()).map_err(|e| {
-        error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            e.message(lang),
-            Some("date"),
-        )
-    })?;
+pub(crate) fn dated<T: Dated>(body: Result<Json<T>, JsonRejection>) -> Result<(T, Day), Refusal> {
+    let Json(b) = body?;
+    let day = Day::parse_or_today(b.date().unwrap_or_default())
+        .map_err(|e| Refusal::value(StatusCode::UNPROCESSABLE_ENTITY, "date", move |lang| e.message(lang)))?;
     Ok((b, day))
 }
 

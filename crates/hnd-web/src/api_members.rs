@@ -4,6 +4,7 @@
 //! application layer; the paths join the OpenAPI document.
 
 use crate::api::{ApiUser, Dated, app_error, bad_json, dated};
+use crate::refusal::Refusal;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -43,19 +44,12 @@ pub async fn step(
     caller: ApiUser,
     id: i64,
     body: Result<Json<StepBody>, JsonRejection>,
-) -> Response {
-    let (b, date) = match dated(body, caller.lang) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+) -> Result<Response, Refusal> {
+    let (b, date) = dated(body)?;
     let step = Step::parse(code, &b.decision, &b.reason).expect("every route names a step");
-    match app.step(&caller.actor(), id, &step, date).await {
-        Ok(card) => match app.store().member(id).await {
-            Ok(m) => Json(json!({"id": id, "status": m.status, "card_number": card.or(m.card_number)})).into_response(),
-            Err(e) => app_error(e.into(), caller.lang),
-        },
-        Err(e) => app_error(e, caller.lang),
-    }
+    let card = app.step(&caller.actor(), id, &step, date).await?;
+    let m = app.store().member(id).await?;
+    Ok(Json(json!({"id": id, "status": m.status, "card_number": card.or(m.card_number)})).into_response())
 }
 
 /// A member's identifying fields to correct: an absent field stays as it
@@ -176,21 +170,14 @@ pub async fn admit(
     State(app): State<App>,
     caller: ApiUser,
     body: Result<Json<AdmissionBody>, JsonRejection>,
-) -> Response {
-    let (b, date) = match dated(body, caller.lang) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match app.admit(&caller.actor(), &b.ids, date, &b.decision).await {
-        Ok(admitted) => {
-            let items: Vec<Value> = admitted
-                .into_iter()
-                .map(|a| json!({"id": a.id, "full_name": a.full_name, "card_number": a.card_number}))
-                .collect();
-            (StatusCode::CREATED, Json(json!({"admitted": items}))).into_response()
-        }
-        Err(e) => app_error(e, caller.lang),
-    }
+) -> Result<Response, Refusal> {
+    let (b, date) = dated(body)?;
+    let admitted = app.admit(&caller.actor(), &b.ids, date, &b.decision).await?;
+    let items: Vec<Value> = admitted
+        .into_iter()
+        .map(|a| json!({"id": a.id, "full_name": a.full_name, "card_number": a.card_number}))
+        .collect();
+    Ok((StatusCode::CREATED, Json(json!({"admitted": items}))).into_response())
 }
 
 /// The paths above, for the OpenAPI document.

@@ -3,8 +3,9 @@
 //! `hnd_app` (`set_profile`, `add_role`, …): the body is parsed here, the
 //! rules and the audit entry are the operation's.
 
-use crate::api::{ApiUser, app_error, bad_json, error};
+use crate::api::ApiUser;
 use crate::api_register::member_access;
+use crate::refusal::Refusal;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -28,14 +29,10 @@ fn as_text(v: Option<&Value>) -> String {
     }
 }
 
-fn invalid(errors: Vec<FieldError>, lang: hnd_domain::Lang) -> Response {
-    let first = &errors[0];
-    error(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid",
-        first.message(lang),
-        Some(first.field),
-    )
+fn invalid(errors: Vec<FieldError>) -> Refusal {
+    let first = errors.into_iter().next().expect("a refusal names a field");
+    let field = first.field;
+    Refusal::value(StatusCode::UNPROCESSABLE_ENTITY, field, move |lang| first.message(lang))
 }
 
 /// A member's profile as the API shows it: personal fields null unless
@@ -53,18 +50,13 @@ fn profile_json(p: hnd_store::MemberProfile, reveal: bool) -> Value {
 }
 
 /// The profile as `caller` may see it.
-async fn shown(app: &App, caller: &ApiUser, id: i64) -> Response {
-    let path = match member_access(app.store(), caller, id, Action::ViewMembers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    match app.store().member_profile(id).await {
-        Ok(p) => Json(profile_json(p, caller.user.may(Action::ViewSensitive, &path))).into_response(),
-        Err(e) => app_error(e.into(), caller.lang),
-    }
+async fn shown(app: &App, caller: &ApiUser, id: i64) -> Result<Response, Refusal> {
+    let path = member_access(app.store(), caller, id, Action::ViewMembers).await?;
+    let p = app.store().member_profile(id).await?;
+    Ok(Json(profile_json(p, caller.user.may(Action::ViewSensitive, &path))).into_response())
 }
 
-pub async fn profile(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>) -> Response {
+pub async fn profile(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>) -> Result<Response, Refusal> {
     shown(&app, &caller, id).await
 }
 
@@ -75,32 +67,24 @@ pub async fn put_profile(
     caller: ApiUser,
     Path(id): Path<i64>,
     body: Result<Json<Body>, JsonRejection>,
-) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let parsed = match Profile::parse(|f| as_text(b.get(f))) {
-        Ok(p) => p,
-        Err(errors) => return invalid(errors, caller.lang),
-    };
-    match app.set_profile(&caller.actor(), id, &parsed, Personal::Refuse).await {
-        Ok(_) => shown(&app, &caller, id).await,
-        Err(e) => app_error(e, caller.lang),
-    }
+) -> Result<Response, Refusal> {
+    let Json(b) = body?;
+    let parsed = Profile::parse(|f| as_text(b.get(f))).map_err(invalid)?;
+    app.set_profile(&caller.actor(), id, &parsed, Personal::Refuse).await?;
+    shown(&app, &caller, id).await
 }
 
-/// The body of an entry, or the answer refusing it.
-fn entry_body(caller: &ApiUser, body: Result<Json<Body>, JsonRejection>, schema: &str) -> Result<Body, Response> {
-    let b = body.map(|Json(b)| b).map_err(|r| bad_json(r, caller.lang))?;
-    typed(&b, schema, caller.lang)?;
+/// The body of an entry, or the refusal.
+fn entry_body(body: Result<Json<Body>, JsonRejection>, schema: &str) -> Result<Body, Refusal> {
+    let Json(b) = body?;
+    typed(&b, schema)?;
     Ok(b)
 }
 
 /// Refuses (422, naming the field) a field of `body` whose JSON type is
 /// not the one the document's schema `name` gives it: a note sent as an
 /// object is not written down as its text.
-fn typed(body: &Body, name: &str, lang: hnd_domain::Lang) -> Result<(), Response> {
+fn typed(body: &Body, name: &str) -> Result<(), Refusal> {
     let schemas = schemas();
     let properties = &schemas[name]["properties"];
     for (field, value) in body {
@@ -116,25 +100,18 @@ fn typed(body: &Body, name: &str, lang: hnd_domain::Lang) -> Result<(), Response
             _ => false,
         };
         if !fits {
-            let kind = hnd_domain::i18n::t(lang, &format!("web.api_type.{kind}"), &[]);
-            let message = hnd_domain::i18n::t(lang, "web.api_wrong_type", &[("field", field), ("kind", &kind)]);
-            return Err(error(
+            let (field, kind) = (field.clone(), kind.to_string());
+            return Err(Refusal::value(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                message,
-                Some(field.as_str()),
+                field.clone(),
+                move |lang| {
+                    let kind = hnd_domain::i18n::t(lang, &format!("web.api_type.{kind}"), &[]);
+                    hnd_domain::i18n::t(lang, "web.api_wrong_type", &[("field", &field), ("kind", &kind)])
+                },
             ));
         }
     }
     Ok(())
-}
-
-/// An entry added: `answer` with 201 Created, or the refusal.
-fn added(caller: &ApiUser, done: Result<Value, AppError>) -> Response {
-    match done {
-        Ok(answer) => (StatusCode::CREATED, Json(answer)).into_response(),
-        Err(e) => app_error(e, caller.lang),
-    }
 }
 
 pub async fn add_role(
@@ -142,18 +119,12 @@ pub async fn add_role(
     caller: ApiUser,
     Path(id): Path<i64>,
     body: Result<Json<Body>, JsonRejection>,
-) -> Response {
-    let b = match entry_body(&caller, body, "Role") {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+) -> Result<Response, Refusal> {
+    let b = entry_body(body, "Role")?;
     let get = |f: &str| as_text(b.get(f));
-    let role = match NewRole::parse(&get("position"), &get("unit"), &get("from"), &get("to")) {
-        Ok(r) => r,
-        Err(errors) => return invalid(errors, caller.lang),
-    };
-    let done = app.add_role(&caller.actor(), id, &role).await;
-    added(&caller, done.map(|entry| json!({"id": entry})))
+    let role = NewRole::parse(&get("position"), &get("unit"), &get("from"), &get("to")).map_err(invalid)?;
+    let entry = app.add_role(&caller.actor(), id, &role).await?;
+    Ok(added(json!({"id": entry})))
 }
 
 pub async fn add_title(
@@ -161,18 +132,12 @@ pub async fn add_title(
     caller: ApiUser,
     Path(id): Path<i64>,
     body: Result<Json<Body>, JsonRejection>,
-) -> Response {
-    let b = match entry_body(&caller, body, "Title") {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+) -> Result<Response, Refusal> {
+    let b = entry_body(body, "Title")?;
     let get = |f: &str| as_text(b.get(f));
-    let title = match NewTitle::parse(&get("year"), &get("level"), &get("kind"), &get("note")) {
-        Ok(t) => t,
-        Err(errors) => return invalid(errors, caller.lang),
-    };
-    let done = app.add_title(&caller.actor(), id, &title).await;
-    added(&caller, done.map(|entry| json!({"id": entry})))
+    let title = NewTitle::parse(&get("year"), &get("level"), &get("kind"), &get("note")).map_err(invalid)?;
+    let entry = app.add_title(&caller.actor(), id, &title).await?;
+    Ok(added(json!({"id": entry})))
 }
 
 pub async fn add_rating(
@@ -180,42 +145,48 @@ pub async fn add_rating(
     caller: ApiUser,
     Path(id): Path<i64>,
     body: Result<Json<Body>, JsonRejection>,
-) -> Response {
-    let b = match entry_body(&caller, body, "Rating") {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+) -> Result<Response, Refusal> {
+    let b = entry_body(body, "Rating")?;
     let get = |f: &str| as_text(b.get(f));
-    let rating = match NewRating::parse(&get("year"), &get("rating"), &get("proposed_to_party")) {
-        Ok(r) => r,
-        Err(errors) => return invalid(errors, caller.lang),
-    };
-    let done = app.set_rating(&caller.actor(), id, &rating).await;
-    added(&caller, done.map(|_| json!({"year": rating.year})))
+    let rating = NewRating::parse(&get("year"), &get("rating"), &get("proposed_to_party")).map_err(invalid)?;
+    app.set_rating(&caller.actor(), id, &rating).await?;
+    Ok(added(json!({"year": rating.year})))
 }
 
-/// An entry removed: what it was, or the refusal.
-fn removed<T: serde::Serialize>(caller: &ApiUser, done: Result<T, AppError>) -> Response {
-    match done {
-        Ok(before) => Json(json!({"removed": before})).into_response(),
-        Err(e) => app_error(e, caller.lang),
-    }
+/// An entry added: `answer` with 201 Created.
+fn added(answer: Value) -> Response {
+    (StatusCode::CREATED, Json(answer)).into_response()
 }
 
-pub async fn remove_role(State(app): State<App>, caller: ApiUser, Path((id, entry)): Path<(i64, i64)>) -> Response {
-    removed(&caller, app.remove_role(&caller.actor(), id, entry).await)
+/// An entry removed: what it was.
+fn removed<T: serde::Serialize>(before: T) -> Response {
+    Json(json!({"removed": before})).into_response()
 }
 
-pub async fn remove_title(State(app): State<App>, caller: ApiUser, Path((id, entry)): Path<(i64, i64)>) -> Response {
-    removed(&caller, app.remove_title(&caller.actor(), id, entry).await)
+pub async fn remove_role(
+    State(app): State<App>,
+    caller: ApiUser,
+    Path((id, entry)): Path<(i64, i64)>,
+) -> Result<Response, Refusal> {
+    Ok(removed(app.remove_role(&caller.actor(), id, entry).await?))
 }
 
-pub async fn remove_rating(State(app): State<App>, caller: ApiUser, Path((id, year)): Path<(i64, i64)>) -> Response {
-    let Ok(year) = i32::try_from(year) else {
-        let e = AppError::from(hnd_domain::MemberError::UnknownEntry { id, entry: year });
-        return app_error(e, caller.lang);
-    };
-    removed(&caller, app.remove_rating(&caller.actor(), id, year).await)
+pub async fn remove_title(
+    State(app): State<App>,
+    caller: ApiUser,
+    Path((id, entry)): Path<(i64, i64)>,
+) -> Result<Response, Refusal> {
+    Ok(removed(app.remove_title(&caller.actor(), id, entry).await?))
+}
+
+pub async fn remove_rating(
+    State(app): State<App>,
+    caller: ApiUser,
+    Path((id, year)): Path<(i64, i64)>,
+) -> Result<Response, Refusal> {
+    let year =
+        i32::try_from(year).map_err(|_| AppError::from(hnd_domain::MemberError::UnknownEntry { id, entry: year }))?;
+    Ok(removed(app.remove_rating(&caller.actor(), id, year).await?))
 }
 
 /// The paths above, for the OpenAPI document.

@@ -3,6 +3,7 @@
 
 use crate::api::{ApiUser, Dated, app_error, bad_json, dated, error, store_error};
 use crate::members::{ListParams, parse_member};
+use crate::refusal::Refusal;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
@@ -134,35 +135,21 @@ pub fn personal_filter_refused(field: &str, lang: Lang) -> Response {
 
 /// The caller's access to a member: where they are, and whether the
 /// caller holds `action` there (or at the receiving unit of a transfer).
-pub(crate) async fn member_access(
-    store: &Store,
-    caller: &ApiUser,
-    id: i64,
-    action: Action,
-) -> Result<String, Response> {
-    let place = crate::authorize::member_place(store, id)
-        .await
-        .map_err(|e| store_error(e, caller.lang))?;
+pub(crate) async fn member_access(store: &Store, caller: &ApiUser, id: i64, action: Action) -> Result<String, Refusal> {
+    let place = crate::authorize::member_place(store, id).await?;
     let (path, to) = (place.path, place.to.map(|(_, path)| path));
     if caller.user.may_at_either(action, &path, to.as_deref()) {
         Ok(path)
     } else {
-        Err(caller.forbidden())
+        Err(Refusal::forbidden())
     }
 }
 
-pub async fn member(State(store): State<Store>, caller: ApiUser, Path(id): Path<i64>) -> Response {
-    let path = match member_access(&store, &caller, id, Action::ViewMembers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    match tokio::try_join!(store.member(id), store.member_events(id)) {
-        Ok((m, events)) => {
-            let reveal = caller.user.may(Action::ViewSensitive, &path);
-            Json(json!({"member": ApiMember::of(m, reveal), "events": events})).into_response()
-        }
-        Err(e) => store_error(e, caller.lang),
-    }
+pub async fn member(State(store): State<Store>, caller: ApiUser, Path(id): Path<i64>) -> Result<Response, Refusal> {
+    let path = member_access(&store, &caller, id, Action::ViewMembers).await?;
+    let (m, events) = tokio::try_join!(store.member(id), store.member_events(id))?;
+    let reveal = caller.user.may(Action::ViewSensitive, &path);
+    Ok(Json(json!({"member": ApiMember::of(m, reveal), "events": events})).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -276,15 +263,10 @@ pub async fn transfer(
     caller: ApiUser,
     Path(id): Path<i64>,
     body: Result<Json<TransferBody>, JsonRejection>,
-) -> Response {
-    let (b, date) = match dated(body, caller.lang) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match app.send_transfer(&caller.actor(), id, &b.to, date).await {
-        Ok(()) => Json(json!({"id": id, "status": "in_transfer"})).into_response(),
-        Err(e) => app_error(e, caller.lang),
-    }
+) -> Result<Response, Refusal> {
+    let (b, date) = dated(body)?;
+    app.send_transfer(&caller.actor(), id, &b.to, date).await?;
+    Ok(Json(json!({"id": id, "status": "in_transfer"})).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -298,15 +280,10 @@ pub async fn confirm_transfer(
     caller: ApiUser,
     Path(id): Path<i64>,
     body: Result<Json<DateBody>, JsonRejection>,
-) -> Response {
-    let (_, date) = match dated(body, caller.lang) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match app.confirm_transfer(&caller.actor(), id, date).await {
-        Ok(()) => Json(json!({"id": id, "status": "active"})).into_response(),
-        Err(e) => app_error(e, caller.lang),
-    }
+) -> Result<Response, Refusal> {
+    let (_, date) = dated(body)?;
+    app.confirm_transfer(&caller.actor(), id, date).await?;
+    Ok(Json(json!({"id": id, "status": "active"})).into_response())
 }
 
 /// The sending unit cancels a transfer it sent: who may edit the member
@@ -316,13 +293,8 @@ pub async fn cancel_transfer(
     caller: ApiUser,
     Path(id): Path<i64>,
     body: Result<Json<DateBody>, JsonRejection>,
-) -> Response {
-    let (_, date) = match dated(body, caller.lang) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match app.cancel_transfer(&caller.actor(), id, date).await {
-        Ok(()) => Json(json!({"id": id, "status": "active"})).into_response(),
-        Err(e) => app_error(e, caller.lang),
-    }
+) -> Result<Response, Refusal> {
+    let (_, date) = dated(body)?;
+    app.cancel_transfer(&caller.actor(), id, date).await?;
+    Ok(Json(json!({"id": id, "status": "active"})).into_response())
 }

@@ -33,6 +33,7 @@ mod org_edit;
 mod pages;
 mod plan_pages;
 mod profiles;
+mod refusal;
 mod request;
 mod shell;
 mod tasks;

@@ -1,5 +1,7 @@
 //! What every page shares: translations, the menu, error pages.
 
+use crate::refusal::Refusal;
+pub use crate::refusal::status_of_kind;
 use crate::request::{api_lang, error as api_error};
 use askama::Template;
 use axum::extract::Request;
@@ -151,35 +153,12 @@ pub fn store_problem(viewer: &Viewer, e: StoreError) -> Response {
 
 /// The status and the sentence for a store error.
 pub fn status_of(e: &StoreError, lang: Lang) -> (StatusCode, String) {
-    use hnd_domain::{AccountError, MemberError, OrgError};
-    let status = match e {
-        StoreError::Org(OrgError::UnknownUnit { .. })
-        | StoreError::Member(MemberError::UnknownMember { .. } | MemberError::UnknownEntry { .. })
-        | StoreError::Plan(hnd_domain::PlanError::UnknownPlan { .. } | hnd_domain::PlanError::UnknownTask { .. }) => {
-            StatusCode::NOT_FOUND
-        }
-        StoreError::Account(AccountError::Forbidden) => StatusCode::FORBIDDEN,
-        StoreError::Member(MemberError::DuplicateCccd { .. } | MemberError::CccdTaken { .. }) => StatusCode::CONFLICT,
-        StoreError::Org(_) | StoreError::Member(_) | StoreError::Account(_) | StoreError::Plan(_) => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        StoreError::BadUrl(_) | StoreError::Db(_) => {
-            tracing::error!(error = %e, "store");
-            return (StatusCode::INTERNAL_SERVER_ERROR, i18n::t(lang, "web.internal", &[]));
-        }
-    };
-    (status, e.message(lang))
-}
-
-/// The status of a refused or failed operation.
-pub fn status_of_kind(kind: hnd_app::ErrorKind) -> StatusCode {
-    match kind {
-        hnd_app::ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-        hnd_app::ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        hnd_app::ErrorKind::Conflict => StatusCode::CONFLICT,
-        hnd_app::ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-        hnd_app::ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    let kind = hnd_app::kind_of(e);
+    if kind == hnd_app::ErrorKind::Internal {
+        tracing::error!(error = %e, "store");
+        return (StatusCode::INTERNAL_SERVER_ERROR, i18n::t(lang, "web.internal", &[]));
     }
+    (status_of_kind(kind), e.message(lang))
 }
 
 /// A refused or failed operation as a page.
@@ -233,6 +212,14 @@ pub async fn shape_errors(request: Request, next: Next) -> Response {
     let lang = if api { api_lang(&parts) } else { lang_of(&parts) };
     let response = next.run(Request::from_parts(parts, body)).await;
     let status = response.status();
+    if let Some(refusal) = response.extensions().get::<Refusal>() {
+        let message = refusal.message(lang);
+        return if api {
+            api_error(status, refusal.code(), message, refusal.field())
+        } else {
+            problem(None, lang, status, message)
+        };
+    }
     let plain = response
         .headers()
         .get(header::CONTENT_TYPE)

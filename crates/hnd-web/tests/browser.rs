@@ -271,7 +271,10 @@ async fn walk() {
     b.post("window/rect", json!({"width": 390, "height": 844})).await;
     let widths = "return [document.documentElement.scrollWidth, window.innerWidth];";
     let widths = b.post("execute/sync", json!({"script": widths, "args": []})).await;
-    assert!(widths[0].as_i64() <= widths[1].as_i64(), "page wider than the phone: {widths}");
+    assert!(
+        widths[0].as_i64() <= widths[1].as_i64(),
+        "page wider than the phone: {widths}"
+    );
     b.post("window/rect", json!({"width": 412, "height": 900})).await;
 
     // Import a file with a bad row; download the error file.
