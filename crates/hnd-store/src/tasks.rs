@@ -89,23 +89,19 @@ impl Task {
 }
 
 impl TaskDetails {
-    /// May `user` report on this task: a Union officer of the plan's
-    /// issuing unit, or an account acting for a body the task names.
+    /// May `user` report on this task ([`hnd_domain::Principal::may_report_task`]).
     pub fn may_report(&self, user: &hnd_domain::Principal) -> bool {
-        user.may(hnd_domain::Action::EditPlans, &self.task.unit_path) || self.names_body_of(user)
+        user.may_report_task(&self.task.unit_path, |body| self.names_body(body))
     }
 
-    /// May `user` read this task: whoever may read the plan
-    /// ([`Task::plan_readable_by`]), or the account of a body the task
-    /// names, itself or through a group it belongs to.
+    /// May `user` read this task ([`hnd_domain::Principal::may_read_task`]).
     pub fn may_read(&self, user: &hnd_domain::Principal) -> bool {
-        self.task.plan_readable_by(user) || self.names_body_of(user)
+        user.may_read_task(&self.task.unit_path, |body| self.names_body(body))
     }
 
-    fn names_body_of(&self, user: &hnd_domain::Principal) -> bool {
-        user.body
-            .as_ref()
-            .is_some_and(|b| self.bodies.iter().any(|x| x.0 == b.id) || self.through_groups.contains(&b.id))
+    /// Does the task name body `id`, itself or through a group?
+    fn names_body(&self, id: i64) -> bool {
+        self.bodies.iter().any(|x| x.0 == id) || self.through_groups.contains(&id)
     }
 }
 
