@@ -606,9 +606,7 @@ fn base_document() -> serde_json::Value {
                     "unit": {"type": "string", "minLength": 1, "description": "mã chi hội, tổ hội"}, "date": {"type": "string", "description": "dd/mm/yyyy"},
                     "accept_warnings": {"type": "boolean"}}},
                 "Transfer": {"type": "object", "required": ["to"], "properties": {"to": {"type": "string", "minLength": 1, "description": "mã đơn vị nhận"}, "date": text}},
-                "Date": {"type": "object", "properties": {"date": text}},
-                "TaskReport": {"type": "object", "required": ["status", "note"], "properties": {
-                    "status": {"type": "string", "enum": ["open", "in_progress", "done"]}, "note": {"type": "string", "minLength": 1}}}
+                "Date": {"type": "object", "properties": {"date": text}}
             }
         },
         "security": [{"bearer": []}],
@@ -641,14 +639,7 @@ fn base_document() -> serde_json::Value {
                 "responses": with_body(common(ok("Đã nhận")))}},
             "/api/v1/members/{id}/cancel-transfer": {"post": {"summary": "Hủy chuyển sinh hoạt (đơn vị gửi): hội viên ở lại, trạng thái trở lại đang sinh hoạt", "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
-                "responses": with_body(common(ok("Đã hủy")))}},
-            "/api/v1/tasks": {"get": {"summary": "Nhiệm vụ được theo dõi (tài khoản của cơ quan ngoài Hội: nhiệm vụ giao cho cơ quan đó)",
-                "responses": common(json!({"description": "Danh sách nhiệm vụ", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}))}},
-            "/api/v1/tasks/{id}": {"get": {"summary": "Một nhiệm vụ và các báo cáo tiến độ", "parameters": [id],
-                "responses": common(ok("Nhiệm vụ"))}},
-            "/api/v1/tasks/{id}/reports": {"post": {"summary": "Báo cáo tiến độ, đổi trạng thái nhiệm vụ", "parameters": [id],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskReport"}}}},
-                "responses": with_body(common(ok("Đã lưu")))}}
+                "responses": with_body(common(ok("Đã hủy")))}}
         }
     })
 }
@@ -679,12 +670,14 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
         paths.extend(crate::api_households::paths(common, ok, &id));
         paths.extend(crate::api_profiles::paths(common, ok, &id));
         paths.extend(crate::api_plans::paths(&error));
+        paths.extend(crate::api_tasks::paths(common, ok, &id));
     }
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         schemas.extend(crate::api_members::schemas());
         schemas.extend(crate::api_households::schemas());
         schemas.extend(crate::api_profiles::schemas());
         schemas.extend(crate::api_plans::schemas());
+        schemas.extend(crate::api_tasks::schemas());
     }
     if let Some(member) = doc["paths"]["/api/v1/members/{id}"].as_object_mut() {
         member.insert(
@@ -715,78 +708,4 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
 /// form that sends it (with a token typed in the page) and shows the answer.
 pub async fn docs() -> Html<&'static str> {
     Html(include_str!("../templates/api_docs.html"))
-}
-
-pub async fn tasks(State(store): State<Store>, caller: ApiUser) -> Response {
-    match crate::tasks::visible_tasks(&store, &caller.user).await {
-        Ok(tasks) => Json(tasks).into_response(),
-        Err(e) => store_error(e, caller.lang),
-    }
-}
-
-/// A task the caller may read, or the answer refusing it.
-async fn readable_task(store: &Store, caller: &ApiUser, id: i64) -> Result<hnd_store::TaskDetails, Response> {
-    let details = store
-        .task(id, Day::today())
-        .await
-        .map_err(|e| store_error(e, caller.lang))?;
-    if !details.may_read(&caller.user) {
-        return Err(caller.forbidden());
-    }
-    Ok(details)
-}
-
-pub async fn task(State(store): State<Store>, caller: ApiUser, Path(id): Path<i64>) -> Response {
-    match readable_task(&store, &caller, id).await {
-        Ok(d) => Json(d).into_response(),
-        Err(r) => r,
-    }
-}
-
-#[derive(Deserialize, Default)]
-pub struct TaskReportBody {
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    note: String,
-}
-
-pub async fn report_task(
-    State(store): State<Store>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<TaskReportBody>, JsonRejection>,
-) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let details = match readable_task(&store, &caller, id).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if !details.may_report(&caller.user) {
-        return caller.forbidden();
-    }
-    let change = hnd_store::Change::new(caller.user.login.clone(), "api");
-    if let Err(e) = store
-        .report_task(id, &b.status, &b.note, Vec::new(), Day::today(), &change)
-        .await
-    {
-        return store_error(e, caller.lang);
-    }
-    let detail = json!({"task": id, "plan": details.task.plan, "before": {"status": details.task.status},
-        "after": {"status": b.status.trim()}, "note": b.note.trim()});
-    let unit = store.plan_unit_id(&details.task.plan).await.ok();
-    crate::shell::record(
-        &store,
-        &caller.user.login,
-        &caller.address,
-        "task.report",
-        None,
-        unit,
-        detail,
-    )
-    .await;
-    Json(json!({"id": id, "status": b.status.trim()})).into_response()
 }

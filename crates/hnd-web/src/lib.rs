@@ -16,6 +16,7 @@ mod api;
 mod api_households;
 mod api_members;
 mod api_plans;
+mod api_tasks;
 mod api_profiles;
 mod audit_text;
 mod auth;
@@ -574,13 +575,13 @@ pub fn routes() -> Vec<Route> {
             Needs(EditMembers),
             put(api_households::category),
         ),
-        route(g.clone(), "/api/v1/tasks", SignedIn, get(api::tasks)),
-        route(g.clone(), "/api/v1/tasks/{id}", Task { report: false }, get(api::task)),
+        route(g.clone(), "/api/v1/tasks", SignedIn, get(api_tasks::list)),
+        route(g.clone(), "/api/v1/tasks/{id}", Task { report: false }, get(api_tasks::show)),
         route(
             p.clone(),
             "/api/v1/tasks/{id}/reports",
             Task { report: true },
-            post(api::report_task),
+            post(api_tasks::report),
         ),
     ]
     .into_iter()

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::shell::{Nav, Tr, forbidden, problem, render, store_problem};
+use crate::shell::{Nav, Tr, app_problem, forbidden, problem, render, status_of_kind, store_problem};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -54,12 +54,6 @@ pub struct ListParams {
     added: Option<String>,
 }
 
-/// May the user add indicators to the catalogue: an officer of the
-/// central committee or of a province (the catalogue is the country's).
-fn may_add_indicators(viewer: &Viewer) -> bool {
-    viewer.user.may_add_indicators()
-}
-
 /// A plan number as one path segment ("12-KH/HND" → "12-KH%2FHND").
 fn segment(number: &str) -> String {
     crate::shell::urlencode(number).replace('/', "%2F")
@@ -72,27 +66,6 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query
     plans_page(&state, &viewer, IndicatorForm::default(), None, added, StatusCode::OK).await
 }
 
-/// The plans `user` may read ([`hnd_domain::Principal::may_read_plan`]):
-/// those issued in their subtree and those issued above it that hand
-/// targets down into it. An account with no place in the tree (an outside
-/// body's) has none.
-pub(crate) async fn readable_plans(
-    store: &hnd_store::Store,
-    user: &hnd_domain::Principal,
-) -> Result<Vec<Plan>, hnd_store::StoreError> {
-    let mut visible = Vec::new();
-    for p in store.plans("TW").await? {
-        let path = match store.unit_path(&p.unit).await {
-            Ok((_, path)) => path,
-            Err(_) => continue,
-        };
-        if user.may_read_plan(&path) {
-            visible.push(p);
-        }
-    }
-    Ok(visible)
-}
-
 async fn plans_page(
     state: &AppState,
     viewer: &Viewer,
@@ -101,7 +74,7 @@ async fn plans_page(
     added: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let visible = match readable_plans(&state.store, &viewer.user).await {
+    let visible = match hnd_app::readable_plans(&state.app, &viewer.user).await {
         Ok(plans) => plans
             .into_iter()
             .map(|p| {
@@ -109,7 +82,7 @@ async fn plans_page(
                 (p, href)
             })
             .collect(),
-        Err(e) => return store_problem(viewer, e),
+        Err(e) => return app_problem(viewer, e),
     };
     let lang = viewer.lang;
     let indicators = hnd_domain::plan::all_indicators()
@@ -134,7 +107,7 @@ async fn plans_page(
         nav: Some(Nav::of(viewer, "/plans")),
         plans: visible,
         indicators,
-        may_add: may_add_indicators(viewer),
+        may_add: viewer.user.may_add_indicators(),
         form,
         error,
         added,
@@ -152,9 +125,6 @@ pub async fn add_indicator(
     if let Err(r) = viewer.check_csrf(&form.csrf) {
         return r;
     }
-    if !may_add_indicators(&viewer) {
-        return forbidden(&viewer);
-    }
     let ratio = match (form.numerator.trim(), form.denominator.trim()) {
         ("", "") => None,
         (n, d) => Some((n.to_string(), d.to_string())),
@@ -166,27 +136,17 @@ pub async fn add_indicator(
         measure: form.measure.clone(),
         ratio,
     };
-    let change = crate::members::change_of(&viewer, "thêm chỉ tiêu");
-    if let Err(e) = state.store.add_indicator(&new, &change).await {
-        let (status, message) = crate::shell::status_of(&e, viewer.lang);
-        if status.is_server_error() {
-            return store_problem(&viewer, e);
+    match state.app.add_indicator(&viewer.actor(), &new).await {
+        Ok(()) => {
+            let to = format!("/plans?added={}", crate::shell::urlencode(new.code.trim()));
+            axum::response::Redirect::to(&to).into_response()
         }
-        return plans_page(&state, &viewer, form, Some(message), None, status).await;
+        Err(e) if e.kind() == hnd_app::ErrorKind::Invalid => {
+            let status = status_of_kind(e.kind());
+            plans_page(&state, &viewer, form, Some(e.message(viewer.lang)), None, status).await
+        }
+        Err(e) => app_problem(&viewer, e),
     }
-    let detail = serde_json::json!({"indicator": new.code.trim(), "name": new.name_vi.trim(),
-        "measure": new.measure, "ratio": new.ratio});
-    crate::shell::record(
-        &state.store,
-        &viewer.user.login,
-        &viewer.address,
-        "indicator.add",
-        None,
-        None,
-        detail,
-    )
-    .await;
-    axum::response::Redirect::to(&format!("/plans?added={}", crate::shell::urlencode(new.code.trim()))).into_response()
 }
 
 /// The period a page asks for (this year when empty), or the refusal.
@@ -838,7 +798,8 @@ pub async fn upload_targets(
         let message = hnd_domain::PlanError::BadComparator { text: comparator }.message(lang);
         return fail(StatusCode::UNPROCESSABLE_ENTITY, message, Vec::new());
     };
-    let allowed = |path: &str| viewer.user.may(Action::EditPlans, path);
+    let actor = viewer.actor();
+    let allowed = |path: &str| state.app.may_set_target(&actor, path);
     let read = hnd_import::read_targets(store, &plan, &path, comparator, &allowed, lang).await;
     let _ = std::fs::remove_file(&path);
     let targets = match read {
@@ -859,24 +820,13 @@ pub async fn upload_targets(
         }
         Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.message(lang), Vec::new()),
     };
-    let n = match store.set_targets(&plan, &targets).await {
-        Ok(n) => n,
-        Err(e) => return store_problem(&viewer, e),
-    };
-    let detail = serde_json::json!({"plan": plan, "targets": targets.iter()
-        .map(|t| serde_json::json!({"unit": t.0, "indicator": t.1, "value": t.3})).collect::<Vec<_>>()});
-    let unit = store.plan_unit_id(&plan).await.ok();
-    crate::shell::record(
-        store,
-        &viewer.user.login,
-        &viewer.address,
-        "plan.targets",
-        None,
-        unit,
-        detail,
-    )
-    .await;
-    axum::response::Redirect::to(&format!("{back}?imported={n}")).into_response()
+    match state.app.set_targets(&actor, &plan, &targets).await {
+        Ok(n) => axum::response::Redirect::to(&format!("{back}?imported={n}")).into_response(),
+        Err(e) if e.kind() == hnd_app::ErrorKind::Invalid => {
+            fail(StatusCode::UNPROCESSABLE_ENTITY, e.message(lang), Vec::new())
+        }
+        Err(e) => app_problem(&viewer, e),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -902,35 +852,11 @@ pub async fn split(
     if let Err(r) = viewer.check_csrf(&f.csrf) {
         return r;
     }
-    let store = &state.store;
-    let (unit_id, path) = match store.unit_path(f.unit.trim()).await {
-        Ok(x) => x,
-        Err(e) => return store_problem(&viewer, e),
+    let (unit, indicator) = (f.unit.trim(), f.indicator.trim());
+    let outcome = match state.app.split_target(&viewer.actor(), &plan, unit, indicator, &f.by).await {
+        Ok(outcome) => outcome,
+        Err(e) => return app_problem(&viewer, e),
     };
-    if !viewer.user.may(Action::EditPlans, &path) {
-        return forbidden(&viewer);
-    }
-    let Some(how) = hnd_store::Split::parse(&f.by, Day::today()) else {
-        let field = viewer.t("field.split");
-        let message = i18n::t(viewer.lang, "member.bad_field", &[("field", &field), ("value", &f.by)]);
-        return problem(Some(&viewer), viewer.lang, StatusCode::UNPROCESSABLE_ENTITY, message);
-    };
-    let outcome = match store.split_target(&plan, f.unit.trim(), f.indicator.trim(), how).await {
-        Ok(o) => o,
-        Err(e) => return store_problem(&viewer, e),
-    };
-    let detail = serde_json::json!({"plan": plan, "unit": f.unit.trim(), "indicator": f.indicator.trim(),
-        "by": f.by, "units": outcome.units, "sum": outcome.sum, "parent": outcome.parent});
-    crate::shell::record(
-        store,
-        &viewer.user.login,
-        &viewer.address,
-        "plan.split",
-        None,
-        Some(unit_id),
-        detail,
-    )
-    .await;
     let to = format!(
         "/plans/{}?unit={}&split={}",
         segment(&plan),
