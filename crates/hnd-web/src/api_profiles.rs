@@ -100,8 +100,8 @@ fn entry_body(caller: &ApiUser, body: Result<Json<Body>, JsonRejection>, schema:
 /// not the one the document's schema `name` gives it: a note sent as an
 /// object is not written down as its text.
 fn typed(body: &Body, name: &str, lang: hnd_domain::Lang) -> Result<(), Response> {
-    let doc = crate::api::openapi_document();
-    let properties = &doc["components"]["schemas"][name]["properties"];
+    let schemas = schemas();
+    let properties = schemas.get(name).map(|s| s["properties"].clone()).unwrap_or_default();
     for (field, value) in body {
         let schema = &properties[field.as_str()];
         let Some(kind) = schema["type"].as_str() else {

@@ -13,6 +13,7 @@
 
 mod accounts;
 mod api;
+mod api_doc;
 mod api_households;
 mod api_members;
 mod api_plans;
@@ -30,7 +31,9 @@ mod members;
 mod ops;
 mod org_edit;
 mod pages;
+mod plan_page;
 mod plan_pages;
+mod plan_targets;
 mod profiles;
 mod shell;
 mod tasks;
@@ -199,24 +202,24 @@ pub fn routes() -> Vec<Route> {
             post(plan_pages::add_indicator),
         ),
         route(g.clone(), "/figures", Needs(ViewMembers), get(plan_pages::figures)),
-        route(g.clone(), "/plans/{number}", Needs(ViewMembers), get(plan_pages::show)),
+        route(g.clone(), "/plans/{number}", Needs(ViewMembers), get(plan_page::show)),
         route(
             g.clone(),
             "/plans/{number}/targets.xlsx",
             Needs(ViewMembers),
-            get(plan_pages::targets_sheet),
+            get(plan_targets::targets_sheet),
         ),
         route(
             p.clone(),
             "/plans/{number}/split",
             Needs(EditPlans),
-            post(plan_pages::split),
+            post(plan_targets::split),
         ),
         route(
             p.clone(),
             "/plans/{number}/targets",
             Needs(EditPlans),
-            post(plan_pages::upload_targets).layer(DefaultBodyLimit::max(plan_pages::MAX_TARGETS_SHEET)),
+            post(plan_targets::upload_targets).layer(DefaultBodyLimit::max(plan_targets::MAX_TARGETS_SHEET)),
         ),
         route(g.clone(), "/tasks", SignedIn, get(tasks::list)),
         route(g.clone(), "/tasks/{id}", Task { report: false }, get(tasks::show)),
@@ -442,8 +445,8 @@ pub fn routes() -> Vec<Route> {
             Needs(Import),
             get(files::job_errors),
         ),
-        route(g.clone(), "/api/openapi.json", Public, get(api::openapi)),
-        route(g.clone(), "/api/docs", Public, get(api::docs)),
+        route(g.clone(), "/api/openapi.json", Public, get(api_doc::openapi)),
+        route(g.clone(), "/api/docs", Public, get(api_doc::docs)),
         route(g.clone(), "/api/v1/me", SignedIn, get(api::me)),
         route(g.clone(), "/api/v1/units/{code}", Needs(ViewTree), get(api::unit)),
         route(
