@@ -37,7 +37,10 @@ impl TaskReport {
         {
             Some(f) => {
                 let name = f.name.clone();
-                let error = PlanError::FileTooLarge { name, max_mb: MAX_FILE_MB };
+                let error = PlanError::FileTooLarge {
+                    name,
+                    max_mb: MAX_FILE_MB,
+                };
                 Err(AppError::field("file", error))
             }
             None => Ok(()),

@@ -2,7 +2,6 @@
 //! as the seeds write them, target comparators, and the indicator
 //! catalogue.
 
-
 mod deadline;
 mod indicators;
 mod pace;

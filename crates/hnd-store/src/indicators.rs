@@ -3,8 +3,8 @@
 
 use crate::org::Change;
 use crate::{Result, Store};
-use hnd_domain::{Day, PlanError};
 use hnd_domain::plan::{Measure, Period, Source, indicator};
+use hnd_domain::{Day, PlanError};
 use sqlx::Row;
 
 /// An indicator to add: code, names, unit of measure, and for a ratio its
@@ -182,12 +182,14 @@ impl Store {
     /// The figure unit `unit_id` itself entered for an indicator and
     /// period, if any (its subtree's sum is [`Store::figure`]).
     pub async fn entered_value(&self, unit_id: i64, indicator_code: &str, period: Period) -> Result<Option<f64>> {
-        let value = sqlx::query_scalar("SELECT value FROM indicator_values WHERE unit_id = $1 AND indicator = $2 AND period = $3")
-            .bind(unit_id)
-            .bind(indicator_code.to_string())
-            .bind(period.code())
-            .fetch_optional(&self.read)
-            .await?;
+        let value = sqlx::query_scalar(
+            "SELECT value FROM indicator_values WHERE unit_id = $1 AND indicator = $2 AND period = $3",
+        )
+        .bind(unit_id)
+        .bind(indicator_code.to_string())
+        .bind(period.code())
+        .fetch_optional(&self.read)
+        .await?;
         Ok(value)
     }
 }

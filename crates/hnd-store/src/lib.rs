@@ -34,15 +34,15 @@ pub use accounts::{
 pub use backend::Backend;
 pub use corrections::{Corrected, Correction};
 pub use error::StoreError;
+pub use figures::ProgressRow;
 pub use households::Household;
+pub use indicators::NewIndicator;
 pub use members::{
     Added, CccdHolder, LikelyDuplicate, LoadOutcome, Member, MemberCounts, MemberEvent, MemberQuery, MemberRow,
     NewMember,
 };
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
-pub use figures::ProgressRow;
-pub use indicators::NewIndicator;
 pub use plans::{NewPlan, Plan, Split, SplitOutcome, Target};
 pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
 pub use tasks::{MAX_FILE_MB, NewFile, NewTask, STATUSES, Task, TaskDetails, TaskFile, TaskNote};

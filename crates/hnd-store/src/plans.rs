@@ -2,8 +2,8 @@
 //! (handed down the tree and split further) and tasks with deadlines;
 //! progress of a unit against its targets, measured from the register.
 
-use crate::org::Change;
 use crate::indicators::check_value;
+use crate::org::Change;
 use crate::sql::path_end;
 use crate::{Result, Store};
 use hnd_domain::plan::{Comparator, Measure, Source, indicator};
@@ -75,7 +75,6 @@ impl Split {
         }
     }
 }
-
 
 /// After a split: the sum handed down against the parent's target.
 #[derive(Debug, Clone, Serialize)]

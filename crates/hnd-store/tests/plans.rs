@@ -94,7 +94,13 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
     let head = store.search_members("hoi vien 0", None, 1).await.unwrap()[0].id;
     store.create_household(head, None, &who()).await.unwrap();
     store
-        .split_target(&number, "01", "new_members", Split::ByHouseholds(d("01/04/2026")), &who())
+        .split_target(
+            &number,
+            "01",
+            "new_members",
+            Split::ByHouseholds(d("01/04/2026")),
+            &who(),
+        )
         .await
         .unwrap();
     let value = |unit: &'static str| {
@@ -273,15 +279,39 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
 
     // Tasks in the forms of the seeds; lateness.
     store
-        .add_task(&number, &hnd_store::testing::task("Quán triệt Nghị quyết", "Ban Thường vụ Tỉnh ủy", "Ban Tuyên giáo", "", "Hoàn thành trong quý II/2024"), &who)
+        .add_task(
+            &number,
+            &hnd_store::testing::task(
+                "Quán triệt Nghị quyết",
+                "Ban Thường vụ Tỉnh ủy",
+                "Ban Tuyên giáo",
+                "",
+                "Hoàn thành trong quý II/2024",
+            ),
+            &who,
+        )
         .await
         .unwrap();
     store
-        .add_task(&number, &hnd_store::testing::task("Báo cáo kết quả", "Ban Thường vụ", "Hội Nông dân tỉnh", "Sở Nông nghiệp", "trước ngày 15/11 hằng năm"), &who)
+        .add_task(
+            &number,
+            &hnd_store::testing::task(
+                "Báo cáo kết quả",
+                "Ban Thường vụ",
+                "Hội Nông dân tỉnh",
+                "Sở Nông nghiệp",
+                "trước ngày 15/11 hằng năm",
+            ),
+            &who,
+        )
         .await
         .unwrap();
     store
-        .add_task(&number, &hnd_store::testing::task("Tuyên truyền", "", "", "", "Thường xuyên"), &who)
+        .add_task(
+            &number,
+            &hnd_store::testing::task("Tuyên truyền", "", "", "", "Thường xuyên"),
+            &who,
+        )
         .await
         .unwrap();
     let tasks = store.tasks(&number, d("20/11/2026")).await.unwrap();
@@ -305,15 +335,30 @@ async fn bad_targets_and_deadlines_are_refused(store: Store) {
         .await;
     assert!(matches!(plan_error(e.unwrap_err()), PlanError::OutsidePlan { .. }));
     let e = store
-        .set_target(&number, "00004", "environment_coverage", Comparator::AtLeast, 100.0, &who())
+        .set_target(
+            &number,
+            "00004",
+            "environment_coverage",
+            Comparator::AtLeast,
+            100.0,
+            &who(),
+        )
         .await;
     assert!(
         matches!(plan_error(e.unwrap_err()), PlanError::NotApplicable { .. }),
         "coverage of bases at a base"
     );
-    let e = store.split_target(&number, "01", "new_members", Split::Equal, &who()).await;
+    let e = store
+        .split_target(&number, "01", "new_members", Split::Equal, &who())
+        .await;
     assert!(matches!(plan_error(e.unwrap_err()), PlanError::NoTarget { .. }));
-    let e = store.add_task(&number, &hnd_store::testing::task("Việc", "", "", "", "quý V/2024"), &who()).await;
+    let e = store
+        .add_task(
+            &number,
+            &hnd_store::testing::task("Việc", "", "", "", "quý V/2024"),
+            &who(),
+        )
+        .await;
     assert!(matches!(plan_error(e.unwrap_err()), PlanError::BadDeadline { .. }));
     assert!(
         store.tasks(&number, d("01/01/2026")).await.unwrap().is_empty(),
@@ -328,11 +373,25 @@ async fn tasks_are_reported_on_by_their_bodies(store: Store) {
     use hnd_store::NewFile;
     let number = setup(&store).await;
     let report = store
-        .add_task(&number, &hnd_store::testing::task("Báo cáo kết quả thực hiện", "UBND tỉnh", "Sở Tài chính; Sở Kế hoạch và Đầu tư", "Sở Nông nghiệp và PTNT; sở tài  chính", "hằng năm trước ngày 15/11"), &who())
+        .add_task(
+            &number,
+            &hnd_store::testing::task(
+                "Báo cáo kết quả thực hiện",
+                "UBND tỉnh",
+                "Sở Tài chính; Sở Kế hoạch và Đầu tư",
+                "Sở Nông nghiệp và PTNT; sở tài  chính",
+                "hằng năm trước ngày 15/11",
+            ),
+            &who(),
+        )
         .await
         .unwrap();
     let other = store
-        .add_task(&number, &hnd_store::testing::task("Tuyên truyền", "UBND tỉnh", "Sở Tư pháp", "", "Thường xuyên"), &who())
+        .add_task(
+            &number,
+            &hnd_store::testing::task("Tuyên truyền", "UBND tỉnh", "Sở Tư pháp", "", "Thường xuyên"),
+            &who(),
+        )
         .await
         .unwrap();
     // The leads and coordinators between semicolons are bodies; a body

@@ -60,7 +60,11 @@ pub async fn report(
 }
 
 /// The paths of this module in the OpenAPI document.
-pub fn paths(common: impl Fn(Value) -> Value, ok: impl Fn(&str) -> Value, id: &Value) -> serde_json::Map<String, Value> {
+pub fn paths(
+    common: impl Fn(Value) -> Value,
+    ok: impl Fn(&str) -> Value,
+    id: &Value,
+) -> serde_json::Map<String, Value> {
     let list = json!({"description": "Danh sách nhiệm vụ", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}});
     let mut paths = serde_json::Map::new();
     paths.insert(

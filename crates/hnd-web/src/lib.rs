@@ -17,8 +17,8 @@ mod api_doc;
 mod api_households;
 mod api_members;
 mod api_plans;
-mod api_tasks;
 mod api_profiles;
+mod api_tasks;
 mod audit_text;
 mod auth;
 mod authorize;
@@ -579,7 +579,12 @@ pub fn routes() -> Vec<Route> {
             put(api_households::category),
         ),
         route(g.clone(), "/api/v1/tasks", SignedIn, get(api_tasks::list)),
-        route(g.clone(), "/api/v1/tasks/{id}", Task { report: false }, get(api_tasks::show)),
+        route(
+            g.clone(),
+            "/api/v1/tasks/{id}",
+            Task { report: false },
+            get(api_tasks::show),
+        ),
         route(
             p.clone(),
             "/api/v1/tasks/{id}/reports",

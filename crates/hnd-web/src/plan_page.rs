@@ -92,7 +92,6 @@ struct PlanPage {
     imported: Option<String>,
 }
 
-
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -320,4 +319,3 @@ pub async fn show(
     };
     render(page, StatusCode::OK, lang)
 }
-

@@ -190,7 +190,6 @@ pub(crate) fn indicator_name(code: &str, lang: Lang) -> String {
         .to_string()
 }
 
-
 #[derive(Deserialize, Default)]
 pub struct FiguresParams {
     #[serde(default)]
@@ -334,4 +333,3 @@ pub(crate) async fn table_xlsx(
 pub(crate) fn secret_suffix() -> String {
     hnd_store::secret().chars().take(12).collect()
 }
-

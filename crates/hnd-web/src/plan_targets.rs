@@ -231,7 +231,11 @@ pub async fn split(
         return r;
     }
     let (unit, indicator) = (f.unit.trim(), f.indicator.trim());
-    let outcome = match state.app.split_target(&viewer.actor(), &plan, unit, indicator, &f.by).await {
+    let outcome = match state
+        .app
+        .split_target(&viewer.actor(), &plan, unit, indicator, &f.by)
+        .await
+    {
         Ok(outcome) => outcome,
         Err(e) => return app_problem(&viewer, e),
     };
@@ -243,4 +247,3 @@ pub async fn split(
     );
     axum::response::Redirect::to(&to).into_response()
 }
-

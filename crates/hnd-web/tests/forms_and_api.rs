@@ -400,7 +400,11 @@ async fn an_outside_body_reports_on_its_own_tasks_only(store: Store) {
     let other = f
         .server
         .store
-        .add_task("12-KH/HND", &hnd_store::testing::task("Tuyên truyền", "UBND thành phố", "Sở Tư pháp", "", "Thường xuyên"), &hnd_store::Change::new("kiểm thử", "kiểm thử"))
+        .add_task(
+            "12-KH/HND",
+            &hnd_store::testing::task("Tuyên truyền", "UBND thành phố", "Sở Tư pháp", "", "Thường xuyên"),
+            &hnd_store::Change::new("kiểm thử", "kiểm thử"),
+        )
         .await
         .unwrap();
     let mut so = f.server.signed_in(common::BODY_ACCOUNT).await;

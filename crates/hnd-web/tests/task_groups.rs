@@ -14,7 +14,17 @@ async fn a_department_follows_tasks_given_to_its_group(store: Store) {
     let group = f
         .server
         .store
-        .add_task("12-KH/HND", &hnd_store::testing::task("Phối hợp tuyên truyền chính sách", "UBND thành phố", "Các sở, ban, ngành cấp tỉnh", "", "Thường xuyên"), &hnd_store::Change::new("kiểm thử", "kiểm thử"))
+        .add_task(
+            "12-KH/HND",
+            &hnd_store::testing::task(
+                "Phối hợp tuyên truyền chính sách",
+                "UBND thành phố",
+                "Các sở, ban, ngành cấp tỉnh",
+                "",
+                "Thường xuyên",
+            ),
+            &hnd_store::Change::new("kiểm thử", "kiểm thử"),
+        )
         .await
         .unwrap();
     let mut so = f.server.signed_in(common::BODY_ACCOUNT).await;

@@ -4,9 +4,9 @@
 use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;
+use hnd_app::{Actor, App};
 use hnd_domain::plan::{Comparator, Period, all_indicators};
 use hnd_domain::{Day, Lang, PlanError, fmt::int};
-use hnd_app::{Actor, App};
 use hnd_store::{NewPlan, NewTask, Store};
 use std::process::ExitCode;
 

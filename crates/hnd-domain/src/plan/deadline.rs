@@ -1,8 +1,8 @@
 //! Task deadlines as plans write them.
 
 use super::period::{Period, PlanTextError, day, month_end, quarter_number, year_of};
-use chrono::NaiveDate;
 use crate::{Day, fold};
+use chrono::NaiveDate;
 use std::fmt;
 
 /// When a task is due, as plans write it.
@@ -132,4 +132,3 @@ impl fmt::Display for Deadline {
         }
     }
 }
-

@@ -50,7 +50,6 @@ impl Comparator {
     }
 }
 
-
 /// Where a unit stands on a target on a day of its period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
@@ -137,4 +136,3 @@ pub fn pace(
         _ => none(Standing::Behind),
     }
 }
-

@@ -166,4 +166,3 @@ impl fmt::Display for Period {
         }
     }
 }
-

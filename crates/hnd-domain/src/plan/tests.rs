@@ -130,8 +130,7 @@ fn pace_compares_with_the_time_gone_by() {
     let year = Period::Year { year: 2026 };
     // The statistical year runs 15/12/2025–14/12/2026: on 14/06 about
     // half of it is gone.
-    let at =
-        |actual: f64, today: &str| pace(new_members, Comparator::AtLeast, 7000.0, Some(actual), year, d(today));
+    let at = |actual: f64, today: &str| pace(new_members, Comparator::AtLeast, 7000.0, Some(actual), year, d(today));
     assert_eq!(at(3600.0, "14/06/2026").standing, Standing::OnTrack);
     let behind = at(2000.0, "14/06/2026");
     assert_eq!(behind.standing, Standing::Behind);

@@ -288,7 +288,17 @@ pub async fn fixture(store: Store) -> Fixture {
         .unwrap();
     // A task of the plan for an outside body, and that body's account.
     let task = store
-        .add_task("12-KH/HND", &hnd_store::testing::task("Báo cáo kết quả thực hiện", "UBND thành phố", "Sở Nông nghiệp và Môi trường", "Hội Nông dân thành phố", "hằng năm trước ngày 15/11"), &who)
+        .add_task(
+            "12-KH/HND",
+            &hnd_store::testing::task(
+                "Báo cáo kết quả thực hiện",
+                "UBND thành phố",
+                "Sở Nông nghiệp và Môi trường",
+                "Hội Nông dân thành phố",
+                "hằng năm trước ngày 15/11",
+            ),
+            &who,
+        )
         .await
         .unwrap();
     store
