@@ -96,6 +96,15 @@ impl Actor {
         }
     }
 
+    /// Does the actor pass `rule`, one of the policy's questions of
+    /// [`Principal`] (`hnd_domain::access`)? The operator passes every one.
+    pub(crate) fn passes(&self, rule: impl FnOnce(&Principal) -> bool) -> bool {
+        match &self.who {
+            Who::User(p) => rule(p),
+            Who::Operator(_) => true,
+        }
+    }
+
     /// How much a refusal may tell this actor about the member holding a
     /// CCCD, whose unit is at `path`.
     pub(crate) fn holder_view(&self, path: &str) -> hnd_domain::access::HolderView {

@@ -21,14 +21,18 @@ mod error;
 mod households;
 mod members;
 mod org;
+mod plans;
 mod profiles;
+mod tasks;
 
 pub use actor::{Actor, Channel};
 pub use error::{AppError, ErrorKind, kind_of};
 pub use households::may_view_household;
 pub use members::{AddedMember, Admitted, EndKind, Step};
 pub use org::Codes;
+pub use plans::NewTarget;
 pub use profiles::{Personal, ProfileSaved, profile_detail};
+pub use tasks::{TaskReport, readable_plans, readable_task};
 
 use hnd_store::Store;
 

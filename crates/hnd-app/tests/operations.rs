@@ -471,6 +471,76 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     app.create_unit(&operator, new_branch("99999-X"), d("07/04/2026"), Codes::Free)
         .await
         .unwrap();
+    // Plans: issued, tasks given, targets set and handed down, figures
+    // typed, reports; by the commune's officer in the commune.
+    let plan = hnd_store::NewPlan {
+        number: None,
+        title: "Kế hoạch năm 2026".into(),
+        unit: "00004".into(),
+        issued_on: d("01/01/2026"),
+        first_year: 2026,
+        last_year: 2026,
+    };
+    case!("create_plan", "canbo.xa", app.create_plan(&officer, &plan));
+    let number = entries(&store).await[0].detail["after"]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let task = hnd_store::testing::task("Tuyên truyền", "Ban Thường vụ", "Chi hội A", "", "Thường xuyên");
+    case!("add_task", "canbo.xa", app.add_task(&officer, &number, &task));
+    let task_id = store.tasks(&number, d("01/05/2026")).await.unwrap()[0].id;
+    let at_least = hnd_domain::plan::Comparator::AtLeast;
+    let targets = [("00004".to_string(), "new_members".to_string(), at_least, 10.0)];
+    case!("set_targets", "canbo.xa", app.set_targets(&officer, &number, &targets));
+    let targets = [("00004".to_string(), "new_members".to_string(), at_least, 12.0)];
+    case!("set_targets", "canbo.xa", app.set_targets(&officer, &number, &targets));
+    let entry = &entries(&store).await[0];
+    assert_eq!(entry.detail["before"][0]["value"], 10.0, "{}", entry.detail);
+    assert_eq!(entry.unit_code.as_deref(), Some("00004"));
+    case!(
+        "split_target",
+        "canbo.xa",
+        app.split_target(&officer, &number, "00004", "new_members", "equal")
+    );
+    assert!(entries(&store).await[0].detail["after"]["units"].as_u64() > Some(0));
+    let year = hnd_domain::plan::Period::Year { year: 2026 };
+    case!(
+        "enter_value",
+        "canbo.xa",
+        app.enter_value(&officer, "00004-A", "members_bhyt", year, 3.0)
+    );
+    let report = |status: &str, note: &str| hnd_app::TaskReport {
+        status: status.into(),
+        note: note.into(),
+        files: Vec::new(),
+    };
+    case!(
+        "report_task",
+        "canbo.xa",
+        app.report_task(&officer, task_id, report("in_progress", "Đã họp chi hội"))
+    );
+    assert_eq!(entries(&store).await[0].detail["before"]["status"], "open");
+    let indicator = hnd_store::NewIndicator {
+        code: "mo_hinh_moi".into(),
+        name_vi: "Mô hình mới".into(),
+        name_en: String::new(),
+        measure: "count".into(),
+        ratio: None,
+    };
+    case!("add_indicator", "tinh.hn", app.add_indicator(&province, &indicator));
+    // Not another province's targets, not the country's catalogue from a
+    // commune, not a report without its note; nothing refused is logged.
+    let logged = entries(&store).await.len();
+    let far = [("21136-C".to_string(), "new_members".to_string(), at_least, 1.0)];
+    let refused = app.set_targets(&officer, &number, &far).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    let refused = app.add_indicator(&officer, &indicator).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    let refused = app.report_task(&officer, task_id, report("done", " ")).await;
+    assert_eq!(refused.unwrap_err().field_name(), Some("note"));
+    let refused = app.enter_value(&officer, "21136-C", "members_bhyt", year, 1.0).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    assert_eq!(entries(&store).await.len(), logged, "nothing refused is logged");
     covered.sort();
     covered.dedup();
     assert_eq!(covered, operations(), "every operation has a case here");

@@ -174,6 +174,27 @@ impl Principal {
         self.may(Action::ViewMembers, plan_path) || self.grants.iter().any(|g| g.path.starts_with(plan_path))
     }
 
+    /// May this user read a task of the plan issued by the unit at
+    /// `plan_path`: whoever may read the plan ([`Principal::may_read_plan`]),
+    /// or the account of a body the task names, itself or through a group
+    /// it belongs to (`names_body` answers for a body's id).
+    pub fn may_read_task(&self, plan_path: &str, names_body: impl Fn(i64) -> bool) -> bool {
+        self.may_read_plan(plan_path) || self.acts_for(names_body)
+    }
+
+    /// May this user report on such a task (a note, its status, files): an
+    /// officer who may `EditPlans` on the plan's issuing unit, or the
+    /// account of a body the task names. Decided: an outside body reports
+    /// only through its own tasks, never on the plan's targets.
+    pub fn may_report_task(&self, plan_path: &str, names_body: impl Fn(i64) -> bool) -> bool {
+        self.may(Action::EditPlans, plan_path) || self.acts_for(names_body)
+    }
+
+    /// Does this account act for a body `names_body` says yes to?
+    fn acts_for(&self, names_body: impl Fn(i64) -> bool) -> bool {
+        self.body.as_ref().is_some_and(|b| names_body(b.id))
+    }
+
     /// May this user do `action` anywhere at all (to show or hide a menu entry)?
     pub fn may_somewhere(&self, action: Action) -> bool {
         self.grants.iter().any(|g| g.role.allows(action))

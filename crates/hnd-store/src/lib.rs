@@ -13,7 +13,9 @@ mod bodies;
 mod corrections;
 mod edit;
 mod error;
+mod figures;
 mod households;
+mod indicators;
 mod members;
 mod merger;
 mod org;
@@ -32,16 +34,18 @@ pub use accounts::{
 pub use backend::Backend;
 pub use corrections::{Corrected, Correction};
 pub use error::StoreError;
+pub use figures::ProgressRow;
 pub use households::Household;
+pub use indicators::NewIndicator;
 pub use members::{
     Added, CccdHolder, LikelyDuplicate, LoadOutcome, Member, MemberCounts, MemberEvent, MemberQuery, MemberRow,
     NewMember,
 };
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
-pub use plans::{NewIndicator, NewPlan, Plan, ProgressRow, Split, SplitOutcome, Target};
+pub use plans::{NewPlan, Plan, Split, SplitOutcome, Target};
 pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
-pub use tasks::{MAX_FILE_MB, NewFile, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
+pub use tasks::{MAX_FILE_MB, NewFile, NewTask, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
 pub use users::{TokenRow, UserRow};
 
 use sqlx::AnyPool;

@@ -68,6 +68,18 @@ pub struct TaskFile {
     pub size: i64,
 }
 
+/// A task to add to a plan, as the plan writes it: the bodies are names
+/// between semicolons, the deadline one of the forms of
+/// [`hnd_domain::plan::Deadline`].
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NewTask {
+    pub title: String,
+    pub directing: String,
+    pub lead: String,
+    pub coordinating: String,
+    pub deadline: String,
+}
+
 /// A file to attach to a note.
 pub struct NewFile {
     pub name: String,
@@ -89,23 +101,19 @@ impl Task {
 }
 
 impl TaskDetails {
-    /// May `user` report on this task: a Union officer of the plan's
-    /// issuing unit, or an account acting for a body the task names.
+    /// May `user` report on this task ([`hnd_domain::Principal::may_report_task`]).
     pub fn may_report(&self, user: &hnd_domain::Principal) -> bool {
-        user.may(hnd_domain::Action::EditPlans, &self.task.unit_path) || self.names_body_of(user)
+        user.may_report_task(&self.task.unit_path, |body| self.names_body(body))
     }
 
-    /// May `user` read this task: whoever may read the plan
-    /// ([`Task::plan_readable_by`]), or the account of a body the task
-    /// names, itself or through a group it belongs to.
+    /// May `user` read this task ([`hnd_domain::Principal::may_read_task`]).
     pub fn may_read(&self, user: &hnd_domain::Principal) -> bool {
-        self.task.plan_readable_by(user) || self.names_body_of(user)
+        user.may_read_task(&self.task.unit_path, |body| self.names_body(body))
     }
 
-    fn names_body_of(&self, user: &hnd_domain::Principal) -> bool {
-        user.body
-            .as_ref()
-            .is_some_and(|b| self.bodies.iter().any(|x| x.0 == b.id) || self.through_groups.contains(&b.id))
+    /// Does the task name body `id`, itself or through a group?
+    fn names_body(&self, id: i64) -> bool {
+        self.bodies.iter().any(|x| x.0 == id) || self.through_groups.contains(&id)
     }
 }
 
@@ -151,15 +159,14 @@ fn task_from_row(r: &AnyRow, today: Day) -> Result<Task> {
 impl Store {
     /// Adds a task to plan `number` and links the bodies it names; its
     /// deadline is read as plans write it. Returns the task's id.
-    pub async fn add_task(
-        &self,
-        number: &str,
-        title: &str,
-        directing: &str,
-        lead: &str,
-        coordinating: &str,
-        deadline: &str,
-    ) -> Result<i64> {
+    pub async fn add_task(&self, number: &str, task: &NewTask, change: &Change) -> Result<i64> {
+        let NewTask {
+            title,
+            directing,
+            lead,
+            coordinating,
+            deadline,
+        } = task;
         Deadline::parse(deadline).map_err(|_| PlanError::BadDeadline { text: deadline.into() })?;
         let (plan, _, _) = self.plan_ref(number).await?;
         let mut tx = self.write.begin().await?;
@@ -201,7 +208,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await?;
+        crate::accounts::commit(tx, &change.clone().with_after("task", id.into())).await?;
         Ok(id)
     }
 
@@ -453,17 +460,10 @@ impl Store {
 }
 
 impl Store {
-    /// The id of the unit that issued plan `number`, for the audit log.
-    pub async fn plan_unit_id(&self, number: &str) -> Result<i64> {
-        sqlx::query_scalar("SELECT unit_id FROM plans WHERE number = $1")
-            .bind(number.to_string())
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or_else(|| {
-                PlanError::UnknownPlan {
-                    number: number.to_string(),
-                }
-                .into()
-            })
+    /// The unit that issued plan `number`: its id and its path in today's
+    /// tree (who may act on the plan, and where its entries are filed).
+    pub async fn plan_unit(&self, number: &str) -> Result<(i64, String)> {
+        let (_, path, code) = self.plan_ref(number).await?;
+        self.unit_path(&code).await.map(|(id, _)| (id, path))
     }
 }

@@ -127,3 +127,15 @@ pub fn person(name: &str, birth: &str, sex: hnd_domain::Sex, unit: &str) -> crat
         unit: UnitCode::parse(unit).expect("a valid test code"),
     }
 }
+
+/// A task as a plan writes it: title, directing body, lead and
+/// coordinating bodies (names between semicolons), deadline.
+pub fn task(title: &str, directing: &str, lead: &str, coordinating: &str, deadline: &str) -> crate::NewTask {
+    crate::NewTask {
+        title: title.into(),
+        directing: directing.into(),
+        lead: lead.into(),
+        coordinating: coordinating.into(),
+        deadline: deadline.into(),
+    }
+}

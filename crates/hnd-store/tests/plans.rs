@@ -62,18 +62,18 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].unit, "01");
     store
-        .set_target(&number, "01", "new_members", Comparator::AtLeast, 10.0)
+        .set_target(&number, "01", "new_members", Comparator::AtLeast, 10.0, &who())
         .await
         .unwrap();
     store
-        .set_target(&number, "01", "members_bhyt_rate", Comparator::AtLeast, 95.0)
+        .set_target(&number, "01", "members_bhyt_rate", Comparator::AtLeast, 95.0, &who())
         .await
         .unwrap();
 
     // In proportion to members (3 in 00004, 1 in 00008, none elsewhere):
     // rounded up, so the sum may pass the parent's target.
     let split = store
-        .split_target(&number, "01", "new_members", Split::ByMembers(d("01/04/2026")))
+        .split_target(&number, "01", "new_members", Split::ByMembers(d("01/04/2026")), &who())
         .await
         .unwrap();
     assert_eq!(split.parent, 10.0);
@@ -83,7 +83,7 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
     assert!(split.sum >= split.parent, "{split:?}");
     // A percentage goes down unchanged; an equal split gives each the same.
     store
-        .split_target(&number, "01", "members_bhyt_rate", Split::Equal)
+        .split_target(&number, "01", "members_bhyt_rate", Split::Equal, &who())
         .await
         .unwrap();
     let t4 = store.targets(&number, "00004").await.unwrap();
@@ -94,7 +94,13 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
     let head = store.search_members("hoi vien 0", None, 1).await.unwrap()[0].id;
     store.create_household(head, None, &who()).await.unwrap();
     store
-        .split_target(&number, "01", "new_members", Split::ByHouseholds(d("01/04/2026")))
+        .split_target(
+            &number,
+            "01",
+            "new_members",
+            Split::ByHouseholds(d("01/04/2026")),
+            &who(),
+        )
         .await
         .unwrap();
     let value = |unit: &'static str| {
@@ -119,7 +125,7 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
         "every unit below has one, summing to the parent's"
     );
     store
-        .split_target(&number, "01", "new_members", Split::ByMembers(d("01/04/2026")))
+        .split_target(&number, "01", "new_members", Split::ByMembers(d("01/04/2026")), &who())
         .await
         .unwrap();
 
@@ -233,7 +239,7 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
     let e = store.add_indicator(&new("mo_hinh_kinh_te", None), &who).await;
     assert!(matches!(plan_error(e.unwrap_err()), PlanError::IndicatorExists { .. }));
     store
-        .set_target(&number, "01", "mo_hinh_kinh_te", Comparator::AtLeast, 3.0)
+        .set_target(&number, "01", "mo_hinh_kinh_te", Comparator::AtLeast, 3.0, &who)
         .await
         .unwrap();
     store
@@ -275,27 +281,37 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
     store
         .add_task(
             &number,
-            "Quán triệt Nghị quyết",
-            "Ban Thường vụ Tỉnh ủy",
-            "Ban Tuyên giáo",
-            "",
-            "Hoàn thành trong quý II/2024",
+            &hnd_store::testing::task(
+                "Quán triệt Nghị quyết",
+                "Ban Thường vụ Tỉnh ủy",
+                "Ban Tuyên giáo",
+                "",
+                "Hoàn thành trong quý II/2024",
+            ),
+            &who,
         )
         .await
         .unwrap();
     store
         .add_task(
             &number,
-            "Báo cáo kết quả",
-            "Ban Thường vụ",
-            "Hội Nông dân tỉnh",
-            "Sở Nông nghiệp",
-            "trước ngày 15/11 hằng năm",
+            &hnd_store::testing::task(
+                "Báo cáo kết quả",
+                "Ban Thường vụ",
+                "Hội Nông dân tỉnh",
+                "Sở Nông nghiệp",
+                "trước ngày 15/11 hằng năm",
+            ),
+            &who,
         )
         .await
         .unwrap();
     store
-        .add_task(&number, "Tuyên truyền", "", "", "", "Thường xuyên")
+        .add_task(
+            &number,
+            &hnd_store::testing::task("Tuyên truyền", "", "", "", "Thường xuyên"),
+            &who,
+        )
         .await
         .unwrap();
     let tasks = store.tasks(&number, d("20/11/2026")).await.unwrap();
@@ -307,27 +323,42 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
 async fn bad_targets_and_deadlines_are_refused(store: Store) {
     let number = setup(&store).await;
     let e = store
-        .set_target(&number, "01", "members_bhyt_rate", Comparator::AtLeast, 120.0)
+        .set_target(&number, "01", "members_bhyt_rate", Comparator::AtLeast, 120.0, &who())
         .await;
     assert!(matches!(plan_error(e.unwrap_err()), PlanError::PercentAbove100 { .. }));
     let e = store
-        .set_target(&number, "01", "no_such", Comparator::AtLeast, 1.0)
+        .set_target(&number, "01", "no_such", Comparator::AtLeast, 1.0, &who())
         .await;
     assert!(matches!(plan_error(e.unwrap_err()), PlanError::UnknownIndicator { .. }));
     let e = store
-        .set_target(&number, "51", "new_members", Comparator::AtLeast, 1.0)
+        .set_target(&number, "51", "new_members", Comparator::AtLeast, 1.0, &who())
         .await;
     assert!(matches!(plan_error(e.unwrap_err()), PlanError::OutsidePlan { .. }));
     let e = store
-        .set_target(&number, "00004", "environment_coverage", Comparator::AtLeast, 100.0)
+        .set_target(
+            &number,
+            "00004",
+            "environment_coverage",
+            Comparator::AtLeast,
+            100.0,
+            &who(),
+        )
         .await;
     assert!(
         matches!(plan_error(e.unwrap_err()), PlanError::NotApplicable { .. }),
         "coverage of bases at a base"
     );
-    let e = store.split_target(&number, "01", "new_members", Split::Equal).await;
+    let e = store
+        .split_target(&number, "01", "new_members", Split::Equal, &who())
+        .await;
     assert!(matches!(plan_error(e.unwrap_err()), PlanError::NoTarget { .. }));
-    let e = store.add_task(&number, "Việc", "", "", "", "quý V/2024").await;
+    let e = store
+        .add_task(
+            &number,
+            &hnd_store::testing::task("Việc", "", "", "", "quý V/2024"),
+            &who(),
+        )
+        .await;
     assert!(matches!(plan_error(e.unwrap_err()), PlanError::BadDeadline { .. }));
     assert!(
         store.tasks(&number, d("01/01/2026")).await.unwrap().is_empty(),
@@ -344,16 +375,23 @@ async fn tasks_are_reported_on_by_their_bodies(store: Store) {
     let report = store
         .add_task(
             &number,
-            "Báo cáo kết quả thực hiện",
-            "UBND tỉnh",
-            "Sở Tài chính; Sở Kế hoạch và Đầu tư",
-            "Sở Nông nghiệp và PTNT; sở tài  chính",
-            "hằng năm trước ngày 15/11",
+            &hnd_store::testing::task(
+                "Báo cáo kết quả thực hiện",
+                "UBND tỉnh",
+                "Sở Tài chính; Sở Kế hoạch và Đầu tư",
+                "Sở Nông nghiệp và PTNT; sở tài  chính",
+                "hằng năm trước ngày 15/11",
+            ),
+            &who(),
         )
         .await
         .unwrap();
     let other = store
-        .add_task(&number, "Tuyên truyền", "UBND tỉnh", "Sở Tư pháp", "", "Thường xuyên")
+        .add_task(
+            &number,
+            &hnd_store::testing::task("Tuyên truyền", "UBND tỉnh", "Sở Tư pháp", "", "Thường xuyên"),
+            &who(),
+        )
         .await
         .unwrap();
     // The leads and coordinators between semicolons are bodies; a body

@@ -32,7 +32,11 @@ async fn plan(store: &Store, number: &str, unit: &str, issued: &str) -> String {
 
 async fn task(store: &Store, plan: &str, title: &str, lead: &str) -> i64 {
     store
-        .add_task(plan, title, "UBND tỉnh", lead, "", "Thường xuyên")
+        .add_task(
+            plan,
+            &hnd_store::testing::task(title, "UBND tỉnh", lead, "", "Thường xuyên"),
+            &who(),
+        )
         .await
         .unwrap()
 }

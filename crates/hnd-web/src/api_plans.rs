@@ -7,7 +7,7 @@
 //! The paths join the OpenAPI document.
 
 use crate::api::{ApiUser, error};
-use crate::plan_pages::{indicator_name, readable_plans};
+use crate::plan_pages::indicator_name;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -23,10 +23,10 @@ fn store_error(e: StoreError, caller: &ApiUser) -> Response {
 }
 
 /// `GET /api/v1/plans`: the plans the caller may read.
-pub async fn list(State(store): State<Store>, caller: ApiUser) -> Response {
-    match readable_plans(&store, &caller.user).await {
+pub async fn list(State(app): State<hnd_app::App>, caller: ApiUser) -> Response {
+    match hnd_app::readable_plans(&app, &caller.user).await {
         Ok(plans) => Json(json!({"items": plans})).into_response(),
-        Err(e) => store_error(e, &caller),
+        Err(e) => crate::api::app_error(e, caller.lang),
     }
 }
 

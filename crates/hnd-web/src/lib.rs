@@ -13,11 +13,13 @@
 
 mod accounts;
 mod api;
+mod api_doc;
 mod api_households;
 mod api_members;
 mod api_plans;
 mod api_profiles;
 mod api_register;
+mod api_tasks;
 mod audit_text;
 mod auth;
 mod authorize;
@@ -27,11 +29,12 @@ mod headers;
 mod households;
 mod member_steps;
 mod members;
-mod openapi;
 mod ops;
 mod org_edit;
 mod pages;
+mod plan_page;
 mod plan_pages;
+mod plan_targets;
 mod profiles;
 mod refusal;
 mod request;
@@ -230,26 +233,26 @@ pub fn routes() -> Vec<Route> {
             post(plan_pages::add_indicator),
         ),
         route(g.clone(), "/figures", Needs(ViewMembers), get(plan_pages::figures)),
-        route(g.clone(), "/plans/{number}", Needs(ViewMembers), get(plan_pages::show)),
+        route(g.clone(), "/plans/{number}", Needs(ViewMembers), get(plan_page::show)),
         route(
             g.clone(),
             "/plans/{number}/targets.xlsx",
             Needs(ViewMembers),
-            get(plan_pages::targets_sheet),
+            get(plan_targets::targets_sheet),
         ),
         route(
             p.clone(),
             "/plans/{number}/split",
             Needs(EditPlans),
-            post(plan_pages::split),
+            post(plan_targets::split),
         ),
         route(
             p.clone(),
             "/plans/{number}/targets",
             Needs(EditPlans),
-            post(plan_pages::upload_targets),
+            post(plan_targets::upload_targets),
         )
-        .upload(plan_pages::MAX_TARGETS_SHEET),
+        .upload(plan_targets::MAX_TARGETS_SHEET),
         route(g.clone(), "/tasks", SignedIn, get(tasks::list)),
         route(g.clone(), "/tasks/{id}", Task { report: false }, get(tasks::show)),
         route(p.clone(), "/tasks/{id}", Task { report: true }, post(tasks::report)).upload(tasks::MAX_REPORT),
@@ -465,8 +468,8 @@ pub fn routes() -> Vec<Route> {
             Needs(Import),
             get(files::job_errors),
         ),
-        route(g.clone(), "/api/openapi.json", Public, get(openapi::openapi)),
-        route(g.clone(), "/api/docs", Public, get(openapi::docs)),
+        route(g.clone(), "/api/openapi.json", Public, get(api_doc::openapi)),
+        route(g.clone(), "/api/docs", Public, get(api_doc::docs)),
         route(g.clone(), "/api/v1/me", SignedIn, get(api::me)),
         route(g.clone(), "/api/v1/units/{code}", Needs(ViewTree), get(api::unit)),
         route(
@@ -608,13 +611,18 @@ pub fn routes() -> Vec<Route> {
             Needs(EditMembers),
             put(api_households::category),
         ),
-        route(g.clone(), "/api/v1/tasks", SignedIn, get(api::tasks)),
-        route(g.clone(), "/api/v1/tasks/{id}", Task { report: false }, get(api::task)),
+        route(g.clone(), "/api/v1/tasks", SignedIn, get(api_tasks::list)),
+        route(
+            g.clone(),
+            "/api/v1/tasks/{id}",
+            Task { report: false },
+            get(api_tasks::show),
+        ),
         route(
             p.clone(),
             "/api/v1/tasks/{id}/reports",
             Task { report: true },
-            post(api::report_task),
+            post(api_tasks::report),
         ),
     ]
     .into_iter()

@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::shell::{Nav, Tr, forbidden, record, render, store_problem};
+use crate::shell::{Nav, Tr, app_problem, forbidden, render, status_of_kind, store_problem};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -31,16 +31,11 @@ pub async fn visible_tasks(store: &Store, user: &Principal) -> Result<Vec<Task>,
     store.visible_tasks(user, Day::today(), LIST_LIMIT).await
 }
 
-/// A task and whether `user` may read it; `Err` is the page to answer with.
-pub async fn task_for(store: &Store, viewer: &Viewer, id: i64) -> Result<TaskDetails, Response> {
-    let details = store
-        .task(id, Day::today())
+/// A task `viewer` may read; `Err` is the page to answer with.
+pub async fn task_for(state: &AppState, viewer: &Viewer, id: i64) -> Result<TaskDetails, Response> {
+    hnd_app::readable_task(&state.app, &viewer.user, id)
         .await
-        .map_err(|e| store_problem(viewer, e))?;
-    if !details.may_read(&viewer.user) {
-        return Err(forbidden(viewer));
-    }
-    Ok(details)
+        .map_err(|e| app_problem(viewer, e))
 }
 
 struct Row {
@@ -174,7 +169,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<ShowParams>,
 ) -> Response {
-    match task_for(&state.store, &viewer, id).await {
+    match task_for(&state, &viewer, id).await {
         Ok(d) => render(task_page(&viewer, d, None, q.done == "1"), StatusCode::OK, viewer.lang),
         Err(r) => r,
     }
@@ -187,7 +182,7 @@ pub async fn report(
     Path(id): Path<i64>,
     mut form: Multipart,
 ) -> Response {
-    let details = match task_for(&state.store, &viewer, id).await {
+    let details = match task_for(&state, &viewer, id).await {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -241,41 +236,25 @@ pub async fn report(
     if let Err(r) = viewer.check_csrf(&csrf) {
         return r;
     }
-    let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
-    let change = crate::members::change_of(&viewer, "báo cáo nhiệm vụ");
-    if let Err(e) = state
-        .store
-        .report_task(id, &status, &note, files, Day::today(), &change)
-        .await
-    {
-        let (code, message) = crate::shell::status_of(&e, viewer.lang);
-        if code.is_server_error() {
-            return store_problem(&viewer, e);
+    let report = hnd_app::TaskReport {
+        status: status.clone(),
+        note: note.clone(),
+        files,
+    };
+    match state.app.report_task(&viewer.actor(), id, report).await {
+        Ok(()) => Redirect::to(&format!("/tasks/{id}?done=1")).into_response(),
+        Err(e) if e.kind() == hnd_app::ErrorKind::Invalid => {
+            let page = task_page(&viewer, details, Some((&status, &note, e.message(viewer.lang))), false);
+            render(page, status_of_kind(e.kind()), viewer.lang)
         }
-        let page = task_page(&viewer, details, Some((&status, &note, message)), false);
-        return render(page, code, viewer.lang);
+        Err(e) => app_problem(&viewer, e),
     }
-    let detail = serde_json::json!({"task": id, "plan": details.task.plan,
-        "before": {"status": details.task.status}, "after": {"status": status.trim()},
-        "note": note.trim(), "files": names});
-    let unit = state.store.plan_unit_id(&details.task.plan).await.ok();
-    record(
-        &state.store,
-        &viewer.user.login,
-        &viewer.address,
-        "task.report",
-        None,
-        unit,
-        detail,
-    )
-    .await;
-    Redirect::to(&format!("/tasks/{id}?done=1")).into_response()
 }
 
 /// A file attached to a report, as a download (never shown in the page:
 /// what was uploaded is not trusted as HTML).
 pub async fn file(State(state): State<AppState>, viewer: Viewer, Path((id, file)): Path<(i64, i64)>) -> Response {
-    if let Err(r) = task_for(&state.store, &viewer, id).await {
+    if let Err(r) = task_for(&state, &viewer, id).await {
         return r;
     }
     match state.store.task_file(file).await {

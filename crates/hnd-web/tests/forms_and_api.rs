@@ -402,11 +402,8 @@ async fn an_outside_body_reports_on_its_own_tasks_only(store: Store) {
         .store
         .add_task(
             "12-KH/HND",
-            "Tuyên truyền",
-            "UBND thành phố",
-            "Sở Tư pháp",
-            "",
-            "Thường xuyên",
+            &hnd_store::testing::task("Tuyên truyền", "UBND thành phố", "Sở Tư pháp", "", "Thường xuyên"),
+            &hnd_store::Change::new("kiểm thử", "kiểm thử"),
         )
         .await
         .unwrap();

@@ -16,11 +16,14 @@ async fn a_department_follows_tasks_given_to_its_group(store: Store) {
         .store
         .add_task(
             "12-KH/HND",
-            "Phối hợp tuyên truyền chính sách",
-            "UBND thành phố",
-            "Các sở, ban, ngành cấp tỉnh",
-            "",
-            "Thường xuyên",
+            &hnd_store::testing::task(
+                "Phối hợp tuyên truyền chính sách",
+                "UBND thành phố",
+                "Các sở, ban, ngành cấp tỉnh",
+                "",
+                "Thường xuyên",
+            ),
+            &hnd_store::Change::new("kiểm thử", "kiểm thử"),
         )
         .await
         .unwrap();

@@ -150,6 +150,12 @@ fn audited(command: &Command) -> Option<(String, String)> {
         ("Members", "Role"),
         ("Members", "Title"),
         ("Members", "Rating"),
+        ("Plans", "AddIndicator"),
+        ("Plans", "Target"),
+        ("Plans", "Enter"),
+        ("Plans", "ImportTargets"),
+        ("Plans", "Split"),
+        ("Tasks", "Report"),
     ];
     if OPERATIONS.contains(&(group, action)) {
         return None;

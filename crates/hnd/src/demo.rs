@@ -49,7 +49,9 @@ pub async fn run(
     crate::r#gen::generate_members(&store, "TW", members, 2025, &change, lang).await?;
     let n = int(store.count_members("TW", Day::today()).await?, lang);
     println!("{}", tr(lang, "cli.demo_members", &[("count", &n)]));
-    let numbers = crate::plans::load_demo_plans(&store, &change).await?;
+    let app = hnd_app::App::new(store.clone());
+    let actor = hnd_app::Actor::operator(author, lang).with_reason("dữ liệu mẫu");
+    let numbers = crate::plans::load_demo_plans(&app, &actor).await?;
     println!("{}", tr(lang, "cli.demo_plan", &[("number", &numbers[0])]));
     println!("{}", tr(lang, "cli.demo_plan_tasks", &[("number", &numbers[1])]));
     for (login, password, role, unit) in demo_accounts(&store, lang).await? {

@@ -4,9 +4,10 @@
 use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;
+use hnd_app::{Actor, App};
 use hnd_domain::plan::{Comparator, Period, all_indicators};
 use hnd_domain::{Day, Lang, PlanError, fmt::int};
-use hnd_store::{Change, NewPlan, Split, Store};
+use hnd_store::{NewPlan, NewTask, Store};
 use std::process::ExitCode;
 
 #[derive(Subcommand, Debug)]
@@ -100,13 +101,13 @@ pub enum PlansCommand {
 /// province 51, its targets handed down to the bases by members, and
 /// Thanh Hóa's (data/plans/thanh-hoa-46.txt), whose tasks go to bodies
 /// outside the Union. Returns their numbers.
-pub(crate) async fn load_demo_plans(store: &Store, change: &Change) -> Result<Vec<String>> {
+pub(crate) async fn load_demo_plans(app: &App, actor: &Actor) -> Result<Vec<String>> {
     let mut numbers = Vec::new();
     for text in [
         include_str!("../../../data/plans/quang-ngai-46.txt"),
         include_str!("../../../data/plans/thanh-hoa-46.txt"),
     ] {
-        numbers.push(load_plan_text(store, text, change).await?);
+        numbers.push(load_plan_text(app, actor, text).await?);
     }
     Ok(numbers)
 }
@@ -114,7 +115,7 @@ pub(crate) async fn load_demo_plans(store: &Store, change: &Change) -> Result<Ve
 /// A plan written as lines "title|…", "unit|CODE" (51 when absent),
 /// "target|INDICATOR|COMPARATOR|VALUE" (handed down by members) and
 /// "task|TITLE|DIRECTING|LEAD|COORDINATING|DEADLINE".
-async fn load_plan_text(store: &Store, text: &str, change: &Change) -> Result<String> {
+async fn load_plan_text(app: &App, actor: &Actor, text: &str) -> Result<String> {
     let (mut title, mut unit) = (String::new(), "51".to_string());
     let (mut targets, mut tasks) = (Vec::new(), Vec::new());
     for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
@@ -123,7 +124,13 @@ async fn load_plan_text(store: &Store, text: &str, change: &Change) -> Result<St
             "title" => title = cells[1].to_string(),
             "unit" => unit = cells[1].to_string(),
             "target" => targets.push((cells[1], cells[2], cells[3].parse::<f64>()?)),
-            "task" => tasks.push(cells[1..].to_vec()),
+            "task" => tasks.push(NewTask {
+                title: cells[1].into(),
+                directing: cells[2].into(),
+                lead: cells[3].into(),
+                coordinating: cells[4].into(),
+                deadline: cells[5].into(),
+            }),
             _ => {}
         }
     }
@@ -137,22 +144,23 @@ async fn load_plan_text(store: &Store, text: &str, change: &Change) -> Result<St
         first_year: 2024,
         last_year: 2030,
     };
-    let number = store.create_plan(&plan, change).await?;
+    let number = app.create_plan(actor, &plan).await?;
     for (indicator, comparator, value) in targets {
         let comparator = Comparator::parse(comparator).expect("the demo's comparators");
-        store.set_target(&number, &unit, indicator, comparator, value).await?;
-        store
-            .split_target(&number, &unit, indicator, Split::ByMembers(Day::today()))
-            .await?;
+        let target = (unit.clone(), indicator.to_string(), comparator, value);
+        app.set_targets(actor, &number, &[target]).await?;
+        app.split_target(actor, &number, &unit, indicator, "members").await?;
     }
-    for t in tasks {
-        store.add_task(&number, t[0], t[1], t[2], t[3], t[4]).await?;
+    for task in &tasks {
+        app.add_task(actor, &number, task).await?;
     }
     Ok(number)
 }
 
 pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
     let store = Store::open(db).await?;
+    let app = App::new(store.clone());
+    let actor = Actor::operator(author, lang);
     match cmd {
         PlansCommand::List { unit, json } => {
             let plans = store.plans(&unit).await?;
@@ -187,7 +195,7 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
                 measure,
                 ratio: ratio.zip(over),
             };
-            store.add_indicator(&new, &Change::new(author, "thêm chỉ tiêu")).await?;
+            app.add_indicator(&actor, &new).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         PlansCommand::Show { number, unit } => {
@@ -215,7 +223,8 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             value,
         } => {
             let comparator = Comparator::parse(&comparator).ok_or(PlanError::BadComparator { text: comparator })?;
-            store.set_target(&number, &unit, &indicator, comparator, value).await?;
+            app.set_targets(&actor, &number, &[(unit, indicator, comparator, value)])
+                .await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         PlansCommand::Enter {
@@ -225,9 +234,7 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             value,
         } => {
             let period = Period::parse(&period).map_err(|_| PlanError::BadDeadline { text: period.clone() })?;
-            store
-                .enter_value(&unit, &indicator, period, value, &Change::new(author, "nhập số liệu"))
-                .await?;
+            app.enter_value(&actor, &unit, &indicator, period, value).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         PlansCommand::ExportTargets { number, unit, file } => {
@@ -240,7 +247,7 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             comparator,
         } => {
             let comparator = Comparator::parse(&comparator).ok_or(PlanError::BadComparator { text: comparator })?;
-            return import_targets(&store, &number, &file, comparator, lang).await;
+            return import_targets(&app, &actor, &number, &file, comparator).await;
         }
         PlansCommand::Split {
             number,
@@ -248,9 +255,7 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             indicator,
             by,
         } => {
-            let how =
-                Split::parse(&by, Day::today()).ok_or_else(|| crate::input::bad_field(lang, "field.split", &by))?;
-            let outcome = store.split_target(&number, &unit, &indicator, how).await?;
+            let outcome = app.split_target(&actor, &number, &unit, &indicator, &by).await?;
             println!(
                 "{}",
                 tr(
@@ -269,14 +274,15 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
 }
 
 async fn import_targets(
-    store: &Store,
+    app: &App,
+    actor: &Actor,
     number: &str,
     file: &std::path::Path,
     comparator: Comparator,
-    lang: Lang,
 ) -> Result<ExitCode> {
-    // The operator's tool: every unit is theirs.
-    let targets = match hnd_import::read_targets(store, number, file, comparator, &|_| true, lang).await? {
+    let lang = actor.lang;
+    let allowed = |path: &str| app.may_set_target(actor, path);
+    let targets = match hnd_import::read_targets(app.store(), number, file, comparator, &allowed, lang).await? {
         Ok(t) => t,
         Err(errors) => {
             for e in &errors {
@@ -286,7 +292,7 @@ async fn import_targets(
             return Ok(ExitCode::FAILURE);
         }
     };
-    let n = store.set_targets(number, &targets).await?;
+    let n = app.set_targets(actor, number, &targets).await?;
     println!(
         "{}",
         tr(lang, "cli.targets_imported", &[("count", &int(n as i64, lang))])

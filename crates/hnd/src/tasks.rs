@@ -4,7 +4,7 @@ use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;
 use hnd_domain::{Day, Lang};
-use hnd_store::{Change, NewFile, Store};
+use hnd_store::{NewFile, Store};
 use std::process::ExitCode;
 
 #[derive(Subcommand, Debug)]
@@ -140,8 +140,10 @@ pub async fn run(cmd: TasksCommand, db: &str, author: &str, lang: Lang) -> Resul
                     content,
                 });
             }
-            let change = Change::new(author, "báo cáo nhiệm vụ");
-            store.report_task(id, &status, &note, files, today, &change).await?;
+            let report = hnd_app::TaskReport { status, note, files };
+            let app = hnd_app::App::new(store.clone());
+            app.report_task(&hnd_app::Actor::operator(author, lang), id, report)
+                .await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         TasksCommand::Bodies { link, unlink } => {

@@ -926,12 +926,12 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         actions,
         [
             "user.create",
-            // The refused import is on record too: an attempt with its file.
-            "cli.plans.importtargets",
-            "cli.plans.importtargets",
+            // Targets are operations, audited with their unit, before and
+            // after; a refused sheet changes nothing and writes no entry.
+            "plan.targets",
             "cli.plans.exporttargets",
-            "cli.plans.split",
-            "cli.plans.target",
+            "plan.split",
+            "plan.targets",
             "cli.org.bootstrap"
         ]
     );

@@ -279,22 +279,25 @@ pub async fn fixture(store: Store) -> Fixture {
     store.create_plan(&plan, &who).await.unwrap();
     let at_least = hnd_domain::plan::Comparator::AtLeast;
     store
-        .set_target("12-KH/HND", "01", "new_members", at_least, 4.0)
+        .set_target("12-KH/HND", "01", "new_members", at_least, 4.0, &who)
         .await
         .unwrap();
     store
-        .split_target("12-KH/HND", "01", "new_members", hnd_store::Split::Equal)
+        .split_target("12-KH/HND", "01", "new_members", hnd_store::Split::Equal, &who)
         .await
         .unwrap();
     // A task of the plan for an outside body, and that body's account.
     let task = store
         .add_task(
             "12-KH/HND",
-            "Báo cáo kết quả thực hiện",
-            "UBND thành phố",
-            "Sở Nông nghiệp và Môi trường",
-            "Hội Nông dân thành phố",
-            "hằng năm trước ngày 15/11",
+            &hnd_store::testing::task(
+                "Báo cáo kết quả thực hiện",
+                "UBND thành phố",
+                "Sở Nông nghiệp và Môi trường",
+                "Hội Nông dân thành phố",
+                "hằng năm trước ngày 15/11",
+            ),
+            &who,
         )
         .await
         .unwrap();

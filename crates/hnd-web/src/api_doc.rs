@@ -1,8 +1,8 @@
-//! The OpenAPI 3.0 document of `/api/v1`: the core paths here, then the
-//! paths and schemas each API module declares (`with_modules`), and the
-//! page that sends its operations.
+//! The OpenAPI 3.0 document of `/api/v1`: the base paths of the member
+//! register here, each other API module's paths and schemas joined in
+//! ([`with_modules`]), served at `/api/openapi.json`, with the page that
+//! sends its operations (`/api/docs`).
 
-use crate::api::day_schema;
 use axum::Json;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
@@ -47,16 +47,14 @@ fn base_document() -> serde_json::Value {
                     "unit": {"type": "string", "minLength": 1, "description": "mã chi hội, tổ hội"}, "date": {"type": "string", "description": "dd/mm/yyyy"},
                     "accept_warnings": {"type": "boolean"}}},
                 "Transfer": {"type": "object", "required": ["to"], "properties": {"to": {"type": "string", "minLength": 1, "description": "mã đơn vị nhận"}, "date": text}},
-                "Date": {"type": "object", "properties": {"date": text}},
-                "TaskReport": {"type": "object", "required": ["status", "note"], "properties": {
-                    "status": {"type": "string", "enum": ["open", "in_progress", "done"]}, "note": {"type": "string", "minLength": 1}}}
+                "Date": {"type": "object", "properties": {"date": text}}
             }
         },
         "security": [{"bearer": []}],
         "paths": {
             "/api/v1/me": {"get": {"summary": "Tài khoản đang dùng và quyền", "responses": common(ok("Tài khoản"))}},
             "/api/v1/units/{code}": {"get": {"summary": "Một đơn vị và các đơn vị trực thuộc",
-                "parameters": [{"name": "code", "in": "path", "required": true, "schema": text}, q("as_of", "dd/mm/yyyy; để trống: hôm nay", day_schema())],
+                "parameters": [{"name": "code", "in": "path", "required": true, "schema": text}, q("as_of", "dd/mm/yyyy; để trống: hôm nay", crate::api::day_schema())],
                 "responses": common(ok("Đơn vị"))}},
             "/api/v1/members": {
                 "get": {"summary": "Tìm hội viên (không dấu cũng được), có lọc và phân trang",
@@ -82,14 +80,7 @@ fn base_document() -> serde_json::Value {
                 "responses": with_body(common(ok("Đã nhận")))}},
             "/api/v1/members/{id}/cancel-transfer": {"post": {"summary": "Hủy chuyển sinh hoạt (đơn vị gửi): hội viên ở lại, trạng thái trở lại đang sinh hoạt", "parameters": [id],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
-                "responses": with_body(common(ok("Đã hủy")))}},
-            "/api/v1/tasks": {"get": {"summary": "Nhiệm vụ được theo dõi (tài khoản của cơ quan ngoài Hội: nhiệm vụ giao cho cơ quan đó)",
-                "responses": common(json!({"description": "Danh sách nhiệm vụ", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}))}},
-            "/api/v1/tasks/{id}": {"get": {"summary": "Một nhiệm vụ và các báo cáo tiến độ", "parameters": [id],
-                "responses": common(ok("Nhiệm vụ"))}},
-            "/api/v1/tasks/{id}/reports": {"post": {"summary": "Báo cáo tiến độ, đổi trạng thái nhiệm vụ", "parameters": [id],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskReport"}}}},
-                "responses": with_body(common(ok("Đã lưu")))}}
+                "responses": with_body(common(ok("Đã hủy")))}}
         }
     })
 }
@@ -109,12 +100,14 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
         paths.extend(crate::api_households::paths(common, ok, &id));
         paths.extend(crate::api_profiles::paths(common, ok, &id));
         paths.extend(crate::api_plans::paths(&error));
+        paths.extend(crate::api_tasks::paths(common, ok, &id));
     }
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         schemas.extend(crate::api_members::schemas());
         schemas.extend(crate::api_households::schemas());
         schemas.extend(crate::api_profiles::schemas());
         schemas.extend(crate::api_plans::schemas());
+        schemas.extend(crate::api_tasks::schemas());
     }
     if let Some(member) = doc["paths"]["/api/v1/members/{id}"].as_object_mut() {
         member.insert(
