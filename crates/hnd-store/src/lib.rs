@@ -19,16 +19,15 @@ mod merger;
 mod org;
 mod plans;
 mod profiles;
+mod sessions;
 mod settings;
 mod sql;
 mod tasks;
 pub mod testing;
 mod users;
 
-pub use accounts::{
-    ACCOUNT_FAILURES, Audit, AuditEntry, AuditFilter, MemberPlace, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session,
-    THROTTLE_MINUTES, random_password, secret,
-};
+pub use accounts::{Audit, AuditEntry, AuditFilter, MemberPlace, random_password, secret};
+pub use sessions::{ACCOUNT_FAILURES, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES};
 pub use backend::Backend;
 pub use corrections::{Corrected, Correction};
 pub use error::StoreError;
