@@ -3,6 +3,7 @@
 //! Nothing here writes: the store loads the rows in one transaction.
 //! Every read holds to limits ([`Limits`]) checked while the file is read.
 
+mod csv_guard;
 mod export;
 mod limits;
 mod members;
@@ -10,16 +11,19 @@ mod org;
 mod run;
 mod table;
 mod targets;
+mod workbook_scan;
 
 pub use export::{ExportError, SheetWriter, csv_cell, write_csv_record};
-pub use limits::{CsvGuard, Extent, Limit, Limits, check_workbook};
+pub use csv_guard::CsvGuard;
+pub use limits::{Limit, Limits};
+pub use workbook_scan::{Extent, check_workbook};
 pub use members::{
     MEMBER_COLUMNS, MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, MemberXlsxStream, PROFILE_COLUMNS,
     error_rows, profile_cells, read_member_table, read_member_table_with,
 };
 pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
 pub use run::{
-    IMPORT_CHUNK, ImportOptions, ImportSummary, RunError, UnitFilter, export_members, import_members,
+    Batch, BatchChange, IMPORT_CHUNK, ImportOptions, ImportSummary, RunError, UnitFilter, export_members, import_members,
     import_members_with,
 };
 pub use table::{

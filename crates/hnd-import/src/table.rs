@@ -299,7 +299,7 @@ impl Table {
     /// The first sheet of an XLSX or ODS workbook, read through against
     /// the limits of a sheet read whole before the workbook reader sees it.
     pub fn from_workbook(bytes: &[u8]) -> Result<Table, ImportError> {
-        let extent = crate::limits::check_workbook(Cursor::new(bytes), &WHOLE)?;
+        let extent = crate::workbook_scan::check_workbook(Cursor::new(bytes), &WHOLE)?;
         if (extent.rows.max(1)).saturating_mul(extent.columns + 1) > MAX_WHOLE_CELLS {
             return Err(crate::Limit::Cells { limit: MAX_WHOLE_CELLS }.into());
         }
