@@ -18,6 +18,7 @@
 mod accounts;
 mod actor;
 mod error;
+mod files;
 mod households;
 mod members;
 mod org;
@@ -25,6 +26,7 @@ mod profiles;
 
 pub use actor::{Actor, Channel};
 pub use error::{AppError, ErrorKind};
+pub use files::MemberFile;
 pub use households::may_view_household;
 pub use members::{AddedMember, Admitted, EndKind, Step};
 pub use org::Codes;
