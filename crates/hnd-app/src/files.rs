@@ -55,7 +55,7 @@ impl App {
         };
         let change = |batch: &Batch| {
             let after = json!({"file": file.name, "job": file.job, "unit": file.unit, "batch": batch.number,
-                "rows": [batch.first_row, batch.last_row], "accepted": batch.accepted, "refused": batch.refused});
+                "row_range": format!("{}–{}", batch.first_row, batch.last_row), "accepted": batch.accepted, "refused": batch.refused});
             let entry = Entry {
                 action: "member.import",
                 unit_id: Some(unit_id),

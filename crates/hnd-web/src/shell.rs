@@ -150,17 +150,23 @@ pub fn status_of_kind(kind: hnd_app::ErrorKind) -> StatusCode {
     }
 }
 
+/// The status and the sentence for a refused or failed operation: what
+/// failed inside is logged and told only in general terms.
+pub fn app_status(e: hnd_app::AppError, lang: Lang) -> (StatusCode, String) {
+    match e {
+        hnd_app::AppError::Store(e) => status_of(&e, lang),
+        e if e.kind() == hnd_app::ErrorKind::Internal => {
+            tracing::error!(error = %e, "operation");
+            (StatusCode::INTERNAL_SERVER_ERROR, i18n::t(lang, "web.internal", &[]))
+        }
+        e => (status_of_kind(e.kind()), e.message(lang)),
+    }
+}
+
 /// A refused or failed operation as a page.
 pub fn app_problem(viewer: &Viewer, e: hnd_app::AppError) -> Response {
-    match e {
-        hnd_app::AppError::Store(e) => store_problem(viewer, e),
-        e => problem(
-            Some(viewer),
-            viewer.lang,
-            status_of_kind(e.kind()),
-            e.message(viewer.lang),
-        ),
-    }
+    let (status, message) = app_status(e, viewer.lang);
+    problem(Some(viewer), viewer.lang, status, message)
 }
 
 /// The refusal of a request outside the user's part of the tree.
