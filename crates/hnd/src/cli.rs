@@ -160,6 +160,8 @@ fn audited(command: &Command) -> Option<(String, String)> {
         ("Members", "Role"),
         ("Members", "Title"),
         ("Members", "Rating"),
+        ("Members", "Import"),
+        ("Members", "Export"),
     ];
     if OPERATIONS.contains(&(group, action)) {
         return None;

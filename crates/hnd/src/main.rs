@@ -6,6 +6,8 @@ mod demo;
 mod r#gen;
 mod households;
 mod load;
+mod member_files;
+mod member_profiles;
 mod members;
 mod org;
 mod plans;
