@@ -178,7 +178,10 @@ impl App {
             detail: json!({"before": {}, "after": {"login": account.login}}),
         };
         let change = actor.signed_in(account).change("", entry);
-        Ok(self.store.open_session(id, login, actor.address(), now, &change).await?)
+        Ok(self
+            .store
+            .open_session(id, login, actor.address(), now, &change)
+            .await?)
     }
 
     /// Ends the actor's session `token`.

@@ -356,14 +356,13 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     // Signing in, changing one's password, signing out: each session
     // write with its entry, filed under the account's unit.
     let visitor = Actor::visitor("127.0.0.1", Channel::Web, Lang::Vi);
-    case!(
-        "sign_in",
-        "xa.moi",
-        app.sign_in(&visitor, "xa.moi", "mat-khau-moi-dai")
-    );
+    case!("sign_in", "xa.moi", app.sign_in(&visitor, "xa.moi", "mat-khau-moi-dai"));
     let logged = entries(&store).await.len();
     let refused = app.sign_in(&visitor, "xa.moi", "sai-mat-khau").await;
-    assert!(refused.is_err() && entries(&store).await.len() == logged, "a refusal changes nothing");
+    assert!(
+        refused.is_err() && entries(&store).await.len() == logged,
+        "a refusal changes nothing"
+    );
     let first = app.sign_in(&visitor, "xa.moi", "mat-khau-moi-dai").await.unwrap();
     let xa = Actor::user(
         store.principal_by_login("xa.moi").await.unwrap(),
@@ -377,7 +376,10 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
         app.change_password(&xa, "mat-khau-moi-dai", "mat-khau-rieng-tu")
     );
     let now = chrono::Utc::now();
-    assert!(store.session(&first.token, now).await.unwrap().is_none(), "other sessions end");
+    assert!(
+        store.session(&first.token, now).await.unwrap().is_none(),
+        "other sessions end"
+    );
     let session = app.sign_in(&visitor, "xa.moi", "mat-khau-rieng-tu").await.unwrap();
     case!("sign_out", "xa.moi", app.sign_out(&xa, &session.token));
     assert!(store.session(&session.token, now).await.unwrap().is_none());
@@ -410,7 +412,10 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     let entry = &entries(&store).await[0];
     assert_eq!(entry.unit_code.as_deref(), Some("00004"));
     let after = &entry.detail["after"];
-    assert_eq!((&after["accepted"], &after["refused"], &after["job"]), (&1.into(), &1.into(), &7.into()));
+    assert_eq!(
+        (&after["accepted"], &after["refused"], &after["job"]),
+        (&1.into(), &1.into(), &7.into())
+    );
     let elsewhere = hnd_app::MemberFile { unit: "21136", ..file };
     let refused = app.import_members(&officer, &elsewhere, &options, &mut |_| {}).await;
     assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
@@ -420,11 +425,7 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
         scope: "00004".into(),
         ..Default::default()
     };
-    case!(
-        "export_members",
-        "canbo.xa",
-        app.export_members(&officer, &query, &out)
-    );
+    case!("export_members", "canbo.xa", app.export_members(&officer, &query, &out));
     assert_eq!(entries(&store).await[0].detail["after"]["masked"], false);
     // A branch head sees personal data masked and takes no files out.
     let branch_query = hnd_store::MemberQuery {

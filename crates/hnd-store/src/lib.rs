@@ -27,7 +27,6 @@ pub mod testing;
 mod users;
 
 pub use accounts::{Audit, AuditEntry, AuditFilter, MemberPlace, random_password, secret};
-pub use sessions::{ACCOUNT_FAILURES, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES};
 pub use backend::Backend;
 pub use corrections::{Corrected, Correction};
 pub use error::StoreError;
@@ -40,6 +39,7 @@ pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
 pub use plans::{NewIndicator, NewPlan, Plan, ProgressRow, Split, SplitOutcome, Target};
 pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
+pub use sessions::{ACCOUNT_FAILURES, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES};
 pub use tasks::{MAX_FILE_MB, NewFile, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
 pub use users::{TokenRow, UserRow};
 

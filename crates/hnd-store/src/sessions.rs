@@ -130,7 +130,8 @@ impl Store {
     /// application layer's sign-in records it, [`Store::open_session`]).
     pub async fn sign_in(&self, login: &str, password: &str, address: &str, now: DateTime<Utc>) -> Result<Session> {
         let id = self.check_sign_in(login, password, address, now).await?;
-        self.open_session(id, login, address, now, &Change::new(login, "")).await
+        self.open_session(id, login, address, now, &Change::new(login, ""))
+            .await
     }
 
     /// Checks a password at `now`; returns the user's id. Every refusal is

@@ -413,4 +413,3 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer, Query(p): Que
         &format!("hoi-vien-{unit}.{ext}"),
     )
 }
-

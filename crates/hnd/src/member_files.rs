@@ -23,13 +23,23 @@ pub async fn export(app: &App, actor: &Actor, unit: &str, file: &Path) -> Result
     let count = app.export_members(actor, &query, file).await?;
     let lang = actor.lang;
     let count = int(count as i64, lang);
-    println!("{}", tr(lang, "cli.exported", &[("count", &count), ("path", &file.display())]));
+    println!(
+        "{}",
+        tr(lang, "cli.exported", &[("count", &count), ("path", &file.display())])
+    );
     Ok(())
 }
 
 /// Runs an import, printing progress, the first refusals and the summary;
 /// fails (after loading the good rows) when some rows were refused.
-pub async fn import(app: &App, actor: &Actor, unit: &str, file: &Path, errors_path: &Path, day: Day) -> Result<ExitCode> {
+pub async fn import(
+    app: &App,
+    actor: &Actor,
+    unit: &str,
+    file: &Path,
+    errors_path: &Path,
+    day: Day,
+) -> Result<ExitCode> {
     let lang = actor.lang;
     let mut progress = |s: &hnd_import::ImportSummary| {
         eprint!(

@@ -537,4 +537,3 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
     }
     Ok(ExitCode::SUCCESS)
 }
-
