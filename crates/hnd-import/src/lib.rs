@@ -4,6 +4,7 @@
 //! Every read holds to limits ([`Limits`]) checked while the file is read.
 
 mod csv_guard;
+mod errors;
 mod export;
 mod limits;
 mod members;
@@ -14,6 +15,7 @@ mod targets;
 mod workbook_scan;
 
 pub use csv_guard::CsvGuard;
+pub use errors::{ImportError, MEMBER_TEMPLATE, ORG_TEMPLATE, Problem, RowError, Unreadable};
 pub use export::{ExportError, SheetWriter, csv_cell, write_csv_record};
 pub use limits::{Limit, Limits};
 pub use members::{
@@ -25,9 +27,6 @@ pub use run::{
     Batch, BatchChange, IMPORT_CHUNK, ImportOptions, ImportSummary, RunError, UnitFilter, export_members,
     import_members, import_members_with,
 };
-pub use table::{
-    ImportError, MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, MAX_WHOLE_CELLS, MEMBER_TEMPLATE, ORG_TEMPLATE, Problem,
-    RowError, Table, Unreadable,
-};
+pub use table::{MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, MAX_WHOLE_CELLS, Table};
 pub use targets::{TargetRow, UNIT_COLUMN, export_targets, figure, read_targets};
 pub use workbook_scan::{Extent, check_workbook};

@@ -5,8 +5,6 @@
 //! filling the memory. A workbook is read through first
 //! (`workbook_scan.rs`); a CSV through a guard (`csv_guard.rs`).
 
-use crate::table::ImportError;
-
 /// The limits of one import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -117,10 +115,4 @@ pub enum Limit {
     Row { row: usize, limit: usize },
     /// A sheet read whole spans more than `limit` cells.
     Cells { limit: usize },
-}
-
-impl From<Limit> for ImportError {
-    fn from(limit: Limit) -> ImportError {
-        ImportError::TooLarge(limit)
-    }
 }

@@ -3,7 +3,8 @@
 //! their errors, to be written to an error file, fixed and imported again.
 
 use crate::Limits;
-use crate::table::{ImportError, MEMBER_TEMPLATE, Problem, RowError, Table, Unreadable, csv_error};
+use crate::errors::{ImportError, MEMBER_TEMPLATE, Problem, RowError, Unreadable};
+use crate::table::{Table, csv_error};
 use hnd_domain::profile::{Profile, SHEET_FIELDS};
 use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Phone, Sex, UnitCode};
 use std::collections::HashMap;

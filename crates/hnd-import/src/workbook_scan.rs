@@ -6,8 +6,8 @@
 //! then holds in memory (the shared strings, the row it is reading) is
 //! bounded.
 
+use crate::errors::{ImportError, Unreadable};
 use crate::limits::{Limit, Limits};
-use crate::table::ImportError;
 use std::io::{Read, Seek};
 
 /// Bytes of any other part of a workbook (its list of sheets, styles,
@@ -30,7 +30,7 @@ pub struct Extent {
 /// `limits`. Does not judge whether it is a spreadsheet beyond what it
 /// must read: the workbook reader does that afterwards.
 pub fn check_workbook<R: Read + Seek>(mut source: R, limits: &Limits) -> Result<Extent, ImportError> {
-    let bad = || ImportError::Unreadable(crate::table::Unreadable::Workbook);
+    let bad = || ImportError::Unreadable(Unreadable::Workbook);
     check_directory(&mut source).ok_or_else(bad)?;
     let mut zip = zip::ZipArchive::new(source).map_err(|_| bad())?;
     let mut extent = Extent::default();
@@ -186,7 +186,7 @@ impl<'l> XmlScan<'l> {
                         [b'!', rest @ ..] if b"[CDATA[".starts_with(rest) || rest == b"-" => At::Open,
                         // A document type (and the entities it may declare):
                         // no workbook has one.
-                        [b'!', ..] => return Err(ImportError::Unreadable(crate::table::Unreadable::Workbook)),
+                        [b'!', ..] => return Err(ImportError::Unreadable(Unreadable::Workbook)),
                         [b'>'] => At::Text,
                         _ => At::Tag(None),
                     };
@@ -315,7 +315,7 @@ impl<'l> XmlScan<'l> {
     /// strings as the part says it has, so the count must be true.
     fn finish(&self) -> Result<(), ImportError> {
         if self.declared_strings > self.strings + 1_024 {
-            return Err(ImportError::Unreadable(crate::table::Unreadable::Workbook));
+            return Err(ImportError::Unreadable(Unreadable::Workbook));
         }
         Ok(())
     }
