@@ -3,7 +3,8 @@
 
 use crate::actor::Entry;
 use crate::{Actor, App, AppError};
-use hnd_domain::{Action, Role};
+use hnd_domain::{Action, Principal, Role};
+use hnd_store::Session;
 use serde_json::json;
 
 /// The code of the root of the tree: the Central Committee.
@@ -33,9 +34,18 @@ impl App {
         {
             return Err(AppError::Forbidden);
         }
+        if account.grants().is_empty() {
+            return self.manager_unit(actor).await;
+        }
+        self.account_unit(&account).await
+    }
+
+    /// The unit an account's own events (sign-in, password) are filed
+    /// under: its highest grant's unit, else the root.
+    async fn account_unit(&self, account: &Principal) -> Result<Option<i64>, AppError> {
         match account.grants().first() {
             Some(g) => Ok(Some(self.store.unit_path(&g.unit_code).await?.0)),
-            None => self.manager_unit(actor).await,
+            None => Ok(self.store.unit_path(ROOT).await.ok().map(|(id, _)| id)),
         }
     }
 
@@ -150,5 +160,64 @@ impl App {
             },
         );
         Ok(self.store.revoke_token(login, reference, &change).await?)
+    }
+
+    /// Signs `login` in: the password checked (throttled, see
+    /// `hnd_store::sessions`), then a session opened with its entry.
+    /// `actor` is the visitor ([`Actor::visitor`]); the entry names the
+    /// account that signed in.
+    pub async fn sign_in(&self, actor: &Actor, login: &str, password: &str) -> Result<Session, AppError> {
+        let now = chrono::Utc::now();
+        let id = self.store.check_sign_in(login, password, actor.address(), now).await?;
+        let account = self.store.principal(id).await?;
+        let unit_id = self.account_unit(&account).await?;
+        let entry = Entry {
+            action: "sign_in",
+            unit_id,
+            member_id: None,
+            detail: json!({"before": {}, "after": {"login": account.login}}),
+        };
+        let change = actor.signed_in(account).change("", entry);
+        Ok(self
+            .store
+            .open_session(id, login, actor.address(), now, &change)
+            .await?)
+    }
+
+    /// Ends the actor's session `token`.
+    pub async fn sign_out(&self, actor: &Actor, token: &str) -> Result<(), AppError> {
+        let account = actor.principal().ok_or(AppError::Forbidden)?;
+        let entry = Entry {
+            action: "sign_out",
+            unit_id: self.account_unit(account).await?,
+            member_id: None,
+            detail: json!({"before": {"login": account.login}, "after": {}}),
+        };
+        self.store.sign_out(token, &actor.change("", entry)).await?;
+        Ok(())
+    }
+
+    /// The actor's own change of password: `current` is checked like a
+    /// sign-in (and counts towards its throttle), then every session ends
+    /// and a new one opens for the actor's address, returned.
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<Session, AppError> {
+        let account = actor.principal().ok_or(AppError::Forbidden)?;
+        let now = chrono::Utc::now();
+        let id = self
+            .store
+            .check_sign_in(&account.login, current, actor.address(), now)
+            .await?;
+        let entry = Entry {
+            action: "password_change",
+            unit_id: self.account_unit(account).await?,
+            member_id: None,
+            detail: json!({"before": {"login": account.login}, "after": {"password": "•••"}}),
+        };
+        let change = actor.change("", entry);
+        let session = self
+            .store
+            .change_password(id, &account.login, new, actor.address(), now, &change)
+            .await?;
+        Ok(session)
     }
 }

@@ -54,6 +54,22 @@ impl Actor {
         }
     }
 
+    /// Somebody not signed in, from `address`: may do nothing but sign in.
+    pub fn visitor(address: impl Into<String>, channel: Channel, lang: Lang) -> Actor {
+        let nobody = Principal::new(0, String::new(), String::new(), Vec::new(), None);
+        Actor::user(nobody, address, channel, lang)
+    }
+
+    /// The same request made by `principal` (a visitor who signed in).
+    pub(crate) fn signed_in(&self, principal: Principal) -> Actor {
+        Actor::user(principal, self.address.clone(), self.channel, self.lang)
+    }
+
+    /// Where the request came from.
+    pub(crate) fn address(&self) -> &str {
+        &self.address
+    }
+
     /// The operator at the command line, named by `--author`/`HND_USER`.
     pub fn operator(author: impl Into<String>, lang: Lang) -> Actor {
         Actor {

@@ -28,6 +28,10 @@ pub enum AppError {
     Field { field: &'static str, error: StoreError },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A member file that could not be read or written, or an import
+    /// stopped between two chunks.
+    #[error(transparent)]
+    File(hnd_import::RunError),
 }
 
 /// The kind of a store's refusal or failure.
@@ -62,6 +66,8 @@ impl AppError {
                 ..
             } => ErrorKind::Forbidden,
             AppError::Field { .. } => ErrorKind::Invalid,
+            AppError::File(hnd_import::RunError::Import(_)) => ErrorKind::Invalid,
+            AppError::File(_) => ErrorKind::Internal,
             AppError::Store(e) => kind_of(e),
         }
     }
@@ -79,6 +85,16 @@ impl AppError {
         match self {
             AppError::Forbidden => AccountError::Forbidden.message(lang),
             AppError::Field { error, .. } | AppError::Store(error) => error.message(lang),
+            AppError::File(e) => e.message(lang),
+        }
+    }
+}
+
+impl From<hnd_import::RunError> for AppError {
+    fn from(e: hnd_import::RunError) -> AppError {
+        match e {
+            hnd_import::RunError::Store(e) => AppError::Store(e),
+            e => AppError::File(e),
         }
     }
 }

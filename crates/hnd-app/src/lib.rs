@@ -18,6 +18,7 @@
 mod accounts;
 mod actor;
 mod error;
+mod files;
 mod households;
 mod members;
 mod org;
@@ -27,6 +28,7 @@ mod tasks;
 
 pub use actor::{Actor, Channel};
 pub use error::{AppError, ErrorKind, kind_of};
+pub use files::MemberFile;
 pub use households::may_view_household;
 pub use members::{AddedMember, Admitted, EndKind, Step};
 pub use org::Codes;

@@ -353,6 +353,98 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
         .create_user(&officer, "xa.khac", "Người khác", "mat-khau-dai-du")
         .await;
     assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    // Signing in, changing one's password, signing out: each session
+    // write with its entry, filed under the account's unit.
+    let visitor = Actor::visitor("127.0.0.1", Channel::Web, Lang::Vi);
+    case!("sign_in", "xa.moi", app.sign_in(&visitor, "xa.moi", "mat-khau-moi-dai"));
+    let logged = entries(&store).await.len();
+    let refused = app.sign_in(&visitor, "xa.moi", "sai-mat-khau").await;
+    assert!(
+        refused.is_err() && entries(&store).await.len() == logged,
+        "a refusal changes nothing"
+    );
+    let first = app.sign_in(&visitor, "xa.moi", "mat-khau-moi-dai").await.unwrap();
+    let xa = Actor::user(
+        store.principal_by_login("xa.moi").await.unwrap(),
+        "127.0.0.1",
+        Channel::Web,
+        Lang::Vi,
+    );
+    case!(
+        "change_password",
+        "xa.moi",
+        app.change_password(&xa, "mat-khau-moi-dai", "mat-khau-rieng-tu")
+    );
+    let now = chrono::Utc::now();
+    assert!(
+        store.session(&first.token, now).await.unwrap().is_none(),
+        "other sessions end"
+    );
+    let session = app.sign_in(&visitor, "xa.moi", "mat-khau-rieng-tu").await.unwrap();
+    case!("sign_out", "xa.moi", app.sign_out(&xa, &session.token));
+    assert!(store.session(&session.token, now).await.unwrap().is_none());
+    // A member file imported into the commune: a row of another province
+    // is refused like a bad row; the chunk's entry counts both.
+    let dir = std::env::temp_dir().join(format!("hnd-app-files-{}-{:?}", std::process::id(), store.backend()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("hoi-vien.csv");
+    std::fs::write(
+        &csv,
+        "Họ và tên,Ngày sinh,Giới tính,\"Mã chi hội, tổ hội\"\n\
+         Vũ Thị Nhập,1980,Nữ,00004-A\n\
+         Đỗ Văn Xa,1981,Nam,21136-C\n",
+    )
+    .unwrap();
+    let file = hnd_app::MemberFile {
+        unit: "00004",
+        path: &csv,
+        name: "hoi-vien.csv",
+        errors_path: &dir.join("loi.csv"),
+        job: Some(7),
+        day: d("01/03/2026"),
+    };
+    let options = hnd_import::ImportOptions::WEB;
+    case!(
+        "import_members",
+        "canbo.xa",
+        app.import_members(&officer, &file, &options, &mut |_| {})
+    );
+    let entry = &entries(&store).await[0];
+    assert_eq!(entry.unit_code.as_deref(), Some("00004"));
+    let after = &entry.detail["after"];
+    assert_eq!(
+        (&after["accepted"], &after["refused"], &after["job"]),
+        (&1.into(), &1.into(), &7.into())
+    );
+    let elsewhere = hnd_app::MemberFile { unit: "21136", ..file };
+    let refused = app.import_members(&officer, &elsewhere, &options, &mut |_| {}).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    // Exported by who may see personal data: unmasked.
+    let out = dir.join("xuat.csv");
+    let query = hnd_store::MemberQuery {
+        scope: "00004".into(),
+        ..Default::default()
+    };
+    case!("export_members", "canbo.xa", app.export_members(&officer, &query, &out));
+    assert_eq!(entries(&store).await[0].detail["after"]["masked"], false);
+    // A branch head sees personal data masked and takes no files out.
+    let branch_query = hnd_store::MemberQuery {
+        scope: "00004-A".into(),
+        ..Default::default()
+    };
+    let refused = app.export_members(&branch, &branch_query, &out).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+    // A table taken away (a plan's targets sheet), under the unit it shows.
+    let table = serde_json::json!({"table": "targets", "plan": "KH-1", "unit": "00004"});
+    case!(
+        "record_export",
+        "canbo.xa",
+        app.record_export(&officer, "00004", table.clone())
+    );
+    assert_eq!(entries(&store).await[0].unit_code.as_deref(), Some("00004"));
+    let refused = app.record_export(&officer, "00008", table).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
     // Households, filed under the head's unit.
     let household = app
         .create_household(&officer, b, Some("Thôn Đông".into()))

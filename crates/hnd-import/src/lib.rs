@@ -3,6 +3,8 @@
 //! Nothing here writes: the store loads the rows in one transaction.
 //! Every read holds to limits ([`Limits`]) checked while the file is read.
 
+mod csv_guard;
+mod errors;
 mod export;
 mod limits;
 mod members;
@@ -10,20 +12,21 @@ mod org;
 mod run;
 mod table;
 mod targets;
+mod workbook_scan;
 
+pub use csv_guard::CsvGuard;
+pub use errors::{ImportError, MEMBER_TEMPLATE, ORG_TEMPLATE, Problem, RowError, Unreadable};
 pub use export::{ExportError, SheetWriter, csv_cell, write_csv_record};
-pub use limits::{CsvGuard, Extent, Limit, Limits, check_workbook};
+pub use limits::{Limit, Limits};
 pub use members::{
     MEMBER_COLUMNS, MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, MemberXlsxStream, PROFILE_COLUMNS,
     error_rows, profile_cells, read_member_table, read_member_table_with,
 };
 pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
 pub use run::{
-    IMPORT_CHUNK, ImportOptions, ImportSummary, RunError, UnitFilter, export_members, import_members,
-    import_members_with,
+    Batch, BatchChange, IMPORT_CHUNK, ImportOptions, ImportSummary, RunError, UnitFilter, export_members,
+    import_members, import_members_with,
 };
-pub use table::{
-    ImportError, MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, MAX_WHOLE_CELLS, MEMBER_TEMPLATE, ORG_TEMPLATE, Problem,
-    RowError, Table, Unreadable,
-};
+pub use table::{MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, MAX_WHOLE_CELLS, Table};
 pub use targets::{TargetRow, UNIT_COLUMN, export_targets, figure, read_targets};
+pub use workbook_scan::{Extent, check_workbook};

@@ -3,7 +3,8 @@
 //! their errors, to be written to an error file, fixed and imported again.
 
 use crate::Limits;
-use crate::table::{ImportError, MEMBER_TEMPLATE, Problem, RowError, Table, Unreadable, csv_error};
+use crate::errors::{ImportError, MEMBER_TEMPLATE, Problem, RowError, Unreadable};
+use crate::table::{Table, csv_error};
 use hnd_domain::profile::{Profile, SHEET_FIELDS};
 use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Phone, Sex, UnitCode};
 use std::collections::HashMap;
@@ -345,7 +346,7 @@ impl MemberCsvStream {
         // Skip a byte-order mark; sniff the separator from the header line.
         let head = std::io::BufRead::fill_buf(&mut file).map_err(io)?;
         let bom = head.starts_with(b"\xEF\xBB\xBF");
-        let delimiter = crate::limits::csv_delimiter(head);
+        let delimiter = crate::csv_guard::csv_delimiter(head);
         if bom {
             std::io::BufRead::consume(&mut file, 3);
         }
@@ -396,7 +397,7 @@ fn tripped_or(tripped: &std::sync::Mutex<Option<crate::Limit>>, e: &csv::Error) 
 }
 
 /// A member workbook (XLSX) read a row at a time: a thread first reads the
-/// workbook through against the limits ([`crate::limits::check_workbook`]),
+/// workbook through against the limits ([`crate::workbook_scan::check_workbook`]),
 /// then walks the first sheet's cells with the workbook's streaming reader
 /// and hands rows over through a bounded queue, so that memory stays flat
 /// whatever the number of rows (the workbook's shared strings are read
@@ -454,7 +455,7 @@ fn read_xlsx_rows(
     use calamine::{Data, Reader, Xlsx};
     let bad = |_| ImportError::Unreadable(Unreadable::Workbook);
     let open = || std::fs::File::open(path).map_err(|_| ImportError::Unreadable(Unreadable::Io));
-    crate::limits::check_workbook(std::io::BufReader::new(open()?), limits)?;
+    crate::workbook_scan::check_workbook(std::io::BufReader::new(open()?), limits)?;
     let mut book: Xlsx<_> = Xlsx::new(std::io::BufReader::new(open()?)).map_err(bad)?;
     let sheet = book
         .sheet_names()

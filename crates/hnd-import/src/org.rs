@@ -1,6 +1,7 @@
 //! The branch and group list (`hnd org import`): columns, rules, rows.
 
-use crate::table::{ImportError, Problem, RowError, Table};
+use crate::errors::{ImportError, Problem, RowError};
+use crate::table::Table;
 use chrono::Datelike;
 use hnd_domain::{Day, Kind, Level, UnitCode, UnitName, fold};
 use std::collections::HashMap;

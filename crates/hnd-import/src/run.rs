@@ -71,6 +71,24 @@ pub struct ImportSummary {
     pub error_file: Option<PathBuf>,
 }
 
+/// One chunk of an import, loaded in one transaction: what its audit
+/// entry tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Batch {
+    /// 1 for the file's first chunk.
+    pub number: usize,
+    /// The file's rows it holds (their numbers in the file, first and last).
+    pub first_row: usize,
+    pub last_row: usize,
+    /// Rows given to the register (new members, or already there).
+    pub accepted: usize,
+    /// Rows refused (written to the error file).
+    pub refused: usize,
+}
+
+/// The change a chunk is loaded with, carrying the chunk's audit entry.
+pub type BatchChange<'a> = &'a (dyn Fn(&Batch) -> Change + Sync);
+
 /// What an import holds to and may be stopped by.
 #[derive(Clone, Copy)]
 pub struct ImportOptions<'a> {
@@ -154,7 +172,7 @@ impl Source {
 fn check_csv(file: &Path, limits: Limits) -> Result<(), ImportError> {
     let io = |_| ImportError::Unreadable(crate::Unreadable::Io);
     let mut file = std::io::BufReader::new(std::fs::File::open(file).map_err(io)?);
-    let delimiter = crate::limits::csv_delimiter(std::io::BufRead::fill_buf(&mut file).map_err(io)?);
+    let delimiter = crate::csv_guard::csv_delimiter(std::io::BufRead::fill_buf(&mut file).map_err(io)?);
     let mut guard = crate::CsvGuard::new(file, limits, delimiter);
     let tripped = guard.tripped.clone();
     if std::io::copy(&mut guard, &mut std::io::sink()).is_err() {
@@ -190,7 +208,7 @@ pub async fn import_members(
     file: &Path,
     errors_path: &Path,
     day: Day,
-    change: &Change,
+    change: BatchChange<'_>,
     lang: Lang,
     allowed: UnitFilter<'_>,
     progress: &mut (dyn FnMut(&ImportSummary) + Send),
@@ -206,7 +224,7 @@ pub async fn import_members_with(
     file: &Path,
     errors_path: &Path,
     day: Day,
-    change: &Change,
+    change: BatchChange<'_>,
     lang: Lang,
     allowed: UnitFilter<'_>,
     progress: &mut (dyn FnMut(&ImportSummary) + Send),
@@ -217,6 +235,7 @@ pub async fn import_members_with(
     let mut units = HashMap::new();
     let mut summary = ImportSummary::default();
     let mut error_file: Option<ErrorFile> = None;
+    let mut batches = 0;
     loop {
         if options.cancel.is_some_and(|cancelled| cancelled()) {
             return Err(RunError::Cancelled);
@@ -234,11 +253,21 @@ pub async fn import_members_with(
         summary.warned += warnings.len();
         let room = KEPT_WARNINGS.saturating_sub(summary.warnings.len());
         summary.warnings.extend(warnings.into_iter().take(room));
-        let outcome = store.load_members(&good, day, change).await?;
+        errors.sort_by_key(|e| e.row);
+        let refused = errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
+        batches += 1;
+        let rows = sheet.rows.iter().map(|r| r.row).chain(errors.iter().map(|e| e.row));
+        let batch = Batch {
+            number: batches,
+            first_row: rows.clone().min().unwrap_or_default(),
+            last_row: rows.max().unwrap_or_default(),
+            accepted: good.len(),
+            refused,
+        };
+        let outcome = store.load_members(&good, day, &change(&batch)).await?;
         summary.created += outcome.created;
         summary.unchanged += outcome.unchanged;
-        errors.sort_by_key(|e| e.row);
-        summary.refused += errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
+        summary.refused += refused;
         for e in errors.iter().take(20usize.saturating_sub(summary.first_errors.len())) {
             summary.first_errors.push(e.message(lang));
         }

@@ -59,9 +59,18 @@ async fn formulas_never_reach_a_spreadsheet_as_formulas(store: Store) {
     let file = dir.join("hoi-vien.csv");
     std::fs::write(&file, sheet).unwrap();
     let errors = dir.join("loi.csv");
-    let summary = hnd_import::import_members(&store, &file, &errors, day, &who, Lang::Vi, &|_, _| true, &mut |_| {})
-        .await
-        .unwrap();
+    let summary = hnd_import::import_members(
+        &store,
+        &file,
+        &errors,
+        day,
+        &|_| who.clone(),
+        Lang::Vi,
+        &|_, _| true,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!((summary.created, summary.refused), (NAMES.len(), 1), "{summary:?}");
 
     let cells = |path: &std::path::Path| -> Vec<String> {

@@ -330,7 +330,7 @@ async fn empty_rows_cost_nothing_and_the_error_file_is_capped(store: Store) {
                 &file,
                 &errors,
                 day,
-                &who,
+                &|_| who.clone(),
                 Lang::Vi,
                 &|_, _| true,
                 &mut |_| {},

@@ -35,7 +35,7 @@ async fn profile_columns_come_in_and_go_out(store: Store) {
                 &file,
                 &dir.join("loi.csv"),
                 day,
-                &who,
+                &|_| who.clone(),
                 Lang::Vi,
                 &|_, _| true,
                 &mut |_| {},

@@ -1,60 +1,17 @@
-//! Accounts: users with argon2id passwords, roles granted on units,
-//! sessions and API tokens (kept as SHA-256 of the secret), and the
-//! append-only audit log.
-//!
-//! Sign-in is throttled, never locked: a lock that anybody can trigger by
-//! typing wrong passwords would let anybody shut the administrator out.
-//! Every failed sign-in is kept for [`THROTTLE_MINUTES`] minutes as a row
-//! of (login as typed, address, time), whether the login exists or not.
-//!
-//! - One address may fail [`PAIR_FAILURES`] times on one login within the
-//!   window; then that pair is refused until its oldest failure ages out.
-//!   The account's owner signing in from another address is not affected.
-//! - A login that failed [`ACCOUNT_FAILURES`] times within the window from
-//!   all addresses together is under attack: then each address gets only
-//!   [`PAIR_FAILURES_UNDER_ATTACK`] failure on it. Guessing then costs an
-//!   address per try per window, while the owner, from an address that
-//!   has not failed on that login, still has a try (and a right password
-//!   always works from there).
-//! - The web server also limits failures per address over all logins
-//!   (`hnd_web`, in memory).
-//!
-//! A refusal is the same whatever its cause (unknown login, wrong
-//! password, throttled pair): the same error, and about the same time,
-//! since a password is always checked against a hash (a dummy one when
-//! there is no real one to check). The clock is a parameter so that tests
-//! can move it.
-
+//! Accounts: users with argon2id passwords, roles granted on units, API
+//! tokens (kept as SHA-256 of the secret), and the append-only audit log.
+//! Sign-in and sessions are in `sessions.rs`.
 use crate::{Change, Result, Store};
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use chrono::{DateTime, Duration, Utc};
+use argon2::password_hash::{PasswordHasher, SaltString};
+use chrono::Utc;
 use hnd_domain::{AccountError, Grant, Principal, Role};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-/// Failures one address may make on one login within the window.
-pub const PAIR_FAILURES: i64 = 5;
-/// Failures on one login, from all addresses, that make it "under attack".
-pub const ACCOUNT_FAILURES: i64 = 20;
-/// Failures one address may make on a login under attack.
-pub const PAIR_FAILURES_UNDER_ATTACK: i64 = 1;
-/// How long a failed sign-in counts.
-pub const THROTTLE_MINUTES: i64 = 15;
-/// How much of a typed login is kept with its failures.
-const LOGIN_KEY_CHARS: usize = 64;
-/// How long a session lasts after sign-in.
-pub const SESSION_HOURS: i64 = 12;
 /// The shortest password accepted.
 pub const MIN_PASSWORD: usize = 10;
-
-/// A signed-in session: the secret for the cookie and the form token.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub token: String,
-    pub csrf: String,
-}
 
 /// An entry of the audit log.
 #[derive(Debug, Clone, Serialize)]
@@ -179,36 +136,6 @@ pub(crate) async fn hash_password(password: String) -> String {
     .expect("hashing does not panic")
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
-}
-
-/// Sign-in checks running at once. Each password check holds 19 MiB and
-/// a core for tens of milliseconds, so a flood of sign-ins waits here
-/// instead of exhausting memory; and a check, from reading the recent
-/// failures to recording its own, runs under one permit, so that guesses
-/// sent in parallel cannot all slip under the throttle together.
-static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
-
-/// A hash of a random secret, verified for unknown logins so that they
-/// take as long as known ones.
-async fn dummy_hash() -> String {
-    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    DUMMY.get_or_init(|| hash_password(secret())).await.clone()
-}
-
-/// The login as kept with its failed sign-ins: as typed, cut to
-/// [`LOGIN_KEY_CHARS`] characters (anything may be typed).
-pub(crate) fn login_key(login: &str) -> String {
-    login.chars().take(LOGIN_KEY_CHARS).collect()
-}
-
 pub(crate) fn check_login(login: &str) -> Result<()> {
     let ok = (3..=40).contains(&login.len())
         && login
@@ -318,137 +245,9 @@ impl Store {
         self.principal(id).await
     }
 
-    /// Checks a password at `now` and opens a session. Every refusal is
-    /// [`AccountError::BadCredentials`]: unknown login, wrong password, and
-    /// a (login, address) pair throttled by its recent failures (see the
-    /// module's description), which is refused without looking at the
-    /// password.
-    pub async fn sign_in(&self, login: &str, password: &str, address: &str, now: DateTime<Utc>) -> Result<Session> {
-        let _turn = CHECKS.acquire().await.expect("the semaphore is never closed");
-        let key = login_key(login);
-        let since = (now - Duration::minutes(THROTTLE_MINUTES)).to_rfc3339();
-        let counts = sqlx::query(
-            "SELECT COUNT(*), COUNT(CASE WHEN address = $2 THEN 1 END) FROM sign_in_failures
-             WHERE login = $1 AND at > $3",
-        )
-        .bind(key.clone())
-        .bind(address.to_string())
-        .bind(since.clone())
-        .fetch_one(&self.read)
-        .await?;
-        let (account_failures, pair_failures): (i64, i64) = (counts.try_get(0)?, counts.try_get(1)?);
-        let budget = if account_failures >= ACCOUNT_FAILURES {
-            PAIR_FAILURES_UNDER_ATTACK
-        } else {
-            PAIR_FAILURES
-        };
-        if pair_failures >= budget {
-            verify_password(password.to_string(), dummy_hash().await).await;
-            return Err(AccountError::BadCredentials.into());
-        }
-        let row = sqlx::query("SELECT id, password_hash FROM users WHERE login = $1")
-            .bind(login.to_string())
-            .fetch_optional(&self.read)
-            .await?;
-        let (id, hash): (Option<i64>, String) = match &row {
-            Some(row) => (Some(row.try_get(0)?), row.try_get(1)?),
-            None => (None, dummy_hash().await),
-        };
-        let right = verify_password(password.to_string(), hash).await;
-        let Some(id) = id.filter(|_| right) else {
-            let mut tx = self.write.begin().await?;
-            sqlx::query("INSERT INTO sign_in_failures (login, address, at) VALUES ($1, $2, $3)")
-                .bind(key)
-                .bind(address.to_string())
-                .bind(now.to_rfc3339())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
-                .bind(since)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            return Err(AccountError::BadCredentials.into());
-        };
-        let session = Session {
-            token: secret(),
-            csrf: secret(),
-        };
-        let mut tx = self.write.begin().await?;
-        sqlx::query("DELETE FROM sign_in_failures WHERE login = $1 AND address = $2")
-            .bind(login_key(login))
-            .bind(address.to_string())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
-            .bind(id)
-            .bind(now.to_rfc3339())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf, address, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(digest(&session.token))
-        .bind(id)
-        .bind(session.csrf.clone())
-        .bind(address.to_string())
-        .bind(now.to_rfc3339())
-        .bind((now + Duration::hours(SESSION_HOURS)).to_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(session)
-    }
-
-    /// The refusal of a sign-in that is not checked (its address is over
-    /// its limit): `password` is verified against a dummy hash first, so
-    /// that the refusal takes as long as a real check.
-    pub async fn refuse_sign_in(&self, password: &str) -> crate::StoreError {
-        let _turn = CHECKS.acquire().await.expect("the semaphore is never closed");
-        verify_password(password.to_string(), dummy_hash().await).await;
-        AccountError::BadCredentials.into()
-    }
-
-    /// The user and form token of a live session.
-    pub async fn session(&self, token: &str, now: DateTime<Utc>) -> Result<Option<(Principal, String)>> {
-        let row = sqlx::query("SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1")
-            .bind(digest(token))
-            .fetch_optional(&self.read)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let expires: String = row.try_get(2)?;
-        if expires < now.to_rfc3339() {
-            return Ok(None);
-        }
-        let principal = self.principal(row.try_get(0)?).await?;
-        Ok(Some((principal, row.try_get(1)?)))
-    }
-
-    pub async fn sign_out(&self, token: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(digest(token))
-            .execute(&self.write)
-            .await?;
-        Ok(())
-    }
-
     /// A new API token for `login`, shown once: only its hash is kept.
     pub async fn create_api_token(&self, login: &str, label: &str) -> Result<String> {
         self.issue_token(login, label, &Change::new(login, "")).await
-    }
-
-    /// The user an API token stands for, if it is live.
-    pub async fn api_principal(&self, token: &str) -> Result<Option<Principal>> {
-        let id: Option<i64> =
-            sqlx::query_scalar("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-                .bind(digest(token))
-                .fetch_optional(&self.read)
-                .await?;
-        match id {
-            Some(id) => Ok(Some(self.principal(id).await?)),
-            None => Ok(None),
-        }
     }
 
     /// The path of unit `code` in today's tree, for access questions.
@@ -490,8 +289,16 @@ impl Store {
         })
     }
 
-    /// Appends to the audit log an entry that records no change of the
-    /// store (an export, a sign-in): changes carry theirs ([`commit`]).
+    /// Records a change that writes nothing but its entry (an export:
+    /// data taken out of the register), in its own transaction.
+    pub async fn record(&self, change: &Change) -> Result<()> {
+        let tx = self.write.begin().await?;
+        commit(tx, change).await
+    }
+
+    /// Appends to the audit log an entry of a write not yet made an
+    /// operation (the command line's generic entry, plans and tasks):
+    /// operations' changes carry theirs ([`commit`]).
     pub async fn audit(&self, entry: &Audit) -> Result<()> {
         let mut conn = self.write.acquire().await?;
         insert_audit(&mut conn, entry).await

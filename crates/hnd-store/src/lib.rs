@@ -21,16 +21,14 @@ mod merger;
 mod org;
 mod plans;
 mod profiles;
+mod sessions;
 mod settings;
 mod sql;
 mod tasks;
 pub mod testing;
 mod users;
 
-pub use accounts::{
-    ACCOUNT_FAILURES, Audit, AuditEntry, AuditFilter, MemberPlace, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session,
-    THROTTLE_MINUTES, random_password, secret,
-};
+pub use accounts::{Audit, AuditEntry, AuditFilter, MemberPlace, random_password, secret};
 pub use backend::Backend;
 pub use corrections::{Corrected, Correction};
 pub use error::StoreError;
@@ -45,6 +43,7 @@ pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
 pub use plans::{NewPlan, Plan, Split, SplitOutcome, Target};
 pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
+pub use sessions::{ACCOUNT_FAILURES, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES};
 pub use tasks::{MAX_FILE_MB, NewFile, NewTask, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
 pub use users::{TokenRow, UserRow};
 

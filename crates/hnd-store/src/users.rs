@@ -2,7 +2,7 @@
 //! passwords and API tokens. Every write carries its change's audit entry
 //! and writes it in the same transaction.
 
-use crate::accounts::{check_login, check_password, digest, hash_password, login_key, secret};
+use crate::accounts::{check_login, check_password, digest, hash_password, secret};
 use crate::{Change, Result, Store};
 use chrono::Utc;
 use hnd_domain::{AccountError, Role};
@@ -100,19 +100,7 @@ impl Store {
         let user = self.user_id(login).await?;
         let hash = hash_password(password.to_string()).await;
         let mut tx = self.write.begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(user)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sign_in_failures WHERE login = $1")
-            .bind(login_key(login))
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user)
-            .execute(&mut *tx)
-            .await?;
+        crate::sessions::replace_password(&mut tx, user, login, hash).await?;
         crate::accounts::commit(tx, change).await
     }
 

@@ -162,7 +162,10 @@ async fn sessions_and_tokens_stand_for_their_user(store: Store) {
             .is_none(),
         "expired"
     );
-    store.sign_out(&session.token).await.unwrap();
+    store
+        .sign_out(&session.token, &Change::new("trunguong", ""))
+        .await
+        .unwrap();
     assert!(store.session(&session.token, now).await.unwrap().is_none());
     // A password change ends every session.
     let session = store

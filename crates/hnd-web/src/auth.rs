@@ -26,6 +26,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use hnd_app::AppError;
 use hnd_domain::{AccountError, Lang, Principal, i18n};
 use hnd_store::StoreError;
 use serde::Deserialize;
@@ -272,29 +273,20 @@ pub async fn login(State(state): State<AppState>, parts: Parts, Form(form): Form
     }
     let login = form.login.trim().to_string();
     let outcome = if state.limiter.blocked(&address) {
-        Err(state.store.refuse_sign_in(&form.password).await)
+        Err(state.store.refuse_sign_in(&form.password).await.into())
     } else {
-        state.store.sign_in(&login, &form.password, &address, Utc::now()).await
+        let visitor = hnd_app::Actor::visitor(address.clone(), hnd_app::Channel::Web, lang);
+        state.app.sign_in(&visitor, &login, &form.password).await
     };
     match outcome {
         Ok(session) => {
-            crate::shell::record(
-                &state.store,
-                &login,
-                &address,
-                "sign_in",
-                None,
-                None,
-                serde_json::json!({}),
-            )
-            .await;
             let mut response = Redirect::to(&next).into_response();
             let headers = response.headers_mut();
             headers.append(SET_COOKIE, set_cookie(SESSION_COOKIE, &session.token, None));
             headers.append(SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", Some(0)));
             response
         }
-        Err(StoreError::Account(e)) => {
+        Err(AppError::Store(StoreError::Account(e))) => {
             if e == AccountError::BadCredentials {
                 state.limiter.failed(&address);
             }
@@ -324,7 +316,9 @@ pub async fn logout(
         return refused;
     }
     if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
-        let _ = state.store.sign_out(&token).await;
+        if let Err(e) = state.app.sign_out(&viewer.actor(), &token).await {
+            tracing::error!(error = %e, "sign-out");
+        }
         state.sessions.clear();
     }
     let mut response = Redirect::to("/login").into_response();
@@ -392,32 +386,14 @@ pub async fn change_password(State(state): State<AppState>, viewer: Viewer, Form
         let error = viewer.t("web.password_mismatch");
         return password_page(&viewer, Some(error), false, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let login = viewer.user.login.clone();
-    let now = Utc::now();
-    if let Err(e) = state.store.sign_in(&login, &f.current, &viewer.address, now).await {
-        let (status, message) = crate::shell::status_of(&e, viewer.lang);
-        return password_page(&viewer, Some(message), false, status);
-    }
-    if let Err(e) = state.store.set_password(&login, &f.new).await {
-        let (status, message) = crate::shell::status_of(&e, viewer.lang);
-        return password_page(&viewer, Some(message), false, status);
-    }
-    state.sessions.clear();
-    let session = match state.store.sign_in(&login, &f.new, &viewer.address, now).await {
-        Ok(s) => s,
-        Err(e) => return crate::shell::store_problem(&viewer, e),
+    let session = match state.app.change_password(&viewer.actor(), &f.current, &f.new).await {
+        Ok(session) => session,
+        Err(e) => {
+            let (status, message) = crate::shell::app_status(e, viewer.lang);
+            return password_page(&viewer, Some(message), false, status);
+        }
     };
-    let detail = serde_json::json!({});
-    crate::shell::record(
-        &state.store,
-        &login,
-        &viewer.address,
-        "password_change",
-        None,
-        None,
-        detail,
-    )
-    .await;
+    state.sessions.clear();
     let fresh = Viewer {
         user: viewer.user.clone(),
         csrf: session.csrf.clone(),

@@ -1,23 +1,23 @@
 //! Spreadsheets in the browser: member import with progress and the
-//! error file, export of a filtered list, the template.
+//! error file, export of a filtered list, the template. Both are
+//! operations of the application layer (`App::import_members`,
+//! `App::export_members`); this is their adapter.
 //!
-//! An upload is written to a work file, then imported by a background
-//! task (the same code as `hnd members import`, with the web's limits and
-//! short chunks); the job page refreshes itself every second with the rows
-//! read so far until the summary is in. Jobs live in memory: a restart
-//! forgets the page, not the data (every chunk is its own transaction and
-//! a re-run adds nothing).
-//!
-//! Imports have their own budget: one runs at a time on a server (the
-//! others wait their turn), each holding one connection for one chunk at a
-//! time, so the pools that pages and sign-in use are never all taken by
-//! imports. A job and its error file are removed [`JOB_TTL`] after it
-//! ends; on shutdown running jobs stop at their next chunk and the work
-//! directory is removed.
+//! An upload is written to a work file, then imported into the chosen
+//! unit by a background job (`jobs.rs`: the same operation as `hnd members
+//! import`, with the web's limits and short chunks); the job page
+//! refreshes itself every second with the rows read so far until the
+//! summary is in. Jobs live in memory: a restart forgets the page, not the
+//! data (every chunk is its own transaction and a re-run adds nothing).
+//! On shutdown the work directory is removed.
+
+mod jobs;
+
+pub use jobs::Jobs;
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::members::{ListParams, audit};
+use crate::members::ListParams;
 use crate::shell::{Nav, Tr, forbidden, problem, render};
 use askama::Template;
 use axum::body::Body;
@@ -26,128 +26,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use hnd_domain::{Action, Day, fmt::int, i18n};
 use hnd_import::ImportSummary;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use jobs::{Job, JobState};
 use tokio::io::AsyncWriteExt;
 
 /// The largest upload accepted (the import's own limit is on rows and bytes).
 pub const MAX_UPLOAD: usize = 210 * 1024 * 1024;
-
-/// How long a finished job (its page and its error file) is kept.
-pub const JOB_TTL: std::time::Duration = std::time::Duration::from_secs(60 * 60);
-
-/// Imports running at once on one server.
-const IMPORTS_AT_ONCE: usize = 1;
-
-/// Imports waiting, running or done, by number.
-pub struct Jobs {
-    next: AtomicU64,
-    jobs: Mutex<HashMap<u64, Job>>,
-    /// The imports' budget: a job holds a permit while it reads and loads.
-    budget: tokio::sync::Semaphore,
-    /// Set on shutdown: jobs stop at their next chunk.
-    stopping: std::sync::atomic::AtomicBool,
-    /// Jobs whose task has not ended yet, and a signal when one ends.
-    live: std::sync::atomic::AtomicUsize,
-    ended: tokio::sync::Notify,
-}
-
-impl Default for Jobs {
-    fn default() -> Jobs {
-        Jobs {
-            next: AtomicU64::new(0),
-            jobs: Mutex::new(HashMap::new()),
-            budget: tokio::sync::Semaphore::new(IMPORTS_AT_ONCE),
-            stopping: Default::default(),
-            live: Default::default(),
-            ended: tokio::sync::Notify::new(),
-        }
-    }
-}
-
-#[derive(Clone)]
-struct Job {
-    /// Who started it: the only one who may see it.
-    user: i64,
-    file_name: String,
-    /// Data rows in the file, when known beforehand (CSV).
-    total: Option<usize>,
-    state: JobState,
-    errors_path: std::path::PathBuf,
-    /// When it ended, for its expiry.
-    ended: Option<std::time::Instant>,
-}
-
-#[derive(Clone)]
-enum JobState {
-    /// Waiting for the imports' budget.
-    Waiting,
-    Running(ImportSummary),
-    Done(ImportSummary),
-    Failed(String),
-}
-
-impl Jobs {
-    fn update(&self, id: u64, state: JobState) {
-        if let Some(job) = self.jobs.lock().expect("jobs lock").get_mut(&id) {
-            if matches!(state, JobState::Done(_) | JobState::Failed(_)) {
-                job.ended = Some(std::time::Instant::now());
-            }
-            job.state = state;
-        }
-    }
-
-    /// Forgets the jobs that ended more than [`JOB_TTL`] ago, and removes
-    /// their error files.
-    fn expire(&self) {
-        let mut jobs = self.jobs.lock().expect("jobs lock");
-        jobs.retain(|_, job| {
-            let keep = job.ended.is_none_or(|at| at.elapsed() < JOB_TTL);
-            if !keep {
-                let _ = std::fs::remove_file(&job.errors_path);
-            }
-            keep
-        });
-    }
-
-    /// Asks running and waiting jobs to stop at their next chunk; new
-    /// jobs end as soon as they start.
-    pub fn cancel(&self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        self.budget.close();
-    }
-
-    /// [`Jobs::cancel`], then waits until every job has ended, for
-    /// `deadline` at most.
-    pub async fn stop(&self, deadline: std::time::Duration) {
-        self.cancel();
-        let all_ended = async {
-            loop {
-                let ended = self.ended.notified();
-                if self.live.load(Ordering::SeqCst) == 0 {
-                    return;
-                }
-                ended.await;
-            }
-        };
-        let _ = tokio::time::timeout(deadline, all_ended).await;
-    }
-
-    /// Imports in progress and the rows they have read.
-    pub fn running(&self) -> (usize, usize) {
-        self.expire();
-        let jobs = self.jobs.lock().expect("jobs lock");
-        jobs.values().fold((0, 0), |(n, rows), job| match &job.state {
-            JobState::Running(s) => (n + 1, rows + s.read),
-            _ => (n, rows),
-        })
-    }
-
-    fn get(&self, id: u64) -> Option<Job> {
-        self.jobs.lock().expect("jobs lock").get(&id).cloned()
-    }
-}
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -156,6 +39,9 @@ struct ImportPage {
     nav: Option<Nav>,
     csrf: String,
     error: Option<String>,
+    /// The units the user may import into (code, name): a choice when
+    /// there are several.
+    units: Vec<(String, String)>,
 }
 
 pub async fn import_page(viewer: Viewer) -> Response {
@@ -166,11 +52,19 @@ pub async fn import_page(viewer: Viewer) -> Response {
 }
 
 fn import_form(viewer: &Viewer, error: Option<String>, status: StatusCode) -> Response {
+    let units = viewer
+        .user
+        .grants()
+        .iter()
+        .filter(|g| viewer.user.may(Action::Import, &g.path))
+        .map(|g| (g.unit_code.clone(), g.unit_name.clone()))
+        .collect();
     let page = ImportPage {
         t: Tr(viewer.lang),
         nav: Some(Nav::of(viewer, "/import")),
         csrf: viewer.csrf.clone(),
         error,
+        units,
     };
     render(page, status, viewer.lang)
 }
@@ -214,7 +108,7 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
         return forbidden(&viewer);
     }
     let lang = viewer.lang;
-    let id = state.jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
+    let id = state.jobs.next_id();
     if let Err(e) = tokio::fs::create_dir_all(&state.work_dir).await {
         tracing::error!(error = %e, "import work dir");
         return problem(
@@ -224,7 +118,7 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
             viewer.t("web.internal"),
         );
     }
-    let (mut csrf, mut saved) = (String::new(), None);
+    let (mut csrf, mut unit, mut saved) = (String::new(), String::new(), None);
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
@@ -233,6 +127,7 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
         };
         match field.name() {
             Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("unit") => unit = field.text().await.unwrap_or_default(),
             Some("file") => {
                 // The token comes first in the form: nothing is written without it.
                 if let Err(r) = viewer.check_csrf(&csrf) {
@@ -256,77 +151,41 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
+    // Without a choice: the highest unit the user imports into.
+    let unit = match (unit.trim(), viewer.user.home(Action::Import)) {
+        ("", Some(home)) => home.unit_code.clone(),
+        (code, _) => code.to_string(),
+    };
     let total = if ext == "csv" { count_rows(&path).await } else { None };
     let errors_path = state.work_dir.join(format!("errors-{id}.csv"));
-    state.jobs.expire();
-    state.jobs.jobs.lock().expect("jobs lock").insert(
-        id,
-        Job {
-            user: viewer.user.id,
-            file_name: file_name.clone(),
-            total,
-            state: JobState::Waiting,
-            errors_path: errors_path.clone(),
-            ended: None,
-        },
-    );
-    audit(
-        &state.store,
-        &viewer,
-        "import.start",
-        None,
-        None,
-        serde_json::json!({"file": file_name, "job": id}),
-    )
-    .await;
-    let user = viewer.user.clone();
-    let change = crate::members::change_of(&viewer, &format!("nhập tệp {file_name}"));
-    let (address, jobs, store) = (viewer.address.clone(), state.jobs.clone(), state.store.clone());
-    jobs.live.fetch_add(1, Ordering::SeqCst);
-    tokio::spawn(async move {
-        let allowed = |action: Action, path: &str| user.may(action, path);
-        let mut progress = |s: &ImportSummary| jobs.update(id, JobState::Running(s.clone()));
-        let cancel = || jobs.stopping.load(Ordering::SeqCst);
+    let job = Job {
+        user: viewer.user.id,
+        file_name: file_name.clone(),
+        total,
+        state: JobState::Waiting,
+        errors_path: errors_path.clone(),
+        ended: None,
+    };
+    let (app, jobs, actor) = (state.app.clone(), state.jobs.clone(), viewer.actor());
+    let cancelled = i18n::t(lang, "import.cancelled", &[]);
+    state.jobs.spawn(id, job, cancelled, move || async move {
+        let stop = || jobs.stopping();
         let options = hnd_import::ImportOptions {
-            cancel: Some(&cancel),
+            cancel: Some(&stop),
             ..hnd_import::ImportOptions::WEB
         };
-        // The budget is closed on shutdown: the job then ends as cancelled.
-        let result = match jobs.budget.acquire().await {
-            Ok(_permit) => {
-                jobs.update(id, JobState::Running(ImportSummary::default()));
-                hnd_import::import_members_with(
-                    &store,
-                    &path,
-                    &errors_path,
-                    Day::today(),
-                    &change,
-                    lang,
-                    &allowed,
-                    &mut progress,
-                    &options,
-                )
-                .await
-            }
-            Err(_) => Err(hnd_import::RunError::Cancelled),
+        let file = hnd_app::MemberFile {
+            unit: &unit,
+            path: &path,
+            name: &file_name,
+            errors_path: &errors_path,
+            job: Some(id),
+            day: Day::today(),
         };
+        let mut progress = |s: &ImportSummary| jobs.progress(id, s);
+        let result = app.import_members(&actor, &file, &options, &mut progress).await;
         let _ = tokio::fs::remove_file(&path).await;
-        let (state, detail) = match result {
-            Ok(summary) => {
-                let detail = serde_json::json!({"file": file_name, "job": id, "created": summary.created,
-                    "unchanged": summary.unchanged, "refused": summary.refused});
-                (JobState::Done(summary), detail)
-            }
-            Err(e) => {
-                let message = e.message(lang);
-                let detail = serde_json::json!({"file": file_name, "job": id, "failed": message});
-                (JobState::Failed(message), detail)
-            }
-        };
-        jobs.update(id, state);
-        crate::shell::record(&store, &user.login, &address, "import.end", None, None, detail).await;
-        jobs.live.fetch_sub(1, Ordering::SeqCst);
-        jobs.ended.notify_waiters();
+        result.map_err(|e| e.message(lang))
     });
     Redirect::to(&format!("/import/{id}")).into_response()
 }
@@ -488,20 +347,12 @@ pub struct ExportParams {
 /// The filtered list as a spreadsheet: written to a work file a page at a
 /// time, then sent from it in chunks, so neither step holds every row.
 pub async fn export(State(state): State<AppState>, viewer: Viewer, Query(p): Query<ExportParams>) -> Response {
-    let (unit, unit_id, path) = match crate::members::scope(&state.store, &viewer, Action::Export, &p.list.unit).await {
-        Ok(x) => x,
-        Err(r) => return r,
+    // Without a unit: the highest the user exports from.
+    let unit = match (p.list.unit.trim(), viewer.user.home(Action::Export)) {
+        ("", Some(home)) => home.unit_code.clone(),
+        ("", None) => return forbidden(&viewer),
+        (code, _) => code.to_string(),
     };
-    let reveal = viewer.user.may(Action::ViewSensitive, &path);
-    // A file cannot carry a notice: a filter on personal data asked by who
-    // may not use it is refused, not dropped (a CCCD or phone in `q` is
-    // simply not matched).
-    let personal = viewer.user.may_search_personal(&path);
-    if !personal && let Some(name) = p.list.personal_filters().first() {
-        let field = viewer.t(&format!("web.personal_filter.{name}"));
-        let message = i18n::t(viewer.lang, "web.personal_filter_refused", &[("field", &field)]);
-        return problem(Some(&viewer), viewer.lang, StatusCode::FORBIDDEN, message);
-    }
     let xlsx = p.format != "csv";
     let ext = if xlsx { "xlsx" } else { "csv" };
     if let Err(e) = tokio::fs::create_dir_all(&state.work_dir).await {
@@ -513,24 +364,21 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer, Query(p): Que
             viewer.t("web.internal"),
         );
     }
-    let n = state.jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
-    let file = state.work_dir.join(format!("export-{n}.{ext}"));
-    let query = p.list.query(unit.clone(), 500, personal);
-    let rows = match hnd_import::export_members(&state.store, &file, &query, reveal).await {
-        Ok(rows) => rows,
-        Err(e) => {
-            let _ = tokio::fs::remove_file(&file).await;
-            return problem(
-                Some(&viewer),
-                viewer.lang,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                e.message(viewer.lang),
-            );
-        }
-    };
-    let detail = serde_json::json!({"format": ext, "rows": rows, "masked": !reveal, "q": p.list.q,
-        "sex": p.list.sex, "status": p.list.status, "ethnicity": p.list.ethnicity, "age": p.list.age});
-    audit(&state.store, &viewer, "export", None, Some(unit_id), detail).await;
+    let file = state.work_dir.join(format!("export-{}.{ext}", state.jobs.next_id()));
+    // The operation masks what the user may not see, and refuses a filter
+    // on personal data they may not use: a file cannot carry a notice.
+    let query = p.list.query(unit.clone(), 500, true);
+    if let Err(e) = state.app.export_members(&viewer.actor(), &query, &file).await {
+        let _ = tokio::fs::remove_file(&file).await;
+        return match (e.kind(), e.field_name()) {
+            (hnd_app::ErrorKind::Forbidden, Some(name)) => {
+                let field = viewer.t(&format!("web.personal_filter.{name}"));
+                let message = i18n::t(viewer.lang, "web.personal_filter_refused", &[("field", &field)]);
+                problem(Some(&viewer), viewer.lang, StatusCode::FORBIDDEN, message)
+            }
+            _ => crate::shell::app_problem(&viewer, e),
+        };
+    }
     let opened = tokio::fs::File::open(&file).await;
     // The name stays on disk only while the response reads it.
     let _ = tokio::fs::remove_file(&file).await;
@@ -564,39 +412,4 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer, Query(p): Que
         content_type,
         &format!("hoi-vien-{unit}.{ext}"),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A job ended more than [`JOB_TTL`] ago is forgotten with its error
-    /// file; a running one and a recent one are kept.
-    #[test]
-    fn ended_jobs_expire_with_their_error_files() {
-        let dir = std::env::temp_dir().join(format!("hnd-jobs-expire-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let jobs = Jobs::default();
-        let long_ago = std::time::Instant::now()
-            .checked_sub(JOB_TTL + std::time::Duration::from_secs(1))
-            .expect("an instant an hour ago");
-        for (id, ended) in [(1, Some(long_ago)), (2, Some(std::time::Instant::now())), (3, None)] {
-            let errors_path = dir.join(format!("errors-{id}.csv"));
-            std::fs::write(&errors_path, "x").unwrap();
-            let job = Job {
-                user: 1,
-                file_name: "tep.csv".into(),
-                total: None,
-                state: JobState::Done(ImportSummary::default()),
-                errors_path,
-                ended,
-            };
-            jobs.jobs.lock().unwrap().insert(id, job);
-        }
-        jobs.expire();
-        assert!(jobs.get(1).is_none() && !dir.join("errors-1.csv").exists());
-        assert!(jobs.get(2).is_some() && dir.join("errors-2.csv").exists());
-        assert!(jobs.get(3).is_some() && dir.join("errors-3.csv").exists());
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
 }

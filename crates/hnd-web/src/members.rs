@@ -14,7 +14,7 @@ use hnd_app::AppError;
 use hnd_domain::access::{PERSONAL_FILTERS, shown};
 use hnd_domain::person::ETHNIC_GROUPS;
 use hnd_domain::{Action, BirthDate, Cccd, Day, Ethnicity, Lang, MemberError, Phone, Principal, Sex, UnitCode, i18n};
-use hnd_store::{AuditEntry, AuditFilter, Change, Member, MemberQuery, NewMember, Store, StoreError};
+use hnd_store::{AuditEntry, AuditFilter, Member, MemberQuery, NewMember, Store, StoreError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -547,22 +547,6 @@ pub async fn new_form(State(state): State<AppState>, viewer: Viewer, Query(q): Q
         StatusCode::OK,
         viewer.lang,
     )
-}
-
-/// Who made a change, as the event log and audit log name them.
-pub fn change_of(viewer: &Viewer, reason: &str) -> Change {
-    Change::new(viewer.user.login.clone(), reason)
-}
-
-pub async fn audit(
-    store: &Store,
-    viewer: &Viewer,
-    action: &str,
-    member: Option<i64>,
-    unit: Option<i64>,
-    detail: serde_json::Value,
-) {
-    crate::shell::record(store, &viewer.user.login, &viewer.address, action, member, unit, detail).await;
 }
 
 pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(form): Form<MemberForm>) -> Response {

@@ -201,6 +201,7 @@ pub async fn show(
         return table_xlsx(
             &state,
             &viewer,
+            &unit,
             &format!("chi-tieu-{unit}-{}", period.code()),
             &columns,
             &cells,
@@ -288,7 +289,7 @@ pub async fn show(
         let detail = serde_json::json!({"table": "plan_ranking", "plan": plan, "unit": unit,
             "indicator": ranked_on, "period": period.code()});
         let name = format!("xep-hang-{unit}-{ranked_on}-{}", period.code());
-        return table_xlsx(&state, &viewer, &name, &columns, &cells, detail).await;
+        return table_xlsx(&state, &viewer, &unit, &name, &columns, &cells, detail).await;
     }
     let tasks = match store.tasks(&plan, today).await {
         Ok(tasks) => tasks,

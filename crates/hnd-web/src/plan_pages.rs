@@ -256,9 +256,12 @@ pub async fn figures(State(state): State<AppState>, viewer: Viewer, Query(p): Qu
             .map(|(name, values)| std::iter::once(name.clone()).chain(values.iter().cloned()).collect())
             .collect();
         let detail = serde_json::json!({"table": "figures", "period": period.code()});
+        // Filed under the viewer's own unit: the table holds the provinces it covers.
+        let home = viewer.user.home(Action::ViewMembers).map(|g| g.unit_code.clone());
         return table_xlsx(
             &state,
             &viewer,
+            home.as_deref().unwrap_or("TW"),
             &format!("so-lieu-{}", period.code()),
             &columns,
             &cells,
@@ -280,6 +283,7 @@ pub async fn figures(State(state): State<AppState>, viewer: Viewer, Query(p): Qu
 pub(crate) async fn table_xlsx(
     state: &AppState,
     viewer: &Viewer,
+    unit: &str,
     name: &str,
     columns: &[&str],
     rows: &[Vec<String>],
@@ -312,7 +316,9 @@ pub(crate) async fn table_xlsx(
         }
     };
     let _ = std::fs::remove_file(&file);
-    crate::members::audit(&state.store, viewer, "export", None, None, detail).await;
+    if let Err(e) = state.app.record_export(&viewer.actor(), unit, detail).await {
+        return crate::shell::app_problem(viewer, e);
+    }
     let mut response = axum::response::IntoResponse::into_response(bytes);
     let headers = response.headers_mut();
     headers.insert(

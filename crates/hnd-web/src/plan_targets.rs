@@ -66,15 +66,10 @@ pub async fn targets_sheet(
             );
         }
     };
-    crate::members::audit(
-        store,
-        &viewer,
-        "export",
-        None,
-        None,
-        serde_json::json!({"table": "targets", "plan": plan, "unit": unit}),
-    )
-    .await;
+    let detail = serde_json::json!({"table": "targets", "plan": plan, "unit": unit});
+    if let Err(e) = state.app.record_export(&viewer.actor(), &unit, detail).await {
+        return crate::shell::app_problem(&viewer, e);
+    }
     let name: String = format!("chi-tieu-{}-{unit}", found.number)
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })

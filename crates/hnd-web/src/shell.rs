@@ -161,17 +161,23 @@ pub fn status_of(e: &StoreError, lang: Lang) -> (StatusCode, String) {
     (status_of_kind(kind), e.message(lang))
 }
 
+/// The status and the sentence for a refused or failed operation: what
+/// failed inside is logged and told only in general terms.
+pub fn app_status(e: hnd_app::AppError, lang: Lang) -> (StatusCode, String) {
+    match e {
+        hnd_app::AppError::Store(e) => status_of(&e, lang),
+        e if e.kind() == hnd_app::ErrorKind::Internal => {
+            tracing::error!(error = %e, "operation");
+            (StatusCode::INTERNAL_SERVER_ERROR, i18n::t(lang, "web.internal", &[]))
+        }
+        e => (status_of_kind(e.kind()), e.message(lang)),
+    }
+}
+
 /// A refused or failed operation as a page.
 pub fn app_problem(viewer: &Viewer, e: hnd_app::AppError) -> Response {
-    match e {
-        hnd_app::AppError::Store(e) => store_problem(viewer, e),
-        e => problem(
-            Some(viewer),
-            viewer.lang,
-            status_of_kind(e.kind()),
-            e.message(viewer.lang),
-        ),
-    }
+    let (status, message) = app_status(e, viewer.lang);
+    problem(Some(viewer), viewer.lang, status, message)
 }
 
 /// The refusal of a request outside the user's part of the tree.
@@ -248,34 +254,4 @@ pub async fn shape_errors(request: Request, next: Next) -> Response {
         shaped.headers_mut().insert(header::ALLOW, allow.clone());
     }
     shaped
-}
-
-/// Appends to the audit log: `actor`, from `address`, did `action` on a
-/// member and/or unit. A failure to record is logged; the change it
-/// describes has already been made and stays.
-pub async fn record(
-    store: &hnd_store::Store,
-    actor: &str,
-    address: &str,
-    action: &str,
-    member: Option<i64>,
-    unit: Option<i64>,
-    detail: serde_json::Value,
-) {
-    // An entry about a member is always filed under the member's unit.
-    let unit = match (unit, member) {
-        (None, Some(id)) => store.member_place(id).await.ok().map(|p| p.unit_id),
-        _ => unit,
-    };
-    let entry = hnd_store::Audit {
-        actor: actor.to_string(),
-        address: address.to_string(),
-        action: action.to_string(),
-        unit_id: unit,
-        member_id: member,
-        detail,
-    };
-    if let Err(e) = store.audit(&entry).await {
-        tracing::error!(error = %e, action, "audit");
-    }
 }

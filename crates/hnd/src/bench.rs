@@ -408,7 +408,9 @@ async fn timed_import(url: &str, csv: &std::path::Path, counts: bool) -> Result<
     }
     let errors = std::env::temp_dir().join(format!("hnd-bench-errors-{}.csv", std::process::id()));
     let t = Instant::now();
-    crate::members::import(&store, csv, &errors, Day::today(), &who, hnd_domain::Lang::Vi).await?;
+    let app = hnd_app::App::new(store.clone());
+    let operator = hnd_app::Actor::operator("bench", hnd_domain::Lang::Vi).with_reason("đo hiệu năng");
+    crate::member_files::import(&app, &operator, "TW", csv, &errors, Day::today()).await?;
     let took = t.elapsed();
     store.close().await;
     let kept = if counts { "with" } else { "without" };

@@ -156,6 +156,8 @@ fn audited(command: &Command) -> Option<(String, String)> {
         ("Plans", "ImportTargets"),
         ("Plans", "Split"),
         ("Tasks", "Report"),
+        ("Members", "Import"),
+        ("Members", "Export"),
     ];
     if OPERATIONS.contains(&(group, action)) {
         return None;

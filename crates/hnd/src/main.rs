@@ -7,6 +7,8 @@ mod r#gen;
 mod households;
 mod input;
 mod load;
+mod member_files;
+mod member_profiles;
 mod members;
 mod org;
 mod plans;

@@ -5,9 +5,8 @@ use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;
 use hnd_app::EndKind;
-use hnd_domain::profile::{FIELDS, NewRating, NewRole, NewTitle, Profile};
 use hnd_domain::{BirthDate, Cccd, Ethnicity, Lang, Phone, Sex, UnitCode, fmt::int};
-use hnd_store::{Change, NewMember, Store};
+use hnd_store::{NewMember, Store};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -143,6 +142,9 @@ pub enum MembersCommand {
     /// good rows are loaded, bad rows go to an error file to fix and import again.
     Import {
         file: std::path::PathBuf,
+        /// The unit imported into: every row's branch or group must be in it.
+        #[arg(long, default_value = "TW")]
+        unit: String,
         /// Where to write the refused rows (default: FILE-loi.csv beside it).
         #[arg(long)]
         errors: Option<std::path::PathBuf>,
@@ -183,79 +185,13 @@ pub enum MembersCommand {
     },
     /// Positions held in the Union (chi hội trưởng, cán bộ chuyên trách…).
     #[command(subcommand)]
-    Role(RoleCommand),
+    Role(crate::member_profiles::RoleCommand),
     /// Titles and awards by year and level.
     #[command(subcommand)]
-    Title(TitleCommand),
+    Title(crate::member_profiles::TitleCommand),
     /// Yearly ratings, and the proposal to the Party.
     #[command(subcommand)]
-    Rating(RatingCommand),
-}
-
-#[derive(Subcommand, Debug)]
-pub enum RoleCommand {
-    Add {
-        id: i64,
-        /// branch_head | branch_deputy | group_head | group_deputy | full_time | executive | standing
-        /// (or the Vietnamese name: "chi hội trưởng").
-        #[arg(long)]
-        position: String,
-        /// Code of the unit where it is held.
-        #[arg(long)]
-        unit: Option<String>,
-        /// dd/mm/yyyy
-        #[arg(long)]
-        from: String,
-        /// dd/mm/yyyy; none while still held.
-        #[arg(long)]
-        to: Option<String>,
-    },
-    Remove {
-        id: i64,
-        entry: i64,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum TitleCommand {
-    Add {
-        id: i64,
-        #[arg(long)]
-        year: String,
-        /// commune | district | province | central (or "cấp tỉnh"…).
-        #[arg(long)]
-        level: String,
-        /// excellent_farmer | certificate | merit | other.
-        #[arg(long)]
-        kind: String,
-        /// Decision number or wording.
-        #[arg(long)]
-        note: Option<String>,
-    },
-    Remove {
-        id: i64,
-        entry: i64,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum RatingCommand {
-    /// Sets a year's rating (replacing that year's earlier one).
-    Add {
-        id: i64,
-        #[arg(long)]
-        year: String,
-        /// excellent | good | done | not_done (or "hoàn thành tốt nhiệm vụ"…).
-        #[arg(long)]
-        rating: String,
-        /// Proposed to the Party that year as an outstanding member.
-        #[arg(long)]
-        proposed_to_party: bool,
-    },
-    Remove {
-        id: i64,
-        year: i32,
-    },
+    Rating(crate::member_profiles::RatingCommand),
 }
 
 #[derive(clap::Args, Debug)]
@@ -293,7 +229,6 @@ pub struct AddArgs {
 pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
     let store = Store::open(db).await?;
     let app = hnd_app::App::new(store.clone());
-    let change = |when: &crate::org::When| Change::new(author, when.reason.clone());
     let actor = |when: &crate::org::When| hnd_app::Actor::operator(author, lang).with_reason(when.reason.clone());
     // Commands with no reason of their own (the profile and its entries).
     let actor_now = || hnd_app::Actor::operator(author, lang);
@@ -537,28 +472,18 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                 .await?;
             println!("{}", tr(lang, "cli.card", &[("card", &card)]));
         }
-        MembersCommand::Import { file, errors, when } => {
+        MembersCommand::Import {
+            file,
+            unit,
+            errors,
+            when,
+        } => {
             let day = day_or_today(when.date.as_deref())?;
-            let errors_path = errors.unwrap_or_else(|| {
-                let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("hoi-vien");
-                file.with_file_name(format!("{stem}-loi.csv"))
-            });
-            return import(&store, &file, &errors_path, day, &change(&when), lang).await;
+            let errors_path = errors.unwrap_or_else(|| crate::member_files::errors_beside(&file));
+            return crate::member_files::import(&app, &actor(&when), &unit, &file, &errors_path, day).await;
         }
         MembersCommand::Export { file, unit } => {
-            let query = hnd_store::MemberQuery {
-                scope: unit,
-                ..Default::default()
-            };
-            let count = hnd_import::export_members(&store, &file, &query, true).await?;
-            println!(
-                "{}",
-                tr(
-                    lang,
-                    "cli.exported",
-                    &[("count", &int(count as i64, lang)), ("path", &file.display())]
-                )
-            );
+            crate::member_files::export(&app, &actor_now(), &unit, &file).await?;
         }
         MembersCommand::Search {
             text,
@@ -604,172 +529,11 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
             }
         }
         MembersCommand::Profile { id, set, json } => {
-            if !set.is_empty() {
-                set_profile(&app, &actor_now(), id, &set, lang).await?;
-            }
-            show_profile(&store.member_profile(id).await?, json, lang)?;
+            crate::member_profiles::profile(&app, &actor_now(), id, &set, json, lang).await?;
         }
-        MembersCommand::Role(RoleCommand::Add {
-            id,
-            position,
-            unit,
-            from,
-            to,
-        }) => {
-            let role = NewRole::parse(
-                &position,
-                unit.as_deref().unwrap_or_default(),
-                &from,
-                to.as_deref().unwrap_or_default(),
-            )
-            .map_err(|e| refused(e, lang))?;
-            let entry = app.add_role(&actor_now(), id, &role).await?;
-            println!("{}", tr(lang, "cli.entry_added", &[("entry", &entry)]));
-        }
-        MembersCommand::Role(RoleCommand::Remove { id, entry }) => {
-            app.remove_role(&actor_now(), id, entry).await?;
-            println!("{}", tr(lang, "cli.done", &[]));
-        }
-        MembersCommand::Title(TitleCommand::Add {
-            id,
-            year,
-            level,
-            kind,
-            note,
-        }) => {
-            let title = NewTitle::parse(&year, &level, &kind, note.as_deref().unwrap_or_default())
-                .map_err(|e| refused(e, lang))?;
-            let entry = app.add_title(&actor_now(), id, &title).await?;
-            println!("{}", tr(lang, "cli.entry_added", &[("entry", &entry)]));
-        }
-        MembersCommand::Title(TitleCommand::Remove { id, entry }) => {
-            app.remove_title(&actor_now(), id, entry).await?;
-            println!("{}", tr(lang, "cli.done", &[]));
-        }
-        MembersCommand::Rating(RatingCommand::Add {
-            id,
-            year,
-            rating,
-            proposed_to_party,
-        }) => {
-            let proposed = if proposed_to_party { "yes" } else { "no" };
-            let rating = NewRating::parse(&year, &rating, proposed).map_err(|e| refused(e, lang))?;
-            app.set_rating(&actor_now(), id, &rating).await?;
-            println!("{}", tr(lang, "cli.done", &[]));
-        }
-        MembersCommand::Rating(RatingCommand::Remove { id, year }) => {
-            app.remove_rating(&actor_now(), id, year).await?;
-            println!("{}", tr(lang, "cli.done", &[]));
-        }
+        MembersCommand::Role(cmd) => crate::member_profiles::role(&app, &actor_now(), cmd, lang).await?,
+        MembersCommand::Title(cmd) => crate::member_profiles::title(&app, &actor_now(), cmd, lang).await?,
+        MembersCommand::Rating(cmd) => crate::member_profiles::rating(&app, &actor_now(), cmd, lang).await?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The refusals of a profile's values, one sentence a line.
-fn refused(errors: Vec<hnd_domain::profile::FieldError>, lang: Lang) -> anyhow::Error {
-    let lines: Vec<String> = errors.iter().map(|e| e.message(lang)).collect();
-    anyhow::anyhow!("{}", lines.join("\n"))
-}
-
-/// Changes the fields named by `FIELD=VALUE` items, the others as they are.
-async fn set_profile(app: &hnd_app::App, actor: &hnd_app::Actor, id: i64, set: &[String], lang: Lang) -> Result<()> {
-    let mut values: std::collections::HashMap<&str, String> = app
-        .store()
-        .member_profile(id)
-        .await?
-        .profile
-        .to_text()
-        .into_iter()
-        .collect();
-    for item in set {
-        let field = item
-            .split_once('=')
-            .and_then(|(field, value)| FIELDS.iter().find(|f| **f == field.trim()).map(|f| (*f, value)));
-        let Some((field, value)) = field else {
-            let fields = FIELDS.join(", ");
-            anyhow::bail!("{}", tr(lang, "cli.bad_set", &[("value", item), ("fields", &fields)]));
-        };
-        values.insert(field, value.trim().to_string());
-    }
-    let profile = Profile::parse(|f| values.get(f).cloned().unwrap_or_default()).map_err(|e| refused(e, lang))?;
-    app.set_profile(actor, id, &profile, hnd_app::Personal::Keep).await?;
-    println!("{}", tr(lang, "cli.profile_saved", &[("id", &id)]));
-    Ok(())
-}
-
-fn show_profile(p: &hnd_store::MemberProfile, json: bool, lang: Lang) -> Result<()> {
-    if json {
-        println!("{}", serde_json::to_string(p)?);
-        return Ok(());
-    }
-    for (field, value) in p.profile.display(lang) {
-        if !value.is_empty() {
-            println!("  {}: {value}", hnd_domain::profile::field_label(field, lang));
-        }
-    }
-    for r in &p.roles {
-        let to =
-            r.to.map(|d| d.to_string())
-                .unwrap_or_else(|| tr(lang, "profile.still", &[]));
-        let unit = r.unit_code.as_deref().unwrap_or_default();
-        println!("  [{}] {} {unit} {} – {to}", r.id, r.position.label(lang), r.from);
-    }
-    for t in &p.titles {
-        let note = t.note.as_deref().unwrap_or_default();
-        println!(
-            "  [{}] {} {} — {} {note}",
-            t.id,
-            t.year,
-            t.kind.label(lang),
-            t.level.label(lang)
-        );
-    }
-    for r in &p.ratings {
-        let proposed = if r.proposed_to_party {
-            format!(" — {}", tr(lang, "profile.field.proposed_to_party", &[]))
-        } else {
-            String::new()
-        };
-        println!("  {}: {}{proposed}", r.year, r.rating.label(lang));
-    }
-    Ok(())
-}
-
-/// Runs an import, printing progress, the first refusals and the summary;
-/// fails (after loading the good rows) when some rows were refused.
-pub(crate) async fn import(
-    store: &Store,
-    file: &std::path::Path,
-    errors_path: &std::path::Path,
-    day: hnd_domain::Day,
-    change: &Change,
-    lang: Lang,
-) -> Result<ExitCode> {
-    let mut progress = |s: &hnd_import::ImportSummary| {
-        eprint!(
-            "\r{}",
-            tr(lang, "cli.import_progress", &[("done", &int(s.read as i64, lang))])
-        );
-    };
-    let summary =
-        hnd_import::import_members(store, file, errors_path, day, change, lang, &|_, _| true, &mut progress).await?;
-    eprintln!();
-    for line in summary.warnings.iter().take(20).chain(&summary.first_errors) {
-        println!("  {line}");
-    }
-    let counts = [
-        ("created", int(summary.created as i64, lang)),
-        ("unchanged", int(summary.unchanged as i64, lang)),
-        ("refused", int(summary.refused as i64, lang)),
-    ];
-    let args: Vec<(&str, &dyn std::fmt::Display)> =
-        counts.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
-    println!("{}", tr(lang, "cli.members_imported", &args));
-    match summary.error_file {
-        None => Ok(ExitCode::SUCCESS),
-        Some(path) => {
-            println!("{}", tr(lang, "cli.error_file", &[("path", &path.display())]));
-            Ok(ExitCode::FAILURE)
-        }
-    }
 }

@@ -1,0 +1,80 @@
+//! `hnd members import | export`: member files from the command line,
+//! through the operations (`App::import_members`, `App::export_members`).
+
+use crate::tr;
+use anyhow::Result;
+use hnd_app::{Actor, App, MemberFile};
+use hnd_domain::{Day, fmt::int};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The error file's default place: `FILE-loi.csv` beside the file.
+pub fn errors_beside(file: &Path) -> PathBuf {
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("hoi-vien");
+    file.with_file_name(format!("{stem}-loi.csv"))
+}
+
+/// Writes the members under `unit` to `file` and says how many.
+pub async fn export(app: &App, actor: &Actor, unit: &str, file: &Path) -> Result<()> {
+    let query = hnd_store::MemberQuery {
+        scope: unit.to_string(),
+        ..Default::default()
+    };
+    let count = app.export_members(actor, &query, file).await?;
+    let lang = actor.lang;
+    let count = int(count as i64, lang);
+    println!(
+        "{}",
+        tr(lang, "cli.exported", &[("count", &count), ("path", &file.display())])
+    );
+    Ok(())
+}
+
+/// Runs an import, printing progress, the first refusals and the summary;
+/// fails (after loading the good rows) when some rows were refused.
+pub async fn import(
+    app: &App,
+    actor: &Actor,
+    unit: &str,
+    file: &Path,
+    errors_path: &Path,
+    day: Day,
+) -> Result<ExitCode> {
+    let lang = actor.lang;
+    let mut progress = |s: &hnd_import::ImportSummary| {
+        eprint!(
+            "\r{}",
+            tr(lang, "cli.import_progress", &[("done", &int(s.read as i64, lang))])
+        );
+    };
+    let name = file.display().to_string();
+    let file = MemberFile {
+        unit,
+        path: file,
+        name: &name,
+        errors_path,
+        job: None,
+        day,
+    };
+    let options = hnd_import::ImportOptions::OPERATOR;
+    let summary = app.import_members(actor, &file, &options, &mut progress).await?;
+    eprintln!();
+    for line in summary.warnings.iter().take(20).chain(&summary.first_errors) {
+        println!("  {line}");
+    }
+    let counts = [
+        ("created", int(summary.created as i64, lang)),
+        ("unchanged", int(summary.unchanged as i64, lang)),
+        ("refused", int(summary.refused as i64, lang)),
+    ];
+    let args: Vec<(&str, &dyn std::fmt::Display)> =
+        counts.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+    println!("{}", tr(lang, "cli.members_imported", &args));
+    match summary.error_file {
+        None => Ok(ExitCode::SUCCESS),
+        Some(path) => {
+            println!("{}", tr(lang, "cli.error_file", &[("path", &path.display())]));
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
