@@ -101,13 +101,19 @@ pub struct Added {
     pub id: i64,
     pub likely_duplicates: Vec<LikelyDuplicate>,
 }
+/// The SELECT that [`member_from_row`] reads (columns 0 to 16), then
+/// `$more` columns, then the rest of the statement.
 macro_rules! member_select {
     ($rest:literal) => {
+        member_select!("", $rest)
+    };
+    ($more:literal, $rest:literal) => {
         concat!(
             "SELECT m.id, m.full_name, m.birth_date, m.birth_year, m.sex, m.ethnicity, m.religion, m.cccd,
                     m.phone, m.village, u.code, m.province_code, m.status, m.card_number, m.joined_on,
-                    m.admission_decision, t.code
-             FROM members m JOIN units u ON u.id = m.unit_id LEFT JOIN units t ON t.id = m.transfer_to ",
+                    m.admission_decision, t.code",
+            $more,
+            " FROM members m JOIN units u ON u.id = m.unit_id LEFT JOIN units t ON t.id = m.transfer_to ",
             $rest
         )
     };
