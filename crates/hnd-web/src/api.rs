@@ -10,7 +10,7 @@
 
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, address_of, cookie};
-use crate::members::{ListParams, parse_member};
+use crate::members::ListParams;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -385,28 +385,12 @@ pub(crate) fn bad_json(rejection: JsonRejection, lang: Lang) -> Response {
     }
 }
 
+/// The API's new member: the person as the operation's input reads them,
+/// and whether a CCCD that disagrees with the birth year or sex is accepted.
 #[derive(Deserialize, Default)]
 pub struct NewMemberBody {
-    #[serde(default)]
-    full_name: String,
-    #[serde(default)]
-    birth: String,
-    #[serde(default)]
-    sex: String,
-    #[serde(default)]
-    ethnicity: String,
-    #[serde(default)]
-    religion: String,
-    #[serde(default)]
-    cccd: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    village: String,
-    #[serde(default)]
-    unit: String,
-    #[serde(default)]
-    date: String,
+    #[serde(flatten)]
+    text: hnd_app::NewMemberText,
     #[serde(default)]
     accept_warnings: bool,
 }
@@ -420,27 +404,14 @@ pub async fn create_member(
         Ok(b) => b,
         Err(r) => return bad_json(r, caller.lang),
     };
-    let form = crate::members::MemberForm {
-        full_name: b.full_name,
-        birth: b.birth,
-        sex: b.sex,
-        ethnicity: b.ethnicity,
-        religion: b.religion,
-        cccd: b.cccd,
-        phone: b.phone,
-        village: b.village,
-        unit: b.unit,
-        date: b.date,
-        ..Default::default()
-    };
-    let (member, date) = match parse_member(&form, caller.lang) {
-        Ok(x) => x,
+    let input = match hnd_app::AddMember::parse(&b.text, b.accept_warnings, caller.lang) {
+        Ok(input) => input,
         Err(errors) => {
             let (field, message) = errors.into_iter().next().expect("errors are not empty");
             return error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message, Some(field));
         }
     };
-    match app.add_member(&caller.actor(), &member, date, b.accept_warnings).await {
+    match app.add_member(&caller.actor(), &input).await {
         Ok(added) => {
             // Likely duplicates are named only where the caller sees
             // members; the others are only counted.
