@@ -4,7 +4,7 @@
 //! the page and the handlers of each section's forms share them without
 //! importing each other.
 
-use super::form::FieldErrors;
+use hnd_app::FieldErrors;
 use hnd_domain::profile::{self, AwardLevel, Position, Rating, TitleKind};
 use hnd_domain::{Day, HouseholdCategory, HouseholdRole, Lang, i18n};
 use hnd_store::{Corrected, Household, Member, MemberProfile};
