@@ -1,9 +1,9 @@
-//! Everything a member's page shows, read together on one connection: the
-//! member with their unit's name, profile, photo flag and household in one
-//! row, then every list (history, positions, titles, ratings, corrections,
-//! the household's members and categories) in one `UNION ALL`. Two
-//! statements where the page once made fourteen, each on a connection of
-//! its own.
+//! Everything a member's page shows, read in one statement: the member
+//! with their unit's name, profile, photo flag and household, joined to
+//! every list (history, positions, titles, ratings, corrections, the
+//! household's members and categories) as one `UNION ALL`, a row per list
+//! entry. One round trip where the page once made fourteen, each on a
+//! connection of its own.
 
 use super::types::{Member, MemberEvent, member_from_row, member_select};
 use crate::profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry, code, day, flag, profile_at};
@@ -28,33 +28,39 @@ pub struct MemberPage {
     pub household: Option<Household>,
 }
 
-/// Columns after the member's own (0 to 16) in the page's first statement.
+/// Columns after the member's own (0 to 16).
 const UNIT_NAME: usize = 17;
 const HAS_PHOTO: usize = 18;
 const HOUSEHOLD: usize = 19;
 const UPDATED: usize = 22;
 const PROFILE: usize = 24;
+/// The first column of a list entry: after the profile's fields.
+static LIST: LazyLock<usize> = LazyLock::new(|| PROFILE + FIELDS.len());
 
-/// The first statement: one row.
-static MEMBER_ROW: LazyLock<String> = LazyLock::new(|| {
+/// The statement: the member's columns on every row, then one list entry
+/// (none: the lists' columns are NULL on the one row).
+static PAGE: LazyLock<String> = LazyLock::new(|| {
     let profile: Vec<String> = FIELDS.iter().map(|f| format!("p.{f}")).collect();
     member_select!(
         ", n.name,
          CASE WHEN EXISTS (SELECT 1 FROM member_photos ph WHERE ph.member_id = m.id) THEN 1 ELSE 0 END,
-         h.id, h.province_code, h.address, p.updated_by, p.updated_at, PROFILE_COLUMNS",
+         h.id, h.province_code, h.address, p.updated_by, p.updated_at, {profile},
+         l.s, l.a, l.b, l.t1, l.t2, l.t3, l.t4, l.t5, l.t6",
         "LEFT JOIN unit_versions n ON n.unit_id = m.unit_id AND n.valid_from <= $2 AND n.valid_to > $2
          LEFT JOIN households h ON h.id = m.household_id
          LEFT JOIN member_profiles p ON p.member_id = m.id
+         LEFT JOIN ({lists}) l ON 1 = 1
          WHERE m.id = $1"
     )
-    .replace("PROFILE_COLUMNS", &profile.join(", "))
+    .replace("{profile}", &profile.join(", "))
+    .replace("{lists}", LISTS)
 });
 
-/// The second statement: every list, a section number first, then two
-/// numbers and six texts (typed alike in every branch, as PostgreSQL asks).
+/// Every list, a section number first, then two numbers and six texts
+/// (typed alike in every branch, as PostgreSQL asks).
 const LISTS: &str = "
-    SELECT CAST(0 AS BIGINT), e.id, CAST(NULL AS BIGINT), e.kind, e.effective_date, u.code, e.decision,
-           e.reason, e.author
+    SELECT CAST(0 AS BIGINT) AS s, e.id AS a, CAST(NULL AS BIGINT) AS b, e.kind AS t1, e.effective_date AS t2,
+           u.code AS t3, e.decision AS t4, e.reason AS t5, e.author AS t6
     FROM member_events e LEFT JOIN units u ON u.id = e.unit_id WHERE e.member_id = $1
     UNION ALL
     SELECT CAST(1 AS BIGINT), r.id, CAST(NULL AS BIGINT), r.position, v.code, r.from_on, r.to_on,
@@ -89,7 +95,7 @@ fn known<T>(row: &AnyRow, i: usize, parse: fn(&str) -> Option<T>) -> Result<T> {
 }
 
 impl MemberPage {
-    /// The page of the member in `row` (the first statement's), empty lists.
+    /// The page of the member in `row`, its lists empty.
     fn of_row(id: i64, row: &AnyRow) -> Result<MemberPage> {
         let household = match row.try_get::<Option<i64>, _>(HOUSEHOLD)? {
             Some(number) => Some(Household {
@@ -120,13 +126,18 @@ impl MemberPage {
         })
     }
 
-    /// Files one row of the second statement under its section; the ids
-    /// of events and corrections, which order them, go to `ids`.
+    /// Files the list entry of `row` under its section (a row without
+    /// one, the only row of a member with empty lists, adds nothing); the
+    /// ids of events and corrections, which order them, go to `ids`.
     fn add(&mut self, row: &AnyRow, ids: &mut Ids) -> Result<()> {
-        let (section, a, b): (i64, Option<i64>, Option<i64>) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-        let (a, text) = (a.unwrap_or_default(), |i: usize| {
-            row.try_get::<Option<String>, _>(2 + i)
-        });
+        let at = |i: usize| *LIST + i;
+        let Some(section) = row.try_get::<Option<i64>, _>(at(0))? else {
+            return Ok(());
+        };
+        let (a, b): (Option<i64>, Option<i64>) = (row.try_get(at(1))?, row.try_get(at(2))?);
+        let a = a.unwrap_or_default();
+        let text = |i: usize| row.try_get::<Option<String>, _>(at(2 + i));
+        let on = |i: usize| day(row, at(i));
         match section {
             0 => ids.events.push((a, self.events.len())),
             4 => ids.corrections.push((a, self.corrections.len())),
@@ -135,7 +146,7 @@ impl MemberPage {
         match section {
             0 => self.events.push(MemberEvent {
                 kind: text(1)?.unwrap_or_default(),
-                date: day(row, 4)?.expect("dates written by hnd"),
+                date: on(4)?.expect("dates written by hnd"),
                 unit_code: text(3)?,
                 decision: text(4)?,
                 reason: text(5)?.unwrap_or_default(),
@@ -143,22 +154,22 @@ impl MemberPage {
             }),
             1 => self.profile.roles.push(RoleEntry {
                 id: a,
-                position: known(row, 3, Position::from_code)?,
+                position: known(row, at(3), Position::from_code)?,
                 unit_code: text(2)?,
-                from: day(row, 5)?.expect("dates written by hnd"),
-                to: day(row, 6)?,
+                from: on(5)?.expect("dates written by hnd"),
+                to: on(6)?,
             }),
             2 => self.profile.titles.push(TitleEntry {
                 id: a,
                 year: b.unwrap_or_default() as i32,
-                level: known(row, 3, AwardLevel::from_code)?,
-                kind: known(row, 4, TitleKind::from_code)?,
+                level: known(row, at(3), AwardLevel::from_code)?,
+                kind: known(row, at(4), TitleKind::from_code)?,
                 note: text(3)?,
             }),
             3 => self.profile.ratings.push(RatingEntry {
                 year: a as i32,
-                rating: known(row, 3, Rating::from_code)?,
-                proposed_to_party: flag(row, 2)?.unwrap_or(false),
+                rating: known(row, at(3), Rating::from_code)?,
+                proposed_to_party: flag(row, at(2))?.unwrap_or(false),
             }),
             4 => self.corrections.push(Corrected {
                 field: text(1)?.unwrap_or_default(),
@@ -216,25 +227,22 @@ fn reorder<T>(items: Vec<T>, order: &[(i64, usize)]) -> Vec<T> {
 
 /// A member's page, read at once.
 impl Store {
-    /// Everything member `id`'s page shows, in two statements on one
-    /// connection; each list in the order the page shows it.
+    /// Everything member `id`'s page shows, in one statement; each list
+    /// in the order the page shows it.
     pub async fn member_page(&self, id: i64) -> Result<MemberPage> {
-        let today = Day::today().iso();
-        let mut conn = self.read.acquire().await?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(MEMBER_ROW.as_str()))
+        let rows = sqlx::query(sqlx::AssertSqlSafe(PAGE.as_str()))
             .bind(id)
-            .bind(today.clone())
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(MemberError::UnknownMember { id })?;
-        let mut page = MemberPage::of_row(id, &row)?;
+            .bind(Day::today().iso())
+            .fetch_all(&self.read)
+            .await?;
+        let first = rows.first().ok_or(MemberError::UnknownMember { id })?;
+        let mut page = MemberPage::of_row(id, first)?;
         // Ordered here, each list its own way, where one ORDER BY over the
         // union would not do.
         let mut ids = Ids::default();
-        for row in sqlx::query(LISTS).bind(id).bind(today).fetch_all(&mut *conn).await? {
-            page.add(&row, &mut ids)?;
+        for row in &rows {
+            page.add(row, &mut ids)?;
         }
-        drop(conn);
         page.sort(ids);
         Ok(page)
     }
