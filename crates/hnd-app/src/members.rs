@@ -484,13 +484,8 @@ impl App {
     /// Enters a person as an applicant of a branch or group (đơn xin vào
     /// Hội). A CCCD already in the register names its holder only as far
     /// as the actor may see them; likely duplicates likewise.
-    pub async fn add_member(
-        &self,
-        actor: &Actor,
-        new: &hnd_store::NewMember,
-        date: Day,
-        accept_warnings: bool,
-    ) -> Result<AddedMember, AppError> {
+    pub async fn add_member(&self, actor: &Actor, input: &crate::AddMember) -> Result<AddedMember, AppError> {
+        let (new, date, accept_warnings) = (&input.member, input.date, input.accept_warnings);
         let (unit_id, path) = self.store.unit_path(new.unit.as_str()).await?;
         if !actor.may(Action::EditMembers, &path) {
             return Err(AppError::Forbidden);

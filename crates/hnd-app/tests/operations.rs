@@ -125,7 +125,14 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     case!(
         "add_member",
         "canbo.xa",
-        app.add_member(&officer, &newcomer, d("01/03/2026"), false)
+        app.add_member(
+            &officer,
+            &hnd_app::AddMember {
+                member: newcomer,
+                date: d("01/03/2026"),
+                accept_warnings: false
+            }
+        )
     );
     assert!(
         entries(&store).await[0].member_id.is_some(),

@@ -289,10 +289,16 @@ fn sqlite_url(url: &str) -> String {
 /// index); readers a small one each, since the operating system caches the
 /// file for all of them: with 16 MiB for every reader, a long import grew
 /// to 249 MB as the readers' caches filled, against 129 MB with 4 MiB.
+///
+/// A connection is not pinged before each use (sqlx's default): it is a
+/// file opened in this process, not a link that can drop, and the ping is
+/// a round trip to the connection's thread on every acquire, as costly as
+/// a small query.
 fn sqlite_pool(connections: u32, cache_mib: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(connections)
         .acquire_timeout(Duration::from_secs(30))
+        .test_before_acquire(false)
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 let pragmas = format!(

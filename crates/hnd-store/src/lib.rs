@@ -36,8 +36,8 @@ pub use figures::ProgressRow;
 pub use households::Household;
 pub use indicators::NewIndicator;
 pub use members::{
-    Added, CccdHolder, LikelyDuplicate, LoadOutcome, Member, MemberCounts, MemberEvent, MemberQuery, MemberRow,
-    NewMember,
+    Added, CccdHolder, LikelyDuplicate, LoadOutcome, Member, MemberCounts, MemberEvent, MemberPage, MemberQuery,
+    MemberRow, NewMember,
 };
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};

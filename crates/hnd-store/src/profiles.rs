@@ -65,19 +65,19 @@ pub struct MemberProfile {
 }
 
 /// The scalar columns, named as the fields ([`FIELDS`] order).
-static PROFILE_COLUMNS: LazyLock<String> = LazyLock::new(|| FIELDS.join(", "));
+pub(crate) static PROFILE_COLUMNS: LazyLock<String> = LazyLock::new(|| FIELDS.join(", "));
 
-fn day(row: &AnyRow, i: usize) -> Result<Option<Day>> {
+pub(crate) fn day(row: &AnyRow, i: usize) -> Result<Option<Day>> {
     let text: Option<String> = row.try_get(i)?;
     Ok(text.and_then(|t| Day::from_iso(&t).ok()))
 }
 
-fn flag(row: &AnyRow, i: usize) -> Result<Option<bool>> {
+pub(crate) fn flag(row: &AnyRow, i: usize) -> Result<Option<bool>> {
     let n: Option<i64> = row.try_get(i)?;
     Ok(n.map(|n| n != 0))
 }
 
-fn code<T>(row: &AnyRow, i: usize, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
+pub(crate) fn code<T>(row: &AnyRow, i: usize, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
     let text: Option<String> = row.try_get(i)?;
     Ok(text.as_deref().and_then(parse))
 }
@@ -93,10 +93,15 @@ fn stored(row: &AnyRow, i: usize, field: &Field) -> Result<Stored> {
 
 /// The profile in columns 0.. of `row`, in [`PROFILE_COLUMNS`] order.
 fn profile_from_row(row: &AnyRow) -> Result<Profile> {
+    profile_at(row, 0)
+}
+
+/// The profile in columns `first`.. of `row`, in [`PROFILE_COLUMNS`] order.
+pub(crate) fn profile_at(row: &AnyRow, first: usize) -> Result<Profile> {
     let values = FIELD_LIST
         .iter()
         .enumerate()
-        .map(|(i, f)| stored(row, i, f))
+        .map(|(i, f)| stored(row, first + i, f))
         .collect::<Result<Vec<_>>>()?;
     Ok(Profile::from_stored(&values))
 }
@@ -130,90 +135,9 @@ fn bit(b: bool) -> i64 {
 impl Store {
     /// A member's profile with their positions, titles and ratings.
     pub async fn member_profile(&self, id: i64) -> Result<MemberProfile> {
-        let mut conn = self.read.acquire().await?;
-        member_province(&mut conn, id).await?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {}, updated_by, updated_at FROM member_profiles WHERE member_id = $1",
-            *PROFILE_COLUMNS
-        )))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let (profile, updated_by, updated_at) = match &row {
-            Some(r) => (
-                profile_from_row(r)?,
-                r.try_get(FIELDS.len())?,
-                r.try_get(FIELDS.len() + 1)?,
-            ),
-            None => (Profile::default(), None, None),
-        };
-        let today = Day::today().iso();
-        let roles = sqlx::query(
-            "SELECT r.id, r.position, v.code, r.from_on, r.to_on FROM member_roles r
-             LEFT JOIN unit_versions v ON v.unit_id = r.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
-             WHERE r.member_id = $1 ORDER BY r.from_on DESC, r.id DESC",
-        )
-        .bind(id)
-        .bind(today)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(RoleEntry {
-                id: r.try_get(0)?,
-                position: code(r, 1, Position::from_code)?.expect("codes checked by the table"),
-                unit_code: r.try_get(2)?,
-                from: day(r, 3)?.expect("dates written by hnd"),
-                to: day(r, 4)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-        let titles = sqlx::query(
-            "SELECT id, year, level, kind, note FROM member_titles WHERE member_id = $1 ORDER BY year DESC, id DESC",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(TitleEntry {
-                id: r.try_get(0)?,
-                year: r.try_get::<i64, _>(1)? as i32,
-                level: code(r, 2, AwardLevel::from_code)?.expect("codes checked by the table"),
-                kind: code(r, 3, TitleKind::from_code)?.expect("codes checked by the table"),
-                note: r.try_get(4)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-        let ratings = sqlx::query(
-            "SELECT year, rating, proposed_to_party FROM member_ratings WHERE member_id = $1 ORDER BY year DESC",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(RatingEntry {
-                year: r.try_get::<i64, _>(0)? as i32,
-                rating: code(r, 1, Rating::from_code)?.expect("codes checked by the table"),
-                proposed_to_party: flag(r, 2)?.unwrap_or(false),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-        let photos: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member_photos WHERE member_id = $1")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-        Ok(MemberProfile {
-            member_id: id,
-            profile,
-            roles,
-            titles,
-            ratings,
-            has_photo: photos > 0,
-            updated_by,
-            updated_at,
-        })
+        // Read with the rest of the member's page: two statements, where
+        // the profile alone took six.
+        Ok(self.member_page(id).await?.profile)
     }
 
     /// Writes a member's scalar profile whole (inserted the first time);

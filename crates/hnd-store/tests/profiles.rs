@@ -11,6 +11,7 @@ hnd_store::both_backends!(
     a_photo_is_kept_replaced_and_removed,
     search_filters_on_insurance,
     generated_members_get_insurance_at_the_rates_asked,
+    a_member_page_reads_what_the_single_reads_do,
 );
 
 fn d(s: &str) -> Day {
@@ -261,4 +262,89 @@ async fn generated_members_get_insurance_at_the_rates_asked(store: Store) {
     let social = count(None, Some(true)).await;
     assert!((15..=60).contains(&social), "{social} of 1002 with BHXH");
     assert!(store.last_member_id().await.unwrap() >= last + 1000);
+}
+
+/// The member's page read at once holds what the reads one by one give,
+/// in the same order, with every section filled.
+async fn a_member_page_reads_what_the_single_reads_do(store: Store) {
+    let (hoa, duc) = two_members(&store).await;
+    for (position, from, to) in [
+        ("chi hội phó", "01/01/2020", "31/12/2025"),
+        ("chi hội trưởng", "01/01/2026", ""),
+    ] {
+        let role = NewRole::parse(position, "00004-A", from, to).unwrap();
+        store.add_member_role(hoa, &role, &who()).await.unwrap();
+    }
+    for year in ["2024", "2025"] {
+        let title = NewTitle::parse(year, "cấp tỉnh", "excellent_farmer", "").unwrap();
+        store.add_member_title(hoa, &title, &who()).await.unwrap();
+        let rating = NewRating::parse(year, "good", "").unwrap();
+        store.set_member_rating(hoa, &rating, &who()).await.unwrap();
+    }
+    for village in ["Thôn Đông", "Thôn Tây"] {
+        let fix = hnd_store::Correction {
+            village: Some(Some(village.to_string())),
+            ..Default::default()
+        };
+        store.correct_member(hoa, &fix, d("02/03/2026"), &who()).await.unwrap();
+    }
+    store.start_leave(hoa, d("01/04/2026"), &who()).await.unwrap();
+    store.return_from_leave(hoa, d("01/04/2026"), &who()).await.unwrap();
+    let household = store.create_household(duc, Some("Xóm 2".into()), &who()).await.unwrap();
+    store
+        .join_household(hoa, household, hnd_domain::HouseholdRole::Spouse, &who())
+        .await
+        .unwrap();
+    for (year, category) in [
+        (2026, hnd_domain::HouseholdCategory::Poor),
+        (2025, hnd_domain::HouseholdCategory::NearPoor),
+    ] {
+        store
+            .set_household_category(household, year, category, &who())
+            .await
+            .unwrap();
+    }
+
+    let page = store.member_page(hoa).await.unwrap();
+    let same = |what: &str, page: String, single: String| assert_eq!(page, single, "{what}");
+    same(
+        "member",
+        format!("{:?}", page.member),
+        format!("{:?}", store.member(hoa).await.unwrap()),
+    );
+    same(
+        "history",
+        format!("{:?}", page.events),
+        format!("{:?}", store.member_events(hoa).await.unwrap()),
+    );
+    same(
+        "corrections",
+        format!("{:?}", page.corrections),
+        format!("{:?}", store.member_corrections(hoa).await.unwrap()),
+    );
+    same(
+        "household",
+        format!("{:?}", page.household),
+        format!("{:?}", Some(store.household(household).await.unwrap())),
+    );
+    assert_eq!(page.unit_name, "Chi hội A");
+    assert_eq!(page.events.len(), 6, "apply, admit, two corrections, leave, return");
+    assert_eq!(page.corrections.len(), 2);
+    let h = page.household.expect("in a household");
+    assert_eq!((h.members.len(), h.categories.len()), (2, 2));
+    assert_eq!(h.members[0].0, duc, "the head first");
+    assert_eq!(h.categories[0].0, 2025, "oldest first");
+    let p = page.profile;
+    assert_eq!((p.roles.len(), p.titles.len(), p.ratings.len()), (2, 2, 2));
+    assert_eq!(p.roles[0].position, Position::BranchHead, "latest first");
+    assert_eq!((p.titles[0].year, p.ratings[0].year), (2025, 2025), "latest first");
+
+    // The head: no entries nor corrections of their own, the same household.
+    let bare = store.member_page(duc).await.unwrap();
+    assert!(bare.corrections.is_empty() && bare.profile.roles.is_empty());
+    assert_eq!(bare.household.map(|h| h.members.len()), Some(2));
+    assert!(matches!(
+        store.member_page(hoa + duc + 100).await,
+        Err(StoreError::Member(MemberError::UnknownMember { .. }))
+    ));
 }

@@ -1,8 +1,8 @@
 //! The register through the API: the member list and search (masked as
 //! the caller's rights say), one member, a new applicant, and transfers.
 
-use crate::api::{ApiUser, Dated, app_error, bad_json, dated, error, store_error};
-use crate::members::{ListParams, parse_member};
+use crate::api::{ApiUser, Dated, dated, error, store_error};
+use crate::members::ListParams;
 use crate::refusal::Refusal;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -152,28 +152,12 @@ pub async fn member(State(store): State<Store>, caller: ApiUser, Path(id): Path<
     Ok(Json(json!({"member": ApiMember::of(m, reveal), "events": events})).into_response())
 }
 
+/// The API's new member: the person as the operation's input reads them,
+/// and whether a CCCD that disagrees with the birth year or sex is accepted.
 #[derive(Deserialize, Default)]
 pub struct NewMemberBody {
-    #[serde(default)]
-    full_name: String,
-    #[serde(default)]
-    birth: String,
-    #[serde(default)]
-    sex: String,
-    #[serde(default)]
-    ethnicity: String,
-    #[serde(default)]
-    religion: String,
-    #[serde(default)]
-    cccd: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    village: String,
-    #[serde(default)]
-    unit: String,
-    #[serde(default)]
-    date: String,
+    #[serde(flatten)]
+    text: hnd_app::NewMemberText,
     #[serde(default)]
     accept_warnings: bool,
 }
@@ -182,57 +166,43 @@ pub async fn create_member(
     State(app): State<hnd_app::App>,
     caller: ApiUser,
     body: Result<Json<NewMemberBody>, JsonRejection>,
-) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let form = crate::members::MemberForm {
-        full_name: b.full_name,
-        birth: b.birth,
-        sex: b.sex,
-        ethnicity: b.ethnicity,
-        religion: b.religion,
-        cccd: b.cccd,
-        phone: b.phone,
-        village: b.village,
-        unit: b.unit,
-        date: b.date,
-        ..Default::default()
-    };
-    let (member, date) = match parse_member(&form, caller.lang) {
-        Ok(x) => x,
-        Err(errors) => {
-            let (field, message) = errors.into_iter().next().expect("errors are not empty");
-            return error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message, Some(field));
-        }
-    };
-    match app.add_member(&caller.actor(), &member, date, b.accept_warnings).await {
+) -> Result<Response, Refusal> {
+    let Json(b) = body?;
+    let input = hnd_app::AddMember::parse(&b.text, b.accept_warnings, caller.lang).map_err(|errors| {
+        let (field, message) = errors.into_iter().next().expect("errors are not empty");
+        Refusal::value(StatusCode::UNPROCESSABLE_ENTITY, field, move |_| message.clone())
+    })?;
+    match app.add_member(&caller.actor(), &input).await {
         Ok(added) => {
             // Likely duplicates are named only where the caller sees
             // members; the others are only counted.
             let answer = json!({"id": added.id, "likely_duplicates": added.likely_duplicates,
                                 "likely_duplicates_elsewhere": added.elsewhere});
-            (StatusCode::CREATED, Json(answer)).into_response()
+            Ok((StatusCode::CREATED, Json(answer)).into_response())
         }
         // The API names its own way to confirm: the body's field.
         Err(hnd_app::AppError::Store(StoreError::Member(e @ hnd_domain::MemberError::CccdMismatch { .. }))) => {
             let how = i18n::t(caller.lang, "web.accept_warnings_api", &[]);
             let message = format!("{} {how}", e.message(caller.lang));
-            error(StatusCode::UNPROCESSABLE_ENTITY, "cccd_mismatch", message, Some("cccd"))
+            Ok(error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "cccd_mismatch",
+                message,
+                Some("cccd"),
+            ))
         }
         Err(hnd_app::AppError::Store(StoreError::Member(
             e @ (hnd_domain::MemberError::DuplicateCccd { .. } | hnd_domain::MemberError::CccdTaken { .. }),
         ))) => {
             // The operation names the holder only to who may see them.
-            error(
+            Ok(error(
                 StatusCode::CONFLICT,
                 "duplicate_cccd",
                 e.message(caller.lang),
                 Some("cccd"),
-            )
+            ))
         }
-        Err(e) => app_error(e, caller.lang),
+        Err(e) => Err(e.into()),
     }
 }
 

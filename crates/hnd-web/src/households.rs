@@ -11,88 +11,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use hnd_app::{AppError, ErrorKind};
-use hnd_domain::{Day, HouseholdCategory, HouseholdRole, Lang, MemberError, i18n};
-use hnd_store::Store;
+use hnd_domain::{HouseholdCategory, HouseholdRole, MemberError};
 use serde::Deserialize;
-
-const ROLES: [HouseholdRole; 4] = [
-    HouseholdRole::Spouse,
-    HouseholdRole::Child,
-    HouseholdRole::Parent,
-    HouseholdRole::Other,
-];
-const CATEGORIES: [HouseholdCategory; 4] = [
-    HouseholdCategory::Poor,
-    HouseholdCategory::NearPoor,
-    HouseholdCategory::Policy,
-    HouseholdCategory::Other,
-];
-
-/// What the section shows.
-#[derive(Default)]
-pub struct HouseholdSection {
-    /// The household's number, if the member is in one.
-    pub id: Option<i64>,
-    pub address: String,
-    /// (member id, full name, role), the head first.
-    pub members: Vec<(i64, String, String)>,
-    /// (year, category), oldest first.
-    pub categories: Vec<(i32, String)>,
-    pub can_edit: bool,
-    pub roles: Vec<(&'static str, String)>,
-    pub choices: Vec<(&'static str, String)>,
-    pub year: String,
-    /// Why the last form was refused.
-    pub error: Option<String>,
-}
-
-impl HouseholdSection {
-    /// The section of member `id`'s page.
-    pub async fn of(store: &Store, id: i64, can_edit: bool, error: Option<String>, lang: Lang) -> HouseholdSection {
-        let mut section = HouseholdSection {
-            can_edit,
-            roles: ROLES
-                .iter()
-                .map(|r| {
-                    (
-                        r.as_str(),
-                        i18n::t(lang, &format!("household.role.{}", r.as_str()), &[]),
-                    )
-                })
-                .collect(),
-            choices: CATEGORIES
-                .iter()
-                .map(|c| {
-                    (
-                        c.as_str(),
-                        i18n::t(lang, &format!("household.category.{}", c.as_str()), &[]),
-                    )
-                })
-                .collect(),
-            year: Day::today().year().to_string(),
-            error,
-            ..HouseholdSection::default()
-        };
-        let Ok(Some(number)) = store.household_of(id).await else {
-            return section;
-        };
-        if let Ok(h) = store.household(number).await {
-            section.id = Some(h.id);
-            section.address = h.address.unwrap_or_default();
-            section.members = h
-                .members
-                .into_iter()
-                .map(|(id, name, role)| (id, name, i18n::t(lang, &format!("household.role.{role}"), &[])))
-                .collect();
-            section.categories = h
-                .categories
-                .into_iter()
-                .map(|(year, c)| (year, i18n::t(lang, &format!("household.category.{c}"), &[])))
-                .collect();
-        }
-        section
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct HouseholdForm {

@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::members::{MemberView, Typed, refused, scope};
+use crate::members::{CorrectTyped, MemberView, StepTyped, Typed, refused, scope};
 use crate::shell::{Nav, Tr, app_problem, render, store_problem};
 use askama::Template;
 use axum::Form;
@@ -14,84 +14,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hnd_app::{AppError, ErrorKind, Step};
-use hnd_domain::{Action, BirthDate, Cccd, Day, Lang, Phone, i18n};
-use hnd_store::{Corrected, Correction, Member, MemberQuery};
+use hnd_domain::{Action, BirthDate, Cccd, Day, Phone, i18n};
+use hnd_store::{Correction, MemberQuery};
 use serde::Deserialize;
-
-/// A refused step, with what was typed and why.
-#[derive(Default)]
-pub struct StepTyped {
-    pub code: String,
-    pub date: String,
-    pub decision: String,
-    pub reason: String,
-    pub error: Option<String>,
-}
-
-/// The correction form: the member's values, or what was typed into a
-/// refused one, with the refusal and the field it is about.
-#[derive(Default)]
-pub struct CorrectTyped {
-    pub full_name: Option<String>,
-    pub birth: String,
-    pub cccd: String,
-    pub phone: String,
-    pub village: String,
-    pub error: Option<String>,
-    pub field: String,
-}
-
-impl CorrectTyped {
-    /// The form filled with the member's values (CCCD and phone only for
-    /// who may see them).
-    pub fn of(m: &Member, reveal: bool) -> CorrectTyped {
-        let personal = |v: &Option<String>| {
-            if reveal {
-                v.clone().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
-        CorrectTyped {
-            full_name: Some(m.full_name.clone()),
-            birth: m.birth_date.clone(),
-            cccd: personal(&m.cccd),
-            phone: personal(&m.phone),
-            village: m.village.clone().unwrap_or_default(),
-            error: None,
-            field: String::new(),
-        }
-    }
-}
-
-/// Earlier corrections as rows: field, old, new, who, when; CCCD and
-/// phone masked unless `reveal`.
-pub fn correction_rows(c: Vec<Corrected>, reveal: bool, lang: Lang) -> Vec<(String, String, String, String, String)> {
-    c.into_iter()
-        .map(|c| {
-            let personal = c.field == "cccd" || c.field == "phone";
-            let show = |v: Option<String>| {
-                let v = v.unwrap_or_else(|| "—".to_string());
-                if personal && !reveal {
-                    hnd_domain::access::mask(&v, 3)
-                } else {
-                    v
-                }
-            };
-            (
-                i18n::t(lang, &format!("audit.field.{}", c.field), &[]),
-                show(c.old_value),
-                show(c.new_value),
-                c.author,
-                c.recorded_at
-                    .get(..10)
-                    .and_then(|d| Day::from_iso(d).ok())
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-            )
-        })
-        .collect()
-}
 
 #[derive(Deserialize)]
 pub struct StepForm {

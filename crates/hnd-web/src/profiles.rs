@@ -6,7 +6,7 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::members::FieldErrors;
+use crate::members::{EntryTyped, FieldErrors};
 use crate::shell::{Nav, Tr, app_problem, forbidden, render, store_problem};
 use askama::Template;
 use axum::Form;
@@ -14,120 +14,13 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use hnd_app::{AppError, ErrorKind, Personal};
-use hnd_domain::profile::{
-    self, AwardLevel, FIELDS, FieldError, NewRating, NewRole, NewTitle, Photo, Position, Profile, Rating, TitleKind,
-};
+use hnd_domain::profile::{self, FIELDS, FieldError, NewRating, NewRole, NewTitle, Photo, Profile};
 use hnd_domain::{Action, Lang, i18n};
-use hnd_store::{MemberProfile, Store};
+use hnd_store::Store;
 use std::collections::HashMap;
 
 /// Largest photo upload request: the photo and the form around it.
 pub const MAX_PHOTO_REQUEST: usize = profile::MAX_PHOTO_BYTES + 64 * 1024;
-
-/// What was typed into one of the section's forms that was refused.
-#[derive(Default)]
-pub struct EntryTyped {
-    /// `role`, `title`, `rating`, `photo`, or `roles`/`titles`/`ratings`
-    /// for a removal.
-    pub form: &'static str,
-    pub values: HashMap<String, String>,
-    pub errors: FieldErrors,
-}
-
-impl EntryTyped {
-    /// The value typed in `field` of `form`, if that form came back.
-    pub fn value(&self, form: &str, field: &str) -> String {
-        if self.form == form {
-            self.values.get(field).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
-    }
-
-    pub fn error(&self, form: &str, field: &str) -> String {
-        if self.form == form {
-            self.errors.get(field).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
-    }
-}
-
-/// The "Hồ sơ" section of a member's page.
-pub struct ProfileSection {
-    /// (label, value as shown), in form order, those with a value;
-    /// personal data masked (whether filled or not).
-    pub fields: Vec<(String, String)>,
-    /// (entry id, position, unit, from, to).
-    pub roles: Vec<(i64, String, String, String, String)>,
-    /// (entry id, year, level, title, note).
-    pub titles: Vec<(i64, i32, String, String, String)>,
-    /// (year, rating, proposed to the Party).
-    pub ratings: Vec<(i32, String, String)>,
-    pub reveal: bool,
-    pub has_photo: bool,
-    pub can_edit: bool,
-    pub positions: Vec<(&'static str, String)>,
-    pub levels: Vec<(&'static str, String)>,
-    pub kinds: Vec<(&'static str, String)>,
-    pub rating_choices: Vec<(&'static str, String)>,
-    pub typed: EntryTyped,
-}
-
-impl ProfileSection {
-    pub fn of(p: MemberProfile, reveal: bool, can_edit: bool, typed: EntryTyped, lang: Lang) -> ProfileSection {
-        let masked = i18n::t(lang, "profile.masked", &[]);
-        let yes_no = |b: bool| i18n::t(lang, if b { "profile.yes" } else { "profile.no" }, &[]);
-        let fields = p
-            .profile
-            .display(lang)
-            .into_iter()
-            .map(|(field, value)| {
-                let value = if profile::is_sensitive(field) && !reveal {
-                    masked.clone()
-                } else {
-                    value
-                };
-                (profile::field_label(field, lang), value)
-            })
-            .filter(|(_, value)| !value.is_empty())
-            .collect();
-        let still = i18n::t(lang, "profile.still", &[]);
-        ProfileSection {
-            fields,
-            roles: p
-                .roles
-                .into_iter()
-                .map(|r| {
-                    let to = r.to.map(|d| d.to_string()).unwrap_or_else(|| still.clone());
-                    let unit = r.unit_code.unwrap_or_default();
-                    (r.id, r.position.label(lang), unit, r.from.to_string(), to)
-                })
-                .collect(),
-            titles: p
-                .titles
-                .into_iter()
-                .map(|t| {
-                    let note = t.note.unwrap_or_default();
-                    (t.id, t.year, t.level.label(lang), t.kind.label(lang), note)
-                })
-                .collect(),
-            ratings: p
-                .ratings
-                .into_iter()
-                .map(|r| (r.year, r.rating.label(lang), yes_no(r.proposed_to_party)))
-                .collect(),
-            reveal,
-            has_photo: reveal && p.has_photo,
-            can_edit,
-            positions: Position::choices(lang),
-            levels: AwardLevel::choices(lang),
-            kinds: TitleKind::choices(lang),
-            rating_choices: Rating::choices(lang),
-            typed,
-        }
-    }
-}
 
 /// Field → message for the form, from the domain's refusals.
 pub fn field_errors(errors: Vec<FieldError>, lang: Lang) -> FieldErrors {

@@ -268,6 +268,28 @@ async fn a_cccd_warning_names_the_way_to_confirm_it(store: Store) {
     let message = r.json()["error"]["message"].as_str().unwrap().to_string();
     assert!(message.contains("\"accept_warnings\": true"), "{message}");
     assert!(!message.contains("--accept-warnings"), "{message}");
+    // Accepted, the same person is entered: the body's field and the form's
+    // box reach the operation beside the person's fields.
+    let mut accepted = body.clone();
+    accepted["accept_warnings"] = serde_json::json!(true);
+    let r = f
+        .server
+        .client()
+        .request("POST", "/api/v1/members", &headers, accepted.to_string().as_bytes())
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let other = Cccd::compose("001", 1961, Sex::Male, 78).to_string();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("full_name", "Phạm Văn Khéo"),
+        ("birth", "1990"),
+        ("sex", "male"),
+        ("cccd", other.as_str()),
+        ("unit", "00004-CH01"),
+        ("accept_warnings", "on"),
+    ];
+    let r = web.post_form("/members", &fields).await;
+    assert_eq!(r.status, 303, "{}", r.text());
 }
 
 async fn database_failures_are_shown_not_hidden(store: Store) {

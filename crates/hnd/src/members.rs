@@ -266,7 +266,12 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                 unit: UnitCode::parse(&unit)?,
             };
             let day = day_or_today(when.date.as_deref())?;
-            let added = app.add_member(&actor(&when), &new, day, accept_warnings).await?;
+            let input = hnd_app::AddMember {
+                member: new,
+                date: day,
+                accept_warnings,
+            };
+            let added = app.add_member(&actor(&when), &input).await?;
             println!("{}", tr(lang, "cli.member_added", &[("id", &added.id)]));
             for dup in &added.likely_duplicates {
                 let rule = tr(lang, &format!("member.rule.{}", dup.rule), &[]);

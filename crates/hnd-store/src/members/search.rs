@@ -1,0 +1,306 @@
+//! Reading the register: one member and their events, lists and searches
+//! over a subtree, incoming transfers, open likely duplicates.
+
+use super::history::cccd_holders;
+use super::types::{CccdHolder, Member, MemberEvent, MemberQuery, member_from_row, member_select};
+use crate::sql::path_end;
+use crate::{Result, Store};
+use hnd_domain::{Cccd, Day, MemberError, Phone, fold};
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// Reading the register.
+impl Store {
+    /// Who holds each of `cccds` now.
+    pub async fn members_by_cccd(&self, cccds: &[String]) -> Result<HashMap<String, CccdHolder>> {
+        let mut conn = self.read.acquire().await?;
+        cccd_holders(&mut conn, cccds.iter().map(|c| c.clone().into()).collect()).await
+    }
+
+    /// Members under `scope` (today's tree) with an id above `after`, by
+    /// id: pages for a streaming export.
+    pub async fn members_page(&self, scope: &str, after: i64, limit: i64) -> Result<Vec<Member>> {
+        let today = Day::today();
+        let unit = self.unit(scope, today).await?.unit;
+        // Members in id order, each checked against the scope: a page costs
+        // its own rows, where a join led by the scope sorted the whole subtree.
+        let rows = sqlx::query(member_select!(
+            "WHERE m.id > $4 AND EXISTS (
+                 SELECT 1 FROM unit_versions v
+                 WHERE v.unit_id = m.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+                   AND v.path >= $2 AND v.path < $3)
+             ORDER BY m.id LIMIT $5"
+        ))
+        .bind(today.iso())
+        .bind(unit.path.clone())
+        .bind(path_end(&unit.path))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(member_from_row).collect()
+    }
+
+    /// A page of the members matching `q`, ordered by folded name, and
+    /// whether more follow. With a text the name-prefix or exact-key
+    /// indexes lead; without, the members of the subtree's units do.
+    pub async fn find_members(&self, q: &MemberQuery) -> Result<(Vec<Member>, bool)> {
+        let today = Day::today();
+        let unit = self.unit(&q.scope, today).await?.unit;
+        let sql = String::from(member_select!(
+            "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+             WHERE v.path >= $2 AND v.path < $3"
+        ));
+        let mut w = Filter {
+            sql,
+            binds: vec![
+                today.iso().into(),
+                unit.path.clone().into(),
+                path_end(&unit.path).into(),
+            ],
+        };
+        if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+            if !digits.is_empty() && digits.len() == text.chars().filter(|c| !c.is_whitespace()).count() {
+                if q.masked {
+                    // A CCCD or phone is personal data: only card numbers.
+                    w.and("m.card_number =", digits.into());
+                } else {
+                    let key = Cccd::parse(text)
+                        .map(|c| c.to_string())
+                        .ok()
+                        .or_else(|| Phone::parse(text).map(|p| p.to_string()).ok())
+                        .unwrap_or(digits);
+                    let n = w.param(key.into());
+                    w.sql.push_str(&format!(
+                        " AND (m.cccd = ${n} OR m.phone = ${n} OR m.card_number = ${n})"
+                    ));
+                }
+            } else {
+                let prefix = fold(text);
+                w.and("m.name_folded >=", prefix.clone().into());
+                w.and("m.name_folded <", format!("{prefix}\u{10FFFF}").into());
+                if let Some(p) = &unit.province_code {
+                    w.and("m.province_code =", p.clone().into());
+                }
+            }
+        }
+        // Filters on personal data apply only for who may see it.
+        let ethnicity = if q.masked { &None } else { &q.ethnicity };
+        for (column, value) in [
+            ("m.sex =", &q.sex),
+            ("m.status =", &q.status),
+            ("m.ethnicity =", ethnicity),
+        ] {
+            if let Some(v) = value {
+                w.and(column, v.clone().into());
+            }
+        }
+        let year = today.year() as i64;
+        if let Some(min) = q.min_age {
+            w.and("m.birth_year <=", (year - min as i64).into());
+        }
+        if let Some(max) = q.max_age {
+            w.and("m.birth_year >=", (year - max as i64).into());
+        }
+        // Insurance lives in the profile (one row per member, keyed by its id).
+        for (column, wanted) in [("bhyt", q.bhyt), ("bhxh", q.bhxh)] {
+            if let Some(has) = wanted.filter(|_| !q.masked) {
+                let not = if has { "" } else { "NOT " };
+                w.sql.push_str(&format!(
+                    " AND {not}EXISTS (SELECT 1 FROM member_profiles p WHERE p.member_id = m.id AND p.{column} = 1)"
+                ));
+            }
+        }
+        let limit = q.limit.clamp(1, 500);
+        w.sql.push_str(&format!(
+            " ORDER BY m.name_folded, m.id LIMIT {} OFFSET {}",
+            limit + 1,
+            q.offset.max(0)
+        ));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(w.sql));
+        for b in w.binds {
+            query = crate::sql::bind(query, b);
+        }
+        let rows = query.fetch_all(&self.read).await?;
+        let more = rows.len() as i64 > limit;
+        let members = rows
+            .iter()
+            .take(limit as usize)
+            .map(member_from_row)
+            .collect::<Result<_>>()?;
+        Ok((members, more))
+    }
+
+    /// Members in transfer to a unit under `scope` (today's tree), waiting
+    /// for the receiving unit to confirm.
+    pub async fn incoming_transfers(&self, scope: &str, limit: i64) -> Result<Vec<Member>> {
+        let today = Day::today();
+        let unit = self.unit(scope, today).await?.unit;
+        let rows = sqlx::query(member_select!(
+            "JOIN unit_versions v ON v.unit_id = m.transfer_to AND v.valid_from <= $1 AND v.valid_to > $1
+             WHERE m.status = 'in_transfer' AND v.path >= $2 AND v.path < $3
+             ORDER BY m.id LIMIT $4"
+        ))
+        .bind(today.iso())
+        .bind(unit.path.clone())
+        .bind(path_end(&unit.path))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(member_from_row).collect()
+    }
+
+    /// Open likely duplicates under `scope` (today's tree): (member, other, rule).
+    pub async fn open_duplicates(&self, scope: &str, limit: i64) -> Result<Vec<(Member, Member, String)>> {
+        let unit = self.unit(scope, Day::today()).await?.unit;
+        let rows = sqlx::query(
+            "SELECT d.member_id, d.other_id, d.rule FROM member_duplicates d
+             JOIN members m ON m.id = d.member_id
+             JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+             WHERE d.status = 'open' AND v.path >= $2 AND v.path < $3
+             ORDER BY d.member_id, d.other_id LIMIT $4",
+        )
+        .bind(Day::today().iso())
+        .bind(unit.path.clone())
+        .bind(path_end(&unit.path))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (a, b, rule): (i64, i64, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            out.push((self.member(a).await?, self.member(b).await?, rule));
+        }
+        Ok(out)
+    }
+
+    /// Everyone ever entered in the register, whatever their status.
+    pub async fn members_registered(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM members")
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    pub async fn member(&self, id: i64) -> Result<Member> {
+        let row = sqlx::query(member_select!("WHERE m.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(MemberError::UnknownMember { id })?;
+        member_from_row(&row)
+    }
+
+    /// A member's events, oldest first.
+    pub async fn member_events(&self, id: i64) -> Result<Vec<MemberEvent>> {
+        let rows = sqlx::query(
+            "SELECT e.kind, e.effective_date, u.code, e.decision, e.reason, e.author
+             FROM member_events e LEFT JOIN units u ON u.id = e.unit_id
+             WHERE e.member_id = $1 ORDER BY e.effective_date, e.id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let date: String = r.try_get(1)?;
+                Ok(MemberEvent {
+                    kind: r.try_get(0)?,
+                    date: Day::from_iso(&date).expect("dates written by hnd"),
+                    unit_code: r.try_get(2)?,
+                    decision: r.try_get(3)?,
+                    reason: r.try_get(4)?,
+                    author: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Members matching `text` within `scope`'s subtree (today's tree):
+    /// an exact CCCD, phone or card number, or a name prefix with accents
+    /// and case ignored ("nguyen thi h" finds "Nguyễn Thị Hoà").
+    pub async fn search_members(&self, text: &str, scope: Option<&str>, limit: i64) -> Result<Vec<Member>> {
+        let today = Day::today();
+        let (lo, hi, province) = match scope {
+            Some(code) => {
+                let unit = self.unit(code, today).await?.unit;
+                let end = path_end(&unit.path);
+                (unit.path, end, unit.province_code)
+            }
+            None => ("/".to_string(), "0".to_string(), None),
+        };
+        let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+        let exact = Cccd::parse(text)
+            .map(|c| c.to_string())
+            .ok()
+            .or_else(|| Phone::parse(text).map(|p| p.to_string()).ok());
+        let rows = if let Some(key) =
+            exact.or_else(|| (!digits.is_empty() && digits.len() == text.trim().len()).then_some(digits))
+        {
+            sqlx::query(member_select!(
+                "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
+                 WHERE (m.cccd = $1 OR m.phone = $1 OR m.card_number = $1) AND v.path >= $3 AND v.path < $4
+                 ORDER BY m.id LIMIT $5"
+            ))
+            .bind(key)
+            .bind(today.iso())
+            .bind(lo)
+            .bind(hi)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?
+        } else {
+            let prefix = fold(text);
+            // Every folded name that starts with the prefix sorts in [prefix, prefix + U+FFFF).
+            let end = format!("{prefix}\u{10FFFF}");
+            // Within a province the (province_code, name_folded) index gives
+            // the matches in order; across the country, the same index read
+            // province by province.
+            let query = match province {
+                Some(_) => sqlx::query(member_select!(
+                    "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $3 AND v.valid_to > $3
+                     WHERE m.province_code = $7 AND m.name_folded >= $1 AND m.name_folded < $2
+                       AND v.path >= $4 AND v.path < $5
+                     ORDER BY m.name_folded, m.id LIMIT $6"
+                )),
+                None => sqlx::query(member_select!(
+                    "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $3 AND v.valid_to > $3
+                     WHERE m.name_folded >= $1 AND m.name_folded < $2 AND v.path >= $4 AND v.path < $5
+                       AND m.province_code > $7
+                     ORDER BY m.province_code, m.name_folded, m.id LIMIT $6"
+                )),
+            };
+            query
+                .bind(prefix)
+                .bind(end)
+                .bind(today.iso())
+                .bind(lo)
+                .bind(hi)
+                .bind(limit)
+                .bind(province.unwrap_or_default())
+                .fetch_all(&self.read)
+                .await?
+        };
+        rows.iter().map(member_from_row).collect()
+    }
+}
+
+/// A WHERE clause built condition by condition, with its parameters.
+struct Filter {
+    sql: String,
+    binds: Vec<crate::sql::Val>,
+}
+
+impl Filter {
+    /// Adds a parameter; returns its number.
+    fn param(&mut self, value: crate::sql::Val) -> usize {
+        self.binds.push(value);
+        self.binds.len()
+    }
+
+    /// `AND {cond} $n` with `value` as parameter n.
+    fn and(&mut self, cond: &str, value: crate::sql::Val) {
+        let n = self.param(value);
+        self.sql.push_str(&format!(" AND {cond} ${n}"));
+    }
+}
