@@ -10,13 +10,31 @@
 //! names. Names that resolve to nothing go on to the handler, which
 //! answers the 404 in its own shape.
 
+use crate::AppState;
 use crate::api::ApiUser;
 use crate::auth::Viewer;
-use crate::{Access, AppState};
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use hnd_domain::Principal;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (sign-in page, health, API description).
+    Public,
+    /// Any signed-in user; what the page shows is limited to their grants.
+    SignedIn,
+    /// A signed-in user allowed this action on the unit or member the
+    /// route names (`{code}` or `{id}`), or on the unit named in the
+    /// request for routes that name none.
+    Needs(hnd_domain::Action),
+    /// A signed-in user who may read the task the route names (`{id}`):
+    /// whoever may read its plan, or an account acting for a body the
+    /// task names; with `report`, who may report on it (an officer of the
+    /// plan's issuing unit, or that body's account).
+    Task { report: bool },
+}
 
 tokio::task_local! {
     /// The member the gate resolved for this request, so that the handler
