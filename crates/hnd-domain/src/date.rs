@@ -4,6 +4,12 @@
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
+/// A text that is not a day that exists, as typed (the domain's errors
+/// take it in as `OrgError::BadDate`, which says why in the reader's
+/// language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadDay(pub String);
+
 /// A calendar day. Validity intervals are half-open `[from, to)`; an open
 /// end is [`Day::FOREVER`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -62,10 +68,10 @@ impl Day {
     /// A day typed in a form field: today when the field is left empty,
     /// else as [`Day::parse`] reads it; a day that does not exist is
     /// refused with the rule every form reports, naming the text.
-    pub fn parse_or_today(s: &str) -> Result<Day, crate::OrgError> {
+    pub fn parse_or_today(s: &str) -> Result<Day, BadDay> {
         match s.trim() {
             "" => Ok(Day::today()),
-            t => Day::parse(t).map_err(|_| crate::OrgError::BadDate { value: t.to_string() }),
+            t => Day::parse(t).map_err(|_| BadDay(t.to_string())),
         }
     }
 

@@ -1,6 +1,8 @@
 //! Rules of the organisation tree that an operation can break. Each
 //! carries what a person needs to act on it and reads in their language.
 
+use crate::date::BadDay;
+use crate::unit::BadUnitText;
 use crate::{Day, Lang, Level, i18n::t};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -424,5 +426,34 @@ impl PlanError {
             BadMeasure { text } => t(lang, "plan.bad_measure", &[("text", text)]),
             IndicatorName => t(lang, "plan.indicator_name", &[]),
         }
+    }
+}
+
+impl From<BadDay> for OrgError {
+    fn from(BadDay(value): BadDay) -> OrgError {
+        OrgError::BadDate { value }
+    }
+}
+
+impl From<BadUnitText> for OrgError {
+    fn from(bad: BadUnitText) -> OrgError {
+        match bad {
+            BadUnitText::Code(code) => OrgError::BadCode { code },
+            BadUnitText::Name(name) => OrgError::BadName { name },
+        }
+    }
+}
+
+impl BadDay {
+    /// Why, in `lang` (as the domain's error says it).
+    pub fn message(&self, lang: Lang) -> String {
+        OrgError::from(self.clone()).message(lang)
+    }
+}
+
+impl BadUnitText {
+    /// Why, in `lang` (as the domain's error says it).
+    pub fn message(&self, lang: Lang) -> String {
+        OrgError::from(self.clone()).message(lang)
     }
 }

@@ -18,10 +18,10 @@ pub mod profile;
 pub mod unit;
 
 pub use access::{Action, Body, Grant, Principal, Role};
-pub use date::Day;
+pub use date::{BadDay, Day};
 pub use dates::{DateRuleError, DateRules};
 pub use error::{AccountError, HolderPlace, MemberError, OrgError, PlanError};
 pub use fold::fold;
 pub use i18n::Lang;
 pub use person::{BirthDate, Cccd, Ethnicity, HouseholdCategory, HouseholdRole, Phone, Sex};
-pub use unit::{Kind, Level, UnitCode, UnitName};
+pub use unit::{BadUnitText, Kind, Level, UnitCode, UnitName};

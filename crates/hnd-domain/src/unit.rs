@@ -1,6 +1,5 @@
 //! Units of the organisation tree (cấp Hội) and the values that name them.
 
-use crate::OrgError;
 use std::fmt;
 
 /// Level of a unit (cấp). Order is top to bottom.
@@ -112,6 +111,14 @@ impl Kind {
     }
 }
 
+/// A text that cannot be a unit's code or name, as typed (the domain's
+/// errors take it in: `OrgError::BadCode`, `OrgError::BadName`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadUnitText {
+    Code(String),
+    Name(String),
+}
+
 /// The code of a unit: GSO codes for provinces (2 digits), districts (3)
 /// and communes (5); any 1–32 letters, digits, `.`, `_` or `-` for
 /// branches and groups. Codes are unique among units alive at the same
@@ -121,13 +128,13 @@ impl Kind {
 pub struct UnitCode(String);
 
 impl UnitCode {
-    pub fn parse(s: &str) -> Result<UnitCode, OrgError> {
+    pub fn parse(s: &str) -> Result<UnitCode, BadUnitText> {
         let s = s.trim();
         let ok = !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
         if ok {
             Ok(UnitCode(s.to_string()))
         } else {
-            Err(OrgError::BadCode { code: s.to_string() })
+            Err(BadUnitText::Code(s.to_string()))
         }
     }
 
@@ -163,10 +170,10 @@ impl fmt::Display for UnitCode {
 pub struct UnitName(String);
 
 impl UnitName {
-    pub fn parse(s: &str) -> Result<UnitName, OrgError> {
+    pub fn parse(s: &str) -> Result<UnitName, BadUnitText> {
         let name = s.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-            return Err(OrgError::BadName { name: s.to_string() });
+            return Err(BadUnitText::Name(s.to_string()));
         }
         Ok(UnitName(name))
     }

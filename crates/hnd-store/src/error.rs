@@ -35,3 +35,15 @@ impl StoreError {
         }
     }
 }
+
+impl From<hnd_domain::BadDay> for StoreError {
+    fn from(e: hnd_domain::BadDay) -> StoreError {
+        StoreError::Org(e.into())
+    }
+}
+
+impl From<hnd_domain::BadUnitText> for StoreError {
+    fn from(e: hnd_domain::BadUnitText) -> StoreError {
+        StoreError::Org(e.into())
+    }
+}

@@ -134,7 +134,8 @@ pub struct OrgForm {
     confirm: Option<String>,
 }
 
-fn refused(viewer: &Viewer, e: OrgError) -> Response {
+fn refused(viewer: &Viewer, e: impl Into<OrgError>) -> Response {
+    let e: OrgError = e.into();
     problem(
         Some(viewer),
         viewer.lang,

@@ -263,7 +263,7 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
                     .map(|p| Phone::parse(&p).map_err(|_| bad(lang, "field.phone", &p)))
                     .transpose()?,
                 village,
-                unit: UnitCode::parse(&unit)?,
+                unit: UnitCode::parse(&unit).map_err(hnd_domain::OrgError::from)?,
             };
             let day = day_or_today(when.date.as_deref())?;
             let input = hnd_app::AddMember {

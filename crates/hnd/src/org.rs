@@ -164,7 +164,7 @@ impl From<KindArg> for Kind {
 }
 
 fn code(s: &str) -> Result<UnitCode, OrgError> {
-    UnitCode::parse(s)
+    Ok(UnitCode::parse(s)?)
 }
 
 /// `CODE=VALUE` pairs of `--part` and `--assign`.
@@ -249,7 +249,7 @@ pub async fn run(cmd: OrgCommand, db: &str, author: &str, lang: Lang) -> Result<
         } => {
             let unit = NewUnit {
                 code: code(&c)?,
-                name: UnitName::parse(&name)?,
+                name: UnitName::parse(&name).map_err(OrgError::from)?,
                 level: level.into(),
                 kind: kind.map(Kind::from),
                 trade,
@@ -265,7 +265,7 @@ pub async fn run(cmd: OrgCommand, db: &str, author: &str, lang: Lang) -> Result<
             app.rename_unit(
                 &actor(&when),
                 &c,
-                &UnitName::parse(&name)?,
+                &UnitName::parse(&name).map_err(OrgError::from)?,
                 day_or_today(when.date.as_deref())?,
             )
             .await?;
@@ -317,7 +317,7 @@ pub async fn run(cmd: OrgCommand, db: &str, author: &str, lang: Lang) -> Result<
                     let (code_s, name) = pair(p)?;
                     Ok(SplitPart {
                         code: code(&code_s)?,
-                        name: UnitName::parse(&name)?,
+                        name: UnitName::parse(&name).map_err(OrgError::from)?,
                     })
                 })
                 .collect::<Result<Vec<_>, OrgError>>()?;
