@@ -9,6 +9,7 @@
 mod access;
 mod accounts;
 pub mod backend;
+mod backup;
 mod bodies;
 mod corrections;
 mod edit;
@@ -30,6 +31,7 @@ mod users;
 
 pub use accounts::{Audit, AuditEntry, AuditFilter, MemberPlace, random_password, secret};
 pub use backend::Backend;
+pub use backup::{BackupError, Copied, Progress};
 pub use corrections::{Corrected, Correction};
 pub use error::StoreError;
 pub use figures::ProgressRow;
@@ -55,6 +57,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
+    /// The address it was opened with: a backup of PostgreSQL opens its
+    /// own connection, outside the `Any` pools, for `COPY`.
+    url: std::sync::Arc<str>,
     /// Readers: several connections.
     read: AnyPool,
     /// Writers: on SQLite a single connection, so that writes queue in the
@@ -82,6 +87,7 @@ impl Store {
         let (read, write) = backend.pools(url).await?;
         Ok(Store {
             backend,
+            url: url.into(),
             read,
             write,
             counts: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
@@ -90,7 +96,7 @@ impl Store {
 
     /// Applies the migrations this database has not seen; returns their names.
     pub async fn migrate(&self) -> Result<Vec<String>> {
-        self.backend.migrate(&self.write).await
+        self.backend.migrate(&self.write, None).await
     }
 
     /// Stops keeping the maintained counts in this database (its triggers

@@ -1,5 +1,6 @@
 //! `hnd`: the command line of the Farmers' Union management system.
 
+mod backup;
 mod bench;
 mod cli;
 mod demo;
