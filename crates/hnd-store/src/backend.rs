@@ -255,7 +255,10 @@ impl Backend {
         )
         .await?;
         let mut applied = Vec::new();
-        let wanted = self.migrations().iter().filter(|m| up_to.is_none_or(|last| m.0 <= last));
+        let wanted = self
+            .migrations()
+            .iter()
+            .filter(|m| up_to.is_none_or(|last| m.0 <= last));
         for (version, name, sql) in wanted {
             let mut tx = pool.begin().await?;
             let seen: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")

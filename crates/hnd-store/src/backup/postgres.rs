@@ -51,15 +51,18 @@ async fn write_backup(conn: &mut PgConnection, file: &Path, progress: &mut dyn F
         .fetch_one(&mut *conn)
         .await?;
     let mut header = format!("{MAGIC}\nmigration {migration}\n");
-    let sequences = sqlx::query(
-        "SELECT sequencename::text, last_value FROM pg_sequences
-         WHERE schemaname = current_schema() AND last_value IS NOT NULL ORDER BY 1",
+    // Read from each sequence itself: `pg_sequences` has no value for one
+    // set back by `setval(…, false)`, as a bulk load leaves it.
+    let sequences: Vec<String> = sqlx::query_scalar(
+        "SELECT sequencename::text FROM pg_sequences WHERE schemaname = current_schema() ORDER BY 1",
     )
     .fetch_all(&mut *conn)
     .await?;
-    for row in sequences {
-        let (name, value): (String, i64) = (row.try_get(0)?, row.try_get(1)?);
-        header.push_str(&format!("sequence {name} {value}\n"));
+    for name in sequences {
+        let sql = format!("SELECT last_value, is_called FROM \"{name}\"");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *conn).await?;
+        let (value, called): (i64, bool) = (row.try_get(0)?, row.try_get(1)?);
+        header.push_str(&format!("sequence {name} {value} {called}\n"));
     }
     let tables = tables_in_order(conn).await?;
     header.push_str(&format!("tables {}\n", tables.join(" ")));
@@ -70,7 +73,12 @@ async fn write_backup(conn: &mut PgConnection, file: &Path, progress: &mut dyn F
     };
     for table in &tables {
         let columns = columns_of(conn, table).await?;
-        write(&mut out, file, format!("copy {table} {}\n", columns.join(",")).as_bytes()).await?;
+        write(
+            &mut out,
+            file,
+            format!("copy {table} {}\n", columns.join(",")).as_bytes(),
+        )
+        .await?;
         let sql = format!("COPY \"{table}\" ({}) TO STDOUT", quoted(&columns));
         let mut rows = 0u64;
         let mut next_report = REPORT_EVERY;
@@ -143,7 +151,11 @@ async fn columns_of(conn: &mut PgConnection, table: &str) -> Result<Vec<String>>
 }
 
 fn quoted(columns: &[String]) -> String {
-    columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+    columns
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Restores `file` into the empty database at `url`: its schema as of the
@@ -160,11 +172,10 @@ pub(super) async fn restore(url: &str, file: &Path, progress: &mut dyn FnMut(Pro
     lines.expect(MAGIC).await?;
     let migration: i64 = lines.field("migration").await?;
     let store = Store::connect(url).await?;
-    let in_use: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",
-    )
-    .fetch_one(&store.write)
-    .await?;
+    let in_use: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()")
+            .fetch_one(&store.write)
+            .await?;
     if in_use > 0 {
         let named = database_name(&store).await;
         store.close().await;
@@ -256,11 +267,17 @@ async fn copy_in(conn: &mut PgConnection, lines: &mut Lines<'_>, progress: &mut 
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await?;
     }
     for sequence in sequences {
-        let (name, value) = sequence.split_once(' ').ok_or_else(|| lines.damaged(&sequence))?;
-        let value: i64 = value.parse().map_err(|_| lines.damaged(&sequence))?;
-        sqlx::query("SELECT setval($1::regclass, $2, true)")
+        let mut parts = sequence.split(' ');
+        let (name, value, called) = (parts.next(), parts.next(), parts.next());
+        let value: Option<i64> = value.and_then(|v| v.parse().ok());
+        let called: Option<bool> = called.and_then(|c| c.parse().ok());
+        let (Some(name), Some(value), Some(called)) = (name, value, called) else {
+            return Err(lines.damaged(&sequence));
+        };
+        sqlx::query("SELECT setval($1::regclass, $2, $3)")
             .bind(format!("\"{name}\""))
             .bind(value)
+            .bind(called)
             .execute(&mut *conn)
             .await?;
     }

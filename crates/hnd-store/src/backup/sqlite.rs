@@ -130,11 +130,14 @@ async fn check(copy: &Path, file: &Path) -> Result<()> {
     let url = format!("sqlite:{}", copy.display());
     let store = crate::Store::connect(&url).await?;
     let verdict: Result<(String, i64)> = async {
-        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&store.read).await?;
-        let history: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-                .fetch_one(&store.read)
-                .await?;
+        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&store.read)
+            .await?;
+        let history: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+        )
+        .fetch_one(&store.read)
+        .await?;
         Ok((integrity, history))
     }
     .await;
