@@ -230,12 +230,47 @@ pub async fn import_members_with(
     progress: &mut (dyn FnMut(&ImportSummary) + Send),
     options: &ImportOptions<'_>,
 ) -> Result<ImportSummary, RunError> {
+    let mut batches = 0;
+    let imported = import_chunks(
+        store,
+        file,
+        errors_path,
+        day,
+        change,
+        lang,
+        allowed,
+        progress,
+        options,
+        &mut batches,
+    )
+    .await;
+    // Whatever ended the import, the batches it loaded changed the sizes
+    // the engine plans with.
+    if batches > 0 {
+        store.refresh_statistics(hnd_store::Bulk::Members).await?;
+    }
+    imported
+}
+
+/// The chunks of [`import_members_with`], counting the batches loaded.
+#[allow(clippy::too_many_arguments)]
+async fn import_chunks(
+    store: &Store,
+    file: &Path,
+    errors_path: &Path,
+    day: Day,
+    change: BatchChange<'_>,
+    lang: Lang,
+    allowed: UnitFilter<'_>,
+    progress: &mut (dyn FnMut(&ImportSummary) + Send),
+    options: &ImportOptions<'_>,
+    batches: &mut usize,
+) -> Result<ImportSummary, RunError> {
     let (path, limits, size) = (file.to_path_buf(), options.limits, options.chunk.max(1));
     let mut source = blocking(move || Source::open(&path, limits)).await?;
     let mut units = HashMap::new();
     let mut summary = ImportSummary::default();
     let mut error_file: Option<ErrorFile> = None;
-    let mut batches = 0;
     loop {
         if options.cancel.is_some_and(|cancelled| cancelled()) {
             return Err(RunError::Cancelled);
@@ -255,10 +290,10 @@ pub async fn import_members_with(
         summary.warnings.extend(warnings.into_iter().take(room));
         errors.sort_by_key(|e| e.row);
         let refused = errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
-        batches += 1;
+        *batches += 1;
         let rows = sheet.rows.iter().map(|r| r.row).chain(errors.iter().map(|e| e.row));
         let batch = Batch {
-            number: batches,
+            number: *batches,
             first_row: rows.clone().min().unwrap_or_default(),
             last_row: rows.max().unwrap_or_default(),
             accepted: good.len(),

@@ -25,6 +25,7 @@ mod profiles;
 mod sessions;
 mod settings;
 mod sql;
+mod statistics;
 mod tasks;
 pub mod testing;
 mod users;
@@ -46,6 +47,7 @@ pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, Spli
 pub use plans::{NewPlan, Plan, Split, SplitOutcome, Target};
 pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
 pub use sessions::{ACCOUNT_FAILURES, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES};
+pub use statistics::Bulk;
 pub use tasks::{MAX_FILE_MB, NewFile, NewTask, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
 pub use users::{TokenRow, UserRow};
 
@@ -96,7 +98,11 @@ impl Store {
 
     /// Applies the migrations this database has not seen; returns their names.
     pub async fn migrate(&self) -> Result<Vec<String>> {
-        self.backend.migrate(&self.write, None).await
+        let applied = self.backend.migrate(&self.write, None).await?;
+        if !applied.is_empty() {
+            self.refresh_statistics(Bulk::Everything).await?;
+        }
+        Ok(applied)
     }
 
     /// Stops keeping the maintained counts in this database (its triggers

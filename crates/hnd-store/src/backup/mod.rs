@@ -47,6 +47,7 @@ impl Store {
             Backend::Postgres => postgres::restore(url, file, progress).await?,
         };
         let store = Store::open(url).await?;
+        store.refresh_statistics(crate::Bulk::Everything).await?;
         Ok((store, copied))
     }
 }
