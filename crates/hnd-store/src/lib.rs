@@ -10,6 +10,8 @@ mod access;
 mod accounts;
 pub mod backend;
 mod backup;
+#[cfg(feature = "bench")]
+mod bench;
 mod bodies;
 mod corrections;
 mod edit;
@@ -70,6 +72,7 @@ pub struct Store {
     write: AnyPool,
     /// Whether writes keep the maintained counts; off only in the
     /// benchmark that measures what keeping them costs.
+    #[cfg(feature = "bench")]
     counts: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
@@ -92,6 +95,7 @@ impl Store {
             url: url.into(),
             read,
             write,
+            #[cfg(feature = "bench")]
             counts: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
         })
     }
@@ -105,36 +109,13 @@ impl Store {
         Ok(applied)
     }
 
-    /// Stops keeping the maintained counts in this database (its triggers
-    /// dropped, bulk loads writing none): for the benchmark that measures
-    /// an import with and without them, on a throwaway database only. The
-    /// dashboards of such a database are wrong from then on.
-    pub async fn drop_counts_for_benchmark(&self) -> Result<()> {
-        self.counts.store(false, std::sync::atomic::Ordering::Relaxed);
-        let statements: &[&str] = match self.backend {
-            Backend::Sqlite => &[
-                "DROP TRIGGER memberships_count_insert",
-                "DROP TRIGGER memberships_count_update",
-                "DROP TRIGGER member_events_count",
-                "DROP TRIGGER unit_member_deltas_total_insert",
-                "DROP TRIGGER unit_member_deltas_total_update",
-                "DROP TRIGGER members_kind_update",
-                "DROP TRIGGER province_member_deltas_total_insert",
-                "DROP TRIGGER province_member_deltas_total_update",
-            ],
-            Backend::Postgres => &[
-                "DROP TRIGGER memberships_count_insert ON memberships",
-                "DROP TRIGGER memberships_count_update ON memberships",
-                "DROP TRIGGER member_events_count ON member_events",
-                "DROP TRIGGER unit_member_deltas_total ON unit_member_deltas",
-                "DROP TRIGGER members_kind ON members",
-                "DROP TRIGGER province_member_deltas_total ON province_member_deltas",
-            ],
-        };
-        for sql in statements {
-            sqlx::query(*sql).execute(&self.write).await?;
-        }
-        Ok(())
+    /// Whether writes keep the maintained counts: always, but in the
+    /// benchmark of what keeping them costs.
+    pub(crate) fn keeps_counts(&self) -> bool {
+        #[cfg(feature = "bench")]
+        return self.counts.load(std::sync::atomic::Ordering::Relaxed);
+        #[cfg(not(feature = "bench"))]
+        true
     }
 
     pub fn backend(&self) -> Backend {

@@ -1,7 +1,9 @@
 //! Arguments, dispatch and the one place errors become sentences.
 
+#[cfg(feature = "bench")]
+use crate::bench;
 use crate::serve::{Ops, serve};
-use crate::{backup, bench, demo, r#gen, households, members, org, plans, settings, tasks, tr, users};
+use crate::{backup, demo, r#gen, households, members, org, plans, settings, tasks, tr, users};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use hnd_domain::{Lang, OrgError};
@@ -96,7 +98,8 @@ pub enum Command {
     /// Synthetic data.
     #[command(subcommand)]
     Gen(r#gen::GenCommand),
-    /// Benchmarks (figures for BENCHMARKS.md).
+    /// Benchmarks (figures for BENCHMARKS.md; built with `--features bench`).
+    #[cfg(feature = "bench")]
     #[command(subcommand)]
     Bench(bench::BenchCommand),
 }
@@ -253,6 +256,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Backup { file } => backup::backup(&cli.db, &file, &cli.author, lang).await,
         Command::Restore { file } => backup::restore(&cli.db, &file, &cli.author, lang).await,
         Command::Gen(cmd) => r#gen::run(cmd, &cli.db, &cli.author, lang).await,
+        #[cfg(feature = "bench")]
         Command::Bench(cmd) => bench::run(cmd).await,
     }
 }
