@@ -230,67 +230,76 @@ pub async fn import_members_with(
     progress: &mut (dyn FnMut(&ImportSummary) + Send),
     options: &ImportOptions<'_>,
 ) -> Result<ImportSummary, RunError> {
-    let (path, limits, size) = (file.to_path_buf(), options.limits, options.chunk.max(1));
-    let mut source = blocking(move || Source::open(&path, limits)).await?;
-    let mut units = HashMap::new();
-    let mut summary = ImportSummary::default();
-    let mut error_file: Option<ErrorFile> = None;
     let mut batches = 0;
-    loop {
-        if options.cancel.is_some_and(|cancelled| cancelled()) {
-            return Err(RunError::Cancelled);
-        }
-        let (back, next) = blocking(move || {
-            let next = source.next(size);
-            (source, next)
-        })
-        .await;
-        source = back;
-        let Some(sheet) = next? else { break };
-        summary.read += sheet.rows.len() + sheet.errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
-        let mut warnings = Vec::new();
-        let (good, mut errors) = check_chunk(store, &sheet, day, &mut units, lang, allowed, &mut warnings).await?;
-        summary.warned += warnings.len();
-        let room = KEPT_WARNINGS.saturating_sub(summary.warnings.len());
-        summary.warnings.extend(warnings.into_iter().take(room));
-        errors.sort_by_key(|e| e.row);
-        let refused = errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
-        batches += 1;
-        let rows = sheet.rows.iter().map(|r| r.row).chain(errors.iter().map(|e| e.row));
-        let batch = Batch {
-            number: batches,
-            first_row: rows.clone().min().unwrap_or_default(),
-            last_row: rows.max().unwrap_or_default(),
-            accepted: good.len(),
-            refused,
-        };
-        let outcome = store.load_members(&good, day, &change(&batch)).await?;
-        summary.created += outcome.created;
-        summary.unchanged += outcome.unchanged;
-        summary.refused += refused;
-        for e in errors.iter().take(20usize.saturating_sub(summary.first_errors.len())) {
-            summary.first_errors.push(e.message(lang));
-        }
-        if !errors.is_empty() {
-            let out = match &mut error_file {
-                Some(out) => out,
-                None => error_file.insert(ErrorFile::create(errors_path, &sheet.headers, options)?),
-            };
-            for (row, cells, messages) in error_rows(&sheet, &errors, lang) {
-                let mut record = cells;
-                record.resize(sheet.headers.len(), String::new());
-                record.push(row.to_string());
-                record.push(messages);
-                out.write(&record)?;
+    let imported: Result<ImportSummary, RunError> = async {
+        let (path, limits, size) = (file.to_path_buf(), options.limits, options.chunk.max(1));
+        let mut source = blocking(move || Source::open(&path, limits)).await?;
+        let mut units = HashMap::new();
+        let mut summary = ImportSummary::default();
+        let mut error_file: Option<ErrorFile> = None;
+        loop {
+            if options.cancel.is_some_and(|cancelled| cancelled()) {
+                return Err(RunError::Cancelled);
             }
+            let (back, next) = blocking(move || {
+                let next = source.next(size);
+                (source, next)
+            })
+            .await;
+            source = back;
+            let Some(sheet) = next? else { break };
+            summary.read += sheet.rows.len() + sheet.errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
+            let mut warnings = Vec::new();
+            let (good, mut errors) = check_chunk(store, &sheet, day, &mut units, lang, allowed, &mut warnings).await?;
+            summary.warned += warnings.len();
+            let room = KEPT_WARNINGS.saturating_sub(summary.warnings.len());
+            summary.warnings.extend(warnings.into_iter().take(room));
+            errors.sort_by_key(|e| e.row);
+            let refused = errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
+            batches += 1;
+            let rows = sheet.rows.iter().map(|r| r.row).chain(errors.iter().map(|e| e.row));
+            let batch = Batch {
+                number: batches,
+                first_row: rows.clone().min().unwrap_or_default(),
+                last_row: rows.max().unwrap_or_default(),
+                accepted: good.len(),
+                refused,
+            };
+            let outcome = store.load_members(&good, day, &change(&batch)).await?;
+            summary.created += outcome.created;
+            summary.unchanged += outcome.unchanged;
+            summary.refused += refused;
+            for e in errors.iter().take(20usize.saturating_sub(summary.first_errors.len())) {
+                summary.first_errors.push(e.message(lang));
+            }
+            if !errors.is_empty() {
+                let out = match &mut error_file {
+                    Some(out) => out,
+                    None => error_file.insert(ErrorFile::create(errors_path, &sheet.headers, options)?),
+                };
+                for (row, cells, messages) in error_rows(&sheet, &errors, lang) {
+                    let mut record = cells;
+                    record.resize(sheet.headers.len(), String::new());
+                    record.push(row.to_string());
+                    record.push(messages);
+                    out.write(&record)?;
+                }
+            }
+            progress(&summary);
         }
-        progress(&summary);
+        if let Some(out) = error_file {
+            out.finish(lang)?;
+            summary.error_file = Some(errors_path.to_path_buf());
+        }
+        Ok(summary)
     }
-    if let Some(out) = error_file {
-        out.finish(lang)?;
-        summary.error_file = Some(errors_path.to_path_buf());
+    .await;
+    // Whatever ended the import, the batches it loaded changed the sizes
+    // the engine plans with.
+    if batches > 0 {
+        store.refresh_statistics(hnd_store::Bulk::Members).await?;
     }
-    Ok(summary)
+    imported
 }
 
 /// The error file: the file's columns, the row and the reason, up to the

@@ -241,15 +241,25 @@ impl Backend {
         }
     }
 
-    /// Runs each migration not yet recorded, each in its own transaction.
-    pub(crate) async fn migrate(&self, pool: &AnyPool) -> Result<Vec<String>> {
+    /// The last migration this program knows.
+    pub(crate) fn latest_migration(&self) -> i64 {
+        self.migrations().last().map_or(0, |m| m.0)
+    }
+
+    /// Runs each migration not yet recorded, up to `up_to` (all when
+    /// `None`), each in its own transaction.
+    pub(crate) async fn migrate(&self, pool: &AnyPool, up_to: Option<i64>) -> Result<Vec<String>> {
         pool.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                 version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
         )
         .await?;
         let mut applied = Vec::new();
-        for (version, name, sql) in self.migrations() {
+        let wanted = self
+            .migrations()
+            .iter()
+            .filter(|m| up_to.is_none_or(|last| m.0 <= last));
+        for (version, name, sql) in wanted {
             let mut tx = pool.begin().await?;
             let seen: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
                 .bind(*version)

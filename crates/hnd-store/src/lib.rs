@@ -9,6 +9,10 @@
 mod access;
 mod accounts;
 pub mod backend;
+mod backup;
+mod backup_report;
+#[cfg(feature = "bench")]
+mod bench;
 mod bodies;
 mod corrections;
 mod edit;
@@ -24,12 +28,14 @@ mod profiles;
 mod sessions;
 mod settings;
 mod sql;
+mod statistics;
 mod tasks;
 pub mod testing;
 mod users;
 
 pub use accounts::{Audit, AuditEntry, AuditFilter, MemberPlace, random_password, secret};
 pub use backend::Backend;
+pub use backup::{BackupError, Copied, Progress};
 pub use corrections::{Corrected, Correction};
 pub use error::StoreError;
 pub use figures::ProgressRow;
@@ -44,6 +50,7 @@ pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, Spli
 pub use plans::{NewPlan, Plan, Split, SplitOutcome, Target};
 pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
 pub use sessions::{ACCOUNT_FAILURES, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES};
+pub use statistics::Bulk;
 pub use tasks::{MAX_FILE_MB, NewFile, NewTask, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
 pub use users::{TokenRow, UserRow};
 
@@ -55,6 +62,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
+    /// The address it was opened with: a backup of PostgreSQL opens its
+    /// own connection, outside the `Any` pools, for `COPY`.
+    url: std::sync::Arc<str>,
     /// Readers: several connections.
     read: AnyPool,
     /// Writers: on SQLite a single connection, so that writes queue in the
@@ -63,6 +73,7 @@ pub struct Store {
     write: AnyPool,
     /// Whether writes keep the maintained counts; off only in the
     /// benchmark that measures what keeping them costs.
+    #[cfg(feature = "bench")]
     counts: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
@@ -82,47 +93,30 @@ impl Store {
         let (read, write) = backend.pools(url).await?;
         Ok(Store {
             backend,
+            url: url.into(),
             read,
             write,
+            #[cfg(feature = "bench")]
             counts: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
         })
     }
 
     /// Applies the migrations this database has not seen; returns their names.
     pub async fn migrate(&self) -> Result<Vec<String>> {
-        self.backend.migrate(&self.write).await
+        let applied = self.backend.migrate(&self.write, None).await?;
+        if !applied.is_empty() {
+            self.refresh_statistics(Bulk::Everything).await?;
+        }
+        Ok(applied)
     }
 
-    /// Stops keeping the maintained counts in this database (its triggers
-    /// dropped, bulk loads writing none): for the benchmark that measures
-    /// an import with and without them, on a throwaway database only. The
-    /// dashboards of such a database are wrong from then on.
-    pub async fn drop_counts_for_benchmark(&self) -> Result<()> {
-        self.counts.store(false, std::sync::atomic::Ordering::Relaxed);
-        let statements: &[&str] = match self.backend {
-            Backend::Sqlite => &[
-                "DROP TRIGGER memberships_count_insert",
-                "DROP TRIGGER memberships_count_update",
-                "DROP TRIGGER member_events_count",
-                "DROP TRIGGER unit_member_deltas_total_insert",
-                "DROP TRIGGER unit_member_deltas_total_update",
-                "DROP TRIGGER members_kind_update",
-                "DROP TRIGGER province_member_deltas_total_insert",
-                "DROP TRIGGER province_member_deltas_total_update",
-            ],
-            Backend::Postgres => &[
-                "DROP TRIGGER memberships_count_insert ON memberships",
-                "DROP TRIGGER memberships_count_update ON memberships",
-                "DROP TRIGGER member_events_count ON member_events",
-                "DROP TRIGGER unit_member_deltas_total ON unit_member_deltas",
-                "DROP TRIGGER members_kind ON members",
-                "DROP TRIGGER province_member_deltas_total ON province_member_deltas",
-            ],
-        };
-        for sql in statements {
-            sqlx::query(*sql).execute(&self.write).await?;
-        }
-        Ok(())
+    /// Whether writes keep the maintained counts: always, but in the
+    /// benchmark of what keeping them costs.
+    pub(crate) fn keeps_counts(&self) -> bool {
+        #[cfg(feature = "bench")]
+        return self.counts.load(std::sync::atomic::Ordering::Relaxed);
+        #[cfg(not(feature = "bench"))]
+        true
     }
 
     pub fn backend(&self) -> Backend {

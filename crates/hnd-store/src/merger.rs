@@ -220,6 +220,7 @@ impl Store {
         let details = serde_json::json!({ "review": review.len() }).to_string();
         edit.write(&mut tx, "reform_2025", change, details).await?;
         crate::accounts::commit(tx, change).await?;
+        self.refresh_statistics(crate::Bulk::Tree).await?;
         let after = self.level_counts(date).await?;
         Ok(MergerReport {
             applied: true,

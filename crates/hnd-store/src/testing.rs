@@ -139,3 +139,9 @@ pub fn task(title: &str, directing: &str, lead: &str, coordinating: &str, deadli
         deadline: deadline.into(),
     }
 }
+
+/// One number read by raw SQL on `store`'s writer: for tests that look at
+/// what only the engine keeps (its statistics, say).
+pub async fn number(store: &Store, sql: &'static str) -> Result<i64> {
+    Ok(sqlx::query_scalar(sql).fetch_one(&store.write).await?)
+}

@@ -1,7 +1,9 @@
 //! Arguments, dispatch and the one place errors become sentences.
 
+#[cfg(feature = "bench")]
+use crate::bench;
 use crate::serve::{Ops, serve};
-use crate::{bench, demo, r#gen, households, members, org, plans, settings, tasks, tr, users};
+use crate::{backup, demo, r#gen, households, members, org, plans, settings, tasks, tr, users};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use hnd_domain::{Lang, OrgError};
@@ -88,10 +90,16 @@ pub enum Command {
     /// an applicant's minimum age.
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
+    /// Copy the whole database into FILE while it stays in use (SQLite: a
+    /// database file; PostgreSQL: hnd's own COPY file).
+    Backup { file: std::path::PathBuf },
+    /// Restore a backup FILE into the empty database named by --db.
+    Restore { file: std::path::PathBuf },
     /// Synthetic data.
     #[command(subcommand)]
     Gen(r#gen::GenCommand),
-    /// Benchmarks (figures for BENCHMARKS.md).
+    /// Benchmarks (figures for BENCHMARKS.md; built with `--features bench`).
+    #[cfg(feature = "bench")]
     #[command(subcommand)]
     Bench(bench::BenchCommand),
 }
@@ -245,7 +253,10 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         } => plans::progress(&cli.db, &unit, &plan, period.as_deref(), json, lang).await,
         Command::Users(cmd) => users::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Settings(cmd) => settings::run(cmd, &cli.db, lang).await,
+        Command::Backup { file } => backup::backup(&cli.db, &file, &cli.author, lang).await,
+        Command::Restore { file } => backup::restore(&cli.db, &file, &cli.author, lang).await,
         Command::Gen(cmd) => r#gen::run(cmd, &cli.db, &cli.author, lang).await,
+        #[cfg(feature = "bench")]
         Command::Bench(cmd) => bench::run(cmd).await,
     }
 }

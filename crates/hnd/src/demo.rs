@@ -69,6 +69,8 @@ pub async fn run(
             )
         );
     }
+    // Served straight after the build: the planner knows its sizes.
+    store.refresh_statistics(hnd_store::Bulk::Everything).await?;
     if !no_serve {
         serve(store, listen, ops, lang).await?;
     }

@@ -98,5 +98,6 @@ pub async fn generate_members_on(
         std::io::stdout().flush()?;
     }
     println!();
+    store.refresh_statistics(hnd_store::Bulk::Members).await?;
     Ok(())
 }

@@ -1,11 +1,14 @@
 //! `hnd`: the command line of the Farmers' Union management system.
 
+mod backup;
+#[cfg(feature = "bench")]
 mod bench;
 mod cli;
 mod demo;
 mod r#gen;
 mod households;
 mod input;
+#[cfg(feature = "bench")]
 mod load;
 mod member_files;
 mod member_profiles;

@@ -61,8 +61,143 @@ both_backends!(
     a_member_file_without_the_template_or_not_a_workbook_is_explained,
     sigterm_stops_the_server_during_an_import,
     dates_settings_and_cancelled_transfers_from_the_command_line,
-    tree_edits_and_households_are_audited_once_from_the_command_line
+    tree_edits_and_households_are_audited_once_from_the_command_line,
+    a_restored_backup_equals_the_original
 );
+
+/// A second, empty database of the same engine as `db`.
+fn another_database(db: &str) -> String {
+    if db.starts_with("sqlite:") {
+        return hnd_store::testing::sqlite_url();
+    }
+    let base = hnd_store::testing::postgres_url().expect("PostgreSQL tests are on");
+    in_runtime(async move { hnd_store::testing::postgres_schema_url(&base).await.expect("schema") })
+}
+
+/// Runs `work` on a runtime of its own, on a thread of its own (the tests
+/// run on a blocking thread of the test's runtime).
+fn in_runtime<T: Send + 'static>(work: impl std::future::Future<Output = T> + Send + 'static) -> T {
+    std::thread::spawn(move || tokio::runtime::Runtime::new().expect("runtime").block_on(work))
+        .join()
+        .expect("the work ends")
+}
+
+/// What a database holds, as the tests compare it: the maintained counts
+/// and a recount, the first members' events, the audit log (oldest first).
+type Holdings = (
+    hnd_store::MemberCounts,
+    hnd_store::MemberCounts,
+    Vec<String>,
+    Vec<String>,
+);
+
+fn holdings(db: &str) -> Holdings {
+    let db = db.to_string();
+    in_runtime(async move {
+        let store = hnd_store::Store::open(&db).await.expect("store");
+        let today = hnd_domain::Day::today();
+        let counts = store.member_counts("TW", today).await.expect("counts");
+        let recount = store.member_counts_scan("TW", today).await.expect("recount");
+        let mut events = Vec::new();
+        for id in 1..=30 {
+            events.push(format!("{:?}", store.member_events(id).await.expect("events")));
+        }
+        let filter = hnd_store::AuditFilter {
+            limit: 100_000,
+            ..Default::default()
+        };
+        let mut audit: Vec<String> = (store.audit_entries(&filter).await.expect("audit").iter())
+            .map(|e| format!("{e:?}"))
+            .collect();
+        audit.reverse();
+        store.close().await;
+        (counts, recount, events, audit)
+    })
+}
+
+/// A backup taken of a working database and restored into an empty one
+/// holds the same counts, events and audit log; the copy goes on working;
+/// nothing is overwritten and no database that holds data is restored into.
+fn a_restored_backup_equals_the_original(db: &str) {
+    ok(db, &["demo", "--no-serve", "--members", "1500"]);
+    let file = std::env::temp_dir().join(format!("hnd-backup-{}-{}", std::process::id(), db.len() % 97));
+    let file = file.with_extension(if db.starts_with("sqlite:") { "db" } else { "bak" });
+    let _ = std::fs::remove_file(&file);
+    let file_arg = file.display().to_string();
+    let out = ok(db, &["backup", &file_arg]);
+    assert!(out.contains("Đã sao lưu") && out.contains(&file_arg), "{out}");
+    let err = failing(db, &["backup", &file_arg]);
+    assert!(err.contains("đã có") && err.contains(&file_arg), "{err}");
+
+    let copy = another_database(db);
+    let out = ok(&copy, &["restore", &file_arg]);
+    assert!(out.contains("Đã phục hồi"), "{out}");
+    let err = failing(&copy, &["restore", &file_arg]);
+    assert!(err.contains("đã có dữ liệu"), "{err}");
+    let err = failing(&copy, &["--lang", "en", "restore", &file_arg]);
+    assert!(err.contains("already holds data"), "{err}");
+
+    let (counts, recount, events, mut audit) = holdings(db);
+    let (copy_counts, copy_recount, copy_events, mut copy_audit) = holdings(&copy);
+    assert!(counts.members > 1000, "{counts:?}");
+    assert_eq!((&copy_counts, &copy_recount), (&counts, &recount));
+    assert_eq!(counts, recount);
+    assert_eq!(copy_events, events);
+    assert!(events.iter().all(|e| e.len() > 2), "members 1 to 30 have events");
+    // Each side's last entry is its own: the backup, and the restore.
+    let backup = audit.pop().expect("the backup's entry");
+    let restore = copy_audit.pop().expect("the restore's entry");
+    assert!(backup.contains("action: \"backup\""), "{backup}");
+    assert!(restore.contains("action: \"restore\""), "{restore}");
+    assert!(audit.len() > 10, "{audit:?}");
+    assert_eq!(copy_audit, audit);
+
+    // The copy goes on: new rows take new ids, the counts stay kept.
+    ok(
+        &copy,
+        &[
+            "org",
+            "create",
+            "00004-A",
+            "--name",
+            "Chi hội A",
+            "--level",
+            "branch",
+            "--kind",
+            "residential",
+            "--parent",
+            "00004",
+            "--date",
+            "01/01/2026",
+        ],
+    );
+    ok(
+        &copy,
+        &[
+            "members",
+            "add",
+            "--name",
+            "Đặng Thị Hoà",
+            "--birth",
+            "12/05/1985",
+            "--sex",
+            "nữ",
+            "--unit",
+            "00004-A",
+            "--cccd",
+            "001185000012",
+            "--date",
+            "01/02/2026",
+            "--decision",
+            "5-QĐ/HND",
+        ],
+    );
+    let (after, after_recount, _, after_audit) = holdings(&copy);
+    assert_eq!(after, after_recount);
+    assert_eq!(after.members, counts.members + 1);
+    assert!(after_audit.len() > copy_audit.len() + 1);
+    let _ = std::fs::remove_file(&file);
+}
 
 /// The tree's edits and households are operations: one entry each, with
 /// the unit and before/after, none from the command line's generic

@@ -268,7 +268,7 @@ impl Store {
         )
         .await?;
         crate::profiles::insert_profiles(&mut tx, profiles).await?;
-        if self.counts.load(std::sync::atomic::Ordering::Relaxed) {
+        if self.keeps_counts() {
             counts.write(&mut tx).await?;
         }
         if created > 0 {
