@@ -118,6 +118,14 @@ async fn member_province(conn: &mut AnyConnection, id: i64) -> Result<String> {
     Ok(province.ok_or(MemberError::UnknownMember { id })?)
 }
 
+/// Commits an entry added, its id written under `after.id` of the
+/// change's audit entry; returns the id.
+async fn commit_added(tx: sqlx::Transaction<'_, sqlx::Any>, change: &Change, entry: i64) -> Result<i64> {
+    let change = change.clone().with_after("id", serde_json::json!(entry));
+    crate::accounts::commit(tx, &change).await?;
+    Ok(entry)
+}
+
 fn iso(d: Option<Day>) -> Option<String> {
     d.map(|d| d.iso())
 }
@@ -285,9 +293,7 @@ impl Store {
         .bind(iso(role.to))
         .fetch_one(&mut *tx)
         .await?;
-        let change = change.clone().with_after("id", serde_json::json!(entry));
-        crate::accounts::commit(tx, &change).await?;
-        Ok(entry)
+        commit_added(tx, change, entry).await
     }
 
     /// Removes a position entry of the member; returns it.
@@ -314,9 +320,7 @@ impl Store {
         .bind(title.note.clone())
         .fetch_one(&mut *tx)
         .await?;
-        let change = change.clone().with_after("id", serde_json::json!(entry));
-        crate::accounts::commit(tx, &change).await?;
-        Ok(entry)
+        commit_added(tx, change, entry).await
     }
 
     /// Removes a title or award of the member; returns it.
