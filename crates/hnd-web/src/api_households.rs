@@ -5,8 +5,8 @@
 //! OpenAPI document.
 
 use crate::api::{ApiUser, app_error, bad_json};
+use crate::request::{Answer, JsonBody};
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -68,17 +68,10 @@ pub struct NewHousehold {
 }
 
 /// `POST /api/v1/households`: a new household headed by member `head`.
-pub async fn create(
-    State(app): State<App>,
-    caller: ApiUser,
-    body: Result<Json<NewHousehold>, JsonRejection>,
-) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
+pub async fn create(State(app): State<App>, caller: ApiUser, body: JsonBody<NewHousehold>) -> Answer {
+    let Json(b) = body.map_err(|r| bad_json(r, caller.lang))?;
     let id = app.create_household(&caller.actor(), b.head, b.address).await;
-    answer(&app, &caller, id, StatusCode::CREATED).await
+    Ok(answer(&app, &caller, id, StatusCode::CREATED).await)
 }
 
 #[derive(Deserialize)]
@@ -89,21 +82,11 @@ pub struct Joining {
 }
 
 /// `POST /api/v1/households/{id}/members`: member `member` joins with `role`.
-pub async fn join(
-    State(app): State<App>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<Joining>, JsonRejection>,
-) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let done = match HouseholdRole::parse(&b.role) {
-        Some(role) => app.join_household(&caller.actor(), id, b.member, role).await,
-        None => Err(bad("household_role", &b.role)),
-    };
-    answer(&app, &caller, done.map(|()| id), StatusCode::OK).await
+pub async fn join(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>, body: JsonBody<Joining>) -> Answer {
+    let Json(b) = body.map_err(|r| bad_json(r, caller.lang))?;
+    let role = HouseholdRole::parse(&b.role).ok_or_else(|| app_error(bad("household_role", &b.role), caller.lang))?;
+    let done = app.join_household(&caller.actor(), id, b.member, role).await;
+    Ok(answer(&app, &caller, done.map(|()| id), StatusCode::OK).await)
 }
 
 #[derive(Deserialize)]
@@ -117,17 +100,13 @@ pub async fn category(
     State(app): State<App>,
     caller: ApiUser,
     Path((id, year)): Path<(i64, i32)>,
-    body: Result<Json<Categorised>, JsonRejection>,
-) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let done = match HouseholdCategory::parse(&b.category) {
-        Some(category) => app.set_household_category(&caller.actor(), id, year, category).await,
-        None => Err(bad("household_category", &b.category)),
-    };
-    answer(&app, &caller, done.map(|()| id), StatusCode::OK).await
+    body: JsonBody<Categorised>,
+) -> Answer {
+    let Json(b) = body.map_err(|r| bad_json(r, caller.lang))?;
+    let category = HouseholdCategory::parse(&b.category)
+        .ok_or_else(|| app_error(bad("household_category", &b.category), caller.lang))?;
+    let done = app.set_household_category(&caller.actor(), id, year, category).await;
+    Ok(answer(&app, &caller, done.map(|()| id), StatusCode::OK).await)
 }
 
 /// The paths above, for the OpenAPI document.

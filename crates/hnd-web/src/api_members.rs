@@ -4,11 +4,11 @@
 //! application layer; the paths join the OpenAPI document.
 
 use crate::api::{ApiUser, Dated, app_error, bad_json, dated};
+use crate::request::{Answer, JsonBody};
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use hnd_app::{App, AppError, Step};
 use hnd_domain::{BirthDate, Cccd, MemberError, Phone};
 use hnd_store::Correction;
@@ -37,25 +37,13 @@ pub struct StepBody {
 }
 
 /// `POST /api/v1/members/{id}/{step}`: the step the route names.
-pub async fn step(
-    code: &'static str,
-    app: App,
-    caller: ApiUser,
-    id: i64,
-    body: Result<Json<StepBody>, JsonRejection>,
-) -> Response {
-    let (b, date) = match dated(body, caller.lang) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub async fn step(code: &'static str, app: App, caller: ApiUser, id: i64, body: JsonBody<StepBody>) -> Answer {
+    let (b, date) = dated(body, caller.lang)?;
     let step = Step::parse(code, &b.decision, &b.reason).expect("every route names a step");
-    match app.step(&caller.actor(), id, &step, date).await {
-        Ok(card) => match app.store().member(id).await {
-            Ok(m) => Json(json!({"id": id, "status": m.status, "card_number": card.or(m.card_number)})).into_response(),
-            Err(e) => app_error(e.into(), caller.lang),
-        },
-        Err(e) => app_error(e, caller.lang),
-    }
+    let refused = |e: AppError| app_error(e, caller.lang);
+    let card = app.step(&caller.actor(), id, &step, date).await.map_err(refused)?;
+    let m = app.store().member(id).await.map_err(|e| refused(e.into()))?;
+    Ok(Json(json!({"id": id, "status": m.status, "card_number": card.or(m.card_number)})).into_response())
 }
 
 /// A member's identifying fields to correct: an absent field stays as it
@@ -124,29 +112,16 @@ fn correction_of(body: &Fields) -> Result<Correction, AppError> {
 
 /// `PATCH /api/v1/members/{id}`: corrects what identifies a member; the
 /// answer lists each field changed with its old and new value.
-pub async fn correct(
-    State(app): State<App>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<Fields>, JsonRejection>,
-) -> Response {
-    let Json(body) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let fix = match correction_of(&body) {
-        Ok(f) => f,
-        Err(e) => return app_error(e, caller.lang),
-    };
+pub async fn correct(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>, body: JsonBody<Fields>) -> Answer {
+    let Json(body) = body.map_err(|r| bad_json(r, caller.lang))?;
+    let fix = correction_of(&body).map_err(|e| app_error(e, caller.lang))?;
     // CCCD and phone are personal data: refused to who may not see them.
     let refuse = hnd_app::Personal::Refuse;
-    match app
+    let changed = app
         .correct_member(&caller.actor(), id, &fix, hnd_domain::Day::today(), refuse)
         .await
-    {
-        Ok(changed) => Json(json!({"id": id, "changed": changed})).into_response(),
-        Err(e) => app_error(e, caller.lang),
-    }
+        .map_err(|e| app_error(e, caller.lang))?;
+    Ok(Json(json!({"id": id, "changed": changed})).into_response())
 }
 
 impl Dated for StepBody {
@@ -172,25 +147,17 @@ pub struct AdmissionBody {
 
 /// `POST /api/v1/admissions`: applicants admitted by one decision, all or
 /// none, with their card numbers.
-pub async fn admit(
-    State(app): State<App>,
-    caller: ApiUser,
-    body: Result<Json<AdmissionBody>, JsonRejection>,
-) -> Response {
-    let (b, date) = match dated(body, caller.lang) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match app.admit(&caller.actor(), &b.ids, date, &b.decision).await {
-        Ok(admitted) => {
-            let items: Vec<Value> = admitted
-                .into_iter()
-                .map(|a| json!({"id": a.id, "full_name": a.full_name, "card_number": a.card_number}))
-                .collect();
-            (StatusCode::CREATED, Json(json!({"admitted": items}))).into_response()
-        }
-        Err(e) => app_error(e, caller.lang),
-    }
+pub async fn admit(State(app): State<App>, caller: ApiUser, body: JsonBody<AdmissionBody>) -> Answer {
+    let (b, date) = dated(body, caller.lang)?;
+    let admitted = app
+        .admit(&caller.actor(), &b.ids, date, &b.decision)
+        .await
+        .map_err(|e| app_error(e, caller.lang))?;
+    let items: Vec<Value> = admitted
+        .into_iter()
+        .map(|a| json!({"id": a.id, "full_name": a.full_name, "card_number": a.card_number}))
+        .collect();
+    Ok((StatusCode::CREATED, Json(json!({"admitted": items}))).into_response())
 }
 
 /// The paths above, for the OpenAPI document.

@@ -5,8 +5,8 @@
 
 use crate::api::{ApiUser, app_error, bad_json, error};
 use crate::api_register::member_access;
+use crate::request::{Answer, JsonBody};
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -70,31 +70,33 @@ pub async fn profile(State(app): State<App>, caller: ApiUser, Path(id): Path<i64
 
 /// Writes the profile whole. A caller who may not see personal fields
 /// leaves them as they are, and is refused if the body sets one.
-pub async fn put_profile(
-    State(app): State<App>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<Body>, JsonRejection>,
-) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let parsed = match Profile::parse(|f| as_text(b.get(f))) {
-        Ok(p) => p,
-        Err(errors) => return invalid(errors, caller.lang),
-    };
-    match app.set_profile(&caller.actor(), id, &parsed, Personal::Refuse).await {
-        Ok(_) => shown(&app, &caller, id).await,
-        Err(e) => app_error(e, caller.lang),
-    }
+pub async fn put_profile(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>, body: JsonBody<Body>) -> Answer {
+    let Json(b) = body.map_err(|r| bad_json(r, caller.lang))?;
+    let parsed = Profile::parse(|f| as_text(b.get(f))).map_err(|errors| invalid(errors, caller.lang))?;
+    let refuse = Personal::Refuse;
+    let saved = app.set_profile(&caller.actor(), id, &parsed, refuse).await;
+    saved.map_err(|e| app_error(e, caller.lang))?;
+    Ok(shown(&app, &caller, id).await)
 }
 
-/// The body of an entry, or the answer refusing it.
-fn entry_body(caller: &ApiUser, body: Result<Json<Body>, JsonRejection>, schema: &str) -> Result<Body, Response> {
-    let b = body.map(|Json(b)| b).map_err(|r| bad_json(r, caller.lang))?;
+/// A field of an entry's body, as the profile's text form reads it.
+type Get<'a> = &'a dyn Fn(&str) -> String;
+
+/// Adds an entry from a body the document's schema `schema` describes:
+/// `parse` reads it, `write` records it and gives what the answer (201
+/// Created) says; or the refusal.
+async fn add<T>(
+    caller: &ApiUser,
+    body: JsonBody<Body>,
+    schema: &str,
+    parse: impl FnOnce(Get) -> Result<T, Vec<FieldError>>,
+    write: impl AsyncFnOnce(T) -> Result<Value, AppError>,
+) -> Answer {
+    let Json(b) = body.map_err(|r| bad_json(r, caller.lang))?;
     typed(&b, schema, caller.lang)?;
-    Ok(b)
+    let entry = parse(&|f: &str| as_text(b.get(f))).map_err(|errors| invalid(errors, caller.lang))?;
+    let answer = write(entry).await.map_err(|e| app_error(e, caller.lang))?;
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 /// Refuses (422, naming the field) a field of `body` whose JSON type is
@@ -129,69 +131,25 @@ fn typed(body: &Body, name: &str, lang: hnd_domain::Lang) -> Result<(), Response
     Ok(())
 }
 
-/// An entry added: `answer` with 201 Created, or the refusal.
-fn added(caller: &ApiUser, done: Result<Value, AppError>) -> Response {
-    match done {
-        Ok(answer) => (StatusCode::CREATED, Json(answer)).into_response(),
-        Err(e) => app_error(e, caller.lang),
-    }
+pub async fn add_role(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>, body: JsonBody<Body>) -> Answer {
+    let parse = |get: Get| NewRole::parse(&get("position"), &get("unit"), &get("from"), &get("to"));
+    let write = async |role: NewRole| Ok(json!({"id": app.add_role(&caller.actor(), id, &role).await?}));
+    add(&caller, body, "Role", parse, write).await
 }
 
-pub async fn add_role(
-    State(app): State<App>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<Body>, JsonRejection>,
-) -> Response {
-    let b = match entry_body(&caller, body, "Role") {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let get = |f: &str| as_text(b.get(f));
-    let role = match NewRole::parse(&get("position"), &get("unit"), &get("from"), &get("to")) {
-        Ok(r) => r,
-        Err(errors) => return invalid(errors, caller.lang),
-    };
-    let done = app.add_role(&caller.actor(), id, &role).await;
-    added(&caller, done.map(|entry| json!({"id": entry})))
+pub async fn add_title(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>, body: JsonBody<Body>) -> Answer {
+    let parse = |get: Get| NewTitle::parse(&get("year"), &get("level"), &get("kind"), &get("note"));
+    let write = async |title: NewTitle| Ok(json!({"id": app.add_title(&caller.actor(), id, &title).await?}));
+    add(&caller, body, "Title", parse, write).await
 }
 
-pub async fn add_title(
-    State(app): State<App>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<Body>, JsonRejection>,
-) -> Response {
-    let b = match entry_body(&caller, body, "Title") {
-        Ok(b) => b,
-        Err(r) => return r,
+pub async fn add_rating(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>, body: JsonBody<Body>) -> Answer {
+    let parse = |get: Get| NewRating::parse(&get("year"), &get("rating"), &get("proposed_to_party"));
+    let write = async |rating: NewRating| {
+        app.set_rating(&caller.actor(), id, &rating).await?;
+        Ok(json!({"year": rating.year}))
     };
-    let get = |f: &str| as_text(b.get(f));
-    let title = match NewTitle::parse(&get("year"), &get("level"), &get("kind"), &get("note")) {
-        Ok(t) => t,
-        Err(errors) => return invalid(errors, caller.lang),
-    };
-    let done = app.add_title(&caller.actor(), id, &title).await;
-    added(&caller, done.map(|entry| json!({"id": entry})))
-}
-
-pub async fn add_rating(
-    State(app): State<App>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<Body>, JsonRejection>,
-) -> Response {
-    let b = match entry_body(&caller, body, "Rating") {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let get = |f: &str| as_text(b.get(f));
-    let rating = match NewRating::parse(&get("year"), &get("rating"), &get("proposed_to_party")) {
-        Ok(r) => r,
-        Err(errors) => return invalid(errors, caller.lang),
-    };
-    let done = app.set_rating(&caller.actor(), id, &rating).await;
-    added(&caller, done.map(|_| json!({"year": rating.year})))
+    add(&caller, body, "Rating", parse, write).await
 }
 
 /// An entry removed: what it was, or the refusal.

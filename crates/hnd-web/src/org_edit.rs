@@ -6,6 +6,7 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
+use crate::request::Answer;
 use crate::shell::{Nav, Posted, Tokened, Tr, app_problem, forbidden, problem, render, store_problem};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -141,9 +142,6 @@ impl Tokened for OrgForm {
 
 /// A change posted to the unit in the path.
 type Change = Posted<String, OrgForm>;
-
-/// A page, or the page saying why not.
-type Answer = Result<Response, Response>;
 
 fn refused(viewer: &Viewer, e: OrgError) -> Response {
     problem(

@@ -2,11 +2,19 @@
 //! the pages, the API and the framework's own refusals alike.
 
 use axum::Json;
+use axum::extract::rejection::JsonRejection;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header::COOKIE};
 use axum::response::{IntoResponse, Response};
 use hnd_domain::Lang;
 use serde_json::json;
+
+/// An answer, or the answer refusing the request: handlers that stop at
+/// their first refusal return it and use `?`.
+pub type Answer = Result<Response, Response>;
+
+/// A JSON body as a handler receives it: read, or why it is not.
+pub type JsonBody<T> = Result<Json<T>, JsonRejection>;
 
 /// An API error response.
 pub fn error(status: StatusCode, code: &str, message: String, field: Option<&str>) -> Response {
