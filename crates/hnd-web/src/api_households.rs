@@ -5,7 +5,7 @@
 //! OpenAPI document.
 
 use crate::api::{ApiUser, app_error, bad_json};
-use crate::request::{Answer, JsonBody};
+use crate::request::{Answer, Doc, JsonBody};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -110,14 +110,10 @@ pub async fn category(
 }
 
 /// The paths above, for the OpenAPI document.
-pub fn paths(
-    common: impl Fn(Value) -> Value,
-    ok: impl Fn(&str) -> Value,
-    id: &Value,
-) -> serde_json::Map<String, Value> {
-    let body = |schema: &str| json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+pub fn paths(doc: &Doc) -> serde_json::Map<String, Value> {
+    let id = &doc.id;
     let year = json!({"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}});
-    let mut created = common(ok("Hộ mới"));
+    let mut created = doc.common(doc.ok("Hộ mới"));
     if let Some(map) = created.as_object_mut() {
         let ok = map.remove("200").unwrap_or(Value::Null);
         map.insert("201".into(), ok);
@@ -126,22 +122,22 @@ pub fn paths(
     paths.insert(
         "/api/v1/households".into(),
         json!({"post": {"summary": "Lập hộ gia đình, một hội viên là chủ hộ (hộ thuộc đơn vị của chủ hộ)",
-                        "requestBody": body("NewHousehold"), "responses": created}}),
+                        "requestBody": doc.body("NewHousehold"), "responses": created}}),
     );
     paths.insert(
         "/api/v1/households/{id}".into(),
         json!({"get": {"summary": "Một hộ: các thành viên và phân loại theo năm", "parameters": [id],
-                       "responses": common(ok("Hộ gia đình"))}}),
+                       "responses": doc.common(doc.ok("Hộ gia đình"))}}),
     );
     paths.insert(
         "/api/v1/households/{id}/members".into(),
         json!({"post": {"summary": "Thêm hội viên vào hộ với quan hệ với chủ hộ", "parameters": [id],
-                        "requestBody": body("HouseholdMember"), "responses": common(ok("Hộ gia đình"))}}),
+                        "requestBody": doc.body("HouseholdMember"), "responses": doc.common(doc.ok("Hộ gia đình"))}}),
     );
     paths.insert(
         "/api/v1/households/{id}/categories/{year}".into(),
         json!({"put": {"summary": "Phân loại hộ trong một năm (ghi lại thay phân loại cũ)", "parameters": [id, year],
-                       "requestBody": body("HouseholdCategory"), "responses": common(ok("Hộ gia đình"))}}),
+                       "requestBody": doc.body("HouseholdCategory"), "responses": doc.common(doc.ok("Hộ gia đình"))}}),
     );
     paths
 }

@@ -4,7 +4,7 @@
 //! application layer; the paths join the OpenAPI document.
 
 use crate::api::{ApiUser, Dated, app_error, bad_json, dated};
-use crate::request::{Answer, JsonBody};
+use crate::request::{Answer, Doc, JsonBody};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -161,12 +161,8 @@ pub async fn admit(State(app): State<App>, caller: ApiUser, body: JsonBody<Admis
 }
 
 /// The paths above, for the OpenAPI document.
-pub fn paths(
-    common: impl Fn(Value) -> Value,
-    ok: impl Fn(&str) -> Value,
-    id: &Value,
-) -> serde_json::Map<String, Value> {
-    let body = |schema: &str| json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+pub fn paths(doc: &Doc) -> serde_json::Map<String, Value> {
+    let id = &doc.id;
     let mut paths = serde_json::Map::new();
     let summaries = [
         ("admit", "Kết nạp người xin vào Hội (cần số quyết định)"),
@@ -186,15 +182,15 @@ pub fn paths(
         };
         paths.insert(
             format!("/api/v1/members/{{id}}/{code}"),
-            json!({"post": {"summary": summary, "parameters": [id], "requestBody": body(schema),
-                            "responses": common(ok("Trạng thái mới của hội viên"))}}),
+            json!({"post": {"summary": summary, "parameters": [id], "requestBody": doc.body(schema),
+                            "responses": doc.common(doc.ok("Trạng thái mới của hội viên"))}}),
         );
     }
     paths.insert(
         "/api/v1/admissions".into(),
-        json!({"post": {"summary": "Kết nạp nhiều người theo một quyết định; trả về số thẻ", "requestBody": body("Admission"),
-                        "responses": {"201": ok("Đã kết nạp"), "400": common(Value::Null)["400"], "401": common(Value::Null)["401"],
-                                      "403": common(Value::Null)["403"], "404": common(Value::Null)["404"], "422": common(Value::Null)["422"]}}}),
+        json!({"post": {"summary": "Kết nạp nhiều người theo một quyết định; trả về số thẻ", "requestBody": doc.body("Admission"),
+                        "responses": {"201": doc.ok("Đã kết nạp"), "400": doc.common(Value::Null)["400"], "401": doc.common(Value::Null)["401"],
+                                      "403": doc.common(Value::Null)["403"], "404": doc.common(Value::Null)["404"], "422": doc.common(Value::Null)["422"]}}}),
     );
     paths
 }

@@ -5,7 +5,7 @@
 
 use crate::api::{ApiUser, app_error, bad_json, error};
 use crate::api_register::member_access;
-use crate::request::{Answer, JsonBody};
+use crate::request::{Answer, Doc, JsonBody};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -177,21 +177,12 @@ pub async fn remove_rating(State(app): State<App>, caller: ApiUser, Path((id, ye
 }
 
 /// The paths above, for the OpenAPI document.
-pub fn paths(
-    common: impl Fn(Value) -> Value,
-    ok: impl Fn(&str) -> Value,
-    id: &Value,
-) -> serde_json::Map<String, Value> {
-    let error = json!({"$ref": "#/components/responses/Error"});
-    let with_body = |mut responses: Value| {
-        responses["413"] = error.clone();
-        responses["415"] = error.clone();
-        responses
-    };
-    let created = |what: &str| {
-        with_body(json!({"201": ok(what), "400": error, "401": error, "403": error, "404": error, "422": error}))
-    };
-    let body = |schema: &str| json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+pub fn paths(doc: &Doc) -> serde_json::Map<String, Value> {
+    let id = &doc.id;
+    let error = &doc.error;
+    // The 413 and 415 of a body are added to every operation that has one.
+    let created =
+        |what: &str| json!({"201": doc.ok(what), "400": error, "401": error, "403": error, "404": error, "422": error});
     let entry =
         json!({"name": "entry", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}});
     let year = json!({"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}});
@@ -200,36 +191,36 @@ pub fn paths(
         "/api/v1/members/{id}/profile".into(),
         json!({
             "get": {"summary": "Hồ sơ hội viên: các trường, chức vụ, danh hiệu, xếp loại (thông tin cá nhân là null nếu không có quyền xem)",
-                "parameters": [id], "responses": common(ok("Hồ sơ"))},
+                "parameters": [id], "responses": doc.common(doc.ok("Hồ sơ"))},
             "put": {"summary": "Ghi toàn bộ hồ sơ (trường không gửi thì để trống; người không được xem thông tin cá nhân không được gửi các trường đó, chúng giữ nguyên)",
-                "parameters": [id], "requestBody": body("Profile"),
-                "responses": with_body(common(ok("Hồ sơ đã lưu")))}}),
+                "parameters": [id], "requestBody": doc.body("Profile"),
+                "responses": doc.common(doc.ok("Hồ sơ đã lưu"))}}),
     );
     paths.insert(
         "/api/v1/members/{id}/roles".into(),
-        json!({"post": {"summary": "Thêm chức vụ", "parameters": [id], "requestBody": body("Role"), "responses": created("Đã thêm")}}),
+        json!({"post": {"summary": "Thêm chức vụ", "parameters": [id], "requestBody": doc.body("Role"), "responses": created("Đã thêm")}}),
     );
     paths.insert(
         "/api/v1/members/{id}/roles/{entry}".into(),
-        json!({"delete": {"summary": "Xóa chức vụ", "parameters": [id, entry], "responses": common(ok("Đã xóa"))}}),
+        json!({"delete": {"summary": "Xóa chức vụ", "parameters": [id, entry], "responses": doc.common(doc.ok("Đã xóa"))}}),
     );
     paths.insert(
         "/api/v1/members/{id}/titles".into(),
-        json!({"post": {"summary": "Thêm danh hiệu, khen thưởng", "parameters": [id], "requestBody": body("Title"),
+        json!({"post": {"summary": "Thêm danh hiệu, khen thưởng", "parameters": [id], "requestBody": doc.body("Title"),
                         "responses": created("Đã thêm")}}),
     );
     paths.insert(
         "/api/v1/members/{id}/titles/{entry}".into(),
-        json!({"delete": {"summary": "Xóa danh hiệu, khen thưởng", "parameters": [id, entry], "responses": common(ok("Đã xóa"))}}),
+        json!({"delete": {"summary": "Xóa danh hiệu, khen thưởng", "parameters": [id, entry], "responses": doc.common(doc.ok("Đã xóa"))}}),
     );
     paths.insert(
         "/api/v1/members/{id}/ratings".into(),
         json!({"post": {"summary": "Ghi xếp loại của một năm (thay xếp loại cũ của năm đó)", "parameters": [id],
-                        "requestBody": body("Rating"), "responses": created("Đã ghi")}}),
+                        "requestBody": doc.body("Rating"), "responses": created("Đã ghi")}}),
     );
     paths.insert(
         "/api/v1/members/{id}/ratings/{year}".into(),
-        json!({"delete": {"summary": "Xóa xếp loại của một năm", "parameters": [id, year], "responses": common(ok("Đã xóa"))}}),
+        json!({"delete": {"summary": "Xóa xếp loại của một năm", "parameters": [id, year], "responses": doc.common(doc.ok("Đã xóa"))}}),
     );
     paths
 }
