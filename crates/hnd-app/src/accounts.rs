@@ -115,50 +115,46 @@ impl App {
         Ok(self.store.end_grant(login, role, unit_id, &change).await?)
     }
 
+    /// The audit entry of `action` on the account `login`, if the actor
+    /// may manage it: filed under the account's highest grant, else under
+    /// the actor's unit.
+    async fn account_change(
+        &self,
+        actor: &Actor,
+        login: &str,
+        action: &'static str,
+        detail: serde_json::Value,
+    ) -> Result<hnd_store::Change, AppError> {
+        let unit_id = self.account_to_manage(actor, login).await?;
+        let entry = Entry {
+            action,
+            unit_id,
+            member_id: None,
+            detail,
+        };
+        Ok(actor.change("", entry))
+    }
+
     /// Sets a new password for `login` (an administrator's reset): the
     /// account is unlocked and its sessions end.
     pub async fn reset_password(&self, actor: &Actor, login: &str, password: &str) -> Result<(), AppError> {
-        let unit_id = self.account_to_manage(actor, login).await?;
-        let change = actor.change(
-            "",
-            Entry {
-                action: "user.password",
-                unit_id,
-                member_id: None,
-                detail: json!({"before": {"login": login}, "after": {"password": "•••"}}),
-            },
-        );
+        let detail = json!({"before": {"login": login}, "after": {"password": "•••"}});
+        let change = self.account_change(actor, login, "user.password", detail).await?;
         self.store.reset_password(login, password, &change).await?;
         Ok(())
     }
 
     /// A new API token for `login`; the secret is returned this once.
     pub async fn issue_token(&self, actor: &Actor, login: &str, label: &str) -> Result<String, AppError> {
-        let unit_id = self.account_to_manage(actor, login).await?;
-        let change = actor.change(
-            "",
-            Entry {
-                action: "user.token",
-                unit_id,
-                member_id: None,
-                detail: json!({"before": {}, "after": {"login": login, "label": label.trim()}}),
-            },
-        );
+        let detail = json!({"before": {}, "after": {"login": login, "label": label.trim()}});
+        let change = self.account_change(actor, login, "user.token", detail).await?;
         Ok(self.store.issue_token(login, label, &change).await?)
     }
 
     /// Revokes `login`'s token `reference`; returns how many were revoked.
     pub async fn revoke_token(&self, actor: &Actor, login: &str, reference: &str) -> Result<u64, AppError> {
-        let unit_id = self.account_to_manage(actor, login).await?;
-        let change = actor.change(
-            "",
-            Entry {
-                action: "user.token_revoke",
-                unit_id,
-                member_id: None,
-                detail: json!({"before": {"login": login, "token": reference}, "after": {}}),
-            },
-        );
+        let detail = json!({"before": {"login": login, "token": reference}, "after": {}});
+        let change = self.account_change(actor, login, "user.token_revoke", detail).await?;
         Ok(self.store.revoke_token(login, reference, &change).await?)
     }
 

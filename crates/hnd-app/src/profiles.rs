@@ -101,6 +101,17 @@ impl App {
         )
     }
 
+    /// The audit entry of an entry removed: what it was, and nothing after.
+    fn removal(
+        actor: &Actor,
+        action: &'static str,
+        place: &MemberPlace,
+        id: i64,
+        found: serde_json::Value,
+    ) -> hnd_store::Change {
+        Self::entry(actor, action, place, id, json!({"before": found, "after": null}))
+    }
+
     /// Writes the member's profile whole. Personal fields are written only
     /// by who may see them; for anyone else they stay as they are, or the
     /// input is refused (`personal`).
@@ -150,22 +161,12 @@ impl App {
         let place = self.profile_to_change(actor, id, false).await?;
         let found = self
             .store
-            .member_profile(id)
-            .await?
-            .roles
-            .into_iter()
-            .find(|r| r.id == entry);
-        let found = found.ok_or(hnd_domain::MemberError::UnknownEntry { id, entry })?;
+            .profile_entry(id, entry, |p| p.roles.into_iter().find(|r| r.id == entry));
+        let found = found.await?;
         self.position_allowed(actor, found.unit_code.as_deref(), found.from)
             .await
             .map_err(|_| AppError::Forbidden)?;
-        let change = Self::entry(
-            actor,
-            "member.role.remove",
-            &place,
-            id,
-            json!({"before": found, "after": null}),
-        );
+        let change = Self::removal(actor, "member.role.remove", &place, id, json!(found));
         Ok(self.store.remove_member_role(id, entry, &change).await?)
     }
 
@@ -183,19 +184,8 @@ impl App {
         let place = self.profile_to_change(actor, id, false).await?;
         let found = self
             .store
-            .member_profile(id)
-            .await?
-            .titles
-            .into_iter()
-            .find(|t| t.id == entry);
-        let found = found.ok_or(hnd_domain::MemberError::UnknownEntry { id, entry })?;
-        let change = Self::entry(
-            actor,
-            "member.title.remove",
-            &place,
-            id,
-            json!({"before": found, "after": null}),
-        );
+            .profile_entry(id, entry, |p| p.titles.into_iter().find(|t| t.id == entry));
+        let change = Self::removal(actor, "member.title.remove", &place, id, json!(found.await?));
         Ok(self.store.remove_member_title(id, entry, &change).await?)
     }
 
@@ -227,19 +217,8 @@ impl App {
         let place = self.profile_to_change(actor, id, false).await?;
         let found = self
             .store
-            .member_profile(id)
-            .await?
-            .ratings
-            .into_iter()
-            .find(|r| r.year == year);
-        let found = found.ok_or(hnd_domain::MemberError::UnknownEntry { id, entry: year as i64 })?;
-        let change = Self::entry(
-            actor,
-            "member.rating.remove",
-            &place,
-            id,
-            json!({"before": found, "after": null}),
-        );
+            .profile_entry(id, i64::from(year), |p| p.ratings.into_iter().find(|r| r.year == year));
+        let change = Self::removal(actor, "member.rating.remove", &place, id, json!(found.await?));
         Ok(self.store.remove_member_rating(id, year, &change).await?)
     }
 

@@ -45,6 +45,19 @@ pub fn read_org_xlsx(bytes: &[u8]) -> Result<Vec<OrgRow>, ImportError> {
     org_rows(Table::from_workbook(bytes)?)
 }
 
+/// A required cell's text read by `parse`: nothing when it is empty (its
+/// error is recorded already), nothing and `wrong` when it does not read.
+fn parsed<T>(text: &str, parse: impl FnOnce(&str) -> Option<T>, wrong: impl FnOnce()) -> Option<T> {
+    if text.is_empty() {
+        return None;
+    }
+    let value = parse(text);
+    if value.is_none() {
+        wrong();
+    }
+    value
+}
+
 fn level_of(text: &str) -> Option<Level> {
     match fold(text).as_str() {
         "chi hoi" | "branch" => Some(Level::Branch),
@@ -115,43 +128,15 @@ fn org_rows(table: Table) -> Result<Vec<OrgRow>, ImportError> {
         let level_text = required(LEVEL, &mut bad);
         let kind_text = required(KIND, &mut bad);
         let parent_text = required(PARENT, &mut bad);
-        let code = (!code_text.is_empty())
-            .then(|| {
-                UnitCode::parse(&code_text)
-                    .map_err(|_| bad(CODE, Problem::BadCode))
-                    .ok()
-            })
-            .flatten();
-        let name = (!name_text.is_empty())
-            .then(|| {
-                UnitName::parse(&name_text)
-                    .map_err(|_| bad(NAME, Problem::BadName))
-                    .ok()
-            })
-            .flatten();
-        let level = (!level_text.is_empty())
-            .then(|| {
-                level_of(&level_text).or_else(|| {
-                    bad(LEVEL, Problem::BadLevel);
-                    None
-                })
-            })
-            .flatten();
-        let kind = (!kind_text.is_empty())
-            .then(|| {
-                kind_of(&kind_text).or_else(|| {
-                    bad(KIND, Problem::BadKind);
-                    None
-                })
-            })
-            .flatten();
-        let parent = (!parent_text.is_empty())
-            .then(|| {
-                UnitCode::parse(&parent_text)
-                    .map_err(|_| bad(PARENT, Problem::BadCode))
-                    .ok()
-            })
-            .flatten();
+        let code = parsed(&code_text, |t| UnitCode::parse(t).ok(), || bad(CODE, Problem::BadCode));
+        let name = parsed(&name_text, |t| UnitName::parse(t).ok(), || bad(NAME, Problem::BadName));
+        let level = parsed(&level_text, level_of, || bad(LEVEL, Problem::BadLevel));
+        let kind = parsed(&kind_text, kind_of, || bad(KIND, Problem::BadKind));
+        let parent = parsed(
+            &parent_text,
+            |t| UnitCode::parse(t).ok(),
+            || bad(PARENT, Problem::BadCode),
+        );
         let trade = Some(cell(TRADE)).filter(|t| !t.is_empty());
         if kind == Some(Kind::Professional) && trade.is_none() {
             bad(TRADE, Problem::TradeRequired);

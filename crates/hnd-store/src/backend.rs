@@ -14,164 +14,40 @@ pub enum Backend {
 /// A migration: its number, its name and its SQL.
 type Migration = (i64, &'static str, &'static str);
 
-const SQLITE_MIGRATIONS: &[Migration] = &[
-    (1, "org", include_str!("../migrations/sqlite/0001_org.sql")),
-    (2, "members", include_str!("../migrations/sqlite/0002_members.sql")),
-    (3, "accounts", include_str!("../migrations/sqlite/0003_accounts.sql")),
-    (
-        4,
-        "aggregates",
-        include_str!("../migrations/sqlite/0004_aggregates.sql"),
-    ),
-    (5, "plans", include_str!("../migrations/sqlite/0005_plans.sql")),
-    (6, "figures", include_str!("../migrations/sqlite/0006_figures.sql")),
-    (
-        7,
-        "bulk_counts",
-        include_str!("../migrations/sqlite/0007_bulk_counts.sql"),
-    ),
-    (
-        8,
-        "member_totals",
-        include_str!("../migrations/sqlite/0008_member_totals.sql"),
-    ),
-    (9, "tasks", include_str!("../migrations/sqlite/0009_tasks.sql")),
-    (
-        10,
-        "member_kinds",
-        include_str!("../migrations/sqlite/0010_member_kinds.sql"),
-    ),
-    (
-        11,
-        "indicators",
-        include_str!("../migrations/sqlite/0011_indicators.sql"),
-    ),
-    (
-        12,
-        "province_totals",
-        include_str!("../migrations/sqlite/0012_province_totals.sql"),
-    ),
-    (
-        13,
-        "bulk_totals",
-        include_str!("../migrations/sqlite/0013_bulk_totals.sql"),
-    ),
-    (
-        14,
-        "duplicate_index",
-        include_str!("../migrations/sqlite/0014_duplicate_index.sql"),
-    ),
-    (
-        15,
-        "event_days",
-        include_str!("../migrations/sqlite/0015_event_days.sql"),
-    ),
-    (
-        16,
-        "bulk_setting",
-        include_str!("../migrations/sqlite/0016_bulk_setting.sql"),
-    ),
-    (
-        17,
-        "bulk_moves",
-        include_str!("../migrations/sqlite/0017_bulk_moves.sql"),
-    ),
-    (18, "profiles", include_str!("../migrations/sqlite/0018_profiles.sql")),
-    (
-        19,
-        "settings_body_groups",
-        include_str!("../migrations/sqlite/0019_settings_body_groups.sql"),
-    ),
-    (
-        20,
-        "corrections",
-        include_str!("../migrations/sqlite/0020_corrections.sql"),
-    ),
-    (
-        21,
-        "sign_in_failures",
-        include_str!("../migrations/sqlite/0021_sign_in_failures.sql"),
-    ),
-];
-const POSTGRES_MIGRATIONS: &[Migration] = &[
-    (1, "org", include_str!("../migrations/postgres/0001_org.sql")),
-    (2, "members", include_str!("../migrations/postgres/0002_members.sql")),
-    (3, "accounts", include_str!("../migrations/postgres/0003_accounts.sql")),
-    (
-        4,
-        "aggregates",
-        include_str!("../migrations/postgres/0004_aggregates.sql"),
-    ),
-    (5, "plans", include_str!("../migrations/postgres/0005_plans.sql")),
-    (6, "figures", include_str!("../migrations/postgres/0006_figures.sql")),
-    (
-        7,
-        "bulk_counts",
-        include_str!("../migrations/postgres/0007_bulk_counts.sql"),
-    ),
-    (
-        8,
-        "member_totals",
-        include_str!("../migrations/postgres/0008_member_totals.sql"),
-    ),
-    (9, "tasks", include_str!("../migrations/postgres/0009_tasks.sql")),
-    (
-        10,
-        "member_kinds",
-        include_str!("../migrations/postgres/0010_member_kinds.sql"),
-    ),
-    (
-        11,
-        "indicators",
-        include_str!("../migrations/postgres/0011_indicators.sql"),
-    ),
-    (
-        12,
-        "province_totals",
-        include_str!("../migrations/postgres/0012_province_totals.sql"),
-    ),
-    (
-        13,
-        "bulk_totals",
-        include_str!("../migrations/postgres/0013_bulk_totals.sql"),
-    ),
-    (
-        14,
-        "duplicate_index",
-        include_str!("../migrations/postgres/0014_duplicate_index.sql"),
-    ),
-    (
-        15,
-        "event_days",
-        include_str!("../migrations/postgres/0015_event_days.sql"),
-    ),
-    (
-        16,
-        "bulk_setting",
-        include_str!("../migrations/postgres/0016_bulk_setting.sql"),
-    ),
-    (
-        17,
-        "bulk_moves",
-        include_str!("../migrations/postgres/0017_bulk_moves.sql"),
-    ),
-    (18, "profiles", include_str!("../migrations/postgres/0018_profiles.sql")),
-    (
-        19,
-        "settings_body_groups",
-        include_str!("../migrations/postgres/0019_settings_body_groups.sql"),
-    ),
-    (
-        20,
-        "corrections",
-        include_str!("../migrations/postgres/0020_corrections.sql"),
-    ),
-    (
-        21,
-        "sign_in_failures",
-        include_str!("../migrations/postgres/0021_sign_in_failures.sql"),
-    ),
-];
+/// Both engines' migrations from one list: each is its number, its
+/// name and its file, which each engine has under `migrations/<engine>/`.
+macro_rules! migrations {
+    ($(($number:literal, $name:literal, $file:literal),)*) => {
+        const SQLITE_MIGRATIONS: &[Migration] =
+            &[$(($number, $name, include_str!(concat!("../migrations/sqlite/", $file))),)*];
+        const POSTGRES_MIGRATIONS: &[Migration] =
+            &[$(($number, $name, include_str!(concat!("../migrations/postgres/", $file))),)*];
+    };
+}
+
+migrations! {
+    (1, "org", "0001_org.sql"),
+    (2, "members", "0002_members.sql"),
+    (3, "accounts", "0003_accounts.sql"),
+    (4, "aggregates", "0004_aggregates.sql"),
+    (5, "plans", "0005_plans.sql"),
+    (6, "figures", "0006_figures.sql"),
+    (7, "bulk_counts", "0007_bulk_counts.sql"),
+    (8, "member_totals", "0008_member_totals.sql"),
+    (9, "tasks", "0009_tasks.sql"),
+    (10, "member_kinds", "0010_member_kinds.sql"),
+    (11, "indicators", "0011_indicators.sql"),
+    (12, "province_totals", "0012_province_totals.sql"),
+    (13, "bulk_totals", "0013_bulk_totals.sql"),
+    (14, "duplicate_index", "0014_duplicate_index.sql"),
+    (15, "event_days", "0015_event_days.sql"),
+    (16, "bulk_setting", "0016_bulk_setting.sql"),
+    (17, "bulk_moves", "0017_bulk_moves.sql"),
+    (18, "profiles", "0018_profiles.sql"),
+    (19, "settings_body_groups", "0019_settings_body_groups.sql"),
+    (20, "corrections", "0020_corrections.sql"),
+    (21, "sign_in_failures", "0021_sign_in_failures.sql"),
+}
 
 impl Backend {
     pub fn of_url(url: &str) -> Result<Backend> {

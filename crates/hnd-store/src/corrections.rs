@@ -112,33 +112,24 @@ impl Store {
                     let parsed = Cccd::parse(number).map_err(|_| MemberError::UnknownMember { id })?;
                     return Err(holder.conflict(&parsed).into());
                 }
-                sqlx::query("UPDATE members SET cccd = $1 WHERE id = $2")
-                    .bind(new.clone())
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                let sql = "UPDATE members SET cccd = $1 WHERE id = $2";
+                set_text(&mut tx, sql, id, new.clone()).await?;
                 changed.push(("cccd", cccd, new));
             }
         }
         if let Some(new) = &fix.phone {
             let new = new.as_ref().map(|p| p.to_string());
             if new != phone {
-                sqlx::query("UPDATE members SET phone = $1 WHERE id = $2")
-                    .bind(new.clone())
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                let sql = "UPDATE members SET phone = $1 WHERE id = $2";
+                set_text(&mut tx, sql, id, new.clone()).await?;
                 changed.push(("phone", phone, new));
             }
         }
         if let Some(new) = &fix.village {
             let new = new.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
             if new != village {
-                sqlx::query("UPDATE members SET village = $1 WHERE id = $2")
-                    .bind(new.clone())
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                let sql = "UPDATE members SET village = $1 WHERE id = $2";
+                set_text(&mut tx, sql, id, new.clone()).await?;
                 changed.push(("village", village, new));
             }
         }
@@ -225,4 +216,11 @@ impl Store {
         crate::accounts::commit(tx, change).await?;
         Ok(())
     }
+}
+
+/// Sets one text column of member `id` by `sql`, which binds the value
+/// as `$1` and the member as `$2`.
+async fn set_text(conn: &mut sqlx::AnyConnection, sql: &'static str, id: i64, value: Option<String>) -> Result<()> {
+    sqlx::query(sql).bind(value).bind(id).execute(conn).await?;
+    Ok(())
 }

@@ -299,22 +299,19 @@ impl Edit {
             ));
         }
 
-        execute_in(
-            conn,
-            "UPDATE unit_versions SET valid_to = $1, ended_by = $2 WHERE valid_to = '9999-12-31' AND unit_id IN (",
-            vec![date.as_str().into(), event.into()],
-            &closed,
-        )
-        .await?;
         let mut ended: Vec<i64> = self.ended.iter().copied().collect();
         ended.sort();
-        execute_in(
-            conn,
-            "UPDATE units SET valid_to = $1, ended_by = $2 WHERE id IN (",
-            vec![date.as_str().into(), event.into()],
-            &ended,
-        )
-        .await?;
+        // The versions closed and the units ended, on the day, by the event.
+        let closing = [
+            (
+                "UPDATE unit_versions SET valid_to = $1, ended_by = $2 WHERE valid_to = '9999-12-31' AND unit_id IN (",
+                &closed,
+            ),
+            ("UPDATE units SET valid_to = $1, ended_by = $2 WHERE id IN (", &ended),
+        ];
+        for (sql, ids) in closing {
+            execute_in(conn, sql, vec![date.as_str().into(), event.into()], ids).await?;
+        }
         insert_many(
             conn,
             "INSERT INTO units (id, code, level, kind, trade, admin_commune, founded_on, valid_from, created_by)",

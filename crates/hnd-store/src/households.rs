@@ -56,11 +56,7 @@ impl Store {
         change: &Change,
     ) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM households WHERE id = $1")
-            .bind(household)
-            .fetch_optional(&mut *tx)
-            .await?;
-        exists.ok_or(MemberError::UnknownHousehold { id: household })?;
+        household_province(&mut tx, household).await?;
         let current: Option<Option<i64>> = sqlx::query_scalar("SELECT household_id FROM members WHERE id = $1")
             .bind(member)
             .fetch_optional(&mut *tx)
@@ -88,11 +84,7 @@ impl Store {
         change: &Change,
     ) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        let province: Option<String> = sqlx::query_scalar("SELECT province_code FROM households WHERE id = $1")
-            .bind(household)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let province = province.ok_or(MemberError::UnknownHousehold { id: household })?;
+        let province = household_province(&mut tx, household).await?;
         sqlx::query(
             "INSERT INTO household_categories (household_id, province_code, year, category) VALUES ($1, $2, $3, $4)
              ON CONFLICT (household_id, year) DO UPDATE SET category = excluded.category",
@@ -183,4 +175,14 @@ impl Store {
         .await?;
         Ok(head.ok_or(MemberError::UnknownHousehold { id: household })?)
     }
+}
+
+/// The province a household is filed under; refused when there is no
+/// such household.
+async fn household_province(conn: &mut sqlx::AnyConnection, household: i64) -> Result<String> {
+    let province: Option<String> = sqlx::query_scalar("SELECT province_code FROM households WHERE id = $1")
+        .bind(household)
+        .fetch_optional(conn)
+        .await?;
+    Ok(province.ok_or(MemberError::UnknownHousehold { id: household })?)
 }

@@ -123,6 +123,14 @@ async fn member_province(conn: &mut AnyConnection, id: i64) -> Result<String> {
     Ok(province.ok_or(MemberError::UnknownMember { id })?)
 }
 
+/// Commits an entry added, its id written under `after.id` of the
+/// change's audit entry; returns the id.
+async fn commit_added(tx: sqlx::Transaction<'_, sqlx::Any>, change: &Change, entry: i64) -> Result<i64> {
+    let change = change.clone().with_after("id", serde_json::json!(entry));
+    crate::accounts::commit(tx, &change).await?;
+    Ok(entry)
+}
+
 fn iso(d: Option<Day>) -> Option<String> {
     d.map(|d| d.iso())
 }
@@ -209,23 +217,14 @@ impl Store {
         .bind(iso(role.to))
         .fetch_one(&mut *tx)
         .await?;
-        let change = change.clone().with_after("id", serde_json::json!(entry));
-        crate::accounts::commit(tx, &change).await?;
-        Ok(entry)
+        commit_added(tx, change, entry).await
     }
 
     /// Removes a position entry of the member; returns it.
     pub async fn remove_member_role(&self, id: i64, entry: i64, change: &Change) -> Result<RoleEntry> {
-        let found = self.member_profile(id).await?.roles.into_iter().find(|r| r.id == entry);
-        let found = found.ok_or(MemberError::UnknownEntry { id, entry })?;
-        self.delete_entry(
-            "DELETE FROM member_roles WHERE member_id = $1 AND id = $2",
-            id,
-            entry,
-            change,
-        )
-        .await?;
-        Ok(found)
+        let found = self.profile_entry(id, entry, |p| p.roles.into_iter().find(|r| r.id == entry));
+        let sql = "DELETE FROM member_roles WHERE member_id = $1 AND id = $2";
+        self.delete_entry(found.await?, sql, id, entry, change).await
     }
 
     /// Records a title or award; returns its entry id (added under
@@ -245,28 +244,14 @@ impl Store {
         .bind(title.note.clone())
         .fetch_one(&mut *tx)
         .await?;
-        let change = change.clone().with_after("id", serde_json::json!(entry));
-        crate::accounts::commit(tx, &change).await?;
-        Ok(entry)
+        commit_added(tx, change, entry).await
     }
 
     /// Removes a title or award of the member; returns it.
     pub async fn remove_member_title(&self, id: i64, entry: i64, change: &Change) -> Result<TitleEntry> {
-        let found = self
-            .member_profile(id)
-            .await?
-            .titles
-            .into_iter()
-            .find(|t| t.id == entry);
-        let found = found.ok_or(MemberError::UnknownEntry { id, entry })?;
-        self.delete_entry(
-            "DELETE FROM member_titles WHERE member_id = $1 AND id = $2",
-            id,
-            entry,
-            change,
-        )
-        .await?;
-        Ok(found)
+        let found = self.profile_entry(id, entry, |p| p.titles.into_iter().find(|t| t.id == entry));
+        let sql = "DELETE FROM member_titles WHERE member_id = $1 AND id = $2";
+        self.delete_entry(found.await?, sql, id, entry, change).await
     }
 
     /// Sets the member's rating for a year (replacing the year's earlier
@@ -299,33 +284,35 @@ impl Store {
 
     /// Removes the member's rating of `year`; returns it.
     pub async fn remove_member_rating(&self, id: i64, year: i32, change: &Change) -> Result<RatingEntry> {
-        let found = self
-            .member_profile(id)
-            .await?
-            .ratings
-            .into_iter()
-            .find(|r| r.year == year);
-        let found = found.ok_or(MemberError::UnknownEntry { id, entry: year as i64 })?;
-        self.delete_entry(
-            "DELETE FROM member_ratings WHERE member_id = $1 AND year = $2",
-            id,
-            year as i64,
-            change,
-        )
-        .await?;
-        Ok(found)
+        let key = i64::from(year);
+        let found = self.profile_entry(id, key, |p| p.ratings.into_iter().find(|r| r.year == year));
+        let sql = "DELETE FROM member_ratings WHERE member_id = $1 AND year = $2";
+        self.delete_entry(found.await?, sql, id, key, change).await
     }
 
-    /// Deletes one entry and writes the change's audit entry; nothing,
-    /// with the refusal, when the entry is gone already.
-    async fn delete_entry(&self, sql: &'static str, id: i64, key: i64, change: &Change) -> Result<()> {
+    /// One entry of the member's profile (a position, title or rating),
+    /// as `pick` finds it; the refusal names `key` when there is none.
+    pub async fn profile_entry<T>(
+        &self,
+        id: i64,
+        key: i64,
+        pick: impl FnOnce(MemberProfile) -> Option<T>,
+    ) -> Result<T> {
+        let found = pick(self.member_profile(id).await?);
+        Ok(found.ok_or(MemberError::UnknownEntry { id, entry: key })?)
+    }
+
+    /// Deletes the entry `found` (by `sql`, binding the member and `key`)
+    /// and writes the change's audit entry; returns `found`. Nothing, with
+    /// the refusal, when the entry is gone already.
+    async fn delete_entry<T>(&self, found: T, sql: &'static str, id: i64, key: i64, change: &Change) -> Result<T> {
         let mut tx = self.write.begin().await?;
         let done = sqlx::query(sql).bind(id).bind(key).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
             return Err(MemberError::UnknownEntry { id, entry: key }.into());
         }
         crate::accounts::commit(tx, change).await?;
-        Ok(())
+        Ok(found)
     }
 
     /// Sets (or replaces) the member's photo.

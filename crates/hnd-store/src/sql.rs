@@ -61,23 +61,12 @@ pub(crate) async fn insert_many(
     columns: usize,
     rows: Vec<Vec<Val>>,
 ) -> sqlx::Result<()> {
-    insert_many_then(conn, head, columns, rows, "").await
+    upsert_many(conn, head, columns, rows, "").await
 }
 
 /// [`insert_many`] with `tail` after the rows' SELECT: an
 /// `ON CONFLICT … DO UPDATE` that adds to existing rows.
 pub(crate) async fn upsert_many(
-    conn: &mut AnyConnection,
-    head: &'static str,
-    columns: usize,
-    rows: Vec<Vec<Val>>,
-    tail: &'static str,
-) -> sqlx::Result<()> {
-    // SQLite reads "SELECT … FROM t ON CONFLICT" as a join without the WHERE.
-    insert_many_then(conn, head, columns, rows, tail).await
-}
-
-async fn insert_many_then(
     conn: &mut AnyConnection,
     head: &'static str,
     columns: usize,
@@ -101,6 +90,7 @@ async fn insert_many_then(
     } else {
         "json_each($1)"
     };
+    // SQLite reads "SELECT … FROM t ON CONFLICT" as a join without the WHERE.
     let sql = if tail.is_empty() {
         format!("{head} SELECT {select} FROM {source}")
     } else {

@@ -85,12 +85,8 @@ impl Store {
         .bind(role.code().to_string())
         .bind(unit_id)
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done > 0 {
-            crate::accounts::commit(tx, change).await?;
-        }
-        Ok(done)
+        .await?;
+        commit_if_any(tx, change, done.rows_affected()).await
     }
 
     /// Sets `login`'s password (their own change, or an administrator's
@@ -136,12 +132,8 @@ impl Store {
         .bind(user)
         .bind(reference[..12].to_ascii_lowercase())
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done > 0 {
-            crate::accounts::commit(tx, change).await?;
-        }
-        Ok(done)
+        .await?;
+        commit_if_any(tx, change, done.rows_affected()).await
     }
 
     /// Accounts with a live grant in the subtree at `path` (today's tree),
@@ -198,4 +190,13 @@ impl Store {
         }
         Ok(users)
     }
+}
+
+/// Commits `tx` with the change's audit entry when it ended `done` rows;
+/// when it ended none, nothing is written, nor audited. Returns `done`.
+async fn commit_if_any(tx: sqlx::Transaction<'_, sqlx::Any>, change: &Change, done: u64) -> Result<u64> {
+    if done > 0 {
+        crate::accounts::commit(tx, change).await?;
+    }
+    Ok(done)
 }

@@ -6,10 +6,10 @@
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::members::scope;
-use crate::shell::{Nav, Tr, app_problem, render, store_problem};
+use crate::shell::{Nav, Posted, Tokened, Tr, app_problem, render, store_problem};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use hnd_app::{AppError, ErrorKind};
@@ -155,6 +155,15 @@ fn role_of(text: &str) -> Result<Role, AppError> {
     })
 }
 
+impl Tokened for UserForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// A form posted about the account named in the path.
+type AccountForm = Posted<String, UserForm>;
+
 pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(f): Form<UserForm>) -> Response {
     if let Err(r) = viewer.check_csrf(&f.csrf) {
         return r;
@@ -172,25 +181,17 @@ pub async fn create(State(state): State<AppState>, viewer: Viewer, Form(f): Form
     .await
 }
 
-pub async fn grant(state: State<AppState>, viewer: Viewer, login: Path<String>, f: Form<UserForm>) -> Response {
-    role_change(state, viewer, login, f, true).await
+pub async fn grant(state: State<AppState>, posted: AccountForm) -> Response {
+    role_change(state, posted, true).await
 }
 
-pub async fn revoke(state: State<AppState>, viewer: Viewer, login: Path<String>, f: Form<UserForm>) -> Response {
-    role_change(state, viewer, login, f, false).await
+pub async fn revoke(state: State<AppState>, posted: AccountForm) -> Response {
+    role_change(state, posted, false).await
 }
 
 /// A role given (`grant`) or taken back on a unit.
-async fn role_change(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(login): Path<String>,
-    Form(f): Form<UserForm>,
-    grant: bool,
-) -> Response {
-    if let Err(r) = viewer.check_csrf(&f.csrf) {
-        return r;
-    }
+async fn role_change(State(state): State<AppState>, posted: AccountForm, grant: bool) -> Response {
+    let (viewer, login, f) = posted.into_parts();
     let actor = viewer.actor();
     let done = match role_of(&f.role) {
         Ok(role) if grant => state
@@ -209,30 +210,16 @@ async fn role_change(
     after(&state, &viewer, &f.unit, done, |_| (notice, None)).await
 }
 
-pub async fn password(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(login): Path<String>,
-    Form(f): Form<UserForm>,
-) -> Response {
-    if let Err(r) = viewer.check_csrf(&f.csrf) {
-        return r;
-    }
+pub async fn password(State(state): State<AppState>, posted: AccountForm) -> Response {
+    let (viewer, login, f) = posted.into_parts();
     let (password, made) = password_or_new(&f.password);
     let done = state.app.reset_password(&viewer.actor(), &login, &password).await;
     let notice = viewer.t("web.password_reset");
     after(&state, &viewer, &f.unit, done, |_| (notice, made.then_some(password))).await
 }
 
-pub async fn token(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(login): Path<String>,
-    Form(f): Form<UserForm>,
-) -> Response {
-    if let Err(r) = viewer.check_csrf(&f.csrf) {
-        return r;
-    }
+pub async fn token(State(state): State<AppState>, posted: AccountForm) -> Response {
+    let (viewer, login, f) = posted.into_parts();
     let label = if f.label.trim().is_empty() {
         "web"
     } else {
@@ -243,15 +230,8 @@ pub async fn token(
     after(&state, &viewer, &f.unit, done, |token| (notice, Some(token))).await
 }
 
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((login, reference)): Path<(String, String)>,
-    Form(f): Form<UserForm>,
-) -> Response {
-    if let Err(r) = viewer.check_csrf(&f.csrf) {
-        return r;
-    }
+pub async fn revoke_token(State(state): State<AppState>, posted: Posted<(String, String), UserForm>) -> Response {
+    let (viewer, (login, reference), f) = posted.into_parts();
     let done = state.app.revoke_token(&viewer.actor(), &login, &reference).await;
     let notice = viewer.t("web.token_revoked");
     after(&state, &viewer, &f.unit, done, |_| (notice, None)).await

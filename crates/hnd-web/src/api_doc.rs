@@ -3,6 +3,7 @@
 //! ([`with_modules`]), served at `/api/openapi.json`, with the page that
 //! sends its operations (`/api/docs`).
 
+use crate::request::Doc;
 use axum::Json;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
@@ -13,16 +14,17 @@ pub fn openapi_document() -> serde_json::Value {
 }
 
 fn base_document() -> serde_json::Value {
-    let error = json!({"$ref": "#/components/responses/Error"});
-    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}});
-    let common = |ok: serde_json::Value| json!({"200": ok, "400": error, "401": error, "403": error, "404": error, "422": error});
+    let doc = Doc::new();
+    let (error, id) = (&doc.error, &doc.id);
+    let common = |ok| doc.common(ok);
+    let ok = |description: &str| doc.ok(description);
+    let body = |schema: &str| doc.body(schema);
     // An operation with a body also answers 413 (over the size limit) and 415 (not JSON).
     let with_body = |mut responses: serde_json::Value| {
         responses["413"] = error.clone();
         responses["415"] = error.clone();
         responses
     };
-    let ok = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}});
     let q = |name: &str, description: &str, schema: serde_json::Value| json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema});
     let text = json!({"type": "string"});
     let int64 = json!({"type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX});
@@ -67,19 +69,19 @@ fn base_document() -> serde_json::Value {
                         q("per_page", "1–500, mặc định 50 (số ngoài khoảng được đưa về 1 hoặc 500)", int64)],
                     "responses": common(ok("Một trang hội viên"))},
                 "post": {"summary": "Thêm người xin vào Hội",
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewMember"}}}},
+                    "requestBody": body("NewMember"),
                     "responses": with_body(json!({"201": ok("Đã thêm"), "400": error, "401": error, "403": error, "409": error, "415": error, "422": error}))}
             },
             "/api/v1/members/{id}": {"get": {"summary": "Một hội viên và lịch sử", "parameters": [id],
                 "responses": common(ok("Hội viên"))}},
             "/api/v1/members/{id}/transfer": {"post": {"summary": "Chuyển sinh hoạt (đơn vị gửi)", "parameters": [id],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Transfer"}}}},
+                "requestBody": body("Transfer"),
                 "responses": with_body(common(ok("Đang chuyển")))}},
             "/api/v1/members/{id}/confirm-transfer": {"post": {"summary": "Xác nhận chuyển sinh hoạt (đơn vị nhận)", "parameters": [id],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
+                "requestBody": body("Date"),
                 "responses": with_body(common(ok("Đã nhận")))}},
             "/api/v1/members/{id}/cancel-transfer": {"post": {"summary": "Hủy chuyển sinh hoạt (đơn vị gửi): hội viên ở lại, trạng thái trở lại đang sinh hoạt", "parameters": [id],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Date"}}}},
+                "requestBody": body("Date"),
                 "responses": with_body(common(ok("Đã hủy")))}}
         }
     })
@@ -91,16 +93,14 @@ pub async fn openapi() -> Response {
 
 /// The document with the paths and schemas of the other API modules.
 fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
-    let error = json!({"$ref": "#/components/responses/Error"});
-    let common = |ok: serde_json::Value| json!({"200": ok, "400": error, "401": error, "403": error, "404": error, "422": error});
-    let ok = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}});
-    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}});
+    let parts = Doc::new();
+    let (error, id) = (&parts.error, &parts.id);
     if let Some(paths) = doc["paths"].as_object_mut() {
-        paths.extend(crate::api_members::paths(common, ok, &id));
-        paths.extend(crate::api_households::paths(common, ok, &id));
-        paths.extend(crate::api_profiles::paths(common, ok, &id));
-        paths.extend(crate::api_plans::paths(&error));
-        paths.extend(crate::api_tasks::paths(common, ok, &id));
+        paths.extend(crate::api_members::paths(&parts));
+        paths.extend(crate::api_households::paths(&parts));
+        paths.extend(crate::api_profiles::paths(&parts));
+        paths.extend(crate::api_plans::paths(error));
+        paths.extend(crate::api_tasks::paths(&parts));
     }
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         schemas.extend(crate::api_members::schemas());
@@ -113,8 +113,8 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
         member.insert(
             "patch".into(),
             json!({"summary": "Sửa họ tên, ngày sinh, CCCD, điện thoại, thôn (giữ lại giá trị cũ); CCCD và điện thoại cần quyền xem thông tin cá nhân",
-                   "parameters": [id], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Correction"}}}},
-                   "responses": {"200": ok("Các trường đã sửa"), "400": error, "401": error, "403": error, "404": error, "409": error, "415": error, "422": error}}),
+                   "parameters": [id], "requestBody": parts.body("Correction"),
+                   "responses": {"200": parts.ok("Các trường đã sửa"), "400": error, "401": error, "403": error, "404": error, "409": error, "415": error, "422": error}}),
         );
     }
     // Every operation with a body may also be refused for its size (413)

@@ -5,13 +5,14 @@
 //! OpenAPI document.
 
 use crate::api::{ApiUser, app_error, bad_json};
+use crate::request::{Answer, Doc, JsonBody};
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hnd_app::{App, AppError};
 use hnd_domain::{HouseholdCategory, HouseholdRole, MemberError};
+use hnd_store::StoreError;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -68,17 +69,10 @@ pub struct NewHousehold {
 }
 
 /// `POST /api/v1/households`: a new household headed by member `head`.
-pub async fn create(
-    State(app): State<App>,
-    caller: ApiUser,
-    body: Result<Json<NewHousehold>, JsonRejection>,
-) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
+pub async fn create(State(app): State<App>, caller: ApiUser, body: JsonBody<NewHousehold>) -> Answer {
+    let Json(b) = body.map_err(|r| bad_json(r, caller.lang))?;
     let id = app.create_household(&caller.actor(), b.head, b.address).await;
-    answer(&app, &caller, id, StatusCode::CREATED).await
+    Ok(answer(&app, &caller, id, StatusCode::CREATED).await)
 }
 
 #[derive(Deserialize)]
@@ -89,21 +83,19 @@ pub struct Joining {
 }
 
 /// `POST /api/v1/households/{id}/members`: member `member` joins with `role`.
-pub async fn join(
-    State(app): State<App>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<Joining>, JsonRejection>,
-) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let done = match HouseholdRole::parse(&b.role) {
-        Some(role) => app.join_household(&caller.actor(), id, b.member, role).await,
-        None => Err(bad("household_role", &b.role)),
-    };
-    answer(&app, &caller, done.map(|()| id), StatusCode::OK).await
+pub async fn join(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>, body: JsonBody<Joining>) -> Answer {
+    let Json(b) = body.map_err(|r| bad_json(r, caller.lang))?;
+    let role = HouseholdRole::parse(&b.role).ok_or_else(|| app_error(bad("household_role", &b.role), caller.lang))?;
+    // The household is the path's resource; a member the body names that
+    // does not exist is a refused field (422), not a missing household.
+    let done = app
+        .join_household(&caller.actor(), id, b.member, role)
+        .await
+        .map_err(|e| match e {
+            AppError::Store(StoreError::Member(e @ MemberError::UnknownMember { .. })) => AppError::field("member", e),
+            e => e,
+        });
+    Ok(answer(&app, &caller, done.map(|()| id), StatusCode::OK).await)
 }
 
 #[derive(Deserialize)]
@@ -117,28 +109,20 @@ pub async fn category(
     State(app): State<App>,
     caller: ApiUser,
     Path((id, year)): Path<(i64, i32)>,
-    body: Result<Json<Categorised>, JsonRejection>,
-) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let done = match HouseholdCategory::parse(&b.category) {
-        Some(category) => app.set_household_category(&caller.actor(), id, year, category).await,
-        None => Err(bad("household_category", &b.category)),
-    };
-    answer(&app, &caller, done.map(|()| id), StatusCode::OK).await
+    body: JsonBody<Categorised>,
+) -> Answer {
+    let Json(b) = body.map_err(|r| bad_json(r, caller.lang))?;
+    let category = HouseholdCategory::parse(&b.category)
+        .ok_or_else(|| app_error(bad("household_category", &b.category), caller.lang))?;
+    let done = app.set_household_category(&caller.actor(), id, year, category).await;
+    Ok(answer(&app, &caller, done.map(|()| id), StatusCode::OK).await)
 }
 
 /// The paths above, for the OpenAPI document.
-pub fn paths(
-    common: impl Fn(Value) -> Value,
-    ok: impl Fn(&str) -> Value,
-    id: &Value,
-) -> serde_json::Map<String, Value> {
-    let body = |schema: &str| json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+pub fn paths(doc: &Doc) -> serde_json::Map<String, Value> {
+    let id = &doc.id;
     let year = json!({"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}});
-    let mut created = common(ok("Hộ mới"));
+    let mut created = doc.common(doc.ok("Hộ mới"));
     if let Some(map) = created.as_object_mut() {
         let ok = map.remove("200").unwrap_or(Value::Null);
         map.insert("201".into(), ok);
@@ -147,22 +131,22 @@ pub fn paths(
     paths.insert(
         "/api/v1/households".into(),
         json!({"post": {"summary": "Lập hộ gia đình, một hội viên là chủ hộ (hộ thuộc đơn vị của chủ hộ)",
-                        "requestBody": body("NewHousehold"), "responses": created}}),
+                        "requestBody": doc.body("NewHousehold"), "responses": created}}),
     );
     paths.insert(
         "/api/v1/households/{id}".into(),
         json!({"get": {"summary": "Một hộ: các thành viên và phân loại theo năm", "parameters": [id],
-                       "responses": common(ok("Hộ gia đình"))}}),
+                       "responses": doc.common(doc.ok("Hộ gia đình"))}}),
     );
     paths.insert(
         "/api/v1/households/{id}/members".into(),
         json!({"post": {"summary": "Thêm hội viên vào hộ với quan hệ với chủ hộ", "parameters": [id],
-                        "requestBody": body("HouseholdMember"), "responses": common(ok("Hộ gia đình"))}}),
+                        "requestBody": doc.body("HouseholdMember"), "responses": doc.common(doc.ok("Hộ gia đình"))}}),
     );
     paths.insert(
         "/api/v1/households/{id}/categories/{year}".into(),
         json!({"put": {"summary": "Phân loại hộ trong một năm (ghi lại thay phân loại cũ)", "parameters": [id, year],
-                       "requestBody": body("HouseholdCategory"), "responses": common(ok("Hộ gia đình"))}}),
+                       "requestBody": doc.body("HouseholdCategory"), "responses": doc.common(doc.ok("Hộ gia đình"))}}),
     );
     paths
 }

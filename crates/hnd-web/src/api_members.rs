@@ -5,8 +5,8 @@
 
 use crate::api::{ApiUser, Dated, app_error, bad_json, dated};
 use crate::refusal::Refusal;
+use crate::request::{Answer, Doc, JsonBody};
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -43,7 +43,7 @@ pub async fn step(
     app: App,
     caller: ApiUser,
     id: i64,
-    body: Result<Json<StepBody>, JsonRejection>,
+    body: JsonBody<StepBody>,
 ) -> Result<Response, Refusal> {
     let (b, date) = dated(body)?;
     let step = Step::parse(code, &b.decision, &b.reason).expect("every route names a step");
@@ -118,29 +118,16 @@ fn correction_of(body: &Fields) -> Result<Correction, AppError> {
 
 /// `PATCH /api/v1/members/{id}`: corrects what identifies a member; the
 /// answer lists each field changed with its old and new value.
-pub async fn correct(
-    State(app): State<App>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<Fields>, JsonRejection>,
-) -> Response {
-    let Json(body) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(r, caller.lang),
-    };
-    let fix = match correction_of(&body) {
-        Ok(f) => f,
-        Err(e) => return app_error(e, caller.lang),
-    };
+pub async fn correct(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>, body: JsonBody<Fields>) -> Answer {
+    let Json(body) = body.map_err(|r| bad_json(r, caller.lang))?;
+    let fix = correction_of(&body).map_err(|e| app_error(e, caller.lang))?;
     // CCCD and phone are personal data: refused to who may not see them.
     let refuse = hnd_app::Personal::Refuse;
-    match app
+    let changed = app
         .correct_member(&caller.actor(), id, &fix, hnd_domain::Day::today(), refuse)
         .await
-    {
-        Ok(changed) => Json(json!({"id": id, "changed": changed})).into_response(),
-        Err(e) => app_error(e, caller.lang),
-    }
+        .map_err(|e| app_error(e, caller.lang))?;
+    Ok(Json(json!({"id": id, "changed": changed})).into_response())
 }
 
 impl Dated for StepBody {
@@ -169,7 +156,7 @@ pub struct AdmissionBody {
 pub async fn admit(
     State(app): State<App>,
     caller: ApiUser,
-    body: Result<Json<AdmissionBody>, JsonRejection>,
+    body: JsonBody<AdmissionBody>,
 ) -> Result<Response, Refusal> {
     let (b, date) = dated(body)?;
     let admitted = app.admit(&caller.actor(), &b.ids, date, &b.decision).await?;
@@ -181,12 +168,8 @@ pub async fn admit(
 }
 
 /// The paths above, for the OpenAPI document.
-pub fn paths(
-    common: impl Fn(Value) -> Value,
-    ok: impl Fn(&str) -> Value,
-    id: &Value,
-) -> serde_json::Map<String, Value> {
-    let body = |schema: &str| json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+pub fn paths(doc: &Doc) -> serde_json::Map<String, Value> {
+    let id = &doc.id;
     let mut paths = serde_json::Map::new();
     let summaries = [
         ("admit", "Kết nạp người xin vào Hội (cần số quyết định)"),
@@ -206,15 +189,15 @@ pub fn paths(
         };
         paths.insert(
             format!("/api/v1/members/{{id}}/{code}"),
-            json!({"post": {"summary": summary, "parameters": [id], "requestBody": body(schema),
-                            "responses": common(ok("Trạng thái mới của hội viên"))}}),
+            json!({"post": {"summary": summary, "parameters": [id], "requestBody": doc.body(schema),
+                            "responses": doc.common(doc.ok("Trạng thái mới của hội viên"))}}),
         );
     }
     paths.insert(
         "/api/v1/admissions".into(),
-        json!({"post": {"summary": "Kết nạp nhiều người theo một quyết định; trả về số thẻ", "requestBody": body("Admission"),
-                        "responses": {"201": ok("Đã kết nạp"), "400": common(Value::Null)["400"], "401": common(Value::Null)["401"],
-                                      "403": common(Value::Null)["403"], "404": common(Value::Null)["404"], "422": common(Value::Null)["422"]}}}),
+        json!({"post": {"summary": "Kết nạp nhiều người theo một quyết định; trả về số thẻ", "requestBody": doc.body("Admission"),
+                        "responses": {"201": doc.ok("Đã kết nạp"), "400": doc.common(Value::Null)["400"], "401": doc.common(Value::Null)["401"],
+                                      "403": doc.common(Value::Null)["403"], "404": doc.common(Value::Null)["404"], "422": doc.common(Value::Null)["422"]}}}),
     );
     paths
 }

@@ -6,8 +6,8 @@
 use crate::api::ApiUser;
 use crate::api_register::member_access;
 use crate::refusal::Refusal;
+use crate::request::{Doc, JsonBody};
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -66,7 +66,7 @@ pub async fn put_profile(
     State(app): State<App>,
     caller: ApiUser,
     Path(id): Path<i64>,
-    body: Result<Json<Body>, JsonRejection>,
+    body: JsonBody<Body>,
 ) -> Result<Response, Refusal> {
     let Json(b) = body?;
     let parsed = Profile::parse(|f| as_text(b.get(f))).map_err(invalid)?;
@@ -75,7 +75,7 @@ pub async fn put_profile(
 }
 
 /// The body of an entry, or the refusal.
-fn entry_body(body: Result<Json<Body>, JsonRejection>, schema: &str) -> Result<Body, Refusal> {
+fn entry_body(body: JsonBody<Body>, schema: &str) -> Result<Body, Refusal> {
     let Json(b) = body?;
     typed(&b, schema)?;
     Ok(b)
@@ -118,7 +118,7 @@ pub async fn add_role(
     State(app): State<App>,
     caller: ApiUser,
     Path(id): Path<i64>,
-    body: Result<Json<Body>, JsonRejection>,
+    body: JsonBody<Body>,
 ) -> Result<Response, Refusal> {
     let b = entry_body(body, "Role")?;
     let get = |f: &str| as_text(b.get(f));
@@ -131,7 +131,7 @@ pub async fn add_title(
     State(app): State<App>,
     caller: ApiUser,
     Path(id): Path<i64>,
-    body: Result<Json<Body>, JsonRejection>,
+    body: JsonBody<Body>,
 ) -> Result<Response, Refusal> {
     let b = entry_body(body, "Title")?;
     let get = |f: &str| as_text(b.get(f));
@@ -144,7 +144,7 @@ pub async fn add_rating(
     State(app): State<App>,
     caller: ApiUser,
     Path(id): Path<i64>,
-    body: Result<Json<Body>, JsonRejection>,
+    body: JsonBody<Body>,
 ) -> Result<Response, Refusal> {
     let b = entry_body(body, "Rating")?;
     let get = |f: &str| as_text(b.get(f));
@@ -190,59 +190,53 @@ pub async fn remove_rating(
 }
 
 /// The paths above, for the OpenAPI document.
-pub fn paths(
-    common: impl Fn(Value) -> Value,
-    ok: impl Fn(&str) -> Value,
-    id: &Value,
-) -> serde_json::Map<String, Value> {
-    let error = json!({"$ref": "#/components/responses/Error"});
-    let with_body = |mut responses: Value| {
-        responses["413"] = error.clone();
-        responses["415"] = error.clone();
-        responses
-    };
-    let created = |what: &str| {
-        with_body(json!({"201": ok(what), "400": error, "401": error, "403": error, "404": error, "422": error}))
-    };
-    let body = |schema: &str| json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+pub fn paths(doc: &Doc) -> serde_json::Map<String, Value> {
+    let id = &doc.id;
+    let error = &doc.error;
+    // The 413 and 415 of a body are added to every operation that has one.
+    let created =
+        |what: &str| json!({"201": doc.ok(what), "400": error, "401": error, "403": error, "404": error, "422": error});
     let entry =
         json!({"name": "entry", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}});
-    let year = json!({"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}});
+    // A rating's year as the profile reads it (`NewRating`): a year of the
+    // register's span, not any integer.
+    let year = json!({"name": "year", "in": "path", "required": true,
+                      "schema": {"type": "integer", "format": "int32", "minimum": 1900, "maximum": 2100}});
     let mut paths = serde_json::Map::new();
     paths.insert(
         "/api/v1/members/{id}/profile".into(),
         json!({
             "get": {"summary": "Hồ sơ hội viên: các trường, chức vụ, danh hiệu, xếp loại (thông tin cá nhân là null nếu không có quyền xem)",
-                "parameters": [id], "responses": common(ok("Hồ sơ"))},
+                "parameters": [id], "responses": doc.common(doc.ok("Hồ sơ"))},
             "put": {"summary": "Ghi toàn bộ hồ sơ (trường không gửi thì để trống; người không được xem thông tin cá nhân không được gửi các trường đó, chúng giữ nguyên)",
-                "parameters": [id], "requestBody": body("Profile"),
-                "responses": with_body(common(ok("Hồ sơ đã lưu")))}}),
+                "parameters": [id], "requestBody": doc.body("Profile"),
+                "responses": doc.common(doc.ok("Hồ sơ đã lưu"))}}),
     );
     paths.insert(
         "/api/v1/members/{id}/roles".into(),
-        json!({"post": {"summary": "Thêm chức vụ", "parameters": [id], "requestBody": body("Role"), "responses": created("Đã thêm")}}),
+        json!({"post": {"summary": "Thêm chức vụ", "parameters": [id], "requestBody": doc.body("Role"), "responses": created("Đã thêm")}}),
     );
     paths.insert(
         "/api/v1/members/{id}/roles/{entry}".into(),
-        json!({"delete": {"summary": "Xóa chức vụ", "parameters": [id, entry], "responses": common(ok("Đã xóa"))}}),
+        json!({"delete": {"summary": "Xóa chức vụ", "parameters": [id, entry], "responses": doc.common(doc.ok("Đã xóa"))}}),
     );
     paths.insert(
         "/api/v1/members/{id}/titles".into(),
-        json!({"post": {"summary": "Thêm danh hiệu, khen thưởng", "parameters": [id], "requestBody": body("Title"),
+        json!({"post": {"summary": "Thêm danh hiệu, khen thưởng", "parameters": [id], "requestBody": doc.body("Title"),
                         "responses": created("Đã thêm")}}),
     );
     paths.insert(
         "/api/v1/members/{id}/titles/{entry}".into(),
-        json!({"delete": {"summary": "Xóa danh hiệu, khen thưởng", "parameters": [id, entry], "responses": common(ok("Đã xóa"))}}),
+        json!({"delete": {"summary": "Xóa danh hiệu, khen thưởng", "parameters": [id, entry], "responses": doc.common(doc.ok("Đã xóa"))}}),
     );
     paths.insert(
         "/api/v1/members/{id}/ratings".into(),
         json!({"post": {"summary": "Ghi xếp loại của một năm (thay xếp loại cũ của năm đó)", "parameters": [id],
-                        "requestBody": body("Rating"), "responses": created("Đã ghi")}}),
+                        "requestBody": doc.body("Rating"), "responses": created("Đã ghi")}}),
     );
     paths.insert(
         "/api/v1/members/{id}/ratings/{year}".into(),
-        json!({"delete": {"summary": "Xóa xếp loại của một năm", "parameters": [id, year], "responses": common(ok("Đã xóa"))}}),
+        json!({"delete": {"summary": "Xóa xếp loại của một năm", "parameters": [id, year], "responses": doc.common(doc.ok("Đã xóa"))}}),
     );
     paths
 }

@@ -5,6 +5,7 @@
 //! join the OpenAPI document.
 
 use crate::api::{ApiUser, app_error, bad_json};
+use crate::request::Doc;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -60,28 +61,25 @@ pub async fn report(
 }
 
 /// The paths of this module in the OpenAPI document.
-pub fn paths(
-    common: impl Fn(Value) -> Value,
-    ok: impl Fn(&str) -> Value,
-    id: &Value,
-) -> serde_json::Map<String, Value> {
+pub fn paths(doc: &Doc) -> serde_json::Map<String, Value> {
     let list = json!({"description": "Danh sách nhiệm vụ", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}});
+    let id = &doc.id;
     let mut paths = serde_json::Map::new();
     paths.insert(
         "/api/v1/tasks".into(),
         json!({"get": {"summary": "Nhiệm vụ được theo dõi (tài khoản của cơ quan ngoài Hội: nhiệm vụ giao cho cơ quan đó)",
-                       "responses": common(list)}}),
+                       "responses": doc.common(list)}}),
     );
     paths.insert(
         "/api/v1/tasks/{id}".into(),
         json!({"get": {"summary": "Một nhiệm vụ và các báo cáo tiến độ", "parameters": [id],
-                       "responses": common(ok("Nhiệm vụ"))}}),
+                       "responses": doc.common(doc.ok("Nhiệm vụ"))}}),
     );
     paths.insert(
         "/api/v1/tasks/{id}/reports".into(),
         json!({"post": {"summary": "Báo cáo tiến độ, đổi trạng thái nhiệm vụ", "parameters": [id],
-                        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TaskReport"}}}},
-                        "responses": common(ok("Đã lưu"))}}),
+                        "requestBody": doc.body("TaskReport"),
+                        "responses": doc.common(doc.ok("Đã lưu"))}}),
     );
     paths
 }

@@ -15,7 +15,7 @@
 //!   handler has not set it.
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, header};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -63,28 +63,23 @@ pub fn content_security_policy() -> String {
     )
 }
 
+/// The headers every answer carries, besides the policy, unless its
+/// handler set them.
+const FIXED: [(HeaderName, &str); 4] = [
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::REFERRER_POLICY, "same-origin"),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::CACHE_CONTROL, "no-store"),
+];
+
 /// `router` with the security headers on every answer.
 pub fn secure(router: Router) -> Router {
     let csp = HeaderValue::from_str(&content_security_policy()).expect("the policy is ASCII");
-    router
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            csp,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+    let fixed = FIXED.map(|(name, value)| (name, HeaderValue::from_static(value)));
+    [(header::CONTENT_SECURITY_POLICY, csp)]
+        .into_iter()
+        .chain(fixed)
+        .fold(router, |router, (name, value)| {
+            router.layer(SetResponseHeaderLayer::if_not_present(name, value))
+        })
 }

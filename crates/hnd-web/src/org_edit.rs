@@ -6,13 +6,13 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::shell::{Nav, Tr, app_problem, forbidden, problem, render, store_problem};
+use crate::request::Answer;
+use crate::shell::{Nav, Posted, Tokened, Tr, app_problem, forbidden, problem, render, store_problem};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hnd_app::Codes;
+use hnd_app::{AppError, Codes};
 use hnd_domain::{Action, Day, Kind, Level, OrgError, UnitCode, UnitName, fmt::int, i18n};
 use hnd_store::{NewUnit, SplitPart, Store};
 use serde::Deserialize;
@@ -134,6 +134,15 @@ pub struct OrgForm {
     confirm: Option<String>,
 }
 
+impl Tokened for OrgForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// A change posted to the unit in the path.
+type Change = Posted<String, OrgForm>;
+
 fn refused(viewer: &Viewer, e: impl Into<OrgError>) -> Response {
     let e: OrgError = e.into();
     problem(
@@ -144,51 +153,38 @@ fn refused(viewer: &Viewer, e: impl Into<OrgError>) -> Response {
     )
 }
 
-/// The form's token and day. What the change names is checked by its
-/// operation.
-fn prepare(viewer: &Viewer, form: &OrgForm) -> Result<Day, Response> {
-    viewer.check_csrf(&form.csrf)?;
-    Day::parse_or_today(&form.date).map_err(|e| refused(viewer, e))
+/// The form's day (today when empty). What the change names is checked
+/// by its operation.
+fn day_of(c: &Change) -> Result<Day, Response> {
+    Day::parse_or_today(&c.form.date).map_err(|e| refused(&c.viewer, e))
 }
 
-fn done(code: &str) -> Response {
-    Redirect::to(&format!("/org/{code}")).into_response()
+/// The page `to` once the change is made, or its refusal.
+fn done(c: &Change, made: Result<(), AppError>, to: &str) -> Answer {
+    made.map_err(|e| app_problem(&c.viewer, e))?;
+    Ok(Redirect::to(to).into_response())
 }
 
-pub async fn rename(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<OrgForm>,
-) -> Response {
-    let date = match prepare(&viewer, &f) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let name = match UnitName::parse(&f.name) {
-        Ok(n) => n,
-        Err(e) => return refused(&viewer, e),
-    };
-    match state.app.rename_unit(&viewer.actor(), &code, &name, date).await {
-        Ok(()) => done(&code),
-        Err(e) => app_problem(&viewer, e),
-    }
+fn unit_page(code: &str) -> String {
+    format!("/org/{code}")
 }
 
-pub async fn add_child(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<OrgForm>,
-) -> Response {
-    let date = match prepare(&viewer, &f) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let parent = match state.store.unit(&code, date).await {
-        Ok(u) => u.unit,
-        Err(e) => return store_problem(&viewer, e),
-    };
+pub async fn rename(State(state): State<AppState>, c: Change) -> Answer {
+    let date = day_of(&c)?;
+    let name = UnitName::parse(&c.form.name).map_err(|e| refused(&c.viewer, e))?;
+    let made = state.app.rename_unit(&c.viewer.actor(), &c.path, &name, date).await;
+    done(&c, made, &unit_page(&c.path))
+}
+
+pub async fn add_child(State(state): State<AppState>, c: Change) -> Answer {
+    let date = day_of(&c)?;
+    let (code, f) = (&c.path, &c.form);
+    let parent = state
+        .store
+        .unit(code, date)
+        .await
+        .map_err(|e| store_problem(&c.viewer, e))?
+        .unit;
     let level = match parent.level {
         Level::Base => Level::Branch,
         Level::Branch => Level::Group,
@@ -199,13 +195,13 @@ pub async fn add_child(
                 parent: code.clone(),
                 parent_level: parent.level,
             };
-            return refused(&viewer, e);
+            return Err(refused(&c.viewer, e));
         }
     };
     let unit = match (
         UnitCode::parse(&f.code),
         UnitName::parse(&f.name),
-        UnitCode::parse(&code),
+        UnitCode::parse(code),
     ) {
         (Ok(c), Ok(n), Ok(p)) => NewUnit {
             code: c,
@@ -217,30 +213,22 @@ pub async fn add_child(
             admin_commune: None,
             founded: None,
         },
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refused(&viewer, e),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return Err(refused(&c.viewer, e)),
     };
     // The code must fit its place (no other commune's or province's).
-    let new_code = unit.code.to_string();
-    match state.app.create_unit(&viewer.actor(), unit, date, Codes::Checked).await {
-        Ok(()) => done(&new_code),
-        Err(e) => app_problem(&viewer, e),
-    }
+    let new_code = unit_page(unit.code.as_str());
+    let made = state
+        .app
+        .create_unit(&c.viewer.actor(), unit, date, Codes::Checked)
+        .await;
+    done(&c, made, &new_code)
 }
 
-pub async fn move_unit(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<OrgForm>,
-) -> Response {
-    let date = match prepare(&viewer, &f) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match state.app.move_unit(&viewer.actor(), &code, f.parent.trim(), date).await {
-        Ok(()) => done(&code),
-        Err(e) => app_problem(&viewer, e),
-    }
+pub async fn move_unit(State(state): State<AppState>, c: Change) -> Answer {
+    let date = day_of(&c)?;
+    let parent = c.form.parent.trim();
+    let made = state.app.move_unit(&c.viewer.actor(), &c.path, parent, date).await;
+    done(&c, made, &unit_page(&c.path))
 }
 
 fn unconfirmed(viewer: &Viewer) -> Response {
@@ -252,91 +240,51 @@ fn unconfirmed(viewer: &Viewer) -> Response {
     )
 }
 
-pub async fn merge(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<OrgForm>,
-) -> Response {
-    let date = match prepare(&viewer, &f) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let into = f.into.trim().to_string();
-    let actor = viewer.actor();
-    if f.confirm.is_none() {
+pub async fn merge(State(state): State<AppState>, c: Change) -> Answer {
+    let date = day_of(&c)?;
+    let (code, into) = (&c.path, c.form.into.trim());
+    if c.form.confirm.is_none() {
         // Who may not make the change is told so before being asked to confirm.
-        if let Err(r) = allow(&state.store, &viewer, &code, Reach::Itself).await {
-            return r;
-        }
-        return match allow(&state.store, &viewer, &into, Reach::Below).await {
-            Ok(_) => unconfirmed(&viewer),
-            Err(r) => r,
-        };
+        allow(&state.store, &c.viewer, code, Reach::Itself).await?;
+        allow(&state.store, &c.viewer, into, Reach::Below).await?;
+        return Err(unconfirmed(&c.viewer));
     }
-    match state
-        .app
-        .merge_units(&actor, std::slice::from_ref(&code), &into, date)
-        .await
-    {
-        Ok(()) => done(&into),
-        Err(e) => app_problem(&viewer, e),
-    }
+    let sources = std::slice::from_ref(code);
+    let made = state.app.merge_units(&c.viewer.actor(), sources, into, date).await;
+    done(&c, made, &unit_page(into))
 }
 
-pub async fn split(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<OrgForm>,
-) -> Response {
-    let date = match prepare(&viewer, &f) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub async fn split(State(state): State<AppState>, c: Change) -> Answer {
+    let date = day_of(&c)?;
     let mut parts = Vec::new();
-    for line in f.parts.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let (c, n) = line.split_once(';').unwrap_or((line, ""));
-        match (UnitCode::parse(c), UnitName::parse(n)) {
+    for line in c.form.parts.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (code, name) = line.split_once(';').unwrap_or((line, ""));
+        match (UnitCode::parse(code), UnitName::parse(name)) {
             (Ok(code), Ok(name)) => parts.push(SplitPart { code, name }),
-            (Err(e), _) | (_, Err(e)) => return refused(&viewer, e),
+            (Err(e), _) | (_, Err(e)) => return Err(refused(&c.viewer, e)),
         }
     }
-    let assign: Vec<(String, String)> = f
+    let assign: Vec<(String, String)> = c
+        .form
         .assign
         .lines()
         .filter_map(|l| l.split_once(';'))
         .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
         .collect();
     // The parts hang under the source's parent: their codes must fit there.
-    match state
+    let made = state
         .app
-        .split_unit(&viewer.actor(), &code, &parts, &assign, date, Codes::Checked)
-        .await
-    {
-        Ok(()) => done(parts.first().map(|p| p.code.as_str()).unwrap_or(&code)),
-        Err(e) => app_problem(&viewer, e),
-    }
+        .split_unit(&c.viewer.actor(), &c.path, &parts, &assign, date, Codes::Checked)
+        .await;
+    done(&c, made, &unit_page(parts.first().map_or(&c.path, |p| p.code.as_str())))
 }
 
-pub async fn dissolve(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<OrgForm>,
-) -> Response {
-    let date = match prepare(&viewer, &f) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if f.confirm.is_none() {
-        return match allow(&state.store, &viewer, &code, Reach::Itself).await {
-            Ok(_) => unconfirmed(&viewer),
-            Err(r) => r,
-        };
+pub async fn dissolve(State(state): State<AppState>, c: Change) -> Answer {
+    let date = day_of(&c)?;
+    if c.form.confirm.is_none() {
+        allow(&state.store, &c.viewer, &c.path, Reach::Itself).await?;
+        return Err(unconfirmed(&c.viewer));
     }
-    match state.app.dissolve_unit(&viewer.actor(), &code, date).await {
-        Ok(()) => Redirect::to("/org").into_response(),
-        Err(e) => app_problem(&viewer, e),
-    }
+    let made = state.app.dissolve_unit(&c.viewer.actor(), &c.path, date).await;
+    done(&c, made, "/org")
 }

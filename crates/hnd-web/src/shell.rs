@@ -4,13 +4,15 @@ use crate::refusal::Refusal;
 pub use crate::refusal::status_of_kind;
 use crate::request::{api_lang, error as api_error};
 use askama::Template;
-use axum::extract::Request;
+use axum::Form;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use hnd_domain::{Action, Lang, Principal, i18n};
 use hnd_store::StoreError;
+use serde::de::DeserializeOwned;
 
 /// Translations for a template: `{{ t.get("web.key") }}`.
 pub struct Tr(pub Lang);
@@ -105,6 +107,49 @@ impl Viewer {
 
     pub fn t(&self, key: &str) -> String {
         i18n::t(self.lang, key, &[])
+    }
+}
+
+/// A form that carries the session's token (`csrf`).
+pub trait Tokened {
+    fn csrf(&self) -> &str;
+}
+
+/// A form posted to a page: who posts it, the page's path parameters
+/// `P`, the form `F`, its token already checked. Refused as each part
+/// would be on its own: the sign-in, then the path, then the form.
+pub struct Posted<P, F> {
+    pub viewer: Viewer,
+    pub path: P,
+    pub form: F,
+}
+
+impl<P, F> Posted<P, F> {
+    pub fn into_parts(self) -> (Viewer, P, F) {
+        (self.viewer, self.path, self.form)
+    }
+}
+
+impl<S, P, F> FromRequest<S> for Posted<P, F>
+where
+    S: Send + Sync,
+    Viewer: FromRequestParts<S, Rejection = Response>,
+    P: DeserializeOwned + Send,
+    F: DeserializeOwned + Tokened,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let viewer = Viewer::from_request_parts(&mut parts, state).await?;
+        let Path(path) = Path::<P>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Form(form) = Form::<F>::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        viewer.check_csrf(form.csrf())?;
+        Ok(Posted { viewer, path, form })
     }
 }
 

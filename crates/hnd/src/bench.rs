@@ -477,19 +477,30 @@ async fn search_and_count(generated: &Store, imported: &Store) -> Result<()> {
         percentiles(&mut by_name)
     );
     println!("search, CCCD: {}", percentiles(&mut by_cccd));
-    let root = imported.root(today).await?.expect("root");
-    let provinces = imported.children(root.id, today).await?;
+    let (provinces, total, took) =
+        every_province(imported, today, async |code| imported.count_members(code, today).await).await?;
+    println!(
+        "member count of all {provinces} provinces as of {today}: {} ({total} members)",
+        ms(took)
+    );
+    Ok(())
+}
+
+/// `count` of each province (the root's children on `today`) summed:
+/// how many provinces, the sum, and how long the counting took.
+async fn every_province(
+    store: &Store,
+    today: Day,
+    count: impl AsyncFn(&str) -> hnd_store::Result<i64>,
+) -> Result<(usize, i64, Duration)> {
+    let root = store.root(today).await?.expect("a tree");
+    let provinces = store.children(root.id, today).await?;
     let t = Instant::now();
     let mut total = 0;
     for p in &provinces {
-        total += imported.count_members(&p.code, today).await?;
+        total += count(&p.code).await?;
     }
-    println!(
-        "member count of all {} provinces as of {today}: {} ({total} members)",
-        provinces.len(),
-        ms(t.elapsed())
-    );
-    Ok(())
+    Ok((provinces.len(), total, t.elapsed()))
 }
 
 async fn counts(db: &str, province: &str, runs: usize) -> Result<()> {
@@ -527,16 +538,11 @@ async fn counts(db: &str, province: &str, runs: usize) -> Result<()> {
         "the same year's members and admissions by a plain GROUP BY over the member tables (once): {} ({plain} rows)",
         ms(t.elapsed())
     );
-    let root = store.root(today).await?.expect("a tree");
-    let provinces = store.children(root.id, today).await?;
-    let t = Instant::now();
-    let mut scanned = 0;
-    for p in &provinces {
-        scanned += store.count_members_scan(&p.code, today).await?;
-    }
+    let (_, scanned, took) =
+        every_province(&store, today, async |code| store.count_members_scan(code, today).await).await?;
     println!(
         "every province on {today}, counting the membership intervals (once): {} ({scanned} members)",
-        ms(t.elapsed())
+        ms(took)
     );
     let unit = store.unit(province, today).await?.unit;
     let bases = store.children(unit.id, today).await?;

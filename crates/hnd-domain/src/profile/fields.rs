@@ -68,7 +68,10 @@ pub trait Scalar: Sized {
     const KIND: Kind;
     /// As [`super::Profile::parse`] reads it back.
     fn text(&self) -> String;
-    fn stored(&self) -> Stored;
+    /// Its text, unless it is stored otherwise.
+    fn stored(&self) -> Stored {
+        Stored::Text(Some(self.text()))
+    }
     /// `None` for what no value of this type was stored as.
     fn from_stored(stored: &Stored) -> Option<Self>;
     fn choices(_lang: Lang) -> Option<Vec<(&'static str, String)>> {
@@ -156,9 +159,6 @@ impl Scalar for String {
     fn text(&self) -> String {
         self.clone()
     }
-    fn stored(&self) -> Stored {
-        Stored::Text(Some(self.clone()))
-    }
     fn from_stored(stored: &Stored) -> Option<String> {
         text_of(stored).map(str::to_string)
     }
@@ -190,31 +190,21 @@ impl Scalar for bool {
     }
 }
 
-impl Scalar for GeneralGrade {
-    const KIND: Kind = Kind::Grade;
-    fn text(&self) -> String {
-        self.to_string()
-    }
-    fn stored(&self) -> Stored {
-        Stored::Text(Some(self.to_string()))
-    }
-    fn from_stored(stored: &Stored) -> Option<GeneralGrade> {
-        GeneralGrade::parse(text_of(stored)?)
-    }
+/// Values read back from their text by their own `parse`.
+macro_rules! parsed {
+    ($($ty:ty => $kind:expr),+) => {$(
+        impl Scalar for $ty {
+            const KIND: Kind = $kind;
+            fn text(&self) -> String {
+                self.to_string()
+            }
+            fn from_stored(stored: &Stored) -> Option<$ty> {
+                <$ty>::parse(text_of(stored)?)
+            }
+        }
+    )+};
 }
-
-impl Scalar for InsuranceNumber {
-    const KIND: Kind = Kind::Insurance;
-    fn text(&self) -> String {
-        self.to_string()
-    }
-    fn stored(&self) -> Stored {
-        Stored::Text(Some(self.to_string()))
-    }
-    fn from_stored(stored: &Stored) -> Option<InsuranceNumber> {
-        InsuranceNumber::parse(text_of(stored)?)
-    }
-}
+parsed!(GeneralGrade => Kind::Grade, InsuranceNumber => Kind::Insurance);
 
 /// The closed lists a field may take.
 macro_rules! lists {
@@ -223,9 +213,6 @@ macro_rules! lists {
             const KIND: Kind = Kind::List;
             fn text(&self) -> String {
                 self.code().to_string()
-            }
-            fn stored(&self) -> Stored {
-                Stored::Text(Some(self.code().to_string()))
             }
             fn from_stored(stored: &Stored) -> Option<$ty> {
                 <$ty>::from_code(text_of(stored)?)
