@@ -262,14 +262,8 @@ pub async fn remove_role(
     Path((id, entry)): Path<(i64, i64)>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
-    if let Some(r) = entry_change(&state, &viewer, id, &f).await {
-        return r;
-    }
-    if let Some(r) = unconfirmed(&state, &viewer, id, "roles", &f).await {
-        return r;
-    }
-    let removed = state.app.remove_role(&viewer.actor(), id, entry).await;
-    after_removal(&viewer, id, "roles", removed)
+    let remove = async || state.app.remove_role(&viewer.actor(), id, entry).await;
+    removal(&state, &viewer, id, &f, "roles", remove).await
 }
 
 pub async fn add_title(
@@ -302,14 +296,8 @@ pub async fn remove_title(
     Path((id, entry)): Path<(i64, i64)>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
-    if let Some(r) = entry_change(&state, &viewer, id, &f).await {
-        return r;
-    }
-    if let Some(r) = unconfirmed(&state, &viewer, id, "titles", &f).await {
-        return r;
-    }
-    let removed = state.app.remove_title(&viewer.actor(), id, entry).await;
-    after_removal(&viewer, id, "titles", removed)
+    let remove = async || state.app.remove_title(&viewer.actor(), id, entry).await;
+    removal(&state, &viewer, id, &f, "titles", remove).await
 }
 
 pub async fn add_rating(
@@ -338,20 +326,28 @@ pub async fn remove_rating(
     Path((id, year)): Path<(i64, i32)>,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
-    if let Some(r) = entry_change(&state, &viewer, id, &f).await {
-        return r;
-    }
-    if let Some(r) = unconfirmed(&state, &viewer, id, "ratings", &f).await {
-        return r;
-    }
-    let removed = state.app.remove_rating(&viewer.actor(), id, year).await;
-    after_removal(&viewer, id, "ratings", removed)
+    let remove = async || state.app.remove_rating(&viewer.actor(), id, year).await;
+    removal(&state, &viewer, id, &f, "ratings", remove).await
 }
 
-/// The end of removing an entry of a member's `list` (positions, titles,
-/// ratings): back to the list, or the refusal.
-fn after_removal<T>(viewer: &Viewer, id: i64, list: &str, removed: Result<T, AppError>) -> Response {
-    match removed {
+/// Removes an entry of a member's `list` (positions, titles, ratings)
+/// once the form is the session's and confirmed: `remove` does it; then
+/// back to the list, or the refusal.
+async fn removal<T>(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    f: &HashMap<String, String>,
+    list: &'static str,
+    remove: impl AsyncFnOnce() -> Result<T, AppError>,
+) -> Response {
+    if let Some(r) = entry_change(state, viewer, id, f).await {
+        return r;
+    }
+    if let Some(r) = unconfirmed(state, viewer, id, list, f).await {
+        return r;
+    }
+    match remove().await {
         Ok(_) => Redirect::to(&format!("/members/{id}?done=removed#{list}")).into_response(),
         Err(e) => app_problem(viewer, e),
     }
