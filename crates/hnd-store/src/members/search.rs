@@ -93,9 +93,10 @@ impl Store {
         let mut order = "m.name_folded, m.birth_year, m.id";
         match &unit.province_code {
             Some(p) if by_name || whole => w.and("m.province_code =", p.clone().into()),
-            // A name across the country: the same index read province by
-            // province (a seek each), so the page comes in the index's order.
-            None if by_name => {
+            // Across the country, a name or the whole list: the same index
+            // read province by province (a seek each), so the page comes in
+            // the index's order (province, name) and is never sorted whole.
+            None => {
                 let provinces = sqlx::query(
                     "SELECT code FROM unit_versions WHERE level = 'province' AND valid_from <= $1 AND valid_to > $1
                      ORDER BY code",
