@@ -59,11 +59,26 @@ fn label(field: &str, lang: Lang) -> String {
     if text == key { field.replace('_', " ") } else { text }
 }
 
+/// The words for a code the register stores (a member's status, a
+/// household role or category), when `field` holds one.
+fn coded(field: &str, code: &str, lang: Lang) -> Option<String> {
+    let list = match field {
+        "status" => "member.status",
+        "role" => "household.role",
+        "category" => "household.category",
+        _ => return None,
+    };
+    let key = format!("{list}.{code}");
+    let text = i18n::t(lang, &key, &[]);
+    (text != key).then_some(text)
+}
+
 fn value(field: &str, v: &Value, lang: Lang) -> String {
     match v {
         Value::Null => "—".to_string(),
-        Value::String(s) if field == "status" => i18n::t(lang, &format!("member.status.{s}"), &[]),
-        Value::String(s) => Day::from_iso(s).map(|d| d.to_string()).unwrap_or_else(|_| s.clone()),
+        Value::String(s) => coded(field, s, lang)
+            .or_else(|| Day::from_iso(s).ok().map(|d| d.to_string()))
+            .unwrap_or_else(|| s.clone()),
         Value::Bool(b) => i18n::t(lang, if *b { "audit.yes" } else { "audit.no" }, &[]),
         Value::Number(n) => n.to_string(),
         Value::Array(items) => items
@@ -95,5 +110,7 @@ mod tests {
             "trạng thái: đang sinh hoạt → đang chuyển sinh hoạt; đơn vị: 00004-A; \
              chuyển đến: → 00004-B; ngày: 02/03/2026"
         );
+        let d = json!({"before": null, "after": {"role": "head", "category": "near_poor"}});
+        assert_eq!(detail(&d, Lang::Vi), "phân loại hộ: → hộ cận nghèo; vai trò: → chủ hộ");
     }
 }
