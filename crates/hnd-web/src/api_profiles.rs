@@ -85,8 +85,9 @@ fn entry_body(body: JsonBody<Body>, schema: &str) -> Result<Body, Refusal> {
 /// not the one the document's schema `name` gives it: a note sent as an
 /// object is not written down as its text.
 fn typed(body: &Body, name: &str) -> Result<(), Refusal> {
-    let schemas = schemas();
-    let properties = schemas.get(name).map(|s| s["properties"].clone()).unwrap_or_default();
+    // The module's schemas are fixed: built once, not on every request.
+    static SCHEMAS: std::sync::LazyLock<serde_json::Map<String, Value>> = std::sync::LazyLock::new(schemas);
+    let properties = SCHEMAS.get(name).map_or(&Value::Null, |s| &s["properties"]);
     for (field, value) in body {
         let schema = &properties[field.as_str()];
         let Some(kind) = schema["type"].as_str() else {
