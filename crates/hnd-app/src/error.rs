@@ -58,6 +58,12 @@ impl AppError {
         }
     }
 
+    /// A refused field: `value` is not one `field` takes.
+    pub fn bad_value(field: &'static str, value: &str) -> AppError {
+        let value = value.to_string();
+        AppError::field(field, hnd_domain::MemberError::BadField { field, value })
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             AppError::Forbidden

@@ -64,7 +64,7 @@ impl App {
             };
             actor.change(&format!("nhập tệp {}", file.name), entry)
         };
-        let summary = hnd_import::import_members_with(
+        let summary = hnd_import::import_members(
             &self.store,
             file.path,
             file.errors_path,

@@ -25,7 +25,7 @@ pub use members::{
 pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
 pub use run::{
     Batch, BatchChange, IMPORT_CHUNK, ImportOptions, ImportSummary, RunError, UnitFilter, export_members,
-    import_members, import_members_with,
+    import_members,
 };
 pub use table::{MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, MAX_WHOLE_CELLS, Table};
 pub use targets::{TargetRow, UNIT_COLUMN, export_targets, figure, read_targets};

@@ -7,6 +7,7 @@ use crate::errors::{ImportError, MEMBER_TEMPLATE, Problem, RowError, Unreadable}
 use crate::table::{Table, csv_error};
 use hnd_domain::profile::{Profile, SHEET_FIELDS};
 use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Phone, Sex, UnitCode};
+use hnd_store::{MemberRow, NewMember};
 use std::collections::HashMap;
 
 pub const NAME: &str = "Họ và tên";
@@ -32,23 +33,12 @@ const REQUIRED: [&str; 4] = [NAME, BIRTH, SEX, UNIT];
 /// [`MEMBER_COLUMNS`].
 pub const PROFILE_COLUMNS: [(&str, &str); SHEET_FIELDS.len()] = hnd_domain::profile::SHEET_COLUMNS;
 
-/// A member from one row of the sheet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A member from one row of the sheet: the row's number and what it
+/// enters in the register.
+#[derive(Debug, Clone)]
 pub struct MemberSheetRow {
     pub row: usize,
-    pub full_name: String,
-    pub birth: BirthDate,
-    pub sex: Sex,
-    pub ethnicity: Option<Ethnicity>,
-    pub religion: Option<String>,
-    pub cccd: Option<Cccd>,
-    pub phone: Option<Phone>,
-    pub village: Option<String>,
-    pub unit: UnitCode,
-    /// Admitted on this day, by this decision; `None`: an applicant.
-    pub admitted: Option<(Day, String)>,
-    /// The profile the row's profile columns give, if it fills any.
-    pub profile: Option<Profile>,
+    pub entry: MemberRow,
 }
 
 /// The rows of a member sheet, good and bad.
@@ -231,8 +221,7 @@ impl MemberParser {
         });
         let ok = sheet.errors.len() == before;
         if let (true, Some(birth), Some(sex), Some(unit)) = (ok, birth, sex, unit) {
-            sheet.rows.push(MemberSheetRow {
-                row,
+            let member = NewMember {
                 full_name,
                 birth,
                 sex,
@@ -242,9 +231,13 @@ impl MemberParser {
                 phone,
                 village: optional(VILLAGE),
                 unit,
+            };
+            let entry = MemberRow {
+                member,
                 admitted,
                 profile: profile.ok().flatten(),
-            });
+            };
+            sheet.rows.push(MemberSheetRow { row, entry });
         }
         // Kept for every row of the chunk: the register may refuse a row the
         // sheet accepted, and the error file repeats it as it was.

@@ -15,7 +15,7 @@ use crate::{
     RowError, SheetWriter, Table, error_rows, profile_cells, read_member_table_with,
 };
 use hnd_domain::{Action, Day, Ethnicity, Lang, Level, MemberError, i18n::t};
-use hnd_store::{Change, MemberQuery, MemberRow, NewMember, Store, StoreError};
+use hnd_store::{Change, MemberQuery, MemberRow, Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -199,27 +199,12 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
 /// see them (`access::holder_view`). The command line may do everything.
 pub type UnitFilter<'a> = &'a (dyn Fn(Action, &str) -> bool + Sync);
 
-/// Imports `file` into the register as of `day` with the operator's
-/// options; refused rows go to `errors_path`. `progress` hears the summary
-/// after every chunk.
+/// Imports `file` into the register as of `day` within `options`' limits,
+/// chunks, error file cap and cancel ([`ImportOptions::OPERATOR`] for the
+/// operator's own); refused rows go to `errors_path`. `progress` hears the
+/// summary after every chunk.
 #[allow(clippy::too_many_arguments)]
 pub async fn import_members(
-    store: &Store,
-    file: &Path,
-    errors_path: &Path,
-    day: Day,
-    change: BatchChange<'_>,
-    lang: Lang,
-    allowed: UnitFilter<'_>,
-    progress: &mut (dyn FnMut(&ImportSummary) + Send),
-) -> Result<ImportSummary, RunError> {
-    let options = ImportOptions::OPERATOR;
-    import_members_with(store, file, errors_path, day, change, lang, allowed, progress, &options).await
-}
-
-/// [`import_members`] with its limits, chunks, error file cap and cancel.
-#[allow(clippy::too_many_arguments)]
-pub async fn import_members_with(
     store: &Store,
     file: &Path,
     errors_path: &Path,
@@ -387,7 +372,7 @@ async fn check_chunk(
 ) -> Result<(Vec<MemberRow>, Vec<RowError>), RunError> {
     let mut errors = sheet.errors.clone();
     for row in &sheet.rows {
-        let code = row.unit.as_str();
+        let code = row.entry.member.unit.as_str();
         if units.contains_key(code) {
             continue;
         }
@@ -402,27 +387,28 @@ async fn check_chunk(
     let cccds: Vec<String> = sheet
         .rows
         .iter()
-        .filter_map(|r| r.cccd.as_ref().map(|c| c.to_string()))
+        .filter_map(|r| r.entry.member.cccd.as_ref().map(|c| c.to_string()))
         .collect();
     let held = store.members_by_cccd(&cccds).await?;
     // The date rules the register enforces, told row by row here.
     let (rules, today) = (store.date_rules().await?, Day::today());
     let mut good = Vec::with_capacity(sheet.rows.len());
     for row in &sheet.rows {
-        if let Some(Some(message)) = units.get(row.unit.as_str()) {
+        let m = &row.entry.member;
+        if let Some(Some(message)) = units.get(m.unit.as_str()) {
             errors.push(RowError {
                 row: row.row,
                 column: MEMBER_COLUMNS[8].to_string(),
-                value: row.unit.to_string(),
+                value: m.unit.to_string(),
                 problem: Problem::Register(message.clone()),
             });
             continue;
         }
-        let admitted = row.admitted.as_ref().map(|a| a.0);
-        if let Err(e) = rules.check_loaded(row.birth, day, admitted, today) {
+        let admitted = row.entry.admitted.as_ref().map(|a| a.0);
+        if let Err(e) = rules.check_loaded(m.birth, day, admitted, today) {
             let (column, value) = match (&e, admitted) {
                 (hnd_domain::DateRuleError::TooFarAhead { .. }, Some(a)) => (MEMBER_COLUMNS[9], a.to_string()),
-                _ => (MEMBER_COLUMNS[1], row.birth.to_string()),
+                _ => (MEMBER_COLUMNS[1], m.birth.to_string()),
             };
             errors.push(RowError {
                 row: row.row,
@@ -432,9 +418,9 @@ async fn check_chunk(
             });
             continue;
         }
-        if let Some(cccd) = &row.cccd {
+        if let Some(cccd) = &m.cccd {
             if let Some(holder) = held.get(cccd.as_str())
-                && !holder.is(&row.full_name, row.birth.year())
+                && !holder.is(&m.full_name, m.birth.year())
             {
                 errors.push(RowError {
                     row: row.row,
@@ -449,7 +435,7 @@ async fn check_chunk(
                 });
                 continue;
             }
-            for warning in cccd.check(row.birth.year(), row.sex) {
+            for warning in cccd.check(m.birth.year(), m.sex) {
                 let message = match warning {
                     hnd_domain::person::CccdWarning::BirthYear { id_year, .. } => {
                         t(lang, "cli.cccd_year", &[("year", &id_year)])
@@ -463,21 +449,7 @@ async fn check_chunk(
                 warnings.push(t(lang, "cli.cccd_warning", &[("row", &row.row), ("message", &message)]));
             }
         }
-        good.push(MemberRow {
-            member: NewMember {
-                full_name: row.full_name.clone(),
-                birth: row.birth,
-                sex: row.sex,
-                ethnicity: row.ethnicity,
-                religion: row.religion.clone(),
-                cccd: row.cccd.clone(),
-                phone: row.phone.clone(),
-                village: row.village.clone(),
-                unit: row.unit.clone(),
-            },
-            admitted: row.admitted.clone(),
-            profile: row.profile.clone(),
-        });
+        good.push(row.entry.clone());
     }
     Ok((good, errors))
 }

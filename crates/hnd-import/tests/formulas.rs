@@ -68,6 +68,7 @@ async fn formulas_never_reach_a_spreadsheet_as_formulas(store: Store) {
         Lang::Vi,
         &|_, _| true,
         &mut |_| {},
+        &hnd_import::ImportOptions::OPERATOR,
     )
     .await
     .unwrap();

@@ -325,7 +325,7 @@ async fn empty_rows_cost_nothing_and_the_error_file_is_capped(store: Store) {
     let run = |file: PathBuf, options: ImportOptions<'static>| {
         let (store, who, errors) = (store.clone(), who.clone(), errors.clone());
         async move {
-            hnd_import::import_members_with(
+            hnd_import::import_members(
                 &store,
                 &file,
                 &errors,

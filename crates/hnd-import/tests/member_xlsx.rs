@@ -44,7 +44,12 @@ fn a_workbook_streams_in_chunks_with_its_row_numbers() {
     let mut chunks = 0;
     while let Some(sheet) = stream.next_chunk(2).unwrap() {
         chunks += 1;
-        rows.extend(sheet.rows.iter().map(|r| (r.row, r.full_name.clone(), r.birth.year())));
+        rows.extend(
+            sheet
+                .rows
+                .iter()
+                .map(|r| (r.row, r.entry.member.full_name.clone(), r.entry.member.birth.year())),
+        );
         errors.extend(sheet.errors.iter().map(|e| (e.row, e.column.clone())));
     }
     assert_eq!(chunks, 3, "five rows with cells, two a chunk");

@@ -39,6 +39,7 @@ async fn profile_columns_come_in_and_go_out(store: Store) {
                 Lang::Vi,
                 &|_, _| true,
                 &mut |_| {},
+                &hnd_import::ImportOptions::OPERATOR,
             )
             .await
             .unwrap()

@@ -52,6 +52,7 @@ async fn an_import_refreshes_the_statistics(store: Store) {
         Lang::Vi,
         &|_, _| true,
         &mut |_| {},
+        &hnd_import::ImportOptions::OPERATOR,
     )
     .await
     .unwrap();

@@ -2,7 +2,7 @@
 //! village), each kept with the value it replaced, and the withdrawal of
 //! an application.
 
-use crate::members::{cccd_holders, check_forward, member_row, record};
+use crate::members::{Event, cccd_holders, check_forward, member_row, record};
 use crate::{Change, Result, Store};
 use hnd_domain::{BirthDate, Cccd, Day, MemberError, Phone, fold};
 use serde::Serialize;
@@ -153,17 +153,8 @@ impl Store {
             .await?;
         }
         let fields = changed.iter().map(|(f, _, _)| *f).collect::<Vec<_>>().join(", ");
-        record(
-            &mut tx,
-            id,
-            &province,
-            "correct",
-            date,
-            Some(unit),
-            Some(&fields),
-            change,
-        )
-        .await?;
+        let event = Event::new("correct", date, unit).decided(fields.as_str());
+        record(&mut tx, id, &province, event, change).await?;
         crate::accounts::commit(tx, change).await?;
         Ok(changed
             .into_iter()
@@ -212,7 +203,8 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(&mut tx, id, &province, "withdraw", date, Some(unit), None, change).await?;
+        let event = Event::new("withdraw", date, unit);
+        record(&mut tx, id, &province, event, change).await?;
         crate::accounts::commit(tx, change).await?;
         Ok(())
     }

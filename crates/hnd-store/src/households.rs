@@ -105,16 +105,13 @@ impl Store {
             .fetch_optional(&self.read)
             .await?
             .ok_or(MemberError::UnknownHousehold { id })?;
-        let members = sqlx::query(
+        let members = sqlx::query_as(
             "SELECT id, full_name, household_role FROM members WHERE household_id = $1
              ORDER BY CASE household_role WHEN 'head' THEN 0 ELSE 1 END, id",
         )
         .bind(id)
         .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<_>>>()?;
+        .await?;
         let categories =
             sqlx::query("SELECT year, category FROM household_categories WHERE household_id = $1 ORDER BY year")
                 .bind(id)

@@ -16,7 +16,7 @@ mod types;
 
 pub use bulk::{LoadOutcome, MemberRow};
 pub use counts::MemberCounts;
-pub(crate) use history::{MEMBER_SIDE_TABLES, cccd_holders, check_forward, member_row, record};
+pub(crate) use history::{Event, MEMBER_SIDE_TABLES, cccd_holders, check_forward, member_row, record};
 pub(crate) use maintained::{ProvinceMove, bulk_marker, write_province_moves};
 pub use page::MemberPage;
 pub use types::{Added, CccdHolder, LikelyDuplicate, Member, MemberEvent, MemberQuery, NewMember};

@@ -68,10 +68,10 @@ pub(crate) async fn insert_many(
 /// `ON CONFLICT … DO UPDATE` that adds to existing rows.
 pub(crate) async fn upsert_many(
     conn: &mut AnyConnection,
-    head: &'static str,
+    head: &str,
     columns: usize,
     rows: Vec<Vec<Val>>,
-    tail: &'static str,
+    tail: &str,
 ) -> sqlx::Result<()> {
     let Some(first) = rows.first() else { return Ok(()) };
     let postgres = is_postgres(conn);
@@ -103,6 +103,26 @@ pub(crate) async fn upsert_many(
             .await?;
     }
     Ok(())
+}
+
+/// Adds `rows` (values of `columns`, in that order) to the counts kept in
+/// `table`: a row whose `key` is new is inserted; for one already there,
+/// each of the `added` columns grows by the row's value.
+pub(crate) async fn add_counts(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+    key: &str,
+    added: &[&str],
+    rows: Vec<Vec<Val>>,
+) -> sqlx::Result<()> {
+    let head = format!("INSERT INTO {table} ({})", columns.join(", "));
+    let sums: Vec<String> = added
+        .iter()
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+        .collect();
+    let tail = format!("ON CONFLICT ({key}) DO UPDATE SET {}", sums.join(", "));
+    upsert_many(conn, &head, columns.len(), rows, &tail).await
 }
 
 /// `rows` as a JSON array of arrays, written straight into one string

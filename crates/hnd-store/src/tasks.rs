@@ -123,6 +123,16 @@ const TASK_COLS: &str =
 const TASK_FROM: &str = "FROM tasks t JOIN plans p ON p.id = t.plan_id
      JOIN unit_versions v ON v.unit_id = p.unit_id AND v.valid_from <= $1 AND v.valid_to > $1";
 
+/// The tasks of `rows`, the late ones first.
+fn late_first(rows: &[AnyRow], today: Day) -> Result<Vec<Task>> {
+    let mut tasks = rows
+        .iter()
+        .map(|r| task_from_row(r, today))
+        .collect::<Result<Vec<_>>>()?;
+    tasks.sort_by_key(|t| !t.overdue);
+    Ok(tasks)
+}
+
 fn task_from_row(r: &AnyRow, today: Day) -> Result<Task> {
     let deadline: String = r.try_get(7)?;
     let status: String = r.try_get(8)?;
@@ -244,12 +254,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        let mut tasks = rows
-            .iter()
-            .map(|r| task_from_row(r, today))
-            .collect::<Result<Vec<_>>>()?;
-        tasks.sort_by_key(|t| !t.overdue);
-        Ok(tasks)
+        late_first(&rows, today)
     }
 
     /// The tasks `user` may follow, late ones first, at most `limit`: of
@@ -307,12 +312,7 @@ impl Store {
             q = bind(q, v);
         }
         let rows = q.fetch_all(&self.read).await?;
-        let mut tasks = rows
-            .iter()
-            .map(|r| task_from_row(r, today))
-            .collect::<Result<Vec<_>>>()?;
-        tasks.sort_by_key(|t| !t.overdue);
-        Ok(tasks)
+        late_first(&rows, today)
     }
 
     /// One task, the bodies it names and its notes with their files.
@@ -326,16 +326,13 @@ impl Store {
         .await?
         .ok_or(PlanError::UnknownTask { id })?;
         let task = task_from_row(&row, today)?;
-        let bodies = sqlx::query(
+        let bodies = sqlx::query_as(
             "SELECT b.id, b.name, tb.role FROM task_bodies tb JOIN bodies b ON b.id = tb.body_id
              WHERE tb.task_id = $1 ORDER BY tb.role DESC, b.name",
         )
         .bind(id)
         .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<_>>>()?;
+        .await?;
         let files = sqlx::query("SELECT note_id, id, name, size FROM task_files WHERE task_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(&self.read)

@@ -124,9 +124,36 @@ pub async fn me(caller: ApiUser) -> Response {
     Json(caller.user).into_response()
 }
 
+/// `?as_of=`: the day a read is for.
 #[derive(Deserialize)]
 pub struct AsOf {
     as_of: Option<String>,
+}
+
+impl AsOf {
+    /// The day asked for (today without one); a bad one is refused (400,
+    /// naming `as_of`).
+    pub fn day(&self) -> Result<Day, Refusal> {
+        Day::parse_or_today(self.as_of.as_deref().unwrap_or(""))
+            .map_err(|e| Refusal::value(StatusCode::BAD_REQUEST, "as_of", move |lang| e.message(lang)))
+    }
+
+    /// The unit `code` on the day asked for, once `caller` may do `action`
+    /// there (on that day's tree).
+    pub async fn unit(
+        &self,
+        store: &Store,
+        caller: &ApiUser,
+        code: &str,
+        action: Action,
+    ) -> Result<(Day, hnd_store::UnitDetails), Refusal> {
+        let day = self.day()?;
+        let details = store.unit(code, day).await?;
+        if !crate::pages::may_on(store, &caller.user, action, details.unit.id).await? {
+            return Err(Refusal::forbidden());
+        }
+        Ok((day, details))
+    }
 }
 
 pub async fn unit(
@@ -135,12 +162,7 @@ pub async fn unit(
     Path(code): Path<String>,
     Query(q): Query<AsOf>,
 ) -> Result<Response, Refusal> {
-    let day = Day::parse_or_today(q.as_of.as_deref().unwrap_or(""))
-        .map_err(|e| Refusal::value(StatusCode::BAD_REQUEST, "as_of", move |lang| e.message(lang)))?;
-    let details = store.unit(&code, day).await?;
-    if !crate::pages::may_on(&store, &caller.user, Action::ViewTree, details.unit.id).await? {
-        return Err(Refusal::forbidden());
-    }
+    let (day, details) = q.unit(&store, &caller, &code, Action::ViewTree).await?;
     let (children, members) = tokio::try_join!(store.children(details.unit.id, day), store.count_members(&code, day))?;
     let children: Vec<_> = children
         .into_iter()

@@ -4,8 +4,9 @@
 //! (a household is filed under its head's unit). The paths join the
 //! OpenAPI document.
 
-use crate::api::{ApiUser, app_error, bad_json};
-use crate::request::{Answer, Doc, JsonBody};
+use crate::api::ApiUser;
+use crate::refusal::Refusal;
+use crate::request::{Doc, JsonBody};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -32,33 +33,17 @@ async fn shown(app: &App, id: i64) -> Result<Value, AppError> {
     Ok(json!({"id": h.id, "address": h.address, "members": members, "categories": categories}))
 }
 
-async fn answer(app: &App, caller: &ApiUser, id: Result<i64, AppError>, status: StatusCode) -> Response {
-    match id {
-        Ok(id) => match shown(app, id).await {
-            Ok(body) => (status, Json(body)).into_response(),
-            Err(e) => app_error(e, caller.lang),
-        },
-        Err(e) => app_error(e, caller.lang),
-    }
-}
-
-fn bad(field: &'static str, value: &str) -> AppError {
-    AppError::field(
-        field,
-        MemberError::BadField {
-            field,
-            value: value.to_string(),
-        },
-    )
+/// The household `id` as the API shows it, with `status`.
+async fn answer(app: &App, id: i64, status: StatusCode) -> Result<Response, Refusal> {
+    Ok((status, Json(shown(app, id).await?)).into_response())
 }
 
 /// `GET /api/v1/households/{id}`.
-pub async fn household(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>) -> Response {
-    match hnd_app::may_view_household(&app, &caller.user, id).await {
-        Ok(true) => answer(&app, &caller, Ok(id), StatusCode::OK).await,
-        Ok(false) => app_error(AppError::Forbidden, caller.lang),
-        Err(e) => app_error(e, caller.lang),
+pub async fn household(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>) -> Result<Response, Refusal> {
+    if !hnd_app::may_view_household(&app, &caller.user, id).await? {
+        return Err(Refusal::forbidden());
     }
+    answer(&app, id, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -69,10 +54,14 @@ pub struct NewHousehold {
 }
 
 /// `POST /api/v1/households`: a new household headed by member `head`.
-pub async fn create(State(app): State<App>, caller: ApiUser, body: JsonBody<NewHousehold>) -> Answer {
-    let Json(b) = body.map_err(|r| bad_json(r, caller.lang))?;
-    let id = app.create_household(&caller.actor(), b.head, b.address).await;
-    Ok(answer(&app, &caller, id, StatusCode::CREATED).await)
+pub async fn create(
+    State(app): State<App>,
+    caller: ApiUser,
+    body: JsonBody<NewHousehold>,
+) -> Result<Response, Refusal> {
+    let Json(b) = body?;
+    let id = app.create_household(&caller.actor(), b.head, b.address).await?;
+    answer(&app, id, StatusCode::CREATED).await
 }
 
 #[derive(Deserialize)]
@@ -83,19 +72,23 @@ pub struct Joining {
 }
 
 /// `POST /api/v1/households/{id}/members`: member `member` joins with `role`.
-pub async fn join(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>, body: JsonBody<Joining>) -> Answer {
-    let Json(b) = body.map_err(|r| bad_json(r, caller.lang))?;
-    let role = HouseholdRole::parse(&b.role).ok_or_else(|| app_error(bad("household_role", &b.role), caller.lang))?;
+pub async fn join(
+    State(app): State<App>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+    body: JsonBody<Joining>,
+) -> Result<Response, Refusal> {
+    let Json(b) = body?;
+    let role = HouseholdRole::parse(&b.role).ok_or_else(|| AppError::bad_value("household_role", &b.role))?;
     // The household is the path's resource; a member the body names that
     // does not exist is a refused field (422), not a missing household.
-    let done = app
-        .join_household(&caller.actor(), id, b.member, role)
+    app.join_household(&caller.actor(), id, b.member, role)
         .await
         .map_err(|e| match e {
             AppError::Store(StoreError::Member(e @ MemberError::UnknownMember { .. })) => AppError::field("member", e),
             e => e,
-        });
-    Ok(answer(&app, &caller, done.map(|()| id), StatusCode::OK).await)
+        })?;
+    answer(&app, id, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -110,12 +103,12 @@ pub async fn category(
     caller: ApiUser,
     Path((id, year)): Path<(i64, i32)>,
     body: JsonBody<Categorised>,
-) -> Answer {
-    let Json(b) = body.map_err(|r| bad_json(r, caller.lang))?;
-    let category = HouseholdCategory::parse(&b.category)
-        .ok_or_else(|| app_error(bad("household_category", &b.category), caller.lang))?;
-    let done = app.set_household_category(&caller.actor(), id, year, category).await;
-    Ok(answer(&app, &caller, done.map(|()| id), StatusCode::OK).await)
+) -> Result<Response, Refusal> {
+    let Json(b) = body?;
+    let category =
+        HouseholdCategory::parse(&b.category).ok_or_else(|| AppError::bad_value("household_category", &b.category))?;
+    app.set_household_category(&caller.actor(), id, year, category).await?;
+    answer(&app, id, StatusCode::OK).await
 }
 
 /// The paths above, for the OpenAPI document.

@@ -3,9 +3,9 @@
 //! applicants by one decision. Each calls its operation of the
 //! application layer; the paths join the OpenAPI document.
 
-use crate::api::{ApiUser, Dated, app_error, bad_json, dated};
+use crate::api::{ApiUser, Dated, dated};
 use crate::refusal::Refusal;
-use crate::request::{Answer, Doc, JsonBody};
+use crate::request::{Doc, JsonBody};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -118,15 +118,18 @@ fn correction_of(body: &Fields) -> Result<Correction, AppError> {
 
 /// `PATCH /api/v1/members/{id}`: corrects what identifies a member; the
 /// answer lists each field changed with its old and new value.
-pub async fn correct(State(app): State<App>, caller: ApiUser, Path(id): Path<i64>, body: JsonBody<Fields>) -> Answer {
-    let Json(body) = body.map_err(|r| bad_json(r, caller.lang))?;
-    let fix = correction_of(&body).map_err(|e| app_error(e, caller.lang))?;
+pub async fn correct(
+    State(app): State<App>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+    body: JsonBody<Fields>,
+) -> Result<Response, Refusal> {
+    let Json(body) = body?;
+    let fix = correction_of(&body)?;
     // CCCD and phone are personal data: refused to who may not see them.
     let refuse = hnd_app::Personal::Refuse;
-    let changed = app
-        .correct_member(&caller.actor(), id, &fix, hnd_domain::Day::today(), refuse)
-        .await
-        .map_err(|e| app_error(e, caller.lang))?;
+    let today = hnd_domain::Day::today();
+    let changed = app.correct_member(&caller.actor(), id, &fix, today, refuse).await?;
     Ok(Json(json!({"id": id, "changed": changed})).into_response())
 }
 

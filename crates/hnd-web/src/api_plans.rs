@@ -6,28 +6,23 @@
 //! drill-down needs (`ViewMembers`, on past days too: `pages::may_on`).
 //! The paths join the OpenAPI document.
 
-use crate::api::{ApiUser, error};
+use crate::api::{ApiUser, AsOf};
 use crate::plan_pages::indicator_name;
+use crate::refusal::Refusal;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hnd_domain::plan::{Comparator, Period, indicator, pace};
 use hnd_domain::{Action, Day, Level, Principal};
-use hnd_store::{Store, StoreError};
+use hnd_store::Store;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-fn store_error(e: StoreError, caller: &ApiUser) -> Response {
-    crate::api::app_error(e.into(), caller.lang)
-}
-
 /// `GET /api/v1/plans`: the plans the caller may read.
-pub async fn list(State(app): State<hnd_app::App>, caller: ApiUser) -> Response {
-    match hnd_app::readable_plans(&app, &caller.user).await {
-        Ok(plans) => Json(json!({"items": plans})).into_response(),
-        Err(e) => crate::api::app_error(e, caller.lang),
-    }
+pub async fn list(State(app): State<hnd_app::App>, caller: ApiUser) -> Result<Response, Refusal> {
+    let plans = hnd_app::readable_plans(&app, &caller.user).await?;
+    Ok(Json(json!({"items": plans})).into_response())
 }
 
 #[derive(Deserialize)]
@@ -58,20 +53,16 @@ struct Reading {
     unit_name: String,
 }
 
-async fn reading(store: &Store, caller: &ApiUser, number: &str, asked: Option<&str>) -> Result<Reading, Response> {
-    let plan = store.plan(number).await.map_err(|e| store_error(e, caller))?;
-    let (_, plan_path) = store.unit_path(&plan.unit).await.map_err(|e| store_error(e, caller))?;
+async fn reading(store: &Store, caller: &ApiUser, number: &str, asked: Option<&str>) -> Result<Reading, Refusal> {
+    let plan = store.plan(number).await?;
+    let (_, plan_path) = store.unit_path(&plan.unit).await?;
     if !caller.user.may_read_plan(&plan_path) {
-        return Err(caller.forbidden());
+        return Err(Refusal::forbidden());
     }
     let unit = unit_of(&caller.user, asked, &plan.unit, &plan_path);
-    let details = store
-        .unit(&unit, Day::today())
-        .await
-        .map_err(|e| store_error(e, caller))?
-        .unit;
+    let details = store.unit(&unit, Day::today()).await?.unit;
     if !caller.user.may(Action::ViewMembers, &details.path) {
-        return Err(caller.forbidden());
+        return Err(Refusal::forbidden());
     }
     Ok(Reading {
         plan,
@@ -87,19 +78,12 @@ pub async fn show(
     caller: ApiUser,
     Path(number): Path<String>,
     Query(p): Query<PlanParams>,
-) -> Response {
-    let r = match reading(&store, &caller, &number, p.unit.as_deref()).await {
-        Ok(r) => r,
-        Err(response) => return response,
-    };
-    let read = tokio::try_join!(
+) -> Result<Response, Refusal> {
+    let r = reading(&store, &caller, &number, p.unit.as_deref()).await?;
+    let (targets, tasks) = tokio::try_join!(
         store.targets(&r.plan.number, &r.unit),
         store.tasks(&r.plan.number, Day::today())
-    );
-    let (targets, tasks) = match read {
-        Ok(x) => x,
-        Err(e) => return store_error(e, &caller),
-    };
+    )?;
     let targets: Vec<Value> = targets
         .into_iter()
         .map(|t| {
@@ -107,8 +91,10 @@ pub async fn show(
                    "comparator": t.comparator, "value": t.value})
         })
         .collect();
-    Json(json!({"plan": r.plan, "unit": r.unit, "unit_name": r.unit_name, "targets": targets, "tasks": tasks}))
-        .into_response()
+    Ok(
+        Json(json!({"plan": r.plan, "unit": r.unit, "unit_name": r.unit_name, "targets": targets, "tasks": tasks}))
+            .into_response(),
+    )
 }
 
 /// `GET /api/v1/plans/{number}/progress?unit=&period=`: each target of the
@@ -119,26 +105,22 @@ pub async fn progress(
     caller: ApiUser,
     Path(number): Path<String>,
     Query(p): Query<PlanParams>,
-) -> Response {
+) -> Result<Response, Refusal> {
     let today = Day::today();
     let period = match p.period.as_deref().map(str::trim) {
         None | Some("") => Period::Year { year: today.year() },
         Some(text) => match Period::parse(text) {
             Ok(period) => period,
             Err(_) => {
-                let message = hnd_domain::PlanError::BadDeadline { text: text.into() }.message(caller.lang);
-                return error(StatusCode::BAD_REQUEST, "invalid", message, Some("period"));
+                let e = hnd_domain::PlanError::BadDeadline { text: text.into() };
+                return Err(Refusal::value(StatusCode::BAD_REQUEST, "period", move |lang| {
+                    e.message(lang)
+                }));
             }
         },
     };
-    let r = match reading(&store, &caller, &number, p.unit.as_deref()).await {
-        Ok(r) => r,
-        Err(response) => return response,
-    };
-    let rows = match store.progress(&r.plan.number, &r.unit, period).await {
-        Ok(rows) => rows,
-        Err(e) => return store_error(e, &caller),
-    };
+    let r = reading(&store, &caller, &number, p.unit.as_deref()).await?;
+    let rows = store.progress(&r.plan.number, &r.unit, period).await?;
     let rows: Vec<Value> = rows
         .into_iter()
         .map(|row| {
@@ -152,14 +134,11 @@ pub async fn progress(
             })
         })
         .collect();
-    Json(json!({"plan": r.plan.number, "unit": r.unit, "unit_name": r.unit_name,
+    Ok(
+        Json(json!({"plan": r.plan.number, "unit": r.unit, "unit_name": r.unit_name,
                 "period": period.code(), "rows": rows}))
-    .into_response()
-}
-
-#[derive(Deserialize)]
-pub struct AsOf {
-    as_of: Option<String>,
+        .into_response(),
+    )
 }
 
 /// `GET /api/v1/units/{code}/children?as_of=`: the drill-down, each unit
@@ -169,32 +148,10 @@ pub async fn children(
     caller: ApiUser,
     Path(code): Path<String>,
     Query(q): Query<AsOf>,
-) -> Response {
-    let day = match Day::parse_or_today(q.as_of.as_deref().unwrap_or("")) {
-        Ok(d) => d,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "invalid",
-                e.message(caller.lang),
-                Some("as_of"),
-            );
-        }
-    };
-    let unit = match store.unit(&code, day).await {
-        Ok(d) => d.unit,
-        Err(e) => return store_error(e, &caller),
-    };
-    match crate::pages::may_on(&store, &caller.user, Action::ViewMembers, unit.id).await {
-        Ok(true) => {}
-        Ok(false) => return caller.forbidden(),
-        Err(e) => return store_error(e, &caller),
-    }
-    let read = tokio::try_join!(store.children(unit.id, day), store.child_members(&unit, day));
-    let (children, counts) = match read {
-        Ok(x) => x,
-        Err(e) => return store_error(e, &caller),
-    };
+) -> Result<Response, Refusal> {
+    let (day, details) = q.unit(&store, &caller, &code, Action::ViewMembers).await?;
+    let unit = details.unit;
+    let (children, counts) = tokio::try_join!(store.children(unit.id, day), store.child_members(&unit, day))?;
     let items: Vec<Value> = children
         .into_iter()
         .map(|c| {
@@ -203,11 +160,11 @@ pub async fn children(
         })
         .collect();
     let total: i64 = items.iter().filter_map(|c| c["members"].as_i64()).sum();
-    Json(
+    Ok(Json(
         json!({"code": unit.code, "name": unit.name, "level": unit.level.as_str(), "as_of": day.iso(),
                 "members": total, "children": items}),
     )
-    .into_response()
+    .into_response())
 }
 
 /// The paths of this module in the OpenAPI document (`error`: the error

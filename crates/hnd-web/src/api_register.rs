@@ -4,6 +4,7 @@
 use crate::api::{ApiUser, Dated, dated, error, store_error};
 use crate::members::ListParams;
 use crate::refusal::Refusal;
+use crate::request::JsonBody;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
@@ -245,26 +246,26 @@ pub struct DateBody {
     date: Option<String>,
 }
 
-pub async fn confirm_transfer(
-    State(app): State<hnd_app::App>,
-    caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<DateBody>, JsonRejection>,
-) -> Result<Response, Refusal> {
-    let (_, date) = dated(body)?;
-    app.confirm_transfer(&caller.actor(), id, date).await?;
-    Ok(Json(json!({"id": id, "status": "active"})).into_response())
-}
+/// The ways a transfer is settled, each with its route: the receiving
+/// unit confirms it; the sending unit cancels it (who may edit the member
+/// where they are). The member is active either way.
+pub const SETTLEMENTS: [(&str, &str); 2] = [
+    ("confirm", "/api/v1/members/{id}/confirm-transfer"),
+    ("cancel", "/api/v1/members/{id}/cancel-transfer"),
+];
 
-/// The sending unit cancels a transfer it sent: who may edit the member
-/// where they are (not the receiving unit, which may only confirm).
-pub async fn cancel_transfer(
-    State(app): State<hnd_app::App>,
+/// `POST` on a route of [`SETTLEMENTS`]: the transfer settled as it names.
+pub async fn settle_transfer(
+    how: &'static str,
+    app: hnd_app::App,
     caller: ApiUser,
-    Path(id): Path<i64>,
-    body: Result<Json<DateBody>, JsonRejection>,
+    id: i64,
+    body: JsonBody<DateBody>,
 ) -> Result<Response, Refusal> {
     let (_, date) = dated(body)?;
-    app.cancel_transfer(&caller.actor(), id, date).await?;
+    match how {
+        "confirm" => app.confirm_transfer(&caller.actor(), id, date).await?,
+        _ => app.cancel_transfer(&caller.actor(), id, date).await?,
+    }
     Ok(Json(json!({"id": id, "status": "active"})).into_response())
 }

@@ -6,12 +6,11 @@
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::members::{Typed, refused};
-use crate::shell::app_problem;
-use axum::Form;
-use axum::extract::{Path, State};
+use crate::shell::{Posted, Tokened, app_problem};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use hnd_app::{AppError, ErrorKind};
-use hnd_domain::{HouseholdCategory, HouseholdRole, MemberError};
+use hnd_domain::{HouseholdCategory, HouseholdRole};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -30,6 +29,15 @@ pub struct HouseholdForm {
     category: String,
 }
 
+impl Tokened for HouseholdForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// A household form posted on member `id`'s page.
+type HouseholdPost = Posted<i64, HouseholdForm>;
+
 /// The answer to a form: back to the page, or the page again with why.
 async fn answer(state: &AppState, viewer: &Viewer, id: i64, result: Result<(), AppError>) -> Response {
     match result {
@@ -39,26 +47,9 @@ async fn answer(state: &AppState, viewer: &Viewer, id: i64, result: Result<(), A
     }
 }
 
-fn bad(field: &'static str, value: &str) -> AppError {
-    AppError::field(
-        field,
-        MemberError::BadField {
-            field,
-            value: value.to_string(),
-        },
-    )
-}
-
 /// `POST /members/{id}/household`: a new household headed by the member.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<HouseholdForm>,
-) -> Response {
-    if let Err(r) = viewer.check_csrf(&f.csrf) {
-        return r;
-    }
+pub async fn create(State(state): State<AppState>, posted: HouseholdPost) -> Response {
+    let (viewer, id, f) = posted.into_parts();
     let result = state
         .app
         .create_household(&viewer.actor(), id, Some(f.address))
@@ -68,33 +59,19 @@ pub async fn create(
 }
 
 /// `POST /members/{id}/household/join`: the member joins household number `household` with `role`.
-pub async fn join(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<HouseholdForm>,
-) -> Response {
-    if let Err(r) = viewer.check_csrf(&f.csrf) {
-        return r;
-    }
+pub async fn join(State(state): State<AppState>, posted: HouseholdPost) -> Response {
+    let (viewer, id, f) = posted.into_parts();
     let result = match (f.household.trim().parse::<i64>(), HouseholdRole::parse(&f.role)) {
-        (Err(_), _) => Err(bad("household", &f.household)),
-        (_, None) => Err(bad("household_role", &f.role)),
+        (Err(_), _) => Err(AppError::bad_value("household", &f.household)),
+        (_, None) => Err(AppError::bad_value("household_role", &f.role)),
         (Ok(household), Some(role)) => state.app.join_household(&viewer.actor(), household, id, role).await,
     };
     answer(&state, &viewer, id, result).await
 }
 
 /// `POST /members/{id}/household/category`: the category of the member's household in a year.
-pub async fn category(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<HouseholdForm>,
-) -> Response {
-    if let Err(r) = viewer.check_csrf(&f.csrf) {
-        return r;
-    }
+pub async fn category(State(state): State<AppState>, posted: HouseholdPost) -> Response {
+    let (viewer, id, f) = posted.into_parts();
     let household = match state.store.household_of(id).await {
         Ok(h) => h,
         Err(e) => return app_problem(&viewer, e.into()),
@@ -104,9 +81,9 @@ pub async fn category(
         f.year.trim().parse::<i32>(),
         HouseholdCategory::parse(&f.category),
     ) {
-        (None, _, _) => Err(bad("household", "")),
-        (_, Err(_), _) => Err(bad("year", &f.year)),
-        (_, _, None) => Err(bad("household_category", &f.category)),
+        (None, _, _) => Err(AppError::bad_value("household", "")),
+        (_, Err(_), _) => Err(AppError::bad_value("year", &f.year)),
+        (_, _, None) => Err(AppError::bad_value("household_category", &f.category)),
         (Some(household), Ok(year), Some(category)) => {
             state
                 .app

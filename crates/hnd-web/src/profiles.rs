@@ -7,9 +7,8 @@
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::members::{EntryTyped, FieldErrors};
-use crate::shell::{Nav, Tr, app_problem, forbidden, render, store_problem};
+use crate::shell::{Nav, Posted, Tokened, Tr, app_problem, forbidden, render, store_problem};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -129,15 +128,8 @@ pub async fn edit_form(State(state): State<AppState>, viewer: Viewer, Path(id): 
     render(page, StatusCode::OK, viewer.lang)
 }
 
-pub async fn save(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    if let Err(r) = viewer.check_csrf(form.get("csrf").map(String::as_str).unwrap_or_default()) {
-        return r;
-    }
+pub async fn save(State(state): State<AppState>, posted: EntryPost<i64>) -> Response {
+    let (viewer, id, Entries(form)) = posted.into_parts();
     let path = match allow_edit(&state.store, &viewer, id, false).await {
         Ok(p) => p,
         Err(r) => return r,
@@ -193,40 +185,55 @@ fn value<'a>(form: &'a HashMap<String, String>, field: &str) -> &'a str {
     form.get(field).map(String::as_str).unwrap_or_default()
 }
 
-/// What every entry form checks first: the token and the right to edit.
-async fn entry_change(state: &AppState, viewer: &Viewer, id: i64, form: &HashMap<String, String>) -> Option<Response> {
-    if let Err(r) = viewer.check_csrf(value(form, "csrf")) {
-        return Some(r);
+/// A form of the profile as posted: its fields by name.
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+pub struct Entries(HashMap<String, String>);
+
+impl Tokened for Entries {
+    fn csrf(&self) -> &str {
+        value(&self.0, "csrf")
     }
-    allow_edit(&state.store, viewer, id, false).await.err()
 }
 
-pub async fn add_role(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<HashMap<String, String>>,
+/// A form of the profile posted on a member's page (`P`: the path's
+/// parameters), its token checked.
+type EntryPost<P> = Posted<P, Entries>;
+
+pub async fn add_role(State(state): State<AppState>, posted: EntryPost<i64>) -> Response {
+    let (viewer, id, Entries(f)) = posted.into_parts();
+    let parse = |f: &HashMap<String, String>| {
+        NewRole::parse(value(f, "position"), value(f, "unit"), value(f, "from"), value(f, "to"))
+    };
+    let add = async |role: NewRole| state.app.add_role(&viewer.actor(), id, &role).await;
+    addition(&state, &viewer, id, &f, ("role", "unit"), parse, add).await
+}
+
+/// Adds an entry to a member's list (positions, titles, ratings): the
+/// form's checks, `parse` of what was typed, then `add`; back to the list,
+/// or the member's page with the form as typed and why: a field's error
+/// beside its field, a refusal of the whole entry beside `form.1`.
+async fn addition<T, R>(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    f: &HashMap<String, String>,
+    form: (&'static str, &'static str),
+    parse: impl FnOnce(&HashMap<String, String>) -> Result<T, Vec<FieldError>>,
+    add: impl AsyncFnOnce(T) -> Result<R, AppError>,
 ) -> Response {
-    if let Some(r) = entry_change(&state, &viewer, id, &f).await {
+    if let Err(r) = allow_edit(&state.store, viewer, id, false).await {
         return r;
     }
-    let lang = viewer.lang;
-    let role = match NewRole::parse(
-        value(&f, "position"),
-        value(&f, "unit"),
-        value(&f, "from"),
-        value(&f, "to"),
-    ) {
-        Ok(r) => r,
-        Err(e) => return refused(&state, &viewer, id, typed("role", &f, field_errors(e, lang))).await,
+    let (name, field) = form;
+    let entry = match parse(f) {
+        Ok(entry) => entry,
+        Err(e) => return refused(state, viewer, id, typed(name, f, field_errors(e, viewer.lang))).await,
     };
-    match state.app.add_role(&viewer.actor(), id, &role).await {
-        Ok(_) => Redirect::to(&format!("/members/{id}?done=role#roles")).into_response(),
-        Err(e) => match form_refusal(&viewer, e) {
-            Ok(message) => {
-                let errors = FieldErrors::from([("unit", message)]);
-                refused(&state, &viewer, id, typed("role", &f, errors)).await
-            }
+    match add(entry).await {
+        Ok(_) => Redirect::to(&format!("/members/{id}?done={name}#{name}s")).into_response(),
+        Err(e) => match form_refusal(viewer, e) {
+            Ok(message) => refused(state, viewer, id, typed(name, f, FieldErrors::from([(field, message)]))).await,
             Err(r) => r,
         },
     }
@@ -256,76 +263,39 @@ async fn unconfirmed(
     Some(refused(state, viewer, id, typed(list, f, errors)).await)
 }
 
-pub async fn remove_role(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((id, entry)): Path<(i64, i64)>,
-    Form(f): Form<HashMap<String, String>>,
-) -> Response {
+pub async fn remove_role(State(state): State<AppState>, posted: EntryPost<(i64, i64)>) -> Response {
+    let (viewer, (id, entry), Entries(f)) = posted.into_parts();
     let remove = async || state.app.remove_role(&viewer.actor(), id, entry).await;
     removal(&state, &viewer, id, &f, "roles", remove).await
 }
 
-pub async fn add_title(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<HashMap<String, String>>,
-) -> Response {
-    if let Some(r) = entry_change(&state, &viewer, id, &f).await {
-        return r;
-    }
-    let title = match NewTitle::parse(
-        value(&f, "year"),
-        value(&f, "level"),
-        value(&f, "kind"),
-        value(&f, "note"),
-    ) {
-        Ok(t) => t,
-        Err(e) => return refused(&state, &viewer, id, typed("title", &f, field_errors(e, viewer.lang))).await,
+pub async fn add_title(State(state): State<AppState>, posted: EntryPost<i64>) -> Response {
+    let (viewer, id, Entries(f)) = posted.into_parts();
+    let parse = |f: &HashMap<String, String>| {
+        NewTitle::parse(value(f, "year"), value(f, "level"), value(f, "kind"), value(f, "note"))
     };
-    match state.app.add_title(&viewer.actor(), id, &title).await {
-        Ok(_) => Redirect::to(&format!("/members/{id}?done=title#titles")).into_response(),
-        Err(e) => app_problem(&viewer, e),
-    }
+    let add = async |title: NewTitle| state.app.add_title(&viewer.actor(), id, &title).await;
+    addition(&state, &viewer, id, &f, ("title", "kind"), parse, add).await
 }
 
-pub async fn remove_title(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((id, entry)): Path<(i64, i64)>,
-    Form(f): Form<HashMap<String, String>>,
-) -> Response {
+pub async fn remove_title(State(state): State<AppState>, posted: EntryPost<(i64, i64)>) -> Response {
+    let (viewer, (id, entry), Entries(f)) = posted.into_parts();
     let remove = async || state.app.remove_title(&viewer.actor(), id, entry).await;
     removal(&state, &viewer, id, &f, "titles", remove).await
 }
 
-pub async fn add_rating(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<HashMap<String, String>>,
-) -> Response {
-    if let Some(r) = entry_change(&state, &viewer, id, &f).await {
-        return r;
-    }
-    let proposed = if f.contains_key("proposed_to_party") { "yes" } else { "" };
-    let rating = match NewRating::parse(value(&f, "year"), value(&f, "rating"), proposed) {
-        Ok(r) => r,
-        Err(e) => return refused(&state, &viewer, id, typed("rating", &f, field_errors(e, viewer.lang))).await,
+pub async fn add_rating(State(state): State<AppState>, posted: EntryPost<i64>) -> Response {
+    let (viewer, id, Entries(f)) = posted.into_parts();
+    let parse = |f: &HashMap<String, String>| {
+        let proposed = if f.contains_key("proposed_to_party") { "yes" } else { "" };
+        NewRating::parse(value(f, "year"), value(f, "rating"), proposed)
     };
-    match state.app.set_rating(&viewer.actor(), id, &rating).await {
-        Ok(_) => Redirect::to(&format!("/members/{id}?done=rating#ratings")).into_response(),
-        Err(e) => app_problem(&viewer, e),
-    }
+    let add = async |rating: NewRating| state.app.set_rating(&viewer.actor(), id, &rating).await;
+    addition(&state, &viewer, id, &f, ("rating", "year"), parse, add).await
 }
 
-pub async fn remove_rating(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((id, year)): Path<(i64, i32)>,
-    Form(f): Form<HashMap<String, String>>,
-) -> Response {
+pub async fn remove_rating(State(state): State<AppState>, posted: EntryPost<(i64, i32)>) -> Response {
+    let (viewer, (id, year), Entries(f)) = posted.into_parts();
     let remove = async || state.app.remove_rating(&viewer.actor(), id, year).await;
     removal(&state, &viewer, id, &f, "ratings", remove).await
 }
@@ -341,7 +311,7 @@ async fn removal<T>(
     list: &'static str,
     remove: impl AsyncFnOnce() -> Result<T, AppError>,
 ) -> Response {
-    if let Some(r) = entry_change(state, viewer, id, f).await {
+    if let Err(r) = allow_edit(&state.store, viewer, id, false).await {
         return r;
     }
     if let Some(r) = unconfirmed(state, viewer, id, list, f).await {
@@ -437,15 +407,8 @@ pub async fn upload_photo(
     Redirect::to(&format!("/members/{id}?done=photo#photo")).into_response()
 }
 
-pub async fn remove_photo(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<HashMap<String, String>>,
-) -> Response {
-    if let Err(r) = viewer.check_csrf(value(&f, "csrf")) {
-        return r;
-    }
+pub async fn remove_photo(State(state): State<AppState>, posted: EntryPost<i64>) -> Response {
+    let (viewer, id, Entries(f)) = posted.into_parts();
     if let Err(r) = allow_edit(&state.store, &viewer, id, true).await {
         return r;
     }

@@ -4,6 +4,8 @@
 
 use crate::AppState;
 use crate::authorize::Access;
+use crate::refusal::Refusal;
+use crate::request::JsonBody;
 use crate::{
     accounts, api, api_doc, api_households, api_members, api_plans, api_profiles, api_register, api_tasks, auth,
     dashboard, files, households, member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets,
@@ -11,7 +13,9 @@ use crate::{
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
+use axum::response::Response;
 use axum::routing::{MethodRouter, delete, get, patch, post, put};
+use serde::de::DeserializeOwned;
 
 /// One route: method, path pattern, the access it needs, its handler.
 pub struct Route {
@@ -51,13 +55,19 @@ impl Route {
     }
 }
 
-/// The route of one step of a membership in the API
-/// (`POST /api/v1/members/{id}/admit`…).
-fn api_step((code, path): (&'static str, &'static str)) -> Route {
+/// A `POST` on a member in the API whose handler is told what its route
+/// names (`named`): a step of a membership (`POST
+/// /api/v1/members/{id}/admit`…), or how a transfer is settled.
+fn api_member_post<F, Fut, B>(path: &'static str, named: &'static str, handler: F) -> Route
+where
+    F: Fn(&'static str, hnd_app::App, api::ApiUser, i64, JsonBody<B>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<Response, Refusal>> + Send + 'static,
+    B: DeserializeOwned + Send + 'static,
+{
     use axum::extract::{Path, State};
     let handler = post(
-        move |State(app): State<hnd_app::App>, caller: api::ApiUser, Path(id): Path<i64>, body| {
-            api_members::step(code, app, caller, id, body)
+        move |State(app): State<hnd_app::App>, caller: api::ApiUser, Path(id): Path<i64>, body: JsonBody<B>| {
+            handler(named, app, caller, id, body)
         },
     );
     route(
@@ -410,18 +420,6 @@ pub fn routes() -> Vec<Route> {
             post(api_members::admit),
         ),
         route(
-            p.clone(),
-            "/api/v1/members/{id}/cancel-transfer",
-            Needs(EditMembers),
-            post(api_register::cancel_transfer),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/members/{id}/confirm-transfer",
-            Needs(EditMembers),
-            post(api_register::confirm_transfer),
-        ),
-        route(
             g.clone(),
             "/api/v1/members/{id}/profile",
             Needs(ViewMembers),
@@ -508,6 +506,15 @@ pub fn routes() -> Vec<Route> {
         ),
     ]
     .into_iter()
-    .chain(api_members::STEPS.into_iter().map(api_step))
+    .chain(
+        api_members::STEPS
+            .into_iter()
+            .map(|(step, path)| api_member_post(path, step, api_members::step)),
+    )
+    .chain(
+        api_register::SETTLEMENTS
+            .into_iter()
+            .map(|(how, path)| api_member_post(path, how, api_register::settle_transfer)),
+    )
     .collect()
 }

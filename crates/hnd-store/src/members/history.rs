@@ -143,17 +143,47 @@ pub(crate) async fn check_forward_before(conn: &mut AnyConnection, id: i64, date
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// An event of a member's history: what happened (`kind`), on which day,
+/// in which unit, and the decision or card number that goes with it.
+pub(crate) struct Event<'a> {
+    kind: &'a str,
+    date: Day,
+    unit: i64,
+    decision: Option<&'a str>,
+}
+
+impl<'a> Event<'a> {
+    pub(crate) fn new(kind: &'a str, date: Day, unit: i64) -> Self {
+        Event {
+            kind,
+            date,
+            unit,
+            decision: None,
+        }
+    }
+
+    /// With its decision (or the card number a re-issue gives).
+    pub(crate) fn decided(self, decision: impl Into<Option<&'a str>>) -> Self {
+        Event {
+            decision: decision.into(),
+            ..self
+        }
+    }
+}
+
 pub(crate) async fn record(
     conn: &mut AnyConnection,
     id: i64,
     province: &str,
-    kind: &str,
-    date: Day,
-    unit: Option<i64>,
-    decision: Option<&str>,
+    event: Event<'_>,
     change: &Change,
 ) -> Result<()> {
+    let Event {
+        kind,
+        date,
+        unit,
+        decision,
+    } = event;
     sqlx::query(
         "INSERT INTO member_events (member_id, province_code, kind, effective_date, unit_id, decision, reason, author, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

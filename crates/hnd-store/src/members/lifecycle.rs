@@ -3,8 +3,8 @@
 //! duplicate. Transfers are in `transfers.rs`.
 
 use super::history::{
-    cccd_holders, check_forward, close_membership, member_row, member_unit, next_card_number, open_membership, record,
-    unit_alive,
+    Event, cccd_holders, check_forward, close_membership, member_row, member_unit, next_card_number, open_membership,
+    record, unit_alive,
 };
 use super::types::{Added, LikelyDuplicate, NewMember};
 use crate::org::Change;
@@ -83,7 +83,8 @@ impl Store {
         .bind(chrono::Utc::now().to_rfc3339())
         .fetch_one(&mut *tx)
         .await?;
-        record(&mut tx, id, &province, "apply", date, Some(unit), None, change).await?;
+        let event = Event::new("apply", date, unit);
+        record(&mut tx, id, &province, event, change).await?;
         let province_of_member = province.clone();
         let rows = sqlx::query(
             "SELECT id, full_name, birth_date, birth_year, phone FROM members
@@ -162,17 +163,8 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            record(
-                &mut tx,
-                id,
-                &province,
-                "admit",
-                date,
-                Some(unit),
-                Some(decision),
-                change,
-            )
-            .await?;
+            let event = Event::new("admit", date, unit).decided(decision);
+            record(&mut tx, id, &province, event, change).await?;
             open_membership(&mut tx, id, unit, &province, date).await?;
             cards.push(card);
         }
@@ -201,7 +193,8 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(&mut tx, id, &province, kind, date, Some(unit), None, change).await?;
+        let event = Event::new(kind, date, unit);
+        record(&mut tx, id, &province, event, change).await?;
         close_membership(&mut tx, id, date).await?;
         crate::accounts::commit(tx, change).await?;
         Ok(())
@@ -267,17 +260,8 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(
-            &mut tx,
-            id,
-            &province,
-            "reinstate",
-            date,
-            Some(unit),
-            Some(decision),
-            change,
-        )
-        .await?;
+        let event = Event::new("reinstate", date, unit).decided(decision);
+        record(&mut tx, id, &province, event, change).await?;
         open_membership(&mut tx, id, unit, &province, date).await?;
         crate::accounts::commit(tx, change).await?;
         Ok(())
@@ -307,17 +291,8 @@ impl Store {
                 .to_string(),
             ..change.clone()
         };
-        record(
-            &mut tx,
-            id,
-            &province,
-            "card_reissue",
-            date,
-            Some(unit),
-            Some(&card),
-            &change,
-        )
-        .await?;
+        let event = Event::new("card_reissue", date, unit).decided(card.as_str());
+        record(&mut tx, id, &province, event, &change).await?;
         let change = change.with_after("card_number", serde_json::json!(card));
         crate::accounts::commit(tx, &change).await?;
         Ok(card)
@@ -346,7 +321,8 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(&mut tx, id, &province, kind, date, Some(unit), decision, change).await?;
+        let event = Event::new(kind, date, unit).decided(decision);
+        record(&mut tx, id, &province, event, change).await?;
         crate::accounts::commit(tx, change).await?;
         Ok(())
     }

@@ -134,7 +134,7 @@ impl BulkCounts {
     }
 
     pub(crate) async fn write(self, conn: &mut AnyConnection) -> Result<()> {
-        use crate::sql::{Val, upsert_many};
+        use crate::sql::{Val, add_counts};
         let rows = |m: HashMap<(i64, String), (String, i64)>| -> Vec<Vec<Val>> {
             m.into_iter()
                 .map(|((unit, day), (province, n))| vec![unit.into(), day.into(), province.into(), n.into()])
@@ -163,27 +163,22 @@ impl BulkCounts {
             .into_iter()
             .map(|(unit, (province, k))| k.row(vec![unit.into(), province.into()]))
             .collect();
-        upsert_many(
-            conn,
-            "INSERT INTO unit_member_totals (unit_id, province_code, n, women, minority)",
-            5,
-            unit_totals,
-            "ON CONFLICT (unit_id) DO UPDATE SET n = unit_member_totals.n + excluded.n,
-             women = unit_member_totals.women + excluded.women, minority = unit_member_totals.minority + excluded.minority",
-        )
-        .await?;
+        const KEPT: [&str; 3] = ["n", "women", "minority"];
+        const CHANGED: [&str; 3] = ["delta", "women", "minority"];
+        let unit_columns = ["unit_id", "province_code", "n", "women", "minority"];
+        add_counts(conn, "unit_member_totals", &unit_columns, "unit_id", &KEPT, unit_totals).await?;
         let province_totals = province_totals
             .into_iter()
             .map(|(province, k)| k.row(vec![province.into()]))
             .collect();
-        upsert_many(
+        let columns = ["province_code", "n", "women", "minority"];
+        add_counts(
             conn,
-            "INSERT INTO province_member_totals (province_code, n, women, minority)",
-            4,
+            "province_member_totals",
+            &columns,
+            "province_code",
+            &KEPT,
             province_totals,
-            "ON CONFLICT (province_code) DO UPDATE SET n = province_member_totals.n + excluded.n,
-             women = province_member_totals.women + excluded.women,
-             minority = province_member_totals.minority + excluded.minority",
         )
         .await?;
         let unit_members = self
@@ -191,13 +186,14 @@ impl BulkCounts {
             .into_iter()
             .map(|((unit, day), (province, k))| k.row(vec![unit.into(), day.into(), province.into()]))
             .collect();
-        upsert_many(
+        let columns = ["unit_id", "day", "province_code", "delta", "women", "minority"];
+        add_counts(
             conn,
-            "INSERT INTO unit_member_deltas (unit_id, day, province_code, delta, women, minority)",
-            6,
+            "unit_member_deltas",
+            &columns,
+            "unit_id, day",
+            &CHANGED,
             unit_members,
-            "ON CONFLICT (unit_id, day) DO UPDATE SET delta = unit_member_deltas.delta + excluded.delta,
-             women = unit_member_deltas.women + excluded.women, minority = unit_member_deltas.minority + excluded.minority",
         )
         .await?;
         let province_members = self
@@ -205,13 +201,14 @@ impl BulkCounts {
             .into_iter()
             .map(|((province, day), k)| k.row(vec![province.into(), day.into()]))
             .collect();
-        upsert_many(
+        let columns = ["province_code", "day", "delta", "women", "minority"];
+        add_counts(
             conn,
-            "INSERT INTO province_member_deltas (province_code, day, delta, women, minority)",
-            5,
+            "province_member_deltas",
+            &columns,
+            "province_code, day",
+            &CHANGED,
             province_members,
-            "ON CONFLICT (province_code, day) DO UPDATE SET delta = province_member_deltas.delta + excluded.delta,
-             women = province_member_deltas.women + excluded.women, minority = province_member_deltas.minority + excluded.minority",
         )
         .await?;
         let admit = |mut rows: Vec<Vec<Val>>| -> Vec<Vec<Val>> {
@@ -220,20 +217,26 @@ impl BulkCounts {
             }
             rows
         };
-        upsert_many(
+        let columns = ["unit_id", "day", "province_code", "n", "kind"];
+        let admissions = admit(rows(self.unit_admissions));
+        add_counts(
             conn,
-            "INSERT INTO unit_event_counts (unit_id, day, province_code, n, kind)",
-            5,
-            admit(rows(self.unit_admissions)),
-            "ON CONFLICT (unit_id, kind, day) DO UPDATE SET n = unit_event_counts.n + excluded.n",
+            "unit_event_counts",
+            &columns,
+            "unit_id, kind, day",
+            &["n"],
+            admissions,
         )
         .await?;
-        upsert_many(
+        let columns = ["province_code", "day", "n", "kind"];
+        let admissions = admit(by_province(self.province_admissions));
+        add_counts(
             conn,
-            "INSERT INTO province_event_counts (province_code, day, n, kind)",
-            4,
-            admit(by_province(self.province_admissions)),
-            "ON CONFLICT (province_code, kind, day) DO UPDATE SET n = province_event_counts.n + excluded.n",
+            "province_event_counts",
+            &columns,
+            "province_code, kind, day",
+            &["n"],
+            admissions,
         )
         .await?;
         Ok(())

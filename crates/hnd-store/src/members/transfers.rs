@@ -2,7 +2,7 @@
 //! counts there), the receiving unit confirms, or the sender cancels.
 
 use super::history::{
-    MEMBER_SIDE_TABLES, check_forward, check_forward_before, close_membership, member_row, member_unit,
+    Event, MEMBER_SIDE_TABLES, check_forward, check_forward_before, close_membership, member_row, member_unit,
     open_membership, record,
 };
 use crate::org::Change;
@@ -29,7 +29,8 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(&mut tx, id, &province, "transfer_out", date, Some(target), None, change).await?;
+        let event = Event::new("transfer_out", date, target);
+        record(&mut tx, id, &province, event, change).await?;
         crate::accounts::commit(tx, change).await?;
         Ok(())
     }
@@ -61,7 +62,8 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, id, &province, "transfer_in", date, Some(target), None, change).await?;
+        let event = Event::new("transfer_in", date, target);
+        record(&mut tx, id, &province, event, change).await?;
         for table in MEMBER_SIDE_TABLES {
             let sql = format!("UPDATE {table} SET province_code = $1 WHERE member_id = $2");
             sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -101,17 +103,8 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(
-            &mut tx,
-            id,
-            &province,
-            "transfer_cancel",
-            date,
-            Some(unit),
-            None,
-            change,
-        )
-        .await?;
+        let event = Event::new("transfer_cancel", date, unit);
+        record(&mut tx, id, &province, event, change).await?;
         crate::accounts::commit(tx, change).await?;
         Ok(())
     }

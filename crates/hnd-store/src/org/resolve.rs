@@ -55,15 +55,7 @@ pub(crate) async fn resolve(conn: &mut AnyConnection, code: &str, date: Day) -> 
         }
         .into());
     }
-    let row = sqlx::query(concat!(
-        "SELECT ",
-        node_cols!(),
-        " FROM unit_versions WHERE unit_id = $1 AND valid_to = '9999-12-31'"
-    ))
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let node = node_from_row(&row)?;
+    let node = resolve_id(conn, id).await?;
     if node.valid_from > date {
         return Err(OrgError::BeforeLastChange {
             code: code_s,

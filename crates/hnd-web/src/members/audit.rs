@@ -78,17 +78,30 @@ pub async fn member_audit(State(state): State<AppState>, viewer: Viewer, Path(id
         limit: 500,
         ..Default::default()
     };
-    let entries = match state.store.audit_entries(&filter).await {
+    let title = i18n::t(viewer.lang, "web.member_audit", &[("id", &id)]);
+    let page = (format!("/members/{id}/audit"), title, None);
+    audit_answer(&state, &viewer, &filter, page).await
+}
+
+/// The log's page: the entries `filter` reads, under `title` at `path`;
+/// with the filter form filled in with `filters` when it has one.
+async fn audit_answer(
+    state: &AppState,
+    viewer: &Viewer,
+    filter: &AuditFilter,
+    (path, title, filters): (String, String, Option<AuditParams>),
+) -> Response {
+    let entries = match state.store.audit_entries(filter).await {
         Ok(e) => e,
-        Err(e) => return store_problem(&viewer, e),
+        Err(e) => return store_problem(viewer, e),
     };
     let page = AuditPage {
         t: Tr(viewer.lang),
-        nav: Some(Nav::of(&viewer, &format!("/members/{id}/audit"))),
-        title: i18n::t(viewer.lang, "web.member_audit", &[("id", &id)]),
+        nav: Some(Nav::of(viewer, &path)),
+        title,
         entries: audit_rows(entries, viewer.lang),
-        f: AuditParams::default(),
-        show_filters: false,
+        show_filters: filters.is_some(),
+        f: filters.unwrap_or_default(),
     };
     render(page, StatusCode::OK, viewer.lang)
 }
@@ -120,17 +133,10 @@ pub async fn audit_page(State(state): State<AppState>, viewer: Viewer, Query(f):
         limit: 500,
         ..Default::default()
     };
-    let entries = match state.store.audit_entries(&filter).await {
-        Ok(e) => e,
-        Err(e) => return store_problem(&viewer, e),
-    };
-    let page = AuditPage {
-        t: Tr(viewer.lang),
-        nav: Some(Nav::of(&viewer, "/audit")),
-        title: viewer.t("web.audit"),
-        entries: audit_rows(entries, viewer.lang),
-        f: AuditParams { unit, ..f },
-        show_filters: true,
-    };
-    render(page, StatusCode::OK, viewer.lang)
+    let page = (
+        "/audit".to_string(),
+        viewer.t("web.audit"),
+        Some(AuditParams { unit, ..f }),
+    );
+    audit_answer(&state, &viewer, &filter, page).await
 }
