@@ -4,7 +4,6 @@
 //! sends its operations (`/api/docs`).
 
 use crate::request::Doc;
-use axum::Json;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
@@ -87,8 +86,10 @@ fn base_document() -> serde_json::Value {
     })
 }
 
+/// `GET /api/openapi.json`: the document, written once per process.
 pub async fn openapi() -> Response {
-    Json(openapi_document()).into_response()
+    static TEXT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| openapi_document().to_string());
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], TEXT.as_str()).into_response()
 }
 
 /// The document with the paths and schemas of the other API modules.
