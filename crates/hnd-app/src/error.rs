@@ -43,7 +43,8 @@ pub fn kind_of(e: &StoreError) -> ErrorKind {
             MemberError::UnknownMember { .. } | MemberError::UnknownEntry { .. } | MemberError::UnknownHousehold { .. },
         )
         | StoreError::Plan(PlanError::UnknownPlan { .. } | PlanError::UnknownTask { .. }) => ErrorKind::NotFound,
-        StoreError::Member(MemberError::DuplicateCccd { .. } | MemberError::CccdTaken { .. }) => ErrorKind::Conflict,
+        StoreError::Member(MemberError::DuplicateCccd { .. } | MemberError::CccdTaken { .. })
+        | StoreError::Fee(hnd_domain::FeeError::PaidAlready { .. }) => ErrorKind::Conflict,
         StoreError::BadUrl(_) | StoreError::Db(_) => ErrorKind::Internal,
         _ => ErrorKind::Invalid,
     }

@@ -18,6 +18,7 @@
 mod accounts;
 mod actor;
 mod error;
+mod fees;
 mod files;
 mod households;
 mod member_input;

@@ -640,6 +640,33 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     let refused = app.enter_value(&officer, "21136-C", "members_bhyt", year, 1.0).await;
     assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
     assert_eq!(entries(&store).await.len(), logged, "nothing refused is logged");
+    // Fees: the province sets the year's fee; the commune records who paid.
+    let rate = hnd_domain::FeeRate::new(24_000, 12_000, 6_000, 4_000, 2_000).unwrap();
+    case!(
+        "set_fee_rate",
+        "tinh.hn",
+        app.set_fee_rate(&province, "01", 2026, &rate)
+    );
+    assert_eq!(entries(&store).await[0].unit_code.as_deref(), Some("01"));
+    let refused = app.set_fee_rate(&officer, "01", 2026, &rate).await;
+    assert!(
+        matches!(refused, Err(AppError::Forbidden)),
+        "a commune sets no fee: {refused:?}"
+    );
+    let payer = applicant(&store, "Đỗ Văn Phí", "00004-A").await;
+    app.admit(&officer, &[payer], d("01/03/2026"), "13-QĐ/HND")
+        .await
+        .unwrap();
+    case!(
+        "record_fees",
+        payer,
+        app.record_fees(&officer, &[payer], 2026, d("05/03/2026"))
+    );
+    assert_eq!(entries(&store).await[0].unit_code.as_deref(), Some("00004-A"));
+    let logged = entries(&store).await.len();
+    let twice = app.record_fees(&officer, &[payer], 2026, d("06/03/2026")).await;
+    assert_eq!(twice.unwrap_err().kind(), hnd_app::ErrorKind::Conflict, "paid twice");
+    assert_eq!(entries(&store).await.len(), logged, "nothing refused is logged");
     covered.sort();
     covered.dedup();
     assert_eq!(covered, operations(), "every operation has a case here");

@@ -47,6 +47,7 @@ migrations! {
     (19, "settings_body_groups", "0019_settings_body_groups.sql"),
     (20, "corrections", "0020_corrections.sql"),
     (21, "sign_in_failures", "0021_sign_in_failures.sql"),
+    (22, "fees", "0022_fees.sql"),
 }
 
 impl Backend {

@@ -15,6 +15,9 @@ pub enum StoreError {
     /// Refused by the rules of accounts and access; nothing changed.
     #[error("{}", .0.message(Lang::Vi))]
     Account(AccountError),
+    /// Refused by the rules of membership fees; nothing changed.
+    #[error("{}", .0.message(Lang::Vi))]
+    Fee(#[from] hnd_domain::FeeError),
     /// A backup or a restore refused or failed; nothing half done.
     #[error("{0}")]
     Backup(#[from] crate::backup_report::BackupError),
@@ -33,6 +36,7 @@ impl StoreError {
             StoreError::Member(e) => e.message(lang),
             StoreError::Account(e) => e.message(lang),
             StoreError::Plan(e) => e.message(lang),
+            StoreError::Fee(e) => e.message(lang),
             StoreError::Backup(e) => e.message(lang),
             StoreError::BadUrl(url) => t(lang, "store.bad_url", &[("url", url)]),
             StoreError::Db(_) => t(lang, "store.db", &[]),
