@@ -310,6 +310,16 @@ impl Principal {
             .min_by_key(|g| g.path.len())
     }
 
+    /// The subtrees (paths) where the user may `action`: where a unit
+    /// they choose for it may come from.
+    pub fn scopes(&self, action: Action) -> Vec<String> {
+        self.grants
+            .iter()
+            .filter(|g| g.role.allows(action))
+            .map(|g| g.path.clone())
+            .collect()
+    }
+
     /// The highest unit the user can `action` in: where their pages start.
     pub fn home(&self, action: Action) -> Option<&Grant> {
         self.grants

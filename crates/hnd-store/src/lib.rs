@@ -48,7 +48,7 @@ pub use members::{
     MemberRow, NewMember,
 };
 pub use merger::{MergerReport, ReviewRow};
-pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails};
+pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails, UnitHit};
 pub use plans::{NewPlan, Plan, Split, SplitOutcome, Target};
 pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
 pub use sessions::{ACCOUNT_FAILURES, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES};
@@ -73,6 +73,8 @@ pub struct Store {
     /// application instead of failing with `SQLITE_BUSY`; on PostgreSQL the
     /// same pool as the readers.
     write: AnyPool,
+    /// Today's tree's names, for finding a unit by name.
+    names: org::NameCache,
     /// Whether writes keep the maintained counts; off only in the
     /// benchmark that measures what keeping them costs.
     #[cfg(feature = "bench")]
@@ -98,6 +100,7 @@ impl Store {
             url: url.into(),
             read,
             write,
+            names: Default::default(),
             #[cfg(feature = "bench")]
             counts: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
         })

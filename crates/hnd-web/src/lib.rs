@@ -42,6 +42,7 @@ mod routes;
 mod serve;
 mod shell;
 mod tasks;
+mod unit_picker;
 
 use axum::extract::FromRef;
 use hnd_store::Store;

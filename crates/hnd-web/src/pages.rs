@@ -24,6 +24,8 @@ struct Ctx {
     day: Day,
     query: String,
     nav: Option<Nav>,
+    /// Where the user may open the tree: the units a breadcrumb links.
+    scopes: Vec<String>,
 }
 
 impl Ctx {
@@ -50,6 +52,7 @@ impl Ctx {
             day,
             query: query(day, lang),
             nav: Some(Nav::of(viewer, action)),
+            scopes: viewer.user.scopes(Action::ViewTree),
         })
     }
 
@@ -142,7 +145,6 @@ struct UnitPage {
     day: String,
     day_iso: String,
     query: String,
-    lang_switch: String,
     path: Vec<Link>,
     unit: Unit,
     level: String,
@@ -175,6 +177,8 @@ struct MessagePage {
 struct Link {
     code: String,
     name: String,
+    /// Whether the user may open it: a breadcrumb never leads to a refusal.
+    open: bool,
 }
 
 struct ChildRow {
@@ -313,6 +317,7 @@ async fn unit_page(store: &Store, code: &str, ctx: &Ctx) -> Result<UnitPage, Sto
         .await?
         .into_iter()
         .map(|u| Link {
+            open: ctx.scopes.iter().any(|s| u.path.starts_with(s.as_str())),
             code: u.code,
             name: u.name,
         })
@@ -336,14 +341,12 @@ async fn unit_page(store: &Store, code: &str, ctx: &Ctx) -> Result<UnitPage, Sto
             reason: e.reason,
         })
         .collect();
-    let other = if lang == Lang::Vi { Lang::En } else { Lang::Vi };
     Ok(UnitPage {
         t: Tr(lang),
         nav: ctx.nav.as_ref().cloned(),
         can_edit: false,
         day: day.to_string(),
         day_iso: day.iso(),
-        lang_switch: format!("?as_of={day}&lang={}", other.code()),
         query: ctx.query.clone(),
         path,
         level: ctx.t(unit.level.label_key()),

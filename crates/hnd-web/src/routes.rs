@@ -9,7 +9,7 @@ use crate::request::JsonBody;
 use crate::{
     accounts, api, api_doc, api_households, api_members, api_plans, api_profiles, api_register, api_tasks, auth,
     dashboard, files, households, member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets,
-    profiles, tasks,
+    profiles, tasks, unit_picker,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -85,6 +85,8 @@ pub fn routes() -> Vec<Route> {
     let (g, p) = (Method::GET, Method::POST);
     vec![
         route(g.clone(), "/healthz", Public, get(|| async { "ok" })),
+        route(g.clone(), "/static/app.js", Public, get(unit_picker::app_js)),
+        route(g.clone(), "/units/pick", SignedIn, get(unit_picker::pick)),
         route(g.clone(), "/login", Public, get(auth::login_page)),
         route(p.clone(), "/login", Public, post(auth::login)),
         route(p.clone(), "/logout", SignedIn, post(auth::logout)),

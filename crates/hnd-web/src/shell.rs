@@ -33,7 +33,10 @@ pub struct Nav {
     pub user: String,
     pub csrf: String,
     pub members: bool,
-    pub tree: bool,
+    /// The table of figures by province: for who sees a whole province.
+    pub figures: bool,
+    /// Where the tree opens for this user: their own highest unit.
+    pub tree: Option<String>,
     pub import: bool,
     pub audit: bool,
     pub users: bool,
@@ -49,7 +52,12 @@ impl Nav {
             user: user.full_name.clone(),
             csrf: viewer.csrf.clone(),
             members: user.may_somewhere(Action::ViewMembers),
-            tree: user.may_somewhere(Action::ViewTree),
+            figures: user.grants().iter().any(|g| {
+                g.role.allows(Action::ViewMembers) && g.path.matches('/').count() <= PROVINCE_DEPTH
+            }),
+            tree: user
+                .home(Action::ViewTree)
+                .map(|g| format!("/org/{}", g.unit_code)),
             import: user.may_somewhere(Action::Import),
             audit: user.may_somewhere(Action::ViewAudit),
             users: user.may_somewhere(Action::ManageUsers),
@@ -57,6 +65,10 @@ impl Nav {
         }
     }
 }
+
+/// Slashes in the path of a province (`/1/7/`): its grants cover a whole
+/// province.
+const PROVINCE_DEPTH: usize = 3;
 
 /// Percent-encodes a query value.
 pub fn urlencode(text: &str) -> String {

@@ -39,6 +39,9 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
     };
     match (method, path) {
         ("GET", "/healthz") => c("GET", "/healthz".into(), None),
+        ("GET", "/static/app.js") => c("GET", "/static/app.js".into(), None),
+        // Signed in, any user: the units offered are only their own.
+        ("GET", "/units/pick") => c("GET", "/units/pick?for=EditMembers&q=ngoc".into(), None),
         ("GET", "/login") => c("GET", "/login".into(), None),
         ("POST", "/login") => Case {
             form: Some(vec![("login", "x".into()), ("password", "y".into())]),

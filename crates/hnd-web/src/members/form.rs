@@ -58,13 +58,13 @@ impl FormPage {
         let f = &self.f.text;
         vec![
             ("full_name", "web.full_name", f.full_name.clone(), "text"),
-            ("birth", "field.birth", f.birth.clone(), "text"),
+            ("birth", "field.birth", f.birth.clone(), "date"),
             ("cccd", "field.cccd", f.cccd.clone(), "numeric"),
             ("phone", "field.phone", f.phone.clone(), "tel"),
             ("village", "web.village", f.village.clone(), "text"),
             ("religion", "web.religion", f.religion.clone(), "text"),
-            ("unit", "web.unit_code", f.unit.clone(), "text"),
-            ("date", "web.application_date", f.date.clone(), "text"),
+            ("unit", "web.unit", f.unit.clone(), "unit"),
+            ("date", "web.application_date", f.date.clone(), "date"),
         ]
     }
 }

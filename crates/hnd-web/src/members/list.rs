@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hnd_domain::access::PERSONAL_FILTERS;
 use hnd_domain::person::ETHNIC_GROUPS;
+use hnd_domain::fmt::int;
 use hnd_domain::{Action, Day, i18n};
 use hnd_store::MemberQuery;
 use serde::Deserialize;
@@ -25,9 +26,23 @@ struct HomePage {
     nav: Option<Nav>,
     name: String,
     grants: Vec<(String, String, String)>,
-    incoming: usize,
-    duplicates: usize,
+    /// The day's work, each with the list behind it: (label, figure,
+    /// link, whether it is due).
+    work: Vec<(String, String, String, bool)>,
+    /// Headline figures of the user's unit, each with its page.
+    figures: Vec<(String, String, String)>,
     can_add: bool,
+}
+
+/// How far the home page counts what waits: past it, "100+".
+const WAITING_CAP: usize = 100;
+
+fn waiting(n: usize, lang: hnd_domain::Lang) -> String {
+    if n >= WAITING_CAP {
+        format!("{}+", int(WAITING_CAP as i64, lang))
+    } else {
+        int(n as i64, lang)
+    }
 }
 
 pub async fn home(State(state): State<AppState>, viewer: Viewer) -> Response {
@@ -35,34 +50,67 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> Response {
     if viewer.user.is_outside_body() {
         return Redirect::to("/tasks").into_response();
     }
+    let lang = viewer.lang;
     let grants = viewer
         .user
         .grants()
         .iter()
-        .map(|g| (g.role.label(viewer.lang), g.unit_code.clone(), g.unit_name.clone()))
+        .map(|g| (g.role.label(lang), g.unit_code.clone(), g.unit_name.clone()))
         .collect();
+    let store = &state.store;
     // A failure to read is told as such, never shown as "nothing waiting".
-    let (mut incoming, mut duplicates) = (0, 0);
+    let mut work = Vec::new();
     if let Some(g) = viewer.user.home(Action::EditMembers) {
-        let store = &state.store;
+        let code = g.unit_code.as_str();
+        let applicants = MemberQuery {
+            scope: code.to_string(),
+            status: Some("applicant".into()),
+            limit: WAITING_CAP as i64,
+            ..MemberQuery::default()
+        };
         match tokio::try_join!(
-            store.incoming_transfers(&g.unit_code, 100),
-            store.open_duplicates(&g.unit_code, 100)
+            store.find_members(&applicants),
+            store.incoming_transfers(code, WAITING_CAP as i64),
+            store.open_duplicates(code, WAITING_CAP as i64)
         ) {
-            Ok((transfers, open)) => (incoming, duplicates) = (transfers.len(), open.len()),
+            Ok(((found, _), transfers, open)) => {
+                let q = urlencode(code);
+                work.push((viewer.t("web.applicants_waiting"), waiting(found.len(), lang), format!("/applicants?unit={q}"), !found.is_empty()));
+                work.push((viewer.t("web.incoming_transfers"), waiting(transfers.len(), lang), "/transfers".into(), !transfers.is_empty()));
+                work.push((viewer.t("web.open_duplicates"), waiting(open.len(), lang), format!("/duplicates?unit={q}"), !open.is_empty()));
+            }
+            Err(e) => return store_problem(&viewer, e),
+        }
+    }
+    match crate::tasks::visible_tasks(store, &viewer.user).await {
+        Ok(tasks) => {
+            let late = tasks.iter().filter(|t| t.overdue).count();
+            work.push((viewer.t("web.late_tasks"), int(late as i64, lang), "/tasks?late=1".into(), late > 0));
+        }
+        Err(e) => return store_problem(&viewer, e),
+    }
+    let mut figures = Vec::new();
+    if let Some(g) = viewer.user.home(Action::ViewMembers) {
+        let today = Day::today();
+        match store.member_counts(&g.unit_code, today).await {
+            Ok(c) => {
+                let q = urlencode(&g.unit_code);
+                figures.push((viewer.t("web.active_members"), int(c.members, lang), format!("/members?unit={q}&status=active")));
+                figures.push((viewer.t("web.women_members"), int(c.women, lang), format!("/members?unit={q}&sex=female&status=active")));
+            }
             Err(e) => return store_problem(&viewer, e),
         }
     }
     let page = HomePage {
-        t: Tr(viewer.lang),
+        t: Tr(lang),
         nav: Some(Nav::of(&viewer, "/")),
         name: viewer.user.full_name.clone(),
         grants,
-        incoming,
-        duplicates,
+        work,
+        figures,
         can_add: viewer.user.may_somewhere(Action::EditMembers),
     };
-    render(page, StatusCode::OK, viewer.lang)
+    render(page, StatusCode::OK, lang)
 }
 
 // ---------------------------------------------------------------- list
@@ -149,6 +197,13 @@ impl ListParams {
         .collect()
     }
 
+    /// How many filters besides the text are in use (the unit counts when
+    /// it is not the user's own).
+    fn active_filters(&self, unit: &str, home: Option<&str>) -> usize {
+        let chosen = [&self.sex, &self.status, &self.ethnicity, &self.age, &self.bhyt, &self.bhxh];
+        chosen.iter().filter(|v| !v.trim().is_empty()).count() + usize::from(Some(unit) != home && !self.unit.trim().is_empty())
+    }
+
     /// Whether the search text is a number only (a CCCD, a phone or a
     /// card number).
     pub fn searches_number(&self) -> bool {
@@ -178,6 +233,12 @@ struct ListPage {
     reveal: bool,
     /// What the list left out of the search, and why.
     notices: Vec<String>,
+    /// How many members the search found, as a sentence.
+    count: String,
+    /// How many filters besides the text are in use.
+    active_filters: usize,
+    /// The names of the units of the rows, by code.
+    unit_names: std::collections::HashMap<String, String>,
 }
 
 impl ListPage {
@@ -185,6 +246,39 @@ impl ListPage {
     fn insurance(&self, name: &str) -> &str {
         if name == "bhyt" { &self.p.bhyt } else { &self.p.bhxh }
     }
+
+    /// The name of the unit `code`, or nothing if unknown.
+    fn unit_name(&self, code: &str) -> &str {
+        self.unit_names.get(code).map(String::as_str).unwrap_or_default()
+    }
+
+    fn filters_label(&self) -> String {
+        i18n::t(self.t.0, "web.filters_active", &[("count", &self.active_filters)])
+    }
+}
+
+/// Past this many the list says "more than" rather than counting on: a
+/// count costs what it reads, and nobody pages through a thousand names.
+const COUNT_CAP: usize = 1000;
+
+/// How many members the search finds, up to one past [`COUNT_CAP`]: the
+/// page's own rows when they are all there is, else a count of its own.
+async fn found_count(
+    store: &hnd_store::Store,
+    p: &ListParams,
+    unit: &str,
+    reveal: bool,
+    page: i64,
+    rows: usize,
+    more: bool,
+) -> Result<usize, hnd_store::StoreError> {
+    if page == 1 && !more {
+        return Ok(rows);
+    }
+    let mut q = p.query(unit.to_string(), COUNT_CAP as i64 + 1, reveal);
+    q.offset = 0;
+    let (found, more) = store.find_members(&q).await?;
+    Ok(found.len() + usize::from(more))
 }
 
 const STATUSES: [&str; 6] = ["applicant", "active", "on_leave", "in_transfer", "removed", "dead"];
@@ -220,6 +314,20 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(p): Query
         Err(e) => return store_problem(&viewer, e),
     };
     let page = p.page.unwrap_or(1).max(1);
+    let count = match found_count(&state.store, &p, &unit, reveal, page, found.len(), more).await {
+        Ok(n) => n,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let codes: Vec<&str> = found.iter().map(|m| m.unit_code.as_str()).collect();
+    let unit_names = match state.store.unit_names(&codes).await {
+        Ok(names) => names,
+        Err(e) => return store_problem(&viewer, e),
+    };
+    let count = match count {
+        n if n > COUNT_CAP => i18n::t(viewer.lang, "web.results_more", &[("count", &int(COUNT_CAP as i64, viewer.lang))]),
+        n => i18n::t(viewer.lang, "web.results_count", &[("count", &int(n as i64, viewer.lang))]),
+    };
+    let active_filters = p.active_filters(&unit, viewer.user.home(Action::ViewMembers).map(|g| g.unit_code.as_str()));
     let here = format!("/members{}", p.on_page(page));
     let page = ListPage {
         t: Tr(viewer.lang),
@@ -240,6 +348,9 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(p): Query
         statuses: STATUSES.map(|s| (s, viewer.t(&format!("member.status.{s}")))).to_vec(),
         reveal,
         notices,
+        count,
+        active_filters,
+        unit_names,
     };
     render(page, StatusCode::OK, viewer.lang)
 }
