@@ -26,7 +26,6 @@ struct Bar {
     count: String,
     /// Width of the bar in the chart, 0–100.
     width: f64,
-    y: usize,
     drill: bool,
 }
 
@@ -40,7 +39,6 @@ struct DashboardPage {
     day: String,
     total: String,
     bars: Vec<Bar>,
-    chart_height: usize,
 }
 
 pub async fn dashboard(State(state): State<AppState>, viewer: Viewer, Query(p): Query<DashboardParams>) -> Response {
@@ -90,20 +88,17 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer, Query(p): 
     let bars: Vec<Bar> = children
         .into_iter()
         .zip(counts)
-        .enumerate()
-        .map(|(i, (c, n))| Bar {
+        .map(|(c, n)| Bar {
             drill: !matches!(c.level, hnd_domain::Level::Group),
             code: c.code,
             name: c.name,
             count: int(n, lang),
             width: (n as f64 / max * 100.0 * 10.0).round() / 10.0,
-            y: i * 22,
         })
         .collect();
     let page = DashboardPage {
         t: Tr(lang),
         nav: Some(Nav::of(&viewer, &format!("/dashboard?unit={code}"))),
-        chart_height: bars.len() * 22 + 4,
         bars,
         total: int(total, lang),
         day: day.to_string(),

@@ -55,7 +55,6 @@ struct Row {
     handed: String,
     /// The units below were given less than this target, or some none.
     handed_short: bool,
-    y: usize,
 }
 
 /// A unit below, ranked on one indicator.
@@ -80,7 +79,6 @@ struct PlanPage {
     unit_name: String,
     period: String,
     rows: Vec<Row>,
-    chart_height: usize,
     /// (code, name, chosen) of the plan's indicators for this unit.
     choices: Vec<(String, String, bool)>,
     ranked_on: String,
@@ -114,9 +112,21 @@ pub async fn show(
     } else {
         p.unit.trim().to_string()
     };
-    let details = match store.unit(&unit, today).await {
+    let mut details = match store.unit(&unit, today).await {
         Ok(d) => d.unit,
         Err(e) => return store_problem(&viewer, e),
+    };
+    // With no unit asked for, a user below the plan's unit sees the plan
+    // from their own: a link to the plan never leads to a refusal.
+    let unit = match viewer.user.home_under(Action::ViewMembers, &details.path) {
+        Some(home) if p.unit.trim().is_empty() && !viewer.user.may(Action::ViewMembers, &details.path) => {
+            details = match store.unit(&home.unit_code, today).await {
+                Ok(d) => d.unit,
+                Err(e) => return store_problem(&viewer, e),
+            };
+            home.unit_code.clone()
+        }
+        _ => unit,
     };
     if !viewer.user.may(Action::ViewMembers, &details.path) {
         return forbidden(&viewer);
@@ -132,8 +142,7 @@ pub async fn show(
     };
     let rows: Vec<Row> = progress
         .iter()
-        .enumerate()
-        .map(|(i, r)| {
+        .map(|r| {
             let comparator = Comparator::parse(&r.comparator).unwrap_or(Comparator::Equal);
             let pace = indicator(&r.indicator)
                 .map(|ind| hnd_domain::plan::pace(ind, comparator, r.target, r.actual, period, today))
@@ -169,7 +178,6 @@ pub async fn show(
                                     .is_some_and(|i| i.measure != hnd_domain::plan::Measure::Percent)
                                 && *sum < r.target)
                     }),
-                y: i * 22,
             }
         })
         .collect();
@@ -303,7 +311,6 @@ pub async fn show(
         unit_name: details.name,
         unit,
         period: period.to_string(),
-        chart_height: rows.len() * 22 + 4,
         rows,
         choices,
         ranked_on,

@@ -179,7 +179,7 @@ pub(crate) fn share(actual: Option<f64>, target: f64) -> Option<f64> {
 
 pub(crate) fn share_text(share: Option<f64>, lang: Lang) -> String {
     share
-        .map(|s| format!("{}%", hnd_domain::fmt::percent((s * 10.0).round() / 10.0, lang)))
+        .map(|s| hnd_domain::fmt::percent((s * 10.0).round() / 10.0, lang))
         .unwrap_or_default()
 }
 

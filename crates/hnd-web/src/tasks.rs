@@ -99,6 +99,9 @@ struct TaskPage {
     task: Task,
     status: String,
     plan_href: String,
+    /// Whether the plan's page is open to the user: an outside body's
+    /// account reads its tasks, not the Union's plan.
+    plan_link: bool,
     lead: Vec<String>,
     coordinating: Vec<String>,
     notes: Vec<NoteView>,
@@ -125,6 +128,7 @@ fn task_page(viewer: &Viewer, d: TaskDetails, typed: Option<(&str, &str, String)
         nav: Some(Nav::of(viewer, &format!("/tasks/{}", d.task.id))),
         status: status_label(lang, &d.task.status),
         plan_href: crate::shell::urlencode(&d.task.plan).replace('/', "%2F"),
+        plan_link: viewer.user.may_somewhere(hnd_domain::Action::ViewMembers),
         lead: names("lead"),
         coordinating: names("coordinating"),
         notes: d

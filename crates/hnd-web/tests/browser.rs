@@ -7,215 +7,9 @@
 
 mod common;
 
-use common::{Client, fixture};
-use serde_json::{Value, json};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-/// ChromeDriver on a free port, stopped when dropped.
-struct Driver {
-    child: Child,
-    http: Client,
-    profile: std::path::PathBuf,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        // A test that failed midway left its browser running: stop it by
-        // its own profile folder.
-        let _ = Command::new("pkill")
-            .arg("-f")
-            .arg(self.profile.display().to_string())
-            .status();
-        let _ = std::fs::remove_dir_all(&self.profile);
-    }
-}
-
-/// One browser session.
-struct Browser {
-    driver: Driver,
-    session: String,
-    base: String,
-}
-
-async fn call(http: &mut Client, method: &str, path: &str, body: Value) -> Value {
-    try_call(http, method, path, body)
-        .await
-        .unwrap_or_else(|e| panic!("webdriver {method} {path}: {e}"))
-}
-
-async fn try_call(http: &mut Client, method: &str, path: &str, body: Value) -> Result<Value, Value> {
-    let text = if body.is_null() {
-        String::new()
-    } else {
-        body.to_string()
-    };
-    let headers = [("Content-Type", "application/json")];
-    let r = http.request(method, path, &headers, text.as_bytes()).await;
-    let value = r.json();
-    if r.status < 300 {
-        Ok(value["value"].clone())
-    } else {
-        Err(value)
-    }
-}
-
-impl Browser {
-    async fn start(base: String) -> Option<Browser> {
-        let binary = "/usr/bin/chromedriver";
-        if !std::path::Path::new(binary).exists() {
-            if std::env::var("HND_SKIP_BROWSER").as_deref() == Ok("1") {
-                eprintln!("browser tests skipped (HND_SKIP_BROWSER=1)");
-                return None;
-            }
-            panic!("{binary} is missing: run ./scripts/setup (or set HND_SKIP_BROWSER=1)");
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(binary)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
-        let profile = std::env::temp_dir().join(format!("hnd-chromium-{port}"));
-        let mut driver = Driver {
-            child,
-            http: Client {
-                addr: format!("127.0.0.1:{port}").parse().unwrap(),
-                cookies: Default::default(),
-            },
-            profile,
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while tokio::net::TcpStream::connect(driver.http.addr).await.is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--disable-quic", "--no-first-run", "--disable-background-networking",
-                         "--disable-component-update", "--disable-sync", "--window-size=412,900",
-                         format!("--user-data-dir={}", driver.profile.display())]
-            }
-        }}});
-        let session = call(&mut driver.http, "POST", "/session", capabilities).await;
-        let session = session["sessionId"].as_str().unwrap().to_string();
-        let mut browser = Browser { driver, session, base };
-        browser
-            .post("timeouts", json!({"implicit": 5000, "pageLoad": 20000}))
-            .await;
-        Some(browser)
-    }
-
-    async fn post(&mut self, what: &str, body: Value) -> Value {
-        let path = format!("/session/{}/{what}", self.session);
-        call(&mut self.driver.http, "POST", &path, body).await
-    }
-
-    async fn get(&mut self, what: &str) -> Value {
-        let path = format!("/session/{}/{what}", self.session);
-        call(&mut self.driver.http, "GET", &path, Value::Null).await
-    }
-
-    async fn open(&mut self, path: &str) {
-        let url = format!("{}{path}", self.base);
-        self.post("url", json!({"url": url})).await;
-    }
-
-    /// The element `css` selects (waiting for it up to the implicit timeout).
-    async fn find(&mut self, css: &str) -> String {
-        let found = self
-            .post("element", json!({"using": "css selector", "value": css}))
-            .await;
-        found[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("no {css}: {found}"))
-            .to_string()
-    }
-
-    async fn type_in(&mut self, css: &str, text: &str) {
-        let id = self.find(css).await;
-        self.post(&format!("element/{id}/clear"), json!({})).await;
-        self.post(&format!("element/{id}/value"), json!({"text": text})).await;
-    }
-
-    async fn click(&mut self, css: &str) {
-        let id = self.find(css).await;
-        self.post(&format!("element/{id}/click"), json!({})).await;
-    }
-
-    /// The text of `css` once it contains `needle`: pages navigate and
-    /// refresh, so this looks again (up to 10 s) rather than once.
-    async fn wait_text(&mut self, css: &str, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut last = String::new();
-        while Instant::now() < deadline {
-            let path = format!("/session/{}/element", self.session);
-            let query = json!({"using": "css selector", "value": css});
-            if let Ok(found) = try_call(&mut self.driver.http, "POST", &path, query).await
-                && let Some(id) = found[ELEMENT].as_str()
-            {
-                let path = format!("/session/{}/element/{id}/text", self.session);
-                if let Ok(text) = try_call(&mut self.driver.http, "GET", &path, Value::Null).await {
-                    last = text.as_str().unwrap_or_default().to_string();
-                    if last.contains(needle) {
-                        return last;
-                    }
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("{css} never showed {needle:?}; last: {last:?}")
-    }
-
-    async fn source(&mut self) -> String {
-        self.get("source").await.as_str().unwrap().to_string()
-    }
-
-    /// Runs `fetch(url)` in the page (with its cookies): what a download gets.
-    async fn fetch(&mut self, url: &str) -> String {
-        let script = "const done = arguments[arguments.length - 1];
-                      fetch(arguments[0]).then(r => r.text()).then(done, e => done('error: ' + e));";
-        let out = self
-            .post("execute/async", json!({"script": script, "args": [url]}))
-            .await;
-        out.as_str().unwrap_or_default().to_string()
-    }
-
-    async fn sign_in(&mut self, login: &str) {
-        self.sign_in_to(login, "Xin chào").await;
-    }
-
-    /// Signs in and waits for the first page's heading.
-    async fn sign_in_to(&mut self, login: &str, heading: &str) {
-        self.open("/login").await;
-        self.type_in("#login", login).await;
-        self.type_in("#password", &common::password(login)).await;
-        self.click("#sign-in").await;
-        self.wait_text("h1", heading).await;
-    }
-
-    async fn sign_out(&mut self) {
-        self.click("form.out button").await;
-        self.wait_text("h1", "Đăng nhập").await;
-    }
-
-    async fn close(mut self) {
-        let path = format!("/session/{}", self.session);
-        call(&mut self.driver.http, "DELETE", &path, Value::Null).await;
-    }
-}
+use common::browser::Browser;
+use common::fixture;
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clerks_do_their_work_in_a_browser() {
@@ -261,7 +55,7 @@ async fn walk() {
     b.sign_out().await;
     // … and confirm it there.
     b.sign_in("xa8").await;
-    b.click("a[href='/transfers']").await;
+    b.click("#work a[href='/transfers']").await;
     b.click(&format!("a[href='/members/{hoa}']")).await;
     b.click("#confirm-transfer").await;
     b.wait_text("#status", "đang sinh hoạt").await;
@@ -318,16 +112,16 @@ async fn walk() {
     // now: the transfer above already counts in commune 00008.
     b.sign_out().await;
     b.sign_in("admin").await;
-    b.click("nav.menu a[href='/dashboard']").await;
+    b.menu("/dashboard").await;
     b.wait_text("#total", "3").await;
     b.click("#counts a[href^='/dashboard?unit=01&']").await;
     b.wait_text("h1", "Hà Nội").await;
     b.wait_text("#total", "3").await;
     b.click("#counts a[href^='/dashboard?unit=00008&']").await;
     b.wait_text("#total", "2").await;
-    assert!(b.source().await.contains("<svg"), "a chart drawn on the server");
+    assert!(b.source().await.contains("<meter"), "a chart drawn on the server");
     // The plan: its targets against the register, and the communes below.
-    b.click("nav.menu a[href='/plans']").await;
+    b.menu("/plans").await;
     b.click("#plans a").await;
     b.wait_text("#progress", "Kết nạp hội viên mới").await;
     b.click("#below a[href*='unit=00008']").await;
@@ -336,7 +130,7 @@ async fn walk() {
     // Under the Content-Security-Policy the pages' own styles apply (the
     // header's green, the chart's width) and the API page's script runs.
     let script = "return [getComputedStyle(document.querySelector('header')).backgroundColor,
-                          getComputedStyle(document.querySelector('svg.chart')).maxWidth];";
+                          getComputedStyle(document.querySelector('ul.bars')).maxWidth];";
     let styled = b.post("execute/sync", json!({"script": script, "args": []})).await;
     assert_eq!(
         styled,

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+
 use hnd_domain::{Cccd, Day, Role, Sex};
 use hnd_store::{Change, Store, testing};
 use std::collections::HashMap;
