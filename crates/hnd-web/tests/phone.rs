@@ -46,7 +46,9 @@ return out;
 /// Links the walk does not follow: they sign out, switch the language,
 /// or download a file rather than show a page.
 fn followed(href: &str) -> bool {
-    let skip = ["/logout", "/lang/", "lang=", "format=", "/export", "/errors", "/photo", "/files/", ".csv"];
+    let skip = [
+        "/logout", "/lang/", "lang=", "format=", "/export", "/errors", "/photo", "/files/", ".csv", ".xlsx",
+    ];
     !skip.iter().any(|s| href.contains(s))
 }
 
@@ -70,9 +72,7 @@ fn kind(href: &str) -> String {
 async fn status(b: &mut Browser, href: &str) -> i64 {
     let script = "const done = arguments[arguments.length - 1];
                   fetch(arguments[0]).then(r => done(r.status), () => done(0));";
-    let out = b
-        .post("execute/async", json!({"script": script, "args": [href]}))
-        .await;
+    let out = b.post("execute/async", json!({"script": script, "args": [href]})).await;
     out.as_i64().unwrap_or(0)
 }
 
@@ -96,7 +96,11 @@ async fn walk_all() {
     let mut visited = 0;
     for login in logins {
         b.post("window/rect", json!({"width": 412, "height": 900})).await;
-        let heading = if login == BODY_ACCOUNT { "Nhiệm vụ" } else { "Xin chào" };
+        let heading = if login == BODY_ACCOUNT {
+            "Nhiệm vụ"
+        } else {
+            "Xin chào"
+        };
         b.sign_in_to(login, heading).await;
         b.post("window/rect", json!({"width": 390, "height": 844})).await;
         let dir = shots.join(login);
@@ -137,12 +141,15 @@ async fn walk_all() {
                     queue.push_back(link.to_string());
                 }
             }
-            let name: String = kind(&href).replace('/', "_");
+            let name = match kind(&href).replace('/', "_").trim_matches('_') {
+                "" => "home".to_string(),
+                name => name.to_string(),
+            };
             let png = b.get("screenshot").await;
             let png = base64::engine::general_purpose::STANDARD
                 .decode(png.as_str().unwrap())
                 .unwrap();
-            std::fs::write(dir.join(format!("{}.png", name.trim_matches('_'))), png).unwrap();
+            std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
             if !found.is_empty() {
                 problems.insert(format!("{login} {href}"), found);
             }

@@ -227,4 +227,3 @@ impl Browser {
         call(&mut self.driver.http, "DELETE", &path, Value::Null).await;
     }
 }
-
