@@ -304,7 +304,7 @@ async fn likely_duplicates_are_reviewed_and_decided(store: Store) {
     let hoa = f.members["Nguyễn Thị Hoà"];
     let mut xa4 = f.server.signed_in("xa4").await;
     let home = xa4.get("/").await.text();
-    assert!(home.contains("href=\"/duplicates\""), "{home}");
+    assert!(home.contains("href=\"/duplicates?unit=00004\""), "{home}");
     let page = xa4.get("/duplicates").await.text();
     let pair = format!("pair-{}-{hoa}", added.id);
     assert!(page.contains(&pair), "{page}");
