@@ -3,6 +3,7 @@
 //! below it. See `migrations/*/0022_fees.sql` for how rows are kept.
 
 use crate::org::Change;
+use crate::sql::Stamped;
 use crate::{Result, Store, StoreError, Unit};
 use hnd_domain::{Day, FeeError, FeeRate};
 use serde::Serialize;
@@ -58,6 +59,16 @@ pub struct FeeReport {
 /// The most members a collection list shows: a branch has a few hundred.
 const LIST_LIMIT: i64 = 2_000;
 
+/// `q` with the rate's amount and its four shares bound next, in the
+/// order the tables keep them (`amount, branch_share, base_share,
+/// province_share, central_share`).
+fn bind_rate<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    rate: &FeeRate,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    rate.parts().into_iter().fold(q, |q, part| q.bind(part))
+}
+
 fn rate_from_row(r: &AnyRow) -> Result<FeeRate> {
     let part = |i: usize| -> Result<i64> { Ok(r.try_get::<i64, _>(i)?) };
     Ok(FeeRate::new(part(0)?, part(1)?, part(2)?, part(3)?, part(4)?)?)
@@ -80,8 +91,7 @@ impl Store {
     /// Sets the fee of `province` for `year`, replacing an earlier one.
     pub async fn set_fee_rate(&self, province: &str, year: i32, rate: &FeeRate, change: &Change) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        let [amount, branch, base, to_province, central] = rate.parts();
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO fee_rates (province_code, year, amount, branch_share, base_share, province_share,
                                     central_share, set_by, set_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -91,16 +101,8 @@ impl Store {
                  set_by = excluded.set_by, set_at = excluded.set_at",
         )
         .bind(province.to_string())
-        .bind(i64::from(year))
-        .bind(amount)
-        .bind(branch)
-        .bind(base)
-        .bind(to_province)
-        .bind(central)
-        .bind(change.author.clone())
-        .bind(chrono::Utc::now().to_rfc3339())
-        .execute(&mut *tx)
-        .await?;
+        .bind(i64::from(year));
+        bind_rate(insert, rate).stamped(change).execute(&mut *tx).await?;
         crate::accounts::commit(tx, change).await
     }
 
@@ -141,8 +143,7 @@ impl Store {
             let Some(rate) = rate.as_ref().map(rate_from_row).transpose()? else {
                 return Err(FeeError::NoRate { province, year }.into());
             };
-            let [amount, branch, base, to_province, central] = rate.parts();
-            let inserted = sqlx::query(
+            let insert = sqlx::query(
                 "INSERT INTO fee_payments (province_code, member_id, unit_id, year, amount, branch_share, base_share,
                                            province_share, central_share, paid_on, recorded_by, recorded_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -150,24 +151,19 @@ impl Store {
             .bind(province)
             .bind(member)
             .bind(unit)
-            .bind(i64::from(year))
-            .bind(amount)
-            .bind(branch)
-            .bind(base)
-            .bind(to_province)
-            .bind(central)
-            .bind(paid_on.iso())
-            .bind(change.author.clone())
-            .bind(chrono::Utc::now().to_rfc3339())
-            .execute(&mut *tx)
-            .await;
+            .bind(i64::from(year));
+            let inserted = bind_rate(insert, &rate)
+                .bind(paid_on.iso())
+                .stamped(change)
+                .execute(&mut *tx)
+                .await;
             match inserted {
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                     return Err(FeeError::PaidAlready { member, name, year }.into());
                 }
                 other => other?,
             };
-            total += amount;
+            total += rate.parts()[0];
         }
         crate::accounts::commit(tx, change).await?;
         Ok(total)

@@ -2,6 +2,7 @@
 //! register cannot know, typed per unit and period (`indicator_values`).
 
 use crate::org::Change;
+use crate::sql::Stamped;
 use crate::{Result, Store};
 use hnd_domain::plan::{Measure, Period, Source, indicator};
 use hnd_domain::{Day, PlanError};
@@ -119,8 +120,7 @@ impl Store {
         .bind(measure.code().to_string())
         .bind(ratio.as_ref().map(|r| r.0.clone()))
         .bind(ratio.as_ref().map(|r| r.1.clone()))
-        .bind(change.author.clone())
-        .bind(chrono::Utc::now().to_rfc3339())
+        .stamped(change)
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
@@ -171,8 +171,7 @@ impl Store {
         .bind(indicator_code.to_string())
         .bind(period.code())
         .bind(value)
-        .bind(change.author.clone())
-        .bind(chrono::Utc::now().to_rfc3339())
+        .stamped(change)
         .execute(&mut *tx)
         .await?;
         crate::accounts::commit(tx, change).await?;

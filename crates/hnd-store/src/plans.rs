@@ -4,6 +4,7 @@
 
 use crate::indicators::check_value;
 use crate::org::Change;
+use crate::sql::Stamped;
 use crate::sql::path_end;
 use crate::{Result, Store};
 use hnd_domain::plan::{Comparator, Measure, Source, indicator};
@@ -168,8 +169,7 @@ impl Store {
         .bind(plan.issued_on.iso())
         .bind(plan.first_year as i64)
         .bind(plan.last_year as i64)
-        .bind(change.author.clone())
-        .bind(chrono::Utc::now().to_rfc3339())
+        .stamped(change)
         .execute(&mut *tx)
         .await?;
         crate::accounts::commit(tx, &change.clone().with_after("number", number.clone().into())).await?;

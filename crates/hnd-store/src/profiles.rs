@@ -5,6 +5,7 @@
 //! as bulk loads and searches need it.
 
 use crate::org::{Change, resolve_code_at};
+use crate::sql::Stamped;
 use crate::{Result, Store};
 use hnd_domain::profile::{
     AwardLevel, FIELD_LIST, FIELDS, Field, NewRating, NewRole, NewTitle, Photo, Position, Profile, Rating,
@@ -331,8 +332,7 @@ impl Store {
         .bind(photo.content_type())
         .bind(photo.bytes().len() as i64)
         .bind(photo.bytes().to_vec())
-        .bind(change.author.clone())
-        .bind(chrono::Utc::now().to_rfc3339())
+        .stamped(change)
         .execute(&mut *tx)
         .await?;
         crate::accounts::commit(tx, change).await?;

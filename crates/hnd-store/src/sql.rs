@@ -293,3 +293,21 @@ mod tests {
         assert_eq!(back, serde_json::json!([[-7, tricky, null], [null, "", i64::MAX]]));
     }
 }
+
+/// Who makes a change and when, bound as the last two columns of a row
+/// that records its author: `.stamped(change)` in a query's chain.
+pub(crate) trait Stamped {
+    fn stamped(self, change: &crate::Change) -> Self;
+}
+
+impl Stamped for Query<'_, Any, AnyArguments> {
+    fn stamped(self, change: &crate::Change) -> Self {
+        self.bind(change.author.clone()).bind(chrono::Utc::now().to_rfc3339())
+    }
+}
+
+impl<O> Stamped for sqlx::query::QueryScalar<'_, Any, O, AnyArguments> {
+    fn stamped(self, change: &crate::Change) -> Self {
+        self.bind(change.author.clone()).bind(chrono::Utc::now().to_rfc3339())
+    }
+}

@@ -5,6 +5,7 @@
 
 use crate::bodies::{body_key, join_groups, named_bodies};
 use crate::org::Change;
+use crate::sql::Stamped;
 use crate::{Result, Store};
 use hnd_domain::plan::Deadline;
 use hnd_domain::{Day, PlanError};
@@ -424,8 +425,7 @@ impl Store {
         .bind(id)
         .bind(status.to_string())
         .bind(note.trim().to_string())
-        .bind(change.author.clone())
-        .bind(chrono::Utc::now().to_rfc3339())
+        .stamped(change)
         .fetch_one(&mut *tx)
         .await?;
         for f in files {

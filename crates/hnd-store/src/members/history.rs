@@ -6,6 +6,7 @@
 use super::types::CccdHolder;
 use crate::Result;
 use crate::org::{Change, resolve_code_at};
+use crate::sql::Stamped;
 use hnd_domain::{Day, Level, MemberError};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
@@ -195,8 +196,7 @@ pub(crate) async fn record(
     .bind(unit)
     .bind(decision.map(str::to_string))
     .bind(change.reason.clone())
-    .bind(change.author.clone())
-    .bind(chrono::Utc::now().to_rfc3339())
+    .stamped(change)
     .execute(&mut *conn)
     .await?;
     Ok(())

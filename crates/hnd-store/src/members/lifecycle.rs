@@ -9,6 +9,7 @@ use super::history::{
 use super::types::{Added, LikelyDuplicate, NewMember};
 use crate::org::Change;
 use crate::settings::{check_member_event, today};
+use crate::sql::Stamped;
 use crate::{Result, Store};
 use hnd_domain::{BirthDate, Day, MemberError, fold};
 use sqlx::Row;
@@ -209,8 +210,7 @@ impl Store {
              WHERE member_id = $4 AND other_id = $5 AND status = 'open'",
         )
         .bind(if same { "confirmed" } else { "dismissed" })
-        .bind(change.author.clone())
-        .bind(chrono::Utc::now().to_rfc3339())
+        .stamped(change)
         .bind(member)
         .bind(other)
         .execute(&mut *tx)
