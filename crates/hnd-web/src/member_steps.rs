@@ -219,12 +219,17 @@ async fn applicants_page(
     };
     let reveal = viewer.user.may(Action::ViewSensitive, &path);
     let (decision, date, error) = typed;
+    let rows = found.iter().map(|m| MemberView::of(m, reveal, viewer.lang)).collect();
+    let rows = match crate::members::with_unit_names(&state.store, rows).await {
+        Ok(rows) => rows,
+        Err(e) => return store_problem(viewer, e),
+    };
     let page = ApplicantsPage {
         t: Tr(viewer.lang),
         nav: Some(Nav::of(viewer, "/applicants")),
         csrf: viewer.csrf.clone(),
         unit,
-        rows: found.iter().map(|m| MemberView::of(m, reveal, viewer.lang)).collect(),
+        rows,
         more,
         today: Day::today().to_string(),
         decision,

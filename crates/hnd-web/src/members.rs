@@ -20,4 +20,4 @@ pub use page::{page_with_profile_form, show};
 pub use removal::remove;
 pub use sections::{CorrectTyped, EntryTyped, StepTyped};
 pub use transfers::{cancel_transfer, confirm_transfer, incoming_transfers, transfer};
-pub use view::{MemberView, scope};
+pub use view::{MemberView, scope, with_unit_names};

@@ -145,10 +145,15 @@ pub async fn incoming_transfers(State(state): State<AppState>, viewer: Viewer) -
         Ok(f) => f,
         Err(e) => return store_problem(&viewer, e),
     };
+    let rows = found.iter().map(|m| MemberView::of(m, false, viewer.lang)).collect();
+    let rows = match super::view::with_unit_names(&state.store, rows).await {
+        Ok(rows) => rows,
+        Err(e) => return store_problem(&viewer, e),
+    };
     let page = TransfersPage {
         t: Tr(viewer.lang),
         nav: Some(Nav::of(&viewer, "/transfers")),
-        rows: found.iter().map(|m| MemberView::of(m, false, viewer.lang)).collect(),
+        rows,
     };
     render(page, StatusCode::OK, viewer.lang)
 }

@@ -85,6 +85,8 @@ pub struct MemberView {
     pub phone: String,
     pub village: String,
     pub unit_code: String,
+    /// The unit's name, where the page looked it up ([`with_unit_names`]).
+    pub unit_name: String,
     pub status: String,
     pub status_code: String,
     pub card_number: String,
@@ -112,6 +114,7 @@ impl MemberView {
             phone: hide(&m.phone, 3),
             village: m.village.clone().unwrap_or_default(),
             unit_code: m.unit_code.clone(),
+            unit_name: String::new(),
             status: i18n::t(lang, &format!("member.status.{}", m.status), &[]),
             status_code: m.status.clone(),
             card_number: m.card_number.clone().unwrap_or_default(),
@@ -125,4 +128,21 @@ impl MemberView {
             transfer_to: m.transfer_to.clone().unwrap_or_default(),
         }
     }
+}
+
+/// `rows` with the names of their units (and of where a transfer goes),
+/// read at once: lists show names, with the code as secondary text.
+pub async fn with_unit_names(store: &Store, mut rows: Vec<MemberView>) -> hnd_store::Result<Vec<MemberView>> {
+    let codes: Vec<&str> = rows
+        .iter()
+        .flat_map(|m| [m.unit_code.as_str(), m.transfer_to.as_str()])
+        .collect();
+    let names = store.unit_names(&codes).await?;
+    for m in &mut rows {
+        m.unit_name = names.get(&m.unit_code).cloned().unwrap_or_default();
+        if let Some(to) = names.get(&m.transfer_to) {
+            m.transfer_to = format!("{to} ({})", m.transfer_to);
+        }
+    }
+    Ok(rows)
 }
