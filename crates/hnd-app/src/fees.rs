@@ -18,18 +18,20 @@ use serde_json::json;
 
 impl App {
     /// Sets the fee of province `code` for `year`; returns the one it
-    /// replaced.
+    /// replaced. The rate comes as read from the user: refused, if it
+    /// cannot be one, only after access is granted.
     pub async fn set_fee_rate(
         &self,
         actor: &Actor,
         code: &str,
         year: i32,
-        rate: &FeeRate,
+        rate: Result<FeeRate, FeeError>,
     ) -> Result<Option<FeeRate>, AppError> {
         let unit = self.store.unit(code, Day::today()).await?.unit;
         if !actor.may(Action::EditPlans, &unit.path) {
             return Err(AppError::Forbidden);
         }
+        let rate = &rate.map_err(|e| AppError::field("amount", e))?;
         if unit.level != Level::Province {
             return Err(AppError::field("unit", FeeError::NotAProvince { code: code.into() }));
         }

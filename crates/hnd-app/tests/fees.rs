@@ -69,12 +69,20 @@ async fn fees_are_set_paid_once_and_add_up(store: Store) {
     // The province sets it; a commune may not, nor may a fee be set on a commune.
     let rate = FeeRate::new(24_000, 12_000, 6_000, 4_000, 2_000).unwrap();
     assert!(matches!(
-        app.set_fee_rate(&officer, "01", 2026, &rate).await,
+        app.set_fee_rate(&officer, "01", 2026, Ok(rate)).await,
         Err(AppError::Forbidden)
     ));
-    let on_commune = app.set_fee_rate(&province, "00004", 2026, &rate).await;
+    // A rate that cannot be one is refused as such only to who may set one.
+    let uneven = || FeeRate::new(24_000, 1, 1, 1, 1);
+    assert!(matches!(
+        app.set_fee_rate(&officer, "01", 2026, uneven()).await,
+        Err(AppError::Forbidden)
+    ));
+    let refused = app.set_fee_rate(&province, "01", 2026, uneven()).await.unwrap_err();
+    assert_eq!(refused.field_name(), Some("amount"));
+    let on_commune = app.set_fee_rate(&province, "00004", 2026, Ok(rate)).await;
     assert_eq!(on_commune.unwrap_err().field_name(), Some("unit"));
-    assert_eq!(app.set_fee_rate(&province, "01", 2026, &rate).await.unwrap(), None);
+    assert_eq!(app.set_fee_rate(&province, "01", 2026, Ok(rate)).await.unwrap(), None);
     assert_eq!(store.fee_rate("01", 2026).await.unwrap(), Some(rate));
 
     // A batch is all or none: an applicant pays no fee, and the others of

@@ -645,10 +645,10 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     case!(
         "set_fee_rate",
         "tinh.hn",
-        app.set_fee_rate(&province, "01", 2026, &rate)
+        app.set_fee_rate(&province, "01", 2026, Ok(rate))
     );
     assert_eq!(entries(&store).await[0].unit_code.as_deref(), Some("01"));
-    let refused = app.set_fee_rate(&officer, "01", 2026, &rate).await;
+    let refused = app.set_fee_rate(&officer, "01", 2026, Ok(rate)).await;
     assert!(
         matches!(refused, Err(AppError::Forbidden)),
         "a commune sets no fee: {refused:?}"

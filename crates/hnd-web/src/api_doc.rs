@@ -99,6 +99,7 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
     if let Some(paths) = doc["paths"].as_object_mut() {
         paths.extend(crate::api_members::paths(&parts));
         paths.extend(crate::api_households::paths(&parts));
+        paths.extend(crate::api_fees::paths(&parts));
         paths.extend(crate::api_profiles::paths(&parts));
         paths.extend(crate::api_plans::paths(error));
         paths.extend(crate::api_tasks::paths(&parts));
@@ -106,6 +107,7 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         schemas.extend(crate::api_members::schemas());
         schemas.extend(crate::api_households::schemas());
+        schemas.extend(crate::api_fees::schemas());
         schemas.extend(crate::api_profiles::schemas());
         schemas.extend(crate::api_plans::schemas());
         schemas.extend(crate::api_tasks::schemas());

@@ -14,6 +14,7 @@
 mod accounts;
 mod api;
 mod api_doc;
+mod api_fees;
 mod api_households;
 mod api_members;
 mod api_plans;
@@ -24,6 +25,7 @@ mod audit_text;
 mod auth;
 mod authorize;
 mod dashboard;
+mod fees;
 mod files;
 mod headers;
 mod households;

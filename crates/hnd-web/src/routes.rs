@@ -7,9 +7,9 @@ use crate::authorize::Access;
 use crate::refusal::Refusal;
 use crate::request::JsonBody;
 use crate::{
-    accounts, api, api_doc, api_households, api_members, api_plans, api_profiles, api_register, api_tasks, auth,
-    dashboard, files, households, member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets,
-    profiles, tasks, unit_picker,
+    accounts, api, api_doc, api_fees, api_households, api_members, api_plans, api_profiles, api_register, api_tasks,
+    auth, dashboard, fees, files, households, member_steps, members, org_edit, pages, plan_page, plan_pages,
+    plan_targets, profiles, tasks, unit_picker,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -119,6 +119,9 @@ pub fn routes() -> Vec<Route> {
             post(org_edit::dissolve),
         ),
         route(g.clone(), "/dashboard", Needs(ViewMembers), get(dashboard::dashboard)),
+        route(g.clone(), "/fees", Needs(ViewMembers), get(fees::page)),
+        route(p.clone(), "/fees/rate", Needs(EditPlans), post(fees::set_rate)),
+        route(p.clone(), "/fees/pay", Needs(EditMembers), post(fees::record)),
         route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
         route(
             p.clone(),
@@ -468,6 +471,25 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/members/{id}/ratings/{year}",
             Needs(EditMembers),
             delete(api_profiles::remove_rating),
+        ),
+        route(g.clone(), "/api/v1/fees", Needs(ViewMembers), get(api_fees::report)),
+        route(
+            Method::PUT,
+            "/api/v1/fees/rates/{unit}/{year}",
+            Needs(EditPlans),
+            put(api_fees::set_rate),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/fees/payments",
+            Needs(EditMembers),
+            post(api_fees::pay),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/members/{id}/fees",
+            Needs(ViewMembers),
+            get(api_fees::member),
         ),
         route(
             g.clone(),

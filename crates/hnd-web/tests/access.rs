@@ -128,7 +128,31 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             multipart: true,
             ..c("POST", "/plans/12-KH%2FHND/targets".into(), None)
         },
-        ("GET", "/dashboard") => c("GET", "/dashboard?unit=00008".into(), Some(commune)),
+        ("GET", "/dashboard") => c("GET", "/dashboard?unit=00008".into(), Some(commune.clone())),
+        ("GET", "/fees") => c("GET", "/fees?unit=00008".into(), Some(commune.clone())),
+        // Shares that do not add up: refused after access, nothing set.
+        ("POST", "/fees/rate") => Case {
+            form: Some(vec![
+                ("unit", "01".into()),
+                ("year", "2026".into()),
+                ("amount", "24000".into()),
+                ("branch", "1".into()),
+                ("base", "1".into()),
+                ("province", "1".into()),
+                ("central", "1".into()),
+            ]),
+            ..c("POST", "/fees/rate".into(), Some(province.clone()))
+        },
+        // No rate set for the year: refused after access, nothing recorded.
+        // The form names the member's unit as it is by now.
+        ("POST", "/fees/pay") => Case {
+            form: Some(vec![
+                ("id", binh.to_string()),
+                ("unit", store.member(binh).await.unwrap().unit_code),
+                ("year", "2026".into()),
+            ]),
+            ..c("POST", "/fees/pay".into(), Some(member.clone()))
+        },
         ("GET", "/members") => c("GET", "/members?unit=00008".into(), Some(commune)),
         ("GET", "/members/new") => c("GET", "/members/new?unit=00008-CH01".into(), Some(branch)),
         ("POST", "/members") => Case {
@@ -203,6 +227,18 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             ..c("PUT", "/api/v1/households/999999/categories/2026".into(), None)
         },
         ("GET", "/applicants") => c("GET", "/applicants?unit=00008".into(), Some(commune.clone())),
+        ("GET", "/api/v1/fees") => c("GET", "/api/v1/fees?unit=00008&year=2026".into(), Some(commune.clone())),
+        // Shares that do not add up: refused after access, nothing set.
+        ("PUT", "/api/v1/fees/rates/{unit}/{year}") => Case {
+            json: Some(r#"{"amount":24000,"branch":1,"base":1,"province":1,"central":1}"#.into()),
+            ..c("PUT", "/api/v1/fees/rates/01/2026".into(), Some(province.clone()))
+        },
+        // No rate for the year: refused after access, nothing recorded.
+        ("POST", "/api/v1/fees/payments") => Case {
+            json: Some(format!(r#"{{"year":2026,"members":[{binh}]}}"#)),
+            ..c("POST", "/api/v1/fees/payments".into(), Some(member.clone()))
+        },
+        ("GET", "/api/v1/members/{id}/fees") => c("GET", m("/api/v1/members/{id}/fees"), Some(member.clone())),
         ("POST", "/applicants/admit") => Case {
             form: Some(vec![("id", binh.to_string()), ("decision", "1-QĐ/HND".into())]),
             ..c("POST", "/applicants/admit".into(), Some(member.clone()))

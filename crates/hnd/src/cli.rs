@@ -3,7 +3,7 @@
 #[cfg(feature = "bench")]
 use crate::bench;
 use crate::serve::{Ops, serve};
-use crate::{backup, demo, r#gen, households, members, org, plans, settings, tasks, tr, users};
+use crate::{backup, demo, fees, r#gen, households, members, org, plans, settings, tasks, tr, users};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use hnd_domain::{Lang, OrgError};
@@ -65,6 +65,9 @@ pub enum Command {
     /// Households and their category by year.
     #[command(subcommand)]
     Households(households::HouseholdsCommand),
+    /// Membership fees: the province's rate, who paid, what was collected.
+    #[command(subcommand)]
+    Fees(fees::FeesCommand),
     /// Plans, their targets and tasks.
     #[command(subcommand)]
     Plans(plans::PlansCommand),
@@ -243,6 +246,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Org(cmd) => org::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Members(cmd) => members::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Households(cmd) => households::run(cmd, &cli.db, &cli.author, lang).await,
+        Command::Fees(cmd) => fees::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Plans(cmd) => plans::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Tasks(cmd) => tasks::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Progress {

@@ -54,7 +54,10 @@ pub async fn run(
     let numbers = crate::plans::load_demo_plans(&app, &actor).await?;
     println!("{}", tr(lang, "cli.demo_plan", &[("number", &numbers[0])]));
     println!("{}", tr(lang, "cli.demo_plan_tasks", &[("number", &numbers[1])]));
-    for (login, password, role, unit) in demo_accounts(&store, lang).await? {
+    let accounts = demo_accounts(&store, lang).await?;
+    // The commune officer's commune (the second account) has paid its fees.
+    crate::fees::load_demo_fees(&app, &actor, accounts[1].3.split(' ').next().unwrap_or_default()).await?;
+    for (login, password, role, unit) in accounts {
         println!(
             "{}",
             tr(

@@ -62,8 +62,103 @@ both_backends!(
     sigterm_stops_the_server_during_an_import,
     dates_settings_and_cancelled_transfers_from_the_command_line,
     tree_edits_and_households_are_audited_once_from_the_command_line,
-    a_restored_backup_equals_the_original
+    a_restored_backup_equals_the_original,
+    fees_from_the_command_line
 );
+
+/// A province sets the year's fee, a member pays it once, the commune's
+/// report counts it, the member's record keeps it; each write audited
+/// once, by its operation.
+fn fees_from_the_command_line(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let branch = [
+        "org",
+        "create",
+        "00004-A",
+        "--name",
+        "Chi hội Đông",
+        "--level",
+        "branch",
+        "--kind",
+        "residential",
+        "--parent",
+        "00004",
+        "--date",
+        "01/01/2026",
+    ];
+    ok(db, &branch);
+    let add = [
+        "members",
+        "add",
+        "--name",
+        "Đặng Thị Hoà",
+        "--birth",
+        "1985",
+        "--sex",
+        "nữ",
+        "--unit",
+        "00004-A",
+        "--date",
+        "01/02/2026",
+        "--decision",
+        "1-QĐ/HND",
+    ];
+    ok(db, &add);
+    let year = hnd_domain::Day::today().year().to_string();
+    let rate = |branch: &'static str| {
+        [
+            "fees",
+            "rate",
+            "--unit",
+            "01",
+            "--year",
+            &year,
+            "--amount",
+            "24.000",
+            "--branch",
+            branch,
+            "--base",
+            "6000",
+            "--province",
+            "4000",
+            "--central",
+            "2000",
+        ]
+        .map(str::to_string)
+    };
+    fn args(a: &[String]) -> Vec<&str> {
+        a.iter().map(String::as_str).collect()
+    }
+    // Shares that do not add up: refused in Vietnamese, nothing set.
+    let refused = failing(db, &args(&rate("11000")));
+    assert!(refused.contains("23.000") && refused.contains("24.000"), "{refused}");
+    ok(db, &args(&rate("12000")));
+    let paid = ok(db, &["fees", "pay", "--year", &year, "1"]);
+    assert!(paid.contains("24.000"), "{paid}");
+    let twice = failing(db, &["fees", "pay", "--year", &year, "1"]);
+    assert!(twice.contains("Đặng Thị Hoà"), "{twice}");
+    let report: serde_json::Value = serde_json::from_str(&ok(
+        db,
+        &["fees", "report", "--unit", "00004", "--year", &year, "--json"],
+    ))
+    .unwrap();
+    assert_eq!(report["total"]["paid"], 1);
+    assert_eq!(report["total"]["collected"], 24000);
+    assert_eq!(report["total"]["shares"], serde_json::json!([12000, 6000, 4000, 2000]));
+    let record: serde_json::Value = serde_json::from_str(&ok(db, &["fees", "member", "1", "--json"])).unwrap();
+    assert_eq!(record[0]["amount"], 24000);
+    assert_eq!(record[0]["unit_code"], "00004-A");
+    let entries = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = hnd_store::Store::open(db).await.unwrap();
+        store.audit_entries(&hnd_store::AuditFilter::default()).await.unwrap()
+    });
+    let fees: Vec<&str> = entries
+        .iter()
+        .map(|e| e.action.as_str())
+        .filter(|a| a.starts_with("fee"))
+        .collect();
+    assert_eq!(fees, ["fee.pay", "fee.rate"]);
+}
 
 /// A second, empty database of the same engine as `db`.
 fn another_database(db: &str) -> String {
