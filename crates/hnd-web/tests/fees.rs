@@ -68,6 +68,10 @@ async fn a_branch_records_its_fees_and_the_tree_reads_them(store: Store) {
     let page = xa8.get(&format!("/fees?unit=00008&year={year}")).await.text();
     let total = &page[page.find("id=\"fees-total\"").expect("a total row")..];
     assert!(total.contains(">24.000<") && total.contains(">12.000<"), "{total}");
+    // The member's page keeps the payment.
+    let page = xa8.get(&format!("/members/{binh}")).await.text();
+    let fees = &page[page.find("id=\"member-fees\"").expect("the member's fees")..];
+    assert!(fees.contains("24.000 đ"), "{fees}");
     // Paid twice: refused, with the member's name.
     let r = xa8.post_form("/fees/pay", &pay).await;
     assert_eq!(r.status, 422);

@@ -42,6 +42,8 @@ struct MemberPage {
     corrections: Vec<(String, String, String, String, String)>,
     /// The "Hộ gia đình" section.
     household: HouseholdSection,
+    /// Fees paid: year, amount, day, the unit that collected.
+    fees: Vec<(i32, String, String, String)>,
 }
 
 /// What was typed into the transfer or removal form of a member's page
@@ -123,7 +125,7 @@ async fn member_page(
         Err(r) => return r,
     };
     // Every section in one read, on one connection.
-    let read = match state.store.member_page(id).await {
+    let (read, fees) = match tokio::try_join!(state.store.member_page(id), state.store.member_fees(id)) {
         Ok(read) => read,
         Err(e) => return store_problem(viewer, e),
     };
@@ -193,6 +195,13 @@ async fn member_page(
         reveal,
         corrections,
         household,
+        fees: fees
+            .into_iter()
+            .map(|p| {
+                let day = Day::from_iso(&p.paid_on).map(|d| d.to_string()).unwrap_or_default();
+                (p.year, hnd_domain::fmt::int(p.amount, lang), day, p.unit_name)
+            })
+            .collect(),
     };
     render(page, status, lang)
 }
