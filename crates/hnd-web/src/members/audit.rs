@@ -38,7 +38,12 @@ struct AuditRow {
     detail: String,
 }
 
-fn audit_rows(entries: Vec<AuditEntry>, lang: Lang) -> Vec<AuditRow> {
+/// The entries as rows, each unit by its name (`names`, by code) with its code.
+fn audit_rows(
+    entries: Vec<AuditEntry>,
+    names: &std::collections::HashMap<String, String>,
+    lang: Lang,
+) -> Vec<AuditRow> {
     let vn = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
     entries
         .into_iter()
@@ -49,7 +54,13 @@ fn audit_rows(entries: Vec<AuditEntry>, lang: Lang) -> Vec<AuditRow> {
             actor: e.actor,
             address: e.address,
             action: crate::audit_text::action(&e.action, lang),
-            unit: e.unit_code.unwrap_or_default(),
+            unit: match e.unit_code {
+                Some(code) => match names.get(&code) {
+                    Some(name) => format!("{name} ({code})"),
+                    None => code,
+                },
+                None => String::new(),
+            },
             member: e.member_id.map(|m| m.to_string()).unwrap_or_default(),
             detail: crate::audit_text::detail(&e.detail, lang),
         })
@@ -95,11 +106,16 @@ async fn audit_answer(
         Ok(e) => e,
         Err(e) => return store_problem(viewer, e),
     };
+    let codes: Vec<&str> = entries.iter().filter_map(|e| e.unit_code.as_deref()).collect();
+    let names = match state.store.unit_names(&codes).await {
+        Ok(names) => names,
+        Err(e) => return store_problem(viewer, e),
+    };
     let page = AuditPage {
         t: Tr(viewer.lang),
         nav: Some(Nav::of(viewer, &path)),
         title,
-        entries: audit_rows(entries, viewer.lang),
+        entries: audit_rows(entries, &names, viewer.lang),
         show_filters: filters.is_some(),
         f: filters.unwrap_or_default(),
     };
