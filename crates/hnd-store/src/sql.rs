@@ -278,22 +278,6 @@ pub(crate) fn path_end(path: &str) -> String {
     format!("{}0", path.trim_end_matches('/'))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_written_as_json_read_back_the_same() {
-        let tricky = "Nguyễn \"Đặng\" \\ Hoà\n\t\u{1}";
-        let rows = vec![
-            vec![Val::from(-7), Val::from(tricky), Val::Text(None)],
-            vec![Val::Int(None), Val::from(""), Val::from(i64::MAX)],
-        ];
-        let back: serde_json::Value = serde_json::from_str(&json_rows(&rows)).unwrap();
-        assert_eq!(back, serde_json::json!([[-7, tricky, null], [null, "", i64::MAX]]));
-    }
-}
-
 /// Who makes a change and when, bound as the last two columns of a row
 /// that records its author: `.stamped(change)` in a query's chain.
 pub(crate) trait Stamped {
@@ -309,5 +293,21 @@ impl Stamped for Query<'_, Any, AnyArguments> {
 impl<O> Stamped for sqlx::query::QueryScalar<'_, Any, O, AnyArguments> {
     fn stamped(self, change: &crate::Change) -> Self {
         self.bind(change.author.clone()).bind(chrono::Utc::now().to_rfc3339())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_written_as_json_read_back_the_same() {
+        let tricky = "Nguyễn \"Đặng\" \\ Hoà\n\t\u{1}";
+        let rows = vec![
+            vec![Val::from(-7), Val::from(tricky), Val::Text(None)],
+            vec![Val::Int(None), Val::from(""), Val::from(i64::MAX)],
+        ];
+        let back: serde_json::Value = serde_json::from_str(&json_rows(&rows)).unwrap();
+        assert_eq!(back, serde_json::json!([[-7, tricky, null], [null, "", i64::MAX]]));
     }
 }
