@@ -109,7 +109,7 @@ pub fn paths(doc: &Doc) -> serde_json::Map<String, Value> {
     paths.insert(
         "/api/v1/fees/rates/{unit}/{year}".into(),
         json!({"put": {"summary": "Mức hội phí một năm của tỉnh và phần mỗi cấp giữ (ghi lại thay mức cũ)",
-                       "parameters": [p("unit", text.clone()), p("year", json!({"type": "integer"}))],
+                       "parameters": [p("unit", text.clone()), p("year", json!({"type": "integer", "minimum": 1930, "maximum": 2200}))],
                        "requestBody": doc.body("FeeRate"), "responses": doc.common(doc.ok("Mức hội phí"))}}),
     );
     paths.insert(
@@ -117,10 +117,12 @@ pub fn paths(doc: &Doc) -> serde_json::Map<String, Value> {
         json!({"post": {"summary": "Ghi nhận hội viên đã đóng hội phí năm (tất cả hoặc không ai)",
                         "requestBody": doc.body("FeePayments"), "responses": created}}),
     );
+    let list = json!({"description": "Hội phí của hội viên, từng năm",
+                      "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}});
     paths.insert(
         "/api/v1/members/{id}/fees".into(),
         json!({"get": {"summary": "Hội phí hội viên đã đóng qua các năm", "parameters": [doc.id],
-                       "responses": doc.common(doc.ok("Hội phí của hội viên"))}}),
+                       "responses": doc.common(list)}}),
     );
     paths
 }
@@ -138,7 +140,7 @@ pub fn schemas() -> serde_json::Map<String, Value> {
     schemas.insert(
         "FeePayments".into(),
         json!({"type": "object", "required": ["year", "members"], "properties": {
-               "year": {"type": "integer"},
+               "year": {"type": "integer", "minimum": 1930, "maximum": 2200},
                "members": {"type": "array", "minItems": 1, "items": {"type": "integer", "format": "int64"}},
                "date": {"type": "string", "nullable": true, "description": "dd/mm/yyyy; để trống: hôm nay"}}}),
     );
