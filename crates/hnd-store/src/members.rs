@@ -6,6 +6,7 @@
 
 mod bulk;
 mod counts;
+mod find;
 mod history;
 mod lifecycle;
 mod maintained;
@@ -13,10 +14,12 @@ mod page;
 mod search;
 mod transfers;
 mod types;
+mod words;
 
 pub use bulk::{LoadOutcome, MemberRow};
 pub use counts::MemberCounts;
 pub(crate) use history::{Event, MEMBER_SIDE_TABLES, cccd_holders, check_forward, member_row, record};
 pub(crate) use maintained::{ProvinceMove, bulk_marker, write_province_moves};
 pub use page::MemberPage;
+pub(crate) use words::rewrite_words;
 pub use types::{Added, CccdHolder, LikelyDuplicate, Member, MemberEvent, MemberQuery, NewMember};
