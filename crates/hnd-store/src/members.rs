@@ -21,5 +21,5 @@ pub use counts::MemberCounts;
 pub(crate) use history::{Event, MEMBER_SIDE_TABLES, cccd_holders, check_forward, member_row, record};
 pub(crate) use maintained::{ProvinceMove, bulk_marker, write_province_moves};
 pub use page::MemberPage;
-pub(crate) use words::rewrite_words;
 pub use types::{Added, CccdHolder, LikelyDuplicate, Member, MemberEvent, MemberQuery, NewMember};
+pub(crate) use words::rewrite_words;

@@ -52,12 +52,11 @@ impl Nav {
             user: user.full_name.clone(),
             csrf: viewer.csrf.clone(),
             members: user.may_somewhere(Action::ViewMembers),
-            figures: user.grants().iter().any(|g| {
-                g.role.allows(Action::ViewMembers) && g.path.matches('/').count() <= PROVINCE_DEPTH
-            }),
-            tree: user
-                .home(Action::ViewTree)
-                .map(|g| format!("/org/{}", g.unit_code)),
+            figures: user
+                .grants()
+                .iter()
+                .any(|g| g.role.allows(Action::ViewMembers) && g.path.matches('/').count() <= PROVINCE_DEPTH),
+            tree: user.home(Action::ViewTree).map(|g| format!("/org/{}", g.unit_code)),
             import: user.may_somewhere(Action::Import),
             audit: user.may_somewhere(Action::ViewAudit),
             users: user.may_somewhere(Action::ManageUsers),

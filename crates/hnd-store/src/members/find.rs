@@ -88,7 +88,10 @@ impl Conditions {
     }
 
     fn in_list(&mut self, values: &[String]) -> String {
-        let list: Vec<String> = values.iter().map(|v| format!("${}", self.param(v.clone().into()))).collect();
+        let list: Vec<String> = values
+            .iter()
+            .map(|v| format!("${}", self.param(v.clone().into())))
+            .collect();
         list.join(", ")
     }
 }
@@ -118,7 +121,10 @@ pub(crate) async fn by_words(
         let list = c.in_list(provinces);
         let text = c.param(words.text.clone().into());
         let (cond, order) = if exact {
-            (format!("m.name_folded = ${text}"), "m.province_code, m.birth_year, m.id")
+            (
+                format!("m.name_folded = ${text}"),
+                "m.province_code, m.birth_year, m.id",
+            )
         } else {
             let end = c.param(Words::end(&words.text).into());
             (
@@ -154,7 +160,13 @@ async fn fetch(store: &Store, sql: String, binds: Vec<Val>) -> Result<Vec<AnyRow
 
 /// Up to `need` members of `province` matching `words` whose folded name
 /// does not begin with the text typed, in the list's order.
-async fn rest_in(store: &Store, province: &str, words: &Words, shared: &Conditions, need: usize) -> Result<Vec<AnyRow>> {
+async fn rest_in(
+    store: &Store,
+    province: &str,
+    words: &Words,
+    shared: &Conditions,
+    need: usize,
+) -> Result<Vec<AnyRow>> {
     // How many entries each typed word has here, up to the cap.
     let mut counts = Vec::new();
     let mut binds: Vec<Val> = vec![province.into()];

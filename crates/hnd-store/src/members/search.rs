@@ -1,8 +1,8 @@
 //! Reading the register: one member and their events, lists and searches
 //! over a subtree, incoming transfers, open likely duplicates.
 
-use super::history::cccd_holders;
 use super::find::{self, Conditions, Words};
+use super::history::cccd_holders;
 use super::types::{CccdHolder, Member, MemberEvent, MemberQuery, member_from_row, member_select};
 use crate::sql::path_end;
 use crate::{Result, Store};
@@ -94,18 +94,21 @@ impl Store {
         // indexes (a seek each), never the whole country sorted.
         let provinces = match &unit.province_code {
             Some(p) => vec![p.clone()],
-            None => sqlx::query_scalar(
-                "SELECT code FROM unit_versions WHERE level = 'province' AND valid_from <= $1 AND valid_to > $1
+            None => {
+                sqlx::query_scalar(
+                    "SELECT code FROM unit_versions WHERE level = 'province' AND valid_from <= $1 AND valid_to > $1
                  ORDER BY code",
-            )
-            .bind(today.iso())
-            .fetch_all(&self.read)
-            .await?,
+                )
+                .bind(today.iso())
+                .fetch_all(&self.read)
+                .await?
+            }
         };
         let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         let key = text.filter(|t| {
             t.chars().any(|c| c.is_ascii_digit())
-                && t.chars().all(|c| c.is_ascii_digit() || c.is_whitespace() || "+.-()".contains(c))
+                && t.chars()
+                    .all(|c| c.is_ascii_digit() || c.is_whitespace() || "+.-()".contains(c))
         });
         if let Some(words) = text.filter(|_| key.is_none()).and_then(|t| Words::of(&fold(t))) {
             let want = (offset + limit + 1) as usize;
@@ -148,7 +151,10 @@ impl Store {
         match &unit.province_code {
             Some(p) if whole => w.and("m.province_code =", p.clone().into()),
             None if !provinces.is_empty() => {
-                let list: Vec<String> = provinces.iter().map(|p| format!("${}", w.param(p.clone().into()))).collect();
+                let list: Vec<String> = provinces
+                    .iter()
+                    .map(|p| format!("${}", w.param(p.clone().into())))
+                    .collect();
                 w.sql
                     .push_str(&format!(" AND m.province_code IN ({})", list.join(", ")));
                 order = "m.province_code, m.name_folded, m.birth_year, m.id";

@@ -25,15 +25,7 @@ pub(crate) fn words(folded: &str) -> Vec<&str> {
 pub(crate) fn word_rows(id: i64, province: &str, folded: &str, birth_year: i64) -> Vec<Vec<Val>> {
     words(folded)
         .into_iter()
-        .map(|w| {
-            vec![
-                province.into(),
-                w.into(),
-                folded.into(),
-                birth_year.into(),
-                id.into(),
-            ]
-        })
+        .map(|w| vec![province.into(), w.into(), folded.into(), birth_year.into(), id.into()])
         .collect()
 }
 

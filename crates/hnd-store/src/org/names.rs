@@ -118,7 +118,11 @@ impl Store {
                 (id, entry)
             })
             .collect();
-        let names = Arc::new(Names { day: today, event, units });
+        let names = Arc::new(Names {
+            day: today,
+            event,
+            units,
+        });
         *cache = Some(names.clone());
         Ok(names)
     }

@@ -9,8 +9,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hnd_domain::access::PERSONAL_FILTERS;
-use hnd_domain::person::ETHNIC_GROUPS;
 use hnd_domain::fmt::int;
+use hnd_domain::person::ETHNIC_GROUPS;
 use hnd_domain::{Action, Day, i18n};
 use hnd_store::MemberQuery;
 use serde::Deserialize;
@@ -75,9 +75,24 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> Response {
         ) {
             Ok(((found, _), transfers, open)) => {
                 let q = urlencode(code);
-                work.push((viewer.t("web.applicants_waiting"), waiting(found.len(), lang), format!("/applicants?unit={q}"), !found.is_empty()));
-                work.push((viewer.t("web.incoming_transfers"), waiting(transfers.len(), lang), "/transfers".into(), !transfers.is_empty()));
-                work.push((viewer.t("web.open_duplicates"), waiting(open.len(), lang), format!("/duplicates?unit={q}"), !open.is_empty()));
+                work.push((
+                    viewer.t("web.applicants_waiting"),
+                    waiting(found.len(), lang),
+                    format!("/applicants?unit={q}"),
+                    !found.is_empty(),
+                ));
+                work.push((
+                    viewer.t("web.incoming_transfers"),
+                    waiting(transfers.len(), lang),
+                    "/transfers".into(),
+                    !transfers.is_empty(),
+                ));
+                work.push((
+                    viewer.t("web.open_duplicates"),
+                    waiting(open.len(), lang),
+                    format!("/duplicates?unit={q}"),
+                    !open.is_empty(),
+                ));
             }
             Err(e) => return store_problem(&viewer, e),
         }
@@ -85,7 +100,12 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> Response {
     match crate::tasks::visible_tasks(store, &viewer.user).await {
         Ok(tasks) => {
             let late = tasks.iter().filter(|t| t.overdue).count();
-            work.push((viewer.t("web.late_tasks"), int(late as i64, lang), "/tasks?late=1".into(), late > 0));
+            work.push((
+                viewer.t("web.late_tasks"),
+                int(late as i64, lang),
+                "/tasks?late=1".into(),
+                late > 0,
+            ));
         }
         Err(e) => return store_problem(&viewer, e),
     }
@@ -95,8 +115,16 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> Response {
         match store.member_counts(&g.unit_code, today).await {
             Ok(c) => {
                 let q = urlencode(&g.unit_code);
-                figures.push((viewer.t("web.active_members"), int(c.members, lang), format!("/members?unit={q}&status=active")));
-                figures.push((viewer.t("web.women_members"), int(c.women, lang), format!("/members?unit={q}&sex=female&status=active")));
+                figures.push((
+                    viewer.t("web.active_members"),
+                    int(c.members, lang),
+                    format!("/members?unit={q}&status=active"),
+                ));
+                figures.push((
+                    viewer.t("web.women_members"),
+                    int(c.women, lang),
+                    format!("/members?unit={q}&sex=female&status=active"),
+                ));
             }
             Err(e) => return store_problem(&viewer, e),
         }
@@ -200,8 +228,16 @@ impl ListParams {
     /// How many filters besides the text are in use (the unit counts when
     /// it is not the user's own).
     fn active_filters(&self, unit: &str, home: Option<&str>) -> usize {
-        let chosen = [&self.sex, &self.status, &self.ethnicity, &self.age, &self.bhyt, &self.bhxh];
-        chosen.iter().filter(|v| !v.trim().is_empty()).count() + usize::from(Some(unit) != home && !self.unit.trim().is_empty())
+        let chosen = [
+            &self.sex,
+            &self.status,
+            &self.ethnicity,
+            &self.age,
+            &self.bhyt,
+            &self.bhxh,
+        ];
+        chosen.iter().filter(|v| !v.trim().is_empty()).count()
+            + usize::from(Some(unit) != home && !self.unit.trim().is_empty())
     }
 
     /// Whether the search text is a number only (a CCCD, a phone or a
@@ -324,10 +360,21 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(p): Query
         Err(e) => return store_problem(&viewer, e),
     };
     let count = match count {
-        n if n > COUNT_CAP => i18n::t(viewer.lang, "web.results_more", &[("count", &int(COUNT_CAP as i64, viewer.lang))]),
-        n => i18n::t(viewer.lang, "web.results_count", &[("count", &int(n as i64, viewer.lang))]),
+        n if n > COUNT_CAP => i18n::t(
+            viewer.lang,
+            "web.results_more",
+            &[("count", &int(COUNT_CAP as i64, viewer.lang))],
+        ),
+        n => i18n::t(
+            viewer.lang,
+            "web.results_count",
+            &[("count", &int(n as i64, viewer.lang))],
+        ),
     };
-    let active_filters = p.active_filters(&unit, viewer.user.home(Action::ViewMembers).map(|g| g.unit_code.as_str()));
+    let active_filters = p.active_filters(
+        &unit,
+        viewer.user.home(Action::ViewMembers).map(|g| g.unit_code.as_str()),
+    );
     let here = format!("/members{}", p.on_page(page));
     let page = ListPage {
         t: Tr(viewer.lang),
