@@ -92,7 +92,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
             postgres,
         } => {
             if search_only || postgres.is_some() {
-                search_only_on(rows, &dir, postgres.as_deref()).await?
+                search_only_on(rows, &dir, postgres.as_deref(), reuse).await?
             } else {
                 members(rows, &dir, reuse).await?
             }

@@ -148,7 +148,9 @@ impl Store {
         // (province, name) and is never sorted whole.
         let whole = matches!(unit.level, Level::Province | Level::District | Level::Base);
         let mut order = "m.name_folded, m.birth_year, m.id";
+        // An exact key finds a member or two through its own index, sorted.
         match &unit.province_code {
+            _ if key.is_some() => {}
             Some(p) if whole => w.and("m.province_code =", p.clone().into()),
             None if !provinces.is_empty() => {
                 let list: Vec<String> = provinces

@@ -11,8 +11,17 @@ use std::time::Instant;
 
 /// Generates `rows` members into a fresh register with the demo's tree
 /// (SQLite in `dir`, or a new schema of `postgres`), then searches and counts.
-pub(super) async fn search_only_on(rows: usize, dir: &std::path::Path, postgres: Option<&str>) -> Result<()> {
+pub(super) async fn search_only_on(
+    rows: usize,
+    dir: &std::path::Path,
+    postgres: Option<&str>,
+    reuse: bool,
+) -> Result<()> {
     let who = Change::new("bench", "đo hiệu năng");
+    if reuse && postgres.is_none() {
+        let store = Store::open(&format!("sqlite:{}", dir.join("search.db").display())).await?;
+        return search_and_count(&store, &store).await;
+    }
     let store = match postgres {
         Some(base) => {
             let url = testing::postgres_schema_url(base).await?;
