@@ -248,12 +248,12 @@ async fn rest_in(
     for (i, d) in distinct.iter().enumerate() {
         let n = c.param(d.clone().into());
         streams.push(format!(
-            "SELECT * FROM ({} {} AND w.province_code = ${p} AND w.word = ${n}{checks}
+            "SELECT * FROM ({} JOIN member_words w ON w.member_id = m.id {scope}{} AND w.province_code = ${p} AND w.word = ${n}{checks}
                AND NOT (w.name_folded >= ${text} AND w.name_folded < ${end})
              ORDER BY w.name_folded, w.birth_year, w.member_id LIMIT {need}) s{i}",
             member_select!(", w.name_folded", ""),
             // The words lead: the members and their places are joined to them.
-            format!("JOIN member_words w ON w.member_id = m.id {scope}{}", c.sql)
+            c.sql
         ));
     }
     if streams.is_empty() {
