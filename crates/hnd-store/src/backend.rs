@@ -48,6 +48,7 @@ migrations! {
     (20, "corrections", "0020_corrections.sql"),
     (21, "sign_in_failures", "0021_sign_in_failures.sql"),
     (22, "fees", "0022_fees.sql"),
+    (23, "member_words", "0023_member_words.sql"),
 }
 
 impl Backend {

@@ -83,6 +83,7 @@ impl Store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
+                crate::members::rewrite_words(&mut tx, id).await?;
                 changed.push(("full_name", Some(name), Some(new)));
             }
         }
@@ -94,6 +95,12 @@ impl Store {
             if (new_date.as_deref(), new_year) != (birth_date.as_deref(), birth_year) {
                 sqlx::query("UPDATE members SET birth_date = $1, birth_year = $2 WHERE id = $3")
                     .bind(new_date.clone())
+                    .bind(new_year)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                // The name's words carry the birth year the list is ordered by.
+                sqlx::query("UPDATE member_words SET birth_year = $1 WHERE member_id = $2")
                     .bind(new_year)
                     .bind(id)
                     .execute(&mut *tx)

@@ -422,10 +422,23 @@ impl Edit {
                  WHERE unit_id = $3 AND status IN ('applicant', 'active', 'in_transfer')",
             )
             .bind(target)
-            .bind(province)
+            .bind(province.clone())
             .bind(*id)
             .execute(&mut *conn)
             .await?;
+            // Their rows beside the register follow them if the target is
+            // in another province.
+            for table in MEMBER_SIDE_TABLES {
+                let sql = format!(
+                    "UPDATE {table} SET province_code = $1
+                     WHERE province_code <> $1 AND member_id IN (SELECT id FROM members WHERE unit_id = $2)"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(province.clone())
+                    .bind(target)
+                    .execute(&mut *conn)
+                    .await?;
+            }
             sqlx::query("UPDATE members SET transfer_to = $1 WHERE transfer_to = $2")
                 .bind(target)
                 .bind(*id)

@@ -6,6 +6,7 @@
 
 mod bulk;
 mod counts;
+mod find;
 mod history;
 mod lifecycle;
 mod maintained;
@@ -13,6 +14,7 @@ mod page;
 mod search;
 mod transfers;
 mod types;
+mod words;
 
 pub use bulk::{LoadOutcome, MemberRow};
 pub use counts::MemberCounts;
@@ -20,3 +22,4 @@ pub(crate) use history::{Event, MEMBER_SIDE_TABLES, cccd_holders, check_forward,
 pub(crate) use maintained::{ProvinceMove, bulk_marker, write_province_moves};
 pub use page::MemberPage;
 pub use types::{Added, CccdHolder, LikelyDuplicate, Member, MemberEvent, MemberQuery, NewMember};
+pub(crate) use words::rewrite_words;

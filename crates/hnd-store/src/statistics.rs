@@ -39,6 +39,7 @@ impl Bulk {
                 "memberships",
                 "member_duplicates",
                 "member_profiles",
+                "member_words",
                 "card_counters",
             ],
             Bulk::Tree => &[
@@ -48,6 +49,7 @@ impl Bulk {
                 "org_events",
                 "members",
                 "memberships",
+                "member_words",
             ],
             Bulk::Everything => &[],
         };

@@ -1,11 +1,14 @@
 //! `hnd bench …`: the benchmarks BENCHMARKS.md records. Each builds its
 //! own data in a fresh database and prints its figures.
 
+mod search;
+
 use crate::sample::{Rng, branches_and_groups};
 use anyhow::Result;
 use clap::Subcommand;
 use hnd_domain::{Day, Level};
 use hnd_store::{Change, Store, testing};
+use search::{search_and_count, search_only_on};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -34,6 +37,13 @@ pub enum BenchCommand {
         /// Only search and count, on the registers a previous run left in DIR.
         #[arg(long)]
         reuse: bool,
+        /// Only generate ROWS members into a fresh register and search and
+        /// count on it (no export, import or baseline): into DIR's
+        /// search.db, or a fresh schema of this PostgreSQL database.
+        #[arg(long)]
+        search_only: bool,
+        #[arg(long)]
+        postgres: Option<String>,
     },
     /// Member counts as a dashboard reads them, on an existing database
     /// (for instance the 10 M register scripts/bench-web leaves in
@@ -74,7 +84,19 @@ pub enum BenchCommand {
 pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
         BenchCommand::Org { postgres, queries } => org(postgres.as_deref(), queries).await?,
-        BenchCommand::Members { rows, dir, reuse } => members(rows, &dir, reuse).await?,
+        BenchCommand::Members {
+            rows,
+            dir,
+            reuse,
+            search_only,
+            postgres,
+        } => {
+            if search_only || postgres.is_some() {
+                search_only_on(rows, &dir, postgres.as_deref(), reuse).await?
+            } else {
+                members(rows, &dir, reuse).await?
+            }
+        }
         BenchCommand::Merger { postgres, members } => merger(postgres.as_deref(), members).await?,
         BenchCommand::Http(load) => crate::load::run(load).await?,
         BenchCommand::Counts { db, province, runs } => counts(&db, &province, runs).await?,
@@ -374,7 +396,7 @@ fn run_script(program: &str, args: &[&std::ffi::OsStr], script: &str) -> Result<
 }
 
 /// The least the register's own tables take: the rows an import wrote
-/// (member rows, events, intervals) copied by plain SQL into a fresh
+/// (member rows, events, intervals, name words) copied by plain SQL into a fresh
 /// register, with no checks, no driver and the indexes kept as rows go in.
 async fn sql_floor(dir: &std::path::Path) -> Result<()> {
     let floor = dir.join("floor.db");
@@ -386,6 +408,7 @@ async fn sql_floor(dir: &std::path::Path) -> Result<()> {
          INSERT INTO members SELECT * FROM done.members WHERE id > 0;
          INSERT INTO member_events SELECT * FROM done.member_events;
          INSERT INTO memberships SELECT * FROM done.memberships;
+         INSERT INTO member_words SELECT * FROM done.member_words;
          DELETE FROM bulk_load; COMMIT;\n",
         dir.join("import.db").display()
     );
@@ -448,40 +471,6 @@ async fn import_cost(postgres: Option<&str>, csv: &std::path::Path) -> Result<()
     println!(
         "import with the maintained counts against the baseline: rate {:.2} (goal ≥ 0.5)",
         baseline.as_secs_f64() / with.as_secs_f64()
-    );
-    Ok(())
-}
-
-/// Search by name prefix and by CCCD, and the count of every province,
-/// on the imported register (people sampled from the generated one).
-async fn search_and_count(generated: &Store, imported: &Store) -> Result<()> {
-    let today = Day::today();
-    let mut rng = Rng::new(3);
-    let sample = generated.members_page("TW", 0, 2000).await?;
-    let (mut by_name, mut by_cccd) = (Vec::new(), Vec::new());
-    for _ in 0..500 {
-        let m = rng.pick(&sample);
-        let prefix: String = m.full_name.split(' ').take(2).collect::<Vec<_>>().join(" ");
-        let t = Instant::now();
-        imported
-            .search_members(&hnd_domain::fold(&prefix), Some(&m.province_code), 20)
-            .await?;
-        by_name.push(t.elapsed());
-        let cccd = m.cccd.clone().unwrap_or_default();
-        let t = Instant::now();
-        imported.search_members(&cccd, None, 20).await?;
-        by_cccd.push(t.elapsed());
-    }
-    println!(
-        "search, folded name prefix within a province, 20 results: {}",
-        percentiles(&mut by_name)
-    );
-    println!("search, CCCD: {}", percentiles(&mut by_cccd));
-    let (provinces, total, took) =
-        every_province(imported, today, async |code| imported.count_members(code, today).await).await?;
-    println!(
-        "member count of all {provinces} provinces as of {today}: {} ({total} members)",
-        ms(took)
     );
     Ok(())
 }

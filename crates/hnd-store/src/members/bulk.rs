@@ -119,6 +119,7 @@ impl Store {
             .await?;
         let now = chrono::Utc::now().to_rfc3339();
         let (mut members, mut events, mut spans, mut profiles) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut words = Vec::new();
         let mut cards: std::collections::HashMap<(String, i32), Vec<usize>> = std::collections::HashMap::new();
         let mut unchanged = 0;
         let mut seen = std::collections::HashSet::new();
@@ -200,11 +201,13 @@ impl Store {
                     .or_default()
                     .push(members.len());
             }
+            let folded = fold(&name);
+            words.extend(super::words::word_rows(id, &province, &folded, m.birth.year() as i64));
             members.push(vec![
                 id.into(),
                 province.clone().into(),
                 name.clone().into(),
-                fold(&name).into(),
+                folded.into(),
                 birth_date.into(),
                 (m.birth.year() as i64).into(),
                 m.sex.as_str().into(),
@@ -267,6 +270,7 @@ impl Store {
             spans,
         )
         .await?;
+        crate::sql::insert_many(&mut tx, super::words::INSERT_WORDS, 5, words).await?;
         crate::profiles::insert_profiles(&mut tx, profiles).await?;
         if self.keeps_counts() {
             counts.write(&mut tx).await?;

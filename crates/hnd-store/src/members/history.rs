@@ -228,10 +228,11 @@ pub(crate) async fn close_membership(conn: &mut AnyConnection, id: i64, date: Da
     Ok(())
 }
 /// The tables of a member's rows beside the register (profile, positions,
-/// titles, ratings, photo, likely duplicates). Each carries the province
-/// the member's row is kept under, and follows it when it changes: a
-/// transfer to another province, a unit's change of province.
-pub(crate) const MEMBER_SIDE_TABLES: [&str; 7] = [
+/// titles, ratings, photo, likely duplicates, corrections, the words of
+/// the name). Each carries the province the member's row is kept under,
+/// and follows it when it changes: a transfer to another province, a
+/// unit's change of province.
+pub(crate) const MEMBER_SIDE_TABLES: [&str; 8] = [
     "member_profiles",
     "member_roles",
     "member_titles",
@@ -239,6 +240,7 @@ pub(crate) const MEMBER_SIDE_TABLES: [&str; 7] = [
     "member_photos",
     "member_duplicates",
     "member_corrections",
+    "member_words",
 ];
 
 /// Card numbers: the province code, the two digits of the year of

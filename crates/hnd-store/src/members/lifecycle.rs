@@ -84,6 +84,7 @@ impl Store {
         .bind(chrono::Utc::now().to_rfc3339())
         .fetch_one(&mut *tx)
         .await?;
+        super::words::rewrite_words(&mut tx, id).await?;
         let event = Event::new("apply", date, unit);
         record(&mut tx, id, &province, event, change).await?;
         let province_of_member = province.clone();

@@ -1,6 +1,7 @@
 //! Reading the register: one member and their events, lists and searches
 //! over a subtree, incoming transfers, open likely duplicates.
 
+use super::find::{self, Conditions, Words};
 use super::history::cccd_holders;
 use super::types::{CccdHolder, Member, MemberEvent, MemberQuery, member_from_row, member_select};
 use crate::sql::path_end;
@@ -41,82 +42,26 @@ impl Store {
         rows.iter().map(member_from_row).collect()
     }
 
-    /// A page of the members matching `q`, ordered by folded name, and
-    /// whether more follow. With a text the name-prefix or exact-key
-    /// indexes lead; without, the members of the subtree's units do.
+    /// A page of the members matching `q`, and whether more follow. A
+    /// text of digits (and the separators of a phone number) is an exact
+    /// key: a CCCD, a phone in any of its forms, a card number; any other
+    /// text is searched in the names by every word (`find.rs`, ranked).
+    /// Without a text, the members of the subtree by folded name.
     pub async fn find_members(&self, q: &MemberQuery) -> Result<(Vec<Member>, bool)> {
+        self.find(q, 500).await
+    }
+
+    async fn find(&self, q: &MemberQuery, most: i64) -> Result<(Vec<Member>, bool)> {
         let today = Day::today();
         let unit = self.unit(&q.scope, today).await?.unit;
-        let sql = String::from(member_select!(
-            "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
-             WHERE v.path >= $2 AND v.path < $3"
-        ));
-        let mut w = Filter {
-            sql,
+        let mut w = Conditions {
+            sql: String::new(),
             binds: vec![
                 today.iso().into(),
                 unit.path.clone().into(),
                 path_end(&unit.path).into(),
             ],
         };
-        let mut by_name = false;
-        if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-            if !digits.is_empty() && digits.len() == text.chars().filter(|c| !c.is_whitespace()).count() {
-                if q.masked {
-                    // A CCCD or phone is personal data: only card numbers.
-                    w.and("m.card_number =", digits.into());
-                } else {
-                    let key = Cccd::parse(text)
-                        .map(|c| c.to_string())
-                        .ok()
-                        .or_else(|| Phone::parse(text).map(|p| p.to_string()).ok())
-                        .unwrap_or(digits);
-                    let n = w.param(key.into());
-                    w.sql.push_str(&format!(
-                        " AND (m.cccd = ${n} OR m.phone = ${n} OR m.card_number = ${n})"
-                    ));
-                }
-            } else {
-                let prefix = fold(text);
-                w.and("m.name_folded >=", prefix.clone().into());
-                w.and("m.name_folded <", format!("{prefix}\u{10FFFF}").into());
-                by_name = true;
-            }
-        }
-        // The province's name index gives the list in its order, read
-        // until the page is full: for a name typed, and for a province or
-        // a commune listed whole (on 10 M members a province's list sorted
-        // after reading it took 8.5 s; a branch or a group is small enough
-        // to read through its units and sort).
-        let whole = matches!(unit.level, Level::Province | Level::District | Level::Base);
-        let mut order = "m.name_folded, m.birth_year, m.id";
-        match &unit.province_code {
-            Some(p) if by_name || whole => w.and("m.province_code =", p.clone().into()),
-            // Across the country, a name or the whole list: the same index
-            // read province by province (a seek each), so the page comes in
-            // the index's order (province, name) and is never sorted whole.
-            None => {
-                let provinces = sqlx::query(
-                    "SELECT code FROM unit_versions WHERE level = 'province' AND valid_from <= $1 AND valid_to > $1
-                     ORDER BY code",
-                )
-                .bind(today.iso())
-                .fetch_all(&self.read)
-                .await?;
-                let mut list = Vec::with_capacity(provinces.len());
-                for row in provinces {
-                    let code: String = row.try_get(0)?;
-                    list.push(format!("${}", w.param(code.into())));
-                }
-                if !list.is_empty() {
-                    w.sql
-                        .push_str(&format!(" AND m.province_code IN ({})", list.join(", ")));
-                    order = "m.province_code, m.name_folded, m.birth_year, m.id";
-                }
-            }
-            _ => {}
-        }
         // Filters on personal data apply only for who may see it.
         let ethnicity = if q.masked { &None } else { &q.ethnicity };
         for (column, value) in [
@@ -144,15 +89,90 @@ impl Store {
                 ));
             }
         }
-        let limit = q.limit.clamp(1, 500);
-        w.sql.push_str(&format!(
+        let (limit, offset) = (q.limit.clamp(1, most), q.offset.max(0));
+        // Across the country: province by province, each read from its own
+        // indexes (a seek each), never the whole country sorted.
+        let provinces = match &unit.province_code {
+            Some(p) => vec![p.clone()],
+            None => {
+                sqlx::query_scalar(
+                    "SELECT code FROM unit_versions WHERE level = 'province' AND valid_from <= $1 AND valid_to > $1
+                 ORDER BY code",
+                )
+                .bind(today.iso())
+                .fetch_all(&self.read)
+                .await?
+            }
+        };
+        let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let key = text.filter(|t| {
+            t.chars().any(|c| c.is_ascii_digit())
+                && t.chars()
+                    .all(|c| c.is_ascii_digit() || c.is_whitespace() || "+.-()".contains(c))
+        });
+        if let Some(words) = text.filter(|_| key.is_none()).and_then(|t| Words::of(&fold(t))) {
+            let want = (offset + limit + 1) as usize;
+            let rows = find::by_words(self, &provinces, &words, &w, want).await?;
+            let more = rows.len() as i64 > offset + limit;
+            let members = rows
+                .iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .map(member_from_row)
+                .collect::<Result<_>>()?;
+            return Ok((members, more));
+        }
+        if let Some(text) = key {
+            let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+            if q.masked {
+                // A CCCD or phone is personal data: only card numbers.
+                w.and("m.card_number =", digits.into());
+            } else {
+                let key = Cccd::parse(text)
+                    .map(|c| c.to_string())
+                    .ok()
+                    .or_else(|| Phone::parse(text).map(|p| p.to_string()).ok())
+                    .unwrap_or(digits);
+                let n = w.param(key.into());
+                w.sql.push_str(&format!(
+                    " AND (m.cccd = ${n} OR m.phone = ${n} OR m.card_number = ${n})"
+                ));
+            }
+        }
+        // The province's name index gives the list in its order, read
+        // until the page is full: for a province or a commune listed whole
+        // (on 10 M members a province's list sorted after reading it took
+        // 8.5 s; a branch or a group is small enough to read through its
+        // units and sort). Across the country, the same index read
+        // province by province, so the page comes in the index's order
+        // (province, name) and is never sorted whole.
+        let whole = matches!(unit.level, Level::Province | Level::District | Level::Base);
+        let mut order = "m.name_folded, m.birth_year, m.id";
+        // An exact key finds a member or two through its own index, sorted.
+        match &unit.province_code {
+            _ if key.is_some() => {}
+            Some(p) if whole => w.and("m.province_code =", p.clone().into()),
+            None if !provinces.is_empty() => {
+                let list: Vec<String> = provinces
+                    .iter()
+                    .map(|p| format!("${}", w.param(p.clone().into())))
+                    .collect();
+                w.sql
+                    .push_str(&format!(" AND m.province_code IN ({})", list.join(", ")));
+                order = "m.province_code, m.name_folded, m.birth_year, m.id";
+            }
+            _ => {}
+        }
+        let sql = format!(
             // The order of the province's name index (name, birth year, id),
             // so a page is read in order and not sorted.
-            " ORDER BY {order} LIMIT {} OFFSET {}",
+            "{} JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+             WHERE v.path >= $2 AND v.path < $3{} ORDER BY {order} LIMIT {} OFFSET {offset}",
+            member_select!(""),
+            w.sql,
             limit + 1,
-            q.offset.max(0)
-        ));
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(w.sql));
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in w.binds {
             query = crate::sql::bind(query, b);
         }
@@ -250,91 +270,25 @@ impl Store {
             .collect()
     }
 
-    /// Members matching `text` within `scope`'s subtree (today's tree):
-    /// an exact CCCD, phone or card number, or a name prefix with accents
-    /// and case ignored ("nguyen thi h" finds "Nguyễn Thị Hoà").
+    /// Members matching `text` within `scope`'s subtree (today's tree;
+    /// the whole register without one), as [`Store::find_members`] finds
+    /// them: an exact CCCD, phone or card number, or every typed word
+    /// beginning a word of the name, accents and case ignored ("lam",
+    /// "nguyen thi h" finds "Nguyễn Thị Hoà"), the name typed exactly first.
     pub async fn search_members(&self, text: &str, scope: Option<&str>, limit: i64) -> Result<Vec<Member>> {
-        let today = Day::today();
-        let (lo, hi, province) = match scope {
-            Some(code) => {
-                let unit = self.unit(code, today).await?.unit;
-                let end = path_end(&unit.path);
-                (unit.path, end, unit.province_code)
-            }
-            None => ("/".to_string(), "0".to_string(), None),
+        let scope = match scope {
+            Some(code) => code.to_string(),
+            None => match self.root(Day::today()).await? {
+                Some(root) => root.code,
+                None => return Ok(Vec::new()),
+            },
         };
-        let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-        let exact = Cccd::parse(text)
-            .map(|c| c.to_string())
-            .ok()
-            .or_else(|| Phone::parse(text).map(|p| p.to_string()).ok());
-        let rows = if let Some(key) =
-            exact.or_else(|| (!digits.is_empty() && digits.len() == text.trim().len()).then_some(digits))
-        {
-            sqlx::query(member_select!(
-                "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $2 AND v.valid_to > $2
-                 WHERE (m.cccd = $1 OR m.phone = $1 OR m.card_number = $1) AND v.path >= $3 AND v.path < $4
-                 ORDER BY m.id LIMIT $5"
-            ))
-            .bind(key)
-            .bind(today.iso())
-            .bind(lo)
-            .bind(hi)
-            .bind(limit)
-            .fetch_all(&self.read)
-            .await?
-        } else {
-            let prefix = fold(text);
-            // Every folded name that starts with the prefix sorts in [prefix, prefix + U+FFFF).
-            let end = format!("{prefix}\u{10FFFF}");
-            // Within a province the (province_code, name_folded) index gives
-            // the matches in order; across the country, the same index read
-            // province by province.
-            let query = match province {
-                Some(_) => sqlx::query(member_select!(
-                    "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $3 AND v.valid_to > $3
-                     WHERE m.province_code = $7 AND m.name_folded >= $1 AND m.name_folded < $2
-                       AND v.path >= $4 AND v.path < $5
-                     ORDER BY m.name_folded, m.birth_year, m.id LIMIT $6"
-                )),
-                None => sqlx::query(member_select!(
-                    "JOIN unit_versions v ON v.unit_id = m.unit_id AND v.valid_from <= $3 AND v.valid_to > $3
-                     WHERE m.name_folded >= $1 AND m.name_folded < $2 AND v.path >= $4 AND v.path < $5
-                       AND m.province_code > $7
-                     ORDER BY m.province_code, m.name_folded, m.birth_year, m.id LIMIT $6"
-                )),
-            };
-            query
-                .bind(prefix)
-                .bind(end)
-                .bind(today.iso())
-                .bind(lo)
-                .bind(hi)
-                .bind(limit)
-                .bind(province.unwrap_or_default())
-                .fetch_all(&self.read)
-                .await?
+        let q = MemberQuery {
+            scope,
+            text: Some(text.to_string()),
+            limit,
+            ..Default::default()
         };
-        rows.iter().map(member_from_row).collect()
-    }
-}
-
-/// A WHERE clause built condition by condition, with its parameters.
-struct Filter {
-    sql: String,
-    binds: Vec<crate::sql::Val>,
-}
-
-impl Filter {
-    /// Adds a parameter; returns its number.
-    fn param(&mut self, value: crate::sql::Val) -> usize {
-        self.binds.push(value);
-        self.binds.len()
-    }
-
-    /// `AND {cond} $n` with `value` as parameter n.
-    fn and(&mut self, cond: &str, value: crate::sql::Val) {
-        let n = self.param(value);
-        self.sql.push_str(&format!(" AND {cond} ${n}"));
+        Ok(self.find(&q, 1000).await?.0)
     }
 }
