@@ -48,6 +48,7 @@ migrations! {
     (20, "corrections", "0020_corrections.sql"),
     (21, "sign_in_failures", "0021_sign_in_failures.sql"),
     (22, "fees", "0022_fees.sql"),
+    (24, "plan_lifecycle", "0024_plan_lifecycle.sql"),
 }
 
 impl Backend {
