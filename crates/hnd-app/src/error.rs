@@ -115,6 +115,12 @@ impl From<MemberError> for AppError {
     }
 }
 
+impl From<PlanError> for AppError {
+    fn from(e: PlanError) -> AppError {
+        AppError::Store(e.into())
+    }
+}
+
 impl From<OrgError> for AppError {
     fn from(e: OrgError) -> AppError {
         AppError::Store(e.into())

@@ -1000,6 +1000,9 @@ fn plans_and_progress_from_the_command_line(db: &str) {
             issued_on: hnd_domain::Day::parse("01/01/2026").unwrap(),
             first_year: 2026,
             last_year: 2026,
+            kind: hnd_domain::plan::PlanKind::Plan,
+            implements: None,
+            implement_by: None,
         };
         store
             .create_plan(&plan, &hnd_store::Change::new("t", "t"))
@@ -1009,7 +1012,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
     });
     drop(store);
     let plans: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "list", "--json"])).unwrap();
-    assert_eq!(plans[0]["number"], "KH-01-2026-1");
+    assert_eq!(plans[0]["number"], "1-KH/HNDT.01.2026");
     assert_eq!(plans[0]["unit"], "01");
     assert!(plans[0]["title"].is_string());
     ok(
@@ -1017,7 +1020,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         &[
             "plans",
             "target",
-            "KH-01-2026-1",
+            "1-KH/HNDT.01.2026",
             "--unit",
             "01",
             "--indicator",
@@ -1033,7 +1036,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         &[
             "plans",
             "target",
-            "KH-01-2026-1",
+            "1-KH/HNDT.01.2026",
             "--unit",
             "01",
             "--indicator",
@@ -1048,7 +1051,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         &[
             "plans",
             "split",
-            "KH-01-2026-1",
+            "1-KH/HNDT.01.2026",
             "--unit",
             "01",
             "--indicator",
@@ -1065,7 +1068,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
             "--unit",
             "01",
             "--plan",
-            "KH-01-2026-1",
+            "1-KH/HNDT.01.2026",
             "--period",
             "2026",
             "--json",
@@ -1074,7 +1077,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
     .unwrap();
     assert_eq!(
         json,
-        serde_json::json!({"unit": "01", "plan": "KH-01-2026-1", "period": "2026",
+        serde_json::json!({"unit": "01", "plan": "1-KH/HNDT.01.2026", "period": "2026",
                            "rows": [{"indicator": "new_members", "target": 100.0, "actual": 0.0}]})
     );
     let out = failing(
@@ -1084,7 +1087,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
             "--unit",
             "01",
             "--plan",
-            "KH-01-2026-1",
+            "1-KH/HNDT.01.2026",
             "--period",
             "quý V/2026",
         ],
@@ -1099,7 +1102,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         &[
             "plans",
             "export-targets",
-            "KH-01-2026-1",
+            "1-KH/HNDT.01.2026",
             "--unit",
             "01",
             sheet.to_str().unwrap(),
@@ -1116,12 +1119,12 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         "Mã đơn vị,Kết nạp hội viên mới,Tỷ lệ hội viên tham gia BHYT,không có\n00004,7.000,120\n99999,5,\n",
     )
     .unwrap();
-    let out = failing(db, &["plans", "import-targets", "KH-01-2026-1", bad.to_str().unwrap()]);
+    let out = failing(db, &["plans", "import-targets", "1-KH/HNDT.01.2026", bad.to_str().unwrap()]);
     assert!(
         out.contains("không có") && out.contains("120") && out.contains("99999"),
         "{out}"
     );
-    let targets = ok(db, &["plans", "show", "KH-01-2026-1", "--unit", "00004"]);
+    let targets = ok(db, &["plans", "show", "1-KH/HNDT.01.2026", "--unit", "00004"]);
     assert!(!targets.contains("7000"), "nothing half-saved: {targets}");
     let good = dir.join("dung.csv");
     std::fs::write(
@@ -1129,9 +1132,9 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         "Mã đơn vị,Kết nạp hội viên mới,members_bhyt_rate\n00004,7.000,\"95,5\"\n00008,12,90\n",
     )
     .unwrap();
-    let out = ok(db, &["plans", "import-targets", "KH-01-2026-1", good.to_str().unwrap()]);
+    let out = ok(db, &["plans", "import-targets", "1-KH/HNDT.01.2026", good.to_str().unwrap()]);
     assert!(out.contains("Đã giao 4 chỉ tiêu"), "{out}");
-    let targets = ok(db, &["plans", "show", "KH-01-2026-1", "--unit", "00004"]);
+    let targets = ok(db, &["plans", "show", "1-KH/HNDT.01.2026", "--unit", "00004"]);
     assert!(targets.contains("7000") && targets.contains("95.5"), "{targets}");
     std::fs::remove_dir_all(&dir).unwrap();
     // The command line's changes are in the audit log, passwords left out.
