@@ -371,6 +371,25 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         ("GET", "/api/v1/units/{code}/children") => c("GET", "/api/v1/units/00008/children".into(), Some(commune)),
         ("GET", "/api/v1/plans") => c("GET", "/api/v1/plans".into(), None),
         ("GET", "/api/v1/plans/{number}") => c("GET", "/api/v1/plans/12-KH%2FHND?unit=00008".into(), Some(commune)),
+        // A draft without a title: refused as such after access.
+        ("POST", "/api/v1/plans") => Case {
+            json: Some(r#"{"unit":"00008","title":"","years":"2026"}"#.into()),
+            ..c("POST", "/api/v1/plans".into(), Some(commune.clone()))
+        },
+        // The province's plan is issued: read-only (409) for who may plan there.
+        ("PATCH", "/api/v1/plans/{number}") => Case {
+            json: Some(r#"{"title":"Đổi tên"}"#.into()),
+            ..c("PATCH", "/api/v1/plans/12-KH%2FHND".into(), Some(province.clone()))
+        },
+        ("POST", "/api/v1/plans/{number}/issue") => Case {
+            json: Some("{}".into()),
+            ..c("POST", "/api/v1/plans/12-KH%2FHND/issue".into(), Some(province.clone()))
+        },
+        // Withdrawn by the first who may (then 409 for the next), refused to the others.
+        ("POST", "/api/v1/plans/{number}/withdraw") => Case {
+            json: Some("{}".into()),
+            ..c("POST", "/api/v1/plans/12-KH%2FHND/withdraw".into(), Some(province.clone()))
+        },
         ("GET", "/api/v1/plans/{number}/progress") => c(
             "GET",
             "/api/v1/plans/12-KH%2FHND/progress?unit=00008&period=2026".into(),
