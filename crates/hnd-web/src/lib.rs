@@ -35,6 +35,7 @@ mod members;
 mod ops;
 mod org_edit;
 mod pages;
+mod plan_life_pages;
 mod plan_page;
 mod plan_pages;
 mod plan_targets;

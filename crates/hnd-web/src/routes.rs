@@ -8,7 +8,7 @@ use crate::refusal::Refusal;
 use crate::request::JsonBody;
 use crate::{
     accounts, api, api_doc, api_fees, api_households, api_members, api_plan_life, api_plans, api_profiles, api_register, api_tasks,
-    auth, dashboard, fees, files, households, member_steps, members, org_edit, pages, plan_page, plan_pages,
+    auth, dashboard, fees, files, households, member_steps, members, org_edit, pages, plan_life_pages, plan_page, plan_pages,
     plan_targets, profiles, tasks, unit_picker,
 };
 use axum::extract::DefaultBodyLimit;
@@ -27,6 +27,9 @@ pub struct Route {
     /// rather than the state's `request_timeout`.
     pub(crate) upload: bool,
 }
+
+/// The largest signed document a plan takes (the task files' limit).
+const MAX_PLAN_DOCUMENT: usize = hnd_store::MAX_FILE_MB as usize * 1024 * 1024 + 64 * 1024;
 
 /// How long an ordinary request may take, unless the state says otherwise.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -123,6 +126,38 @@ pub fn routes() -> Vec<Route> {
         route(p.clone(), "/fees/rate", Needs(EditPlans), post(fees::set_rate)),
         route(p.clone(), "/fees/pay", Needs(EditMembers), post(fees::record)),
         route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
+        route(p.clone(), "/plans", Needs(EditPlans), post(plan_life_pages::create)),
+        route(
+            p.clone(),
+            "/plans/{number}/edit",
+            Needs(EditPlans),
+            post(plan_life_pages::edit),
+        ),
+        route(
+            p.clone(),
+            "/plans/{number}/issue",
+            Needs(EditPlans),
+            post(plan_life_pages::issue),
+        )
+        .upload(MAX_PLAN_DOCUMENT),
+        route(
+            p.clone(),
+            "/plans/{number}/withdraw",
+            Needs(EditPlans),
+            post(plan_life_pages::withdraw),
+        ),
+        route(
+            p.clone(),
+            "/plans/{number}/version",
+            Needs(EditPlans),
+            post(plan_life_pages::version),
+        ),
+        route(
+            g.clone(),
+            "/plans/{number}/document",
+            Needs(ViewMembers),
+            get(plan_life_pages::document),
+        ),
         route(
             p.clone(),
             "/plans/indicators",

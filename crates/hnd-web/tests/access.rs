@@ -97,6 +97,32 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             ..c("POST", "/org/00008-CH01/dissolve".into(), Some(branch.clone()))
         },
         ("GET", "/plans") => c("GET", "/plans".into(), None),
+        // A draft without a title: refused as such after access.
+        ("POST", "/plans") => Case {
+            form: Some(vec![("unit", "00008".into()), ("title", "".into()), ("years", "2026".into())]),
+            ..c("POST", "/plans".into(), Some(commune.clone()))
+        },
+        // The province's plan is issued: read-only (409) for who may plan there.
+        ("POST", "/plans/{number}/edit") => Case {
+            form: Some(vec![("title", "Đổi tên".into()), ("years", "2026".into())]),
+            ..c("POST", "/plans/12-KH%2FHND/edit".into(), Some(province.clone()))
+        },
+        ("POST", "/plans/{number}/issue") => Case {
+            multipart: true,
+            ..c("POST", "/plans/12-KH%2FHND/issue".into(), Some(province.clone()))
+        },
+        // Not confirmed: refused as such (422) to who may withdraw it.
+        ("POST", "/plans/{number}/withdraw") => Case {
+            form: Some(vec![("confirm", "".into())]),
+            ..c("POST", "/plans/12-KH%2FHND/withdraw".into(), Some(province.clone()))
+        },
+        // A new draft version for who may plan in the province (then 409).
+        ("POST", "/plans/{number}/version") => Case {
+            form: Some(vec![]),
+            ..c("POST", "/plans/12-KH%2FHND/version".into(), Some(province.clone()))
+        },
+        // No signed document: 404 to its readers.
+        ("GET", "/plans/{number}/document") => c("GET", "/plans/12-KH%2FHND/document".into(), None),
         // A code that is not one: refused as such after access.
         ("POST", "/plans/indicators") => Case {
             form: Some(vec![
