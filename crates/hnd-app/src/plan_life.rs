@@ -52,9 +52,20 @@ fn day_field(field: &'static str, text: &str) -> Result<Option<Day>, AppError> {
 /// "2026-2030", "2026–2030" or "2026": the first and last year.
 fn years(text: &str) -> Result<(i32, i32), AppError> {
     let t = text.trim().replace(['–', '—'], "-");
-    let bad = || AppError::field("years", MemberError::BadField { field: "years", value: text.trim().into() });
+    let bad = || {
+        AppError::field(
+            "years",
+            MemberError::BadField {
+                field: "years",
+                value: text.trim().into(),
+            },
+        )
+    };
     let (a, b) = t.split_once('-').unwrap_or((&t, &t));
-    let (a, b) = (a.trim().parse::<i32>().map_err(|_| bad())?, b.trim().parse::<i32>().map_err(|_| bad())?);
+    let (a, b) = (
+        a.trim().parse::<i32>().map_err(|_| bad())?,
+        b.trim().parse::<i32>().map_err(|_| bad())?,
+    );
     if !(1930..=2100).contains(&a) || b < a || b > a + 20 {
         return Err(bad());
     }
@@ -69,7 +80,10 @@ impl PlanText {
             k => PlanKind::parse(k).ok_or_else(|| AppError::field("kind", PlanError::BadKind { text: k.into() }))?,
         };
         if self.title.trim().is_empty() {
-            let error = MemberError::BadField { field: "title", value: String::new() };
+            let error = MemberError::BadField {
+                field: "title",
+                value: String::new(),
+            };
             return Err(AppError::field("title", error));
         }
         let (first_year, last_year) = years(&self.years)?;
@@ -79,7 +93,10 @@ impl PlanText {
             ("", doc) => {
                 let on = day_field("implements_date", &self.implements_date)?
                     .ok_or_else(|| AppError::bad_value("implements_date", ""))?;
-                Some(Implements::Document { number: doc.into(), date: on.to_string() })
+                Some(Implements::Document {
+                    number: doc.into(),
+                    date: on.to_string(),
+                })
             }
             (_, doc) => return Err(AppError::bad_value("implements_document", doc)),
         };
@@ -143,7 +160,11 @@ pub async fn readable_plan(app: &App, reader: &Actor, number: &str) -> Result<Pl
         .implementation(&plan.number, |below| reader.may(Action::EditPlans, below))
         .await?;
     let editable = reader.may(Action::EditPlans, &path);
-    Ok(PlanView { plan, implementing, editable })
+    Ok(PlanView {
+        plan,
+        implementing,
+        editable,
+    })
 }
 
 impl App {
@@ -177,7 +198,10 @@ impl App {
             return refuse(PlanError::UnknownPlan { number: number.clone() });
         }
         if path == above || !path.starts_with(&above) {
-            return refuse(PlanError::NotAbove { number: number.clone(), unit: unit.into() });
+            return refuse(PlanError::NotAbove {
+                number: number.clone(),
+                unit: unit.into(),
+            });
         }
         if parent.status() != PlanStatus::Issued {
             return refuse(PlanError::NotIssued { number: number.clone() });
@@ -234,7 +258,10 @@ impl App {
                 detail: json!({"plan": old.number, "before": old, "after": after}),
             },
         );
-        Ok(self.store.edit_draft(&old.number, &plan, document.as_ref(), &change).await?)
+        Ok(self
+            .store
+            .edit_draft(&old.number, &plan, document.as_ref(), &change)
+            .await?)
     }
 
     /// Issues draft `number`, with its signed document if one comes.
@@ -305,7 +332,10 @@ impl App {
 fn check_file(file: &Option<NewFile>) -> Result<(), AppError> {
     match file {
         Some(f) if f.content.len() > hnd_store::MAX_FILE_MB as usize * 1024 * 1024 => {
-            let error = PlanError::FileTooLarge { name: f.name.clone(), max_mb: hnd_store::MAX_FILE_MB };
+            let error = PlanError::FileTooLarge {
+                name: f.name.clone(),
+                max_mb: hnd_store::MAX_FILE_MB,
+            };
             Err(AppError::field("document", error))
         }
         _ => Ok(()),

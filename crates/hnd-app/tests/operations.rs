@@ -623,7 +623,11 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     case!("issue_plan", "canbo.xa", app.issue_plan(&officer, &number, None));
     let logged = entries(&store).await.len();
     let refused = app.edit_plan(&officer, &number, &plan, None).await;
-    assert_eq!(refused.unwrap_err().kind(), hnd_app::ErrorKind::Conflict, "an issued plan is read-only");
+    assert_eq!(
+        refused.unwrap_err().kind(),
+        hnd_app::ErrorKind::Conflict,
+        "an issued plan is read-only"
+    );
     assert_eq!(entries(&store).await.len(), logged, "nothing refused is logged");
     case!("new_plan_version", "canbo.xa", app.new_plan_version(&officer, &number));
     case!("withdraw_plan", "canbo.xa", app.withdraw_plan(&officer, &number));

@@ -140,7 +140,10 @@ async fn drafts_stay_with_their_unit_and_issued_plans_are_read_only(store: Store
     app.issue_plan(&first, &number, None).await.unwrap();
     assert_eq!(entries(&store).await, before + 3);
     let read = readable_plan(&app, &viewer, &number).await.unwrap();
-    assert_eq!((read.plan.status.as_str(), read.plan.title.as_str()), ("issued", "Kế hoạch đã sửa"));
+    assert_eq!(
+        (read.plan.status.as_str(), read.plan.title.as_str()),
+        ("issued", "Kế hoạch đã sửa")
+    );
     assert_eq!(read.plan.kind, "work_programme");
     assert_eq!(read.plan.document.as_deref(), Some("ke-hoach-ky.pdf"));
     let doc = store.plan_document(&number).await.unwrap().unwrap();
@@ -211,8 +214,14 @@ async fn numbers_run_per_unit_type_and_year(store: Store) {
     assert_eq!(refused.kind(), ErrorKind::Conflict);
     let mut bad = text("01", "Sai loại", "05/02/2026");
     bad.kind = "resolution".into();
-    assert_eq!(app.create_plan(&operator, &bad).await.unwrap_err().field_name(), Some("kind"));
+    assert_eq!(
+        app.create_plan(&operator, &bad).await.unwrap_err().field_name(),
+        Some("kind")
+    );
     bad.kind = String::new();
     bad.years = "2030-2026".into();
-    assert_eq!(app.create_plan(&operator, &bad).await.unwrap_err().field_name(), Some("years"));
+    assert_eq!(
+        app.create_plan(&operator, &bad).await.unwrap_err().field_name(),
+        Some("years")
+    );
 }

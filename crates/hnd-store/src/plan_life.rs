@@ -181,7 +181,13 @@ impl Store {
 
     /// Rewrites draft `number` with `plan` (its unit and number stay),
     /// and its signed document if one comes.
-    pub async fn edit_draft(&self, number: &str, plan: &NewPlan, file: Option<&NewFile>, change: &Change) -> Result<()> {
+    pub async fn edit_draft(
+        &self,
+        number: &str,
+        plan: &NewPlan,
+        file: Option<&NewFile>,
+        change: &Change,
+    ) -> Result<()> {
         let mut tx = self.write.begin().await?;
         let row = row_of(&mut tx, number).await?;
         if row.status != PlanStatus::Draft.code() {
@@ -233,11 +239,13 @@ impl Store {
             }
         }
         if let Some(old) = row.replaces_id {
-            let done = sqlx::query("UPDATE plans SET status = 'replaced', changed_on = $2 WHERE id = $1 AND status = 'issued'")
-                .bind(old)
-                .bind(Day::today().iso())
-                .execute(&mut *tx)
-                .await?;
+            let done = sqlx::query(
+                "UPDATE plans SET status = 'replaced', changed_on = $2 WHERE id = $1 AND status = 'issued'",
+            )
+            .bind(old)
+            .bind(Day::today().iso())
+            .execute(&mut *tx)
+            .await?;
             if done.rows_affected() != 1 {
                 let old: String = sqlx::query_scalar("SELECT number FROM plans WHERE id = $1")
                     .bind(old)

@@ -111,7 +111,8 @@ pub fn operations(error: &Value) -> (Value, Value) {
         json!({code: {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlanView"}}}},
                "400": error, "401": error, "403": error, "404": error, "409": error, "422": error})
     };
-    let number = json!({"name": "number", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}});
+    let number =
+        json!({"name": "number", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}});
     (
         json!({"summary": "Soạn dự thảo kế hoạch (chỉ đơn vị ban hành thấy cho đến khi ban hành)", "requestBody": body,
                "responses": answered("201", "Dự thảo đã tạo")}),

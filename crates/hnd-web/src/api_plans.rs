@@ -94,11 +94,11 @@ pub async fn show(
                    "comparator": t.comparator, "value": t.value})
         })
         .collect();
-    Ok(
-        Json(json!({"status": r.plan.status, "implements": r.plan.implements, "implementing": implementing,
-                    "plan": r.plan, "unit": r.unit, "unit_name": r.unit_name, "targets": targets, "tasks": tasks}))
-        .into_response(),
+    Ok(Json(
+        json!({"status": r.plan.status, "implements": r.plan.implements, "implementing": implementing,
+                    "plan": r.plan, "unit": r.unit, "unit_name": r.unit_name, "targets": targets, "tasks": tasks}),
     )
+    .into_response())
 }
 
 /// `GET /api/v1/plans/{number}/progress?unit=&period=`: each target of the
@@ -258,7 +258,9 @@ pub fn schemas() -> serde_json::Map<String, Value> {
         json!({"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": plan}}}),
     );
     let mut view = plan.clone();
-    view["required"].as_array_mut().map(|r| r.extend([json!("implementing"), json!("editable")]));
+    view["required"]
+        .as_array_mut()
+        .map(|r| r.extend([json!("implementing"), json!("editable")]));
     view["properties"]["implementing"] = implementing.clone();
     view["properties"]["editable"] = json!({"type": "boolean"});
     schemas.insert("PlanView".into(), view);

@@ -98,7 +98,11 @@ pub async fn head(state: &AppState, viewer: &Viewer, number: &str) -> Result<Pla
         replaced_by: p.replaced_by.as_ref().map(link),
         document: p.document.clone(),
         late: below.iter().filter(|b| b.late).count(),
-        issued_below: view.implementing.iter().filter(|r| r.status.as_deref() == Some("issued")).count(),
+        issued_below: view
+            .implementing
+            .iter()
+            .filter(|r| r.status.as_deref() == Some("issued"))
+            .count(),
         below,
         draft: (view.editable && status == PlanStatus::Draft).then(|| PlanText::of(p)),
         may_change: view.editable && status == PlanStatus::Issued,
@@ -256,7 +260,12 @@ pub async fn document(State(state): State<AppState>, viewer: Viewer, Path(number
             )
                 .into_response()
         }
-        Ok(None) => problem(Some(&viewer), viewer.lang, StatusCode::NOT_FOUND, viewer.t("web.not_found")),
+        Ok(None) => problem(
+            Some(&viewer),
+            viewer.lang,
+            StatusCode::NOT_FOUND,
+            viewer.t("web.not_found"),
+        ),
         Err(e) => store_problem(&viewer, e),
     }
 }

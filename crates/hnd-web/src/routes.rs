@@ -7,9 +7,9 @@ use crate::authorize::Access;
 use crate::refusal::Refusal;
 use crate::request::JsonBody;
 use crate::{
-    accounts, api, api_doc, api_fees, api_households, api_members, api_plan_life, api_plans, api_profiles, api_register, api_tasks,
-    auth, dashboard, fees, files, households, member_steps, members, org_edit, pages, plan_life_pages, plan_page, plan_pages,
-    plan_targets, profiles, tasks, unit_picker,
+    accounts, api, api_doc, api_fees, api_households, api_members, api_plan_life, api_plans, api_profiles,
+    api_register, api_tasks, auth, dashboard, fees, files, households, member_steps, members, org_edit, pages,
+    plan_life_pages, plan_page, plan_pages, plan_targets, profiles, tasks, unit_picker,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -411,7 +411,12 @@ pub fn routes() -> Vec<Route> {
             get(api_plans::children),
         ),
         route(g.clone(), "/api/v1/plans", SignedIn, get(api_plans::list)),
-        route(p.clone(), "/api/v1/plans", Needs(EditPlans), post(api_plan_life::create)),
+        route(
+            p.clone(),
+            "/api/v1/plans",
+            Needs(EditPlans),
+            post(api_plan_life::create),
+        ),
         route(
             Method::PATCH,
             "/api/v1/plans/{number}",

@@ -99,7 +99,11 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         ("GET", "/plans") => c("GET", "/plans".into(), None),
         // A draft without a title: refused as such after access.
         ("POST", "/plans") => Case {
-            form: Some(vec![("unit", "00008".into()), ("title", "".into()), ("years", "2026".into())]),
+            form: Some(vec![
+                ("unit", "00008".into()),
+                ("title", "".into()),
+                ("years", "2026".into()),
+            ]),
             ..c("POST", "/plans".into(), Some(commune.clone()))
         },
         // The province's plan is issued: read-only (409) for who may plan there.
@@ -414,7 +418,11 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         // Withdrawn by the first who may (then 409 for the next), refused to the others.
         ("POST", "/api/v1/plans/{number}/withdraw") => Case {
             json: Some("{}".into()),
-            ..c("POST", "/api/v1/plans/12-KH%2FHND/withdraw".into(), Some(province.clone()))
+            ..c(
+                "POST",
+                "/api/v1/plans/12-KH%2FHND/withdraw".into(),
+                Some(province.clone()),
+            )
         },
         ("GET", "/api/v1/plans/{number}/progress") => c(
             "GET",

@@ -102,11 +102,16 @@ async fn communes_implement_a_province_plan_on_the_web(store: Store) {
     let page = page.text();
     assert!(page.contains("id=\"implementing\""), "{page}");
     let row = |code: &str| {
-        let at = page.find(&format!("id=\"below-{code}\"")).unwrap_or_else(|| panic!("{code} listed"));
+        let at = page
+            .find(&format!("id=\"below-{code}\""))
+            .unwrap_or_else(|| panic!("{code} listed"));
         page[at..at + page[at..].find("</tr>").unwrap()].to_string()
     };
     assert!(row("00008").contains("class=\"late\""), "{}", row("00008"));
-    assert!(row("00008").contains(&enc(&late).replace('/', "%2F")), "links the child plan");
+    assert!(
+        row("00008").contains(&enc(&late).replace('/', "%2F")),
+        "links the child plan"
+    );
     for (code, number) in [("00004", &first), (third.as_str(), &second)] {
         let r = row(code);
         assert!(!r.contains("class=\"late\"") && r.contains("Đã ban hành"), "{r}");
@@ -121,7 +126,9 @@ async fn communes_implement_a_province_plan_on_the_web(store: Store) {
     // Issued: read-only; withdrawn only once confirmed.
     let csrf = xa4.csrf().await;
     let edit = format!("{}/edit", path(&first));
-    let r = xa4.post_form(&edit, &[("csrf", &csrf), ("title", "Khác"), ("years", "2025")]).await;
+    let r = xa4
+        .post_form(&edit, &[("csrf", &csrf), ("title", "Khác"), ("years", "2025")])
+        .await;
     assert_eq!(r.status, 409, "{}", r.text());
     let withdraw = format!("{}/withdraw", path(&first));
     let other = xa8.csrf().await;
@@ -159,7 +166,9 @@ async fn the_api_drafts_and_issues(store: Store) {
     let r = api.request("PATCH", at, &json, br#"{"title":"x"}"#).await;
     assert_eq!(r.status, 409, "an issued plan is read-only: {}", r.text());
     // The province's plan lists the commune's as implementing it.
-    let r = api.request("GET", "/api/v1/plans/12-KH%2FHND?unit=00008", &json, b"").await;
+    let r = api
+        .request("GET", "/api/v1/plans/12-KH%2FHND?unit=00008", &json, b"")
+        .await;
     assert_eq!(r.status, 200, "{}", r.text());
     let read = r.json();
     assert_eq!(read["status"], "issued");

@@ -203,7 +203,8 @@ async fn load_plan_text(app: &App, actor: &Actor, text: &str) -> Result<String> 
         let comparator = Comparator::parse(comparator).expect("the demo's comparators");
         let target = (plan.unit.clone(), indicator.to_string(), comparator, value);
         app.set_targets(actor, &number, &[target]).await?;
-        app.split_target(actor, &number, &plan.unit, indicator, "members").await?;
+        app.split_target(actor, &number, &plan.unit, indicator, "members")
+            .await?;
     }
     for task in &tasks {
         app.add_task(actor, &number, task).await?;
@@ -227,7 +228,11 @@ fn show_plan(view: &PlanView, lang: Lang) {
     println!("{} · {} · {} · {status}", p.number, p.issued_on, p.unit_name);
     println!("{}", p.title);
     for row in &view.implementing {
-        let late = if row.late { tr(lang, "plan.late", &[]) } else { String::new() };
+        let late = if row.late {
+            tr(lang, "plan.late", &[])
+        } else {
+            String::new()
+        };
         let number = row.number.as_deref().unwrap_or("—");
         println!("  {:<10} {number:<28} {late}", row.unit);
     }

@@ -75,8 +75,19 @@ fn a_plan_implemented_below_from_the_command_line(db: &str) {
     ok(db, &["org", "bootstrap"]);
     let create = |unit: &str, date: &str, implements: Option<&str>| {
         let mut args = vec![
-            "plans", "create", "--unit", unit, "--kind", "plan", "--title", "Kế hoạch thực hiện", "--years",
-            "2025-2030", "--date", date, "--json",
+            "plans",
+            "create",
+            "--unit",
+            unit,
+            "--kind",
+            "plan",
+            "--title",
+            "Kế hoạch thực hiện",
+            "--years",
+            "2025-2030",
+            "--date",
+            date,
+            "--json",
         ];
         if let Some(parent) = implements {
             args.extend(["--implements", parent]);
@@ -1052,8 +1063,19 @@ fn plans_and_progress_from_the_command_line(db: &str) {
     let made = ok(
         db,
         &[
-            "plans", "create", "--unit", "01", "--kind", "plan", "--title", "Kế hoạch năm", "--years", "2026",
-            "--date", "01/01/2026", "--json",
+            "plans",
+            "create",
+            "--unit",
+            "01",
+            "--kind",
+            "plan",
+            "--title",
+            "Kế hoạch năm",
+            "--years",
+            "2026",
+            "--date",
+            "01/01/2026",
+            "--json",
         ],
     );
     let made: serde_json::Value = serde_json::from_str(&made).unwrap();
@@ -1167,7 +1189,10 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         "Mã đơn vị,Kết nạp hội viên mới,Tỷ lệ hội viên tham gia BHYT,không có\n00004,7.000,120\n99999,5,\n",
     )
     .unwrap();
-    let out = failing(db, &["plans", "import-targets", "1-KH/HNDT.01.2026", bad.to_str().unwrap()]);
+    let out = failing(
+        db,
+        &["plans", "import-targets", "1-KH/HNDT.01.2026", bad.to_str().unwrap()],
+    );
     assert!(
         out.contains("không có") && out.contains("120") && out.contains("99999"),
         "{out}"
@@ -1180,7 +1205,10 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         "Mã đơn vị,Kết nạp hội viên mới,members_bhyt_rate\n00004,7.000,\"95,5\"\n00008,12,90\n",
     )
     .unwrap();
-    let out = ok(db, &["plans", "import-targets", "1-KH/HNDT.01.2026", good.to_str().unwrap()]);
+    let out = ok(
+        db,
+        &["plans", "import-targets", "1-KH/HNDT.01.2026", good.to_str().unwrap()],
+    );
     assert!(out.contains("Đã giao 4 chỉ tiêu"), "{out}");
     let targets = ok(db, &["plans", "show", "1-KH/HNDT.01.2026", "--unit", "00004"]);
     assert!(targets.contains("7000") && targets.contains("95.5"), "{targets}");

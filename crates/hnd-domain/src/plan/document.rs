@@ -133,7 +133,11 @@ pub fn printed_number(number: &str) -> &str {
 pub fn running_number(number: &str, kind: PlanKind) -> Option<i64> {
     let (n, rest) = number.trim().split_once('-')?;
     let (ty, _) = rest.split_once('/')?;
-    if ty == kind.abbreviation() { n.parse().ok() } else { None }
+    if ty == kind.abbreviation() {
+        n.parse().ok()
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
