@@ -351,7 +351,7 @@ impl Store {
                 plans.push(plan_from_row(r)?);
             }
         }
-        plans.sort_by(|a, b| b.status.eq("issued").cmp(&a.status.eq("issued")));
+        plans.sort_by_key(|p| p.status != "issued");
         Ok(plans)
     }
 

@@ -258,9 +258,9 @@ pub fn schemas() -> serde_json::Map<String, Value> {
         json!({"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": plan}}}),
     );
     let mut view = plan.clone();
-    view["required"]
-        .as_array_mut()
-        .map(|r| r.extend([json!("implementing"), json!("editable")]));
+    if let Some(required) = view["required"].as_array_mut() {
+        required.extend([json!("implementing"), json!("editable")]);
+    }
     view["properties"]["implementing"] = implementing.clone();
     view["properties"]["editable"] = json!({"type": "boolean"});
     schemas.insert("PlanView".into(), view);
