@@ -18,6 +18,9 @@ use hnd_domain::plan::{PlanKind, PlanStatus};
 use hnd_store::{Implements, NewFile};
 use serde::Deserialize;
 
+/// The largest request with a signed document (the task files' limit).
+pub const MAX_DOCUMENT: usize = hnd_store::MAX_FILE_MB as usize * 1024 * 1024 + 64 * 1024;
+
 /// A unit below the plan's, and the plan it issued to implement it.
 pub struct Below {
     pub unit: String,

@@ -4,12 +4,13 @@
 
 use crate::AppState;
 use crate::authorize::Access;
+use crate::plan_life_pages as life;
 use crate::refusal::Refusal;
 use crate::request::JsonBody;
 use crate::{
     accounts, api, api_doc, api_fees, api_households, api_members, api_plan_life, api_plans, api_profiles,
     api_register, api_tasks, auth, dashboard, fees, files, households, member_steps, members, org_edit, pages,
-    plan_life_pages, plan_page, plan_pages, plan_targets, profiles, tasks, unit_picker,
+    plan_page, plan_pages, plan_targets, profiles, tasks, unit_picker,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -27,9 +28,6 @@ pub struct Route {
     /// rather than the state's `request_timeout`.
     pub(crate) upload: bool,
 }
-
-/// The largest signed document a plan takes (the task files' limit).
-const MAX_PLAN_DOCUMENT: usize = hnd_store::MAX_FILE_MB as usize * 1024 * 1024 + 64 * 1024;
 
 /// How long an ordinary request may take, unless the state says otherwise.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -126,37 +124,26 @@ pub fn routes() -> Vec<Route> {
         route(p.clone(), "/fees/rate", Needs(EditPlans), post(fees::set_rate)),
         route(p.clone(), "/fees/pay", Needs(EditMembers), post(fees::record)),
         route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
-        route(p.clone(), "/plans", Needs(EditPlans), post(plan_life_pages::create)),
-        route(
-            p.clone(),
-            "/plans/{number}/edit",
-            Needs(EditPlans),
-            post(plan_life_pages::edit),
-        ),
-        route(
-            p.clone(),
-            "/plans/{number}/issue",
-            Needs(EditPlans),
-            post(plan_life_pages::issue),
-        )
-        .upload(MAX_PLAN_DOCUMENT),
+        route(p.clone(), "/plans", Needs(EditPlans), post(life::create)),
+        route(p.clone(), "/plans/{number}/edit", Needs(EditPlans), post(life::edit)),
+        route(p.clone(), "/plans/{number}/issue", Needs(EditPlans), post(life::issue)).upload(life::MAX_DOCUMENT),
         route(
             p.clone(),
             "/plans/{number}/withdraw",
             Needs(EditPlans),
-            post(plan_life_pages::withdraw),
+            post(life::withdraw),
         ),
         route(
             p.clone(),
             "/plans/{number}/version",
             Needs(EditPlans),
-            post(plan_life_pages::version),
+            post(life::version),
         ),
         route(
             g.clone(),
             "/plans/{number}/document",
             Needs(ViewMembers),
-            get(plan_life_pages::document),
+            get(life::document),
         ),
         route(
             p.clone(),
