@@ -167,6 +167,7 @@ fn audited(command: &Command) -> Option<(String, String)> {
         ("Plans", "ImportTargets"),
         ("Plans", "Split"),
         ("Plans", "Create"),
+        ("Plans", "Edit"),
         ("Plans", "Issue"),
         ("Plans", "Withdraw"),
         ("Plans", "Version"),

@@ -69,6 +69,22 @@ pub enum PlansCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change a draft: the options given replace its fields.
+    Edit {
+        number: String,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        years: Option<String>,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        implements: Option<String>,
+        #[arg(long)]
+        implement_by: Option<String>,
+    },
     /// Issue a draft, with its signed document (--document FILE).
     Issue {
         number: String,
@@ -306,6 +322,32 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             };
             let number = app.create_plan(&actor, &text).await?;
             print_number(&number, json);
+        }
+        PlansCommand::Edit {
+            number,
+            kind,
+            title,
+            years,
+            date,
+            implements,
+            implement_by,
+        } => {
+            let mut text = PlanText::of(&store.plan(&number).await?);
+            let given = [
+                (&mut text.kind, kind),
+                (&mut text.title, title),
+                (&mut text.years, years),
+                (&mut text.date, date),
+                (&mut text.implements, implements),
+                (&mut text.implement_by, implement_by),
+            ];
+            for (field, value) in given {
+                if let Some(value) = value {
+                    *field = value;
+                }
+            }
+            app.edit_plan(&actor, &number, &text, None).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
         }
         PlansCommand::Issue { number, document } => {
             let document = match document {

@@ -98,10 +98,18 @@ fn a_plan_implemented_below_from_the_command_line(db: &str) {
         out["number"].as_str().unwrap().to_string()
     };
     let parent = create("01", "05/06/2025", None);
+    ok(
+        db,
+        &["plans", "edit", &parent, "--title", "Kế hoạch thực hiện Nghị quyết 46"],
+    );
     let shown: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "show", &parent, "--json"])).unwrap();
     assert_eq!(shown["status"], "draft");
+    assert_eq!(shown["title"], "Kế hoạch thực hiện Nghị quyết 46");
+    assert_eq!(shown["implement_by"], "31/07/2025", "fields not given stay");
     ok(db, &["plans", "issue", &parent]);
     let out = failing(db, &["plans", "issue", &parent]);
+    assert!(out.contains("không còn là dự thảo"), "{out}");
+    let out = failing(db, &["plans", "edit", &parent, "--title", "Khác"]);
     assert!(out.contains("không còn là dự thảo"), "{out}");
     let shown: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "show", &parent, "--json"])).unwrap();
     let communes: Vec<String> = shown["implementing"]
