@@ -44,7 +44,10 @@ pub fn kind_of(e: &StoreError) -> ErrorKind {
         )
         | StoreError::Plan(PlanError::UnknownPlan { .. } | PlanError::UnknownTask { .. }) => ErrorKind::NotFound,
         StoreError::Member(MemberError::DuplicateCccd { .. } | MemberError::CccdTaken { .. })
-        | StoreError::Fee(hnd_domain::FeeError::PaidAlready { .. }) => ErrorKind::Conflict,
+        | StoreError::Fee(hnd_domain::FeeError::PaidAlready { .. })
+        | StoreError::Plan(PlanError::NotDraft { .. } | PlanError::NotIssued { .. } | PlanError::NumberTaken { .. }) => {
+            ErrorKind::Conflict
+        }
         StoreError::BadUrl(_) | StoreError::Db(_) => ErrorKind::Internal,
         _ => ErrorKind::Invalid,
     }
@@ -108,6 +111,12 @@ impl From<hnd_import::RunError> for AppError {
 
 impl From<MemberError> for AppError {
     fn from(e: MemberError) -> AppError {
+        AppError::Store(e.into())
+    }
+}
+
+impl From<PlanError> for AppError {
+    fn from(e: PlanError) -> AppError {
         AppError::Store(e.into())
     }
 }

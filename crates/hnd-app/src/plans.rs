@@ -1,6 +1,6 @@
-//! Plans (kế hoạch): a plan issued, the indicators added beside the
-//! catalogue, targets set (typed or from a sheet) and handed down, the
-//! figures the register cannot know typed in.
+//! Plans (kế hoạch): the indicators added beside the catalogue, targets set (typed or from a sheet) and handed down, the
+//! figures the register cannot know typed in. A plan's own life (drafted,
+//! issued, withdrawn, replaced) is `plan_life.rs`.
 //!
 //! Each asks `EditPlans` on the unit it changes (a target's unit, the unit
 //! handing down, the unit a figure is for, the plan's unit for the plan
@@ -11,7 +11,7 @@ use crate::actor::Entry;
 use crate::{Actor, App, AppError};
 use hnd_domain::plan::{Comparator, Period};
 use hnd_domain::{Action, Day, MemberError};
-use hnd_store::{NewIndicator, NewPlan, Split, SplitOutcome};
+use hnd_store::{NewIndicator, Split, SplitOutcome};
 use serde_json::{Value, json};
 
 /// A target to set: unit code, indicator code, comparator, value.
@@ -33,28 +33,6 @@ impl App {
     /// asks again of each target it writes.
     pub fn may_set_target(&self, actor: &Actor, path: &str) -> bool {
         actor.may(Action::EditPlans, path)
-    }
-
-    /// Issues a plan for its unit; returns its number.
-    pub async fn create_plan(&self, actor: &Actor, plan: &NewPlan) -> Result<String, AppError> {
-        let unit = self.plans_unit(actor, &plan.unit).await?;
-        if plan.first_year > plan.last_year {
-            let value = format!("{}–{}", plan.first_year, plan.last_year);
-            let error = MemberError::BadField { field: "years", value };
-            return Err(AppError::field("last_year", error));
-        }
-        let change = actor.change(
-            "",
-            Entry {
-                action: "plan.create",
-                unit_id: Some(unit),
-                member_id: None,
-                // The store adds the plan's number under `after`.
-                detail: json!({"before": null, "after": {"title": plan.title.trim(), "unit": plan.unit.trim(),
-                    "issued_on": plan.issued_on.iso(), "first_year": plan.first_year, "last_year": plan.last_year}}),
-            },
-        );
-        Ok(self.store.create_plan(plan, &change).await?)
     }
 
     /// Adds an indicator beside the catalogue (checked by the store: its

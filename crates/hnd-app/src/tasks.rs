@@ -108,16 +108,16 @@ pub async fn readable_task(app: &App, user: &Principal, id: i64) -> Result<TaskD
     }
 }
 
-/// The plans `user` may read (`Principal::may_read_plan`): those issued in
+/// The plans `user` may read (`Principal::may_read_plan_in`): those issued in
 /// their subtree and those issued above it, which hand targets down into
-/// it. An account with no place in the tree (an outside body's) has none.
+/// it, and the drafts of the units where they plan. An account with no place in the tree (an outside body's) has none.
 pub async fn readable_plans(app: &App, user: &Principal) -> Result<Vec<hnd_store::Plan>, AppError> {
     let mut visible = Vec::new();
     for plan in app.store.plans("TW").await? {
         let Ok((_, path)) = app.store.unit_path(&plan.unit).await else {
             continue;
         };
-        if user.may_read_plan(&path) {
+        if user.may_read_plan_in(&path, plan.status()) {
             visible.push(plan);
         }
     }

@@ -572,19 +572,20 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
         .unwrap();
     // Plans: issued, tasks given, targets set and handed down, figures
     // typed, reports; by the commune's officer in the commune.
-    let plan = hnd_store::NewPlan {
-        number: None,
-        title: "Kế hoạch năm 2026".into(),
+    let mut plan = hnd_app::PlanText {
         unit: "00004".into(),
-        issued_on: d("01/01/2026"),
-        first_year: 2026,
-        last_year: 2026,
+        title: "Kế hoạch năm 2026".into(),
+        date: "01/01/2026".into(),
+        years: "2026".into(),
+        ..Default::default()
     };
     case!("create_plan", "canbo.xa", app.create_plan(&officer, &plan));
     let number = entries(&store).await[0].detail["after"]["number"]
         .as_str()
         .unwrap()
         .to_string();
+    plan.title = "Kế hoạch công tác năm 2026".into();
+    case!("edit_plan", "canbo.xa", app.edit_plan(&officer, &number, &plan, None));
     let task = hnd_store::testing::task("Tuyên truyền", "Ban Thường vụ", "Chi hội A", "", "Thường xuyên");
     case!("add_task", "canbo.xa", app.add_task(&officer, &number, &task));
     let task_id = store.tasks(&number, d("01/05/2026")).await.unwrap()[0].id;
@@ -619,6 +620,17 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
         app.report_task(&officer, task_id, report("in_progress", "Đã họp chi hội"))
     );
     assert_eq!(entries(&store).await[0].detail["before"]["status"], "open");
+    case!("issue_plan", "canbo.xa", app.issue_plan(&officer, &number, None));
+    let logged = entries(&store).await.len();
+    let refused = app.edit_plan(&officer, &number, &plan, None).await;
+    assert_eq!(
+        refused.unwrap_err().kind(),
+        hnd_app::ErrorKind::Conflict,
+        "an issued plan is read-only"
+    );
+    assert_eq!(entries(&store).await.len(), logged, "nothing refused is logged");
+    case!("new_plan_version", "canbo.xa", app.new_plan_version(&officer, &number));
+    case!("withdraw_plan", "canbo.xa", app.withdraw_plan(&officer, &number));
     let indicator = hnd_store::NewIndicator {
         code: "mo_hinh_moi".into(),
         name_vi: "Mô hình mới".into(),

@@ -174,6 +174,17 @@ impl Principal {
         self.may(Action::ViewMembers, plan_path) || self.grants.iter().any(|g| g.path.starts_with(plan_path))
     }
 
+    /// May this user read a plan of the unit at `plan_path` in its
+    /// `status`: a draft only who may `EditPlans` on that unit (its own
+    /// officers, and those above who may plan for it); any other as
+    /// [`Principal::may_read_plan`].
+    pub fn may_read_plan_in(&self, plan_path: &str, status: crate::plan::PlanStatus) -> bool {
+        match status {
+            crate::plan::PlanStatus::Draft => self.may(Action::EditPlans, plan_path),
+            _ => self.may_read_plan(plan_path),
+        }
+    }
+
     /// May this user read a task of the plan issued by the unit at
     /// `plan_path`: whoever may read the plan ([`Principal::may_read_plan`]),
     /// or the account of a body the task names, itself or through a group

@@ -389,6 +389,14 @@ pub enum PlanError {
     BadMeasure { text: String },
     #[error("an indicator needs a name")]
     IndicatorName,
+    #[error("plan {number} is not a draft")]
+    NotDraft { number: String },
+    #[error("plan {number} is not issued")]
+    NotIssued { number: String },
+    #[error("bad plan kind {text}")]
+    BadKind { text: String },
+    #[error("plan {number} is not of a level above {unit}")]
+    NotAbove { number: String, unit: String },
 }
 
 impl PlanError {
@@ -425,6 +433,10 @@ impl PlanError {
             IndicatorExists { code } => t(lang, "plan.indicator_exists", &[("code", code)]),
             BadMeasure { text } => t(lang, "plan.bad_measure", &[("text", text)]),
             IndicatorName => t(lang, "plan.indicator_name", &[]),
+            NotDraft { number } => t(lang, "plan.not_draft", &[("number", number)]),
+            NotIssued { number } => t(lang, "plan.not_issued", &[("number", number)]),
+            BadKind { text } => t(lang, "plan.bad_kind", &[("text", text)]),
+            NotAbove { number, unit } => t(lang, "plan.not_above", &[("number", number), ("unit", unit)]),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! catalogue.
 
 mod deadline;
+mod document;
 mod indicators;
 mod pace;
 mod period;
@@ -10,6 +11,7 @@ mod period;
 mod tests;
 
 pub use deadline::Deadline;
+pub use document::{PlanKind, PlanStatus, issuer, plan_number, printed_number, running_number};
 pub use indicators::{AddedSource, CATALOGUE, Indicator, Measure, Source, all_indicators, indicator, register};
 pub use pace::{Comparator, Pace, Standing, pace};
 pub use period::{Cutoff, Period, PlanTextError};

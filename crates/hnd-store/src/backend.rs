@@ -49,6 +49,7 @@ migrations! {
     (21, "sign_in_failures", "0021_sign_in_failures.sql"),
     (22, "fees", "0022_fees.sql"),
     (23, "member_words", "0023_member_words.sql"),
+    (24, "plan_lifecycle", "0024_plan_lifecycle.sql"),
 }
 
 impl Backend {

@@ -24,6 +24,7 @@ mod indicators;
 mod members;
 mod merger;
 mod org;
+mod plan_life;
 mod plans;
 mod profiles;
 mod sessions;
@@ -49,7 +50,8 @@ pub use members::{
 };
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails, UnitHit};
-pub use plans::{NewPlan, Plan, Split, SplitOutcome, Target};
+pub use plan_life::{Implementing, PlanDocument};
+pub use plans::{Implements, NewPlan, Plan, Split, SplitOutcome, Target};
 pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
 pub use sessions::{ACCOUNT_FAILURES, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES};
 pub use statistics::Bulk;

@@ -4,36 +4,70 @@
 
 use crate::indicators::check_value;
 use crate::org::Change;
-use crate::sql::Stamped;
 use crate::sql::path_end;
 use crate::{Result, Store};
-use hnd_domain::plan::{Comparator, Measure, Source, indicator};
+use hnd_domain::plan::{Comparator, Measure, PlanKind, PlanStatus, Source, indicator, printed_number};
 use hnd_domain::{Day, PlanError};
 use serde::Serialize;
 use sqlx::Row;
 use std::collections::HashMap;
 
-/// A plan to issue.
+/// A plan to draft (or, for the operator's tools and tests, to keep as
+/// issued at once).
 #[derive(Debug, Clone)]
 pub struct NewPlan {
-    /// The document's number ("115-CTr/TU"); generated when it has none.
+    /// The document's number ("115-CTr/TU"); given by the system when it
+    /// has none (`hnd_domain::plan::plan_number`).
     pub number: Option<String>,
     pub title: String,
     pub unit: String,
+    /// The document's date.
     pub issued_on: Day,
     pub first_year: i32,
     pub last_year: i32,
+    pub kind: PlanKind,
+    /// What it implements, if anything.
+    pub implements: Option<Implements>,
+    /// The day by which the units below must issue their implementing plans.
+    pub implement_by: Option<Day>,
+}
+
+/// What a plan implements: a plan of a level above, by its number, or a
+/// document from outside the register ("46-NQ/TW" of 20/12/2023).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Implements {
+    Plan { number: String },
+    Document { number: String, date: String },
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
     pub number: String,
+    /// The number as the document prints it ("12-KH/HNDT").
+    pub printed: String,
     pub title: String,
     pub unit: String,
     pub unit_name: String,
     pub issued_on: String,
     pub first_year: i64,
     pub last_year: i64,
+    pub kind: String,
+    pub status: String,
+    pub implements: Option<Implements>,
+    /// The day (dd/mm/yyyy) by which the units below issue their own.
+    pub implement_by: Option<String>,
+    /// The version it replaces, and the one that replaced or will replace it.
+    pub replaces: Option<String>,
+    pub replaced_by: Option<String>,
+    /// The signed document's file name.
+    pub document: Option<String>,
+}
+
+impl Plan {
+    pub fn status(&self) -> PlanStatus {
+        PlanStatus::parse(&self.status).unwrap_or(PlanStatus::Issued)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,21 +122,49 @@ pub struct SplitOutcome {
 /// Plans with their issuing unit as it is on day `$1`.
 macro_rules! plan_select {
     () => {
-        "SELECT p.number, p.title, v.code, v.name, p.issued_on, p.first_year, p.last_year FROM plans p
-         JOIN unit_versions v ON v.unit_id = p.unit_id AND v.valid_from <= $1 AND v.valid_to > $1"
+        "SELECT p.number, p.title, v.code, v.name, p.issued_on, p.first_year, p.last_year, p.kind, p.status,
+                ip.number, p.implements_doc, p.implements_doc_on, p.implement_by, op.number,
+                (SELECT MIN(np.number) FROM plans np WHERE np.replaces_id = p.id), d.name
+         FROM plans p
+         JOIN unit_versions v ON v.unit_id = p.unit_id AND v.valid_from <= $1 AND v.valid_to > $1
+         LEFT JOIN plans ip ON ip.id = p.implements_id
+         LEFT JOIN plans op ON op.id = p.replaces_id
+         LEFT JOIN plan_documents d ON d.plan_id = p.id"
     };
 }
+pub(crate) use plan_select;
 
-fn plan_from_row(r: &sqlx::any::AnyRow) -> Result<Plan> {
+fn shown(day: Option<String>) -> Option<String> {
+    day.map(|d| Day::from_iso(&d).map(|d| d.to_string()).unwrap_or(d))
+}
+
+pub(crate) fn plan_from_row(r: &sqlx::any::AnyRow) -> Result<Plan> {
     let issued: String = r.try_get(4)?;
+    let number: String = r.try_get(0)?;
+    let implements = match (r.try_get::<Option<String>, _>(9)?, r.try_get::<Option<String>, _>(10)?) {
+        (Some(number), _) => Some(Implements::Plan { number }),
+        (None, Some(number)) => Some(Implements::Document {
+            number,
+            date: shown(r.try_get(11)?).unwrap_or_default(),
+        }),
+        (None, None) => None,
+    };
     Ok(Plan {
-        number: r.try_get(0)?,
+        printed: printed_number(&number).to_string(),
+        number,
         title: r.try_get(1)?,
         unit: r.try_get(2)?,
         unit_name: r.try_get(3)?,
         issued_on: Day::from_iso(&issued).map(|d| d.to_string()).unwrap_or(issued),
         first_year: r.try_get(5)?,
         last_year: r.try_get(6)?,
+        kind: r.try_get(7)?,
+        status: r.try_get(8)?,
+        implements,
+        implement_by: shown(r.try_get(12)?),
+        replaces: r.try_get(13)?,
+        replaced_by: r.try_get(14)?,
+        document: r.try_get(15)?,
     })
 }
 
@@ -137,45 +199,6 @@ async fn put_target(
 }
 
 impl Store {
-    /// Issues a plan; returns its number (given, or `KH-UNIT-YEAR-N`).
-    pub async fn create_plan(&self, plan: &NewPlan, change: &Change) -> Result<String> {
-        let unit = self.unit(&plan.unit, plan.issued_on).await?.unit;
-        let mut tx = self.write.begin().await?;
-        let number = match &plan.number {
-            Some(n) => n.trim().to_string(),
-            None => {
-                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE unit_id = $1")
-                    .bind(unit.id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                format!("KH-{}-{}-{}", unit.code, plan.issued_on.year(), n + 1)
-            }
-        };
-        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE number = $1")
-            .bind(number.clone())
-            .fetch_one(&mut *tx)
-            .await?;
-        if taken > 0 {
-            return Err(PlanError::NumberTaken { number }.into());
-        }
-        sqlx::query(
-            "INSERT INTO plans (number, title, unit_id, province_code, issued_on, first_year, last_year, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(number.clone())
-        .bind(plan.title.trim().to_string())
-        .bind(unit.id)
-        .bind(unit.province_code.clone())
-        .bind(plan.issued_on.iso())
-        .bind(plan.first_year as i64)
-        .bind(plan.last_year as i64)
-        .stamped(change)
-        .execute(&mut *tx)
-        .await?;
-        crate::accounts::commit(tx, &change.clone().with_after("number", number.clone().into())).await?;
-        Ok(number)
-    }
-
     /// The plan `number`: its id, and its unit's id and path.
     pub(crate) async fn plan_ref(&self, number: &str) -> Result<(i64, String, String)> {
         let row = sqlx::query(

@@ -248,7 +248,8 @@ impl Store {
             "WHERE $2 = 0"
         };
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {TASK_COLS} {TASK_FROM} {filter} ORDER BY p.issued_on DESC, p.number, t.position LIMIT $3"
+            "SELECT {TASK_COLS} {TASK_FROM} {filter} AND p.status <> 'draft'
+             ORDER BY p.issued_on DESC, p.number, t.position LIMIT $3"
         )))
         .bind(Day::today().iso())
         .bind(body.unwrap_or(0))
@@ -305,7 +306,9 @@ impl Store {
         }
         let limit = arg(limit.into(), &mut binds);
         let sql = format!(
-            "SELECT {TASK_COLS} {TASK_FROM} WHERE {} ORDER BY p.issued_on DESC, p.number, t.position LIMIT {limit}",
+            // A draft's tasks are not yet anyone's work.
+            "SELECT {TASK_COLS} {TASK_FROM} WHERE p.status <> 'draft' AND ({})
+             ORDER BY p.issued_on DESC, p.number, t.position LIMIT {limit}",
             conditions.join(" OR ")
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));

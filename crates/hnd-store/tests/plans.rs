@@ -51,13 +51,16 @@ async fn setup(store: &Store) -> String {
         issued_on: d("15/01/2026"),
         first_year: 2026,
         last_year: 2030,
+        kind: hnd_domain::plan::PlanKind::Plan,
+        implements: None,
+        implement_by: None,
     };
     store.create_plan(&plan, &who()).await.unwrap()
 }
 
 async fn targets_cascade_and_progress_follows_the_register(store: Store) {
     let number = setup(&store).await;
-    assert_eq!(number, "KH-01-2026-1", "a plan without a number gets one");
+    assert_eq!(number, "1-KH/HNDT.01.2026", "a plan without a number gets one");
     let listed = store.plans("01").await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].unit, "01");

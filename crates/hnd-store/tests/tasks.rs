@@ -26,6 +26,9 @@ async fn plan(store: &Store, number: &str, unit: &str, issued: &str) -> String {
         issued_on: d(issued),
         first_year: 2026,
         last_year: 2026,
+        kind: hnd_domain::plan::PlanKind::Plan,
+        implements: None,
+        implement_by: None,
     };
     store.create_plan(&plan, &who()).await.unwrap()
 }

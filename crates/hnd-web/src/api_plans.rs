@@ -56,7 +56,7 @@ struct Reading {
 async fn reading(store: &Store, caller: &ApiUser, number: &str, asked: Option<&str>) -> Result<Reading, Refusal> {
     let plan = store.plan(number).await?;
     let (_, plan_path) = store.unit_path(&plan.unit).await?;
-    if !caller.user.may_read_plan(&plan_path) {
+    if !caller.user.may_read_plan_in(&plan_path, plan.status()) {
         return Err(Refusal::forbidden());
     }
     let unit = unit_of(&caller.user, asked, &plan.unit, &plan_path);
@@ -71,8 +71,9 @@ async fn reading(store: &Store, caller: &ApiUser, number: &str, asked: Option<&s
     })
 }
 
-/// `GET /api/v1/plans/{number}?unit=`: the plan, its targets for the unit,
-/// its tasks.
+/// `GET /api/v1/plans/{number}?unit=`: the plan (its status, what it
+/// implements), the units below with their implementing plans, its
+/// targets for the unit, its tasks.
 pub async fn show(
     State(store): State<Store>,
     caller: ApiUser,
@@ -80,9 +81,11 @@ pub async fn show(
     Query(p): Query<PlanParams>,
 ) -> Result<Response, Refusal> {
     let r = reading(&store, &caller, &number, p.unit.as_deref()).await?;
-    let (targets, tasks) = tokio::try_join!(
+    let drafts_of = |below: &str| caller.user.may(Action::EditPlans, below);
+    let (targets, tasks, implementing) = tokio::try_join!(
         store.targets(&r.plan.number, &r.unit),
-        store.tasks(&r.plan.number, Day::today())
+        store.tasks(&r.plan.number, Day::today()),
+        store.implementation(&r.plan.number, drafts_of)
     )?;
     let targets: Vec<Value> = targets
         .into_iter()
@@ -91,10 +94,11 @@ pub async fn show(
                    "comparator": t.comparator, "value": t.value})
         })
         .collect();
-    Ok(
-        Json(json!({"plan": r.plan, "unit": r.unit, "unit_name": r.unit_name, "targets": targets, "tasks": tasks}))
-            .into_response(),
+    Ok(Json(
+        json!({"status": r.plan.status, "implements": r.plan.implements, "implementing": implementing,
+                    "plan": r.plan, "unit": r.unit, "unit_name": r.unit_name, "targets": targets, "tasks": tasks}),
     )
+    .into_response())
 }
 
 /// `GET /api/v1/plans/{number}/progress?unit=&period=`: each target of the
@@ -186,16 +190,19 @@ pub fn paths(error: &Value) -> serde_json::Map<String, Value> {
         "schema": {"type": "string", "pattern": "^(((Q[1-4]|T([1-9]|1[0-2])|6T|9T)/)?(19[3-9][0-9]|20[0-9]{2}|21[0-9]{2}|2200))?$"}});
     let as_of = json!({"name": "as_of", "in": "query", "required": false, "description": "dd/mm/yyyy; để trống: hôm nay",
                        "schema": crate::api::day_schema()});
-    let mut paths = serde_json::Map::new();
+    let mut paths = crate::api_plan_life::paths(error);
+    let (create, edit) = crate::api_plan_life::operations(error);
     paths.insert(
         "/api/v1/plans".into(),
-        json!({"get": {"summary": "Các kế hoạch người dùng được xem (ban hành trong phạm vi của mình, hoặc ở cấp trên giao chỉ tiêu xuống)",
-                       "responses": responses("PlanList", "Danh sách kế hoạch")}}),
+        json!({"get": {"summary": "Các kế hoạch người dùng được xem (ban hành trong phạm vi của mình, hoặc ở cấp trên giao chỉ tiêu xuống; dự thảo: chỉ đơn vị soạn)",
+                       "responses": responses("PlanList", "Danh sách kế hoạch")},
+               "post": create}),
     );
     paths.insert(
         "/api/v1/plans/{number}".into(),
-        json!({"get": {"summary": "Một kế hoạch: chỉ tiêu giao cho một đơn vị và các nhiệm vụ",
-                       "parameters": [number, unit], "responses": responses("PlanDetails", "Kế hoạch")}}),
+        json!({"get": {"summary": "Một kế hoạch: trạng thái, văn bản nó thực hiện, các đơn vị cấp dưới và kế hoạch thực hiện của họ, chỉ tiêu giao cho một đơn vị và các nhiệm vụ",
+                       "parameters": [number, unit], "responses": responses("PlanDetails", "Kế hoạch")},
+               "patch": edit}),
     );
     paths.insert(
         "/api/v1/plans/{number}/progress".into(),
@@ -218,9 +225,19 @@ pub fn schemas() -> serde_json::Map<String, Value> {
     let text = json!({"type": "string"});
     let number = json!({"type": "number"});
     let levels: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
-    let plan = json!({"type": "object", "required": ["number", "title", "unit", "unit_name", "issued_on", "first_year", "last_year"],
-        "properties": {"number": text, "title": text, "unit": text, "unit_name": text, "issued_on": text,
-                       "first_year": {"type": "integer"}, "last_year": {"type": "integer"}}});
+    let maybe = json!({"type": "string", "nullable": true});
+    let implements = json!({"type": "object", "nullable": true, "required": ["kind", "number"],
+        "properties": {"kind": {"type": "string", "enum": ["plan", "document"]}, "number": text, "date": text}});
+    let plan = json!({"type": "object", "required": ["number", "printed", "title", "unit", "unit_name", "issued_on", "first_year", "last_year", "kind", "status"],
+        "properties": {"number": text, "printed": text, "title": text, "unit": text, "unit_name": text, "issued_on": text,
+                       "first_year": {"type": "integer"}, "last_year": {"type": "integer"},
+                       "kind": {"type": "string", "enum": ["plan", "programme", "work_programme", "theme"]},
+                       "status": {"type": "string", "enum": ["draft", "issued", "withdrawn", "replaced"]},
+                       "implements": implements, "implement_by": maybe, "replaces": maybe, "replaced_by": maybe,
+                       "document": maybe}});
+    let implementing = json!({"type": "array", "items": {"type": "object", "required": ["unit", "unit_name", "number", "status", "late"],
+        "properties": {"unit": text, "unit_name": text, "number": maybe, "status": maybe, "issued_on": maybe,
+                       "late": {"type": "boolean"}}}});
     let task = json!({"type": "object", "required": ["id", "plan", "title", "deadline", "status", "overdue"],
         "properties": {"id": {"type": "integer"}, "plan": text, "position": {"type": "integer"}, "title": text,
                        "directing": text, "lead": text, "coordinating": text, "deadline": text,
@@ -240,9 +257,17 @@ pub fn schemas() -> serde_json::Map<String, Value> {
         "PlanList".into(),
         json!({"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": plan}}}),
     );
+    let mut view = plan.clone();
+    if let Some(required) = view["required"].as_array_mut() {
+        required.extend([json!("implementing"), json!("editable")]);
+    }
+    view["properties"]["implementing"] = implementing.clone();
+    view["properties"]["editable"] = json!({"type": "boolean"});
+    schemas.insert("PlanView".into(), view);
     schemas.insert(
         "PlanDetails".into(),
-        json!({"type": "object", "required": ["plan", "unit", "unit_name", "targets", "tasks"], "properties": {
+        json!({"type": "object", "required": ["status", "implementing", "plan", "unit", "unit_name", "targets", "tasks"], "properties": {
+            "status": plan["properties"]["status"], "implements": implements, "implementing": implementing,
             "plan": plan, "unit": text, "unit_name": text,
             "targets": {"type": "array", "items": target}, "tasks": {"type": "array", "items": task}}}),
     );

@@ -5,6 +5,7 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
+use crate::plan_life_pages::{PlanHead, head};
 use crate::plan_pages::{indicator_name, number, period_of, segment, share, share_text, table_xlsx};
 use crate::shell::{Nav, Tr, forbidden, render, store_problem};
 use askama::Template;
@@ -88,6 +89,8 @@ struct PlanPage {
     may_edit: bool,
     /// "N targets saved" after a sheet was taken.
     imported: Option<String>,
+    /// The plan as a document, and the units below with their own.
+    life: PlanHead,
 }
 
 pub async fn show(
@@ -106,6 +109,11 @@ pub async fn show(
     let found = match store.plan(&plan).await {
         Ok(p) => p,
         Err(e) => return store_problem(&viewer, e),
+    };
+    // A draft is its own unit's until issued.
+    let life = match head(&state, &viewer, &found.number).await {
+        Ok(h) => h,
+        Err(r) => return r,
     };
     let unit = if p.unit.trim().is_empty() {
         found.unit.clone()
@@ -316,6 +324,7 @@ pub async fn show(
         ranked_on,
         below,
         tasks,
+        life,
         may_edit: viewer.user.may(Action::EditPlans, &details.path),
         imported: p
             .imported

@@ -30,6 +30,11 @@ struct PlansPage {
     form: IndicatorForm,
     error: Option<String>,
     added: Option<String>,
+    /// The kinds of plan for the "new plan" form; none when the user
+    /// may draft nowhere.
+    kinds: Vec<(&'static str, String)>,
+    /// The unit the form offers first: the user's highest where they plan.
+    home: String,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -113,6 +118,18 @@ async fn plans_page(
         form,
         error,
         added,
+        kinds: match viewer.user.may_somewhere(hnd_domain::Action::EditPlans) {
+            true => hnd_domain::plan::PlanKind::ALL
+                .iter()
+                .map(|k| (k.code(), i18n::t(lang, &format!("plan.kind.{}", k.code()), &[])))
+                .collect(),
+            false => Vec::new(),
+        },
+        home: viewer
+            .user
+            .home(hnd_domain::Action::EditPlans)
+            .map(|g| g.unit_code.clone())
+            .unwrap_or_default(),
     };
     render(page, status, lang)
 }

@@ -4,12 +4,13 @@
 
 use crate::AppState;
 use crate::authorize::Access;
+use crate::plan_life_pages as life;
 use crate::refusal::Refusal;
 use crate::request::JsonBody;
 use crate::{
-    accounts, api, api_doc, api_fees, api_households, api_members, api_plans, api_profiles, api_register, api_tasks,
-    auth, dashboard, fees, files, households, member_steps, members, org_edit, pages, plan_page, plan_pages,
-    plan_targets, profiles, tasks, unit_picker,
+    accounts, api, api_doc, api_fees, api_households, api_members, api_plan_life, api_plans, api_profiles,
+    api_register, api_tasks, auth, dashboard, fees, files, households, member_steps, members, org_edit, pages,
+    plan_page, plan_pages, plan_targets, profiles, tasks, unit_picker,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -123,6 +124,27 @@ pub fn routes() -> Vec<Route> {
         route(p.clone(), "/fees/rate", Needs(EditPlans), post(fees::set_rate)),
         route(p.clone(), "/fees/pay", Needs(EditMembers), post(fees::record)),
         route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
+        route(p.clone(), "/plans", Needs(EditPlans), post(life::create)),
+        route(p.clone(), "/plans/{number}/edit", Needs(EditPlans), post(life::edit)),
+        route(p.clone(), "/plans/{number}/issue", Needs(EditPlans), post(life::issue)).upload(life::MAX_DOCUMENT),
+        route(
+            p.clone(),
+            "/plans/{number}/withdraw",
+            Needs(EditPlans),
+            post(life::withdraw),
+        ),
+        route(
+            p.clone(),
+            "/plans/{number}/version",
+            Needs(EditPlans),
+            post(life::version),
+        ),
+        route(
+            g.clone(),
+            "/plans/{number}/document",
+            Needs(ViewMembers),
+            get(life::document),
+        ),
         route(
             p.clone(),
             "/plans/indicators",
@@ -376,6 +398,30 @@ pub fn routes() -> Vec<Route> {
             get(api_plans::children),
         ),
         route(g.clone(), "/api/v1/plans", SignedIn, get(api_plans::list)),
+        route(
+            p.clone(),
+            "/api/v1/plans",
+            Needs(EditPlans),
+            post(api_plan_life::create),
+        ),
+        route(
+            Method::PATCH,
+            "/api/v1/plans/{number}",
+            Needs(EditPlans),
+            patch(api_plan_life::edit),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/plans/{number}/issue",
+            Needs(EditPlans),
+            post(api_plan_life::issue),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/plans/{number}/withdraw",
+            Needs(EditPlans),
+            post(api_plan_life::withdraw),
+        ),
         route(
             g.clone(),
             "/api/v1/plans/{number}",

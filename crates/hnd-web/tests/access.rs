@@ -97,6 +97,36 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             ..c("POST", "/org/00008-CH01/dissolve".into(), Some(branch.clone()))
         },
         ("GET", "/plans") => c("GET", "/plans".into(), None),
+        // A draft without a title: refused as such after access.
+        ("POST", "/plans") => Case {
+            form: Some(vec![
+                ("unit", "00008".into()),
+                ("title", "".into()),
+                ("years", "2026".into()),
+            ]),
+            ..c("POST", "/plans".into(), Some(commune.clone()))
+        },
+        // The province's plan is issued: read-only (409) for who may plan there.
+        ("POST", "/plans/{number}/edit") => Case {
+            form: Some(vec![("title", "Đổi tên".into()), ("years", "2026".into())]),
+            ..c("POST", "/plans/12-KH%2FHND/edit".into(), Some(province.clone()))
+        },
+        ("POST", "/plans/{number}/issue") => Case {
+            multipart: true,
+            ..c("POST", "/plans/12-KH%2FHND/issue".into(), Some(province.clone()))
+        },
+        // Not confirmed: refused as such (422) to who may withdraw it.
+        ("POST", "/plans/{number}/withdraw") => Case {
+            form: Some(vec![("confirm", "".into())]),
+            ..c("POST", "/plans/12-KH%2FHND/withdraw".into(), Some(province.clone()))
+        },
+        // A new draft version for who may plan in the province (then 409).
+        ("POST", "/plans/{number}/version") => Case {
+            form: Some(vec![]),
+            ..c("POST", "/plans/12-KH%2FHND/version".into(), Some(province.clone()))
+        },
+        // No signed document: 404 to its readers.
+        ("GET", "/plans/{number}/document") => c("GET", "/plans/12-KH%2FHND/document".into(), None),
         // A code that is not one: refused as such after access.
         ("POST", "/plans/indicators") => Case {
             form: Some(vec![
@@ -371,6 +401,29 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         ("GET", "/api/v1/units/{code}/children") => c("GET", "/api/v1/units/00008/children".into(), Some(commune)),
         ("GET", "/api/v1/plans") => c("GET", "/api/v1/plans".into(), None),
         ("GET", "/api/v1/plans/{number}") => c("GET", "/api/v1/plans/12-KH%2FHND?unit=00008".into(), Some(commune)),
+        // A draft without a title: refused as such after access.
+        ("POST", "/api/v1/plans") => Case {
+            json: Some(r#"{"unit":"00008","title":"","years":"2026"}"#.into()),
+            ..c("POST", "/api/v1/plans".into(), Some(commune.clone()))
+        },
+        // The province's plan is issued: read-only (409) for who may plan there.
+        ("PATCH", "/api/v1/plans/{number}") => Case {
+            json: Some(r#"{"title":"Đổi tên"}"#.into()),
+            ..c("PATCH", "/api/v1/plans/12-KH%2FHND".into(), Some(province.clone()))
+        },
+        ("POST", "/api/v1/plans/{number}/issue") => Case {
+            json: Some("{}".into()),
+            ..c("POST", "/api/v1/plans/12-KH%2FHND/issue".into(), Some(province.clone()))
+        },
+        // Withdrawn by the first who may (then 409 for the next), refused to the others.
+        ("POST", "/api/v1/plans/{number}/withdraw") => Case {
+            json: Some("{}".into()),
+            ..c(
+                "POST",
+                "/api/v1/plans/12-KH%2FHND/withdraw".into(),
+                Some(province.clone()),
+            )
+        },
         ("GET", "/api/v1/plans/{number}/progress") => c(
             "GET",
             "/api/v1/plans/12-KH%2FHND/progress?unit=00008&period=2026".into(),

@@ -4,10 +4,10 @@
 use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;
-use hnd_app::{Actor, App};
+use hnd_app::{Actor, App, PlanText, PlanView, readable_plan};
 use hnd_domain::plan::{Comparator, Period, all_indicators};
 use hnd_domain::{Day, Lang, PlanError, fmt::int};
-use hnd_store::{NewPlan, NewTask, Store};
+use hnd_store::{NewTask, Store};
 use std::process::ExitCode;
 
 #[derive(Subcommand, Debug)]
@@ -37,11 +37,77 @@ pub enum PlansCommand {
         #[arg(long, requires = "ratio")]
         over: Option<String>,
     },
-    /// A plan's targets for a unit, and its tasks.
+    /// Draft a plan (its number given in the unit's series when --number
+    /// is left out); prints its number.
+    Create {
+        #[arg(long)]
+        unit: String,
+        /// plan, programme, work_programme or theme.
+        #[arg(long, default_value = "plan")]
+        kind: String,
+        #[arg(long)]
+        title: String,
+        /// 2026-2030, or one year.
+        #[arg(long)]
+        years: String,
+        #[arg(long)]
+        number: Option<String>,
+        /// The document's date, dd/mm/yyyy (today when left out).
+        #[arg(long)]
+        date: Option<String>,
+        /// The number of the plan of a level above it implements.
+        #[arg(long, conflicts_with = "implements_document")]
+        implements: Option<String>,
+        /// Or an outside document it implements, with --implements-date.
+        #[arg(long, requires = "implements_date")]
+        implements_document: Option<String>,
+        #[arg(long)]
+        implements_date: Option<String>,
+        /// dd/mm/yyyy: the units below issue their implementing plans by then.
+        #[arg(long)]
+        implement_by: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a draft: the options given replace its fields.
+    Edit {
+        number: String,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        years: Option<String>,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        implements: Option<String>,
+        #[arg(long)]
+        implement_by: Option<String>,
+    },
+    /// Issue a draft, with its signed document (--document FILE).
+    Issue {
+        number: String,
+        #[arg(long)]
+        document: Option<std::path::PathBuf>,
+    },
+    /// Withdraw an issued plan.
+    Withdraw { number: String },
+    /// Draft a new version of an issued plan (the old one is marked
+    /// replaced when the new one is issued); prints its number.
+    Version {
+        number: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A plan: its status, what it implements, the units below and their
+    /// implementing plans, its targets for a unit and its tasks.
     Show {
         number: String,
         #[arg(long)]
         unit: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
     /// Set a unit's target: INDICATOR, comparator (">=", "<=", "=", or the
     /// plan's wording), value.
@@ -113,16 +179,30 @@ pub(crate) async fn load_demo_plans(app: &App, actor: &Actor) -> Result<Vec<Stri
 }
 
 /// A plan written as lines "title|…", "unit|CODE" (51 when absent),
+/// "kind|plan", "implements|NUMBER|dd/mm/yyyy" (an outside document),
 /// "target|INDICATOR|COMPARATOR|VALUE" (handed down by members) and
-/// "task|TITLE|DIRECTING|LEAD|COORDINATING|DEADLINE".
+/// "task|TITLE|DIRECTING|LEAD|COORDINATING|DEADLINE": drafted, given its
+/// targets and tasks, and issued by the operations a user calls.
 async fn load_plan_text(app: &App, actor: &Actor, text: &str) -> Result<String> {
-    let (mut title, mut unit) = (String::new(), "51".to_string());
+    let mut plan = PlanText {
+        unit: "51".into(),
+        // The demo's tree begins with the 2025 reform: the plan is entered
+        // on that day, for the province as it is since.
+        date: Day::REFORM_2025.to_string(),
+        years: "2024-2030".into(),
+        ..PlanText::default()
+    };
     let (mut targets, mut tasks) = (Vec::new(), Vec::new());
     for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
         let cells: Vec<&str> = line.split('|').collect();
         match cells[0] {
-            "title" => title = cells[1].to_string(),
-            "unit" => unit = cells[1].to_string(),
+            "title" => plan.title = cells[1].to_string(),
+            "unit" => plan.unit = cells[1].to_string(),
+            "kind" => plan.kind = cells[1].to_string(),
+            "implements" => {
+                plan.implements_document = cells[1].to_string();
+                plan.implements_date = cells[2].to_string();
+            }
             "target" => targets.push((cells[1], cells[2], cells[3].parse::<f64>()?)),
             "task" => tasks.push(NewTask {
                 title: cells[1].into(),
@@ -134,27 +214,44 @@ async fn load_plan_text(app: &App, actor: &Actor, text: &str) -> Result<String> 
             _ => {}
         }
     }
-    let plan = NewPlan {
-        number: None,
-        title,
-        unit: unit.clone(),
-        // The demo's tree begins with the 2025 reform: the plan is entered
-        // on that day, for the province as it is since.
-        issued_on: Day::REFORM_2025,
-        first_year: 2024,
-        last_year: 2030,
-    };
     let number = app.create_plan(actor, &plan).await?;
     for (indicator, comparator, value) in targets {
         let comparator = Comparator::parse(comparator).expect("the demo's comparators");
-        let target = (unit.clone(), indicator.to_string(), comparator, value);
+        let target = (plan.unit.clone(), indicator.to_string(), comparator, value);
         app.set_targets(actor, &number, &[target]).await?;
-        app.split_target(actor, &number, &unit, indicator, "members").await?;
+        app.split_target(actor, &number, &plan.unit, indicator, "members")
+            .await?;
     }
     for task in &tasks {
         app.add_task(actor, &number, task).await?;
     }
+    app.issue_plan(actor, &number, None).await?;
     Ok(number)
+}
+
+fn print_number(number: &str, json: bool) {
+    if json {
+        println!("{}", serde_json::json!({ "number": number }));
+    } else {
+        println!("{number}");
+    }
+}
+
+/// A plan's head and the units below with their implementing plans.
+fn show_plan(view: &PlanView, lang: Lang) {
+    let p = &view.plan;
+    let status = tr(lang, &format!("plan.status.{}", p.status), &[]);
+    println!("{} · {} · {} · {status}", p.number, p.issued_on, p.unit_name);
+    println!("{}", p.title);
+    for row in &view.implementing {
+        let late = if row.late {
+            tr(lang, "plan.late", &[])
+        } else {
+            String::new()
+        };
+        let number = row.number.as_deref().unwrap_or("—");
+        println!("  {:<10} {number:<28} {late}", row.unit);
+    }
 }
 
 pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
@@ -198,11 +295,84 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             app.add_indicator(&actor, &new).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
-        PlansCommand::Show { number, unit } => {
-            let unit = match unit {
-                Some(u) => u,
-                None => store.plan(&number).await?.unit,
+        PlansCommand::Create {
+            unit,
+            kind,
+            title,
+            years,
+            number,
+            date,
+            implements,
+            implements_document,
+            implements_date,
+            implement_by,
+            json,
+        } => {
+            let text = PlanText {
+                unit,
+                kind,
+                title,
+                number: number.unwrap_or_default(),
+                date: date.unwrap_or_default(),
+                years,
+                implements: implements.unwrap_or_default(),
+                implements_document: implements_document.unwrap_or_default(),
+                implements_date: implements_date.unwrap_or_default(),
+                implement_by: implement_by.unwrap_or_default(),
             };
+            let number = app.create_plan(&actor, &text).await?;
+            print_number(&number, json);
+        }
+        PlansCommand::Edit {
+            number,
+            kind,
+            title,
+            years,
+            date,
+            implements,
+            implement_by,
+        } => {
+            let mut text = PlanText::of(&store.plan(&number).await?);
+            let given = [
+                (&mut text.kind, kind),
+                (&mut text.title, title),
+                (&mut text.years, years),
+                (&mut text.date, date),
+                (&mut text.implements, implements),
+                (&mut text.implement_by, implement_by),
+            ];
+            for (field, value) in given {
+                if let Some(value) = value {
+                    *field = value;
+                }
+            }
+            app.edit_plan(&actor, &number, &text, None).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        PlansCommand::Issue { number, document } => {
+            let document = match document {
+                Some(path) => Some(crate::tasks::file_of(&path)?),
+                None => None,
+            };
+            app.issue_plan(&actor, &number, document).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        PlansCommand::Withdraw { number } => {
+            app.withdraw_plan(&actor, &number).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        PlansCommand::Version { number, json } => {
+            let number = app.new_plan_version(&actor, &number).await?;
+            print_number(&number, json);
+        }
+        PlansCommand::Show { number, unit, json } => {
+            let view = readable_plan(&app, &actor, &number).await?;
+            if json {
+                println!("{}", serde_json::to_string(&view)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            show_plan(&view, lang);
+            let unit = unit.unwrap_or_else(|| view.plan.unit.clone());
             for t in store.targets(&number, &unit).await? {
                 println!("{:<28} {:>2} {}", t.indicator, t.comparator, t.value);
             }

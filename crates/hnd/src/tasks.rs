@@ -129,16 +129,7 @@ pub async fn run(cmd: TasksCommand, db: &str, author: &str, lang: Lang) -> Resul
         TasksCommand::Report { id, status, note, file } => {
             let mut files = Vec::new();
             for path in file {
-                let content = std::fs::read(&path)?;
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "tep".into());
-                files.push(NewFile {
-                    name,
-                    content_type: "application/octet-stream".into(),
-                    content,
-                });
+                files.push(file_of(&path)?);
             }
             let report = hnd_app::TaskReport { status, note, files };
             let app = hnd_app::App::new(store.clone());
@@ -162,4 +153,18 @@ pub async fn run(cmd: TasksCommand, db: &str, author: &str, lang: Lang) -> Resul
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A file to attach, read from `path`.
+pub(crate) fn file_of(path: &std::path::Path) -> Result<NewFile> {
+    let content = std::fs::read(path)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "tep".into());
+    Ok(NewFile {
+        name,
+        content_type: "application/octet-stream".into(),
+        content,
+    })
 }

@@ -63,8 +63,85 @@ both_backends!(
     dates_settings_and_cancelled_transfers_from_the_command_line,
     tree_edits_and_households_are_audited_once_from_the_command_line,
     a_restored_backup_equals_the_original,
-    fees_from_the_command_line
+    fees_from_the_command_line,
+    a_plan_implemented_below_from_the_command_line
 );
+
+/// A province issues a plan with a deadline, three communes issue plans
+/// implementing it (one after the deadline); `plans show --json` tells
+/// each one's number and status and who was late; a draft refuses to be
+/// issued twice, an issued plan is withdrawn.
+fn a_plan_implemented_below_from_the_command_line(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let create = |unit: &str, date: &str, implements: Option<&str>| {
+        let mut args = vec![
+            "plans",
+            "create",
+            "--unit",
+            unit,
+            "--kind",
+            "plan",
+            "--title",
+            "Kế hoạch thực hiện",
+            "--years",
+            "2025-2030",
+            "--date",
+            date,
+            "--json",
+        ];
+        if let Some(parent) = implements {
+            args.extend(["--implements", parent]);
+        } else {
+            args.extend(["--implement-by", "31/07/2025"]);
+        }
+        let out: serde_json::Value = serde_json::from_str(&ok(db, &args)).unwrap();
+        out["number"].as_str().unwrap().to_string()
+    };
+    let parent = create("01", "05/06/2025", None);
+    ok(
+        db,
+        &["plans", "edit", &parent, "--title", "Kế hoạch thực hiện Nghị quyết 46"],
+    );
+    let shown: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "show", &parent, "--json"])).unwrap();
+    assert_eq!(shown["status"], "draft");
+    assert_eq!(shown["title"], "Kế hoạch thực hiện Nghị quyết 46");
+    assert_eq!(shown["implement_by"], "31/07/2025", "fields not given stay");
+    ok(db, &["plans", "issue", &parent]);
+    let out = failing(db, &["plans", "issue", &parent]);
+    assert!(out.contains("không còn là dự thảo"), "{out}");
+    let out = failing(db, &["plans", "edit", &parent, "--title", "Khác"]);
+    assert!(out.contains("không còn là dự thảo"), "{out}");
+    let shown: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "show", &parent, "--json"])).unwrap();
+    let communes: Vec<String> = shown["implementing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(|r| r["unit"].as_str().unwrap().to_string())
+        .collect();
+    let mut children = Vec::new();
+    for (code, date) in communes.iter().zip(["10/07/2025", "30/07/2025", "15/08/2025"]) {
+        let number = create(code, date, Some(&parent));
+        ok(db, &["plans", "issue", &number]);
+        children.push(number);
+    }
+    let shown: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "show", &parent, "--json"])).unwrap();
+    assert_eq!(shown["status"], "issued");
+    assert_eq!(shown["implements"], serde_json::Value::Null);
+    let rows = shown["implementing"].as_array().unwrap();
+    for (code, number) in communes.iter().zip(&children) {
+        let row = rows.iter().find(|r| r["unit"] == code.as_str()).unwrap();
+        assert_eq!(row["number"], number.as_str());
+        assert_eq!(row["status"], "issued");
+    }
+    let late = |code: &str| rows.iter().find(|r| r["unit"] == code).unwrap()["late"] == true;
+    assert!(!late(&communes[0]) && !late(&communes[1]) && late(&communes[2]));
+    let child: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "show", &children[0], "--json"])).unwrap();
+    assert_eq!(child["implements"]["number"], parent.as_str());
+    ok(db, &["plans", "withdraw", &children[0]]);
+    let child: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "show", &children[0], "--json"])).unwrap();
+    assert_eq!(child["status"], "withdrawn");
+}
 
 /// A province sets the year's fee, a member pays it once, the commune's
 /// report counts it, the member's record keeps it; each write audited
@@ -986,30 +1063,34 @@ fn a_profile_from_the_command_line(db: &str) {
 
 fn plans_and_progress_from_the_command_line(db: &str) {
     ok(db, &["org", "bootstrap"]);
-    // No plan yet; then a target set and handed down from the command line
-    // needs a plan, which the store's interface makes (the demo loads one).
+    // No plan yet; then one drafted and issued, its targets set and handed
+    // down from the command line.
     assert_eq!(ok(db, &["plans", "list", "--json"]).trim(), "[]");
     let out = failing(db, &["progress", "--unit", "01", "--plan", "KH-none", "--json"]);
     assert!(out.contains("Không có kế hoạch số KH-none"), "{out}");
-    let store = tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let store = hnd_store::Store::open(db).await.unwrap();
-        let plan = hnd_store::NewPlan {
-            number: None,
-            title: "Kế hoạch năm".into(),
-            unit: "01".into(),
-            issued_on: hnd_domain::Day::parse("01/01/2026").unwrap(),
-            first_year: 2026,
-            last_year: 2026,
-        };
-        store
-            .create_plan(&plan, &hnd_store::Change::new("t", "t"))
-            .await
-            .unwrap();
-        store
-    });
-    drop(store);
+    let made = ok(
+        db,
+        &[
+            "plans",
+            "create",
+            "--unit",
+            "01",
+            "--kind",
+            "plan",
+            "--title",
+            "Kế hoạch năm",
+            "--years",
+            "2026",
+            "--date",
+            "01/01/2026",
+            "--json",
+        ],
+    );
+    let made: serde_json::Value = serde_json::from_str(&made).unwrap();
+    assert_eq!(made["number"], "1-KH/HNDT.01.2026");
+    ok(db, &["plans", "issue", "1-KH/HNDT.01.2026"]);
     let plans: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "list", "--json"])).unwrap();
-    assert_eq!(plans[0]["number"], "KH-01-2026-1");
+    assert_eq!(plans[0]["number"], "1-KH/HNDT.01.2026");
     assert_eq!(plans[0]["unit"], "01");
     assert!(plans[0]["title"].is_string());
     ok(
@@ -1017,7 +1098,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         &[
             "plans",
             "target",
-            "KH-01-2026-1",
+            "1-KH/HNDT.01.2026",
             "--unit",
             "01",
             "--indicator",
@@ -1033,7 +1114,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         &[
             "plans",
             "target",
-            "KH-01-2026-1",
+            "1-KH/HNDT.01.2026",
             "--unit",
             "01",
             "--indicator",
@@ -1048,7 +1129,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         &[
             "plans",
             "split",
-            "KH-01-2026-1",
+            "1-KH/HNDT.01.2026",
             "--unit",
             "01",
             "--indicator",
@@ -1065,7 +1146,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
             "--unit",
             "01",
             "--plan",
-            "KH-01-2026-1",
+            "1-KH/HNDT.01.2026",
             "--period",
             "2026",
             "--json",
@@ -1074,7 +1155,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
     .unwrap();
     assert_eq!(
         json,
-        serde_json::json!({"unit": "01", "plan": "KH-01-2026-1", "period": "2026",
+        serde_json::json!({"unit": "01", "plan": "1-KH/HNDT.01.2026", "period": "2026",
                            "rows": [{"indicator": "new_members", "target": 100.0, "actual": 0.0}]})
     );
     let out = failing(
@@ -1084,7 +1165,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
             "--unit",
             "01",
             "--plan",
-            "KH-01-2026-1",
+            "1-KH/HNDT.01.2026",
             "--period",
             "quý V/2026",
         ],
@@ -1099,7 +1180,7 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         &[
             "plans",
             "export-targets",
-            "KH-01-2026-1",
+            "1-KH/HNDT.01.2026",
             "--unit",
             "01",
             sheet.to_str().unwrap(),
@@ -1116,12 +1197,15 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         "Mã đơn vị,Kết nạp hội viên mới,Tỷ lệ hội viên tham gia BHYT,không có\n00004,7.000,120\n99999,5,\n",
     )
     .unwrap();
-    let out = failing(db, &["plans", "import-targets", "KH-01-2026-1", bad.to_str().unwrap()]);
+    let out = failing(
+        db,
+        &["plans", "import-targets", "1-KH/HNDT.01.2026", bad.to_str().unwrap()],
+    );
     assert!(
         out.contains("không có") && out.contains("120") && out.contains("99999"),
         "{out}"
     );
-    let targets = ok(db, &["plans", "show", "KH-01-2026-1", "--unit", "00004"]);
+    let targets = ok(db, &["plans", "show", "1-KH/HNDT.01.2026", "--unit", "00004"]);
     assert!(!targets.contains("7000"), "nothing half-saved: {targets}");
     let good = dir.join("dung.csv");
     std::fs::write(
@@ -1129,9 +1213,12 @@ fn plans_and_progress_from_the_command_line(db: &str) {
         "Mã đơn vị,Kết nạp hội viên mới,members_bhyt_rate\n00004,7.000,\"95,5\"\n00008,12,90\n",
     )
     .unwrap();
-    let out = ok(db, &["plans", "import-targets", "KH-01-2026-1", good.to_str().unwrap()]);
+    let out = ok(
+        db,
+        &["plans", "import-targets", "1-KH/HNDT.01.2026", good.to_str().unwrap()],
+    );
     assert!(out.contains("Đã giao 4 chỉ tiêu"), "{out}");
-    let targets = ok(db, &["plans", "show", "KH-01-2026-1", "--unit", "00004"]);
+    let targets = ok(db, &["plans", "show", "1-KH/HNDT.01.2026", "--unit", "00004"]);
     assert!(targets.contains("7000") && targets.contains("95.5"), "{targets}");
     std::fs::remove_dir_all(&dir).unwrap();
     // The command line's changes are in the audit log, passwords left out.
@@ -1162,6 +1249,8 @@ fn plans_and_progress_from_the_command_line(db: &str) {
             "cli.plans.exporttargets",
             "plan.split",
             "plan.targets",
+            "plan.issue",
+            "plan.create",
             "cli.org.bootstrap"
         ]
     );

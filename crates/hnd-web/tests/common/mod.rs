@@ -277,6 +277,9 @@ pub async fn fixture(store: Store) -> Fixture {
         issued_on: day("01/01/2026"),
         first_year: 2026,
         last_year: 2026,
+        kind: hnd_domain::plan::PlanKind::Plan,
+        implements: None,
+        implement_by: None,
     };
     store.create_plan(&plan, &who).await.unwrap();
     let at_least = hnd_domain::plan::Comparator::AtLeast;
