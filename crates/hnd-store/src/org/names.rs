@@ -188,7 +188,8 @@ mod tests {
         let name = hnd_domain::fold("Phường Cẩm Thành");
         assert_eq!(rank(&name, &words("phuong cam thanh")), Some(0));
         assert_eq!(rank(&name, &words("cam thanh")), Some(1));
-        assert_eq!(rank(&name, &words("Thành")), Some(1));
+        assert_eq!(rank(&name, &words("Thành")), Some(0), "a whole word of the name");
+        assert_eq!(rank(&name, &words("than")), Some(1));
         assert_eq!(rank(&name, &words("cam ph")), Some(2));
         assert_eq!(rank(&name, &words("cam ha")), None);
     }
