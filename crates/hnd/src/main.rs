@@ -9,6 +9,7 @@ mod fees;
 mod r#gen;
 mod households;
 mod input;
+mod legacy;
 #[cfg(feature = "bench")]
 mod load;
 mod member_files;
