@@ -87,8 +87,24 @@ pub async fn run(
     println!("{}", tr(lang, "cli.demo_plan_tasks", &[("number", &numbers[1])]));
     let commune = officer_commune(&store).await?;
     let accounts = demo_accounts(&store, &commune, lang).await?;
-    // The commune officer's commune has paid its fees.
+    // The commune officer's commune has paid its fees, and has its
+    // applicants, transfers, households and profiles.
     crate::fees::load_demo_fees(&app, &actor, &commune.code).await?;
+    let records = crate::demo_records::load(&app, &actor, &commune.code).await?;
+    let line = tr(
+        lang,
+        "cli.demo_records",
+        &[
+            ("commune", &format!("{} {}", commune.code, commune.name)),
+            ("applicants", &records.applicants),
+            ("transfers", &records.transfers),
+            ("households", &records.households),
+            ("positions", &records.positions),
+            ("titles", &records.titles),
+            ("ratings", &records.ratings),
+        ],
+    );
+    println!("{line}");
     for (login, password, role, unit) in accounts {
         println!(
             "{}",

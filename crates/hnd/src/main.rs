@@ -5,6 +5,7 @@ mod backup;
 mod bench;
 mod cli;
 mod demo;
+mod demo_records;
 mod fees;
 mod r#gen;
 mod households;
