@@ -142,7 +142,8 @@ pub(crate) async fn load(app: &App, actor: &Actor, commune: &str) -> Result<Reco
         done.positions += 1;
         let mut profile = store.member_profile(head.id).await?.profile;
         profile.occupation = Some(*rng.pick(&[Occupation::Crop, Occupation::Livestock, Occupation::Services]));
-        profile.general_grade = GeneralGrade::parse(*rng.pick(&["9/12", "12/12", "7/10"]));
+        let grade: &&str = rng.pick(&["9/12", "12/12", "7/10"]);
+        profile.general_grade = GeneralGrade::parse(grade);
         profile.core_member = true;
         app.set_profile(actor, head.id, &profile, hnd_app::Personal::Keep)
             .await?;
