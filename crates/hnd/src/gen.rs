@@ -1,11 +1,11 @@
 //! `hnd gen …`: synthetic data for trials and benchmarks.
 
-use crate::sample::{Rng, members};
+use crate::sample::{Joining, Rng, members};
 use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;
 use hnd_domain::{Day, Lang, Level, fmt::int};
-use hnd_store::{Change, Store};
+use hnd_store::{Change, Store, Unit};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -74,13 +74,43 @@ pub async fn generate_members_on(
     if units.is_empty() {
         anyhow::bail!("{}", tr(lang, "cli.no_branches", &[("unit", &unit)]));
     }
+    let members = Generation {
+        units: &units,
+        count,
+        seed,
+        day: today,
+        joining: Joining::Usual,
+    };
+    generate(store, members, change, lang).await
+}
+
+/// Members to generate: how many, spread evenly over `units` (branches
+/// and groups alive on `day`), loaded on `day`, joined as `joining` says.
+pub struct Generation<'a> {
+    pub units: &'a [Unit],
+    pub count: usize,
+    pub seed: u64,
+    pub day: Day,
+    pub joining: Joining,
+}
+
+/// Loads the members `what` describes, a chunk at a time, printing the
+/// progress on one line.
+pub async fn generate(store: &Store, what: Generation<'_>, change: &Change, lang: Lang) -> Result<()> {
+    let Generation {
+        units,
+        count,
+        seed,
+        day: today,
+        joining,
+    } = what;
     let mut rng = Rng::new(seed);
     // New people on every run: CCCD serials continue after those already in the register.
     let mut serials = crate::sample::Serials::new(store.members_registered().await? as u32);
     let mut done = 0;
     while done < count {
         let n = CHUNK.min(count - done);
-        let rows = members(&units, n, &mut serials, &mut rng, today);
+        let rows = members(units, n, &mut serials, &mut rng, today, joining);
         let last = store.last_member_id().await?;
         store.load_members(&rows, today, change).await?;
         // Insurance near the plans' figures (seeds 000 and 003): 95–97% of

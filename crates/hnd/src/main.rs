@@ -5,10 +5,12 @@ mod backup;
 mod bench;
 mod cli;
 mod demo;
+mod demo_records;
 mod fees;
 mod r#gen;
 mod households;
 mod input;
+mod legacy;
 #[cfg(feature = "bench")]
 mod load;
 mod member_files;

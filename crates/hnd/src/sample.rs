@@ -226,6 +226,19 @@ impl Serials {
     }
 }
 
+/// When generated members joined the Union.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Joining {
+    /// As a register holds them on the day of the load: most admitted in
+    /// their twenties or thirties (not before 1990), about one in forty
+    /// this year, the youngest still applicants.
+    Usual,
+    /// Admitted on a day spread evenly from `from` (and from the year they
+    /// turn 18) to the day of the load; one in `applicants` (none when 0)
+    /// has applied and waits for a decision.
+    Between { from: hnd_domain::Day, applicants: u64 },
+}
+
 /// Admissions are dated up to `today`: the day the register is loaded on.
 pub fn members(
     units: &[Unit],
@@ -233,6 +246,7 @@ pub fn members(
     serials: &mut Serials,
     rng: &mut Rng,
     today: hnd_domain::Day,
+    joining: Joining,
 ) -> Vec<hnd_store::MemberRow> {
     use hnd_domain::{BirthDate, Cccd, Ethnicity, Sex};
     let legacy: Vec<_> = hnd_domain::admin::province_mappings();
@@ -290,9 +304,18 @@ pub fn members(
         };
         let joined_year = (year + 18).max(1990) + rng.range(0, 10) as i32;
         let decision = format!("{}-QĐ/HND", rng.range(1, 300));
+        let admitted = if let Joining::Between { from, applicants } = joining {
+            let adult = hnd_domain::Day::from_ymd(year + 18, 1, 1).expect("valid day");
+            let first = from.max(adult);
+            if (applicants > 0 && rng.range(1, applicants) == 1) || first > today {
+                None
+            } else {
+                let day = first.plus_days(rng.range(0, first.days_until(today) as u64) as i64);
+                Some((day, decision))
+            }
         // About one in forty joined this year, up to today: the year's
         // admissions that plans count.
-        let admitted = if rng.range(1, 40) == 1 {
+        } else if rng.range(1, 40) == 1 {
             let month = rng.range(1, this_month.max(1)) as u32;
             let day = hnd_domain::Day::from_ymd(today.year(), month, rng.range(1, 28) as u32).expect("valid day");
             Some((day.min(today), decision))

@@ -64,7 +64,8 @@ both_backends!(
     tree_edits_and_households_are_audited_once_from_the_command_line,
     a_restored_backup_equals_the_original,
     fees_from_the_command_line,
-    a_plan_implemented_below_from_the_command_line
+    a_plan_implemented_below_from_the_command_line,
+    the_demo_lives_through_the_2025_reform
 );
 
 /// A province issues a plan with a deadline, three communes issue plans
@@ -141,6 +142,125 @@ fn a_plan_implemented_below_from_the_command_line(db: &str) {
     ok(db, &["plans", "withdraw", &children[0]]);
     let child: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "show", &children[0], "--json"])).unwrap();
     assert_eq!(child["status"], "withdrawn");
+}
+
+/// The demo is a register that lived through the reform: the legacy
+/// tree as of 30/06/2025, members in every province of 2025 and the most
+/// in the sample ones, the same members the day before the reform and on
+/// its day (maintained counts equal to a recount), the commune officer's
+/// commune formed from legacy communes, with history before the reform
+/// and records waiting on its pages.
+fn the_demo_lives_through_the_2025_reform(db: &str) {
+    let out = ok(db, &["demo", "--no-serve", "--members", "3000"]);
+    assert!(out.contains("63 tỉnh thành 34"), "{out}");
+    let before = ok(db, &["org", "stats", "--as-of", "30/06/2025", "--json"]);
+    assert!(
+        before.contains(r#""province":63,"district":696,"base":10035"#),
+        "{before}"
+    );
+    // "Đăng nhập: canbo.xa / hnd-demo-xa (Cán bộ Hội cấp xã, 21025 Phường Cẩm Thành)"
+    let officer = out
+        .lines()
+        .find(|l| l.contains("canbo.xa"))
+        .expect("the officer's login");
+    let commune = officer
+        .split(", ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .expect("a code");
+    let show: serde_json::Value =
+        serde_json::from_str(&ok(db, &["org", "show", commune, "--as-of", "01/07/2025", "--json"])).unwrap();
+    assert_eq!(show["path"][1]["code"], "51", "{show}");
+    let came_from = show["lineage"]["came_from"].as_array().expect("a lineage").clone();
+    assert!(came_from.len() > 1, "{show}");
+    for link in &came_from {
+        let code = link["code"].as_str().unwrap();
+        let old: serde_json::Value =
+            serde_json::from_str(&ok(db, &["org", "show", code, "--as-of", "30/06/2025", "--json"])).unwrap();
+        // A legacy commune: under a district of Quảng Ngãi or Kon Tum.
+        assert_eq!(old["unit"]["level"], "base", "{old}");
+        assert_eq!(old["path"][2]["level"], "district", "{old}");
+        assert!(
+            ["51", "62"].contains(&old["path"][1]["code"].as_str().unwrap()),
+            "{old}"
+        );
+    }
+    let db = db.to_string();
+    let commune = commune.to_string();
+    in_runtime(async move {
+        use hnd_domain::Day;
+        let store = hnd_store::Store::open(&db).await.expect("store");
+        let (eve, reform, today) = (Day::REFORM_2025.pred(), Day::REFORM_2025, Day::today());
+        let old = store.province_counts(eve).await.unwrap();
+        let new = store.province_counts(reform).await.unwrap();
+        assert_eq!((old.len(), new.len()), (63, 34));
+        assert!(old.iter().all(|(_, n)| *n > 0), "{old:?}");
+        assert!(new.iter().all(|(_, n)| *n > 0), "{new:?}");
+        let total = |c: &[(String, i64)]| c.iter().map(|(_, n)| n).sum::<i64>();
+        assert_eq!(total(&old), total(&new));
+        assert_eq!(store.count_members("TW", eve).await.unwrap(), total(&new));
+        // The sample provinces are full, the others lighter.
+        let of = |code: &str| new.iter().find(|(p, _)| p == code).unwrap().1;
+        let lightest_sample = ["01", "51", "92"].map(of).into_iter().min().unwrap();
+        assert!(
+            new.iter()
+                .all(|(p, n)| ["01", "51", "92"].contains(&p.as_str()) || *n < lightest_sample)
+        );
+        // Thirty years of admissions, counted where they were made.
+        let early = Day::from_ymd(2005, 1, 1).unwrap();
+        let in_2005 = store.count_members("TW", early).await.unwrap();
+        assert!(in_2005 > 0 && in_2005 < total(&old) / 2, "{in_2005}");
+        for (code, day) in [
+            ("TW", early),
+            ("TW", eve),
+            ("51", reform),
+            ("TW", today),
+            (commune.as_str(), today),
+        ] {
+            let kept = store.member_counts(code, day).await.unwrap();
+            assert_eq!(kept, store.member_counts_scan(code, day).await.unwrap(), "{code} {day}");
+        }
+        // The officer's pages: applicants, transfers to confirm, a likely
+        // duplicate, households, past events.
+        assert!(store.count_members(&commune, today).await.unwrap() > 0);
+        let applicants = hnd_store::MemberQuery {
+            scope: commune.clone(),
+            status: Some("applicant".into()),
+            limit: 100,
+            ..Default::default()
+        };
+        assert!(store.find_members(&applicants).await.unwrap().0.len() >= 3);
+        assert_eq!(store.incoming_transfers(&commune, 100).await.unwrap().len(), 2);
+        assert!(!store.open_duplicates(&commune, 100).await.unwrap().is_empty());
+        let active = hnd_store::MemberQuery {
+            scope: commune.clone(),
+            status: Some("active".into()),
+            limit: 10_000,
+            ..Default::default()
+        };
+        let mut households = 0;
+        for m in store.find_members(&active).await.unwrap().0 {
+            households += store.household_of(m.id).await.unwrap().is_some() as usize;
+        }
+        assert!(households >= 2, "{households}");
+        let filter = hnd_store::AuditFilter {
+            limit: 100_000,
+            ..Default::default()
+        };
+        let actions: std::collections::BTreeSet<String> = (store.audit_entries(&filter).await.unwrap().into_iter())
+            .map(|e| e.action)
+            .collect();
+        for action in [
+            "member.transfer",
+            "member.confirm_transfer",
+            "member.remove",
+            "member.add",
+            "household.create",
+        ] {
+            assert!(actions.contains(action), "{action}: {actions:?}");
+        }
+        store.close().await;
+    });
 }
 
 /// A province sets the year's fee, a member pays it once, the commune's
