@@ -6,6 +6,7 @@
 mod csv_guard;
 mod errors;
 mod export;
+mod legacy;
 mod limits;
 mod members;
 mod org;
@@ -17,6 +18,7 @@ mod workbook_scan;
 pub use csv_guard::CsvGuard;
 pub use errors::{ImportError, MEMBER_TEMPLATE, ORG_TEMPLATE, Problem, RowError, Unreadable};
 pub use export::{ExportError, SheetWriter, csv_cell, write_csv_record};
+pub use legacy::{Legacy, detect as detect_legacy};
 pub use limits::{Limit, Limits};
 pub use members::{
     MEMBER_COLUMNS, MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, MemberXlsxStream, PROFILE_COLUMNS,
