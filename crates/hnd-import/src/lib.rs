@@ -13,6 +13,7 @@ mod org;
 mod run;
 mod table;
 mod targets;
+mod text;
 mod workbook_scan;
 
 pub use csv_guard::CsvGuard;
@@ -30,5 +31,6 @@ pub use run::{
     import_members,
 };
 pub use table::{MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, MAX_WHOLE_CELLS, Table};
+pub use text::{Decoded, TextEncoding, sniff as sniff_encoding, sniff_delimiter};
 pub use targets::{TargetRow, UNIT_COLUMN, export_targets, figure, read_targets};
 pub use workbook_scan::{Extent, check_workbook};
