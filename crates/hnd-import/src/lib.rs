@@ -10,6 +10,7 @@ mod legacy;
 mod limits;
 mod members;
 mod org;
+mod rows;
 mod run;
 mod table;
 mod targets;
@@ -26,6 +27,7 @@ pub use members::{
     error_rows, profile_cells, read_member_table, read_member_table_with,
 };
 pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
+pub use rows::{Format, Head, Merge, RawRows, TextForm, read_head, sniff_text};
 pub use run::{
     Batch, BatchChange, IMPORT_CHUNK, ImportOptions, ImportSummary, RunError, UnitFilter, export_members,
     import_members,

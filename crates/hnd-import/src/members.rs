@@ -440,7 +440,7 @@ impl MemberXlsxStream {
 /// header first, each with its row number as the spreadsheet shows it;
 /// rows without any cell are skipped. Stops early when nobody listens, and
 /// at the first cell past `limits`' columns (before making room for it).
-fn read_xlsx_rows(
+pub(crate) fn read_xlsx_rows(
     path: &std::path::Path,
     limits: &Limits,
     send: &std::sync::mpsc::SyncSender<Result<(usize, Vec<String>), ImportError>>,
