@@ -106,6 +106,16 @@ pub enum ImportError {
     Empty,
     #[error("over an import limit: {0:?}")]
     TooLarge(Limit),
+    /// A mapping file that cannot be read, or names what does not exist.
+    #[error("bad mapping: {0}")]
+    Mapping(String),
+    /// A mapping that leaves required fields unfilled (their labels).
+    #[error("mapping misses {0:?}")]
+    MappingMissing(Vec<String>),
+    /// Branch names whose unit still needs a person's confirmation, as
+    /// "name → code · unit name" lines.
+    #[error("{} matches to confirm", .0.len())]
+    Unconfirmed(Vec<String>),
 }
 
 /// The template of the branch and group list.
@@ -172,6 +182,16 @@ impl ImportError {
             }
             ImportError::Empty => t(lang, "import.no_rows", &[]),
             ImportError::TooLarge(limit) => limit_message(limit, lang),
+            ImportError::Mapping(detail) => t(lang, "import.bad_mapping", &[("detail", detail)]),
+            ImportError::MappingMissing(fields) => t(lang, "import.mapping_missing", &[("fields", &fields.join(", "))]),
+            ImportError::Unconfirmed(lines) => {
+                let mut out = t(lang, "import.unconfirmed", &[("count", &lines.len())]);
+                for line in lines {
+                    out.push_str("\n  ");
+                    out.push_str(line);
+                }
+                out
+            }
         }
     }
 

@@ -8,6 +8,7 @@ mod errors;
 mod export;
 mod legacy;
 mod limits;
+mod mapping;
 mod members;
 mod org;
 mod rows;
@@ -15,12 +16,14 @@ mod run;
 mod table;
 mod targets;
 mod text;
+mod values;
 mod workbook_scan;
 
 pub use csv_guard::CsvGuard;
 pub use errors::{ImportError, MEMBER_TEMPLATE, ORG_TEMPLATE, Problem, RowError, Unreadable};
 pub use export::{ExportError, SheetWriter, csv_cell, write_csv_record};
-pub use legacy::{Legacy, detect as detect_legacy};
+pub use legacy::{Legacy, convert as convert_legacy, detect as detect_legacy, encode as encode_legacy};
+pub use mapping::{Applier, Branch, Column, Ignored, Mapping, Mark, Marks, Split, canonical_headers, column_of, letter, name_key};
 pub use limits::{Limit, Limits};
 pub use members::{
     MEMBER_COLUMNS, MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, MemberXlsxStream, PROFILE_COLUMNS,
