@@ -3,10 +3,12 @@
 //! Nothing here writes: the store loads the rows in one transaction.
 //! Every read holds to limits ([`Limits`]) checked while the file is read.
 
+mod branches;
 mod csv_guard;
 mod errors;
 mod export;
 mod legacy;
+mod layout;
 mod limits;
 mod mapping;
 mod members;
@@ -17,9 +19,12 @@ mod table;
 mod targets;
 mod text;
 mod values;
+mod vocab;
 mod workbook_scan;
 
+pub use branches::{UnitName, match_names};
 pub use csv_guard::CsvGuard;
+pub use layout::{Header, find as find_header};
 pub use errors::{ImportError, MEMBER_TEMPLATE, ORG_TEMPLATE, Problem, RowError, Unreadable};
 pub use export::{ExportError, SheetWriter, csv_cell, write_csv_record};
 pub use legacy::{Legacy, convert as convert_legacy, detect as detect_legacy, encode as encode_legacy};
