@@ -13,6 +13,7 @@ mod limits;
 mod mapping;
 mod members;
 mod org;
+mod propose;
 mod rows;
 mod run;
 mod table;
@@ -34,6 +35,7 @@ pub use members::{
     MEMBER_COLUMNS, MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, MemberXlsxStream, PROFILE_COLUMNS,
     error_rows, profile_cells, read_member_table, read_member_table_with,
 };
+pub use propose::{Proposal, branch_line, field_label, propose};
 pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
 pub use rows::{Format, Head, Merge, RawRows, TextForm, read_head, sniff_text};
 pub use run::{
