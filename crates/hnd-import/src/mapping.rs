@@ -222,6 +222,49 @@ impl Mapping {
         Ok(())
     }
 
+    /// The file's column labels as the mapping names them, column by
+    /// column from A (for the error file, which keeps the file's layout).
+    pub fn headers(&self) -> Vec<String> {
+        let named = self
+            .columns
+            .iter()
+            .map(|c| (c.column.as_str(), c.header.as_str()))
+            .chain(self.marks.iter().flat_map(|m| m.columns.iter().map(|c| (c.column.as_str(), c.header.as_str()))))
+            .chain(self.splits.iter().flat_map(|s| s.columns.iter().map(|c| (c.column.as_str(), c.header.as_str()))))
+            .chain(self.ignored.iter().map(|c| (c.column.as_str(), c.header.as_str())));
+        let mut out: Vec<String> = Vec::new();
+        for (column, header) in named {
+            let Some(at) = column_of(column) else { continue };
+            if out.len() <= at {
+                out.resize(at + 1, String::new());
+            }
+            if out[at].is_empty() {
+                out[at] = header.to_string();
+            }
+        }
+        out
+    }
+
+    /// Why the mapping cannot import yet: a required field no column
+    /// fills, or (unless `accept_proposed`) branch names to confirm.
+    pub fn ready(&self, accept_proposed: bool, lang: hnd_domain::Lang) -> Result<(), ImportError> {
+        let filled = self.fields();
+        let missing: Vec<String> = ["full_name", "birth", "sex", "branch"]
+            .iter()
+            .filter(|f| !filled.contains(f))
+            .map(|f| crate::propose::field_label(f, lang))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ImportError::MappingMissing(missing));
+        }
+        let unconfirmed = self.unconfirmed();
+        if !accept_proposed && !unconfirmed.is_empty() {
+            let lines = unconfirmed.iter().map(|b| crate::propose::branch_line(b, lang)).collect();
+            return Err(ImportError::Unconfirmed(lines));
+        }
+        Ok(())
+    }
+
     /// The branch names that still need a person's confirmation.
     pub fn unconfirmed(&self) -> Vec<&Branch> {
         self.branches.iter().filter(|b| b.confirm || b.unit.is_empty()).collect()
@@ -329,6 +372,12 @@ impl Applier {
                 .filter_map(|c| Some((column_of(&c.column)?, c.value.clone())))
                 .collect();
             splits.push((at, by, cols));
+        }
+        // Profile errors name a sheet field by its template header.
+        for (header, field) in crate::PROFILE_COLUMNS {
+            if let Some(source) = sources.get(field).cloned() {
+                sources.insert(header.to_string(), source);
+            }
         }
         let branches = mapping
             .branches

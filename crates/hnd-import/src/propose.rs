@@ -182,8 +182,8 @@ fn guess(labels: &[String], values: &[&str]) -> Guess {
 const JOINED: [&str; 3] = ["village", "current_address", "produce"];
 
 /// Proposes a mapping for the sheet whose head is `head`, imported into
-/// `unit`; `branch_values(column)` gives every value of a column in the
-/// whole file (for branch names past the head); `units` are the branches
+/// `unit`; `branch_values(column, first_row)` gives every value of a
+/// column in the whole file from its first data row (for branch names past the head); `units` are the branches
 /// and groups names may stand for; `own_branch` is `unit` itself when it
 /// is a branch or group.
 pub fn propose(
@@ -191,7 +191,7 @@ pub fn propose(
     unit: &str,
     units: &[UnitName],
     own_branch: Option<&str>,
-    branch_values: &mut dyn FnMut(usize) -> Result<Vec<String>, ImportError>,
+    branch_values: &mut dyn FnMut(usize, usize) -> Result<Vec<String>, ImportError>,
 ) -> Result<Proposal, ImportError> {
     let sample: Vec<&str> = head.rows.iter().flat_map(|(_, r)| r.iter().map(String::as_str)).collect();
     let legacy = crate::legacy::detect(sample.iter().copied());
@@ -304,7 +304,7 @@ fn branches(
     mapping: &mut Mapping,
     units: &[UnitName],
     own_branch: Option<&str>,
-    values: &mut dyn FnMut(usize) -> Result<Vec<String>, ImportError>,
+    values: &mut dyn FnMut(usize, usize) -> Result<Vec<String>, ImportError>,
 ) -> Result<(), ImportError> {
     let column = mapping.columns.iter().find(|c| c.field == "branch").cloned();
     let from_village = column.is_none() && own_branch.is_none();
@@ -317,7 +317,7 @@ fn branches(
         return Ok(());
     };
     let col = crate::mapping::column_of(&source.column).expect("a column letter");
-    let names: Vec<String> = values(col)?
+    let names: Vec<String> = values(col, mapping.first_row)?
         .into_iter()
         .map(|v| crate::values::clean(v.trim(), mapping.legacy))
         .filter(|v| !v.is_empty())

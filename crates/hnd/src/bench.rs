@@ -410,7 +410,11 @@ async fn timed_import(url: &str, csv: &std::path::Path, counts: bool) -> Result<
     let t = Instant::now();
     let app = hnd_app::App::new(store.clone());
     let operator = hnd_app::Actor::operator("bench", hnd_domain::Lang::Vi).with_reason("đo hiệu năng");
-    crate::member_files::import(&app, &operator, "TW", csv, &errors, Day::today()).await?;
+    let template = crate::member_files::Mapped {
+        mapping: None,
+        accept_proposed: false,
+    };
+    crate::member_files::import(&app, &operator, ("TW", csv, &errors), Day::today(), &template).await?;
     let took = t.elapsed();
     store.close().await;
     let kept = if counts { "with" } else { "without" };
