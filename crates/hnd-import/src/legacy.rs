@@ -186,23 +186,16 @@ fn vni(s: &str) -> String {
     out
 }
 
-/// Small letters inside a word otherwise in capitals become capitals (the
-/// capital fonts of TCVN3 draw a small letter's byte as a capital).
+/// Small letters in a text otherwise in capitals become capitals (the
+/// capital fonts of TCVN3 draw a small letter's byte as a capital): a
+/// text with no small Latin letter and at least two capital ones.
 fn capitals(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for (i, word) in s.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        let ascii_upper = word.chars().filter(|c| c.is_ascii_uppercase()).count();
-        let ascii_lower = word.chars().any(|c| c.is_ascii_lowercase());
-        if ascii_upper >= 1 && !ascii_lower && word.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
-            out.extend(word.chars().flat_map(char::to_uppercase));
-        } else {
-            out.push_str(word);
-        }
+    let upper = s.chars().filter(|c| c.is_ascii_uppercase()).count();
+    if upper >= 2 && !s.chars().any(|c| c.is_ascii_lowercase()) {
+        s.chars().flat_map(char::to_uppercase).collect()
+    } else {
+        s.to_string()
     }
-    out
 }
 
 /// The Vietnamese letters a Unicode text may hold within Latin-1.

@@ -29,7 +29,7 @@ pub use csv_guard::CsvGuard;
 pub use layout::{Header, find as find_header};
 pub use errors::{ImportError, MEMBER_TEMPLATE, ORG_TEMPLATE, Problem, RowError, Unreadable};
 pub use export::{ExportError, SheetWriter, csv_cell, write_csv_record};
-pub use legacy::{Legacy, convert as convert_legacy, detect as detect_legacy, encode as encode_legacy};
+pub use legacy::{Legacy, convert as convert_legacy, cp1252_byte, detect as detect_legacy, encode as encode_legacy};
 pub use map_file::{HEAD_ROWS, propose_file};
 pub use mapping::{Applier, Branch, Column, Ignored, Mapping, Mark, Marks, Split, canonical_headers, column_of, letter, name_key};
 pub use limits::{Limit, Limits};

@@ -55,20 +55,20 @@ pub struct Mapping {
     pub branch: Option<String>,
     /// Columns that fill one field each (several columns of one text field
     /// are joined with ", ").
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<Column>,
     /// Groups of columns marked with "X", each group one field.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub marks: Vec<Marks>,
     /// A value written in the column of its kind: the birth date in the
     /// column "Nam" or "Nữ".
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub splits: Vec<Split>,
     /// Branch and group names in the file, and the unit each stands for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub branches: Vec<Branch>,
     /// Columns not imported.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignored: Vec<Ignored>,
 }
 
@@ -190,7 +190,7 @@ impl Mapping {
 
     /// The mapping as a TOML file, with a note on how to read it.
     pub fn to_toml(&self) -> String {
-        let body = basic_toml::to_string(self).unwrap_or_default();
+        let body = basic_toml::to_string(self).expect("a mapping is plain values and tables");
         format!("{NOTE}{body}")
     }
 

@@ -75,7 +75,8 @@ fn field_of(key: &str) -> Option<&'static str> {
 
 /// A column under a parent label: what the pair says.
 fn under_parent(parent: &str, child: &str, content: Content) -> Option<Guess> {
-    let marks = content == Content::Marks;
+    // A column of a group with no mark in the rows read is one of its marks.
+    let marks = matches!(content, Content::Marks | Content::Empty);
     let yes = |f: &'static str| Guess::Mark(f, "có".to_string(), "");
     match field_of(parent) {
         Some("birth") if matches!(child, "nam" | "nu") => {
@@ -147,6 +148,11 @@ fn guess(labels: &[String], values: &[&str]) -> Guess {
         if let Some(g) = under_parent(&parent, &child, content) {
             return g;
         }
+    }
+    if content == Content::Empty
+        && let Some(value) = household(&key)
+    {
+        return Guess::Mark("household_category", value.to_string(), "");
     }
     if content == Content::Marks {
         if field_of(&key) == Some("sex") || matches!(child.as_str(), "nam" | "nu") {

@@ -69,7 +69,8 @@ enum RowSource {
     Text {
         records: csv::StringRecordsIntoIter<crate::CsvGuard<Box<dyn Read + Send>>>,
         tripped: std::sync::Arc<std::sync::Mutex<Option<Limit>>>,
-        next_row: usize,
+        /// The next row's number, and the line the last record ended on.
+        next_row: (usize, usize),
     },
     Xlsx(std::sync::mpsc::Receiver<Result<Row, ImportError>>),
     Whole(std::vec::IntoIter<Row>),
@@ -134,7 +135,7 @@ impl RawRows {
                 RowSource::Text {
                     records: reader.into_records(),
                     tripped,
-                    next_row: 1,
+                    next_row: (1, 0),
                 }
             }
             Format::Xlsx => {
@@ -165,10 +166,20 @@ impl RawRows {
                 next_row,
             } => {
                 let record = records.next()?;
-                let row = *next_row;
-                *next_row += 1;
                 Some(match record {
-                    Ok(r) => Ok((row, r.iter().map(str::to_string).collect())),
+                    Ok(r) => {
+                        // Blank lines are rows of the sheet, not records: the
+                        // row is counted from the line the record ends on (a
+                        // record's own position is where the blank lines start).
+                        let inside = r.iter().map(|f| f.matches('\n').count()).sum::<usize>();
+                        let started = r.position().map_or(0, |p| p.line() as usize);
+                        let after = records.reader().position().line() as usize;
+                        let end = if after > started + inside { after - 1 } else { after };
+                        let start = end.saturating_sub(inside);
+                        let row = next_row.0 + start.saturating_sub(next_row.1 + 1);
+                        *next_row = (row + 1, end);
+                        Ok((row, r.iter().map(str::to_string).collect()))
+                    }
                     Err(e) => Err(match tripped.lock().expect("guard lock").clone() {
                         Some(limit) => limit.into(),
                         None => crate::table::csv_error(&e),

@@ -123,7 +123,8 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// A reader of UTF-8 from a reader of text in `encoding` (its byte-order
-/// mark dropped). Bytes that are no character become U+FFFD.
+/// mark dropped), lines ending in "\n" (a "\r\n" loses its "\r", so that
+/// a reader counts lines as rows). Bytes that are no character become U+FFFD.
 pub struct Decoded<R> {
     inner: R,
     decoder: encoding_rs::Decoder,
@@ -135,6 +136,8 @@ pub struct Decoded<R> {
     out_end: usize,
     eof: bool,
     done: bool,
+    /// A "\r" ending the last output, held until the next byte is known.
+    held_cr: bool,
 }
 
 impl<R: Read> Decoded<R> {
@@ -150,7 +153,40 @@ impl<R: Read> Decoded<R> {
             out_end: 0,
             eof: false,
             done: false,
+            held_cr: false,
         }
+    }
+}
+
+impl<R> Decoded<R> {
+    /// Drops each "\r" before a "\n" from the first `written` bytes of the
+    /// output; returns how many are left. A "\r" at the end is held back
+    /// unless the text is `finished`. (The output has room for the one
+    /// held byte: it is always shorter than its buffer by the decoder's
+    /// margin.)
+    fn drop_cr(&mut self, written: usize, finished: bool) -> usize {
+        let mut out = Vec::with_capacity(written + 1);
+        let held = std::mem::take(&mut self.held_cr);
+        let bytes = self.output[..written].iter().copied();
+        let all: Vec<u8> = if held { std::iter::once(b'\r').chain(bytes).collect() } else { bytes.collect() };
+        for (i, &b) in all.iter().enumerate() {
+            if b == b'\r' {
+                match all.get(i + 1) {
+                    Some(b'\n') => continue,
+                    None if !finished => {
+                        self.held_cr = true;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            out.push(b);
+        }
+        if self.output.len() < out.len() {
+            self.output.resize(out.len(), 0);
+        }
+        self.output[..out.len()].copy_from_slice(&out);
+        out.len()
     }
 }
 
@@ -175,8 +211,9 @@ impl<R: Read> Read for Decoded<R> {
                 self.decoder
                     .decode_to_utf8(&self.input[self.in_at..self.in_end], &mut self.output, self.eof);
             self.in_at += read;
-            (self.out_at, self.out_end) = (0, written);
-            if self.eof && result == encoding_rs::CoderResult::InputEmpty && self.in_at == self.in_end {
+            let finished = self.eof && result == encoding_rs::CoderResult::InputEmpty && self.in_at == self.in_end;
+            (self.out_at, self.out_end) = (0, self.drop_cr(written, finished));
+            if finished {
                 self.done = written == 0;
             }
         }
@@ -210,6 +247,10 @@ mod tests {
             Decoded::new(bytes.as_slice(), encoding).read_to_string(&mut out).unwrap();
             assert_eq!(out, text);
             assert_eq!(sniff_delimiter(&out), b'\t');
+            let crlf = text.replace('\n', "\r\n");
+            let mut out = String::new();
+            Decoded::new(crlf.as_bytes(), TextEncoding::Utf8).read_to_string(&mut out).unwrap();
+            assert_eq!(out, text, "lines end in \\n");
         }
         // Windows-1258 writes tones as combining marks.
         let cp1258 = b"Nguy\xEA\xDEn Thi\xD2 Ho\xE0\n";

@@ -94,12 +94,13 @@ fn digits(text: &str) -> Option<String> {
     (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then_some(t)
 }
 
-/// A CCCD as 12 digits (its leading zero put back when a number cell
-/// lost it); an old CMND (8 or 9 digits) is not kept: "".
+/// A CCCD as 12 digits (the leading zeros a number cell lost put back:
+/// its first three digits are a province code, 001–096); an old CMND (8
+/// or 9 digits) is not kept: "".
 pub fn cccd_text(text: &str) -> String {
     match digits(text) {
         Some(d) if d.len() == 12 => d,
-        Some(d) if d.len() == 11 => format!("0{d}"),
+        Some(d) if d.len() == 11 || d.len() == 10 => format!("{d:0>12}"),
         Some(d) if d.len() == 9 || d.len() == 8 => String::new(),
         _ => text.trim().to_string(),
     }
@@ -261,7 +262,7 @@ mod tests {
             assert_eq!(date_text(typed), read, "{typed}");
         }
         assert_eq!(cccd_text("001 185 000 012"), "001185000012");
-        assert_eq!(cccd_text("1185000012"), "1185000012");
+        assert_eq!(cccd_text("1185000012"), "001185000012");
         assert_eq!(cccd_text("11185000012"), "011185000012");
         assert_eq!(cccd_text("123456789"), "");
         assert_eq!(phone_text("912 345 678"), "0912345678");
