@@ -21,6 +21,8 @@ pub enum Problem {
     BadEthnicity,
     BadCccd,
     BadPhone,
+    /// A branch name the mapping does not give a unit for.
+    UnmappedBranch,
     /// Found by the register, not the sheet: its message says why.
     Register(String),
     /// A profile value refused: the locale key of the reason.
@@ -51,6 +53,7 @@ impl RowError {
             Problem::BadEthnicity => t(lang, "import.bad_ethnicity", &[]),
             Problem::BadCccd => t(lang, "import.bad_cccd", &[]),
             Problem::BadPhone => t(lang, "import.bad_phone", &[]),
+            Problem::UnmappedBranch => t(lang, "import.unmapped_branch", &[]),
             Problem::Register(message) => message.clone(),
             Problem::Profile(reason) => t(lang, reason, &[]),
         };

@@ -398,6 +398,11 @@ impl Applier {
         }
     }
 
+    /// Whether the file names branches rather than giving their codes.
+    pub fn by_name(&self) -> bool {
+        !self.branches.is_empty()
+    }
+
     /// The file's row `raw` as the template's cells; `None` when every
     /// column the mapping reads is empty (a blank or a numbering row).
     pub fn apply(&self, raw: &[String]) -> Option<Vec<String>> {

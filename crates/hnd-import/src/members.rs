@@ -161,6 +161,9 @@ impl MemberParser {
                 let before = sheet.errors.len();
                 self.parse_as(row, &template, cells, &mut sheet);
                 for e in &mut sheet.errors[before..] {
+                    if e.column == UNIT && e.problem == Problem::BadCode && applier.by_name() {
+                        e.problem = Problem::UnmappedBranch;
+                    }
                     if let Some(source) = applier.sources.get(&e.column) {
                         e.column = source.clone();
                     }

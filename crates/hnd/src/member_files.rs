@@ -67,7 +67,9 @@ pub async fn map(store: &hnd_store::Store, file: &Path, unit: &str, out: Option<
             println!("{}", tr(lang, "map.written", &[("path", &path.display())]));
         }
         None => {
-            print!("{text}");
+            let mut out = std::io::stdout().lock();
+            std::io::Write::write_all(&mut out, text.as_bytes())?;
+            std::io::Write::flush(&mut out)?;
             eprintln!("{summary}");
         }
     }
