@@ -267,11 +267,13 @@ pub struct Head {
 /// Reads the head of the sheet at `path`.
 pub fn read_head(path: &Path, max: usize, limits: Limits) -> Result<Head, ImportError> {
     let format = Format::of(path)?;
+    let largest = match format {
+        Format::Whole => crate::MAX_FILE_BYTES,
+        _ => crate::MAX_MEMBER_CSV_BYTES.min(limits.sheet_bytes),
+    };
+    size_within(path, largest)?;
     let text = match format {
-        Format::Text => {
-            size_within(path, crate::MAX_MEMBER_CSV_BYTES.min(limits.sheet_bytes))?;
-            Some(sniff_text(path)?)
-        }
+        Format::Text => Some(sniff_text(path)?),
         _ => None,
     };
     let merges = match format {

@@ -213,9 +213,9 @@ impl<R: Read> Read for Decoded<R> {
             self.in_at += read;
             let finished = self.eof && result == encoding_rs::CoderResult::InputEmpty && self.in_at == self.in_end;
             (self.out_at, self.out_end) = (0, self.drop_cr(written, finished));
-            if finished {
-                self.done = written == 0;
-            }
+            // A finished decoder is never called again: what it wrote is
+            // handed out first.
+            self.done = finished;
         }
     }
 }
