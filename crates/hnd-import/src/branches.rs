@@ -158,7 +158,12 @@ pub fn match_names(names: &[String], units: &[UnitName]) -> Vec<Branch> {
                 unit: best.map(|u| u.code.clone()).unwrap_or_default(),
                 unit_name: best.map(|u| u.name.clone()).unwrap_or_default(),
                 confirm: true,
-                candidates: ranked.iter().skip(usize::from(best.is_some())).take(3).map(|(_, u)| shown(u)).collect(),
+                candidates: ranked
+                    .iter()
+                    .skip(usize::from(best.is_some()))
+                    .take(3)
+                    .map(|(_, u)| shown(u))
+                    .collect(),
             }
         })
         .collect()

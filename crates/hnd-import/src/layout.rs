@@ -75,7 +75,10 @@ pub fn find(rows: &[Row], merges: &[Merge]) -> Option<Header> {
             break;
         }
         // A continuation names something: a sub-label under a parent.
-        if !next.iter().any(|c| !c.trim().is_empty() && c.chars().any(char::is_alphabetic)) {
+        if !next
+            .iter()
+            .any(|c| !c.trim().is_empty() && c.chars().any(char::is_alphabetic))
+        {
             break;
         }
         last += 1;
@@ -121,9 +124,10 @@ fn labels(rows: &[&Row], merges: &[Merge], width: usize) -> Vec<Vec<String>> {
             if rows[r].0 > m.last_row {
                 break;
             }
-            for c in m.first_col..=m.last_col.min(width.saturating_sub(1)) {
-                if grid[r][c].is_empty() {
-                    grid[r][c] = text.clone();
+            let last = m.last_col.min(width.saturating_sub(1));
+            for cell in grid[r].iter_mut().take(last + 1).skip(m.first_col) {
+                if cell.is_empty() {
+                    *cell = text.clone();
                 }
             }
         }

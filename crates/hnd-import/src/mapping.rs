@@ -169,7 +169,11 @@ pub fn name_key(name: &str) -> String {
 
 /// The template's cells: the member columns, then every profile field.
 pub fn canonical_headers() -> Vec<String> {
-    MEMBER_COLUMNS.iter().chain(FIELDS.iter()).map(|s| s.to_string()).collect()
+    MEMBER_COLUMNS
+        .iter()
+        .chain(FIELDS.iter())
+        .map(|s| s.to_string())
+        .collect()
 }
 
 /// Where a field's value goes among [`canonical_headers`].
@@ -229,8 +233,16 @@ impl Mapping {
             .columns
             .iter()
             .map(|c| (c.column.as_str(), c.header.as_str()))
-            .chain(self.marks.iter().flat_map(|m| m.columns.iter().map(|c| (c.column.as_str(), c.header.as_str()))))
-            .chain(self.splits.iter().flat_map(|s| s.columns.iter().map(|c| (c.column.as_str(), c.header.as_str()))))
+            .chain(
+                self.marks
+                    .iter()
+                    .flat_map(|m| m.columns.iter().map(|c| (c.column.as_str(), c.header.as_str()))),
+            )
+            .chain(
+                self.splits
+                    .iter()
+                    .flat_map(|s| s.columns.iter().map(|c| (c.column.as_str(), c.header.as_str()))),
+            )
             .chain(self.ignored.iter().map(|c| (c.column.as_str(), c.header.as_str())));
         let mut out: Vec<String> = Vec::new();
         for (column, header) in named {
@@ -259,7 +271,10 @@ impl Mapping {
         }
         let unconfirmed = self.unconfirmed();
         if !accept_proposed && !unconfirmed.is_empty() {
-            let lines = unconfirmed.iter().map(|b| crate::propose::branch_line(b, lang)).collect();
+            let lines = unconfirmed
+                .iter()
+                .map(|b| crate::propose::branch_line(b, lang))
+                .collect();
             return Err(ImportError::Unconfirmed(lines));
         }
         Ok(())
@@ -267,7 +282,10 @@ impl Mapping {
 
     /// The branch names that still need a person's confirmation.
     pub fn unconfirmed(&self) -> Vec<&Branch> {
-        self.branches.iter().filter(|b| b.confirm || b.unit.is_empty()).collect()
+        self.branches
+            .iter()
+            .filter(|b| b.confirm || b.unit.is_empty())
+            .collect()
     }
 
     /// The text form of a text file the mapping names, if it names one.
@@ -310,15 +328,18 @@ const NOTE: &str = "\
 # kiểm tra rồi đổi thành false (hoặc nhập với --accept-proposed).
 \n";
 
+/// Columns of a group, each with the value it stands for.
+type Marked = Vec<(usize, String)>;
+
 /// A mapping ready to apply to rows.
 pub struct Applier {
     pub first_row: usize,
     /// (template cell, file columns) of fields filled from columns.
     direct: Vec<(usize, Vec<usize>)>,
     /// (template cell, (column, value) marked, value when unmarked).
-    marks: Vec<(usize, Vec<(usize, String)>, String)>,
+    marks: Vec<(usize, Marked, String)>,
     /// (template cell, cell told by the column, (column, told value)).
-    splits: Vec<(usize, usize, Vec<(usize, String)>)>,
+    splits: Vec<(usize, usize, Marked)>,
     branches: HashMap<String, String>,
     branch: Option<String>,
     legacy: Option<Legacy>,

@@ -153,7 +153,9 @@ impl MemberParser {
                 if row < applier.first_row {
                     continue;
                 }
-                let Some(template) = applier.apply(&cells) else { continue };
+                let Some(template) = applier.apply(&cells) else {
+                    continue;
+                };
                 if self.is_empty(&template) {
                     continue;
                 }

@@ -64,7 +64,14 @@ enum Guess {
     Ignore,
 }
 
-const YES_NO: [&str; 6] = ["party_member", "bhyt", "bhxh", "core_member", "residential", "professional"];
+const YES_NO: [&str; 6] = [
+    "party_member",
+    "bhyt",
+    "bhxh",
+    "core_member",
+    "residential",
+    "professional",
+];
 
 fn field_of(key: &str) -> Option<&'static str> {
     match named(key) {
@@ -119,7 +126,9 @@ fn under_parent(parent: &str, child: &str, content: Content) -> Option<Guess> {
             });
         }
         Some("occupation") if marks => {
-            let value = occupation_of(child).map(str::to_string).unwrap_or_else(|| child.to_string());
+            let value = occupation_of(child)
+                .map(str::to_string)
+                .unwrap_or_else(|| child.to_string());
             return Some(Guess::Mark("occupation", value, ""));
         }
         Some("household_category") if marks => {
@@ -199,7 +208,11 @@ pub fn propose(
     own_branch: Option<&str>,
     branch_values: &mut dyn FnMut(usize, usize) -> Result<Vec<String>, ImportError>,
 ) -> Result<Proposal, ImportError> {
-    let sample: Vec<&str> = head.rows.iter().flat_map(|(_, r)| r.iter().map(String::as_str)).collect();
+    let sample: Vec<&str> = head
+        .rows
+        .iter()
+        .flat_map(|(_, r)| r.iter().map(String::as_str))
+        .collect();
     let legacy = crate::legacy::detect(sample.iter().copied());
     let rows: Vec<(usize, Vec<String>)> = head
         .rows
@@ -370,13 +383,35 @@ impl Proposal {
     pub fn summary(&self, lang: Lang) -> String {
         let m = &self.mapping;
         let fields: Vec<String> = m.fields().iter().map(|f| field_label(f, lang)).collect();
-        let ignored: Vec<String> = m.ignored.iter().map(|i| format!("{} «{}»", i.column, i.header)).collect();
+        let ignored: Vec<String> = m
+            .ignored
+            .iter()
+            .map(|i| format!("{} «{}»", i.column, i.header))
+            .collect();
         let none = t(lang, "map.none", &[]);
-        let list = |items: &[String]| if items.is_empty() { none.clone() } else { items.join(", ") };
+        let list = |items: &[String]| {
+            if items.is_empty() {
+                none.clone()
+            } else {
+                items.join(", ")
+            }
+        };
         let mut out = vec![
-            t(lang, "map.header", &[("rows", &join_rows(&m.header_rows)), ("first", &m.first_row)]),
-            t(lang, "map.fields", &[("count", &fields.len()), ("fields", &list(&fields))]),
-            t(lang, "map.ignored", &[("count", &ignored.len()), ("columns", &list(&ignored))]),
+            t(
+                lang,
+                "map.header",
+                &[("rows", &join_rows(&m.header_rows)), ("first", &m.first_row)],
+            ),
+            t(
+                lang,
+                "map.fields",
+                &[("count", &fields.len()), ("fields", &list(&fields))],
+            ),
+            t(
+                lang,
+                "map.ignored",
+                &[("count", &ignored.len()), ("columns", &list(&ignored))],
+            ),
         ];
         if let Some(legacy) = m.legacy {
             out.push(t(lang, "map.legacy", &[("encoding", &legacy.name().to_uppercase())]));

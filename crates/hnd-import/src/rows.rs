@@ -67,7 +67,7 @@ pub struct RawRows {
 
 enum RowSource {
     Text {
-        records: csv::StringRecordsIntoIter<crate::CsvGuard<Box<dyn Read + Send>>>,
+        records: Box<csv::StringRecordsIntoIter<crate::CsvGuard<Box<dyn Read + Send>>>>,
         tripped: std::sync::Arc<std::sync::Mutex<Option<Limit>>>,
         /// The next row's number, and the line the last record ended on.
         next_row: (usize, usize),
@@ -133,7 +133,7 @@ impl RawRows {
                     .delimiter(form.delimiter)
                     .from_reader(guard);
                 RowSource::Text {
-                    records: reader.into_records(),
+                    records: Box::new(reader.into_records()),
                     tripped,
                     next_row: (1, 0),
                 }
@@ -311,4 +311,3 @@ fn xlsx_merges(path: &Path, limits: &Limits) -> Result<Vec<Merge>, ImportError> 
         .map(|d| merge_of(d.start, d.end))
         .collect())
 }
-

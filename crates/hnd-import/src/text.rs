@@ -168,7 +168,11 @@ impl<R> Decoded<R> {
         let mut out = Vec::with_capacity(written + 1);
         let held = std::mem::take(&mut self.held_cr);
         let bytes = self.output[..written].iter().copied();
-        let all: Vec<u8> = if held { std::iter::once(b'\r').chain(bytes).collect() } else { bytes.collect() };
+        let all: Vec<u8> = if held {
+            std::iter::once(b'\r').chain(bytes).collect()
+        } else {
+            bytes.collect()
+        };
         for (i, &b) in all.iter().enumerate() {
             if b == b'\r' {
                 match all.get(i + 1) {
@@ -239,17 +243,24 @@ mod tests {
             (utf16(text, false), TextEncoding::Utf16Le),
             (utf16(text, true), TextEncoding::Utf16Be),
             (utf16(text, false)[2..].to_vec(), TextEncoding::Utf16Le),
-            ([b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(), TextEncoding::Utf8),
+            (
+                [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+                TextEncoding::Utf8,
+            ),
             (text.as_bytes().to_vec(), TextEncoding::Utf8),
         ] {
             assert_eq!(sniff(&bytes), encoding);
             let mut out = String::new();
-            Decoded::new(bytes.as_slice(), encoding).read_to_string(&mut out).unwrap();
+            Decoded::new(bytes.as_slice(), encoding)
+                .read_to_string(&mut out)
+                .unwrap();
             assert_eq!(out, text);
             assert_eq!(sniff_delimiter(&out), b'\t');
             let crlf = text.replace('\n', "\r\n");
             let mut out = String::new();
-            Decoded::new(crlf.as_bytes(), TextEncoding::Utf8).read_to_string(&mut out).unwrap();
+            Decoded::new(crlf.as_bytes(), TextEncoding::Utf8)
+                .read_to_string(&mut out)
+                .unwrap();
             assert_eq!(out, text, "lines end in \\n");
         }
         // Windows-1258 writes tones as combining marks.

@@ -186,7 +186,10 @@ pub fn occupation_of(text: &str) -> Option<&'static str> {
     if let Some(o) = hnd_domain::profile::Occupation::parse(text) {
         return Some(o.code());
     }
-    OCCUPATIONS.iter().find(|(words, _)| has_words(&key, words)).map(|(_, code)| *code)
+    OCCUPATIONS
+        .iter()
+        .find(|(words, _)| has_words(&key, words))
+        .map(|(_, code)| *code)
 }
 
 /// Puts a row's template cells as the template writes them (see the

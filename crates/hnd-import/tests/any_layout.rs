@@ -34,7 +34,8 @@ fn workbook(path: &Path) {
     let s = book.add_worksheet();
     let plain = Format::new();
     s.merge_range(0, 0, 0, 17, "HỘI NÔNG DÂN XÃ ĐỒNG TÂM", &plain).unwrap();
-    s.merge_range(1, 0, 1, 17, "DANH SÁCH HỘI VIÊN NĂM 2025", &plain).unwrap();
+    s.merge_range(1, 0, 1, 17, "DANH SÁCH HỘI VIÊN NĂM 2025", &plain)
+        .unwrap();
     s.write_string(2, 0, "(*) bắt buộc").unwrap();
     // Labels merged down over rows 4 and 5.
     for (c, label) in [
@@ -73,7 +74,14 @@ fn workbook(path: &Path) {
     s.write_number(6, 0, 1).unwrap();
     s.write_string(6, 1, "Nguyễn Văn An").unwrap();
     s.write_datetime_with_format(6, 2, &born, &date).unwrap();
-    for (c, text) in [(3, "X"), (4, "001070001234"), (5, "0912 345 678"), (6, "X"), (8, "x"), (11, "X")] {
+    for (c, text) in [
+        (3, "X"),
+        (4, "001070001234"),
+        (5, "0912 345 678"),
+        (6, "X"),
+        (8, "x"),
+        (11, "X"),
+    ] {
         s.write_string(6, c, text).unwrap();
     }
     s.write_string(6, 13, "00004-CH01").unwrap();
@@ -96,7 +104,14 @@ fn workbook(path: &Path) {
     }
     // Row 9: a date typed as text, a CCCD typed as a number (12 digits).
     s.write_number(8, 0, 3).unwrap();
-    for (c, text) in [(1, "Lê Văn Cường"), (2, "12-05-1985"), (3, "X"), (7, "X"), (9, "X"), (13, "00004-CH01")] {
+    for (c, text) in [
+        (1, "Lê Văn Cường"),
+        (2, "12-05-1985"),
+        (3, "X"),
+        (7, "X"),
+        (9, "X"),
+        (13, "00004-CH01"),
+    ] {
         s.write_string(8, c, text).unwrap();
     }
     s.write_number(8, 4, 1_085_005_678.0).unwrap();
@@ -302,7 +317,8 @@ async fn lists_in_any_layout_import_with_a_proposed_mapping(store: Store) {
         unit("00004-NN01", "Chi hội nghề nghiệp Nuôi ong", Kind::Professional),
     ];
     store.create_units(units, day, &who, "create").await.unwrap();
-    let dir: PathBuf = std::env::temp_dir().join(format!("hnd-any-layout-{}-{:?}", std::process::id(), store.backend()));
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("hnd-any-layout-{}-{:?}", std::process::id(), store.backend()));
     std::fs::create_dir_all(&dir).unwrap();
     let today = Day::today();
     let mut total_corrections = 0;
@@ -318,7 +334,11 @@ async fn lists_in_any_layout_import_with_a_proposed_mapping(store: Store) {
     let sex = m.marks.iter().find(|g| g.field == "sex").unwrap();
     assert_eq!(sex.unmarked, "Nữ");
     assert!(proposal.missing.is_empty() && m.unconfirmed().is_empty());
-    assert_eq!(proposal.not_kept.len(), 3, "the household columns are named as not kept");
+    assert_eq!(
+        proposal.not_kept.len(),
+        3,
+        "the household columns are named as not kept"
+    );
     // The mapping goes through its file unchanged.
     let mapping = Mapping::from_toml(&m.to_toml()).unwrap();
     assert_eq!(&mapping, m);

@@ -47,30 +47,88 @@ impl Rng {
 
 /// Words lists are made of: labels, marks, dates, numbers, names.
 const WORDS: &[&str] = &[
-    "Họ và tên", "Ngày sinh", "Năm sinh", "Giới tính", "Nam", "Nữ", "X", "x", "", "", "", "Số CCCD", "CMND",
-    "Điện thoại", "Đảng viên", "Dự bị", "Chính thức", "Chi hội", "Mã chi hội", "Thôn", "Hộ nghèo", "Nông dân",
-    "Hưu trí", "Hội viên dân cư", "Hội viên nghề nghiệp", "BHYT", "Có", "Không", "STT", "Ghi chú", "Nguyễn Văn A",
-    "Trần Thị B", "12/05/1985", "31179", "1975", "1985-05-12", "001185000012", "123456789", "0912 345 678",
-    "+84912345678", "CH TDP Đồng Tâm", "00004-CH01", "T-1", "Kinh", "Tày", "=1+1", "\"", ",", "\t", "Giới tính (Nam để X)",
-    "Ngày vào Hội", "15/03/2010", "30/02/2000", "2099", "Trồng trọt", "12/12", "GD4010123456789",
+    "Họ và tên",
+    "Ngày sinh",
+    "Năm sinh",
+    "Giới tính",
+    "Nam",
+    "Nữ",
+    "X",
+    "x",
+    "",
+    "",
+    "",
+    "Số CCCD",
+    "CMND",
+    "Điện thoại",
+    "Đảng viên",
+    "Dự bị",
+    "Chính thức",
+    "Chi hội",
+    "Mã chi hội",
+    "Thôn",
+    "Hộ nghèo",
+    "Nông dân",
+    "Hưu trí",
+    "Hội viên dân cư",
+    "Hội viên nghề nghiệp",
+    "BHYT",
+    "Có",
+    "Không",
+    "STT",
+    "Ghi chú",
+    "Nguyễn Văn A",
+    "Trần Thị B",
+    "12/05/1985",
+    "31179",
+    "1975",
+    "1985-05-12",
+    "001185000012",
+    "123456789",
+    "0912 345 678",
+    "+84912345678",
+    "CH TDP Đồng Tâm",
+    "00004-CH01",
+    "T-1",
+    "Kinh",
+    "Tày",
+    "=1+1",
+    "\"",
+    ",",
+    "\t",
+    "Giới tính (Nam để X)",
+    "Ngày vào Hội",
+    "15/03/2010",
+    "30/02/2000",
+    "2099",
+    "Trồng trọt",
+    "12/12",
+    "GD4010123456789",
 ];
 
 fn units() -> Vec<UnitName> {
-    ["Chi hội Tổ dân phố Đồng Tâm", "Chi hội Thôn 1", "Tổ hội nghề nghiệp Nuôi ong"]
-        .iter()
-        .enumerate()
-        .map(|(i, n)| UnitName {
-            code: format!("00004-CH0{i}"),
-            name: n.to_string(),
-        })
-        .collect()
+    [
+        "Chi hội Tổ dân phố Đồng Tâm",
+        "Chi hội Thôn 1",
+        "Tổ hội nghề nghiệp Nuôi ong",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, n)| UnitName {
+        code: format!("00004-CH0{i}"),
+        name: n.to_string(),
+    })
+    .collect()
 }
 
 /// Every row the parser accepted passes the register's own checks.
 fn all_valid(sheet: &MemberSheet) {
     for r in &sheet.rows {
         let m = &r.entry.member;
-        assert!(!m.full_name.trim().is_empty() && m.full_name.chars().count() <= 100, "{m:?}");
+        assert!(
+            !m.full_name.trim().is_empty() && m.full_name.chars().count() <= 100,
+            "{m:?}"
+        );
         assert!(UnitCode::parse(m.unit.as_str()).is_ok());
         if let Some(c) = &m.cccd {
             assert!(Cccd::parse(c.as_str()).is_ok());
@@ -80,7 +138,12 @@ fn all_valid(sheet: &MemberSheet) {
         }
         if let Some(p) = &r.entry.profile {
             let text = p.to_text();
-            let again = Profile::parse(|f| text.iter().find(|(n, _)| *n == f).map(|(_, v)| v.clone()).unwrap_or_default());
+            let again = Profile::parse(|f| {
+                text.iter()
+                    .find(|(n, _)| *n == f)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            });
             assert_eq!(again.as_ref(), Ok(p), "the profile loaded reads back the same");
         }
     }
@@ -137,7 +200,10 @@ fn list(rng: &mut Rng) -> Vec<(usize, Vec<String>)> {
         ("Họ và tên", &["Nguyễn Văn A", "Trần Thị B", "", "Lê C"]),
         ("Ngày sinh", &["12/05/1985", "31179", "1975", "30/02/2000", "2099", "x"]),
         ("Giới tính", &["Nam", "Nữ", "X", "", "nam"]),
-        ("Chi hội", &["CH TDP Đồng Tâm", "00004-CH01", "Chi hội Thôn 1", "T-1", "Sao Mai", ""]),
+        (
+            "Chi hội",
+            &["CH TDP Đồng Tâm", "00004-CH01", "Chi hội Thôn 1", "T-1", "Sao Mai", ""],
+        ),
         ("Số CCCD", &["001185000012", "123456789", "1185000012", "abc", ""]),
         ("Điện thoại", &["0912 345 678", "+84912345678", "12", ""]),
         ("Đảng viên", &["X", "", "Có"]),
@@ -191,7 +257,8 @@ fn random_text_never_panics_the_converter_the_decoders_or_the_value_parsers() {
         let encoding = hnd_import::sniff_encoding(&bytes);
         let whole = encoding.decode(&bytes);
         let mut streamed = String::new();
-        std::io::Read::read_to_string(&mut hnd_import::Decoded::new(bytes.as_slice(), encoding), &mut streamed).unwrap();
+        std::io::Read::read_to_string(&mut hnd_import::Decoded::new(bytes.as_slice(), encoding), &mut streamed)
+            .unwrap();
         assert_eq!(streamed, whole.replace("\r\n", "\n"));
         let _ = hnd_import::sniff_delimiter(&whole);
         tried += 1;
@@ -204,7 +271,11 @@ fn random_sheets_never_panic_and_never_load_a_bad_row() {
     let mut rng = Rng(0xD1B5_4A32_D192_ED03);
     let (mut sheets, mut loaded) = (0, 0);
     for _ in 0..3_000 {
-        let rows = if rng.below(2) == 0 { noise(&mut rng) } else { list(&mut rng) };
+        let rows = if rng.below(2) == 0 {
+            noise(&mut rng)
+        } else {
+            list(&mut rng)
+        };
         let head = Head {
             rows,
             merges: Vec::new(),
@@ -229,7 +300,9 @@ fn mutated_files_are_read_or_refused_with_a_sentence() {
         ("csv", [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()),
         ("txt", {
             let mut b = vec![0xFF, 0xFE];
-            text.replace(',', "\t").encode_utf16().for_each(|u| b.extend(u.to_le_bytes()));
+            text.replace(',', "\t")
+                .encode_utf16()
+                .for_each(|u| b.extend(u.to_le_bytes()));
             b
         }),
         (

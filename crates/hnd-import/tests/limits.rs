@@ -449,7 +449,10 @@ fn a_list_in_any_layout_is_refused_past_the_limits_with_a_sentence() {
     assert_eq!(e, ImportError::TooLarge(Limit::Unpacked { limit: 8 << 20 }));
     let empty = dir.join("rong.xlsx");
     std::fs::write(&empty, b"").unwrap();
-    assert_eq!(hnd_import::read_head(&empty, 100, Limits::WEB).err(), Some(ImportError::Empty));
+    assert_eq!(
+        hnd_import::read_head(&empty, 100, Limits::WEB).err(),
+        Some(ImportError::Empty)
+    );
     let broken = dir.join("hong.xlsx");
     std::fs::write(&broken, b"PK\x03\x04 not a workbook").unwrap();
     let e = hnd_import::read_head(&broken, 100, Limits::WEB).err().unwrap();

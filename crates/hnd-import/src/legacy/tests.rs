@@ -64,7 +64,10 @@ fn every_letter_with_every_tone_reads_back_from_both_encodings() {
 fn the_published_bytes_of_some_letters() {
     // TCVN 5712:1993: ễ 0xD4, đ 0xAE, ư 0xAD, ộ 0xE9, â 0xA9, Đ 0xA7.
     let bytes = |s: &str| s.chars().map(|c| cp1252_byte(c).unwrap()).collect::<Vec<u8>>();
-    assert_eq!(bytes(&encode("ễđưộâĐ", Legacy::Tcvn3)), [0xD4, 0xAE, 0xAD, 0xE9, 0xA9, 0xA7]);
+    assert_eq!(
+        bytes(&encode("ễđưộâĐ", Legacy::Tcvn3)),
+        [0xD4, 0xAE, 0xAD, 0xE9, 0xA9, 0xA7]
+    );
     // VNI-Windows: ễ = e 0xE3, ờ = 0xF4 0xF8, đ = 0xF1, ĩ = 0xF3, Ấ = A 0xC1.
     assert_eq!(bytes(&encode("ễ", Legacy::Vni)), [b'e', 0xE3]);
     assert_eq!(bytes(&encode("ờ", Legacy::Vni)), [0xF4, 0xF8]);
@@ -77,7 +80,10 @@ fn text_as_old_sheets_hold_it() {
     assert_eq!(convert("Héi N«ng d©n ViÖt Nam", Legacy::Tcvn3), "Hội Nông dân Việt Nam");
     assert_eq!(convert("NguyÔn ThÞ Hoµ", Legacy::Tcvn3), "Nguyễn Thị Hoà");
     assert_eq!(convert("NGUYÔN V¡N §¦îC", Legacy::Tcvn3), "NGUYỄN VĂN ĐƯỢC");
-    assert_eq!(convert("Hoäi Noâng daân Vieät Nam", Legacy::Vni), "Hội Nông dân Việt Nam");
+    assert_eq!(
+        convert("Hoäi Noâng daân Vieät Nam", Legacy::Vni),
+        "Hội Nông dân Việt Nam"
+    );
     assert_eq!(convert("Nguyeãn Thò Hoøa", Legacy::Vni), "Nguyễn Thị Hòa");
     assert_eq!(convert("TRÖÔØNG ÑAÏI", Legacy::Vni), "TRƯỜNG ĐẠI");
     // Unicode text is never touched.
@@ -86,7 +92,13 @@ fn text_as_old_sheets_hold_it() {
 
 #[test]
 fn detection_tells_the_encodings_apart() {
-    let names = ["Nguyễn Văn Hải", "Trần Thị Hoà", "Lê Đức Thọ", "Phạm Thị Bưởi", "Hồ Ngọc Ánh"];
+    let names = [
+        "Nguyễn Văn Hải",
+        "Trần Thị Hoà",
+        "Lê Đức Thọ",
+        "Phạm Thị Bưởi",
+        "Hồ Ngọc Ánh",
+    ];
     for legacy in [Legacy::Tcvn3, Legacy::Vni] {
         let encoded: Vec<String> = names.iter().map(|n| encode(n, legacy)).collect();
         assert_eq!(detect(encoded.iter().map(String::as_str)), Some(legacy));
@@ -95,4 +107,3 @@ fn detection_tells_the_encodings_apart() {
     // Latin-1 Vietnamese with no legacy marks stays as it is.
     assert_eq!(detect(["Hà Tĩnh", "Lò Văn Tú", "Hoà"]), None);
 }
-
