@@ -36,7 +36,12 @@ const SHORT: [(&str, &str); 14] = [
 /// and a number's leading zeros dropped.
 fn words(name: &str) -> Vec<String> {
     let key = name_key(name);
-    let raw: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut raw: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    // A heading's number: "I. Chi hội …", "2) Tổ hội …", "a. …".
+    const ROMAN: [&str; 12] = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"];
+    if raw.len() > 2 && (ROMAN.contains(&raw[0]) || raw[0].len() == 1 || raw[0].bytes().all(|b| b.is_ascii_digit())) {
+        raw.remove(0);
+    }
     let mut out = Vec::new();
     for (i, w) in raw.iter().enumerate() {
         if *w == "so" && raw.get(i + 1).is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())) {

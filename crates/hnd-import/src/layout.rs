@@ -71,7 +71,9 @@ pub fn find(rows: &[Row], merges: &[Merge]) -> Option<Header> {
         let filled = next.iter().filter(|c| !c.trim().is_empty()).count();
         let name_blank = name_col.is_none_or(|c| cell(next, c).is_empty() || vocab::is_header_word(cell(next, c)));
         let covered = merged_down(merges, rows[top].0, rows[last + 1].0, name_col);
-        if filled == 0 || next.iter().any(|c| data_like(c)) || numbering(next) || !(name_blank || covered) {
+        // One label alone under a header is a heading of the rows below
+        // ("CHI HỘI THÔN 1"), not a part of the header.
+        if filled < 2 || next.iter().any(|c| data_like(c)) || numbering(next) || !(name_blank || covered) {
             break;
         }
         // A continuation names something: a sub-label under a parent.

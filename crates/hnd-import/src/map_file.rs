@@ -49,7 +49,16 @@ pub async fn propose_file(store: &Store, file: &Path, unit: &str, day: Day) -> R
                 if number < first_row {
                     continue;
                 }
-                if let Some(v) = cells.get(col).map(|v| v.trim()).filter(|v| !v.is_empty())
+                let value = if col == crate::propose::HEADINGS {
+                    let mut filled = cells.iter().map(|v| v.trim()).filter(|v| !v.is_empty());
+                    match (filled.next(), filled.next()) {
+                        (Some(only), None) => Some(only),
+                        _ => None,
+                    }
+                } else {
+                    cells.get(col).map(|v| v.trim()).filter(|v| !v.is_empty())
+                };
+                if let Some(v) = value
                     && seen.len() < MAX_NAMES
                 {
                     seen.insert(v.to_string());

@@ -53,6 +53,11 @@ pub struct Mapping {
     /// Every member's branch or group, when the file names none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
+    /// The branches are rows of their own ("CHI HỘI THÔN 1" alone on its
+    /// row, its members below): a row with one cell filled starts the
+    /// branch its name stands for in [[branches]] (or none).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sections: bool,
     /// Columns that fill one field each (several columns of one text field
     /// are joined with ", ").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -125,6 +130,16 @@ pub struct Branch {
 pub struct Ignored {
     pub column: String,
     pub header: String,
+}
+
+/// The required fields `filled` lacks, by their labels; a CCCD tells the
+/// sex when no column does.
+pub fn missing(filled: &[&str], lang: hnd_domain::Lang) -> Vec<String> {
+    ["full_name", "birth", "sex", "branch"]
+        .iter()
+        .filter(|f| !filled.contains(f) && !(**f == "sex" && filled.contains(&"cccd")))
+        .map(|f| crate::propose::field_label(f, lang))
+        .collect()
 }
 
 /// A column's letter: 0 → A, 26 → AA.
@@ -260,12 +275,7 @@ impl Mapping {
     /// Why the mapping cannot import yet: a required field no column
     /// fills, or (unless `accept_proposed`) branch names to confirm.
     pub fn ready(&self, accept_proposed: bool, lang: hnd_domain::Lang) -> Result<(), ImportError> {
-        let filled = self.fields();
-        let missing: Vec<String> = ["full_name", "birth", "sex", "branch"]
-            .iter()
-            .filter(|f| !filled.contains(f))
-            .map(|f| crate::propose::field_label(f, lang))
-            .collect();
+        let missing = missing(&self.fields(), lang);
         if !missing.is_empty() {
             return Err(ImportError::MappingMissing(missing));
         }
@@ -313,7 +323,7 @@ impl Mapping {
                 out.push(f);
             }
         }
-        if self.branch.is_some() && !out.contains(&"branch") {
+        if (self.branch.is_some() || self.sections) && !out.contains(&"branch") {
             out.push("branch");
         }
         out
@@ -342,6 +352,7 @@ pub struct Applier {
     splits: Vec<(usize, usize, Marked)>,
     branches: HashMap<String, String>,
     branch: Option<String>,
+    sections: bool,
     legacy: Option<Legacy>,
     /// The header of each template cell as the file names it, for errors.
     pub sources: HashMap<String, String>,
@@ -413,6 +424,7 @@ impl Applier {
             splits,
             branches,
             branch: mapping.branch.clone(),
+            sections: mapping.sections,
             legacy: mapping.legacy,
             sources,
             cells: headers.len(),
@@ -425,8 +437,17 @@ impl Applier {
     }
 
     /// The file's row `raw` as the template's cells; `None` when every
-    /// column the mapping reads is empty (a blank or a numbering row).
-    pub fn apply(&self, raw: &[String]) -> Option<Vec<String>> {
+    /// column the mapping reads is empty (a blank or a numbering row), or
+    /// when the row starts a branch (`section` is then its unit's code).
+    pub fn apply(&self, raw: &[String], section: &mut Option<String>) -> Option<Vec<String>> {
+        if self.sections {
+            let mut filled = raw.iter().filter(|c| !c.trim().is_empty());
+            if let (Some(only), None) = (filled.next(), filled.next()) {
+                let name = crate::values::clean(only.trim(), self.legacy);
+                *section = self.branches.get(&name_key(&name)).cloned();
+                return None;
+            }
+        }
         let read = self
             .direct
             .iter()
@@ -450,7 +471,8 @@ impl Applier {
         let mut out = vec![String::new(); self.cells];
         for (at, cols) in &self.direct {
             let parts: Vec<String> = cols.iter().map(|&c| cell(c)).filter(|v| !v.is_empty()).collect();
-            out[*at] = parts.join(", ");
+            // A name in two columns is one name; parts of an address a list.
+            out[*at] = parts.join(if *at == 0 { " " } else { ", " });
         }
         for (at, cols, unmarked) in &self.marks {
             let marked: Vec<&str> = cols
@@ -486,7 +508,8 @@ impl Applier {
                 out[*at] = filled.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join(" + ");
             }
         }
-        crate::values::normalise(&mut out, &self.branches, self.branch.as_deref());
+        let default = section.as_deref().or(self.branch.as_deref());
+        crate::values::normalise(&mut out, &self.branches, default);
         Some(out)
     }
 }

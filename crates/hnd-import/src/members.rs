@@ -65,6 +65,8 @@ pub struct MemberParser {
     /// A sheet in a layout of its own: its rows become the template's
     /// cells first (`mapping.rs`).
     mapped: Option<std::sync::Arc<crate::mapping::Applier>>,
+    /// The branch the rows above started (a mapping with sections).
+    section: Option<String>,
     /// CCCD (as a number, 8 bytes instead of a string) → first row, in
     /// the chunk being read.
     first_seen: HashMap<u64, usize>,
@@ -99,6 +101,7 @@ impl MemberParser {
             at,
             profile_at,
             mapped: None,
+            section: None,
             first_seen: HashMap::new(),
             headers: table.headers,
             limits,
@@ -118,6 +121,7 @@ impl MemberParser {
                 .map(|(i, f)| (*f, members + i))
                 .collect(),
             mapped: Some(std::sync::Arc::new(applier)),
+            section: None,
             first_seen: HashMap::new(),
             headers,
             limits,
@@ -153,7 +157,7 @@ impl MemberParser {
                 if row < applier.first_row {
                     continue;
                 }
-                let Some(template) = applier.apply(&cells) else {
+                let Some(template) = applier.apply(&cells, &mut self.section) else {
                     continue;
                 };
                 if self.is_empty(&template) {

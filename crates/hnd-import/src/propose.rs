@@ -193,12 +193,16 @@ fn guess(labels: &[String], values: &[&str]) -> Guess {
     }
 }
 
+/// Asked of `branch_values` for the text of every row with one cell filled.
+pub const HEADINGS: usize = usize::MAX;
+
 /// Fields whose columns are joined when several fill them.
-const JOINED: [&str; 3] = ["village", "current_address", "produce"];
+const JOINED: [&str; 4] = ["village", "current_address", "produce", "full_name"];
 
 /// Proposes a mapping for the sheet whose head is `head`, imported into
 /// `unit`; `branch_values(column, first_row)` gives every value of a
-/// column in the whole file from its first data row (for branch names past the head); `units` are the branches
+/// column in the whole file from its first data row (for [`HEADINGS`],
+/// the text of every row with one cell filled) (for branch names past the head); `units` are the branches
 /// and groups names may stand for; `own_branch` is `unit` itself when it
 /// is a branch or group.
 pub fn propose(
@@ -302,13 +306,14 @@ pub fn propose(
             Guess::Ignore => mapping.ignored.push(Ignored { column, header: label }),
         }
     }
-    branches(&mut mapping, units, own_branch, branch_values)?;
-    let filled = mapping.fields();
-    let missing: Vec<String> = ["full_name", "birth", "sex", "branch"]
-        .iter()
-        .filter(|f| !filled.contains(f))
-        .map(|f| field_label(f, Lang::Vi))
-        .collect();
+    // Rows with one cell filled, of words: headings of the rows below?
+    let headings = data.iter().any(|r| {
+        let mut filled = r.iter().filter(|c| !c.trim().is_empty());
+        matches!((filled.next(), filled.next()), (Some(only), None)
+            if only.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !is_date(only))
+    });
+    branches(&mut mapping, units, own_branch, headings, branch_values)?;
+    let missing = crate::mapping::missing(&mapping.fields(), Lang::Vi);
     Ok(Proposal {
         mapping,
         missing,
@@ -323,9 +328,24 @@ fn branches(
     mapping: &mut Mapping,
     units: &[UnitName],
     own_branch: Option<&str>,
+    headings: bool,
     values: &mut dyn FnMut(usize, usize) -> Result<Vec<String>, ImportError>,
 ) -> Result<(), ImportError> {
     let column = mapping.columns.iter().find(|c| c.field == "branch").cloned();
+    if column.is_none() && own_branch.is_none() && headings {
+        let names: Vec<String> = values(HEADINGS, mapping.first_row)?
+            .into_iter()
+            .map(|v| crate::values::clean(v.trim(), mapping.legacy))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let found = match_names(&names, units);
+        if found.iter().filter(|b| !b.unit.is_empty()).count() * 2 >= found.len().max(1) {
+            mapping.sections = true;
+            mapping.branches = found;
+            return Ok(());
+        }
+    }
     let from_village = column.is_none() && own_branch.is_none();
     let source = column.or_else(|| {
         let village = mapping.columns.iter().find(|c| c.field == "village")?;
@@ -413,6 +433,9 @@ impl Proposal {
                 &[("count", &ignored.len()), ("columns", &list(&ignored))],
             ),
         ];
+        if m.sections {
+            out.push(t(lang, "map.sections", &[]));
+        }
         if let Some(legacy) = m.legacy {
             out.push(t(lang, "map.legacy", &[("encoding", &legacy.name().to_uppercase())]));
         }

@@ -217,6 +217,13 @@ pub fn normalise(cells: &mut [String], branches: &HashMap<String, String>, defau
     }
     let cccd = at("cccd");
     cells[cccd] = cccd_text(&cells[cccd]);
+    // No sex written: the CCCD's fourth digit tells it.
+    let sex = at("sex");
+    if cells[sex].is_empty()
+        && let Ok(id) = hnd_domain::Cccd::parse(&cells[cccd])
+    {
+        cells[sex] = id.century_and_sex().1.as_str().to_string();
+    }
     let phone = at("phone");
     cells[phone] = phone_text(&cells[phone]);
     let branch = at("branch");

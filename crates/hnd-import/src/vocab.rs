@@ -196,6 +196,13 @@ pub fn named(key: &str) -> Option<Named> {
     if NUMBERING.contains(&key) {
         return Some(Ignore);
     }
+    // A name in two columns: "Họ (và tên đệm)" then "Tên".
+    if matches!(
+        key,
+        "ho" | "ten" | "ho dem" | "ho va dem" | "ho va ten dem" | "ho va chu dem"
+    ) {
+        return Some(Field("full_name"));
+    }
     RULES
         .iter()
         .find(|(phrases, _)| phrases.iter().any(|p| has_words(key, p)))

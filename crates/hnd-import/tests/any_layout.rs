@@ -3,7 +3,8 @@
 //! with merged cells and X-mark columns; Excel's "Unicode text" (UTF-16,
 //! tab-separated) with the birth year written under "Nam" or "Nữ"; a CSV
 //! typed in the TCVN3 (ABC) fonts; a CSV with a byte-order mark naming
-//! branches instead of codes. For each: the proposed mapping is right
+//! branches instead of codes; a CSV whose branches head their members'
+//! rows, the name in two columns and no sex but the CCCD's. For each: the proposed mapping is right
 //! with no correction (only the branch names that need a choice are
 //! left to a person), and every field of every row is imported right.
 
@@ -210,6 +211,14 @@ const NAMES: Expected = &[
     ("C", "sex"),
     ("D", "branch"),
     ("E", "phone"),
+];
+
+const SECTIONS: Expected = &[
+    ("A", "-"),
+    ("B", "full_name"),
+    ("C", "full_name"),
+    ("D", "birth"),
+    ("E", "cccd"),
 ];
 
 /// How many columns a person would have to correct in `mapping`.
@@ -419,7 +428,34 @@ async fn lists_in_any_layout_import_with_a_proposed_mapping(store: Store) {
         "Mai Thị Mận|1992|female||||||00004-CH01|||-",
     ]);
 
-    // Four layouts, no correction but the one branch name to confirm.
+    // 5. Branches as headings of their rows, the name in two columns, the
+    // sex told by the CCCD.
+    let file = dir.join("muc.csv");
+    std::fs::write(
+        &file,
+        "DANH SÁCH HỘI VIÊN\n\
+         TT,Họ và tên đệm,Tên,Năm sinh,Số CCCD\n\
+         I. Chi hội Tổ dân phố Đồng Tâm,,,,\n\
+         1,Phan Văn,Mười,1970,001070009999\n\
+         II. CH TDP Hòa Bình,,,,\n\
+         1,Hà Thị,Mười Một,1971,001171000001\n",
+    )
+    .unwrap();
+    let proposal = propose_file(&store, &file, "00004", today).await.unwrap();
+    let m = &proposal.mapping;
+    assert!(
+        m.sections && m.unconfirmed().is_empty() && proposal.missing.is_empty(),
+        "{}",
+        m.to_toml()
+    );
+    total_corrections += corrections(m, SECTIONS);
+    assert_eq!(import(&store, &file, m, false).await.unwrap(), 2);
+    expected_members.extend([
+        "Phan Văn Mười|1970|male|||001070009999|||00004-CH01|||-",
+        "Hà Thị Mười Một|1971|female|||001171000001|||00004-CH02|||-",
+    ]);
+
+    // Five layouts, no correction but the one branch name to confirm.
     assert_eq!(total_corrections, 0);
     expected_members.sort();
     assert_eq!(members(&store).await, expected_members);

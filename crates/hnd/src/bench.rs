@@ -66,6 +66,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000_000)]
         members: usize,
     },
+    /// The import rate of a list in its own layout through its proposed
+    /// mapping, beside the template's (the same ROWS members, fresh registers).
+    MappedImport {
+        #[arg(long, default_value_t = 200_000)]
+        rows: usize,
+        #[arg(long, default_value = "bench-out")]
+        dir: std::path::PathBuf,
+    },
     /// Open-loop HTTP load at a fixed rate; prints latency percentiles as JSON
     /// (scripts/bench-web drives it).
     Http(crate::load::Load),
@@ -79,6 +87,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         BenchCommand::Http(load) => crate::load::run(load).await?,
         BenchCommand::Counts { db, province, runs } => counts(&db, &province, runs).await?,
         BenchCommand::ImportCost { postgres, csv } => import_cost(postgres.as_deref(), &csv).await?,
+        BenchCommand::MappedImport { rows, dir } => crate::bench_mapping::run(rows, &dir).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
