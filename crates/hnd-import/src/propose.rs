@@ -102,7 +102,11 @@ fn under_parent(parent: &str, child: &str, content: Content) -> Option<Guess> {
                 c if has_words(c, "chinh thuc") && dated => Guess::Direct("party_official_on"),
                 "khong" => Guess::Mark("party_member", "không".to_string(), ""),
                 _ if marks => yes("party_member"),
-                c => Guess::Direct(field_of(c).unwrap_or(if dated { "party_joined_on" } else { "party_member" })),
+                c => match named(c) {
+                    Some(Named::Field(f)) => Guess::Direct(f),
+                    _ if dated => Guess::Direct("party_joined_on"),
+                    _ => Guess::Ignore,
+                },
             });
         }
         Some(f @ ("bhyt" | "bhxh")) => {
@@ -110,7 +114,7 @@ fn under_parent(parent: &str, child: &str, content: Content) -> Option<Guess> {
             return Some(match child {
                 "co" => yes(f),
                 "khong" => Guess::Mark(f, "không".to_string(), ""),
-                c if has_words(c, "so") || has_words(c, "ma") || content == Content::Other => Guess::Direct(number),
+                c if ["so", "ma", "the", "so the", "ma so"].iter().any(|w| has_words(c, w)) => Guess::Direct(number),
                 c if f == "bhyt" && (has_words(c, "han") || has_words(c, "den ngay") || content == Content::Dates) => {
                     Guess::Direct("bhyt_expires_on")
                 }
