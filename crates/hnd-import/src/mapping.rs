@@ -137,7 +137,7 @@ pub struct Ignored {
 pub fn missing(filled: &[&str], lang: hnd_domain::Lang) -> Vec<String> {
     ["full_name", "birth", "sex", "branch"]
         .iter()
-        .filter(|f| !filled.contains(f) && !(**f == "sex" && filled.contains(&"cccd")))
+        .filter(|f| !(filled.contains(f) || (**f == "sex" && filled.contains(&"cccd"))))
         .map(|f| crate::propose::field_label(f, lang))
         .collect()
 }
