@@ -5,7 +5,8 @@
 //! some is proposed with the others it could be, and marked for a person
 //! to confirm; it is never taken silently.
 
-use crate::mapping::{Branch, name_key};
+use crate::fields::name_key;
+use crate::mapping::Branch;
 
 /// A unit a name may stand for.
 #[derive(Debug, Clone)]

@@ -6,29 +6,11 @@
 //! import and a template import refuse and load exactly alike.
 
 use crate::errors::ImportError;
+use crate::fields::{canonical_headers, canonical_index, name_key};
 use crate::legacy::Legacy;
-use crate::members::MEMBER_COLUMNS;
 use crate::text::TextEncoding;
-use hnd_domain::fold;
-use hnd_domain::profile::FIELDS;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-
-/// The register's fields a column may fill: the template's columns by
-/// these names, then the profile's fields by their own.
-pub const MEMBER_FIELDS: [&str; 11] = [
-    "full_name",
-    "birth",
-    "sex",
-    "ethnicity",
-    "religion",
-    "cccd",
-    "phone",
-    "village",
-    "branch",
-    "joined_on",
-    "decision",
-];
 
 /// Fields recognised in files but not kept by a member import.
 pub const NOT_KEPT: [&str; 1] = ["household_category"];
@@ -132,16 +114,6 @@ pub struct Ignored {
     pub header: String,
 }
 
-/// The required fields `filled` lacks, by their labels; a CCCD tells the
-/// sex when no column does.
-pub fn missing(filled: &[&str], lang: hnd_domain::Lang) -> Vec<String> {
-    ["full_name", "birth", "sex", "branch"]
-        .iter()
-        .filter(|f| !(filled.contains(f) || (**f == "sex" && filled.contains(&"cccd"))))
-        .map(|f| crate::propose::field_label(f, lang))
-        .collect()
-}
-
 /// A column's letter: 0 → A, 26 → AA.
 pub fn letter(mut column: usize) -> String {
     let mut out = Vec::new();
@@ -170,33 +142,6 @@ pub fn column_of(text: &str) -> Option<usize> {
         n = n * 26 + (b.to_ascii_uppercase() - b'A') as usize + 1;
     }
     Some(n - 1)
-}
-
-/// The key a branch name is looked up by: folded, punctuation as spaces.
-pub fn name_key(name: &str) -> String {
-    let folded = fold(name);
-    let spaced: String = folded
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The template's cells: the member columns, then every profile field.
-pub fn canonical_headers() -> Vec<String> {
-    MEMBER_COLUMNS
-        .iter()
-        .chain(FIELDS.iter())
-        .map(|s| s.to_string())
-        .collect()
-}
-
-/// Where a field's value goes among [`canonical_headers`].
-pub fn canonical_index(field: &str) -> Option<usize> {
-    MEMBER_FIELDS
-        .iter()
-        .position(|f| *f == field)
-        .or_else(|| FIELDS.iter().position(|f| *f == field).map(|i| MEMBER_FIELDS.len() + i))
 }
 
 impl Mapping {
@@ -275,16 +220,13 @@ impl Mapping {
     /// Why the mapping cannot import yet: a required field no column
     /// fills, or (unless `accept_proposed`) branch names to confirm.
     pub fn ready(&self, accept_proposed: bool, lang: hnd_domain::Lang) -> Result<(), ImportError> {
-        let missing = missing(&self.fields(), lang);
+        let missing = crate::fields::missing(&self.fields(), lang);
         if !missing.is_empty() {
             return Err(ImportError::MappingMissing(missing));
         }
         let unconfirmed = self.unconfirmed();
         if !accept_proposed && !unconfirmed.is_empty() {
-            let lines = unconfirmed
-                .iter()
-                .map(|b| crate::propose::branch_line(b, lang))
-                .collect();
+            let lines = unconfirmed.iter().map(|b| branch_line(b, lang)).collect();
             return Err(ImportError::Unconfirmed(lines));
         }
         Ok(())
@@ -299,14 +241,14 @@ impl Mapping {
     }
 
     /// The text form of a text file the mapping names, if it names one.
-    pub fn text_form(&self) -> Option<crate::TextForm> {
+    pub fn text_form(&self) -> Option<crate::text::TextForm> {
         let encoding = self.encoding?;
         let delimiter = match self.delimiter.as_deref() {
             Some("\t") | Some("tab") => b'\t',
             Some(";") => b';',
             _ => b',',
         };
-        Some(crate::TextForm { encoding, delimiter })
+        Some(crate::text::TextForm { encoding, delimiter })
     }
 
     /// The fields the mapping fills, each once.
@@ -340,6 +282,16 @@ const NOTE: &str = "\
 
 /// Columns of a group, each with the value it stands for.
 type Marked = Vec<(usize, String)>;
+
+/// "name → code · unit name", or that no unit was found.
+pub fn branch_line(b: &Branch, lang: hnd_domain::Lang) -> String {
+    let target = if b.unit.is_empty() {
+        hnd_domain::i18n::t(lang, "import.unmatched_branch", &[])
+    } else {
+        format!("{} · {}", b.unit, b.unit_name)
+    };
+    format!("«{}» → {}", b.name, target)
+}
 
 /// A mapping ready to apply to rows.
 pub struct Applier {
@@ -406,7 +358,7 @@ impl Applier {
             splits.push((at, by, cols));
         }
         // Profile errors name a sheet field by its template header.
-        for (header, field) in crate::PROFILE_COLUMNS {
+        for (header, field) in crate::fields::PROFILE_COLUMNS {
             if let Some(source) = sources.get(field).cloned() {
                 sources.insert(header.to_string(), source);
             }

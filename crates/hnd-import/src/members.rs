@@ -4,34 +4,15 @@
 
 use crate::Limits;
 use crate::errors::{ImportError, MEMBER_TEMPLATE, Problem, RowError, Unreadable};
+use crate::fields::{
+    BIRTH, CCCD, DECISION, ETHNICITY, JOINED, MEMBER_COLUMNS, NAME, PHONE, PROFILE_COLUMNS, RELIGION, REQUIRED, SEX,
+    UNIT, VILLAGE,
+};
 use crate::table::{Table, csv_error};
-use hnd_domain::profile::{Profile, SHEET_FIELDS};
+use hnd_domain::profile::Profile;
 use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Phone, Sex, UnitCode};
 use hnd_store::{MemberRow, NewMember};
 use std::collections::HashMap;
-
-pub const NAME: &str = "Họ và tên";
-pub const BIRTH: &str = "Ngày sinh";
-pub const SEX: &str = "Giới tính";
-pub const ETHNICITY: &str = "Dân tộc";
-pub const RELIGION: &str = "Tôn giáo";
-pub const CCCD: &str = "Số CCCD";
-pub const PHONE: &str = "Số điện thoại";
-pub const VILLAGE: &str = "Thôn, tổ dân phố";
-pub const UNIT: &str = "Mã chi hội, tổ hội";
-pub const JOINED: &str = "Ngày vào Hội";
-pub const DECISION: &str = "Số quyết định kết nạp";
-/// Every column, in the template's order; export writes the same.
-pub const MEMBER_COLUMNS: [&str; 11] = [
-    NAME, BIRTH, SEX, ETHNICITY, RELIGION, CCCD, PHONE, VILLAGE, UNIT, JOINED, DECISION,
-];
-const REQUIRED: [&str; 4] = [NAME, BIRTH, SEX, UNIT];
-
-/// Optional columns of the member's profile: (header, the profile field
-/// it fills), as the profile's fields declare them
-/// ([`hnd_domain::profile::SHEET_COLUMNS`]). Export writes them after
-/// [`MEMBER_COLUMNS`].
-pub const PROFILE_COLUMNS: [(&str, &str); SHEET_FIELDS.len()] = hnd_domain::profile::SHEET_COLUMNS;
 
 /// A member from one row of the sheet: the row's number and what it
 /// enters in the register.
@@ -112,7 +93,7 @@ impl MemberParser {
     /// file's own column labels (for the error file).
     pub fn mapped(mapping: &crate::Mapping, headers: Vec<String>, limits: Limits) -> MemberParser {
         let applier = crate::mapping::Applier::new(mapping);
-        let members = crate::mapping::MEMBER_FIELDS.len();
+        let members = crate::fields::MEMBER_FIELDS.len();
         MemberParser {
             at: (0..members).map(Some).collect(),
             profile_at: hnd_domain::profile::FIELDS

@@ -6,8 +6,9 @@
 
 use crate::branches::{UnitName, match_names};
 use crate::errors::ImportError;
+use crate::fields::{field_label, name_key};
 use crate::layout::Header;
-use crate::mapping::{Column, Ignored, Mapping, Mark, Marks, Split, letter, name_key};
+use crate::mapping::{Column, Ignored, Mapping, Mark, Marks, Split, branch_line, letter};
 use crate::rows::Head;
 use crate::values::{has_words, is_cccd, is_cmnd, is_date, is_mark, is_phone, occupation_of};
 use crate::vocab::{Named, household, named, sex_marked};
@@ -317,7 +318,7 @@ pub fn propose(
             if only.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !is_date(only))
     });
     branches(&mut mapping, units, own_branch, headings, branch_values)?;
-    let missing = crate::mapping::missing(&mapping.fields(), Lang::Vi);
+    let missing = crate::fields::missing(&mapping.fields(), Lang::Vi);
     Ok(Proposal {
         mapping,
         missing,
@@ -392,16 +393,6 @@ fn required(missing: &[&str]) -> ImportError {
     ImportError::MappingMissing(list.iter().map(|f| field_label(f, Lang::Vi)).collect())
 }
 
-/// A field's name as a person reads it.
-pub fn field_label(field: &str, lang: Lang) -> String {
-    let template = crate::mapping::MEMBER_FIELDS.iter().position(|f| *f == field);
-    match (template, field) {
-        (Some(i), _) => crate::MEMBER_COLUMNS[i].to_string(),
-        (None, "household_category") => t(lang, "field.household_category", &[]),
-        (None, f) => t(lang, &format!("profile.field.{f}"), &[]),
-    }
-}
-
 impl Proposal {
     /// The short summary printed with a proposed mapping.
     pub fn summary(&self, lang: Lang) -> String {
@@ -460,14 +451,4 @@ impl Proposal {
 
 fn join_rows(rows: &[usize]) -> String {
     rows.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
-}
-
-/// "name → code · unit name", or that no unit was found.
-pub fn branch_line(b: &crate::mapping::Branch, lang: Lang) -> String {
-    let target = if b.unit.is_empty() {
-        t(lang, "import.unmatched_branch", &[])
-    } else {
-        format!("{} · {}", b.unit, b.unit_name)
-    };
-    format!("«{}» → {}", b.name, target)
 }

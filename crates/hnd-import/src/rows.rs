@@ -5,7 +5,7 @@
 //! limits of a sheet read whole.
 
 use crate::errors::{ImportError, Unreadable};
-use crate::text::{Decoded, TextEncoding};
+use crate::text::{Decoded, TextForm};
 use crate::{Limit, Limits};
 use std::io::Read;
 use std::path::Path;
@@ -49,13 +49,6 @@ pub struct Merge {
     pub last_row: usize,
     pub first_col: usize,
     pub last_col: usize,
-}
-
-/// How a text file is read: its encoding and separator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TextForm {
-    pub encoding: TextEncoding,
-    pub delimiter: u8,
 }
 
 type Row = (usize, Vec<String>);

@@ -60,6 +60,13 @@ impl TextEncoding {
     }
 }
 
+/// How a text file is read: its encoding and separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextForm {
+    pub encoding: TextEncoding,
+    pub delimiter: u8,
+}
+
 /// The encoding of a text file whose first bytes are `head`: its
 /// byte-order mark; UTF-16 without one when every other byte is zero;
 /// UTF-8 when the bytes are; else the 8-bit reading that looks most like

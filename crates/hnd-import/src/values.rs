@@ -5,8 +5,8 @@
 //! names; a branch by its name. What cannot be put right is left as it
 //! is, for the template's checks to refuse with the row and the reason.
 
+use crate::fields::canonical_index;
 use crate::legacy::Legacy;
-use crate::mapping::canonical_index;
 use chrono::{Datelike, Duration, NaiveDate};
 use hnd_domain::{Day, Phone, fold};
 use std::collections::HashMap;
@@ -182,7 +182,7 @@ pub fn has_words(text: &str, phrase: &str) -> bool {
 
 /// The occupation a name stands for.
 pub fn occupation_of(text: &str) -> Option<&'static str> {
-    let key = crate::mapping::name_key(text);
+    let key = crate::fields::name_key(text);
     if let Some(o) = hnd_domain::profile::Occupation::parse(text) {
         return Some(o.code());
     }
@@ -229,7 +229,7 @@ pub fn normalise(cells: &mut [String], branches: &HashMap<String, String>, defau
     let branch = at("branch");
     if cells[branch].is_empty() {
         cells[branch] = default_branch.unwrap_or_default().to_string();
-    } else if let Some(code) = branches.get(&crate::mapping::name_key(&cells[branch])) {
+    } else if let Some(code) = branches.get(&crate::fields::name_key(&cells[branch])) {
         cells[branch] = code.clone();
     }
     let implies = [
@@ -250,7 +250,7 @@ pub fn normalise(cells: &mut [String], branches: &HashMap<String, String>, defau
     }
 }
 
-const MEMBER_CELLS: usize = crate::mapping::MEMBER_FIELDS.len();
+const MEMBER_CELLS: usize = crate::fields::MEMBER_FIELDS.len();
 
 #[cfg(test)]
 mod tests {

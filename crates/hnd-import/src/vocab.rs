@@ -211,13 +211,13 @@ pub fn named(key: &str) -> Option<Named> {
 
 /// Whether a cell reads like a column's label.
 pub fn is_header_word(cell: &str) -> bool {
-    let key = crate::mapping::name_key(cell);
+    let key = crate::fields::name_key(cell);
     key.len() <= 80 && named(&key).is_some()
 }
 
 /// Whether a cell is the label of the members' names.
 pub fn is_name_label(cell: &str) -> bool {
-    named(&crate::mapping::name_key(cell)) == Some(Field("full_name"))
+    named(&crate::fields::name_key(cell)) == Some(Field("full_name"))
 }
 
 /// The sex a label or an instruction says the "X" stands for, and the
