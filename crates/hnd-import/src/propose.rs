@@ -198,6 +198,12 @@ fn guess(labels: &[String], values: &[&str]) -> Guess {
     }
 }
 
+/// A value written as a unit's code rather than a name ("00004-CH01"):
+/// one word holding a digit. The register refuses a code it does not know.
+fn code_like(v: &str) -> bool {
+    !v.contains(char::is_whitespace) && v.chars().any(|c| c.is_ascii_digit()) && hnd_domain::UnitCode::parse(v).is_ok()
+}
+
 /// Asked of `branch_values` for the text of every row with one cell filled.
 pub const HEADINGS: usize = usize::MAX;
 
@@ -365,7 +371,7 @@ fn branches(
         .into_iter()
         .map(|v| crate::values::clean(v.trim(), mapping.legacy))
         .filter(|v| !v.is_empty())
-        .filter(|v| !units.iter().any(|u| u.code.eq_ignore_ascii_case(v)))
+        .filter(|v| !units.iter().any(|u| u.code.eq_ignore_ascii_case(v)) && !code_like(v))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
