@@ -21,6 +21,8 @@ pub enum Problem {
     BadEthnicity,
     BadCccd,
     BadPhone,
+    /// A branch name the mapping does not give a unit for.
+    UnmappedBranch,
     /// Found by the register, not the sheet: its message says why.
     Register(String),
     /// A profile value refused: the locale key of the reason.
@@ -51,6 +53,7 @@ impl RowError {
             Problem::BadEthnicity => t(lang, "import.bad_ethnicity", &[]),
             Problem::BadCccd => t(lang, "import.bad_cccd", &[]),
             Problem::BadPhone => t(lang, "import.bad_phone", &[]),
+            Problem::UnmappedBranch => t(lang, "import.unmapped_branch", &[]),
             Problem::Register(message) => message.clone(),
             Problem::Profile(reason) => t(lang, reason, &[]),
         };
@@ -106,6 +109,16 @@ pub enum ImportError {
     Empty,
     #[error("over an import limit: {0:?}")]
     TooLarge(Limit),
+    /// A mapping file that cannot be read, or names what does not exist.
+    #[error("bad mapping: {0}")]
+    Mapping(String),
+    /// A mapping that leaves required fields unfilled (their labels).
+    #[error("mapping misses {0:?}")]
+    MappingMissing(Vec<String>),
+    /// Branch names whose unit still needs a person's confirmation, as
+    /// "name → code · unit name" lines.
+    #[error("{} matches to confirm", .0.len())]
+    Unconfirmed(Vec<String>),
 }
 
 /// The template of the branch and group list.
@@ -172,6 +185,16 @@ impl ImportError {
             }
             ImportError::Empty => t(lang, "import.no_rows", &[]),
             ImportError::TooLarge(limit) => limit_message(limit, lang),
+            ImportError::Mapping(detail) => t(lang, "import.bad_mapping", &[("detail", detail)]),
+            ImportError::MappingMissing(fields) => t(lang, "import.mapping_missing", &[("fields", &fields.join(", "))]),
+            ImportError::Unconfirmed(lines) => {
+                let mut out = t(lang, "import.unconfirmed", &[("count", &lines.len())]);
+                for line in lines {
+                    out.push_str("\n  ");
+                    out.push_str(line);
+                }
+                out
+            }
         }
     }
 

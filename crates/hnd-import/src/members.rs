@@ -4,34 +4,15 @@
 
 use crate::Limits;
 use crate::errors::{ImportError, MEMBER_TEMPLATE, Problem, RowError, Unreadable};
+use crate::fields::{
+    BIRTH, CCCD, DECISION, ETHNICITY, JOINED, MEMBER_COLUMNS, NAME, PHONE, PROFILE_COLUMNS, RELIGION, REQUIRED, SEX,
+    UNIT, VILLAGE,
+};
 use crate::table::{Table, csv_error};
-use hnd_domain::profile::{Profile, SHEET_FIELDS};
+use hnd_domain::profile::Profile;
 use hnd_domain::{BirthDate, Cccd, Day, Ethnicity, Phone, Sex, UnitCode};
 use hnd_store::{MemberRow, NewMember};
 use std::collections::HashMap;
-
-pub const NAME: &str = "Họ và tên";
-pub const BIRTH: &str = "Ngày sinh";
-pub const SEX: &str = "Giới tính";
-pub const ETHNICITY: &str = "Dân tộc";
-pub const RELIGION: &str = "Tôn giáo";
-pub const CCCD: &str = "Số CCCD";
-pub const PHONE: &str = "Số điện thoại";
-pub const VILLAGE: &str = "Thôn, tổ dân phố";
-pub const UNIT: &str = "Mã chi hội, tổ hội";
-pub const JOINED: &str = "Ngày vào Hội";
-pub const DECISION: &str = "Số quyết định kết nạp";
-/// Every column, in the template's order; export writes the same.
-pub const MEMBER_COLUMNS: [&str; 11] = [
-    NAME, BIRTH, SEX, ETHNICITY, RELIGION, CCCD, PHONE, VILLAGE, UNIT, JOINED, DECISION,
-];
-const REQUIRED: [&str; 4] = [NAME, BIRTH, SEX, UNIT];
-
-/// Optional columns of the member's profile: (header, the profile field
-/// it fills), as the profile's fields declare them
-/// ([`hnd_domain::profile::SHEET_COLUMNS`]). Export writes them after
-/// [`MEMBER_COLUMNS`].
-pub const PROFILE_COLUMNS: [(&str, &str); SHEET_FIELDS.len()] = hnd_domain::profile::SHEET_COLUMNS;
 
 /// A member from one row of the sheet: the row's number and what it
 /// enters in the register.
@@ -60,8 +41,13 @@ pub struct MemberSheet {
 /// one chunk to the next: an import's memory does not grow with the file.
 pub struct MemberParser {
     at: Vec<Option<usize>>,
-    /// Where each of [`PROFILE_COLUMNS`] is, if the sheet has it.
-    profile_at: Vec<Option<usize>>,
+    /// Where each profile field the sheet has is: (field, cell).
+    profile_at: Vec<(&'static str, usize)>,
+    /// A sheet in a layout of its own: its rows become the template's
+    /// cells first (`mapping.rs`).
+    mapped: Option<std::sync::Arc<crate::mapping::Applier>>,
+    /// The branch the rows above started (a mapping with sections).
+    section: Option<String>,
     /// CCCD (as a number, 8 bytes instead of a string) → first row, in
     /// the chunk being read.
     first_seen: HashMap<u64, usize>,
@@ -86,14 +72,41 @@ impl MemberParser {
         let at = table
             .require(&MEMBER_COLUMNS, &REQUIRED)
             .map_err(|e| e.with_template(MEMBER_TEMPLATE))?;
-        let profile_at = table.columns(&PROFILE_COLUMNS.map(|(header, _)| header));
+        let found = table.columns(&PROFILE_COLUMNS.map(|(header, _)| header));
+        let profile_at = PROFILE_COLUMNS
+            .iter()
+            .zip(found)
+            .filter_map(|((_, field), at)| Some((*field, at?)))
+            .collect();
         Ok(MemberParser {
             at,
             profile_at,
+            mapped: None,
+            section: None,
             first_seen: HashMap::new(),
             headers: table.headers,
             limits,
         })
+    }
+
+    /// A parser for a sheet read through `mapping`; `headers` are the
+    /// file's own column labels (for the error file).
+    pub fn mapped(mapping: &crate::Mapping, headers: Vec<String>, limits: Limits) -> MemberParser {
+        let applier = crate::mapping::Applier::new(mapping);
+        let members = crate::fields::MEMBER_FIELDS.len();
+        MemberParser {
+            at: (0..members).map(Some).collect(),
+            profile_at: hnd_domain::profile::FIELDS
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (*f, members + i))
+                .collect(),
+            mapped: Some(std::sync::Arc::new(applier)),
+            section: None,
+            first_seen: HashMap::new(),
+            headers,
+            limits,
+        }
     }
 
     /// An empty chunk to parse rows into.
@@ -121,6 +134,29 @@ impl MemberParser {
             let Some(found) = next() else { break };
             let (row, cells) = found?;
             self.limits.check_row(row, &cells)?;
+            if let Some(applier) = self.mapped.clone() {
+                if row < applier.first_row {
+                    continue;
+                }
+                let Some(template) = applier.apply(&cells, &mut self.section) else {
+                    continue;
+                };
+                if self.is_empty(&template) {
+                    continue;
+                }
+                read += 1;
+                let before = sheet.errors.len();
+                self.parse_as(row, &template, cells, &mut sheet);
+                for e in &mut sheet.errors[before..] {
+                    if e.column == UNIT && e.problem == Problem::BadCode && applier.by_name() {
+                        e.problem = Problem::UnmappedBranch;
+                    }
+                    if let Some(source) = applier.sources.get(&e.column) {
+                        e.column = source.clone();
+                    }
+                }
+                continue;
+            }
             if self.is_empty(&cells) {
                 continue;
             }
@@ -136,6 +172,13 @@ impl MemberParser {
         if self.is_empty(&cells) {
             return;
         }
+        let template = cells.clone();
+        self.parse_as(row, &template, cells, sheet);
+    }
+
+    /// Parses the template's cells `cells` of row `row`; `kept` is the row
+    /// as the file has it, for the error file.
+    fn parse_as(&mut self, row: usize, cells: &[String], kept: Vec<String>, sheet: &mut MemberSheet) {
         let cell = |column: &str| -> String {
             let i = self.at[MEMBER_COLUMNS.iter().position(|c| *c == column).expect("known column")];
             i.and_then(|i| cells.get(i))
@@ -208,7 +251,7 @@ impl MemberParser {
                 None
             }
         });
-        let profile = self.profile(&cells).map_err(|errors| {
+        let profile = self.profile(cells).map_err(|errors| {
             for e in errors {
                 let header = PROFILE_COLUMNS.iter().find(|(_, f)| *f == e.field).map(|(h, _)| *h);
                 sheet.errors.push(RowError {
@@ -241,7 +284,7 @@ impl MemberParser {
         }
         // Kept for every row of the chunk: the register may refuse a row the
         // sheet accepted, and the error file repeats it as it was.
-        sheet.cells.insert(row, cells);
+        sheet.cells.insert(row, kept);
     }
 }
 
@@ -254,8 +297,8 @@ impl MemberParser {
     fn is_empty(&self, cells: &[String]) -> bool {
         self.at
             .iter()
-            .chain(&self.profile_at)
             .flatten()
+            .chain(self.profile_at.iter().map(|(_, at)| at))
             .all(|&i| cells.get(i).is_none_or(|c| c.trim().is_empty()))
     }
 
@@ -263,17 +306,20 @@ impl MemberParser {
     /// `None` when it fills none of them.
     fn profile(&self, cells: &[String]) -> Result<Option<Profile>, Vec<hnd_domain::profile::FieldError>> {
         let value = |field: &str| -> String {
-            let i = PROFILE_COLUMNS.iter().position(|(_, f)| *f == field);
-            i.and_then(|i| self.profile_at[i])
-                .and_then(|at| cells.get(at))
+            self.profile_at
+                .iter()
+                .find(|(f, _)| *f == field)
+                .and_then(|(_, at)| cells.get(*at))
                 .map(|s| s.trim().to_string())
                 .unwrap_or_default()
         };
-        if PROFILE_COLUMNS.iter().all(|(_, f)| value(f).is_empty()) {
+        if self.profile_at.iter().all(|(f, _)| value(f).is_empty()) {
             return Ok(None);
         }
+        // The template has no column for the kind of branch: residential.
+        let mapped = self.mapped.is_some();
         Profile::parse(|field| match field {
-            "residential" => "yes".to_string(),
+            "residential" if !mapped => "yes".to_string(),
             f => value(f),
         })
         .map(Some)
@@ -440,7 +486,7 @@ impl MemberXlsxStream {
 /// header first, each with its row number as the spreadsheet shows it;
 /// rows without any cell are skipped. Stops early when nobody listens, and
 /// at the first cell past `limits`' columns (before making room for it).
-fn read_xlsx_rows(
+pub(crate) fn read_xlsx_rows(
     path: &std::path::Path,
     limits: &Limits,
     send: &std::sync::mpsc::SyncSender<Result<(usize, Vec<String>), ImportError>>,

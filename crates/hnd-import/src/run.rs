@@ -100,6 +100,10 @@ pub struct ImportOptions<'a> {
     pub error_bytes: u64,
     /// Asked between chunks: `true` stops the import ([`RunError::Cancelled`]).
     pub cancel: Option<&'a (dyn Fn() -> bool + Sync)>,
+    /// A file in a layout of its own, read through this mapping.
+    pub mapping: Option<&'a crate::Mapping>,
+    /// Take the mapping's branch matches that still need confirming.
+    pub accept_proposed: bool,
 }
 
 impl ImportOptions<'_> {
@@ -110,6 +114,8 @@ impl ImportOptions<'_> {
         error_rows: 1_000_000,
         error_bytes: 512 << 20,
         cancel: None,
+        mapping: None,
+        accept_proposed: false,
     };
 
     /// An upload through the web: short transactions, so that sign-ins
@@ -120,6 +126,8 @@ impl ImportOptions<'_> {
         error_rows: 10_000,
         error_bytes: 16 << 20,
         cancel: None,
+        mapping: None,
+        accept_proposed: false,
     };
 }
 
@@ -132,10 +140,17 @@ enum Source {
     Csv(Box<MemberCsvStream>),
     Xlsx(Box<MemberXlsxStream>),
     Whole(Option<MemberSheet>),
+    /// Any layout, read through a mapping.
+    Mapped(Box<crate::RawRows>, Box<crate::MemberParser>),
 }
 
 impl Source {
-    fn open(file: &Path, limits: Limits) -> Result<Source, RunError> {
+    fn open(file: &Path, limits: Limits, mapping: Option<&crate::Mapping>) -> Result<Source, RunError> {
+        if let Some(mapping) = mapping {
+            let rows = crate::RawRows::open(file, limits, mapping.text_form())?;
+            let parser = crate::MemberParser::mapped(mapping, mapping.headers(), limits);
+            return Ok(Source::Mapped(Box::new(rows), Box::new(parser)));
+        }
         let ext = file
             .extension()
             .and_then(|e| e.to_str())
@@ -163,6 +178,7 @@ impl Source {
             Source::Csv(stream) => stream.next_chunk(chunk)?,
             Source::Xlsx(stream) => stream.next_chunk(chunk)?,
             Source::Whole(sheet) => sheet.take(),
+            Source::Mapped(rows, parser) => parser.chunk(chunk, || rows.next_row())?,
         })
     }
 }
@@ -218,7 +234,11 @@ pub async fn import_members(
     let mut batches = 0;
     let imported: Result<ImportSummary, RunError> = async {
         let (path, limits, size) = (file.to_path_buf(), options.limits, options.chunk.max(1));
-        let mut source = blocking(move || Source::open(&path, limits)).await?;
+        if let Some(mapping) = options.mapping {
+            mapping.ready(options.accept_proposed, lang)?;
+        }
+        let mapping = options.mapping.cloned();
+        let mut source = blocking(move || Source::open(&path, limits, mapping.as_ref())).await?;
         let mut units = HashMap::new();
         let mut summary = ImportSummary::default();
         let mut error_file: Option<ErrorFile> = None;

@@ -409,3 +409,53 @@ fn a_sparse_sheet_read_whole_is_refused_by_the_cells_it_spans() {
     assert!(e.message(Lang::Vi).contains("2.000.000 ô"), "{}", e.message(Lang::Vi));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The readers of lists in any layout hold to the same limits: a zip bomb
+/// dressed as a workbook, a file of no bytes, a file past the size allowed.
+#[test]
+fn a_list_in_any_layout_is_refused_past_the_limits_with_a_sentence() {
+    let dir = dir("any-layout");
+    let bomb = dir.join("bom.xlsx");
+    xlsx(
+        &bomb,
+        &mut |out| {
+            write!(out, "{}<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>", header_rows()).unwrap();
+            huge(out, 64);
+            write!(out, "</t></is></c></row>").unwrap();
+        },
+        None,
+    );
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 1 << 20, "small on disk");
+    let e = hnd_import::read_head(&bomb, 100, Limits::WEB).err().unwrap();
+    assert_eq!(e, ImportError::TooLarge(Limit::Cell { row: 2, limit: 1_000 }));
+    assert!(e.message(Lang::Vi).contains("Dòng 2"), "{}", e.message(Lang::Vi));
+    // Rows each within the limits, the sheet past its size once inflated.
+    let rows = dir.join("nhieu-dong.xlsx");
+    xlsx(
+        &rows,
+        &mut |out| {
+            write!(out, "{}", header_rows()).unwrap();
+            for r in 2..600_000 {
+                write!(out, "<row r=\"{r}\"><c r=\"A{r}\"><v>1</v></c></row>").unwrap();
+            }
+        },
+        None,
+    );
+    let small = Limits {
+        sheet_bytes: 8 << 20,
+        ..Limits::WEB
+    };
+    let e = hnd_import::read_head(&rows, 100, small).err().unwrap();
+    assert_eq!(e, ImportError::TooLarge(Limit::Unpacked { limit: 8 << 20 }));
+    let empty = dir.join("rong.xlsx");
+    std::fs::write(&empty, b"").unwrap();
+    assert_eq!(
+        hnd_import::read_head(&empty, 100, Limits::WEB).err(),
+        Some(ImportError::Empty)
+    );
+    let broken = dir.join("hong.xlsx");
+    std::fs::write(&broken, b"PK\x03\x04 not a workbook").unwrap();
+    let e = hnd_import::read_head(&broken, 100, Limits::WEB).err().unwrap();
+    assert_eq!(e, ImportError::Unreadable(hnd_import::Unreadable::Workbook));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

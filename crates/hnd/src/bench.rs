@@ -76,6 +76,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000_000)]
         members: usize,
     },
+    /// The import rate of a list in its own layout through its proposed
+    /// mapping, beside the template's (the same ROWS members, fresh registers).
+    MappedImport {
+        #[arg(long, default_value_t = 200_000)]
+        rows: usize,
+        #[arg(long, default_value = "bench-out")]
+        dir: std::path::PathBuf,
+    },
     /// Open-loop HTTP load at a fixed rate; prints latency percentiles as JSON
     /// (scripts/bench-web drives it).
     Http(crate::load::Load),
@@ -101,6 +109,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         BenchCommand::Http(load) => crate::load::run(load).await?,
         BenchCommand::Counts { db, province, runs } => counts(&db, &province, runs).await?,
         BenchCommand::ImportCost { postgres, csv } => import_cost(postgres.as_deref(), &csv).await?,
+        BenchCommand::MappedImport { rows, dir } => crate::bench_mapping::run(rows, &dir).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -433,7 +442,11 @@ async fn timed_import(url: &str, csv: &std::path::Path, counts: bool) -> Result<
     let t = Instant::now();
     let app = hnd_app::App::new(store.clone());
     let operator = hnd_app::Actor::operator("bench", hnd_domain::Lang::Vi).with_reason("đo hiệu năng");
-    crate::member_files::import(&app, &operator, "TW", csv, &errors, Day::today()).await?;
+    let template = crate::member_files::Mapped {
+        mapping: None,
+        accept_proposed: false,
+    };
+    crate::member_files::import(&app, &operator, ("TW", csv, &errors), Day::today(), &template).await?;
     let took = t.elapsed();
     store.close().await;
     let kept = if counts { "with" } else { "without" };

@@ -3,6 +3,8 @@
 mod backup;
 #[cfg(feature = "bench")]
 mod bench;
+#[cfg(feature = "bench")]
+mod bench_mapping;
 mod cli;
 mod demo;
 mod demo_records;

@@ -4,7 +4,7 @@
 use crate::tr;
 use anyhow::Result;
 use hnd_app::{Actor, App, MemberFile};
-use hnd_domain::{Day, fmt::int};
+use hnd_domain::{Day, Lang, fmt::int};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -30,16 +30,57 @@ pub async fn export(app: &App, actor: &Actor, unit: &str, file: &Path) -> Result
     Ok(())
 }
 
+/// A mapping given to an import, and whether its proposed matches are taken.
+pub struct Mapped {
+    pub mapping: Option<hnd_import::Mapping>,
+    pub accept_proposed: bool,
+}
+
+impl Mapped {
+    pub fn read(path: Option<&Path>, accept_proposed: bool) -> Result<Mapped> {
+        let mapping = match path {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| hnd_import::ImportError::Mapping(format!("{}: {e}", path.display())))?;
+                Some(hnd_import::Mapping::from_toml(&text)?)
+            }
+        };
+        Ok(Mapped {
+            mapping,
+            accept_proposed,
+        })
+    }
+}
+
+/// Proposes a mapping for `file` imported into `unit`: writes it to `out`
+/// or prints it, with a summary (on standard error when the mapping is
+/// printed, so that standard output is the mapping alone).
+pub async fn map(store: &hnd_store::Store, file: &Path, unit: &str, out: Option<&Path>, lang: Lang) -> Result<()> {
+    let proposal = hnd_import::propose_file(store, file, unit, Day::today()).await?;
+    let text = proposal.mapping.to_toml();
+    let summary = proposal.summary(lang);
+    match out {
+        Some(path) => {
+            std::fs::write(path, text)?;
+            println!("{summary}");
+            println!("{}", tr(lang, "map.written", &[("path", &path.display())]));
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            std::io::Write::write_all(&mut out, text.as_bytes())?;
+            std::io::Write::flush(&mut out)?;
+            eprintln!("{summary}");
+        }
+    }
+    Ok(())
+}
+
 /// Runs an import, printing progress, the first refusals and the summary;
 /// fails (after loading the good rows) when some rows were refused.
-pub async fn import(
-    app: &App,
-    actor: &Actor,
-    unit: &str,
-    file: &Path,
-    errors_path: &Path,
-    day: Day,
-) -> Result<ExitCode> {
+/// `at`: the unit, the file and where its refused rows go.
+pub async fn import(app: &App, actor: &Actor, at: (&str, &Path, &Path), day: Day, mapped: &Mapped) -> Result<ExitCode> {
+    let (unit, file, errors_path) = at;
     let lang = actor.lang;
     let mut progress = |s: &hnd_import::ImportSummary| {
         eprint!(
@@ -56,7 +97,11 @@ pub async fn import(
         job: None,
         day,
     };
-    let options = hnd_import::ImportOptions::OPERATOR;
+    let options = hnd_import::ImportOptions {
+        mapping: mapped.mapping.as_ref(),
+        accept_proposed: mapped.accept_proposed,
+        ..hnd_import::ImportOptions::OPERATOR
+    };
     let summary = app.import_members(actor, &file, &options, &mut progress).await?;
     eprintln!();
     for line in summary.warnings.iter().take(20).chain(&summary.first_errors) {

@@ -148,8 +148,25 @@ pub enum MembersCommand {
         /// Where to write the refused rows (default: FILE-loi.csv beside it).
         #[arg(long)]
         errors: Option<std::path::PathBuf>,
+        /// Read a file in a layout of its own through this mapping (see `members map`).
+        #[arg(long)]
+        mapping: Option<std::path::PathBuf>,
+        /// Take the mapping's branch matches that are marked confirm = true.
+        #[arg(long, requires = "mapping")]
+        accept_proposed: bool,
         #[command(flatten)]
         when: crate::org::When,
+    },
+    /// Propose a mapping for a member list in any layout (.xlsx, .xls, .ods, .csv, .txt):
+    /// its header, each column's field, X-mark groups, branch names to units.
+    Map {
+        file: std::path::PathBuf,
+        /// The unit the list will be imported into: its branches and groups are matched.
+        #[arg(long)]
+        unit: String,
+        /// Write the mapping here (TOML) instead of printing it.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
     /// Write the members under a unit to .csv or .xlsx, in the import template's columns.
     Export {
@@ -481,11 +498,18 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
             file,
             unit,
             errors,
+            mapping,
+            accept_proposed,
             when,
         } => {
             let day = day_or_today(when.date.as_deref())?;
             let errors_path = errors.unwrap_or_else(|| crate::member_files::errors_beside(&file));
-            return crate::member_files::import(&app, &actor(&when), &unit, &file, &errors_path, day).await;
+            let mapped = crate::member_files::Mapped::read(mapping.as_deref(), accept_proposed)?;
+            let (actor, at) = (actor(&when), (unit.as_str(), file.as_path(), errors_path.as_path()));
+            return crate::member_files::import(&app, &actor, at, day, &mapped).await;
+        }
+        MembersCommand::Map { file, unit, out } => {
+            crate::member_files::map(&store, &file, &unit, out.as_deref(), lang).await?;
         }
         MembersCommand::Export { file, unit } => {
             crate::member_files::export(&app, &actor_now(), &unit, &file).await?;

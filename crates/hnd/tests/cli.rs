@@ -65,7 +65,8 @@ both_backends!(
     a_restored_backup_equals_the_original,
     fees_from_the_command_line,
     a_plan_implemented_below_from_the_command_line,
-    the_demo_lives_through_the_2025_reform
+    the_demo_lives_through_the_2025_reform,
+    a_list_in_its_own_layout_is_mapped_then_imported
 );
 
 /// A province issues a plan with a deadline, three communes issue plans
@@ -355,6 +356,79 @@ fn fees_from_the_command_line(db: &str) {
         .filter(|a| a.starts_with("fee"))
         .collect();
     assert_eq!(fees, ["fee.pay", "fee.rate"]);
+}
+
+/// `hnd members map` then `hnd members import --mapping`: a list with
+/// title rows, a header on two rows, the birth under "Nam" or "Nữ" and
+/// branches by name, one of them only close to a unit's.
+fn a_list_in_its_own_layout_is_mapped_then_imported(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let dir = std::env::temp_dir().join(format!("hnd-any-layout-{}-{}", std::process::id(), db.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let units = dir.join("don-vi.csv");
+    std::fs::write(
+        &units,
+        "Mã đơn vị,Tên đơn vị,Cấp,Loại,Ngành nghề,Mã đơn vị cấp trên\n\
+         00004-CH01,Chi hội Tổ dân phố Đồng Tâm,Chi hội,Địa bàn,,00004\n\
+         00004-CH02,Chi hội Tổ dân phố Hòa Bình,Chi hội,Địa bàn,,00004\n",
+    )
+    .unwrap();
+    ok(
+        db,
+        &["org", "import", &units.display().to_string(), "--date", "01/01/2026"],
+    );
+    let file = dir.join("danh-sach.csv");
+    std::fs::write(
+        &file,
+        "HỘI NÔNG DÂN XÃ ĐỒNG TÂM,,,,,\n\
+         DANH SÁCH HỘI VIÊN,,,,,\n\
+         STT,Họ và tên,Năm sinh,,Số điện thoại,Chi hội\n\
+         ,,Nam,Nữ,,\n\
+         1,Nguyễn Văn Ba,1970,,+84 912 000 333,CH TDP Đồng Tâm\n\
+         2,Lê Thị Tư,,01/02/1980,0987 654 321,Chi hội Tổ dân phố Hòa Bình\n\
+         3,Trần Văn Năm,1965,,,TDP Đồng Tân\n",
+    )
+    .unwrap();
+    let (path, mapping) = (
+        file.display().to_string(),
+        dir.join("anh-xa.toml").display().to_string(),
+    );
+    let printed = ok(db, &["members", "map", &path, "--unit", "00004"]);
+    let proposed = hnd_import::Mapping::from_toml(&printed).expect("the printed mapping is TOML");
+    assert_eq!((proposed.header_rows.clone(), proposed.first_row), (vec![3, 4], 5));
+    let summary = ok(db, &["members", "map", &path, "--unit", "00004", "--out", &mapping]);
+    assert!(summary.contains("Tên chi hội, tổ hội cần xác nhận: 1"), "{summary}");
+    assert!(summary.contains("«TDP Đồng Tân» → 00004-CH01"), "{summary}");
+    let err = failing(
+        db,
+        &["members", "import", &path, "--unit", "00004", "--mapping", &mapping],
+    );
+    assert!(
+        err.contains("Chưa nhập dòng nào") && err.contains("«TDP Đồng Tân»"),
+        "{err}"
+    );
+    let none = ok(db, &["members", "search", "", "--unit", "00004", "--json"]);
+    assert_eq!(none.trim(), "[]", "nothing imported before the match is confirmed");
+    let args = [
+        "members",
+        "import",
+        &path,
+        "--unit",
+        "00004",
+        "--mapping",
+        &mapping,
+        "--accept-proposed",
+    ];
+    let out = ok(db, &args);
+    assert!(out.contains("Đã nhập 3 hội viên mới"), "{out}");
+    let found = ok(db, &["members", "search", "le thi tu", "--json"]);
+    assert!(
+        found.contains("\"birth_date\":\"01/02/1980\",\"sex\":\"female\"")
+            && found.contains("\"phone\":\"0987654321\"")
+            && found.contains("\"unit_code\":\"00004-CH02\""),
+        "{found}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A second, empty database of the same engine as `db`.
