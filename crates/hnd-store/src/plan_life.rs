@@ -73,6 +73,20 @@ async fn implements_columns(
     })
 }
 
+/// Ends a change to plan `plan`: its signed document kept, if one came,
+/// then the change committed with its audit entry.
+async fn finish(
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
+    plan: i64,
+    file: Option<&NewFile>,
+    change: &Change,
+) -> Result<()> {
+    if let Some(file) = file {
+        put_document(&mut tx, plan, file).await?;
+    }
+    crate::accounts::commit(tx, change).await
+}
+
 async fn put_document(conn: &mut sqlx::AnyConnection, plan: i64, file: &NewFile) -> Result<()> {
     sqlx::query("DELETE FROM plan_documents WHERE plan_id = $1")
         .bind(plan)
@@ -212,11 +226,7 @@ impl Store {
         .bind(Day::today().iso())
         .execute(&mut *tx)
         .await?;
-        if let Some(file) = file {
-            put_document(&mut tx, row.id, file).await?;
-        }
-        crate::accounts::commit(tx, change).await?;
-        Ok(())
+        finish(tx, row.id, file, change).await
     }
 
     /// Issues draft `number` (with its signed document if one comes): the
@@ -259,11 +269,7 @@ impl Store {
             .bind(Day::today().iso())
             .execute(&mut *tx)
             .await?;
-        if let Some(file) = file {
-            put_document(&mut tx, row.id, file).await?;
-        }
-        crate::accounts::commit(tx, change).await?;
-        Ok(())
+        finish(tx, row.id, file, change).await
     }
 
     /// Withdraws issued plan `number`.

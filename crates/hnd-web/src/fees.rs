@@ -213,6 +213,33 @@ impl Fields {
     }
 }
 
+/// The answer to a fees form on `unit` and `year`: back to the page
+/// saying what was `done`, or the page again with why it was refused
+/// (and what was typed into the rate form).
+async fn answer(
+    state: &AppState,
+    viewer: &Viewer,
+    (unit, year): (&str, &str),
+    done: Result<String, AppError>,
+    typed: Option<[String; 5]>,
+) -> Response {
+    match done {
+        Ok(done) => Redirect::to(&format!(
+            "/fees?unit={}&year={}&done={done}",
+            urlencode(unit),
+            urlencode(year)
+        ))
+        .into_response(),
+        Err(e) => match told(viewer, e) {
+            Ok(message) => {
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                show(state, viewer, unit, year, typed, None, Some(message), status).await
+            }
+            Err(r) => r,
+        },
+    }
+}
+
 /// `POST /fees/rate`: a province's fee and its shares for a year.
 pub async fn set_rate(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
     let f = Fields::read(&body);
@@ -226,21 +253,8 @@ pub async fn set_rate(State(state): State<AppState>, viewer: Viewer, body: Bytes
         Err(e) => Err(e),
         Ok(y) => state.app.set_fee_rate(&viewer.actor(), unit, y, rate).await.map(|_| ()),
     };
-    match done {
-        Ok(()) => Redirect::to(&format!(
-            "/fees?unit={}&year={}&done=rate",
-            urlencode(unit),
-            urlencode(year)
-        ))
-        .into_response(),
-        Err(e) => match told(&viewer, e) {
-            Ok(message) => {
-                let status = StatusCode::UNPROCESSABLE_ENTITY;
-                show(&state, &viewer, unit, year, Some(typed), None, Some(message), status).await
-            }
-            Err(r) => r,
-        },
-    }
+    let done = done.map(|()| "rate".to_string());
+    answer(&state, &viewer, (unit, year), done, Some(typed)).await
 }
 
 /// `POST /fees/pay`: the members chosen paid the year's fee.
@@ -264,19 +278,5 @@ pub async fn record(State(state): State<AppState>, viewer: Viewer, body: Bytes) 
             .await
             .map(|_| ids.len()),
     };
-    match done {
-        Ok(n) => Redirect::to(&format!(
-            "/fees?unit={}&year={}&done={n}",
-            urlencode(unit),
-            urlencode(year)
-        ))
-        .into_response(),
-        Err(e) => match told(&viewer, e) {
-            Ok(message) => {
-                let status = StatusCode::UNPROCESSABLE_ENTITY;
-                show(&state, &viewer, unit, year, None, None, Some(message), status).await
-            }
-            Err(r) => r,
-        },
-    }
+    answer(&state, &viewer, (unit, year), done.map(|n| n.to_string()), None).await
 }
