@@ -138,8 +138,8 @@ async fn load_plan_text(app: &App, actor: &Actor, text: &str) -> Result<String> 
         number: None,
         title,
         unit: unit.clone(),
-        // Entered on the day of the 2025 reform, for the province as it
-        // is since (the demo's history before the reform has no plans).
+        // The demo's tree begins with the 2025 reform: the plan is entered
+        // on that day, for the province as it is since.
         issued_on: Day::REFORM_2025,
         first_year: 2024,
         last_year: 2030,
