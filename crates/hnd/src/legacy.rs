@@ -88,6 +88,9 @@ pub(crate) async fn history(
     let chosen = chosen_bases(bases, &full);
     let units = branches_and_groups(&chosen, &mut Rng::new(2025));
     store.create_units(units, founded, change, "import").await?;
+    // The loads below resolve every member's unit: the planner must know
+    // the tree's size.
+    store.refresh_statistics(hnd_store::Bulk::Tree).await?;
     let eve = Day::REFORM_2025.pred();
     let counts = store.level_counts(eve).await?;
     let numbers = [
