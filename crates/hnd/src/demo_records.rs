@@ -68,8 +68,14 @@ pub(crate) async fn load(app: &App, actor: &Actor, commune: &str) -> Result<Reco
         .into_iter()
         .enumerate()
     {
+        // Without a CCCD, as many an application form comes: a generated
+        // number could be one the register already holds.
+        let member = NewMember {
+            cccd: None,
+            ..row.member
+        };
         let input = AddMember {
-            member: row.member,
+            member,
             date: today.plus_days(-(3 + 4 * k as i64)),
             accept_warnings: true,
         };
