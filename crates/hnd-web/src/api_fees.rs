@@ -23,17 +23,9 @@ pub struct FeesQuery {
     year: String,
 }
 
-/// A year as typed in a query, this year when empty.
-fn year_of(text: &str) -> Result<i32, AppError> {
-    match text.trim() {
-        "" => Ok(Day::today().year()),
-        y => y.parse().map_err(|_| AppError::bad_value("year", y)),
-    }
-}
-
 /// `GET /api/v1/fees?unit=&year=`: what the unit's subtree collected.
 pub async fn report(State(app): State<App>, caller: ApiUser, Query(q): Query<FeesQuery>) -> Result<Response, Refusal> {
-    let year = year_of(&q.year)?;
+    let year = crate::fees::year_of(&q.year)?;
     let unit = match q.unit.trim() {
         "" => caller
             .user

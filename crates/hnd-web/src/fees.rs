@@ -6,13 +6,13 @@
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::shell::{Nav, Tr, app_problem, render, urlencode};
+use crate::shell::{Nav, Tr, app_problem, render, told, urlencode};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hnd_app::{AppError, ErrorKind};
+use hnd_app::AppError;
 use hnd_domain::fmt::{int, percent};
 use hnd_domain::{Action, Day, FeeRate, Lang, Level, i18n};
 use hnd_store::{FeeReport, FeeRow};
@@ -89,8 +89,8 @@ impl FeesPage {
     }
 }
 
-/// The year asked for, this year when none.
-fn year_of(text: &str) -> Result<i32, AppError> {
+/// The year asked for, this year when none (the page's forms and the API).
+pub(crate) fn year_of(text: &str) -> Result<i32, AppError> {
     match text.trim() {
         "" => Ok(Day::today().year()),
         y => y.parse().map_err(|_| AppError::bad_value("year", y)),
@@ -171,15 +171,6 @@ async fn show(
         error,
     };
     render(page, status, lang)
-}
-
-/// A refusal shown on the page; a failure or a refusal of access as its
-/// own page.
-fn told(viewer: &Viewer, e: AppError) -> Result<String, Response> {
-    match e.kind() {
-        ErrorKind::Internal | ErrorKind::Forbidden => Err(app_problem(viewer, e)),
-        _ => Ok(e.message(viewer.lang)),
-    }
 }
 
 /// The fields of a posted form, `id` repeated once per member chosen.

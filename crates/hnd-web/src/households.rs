@@ -6,10 +6,10 @@
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::members::{Typed, refused};
-use crate::shell::{Posted, Tokened, app_problem};
+use crate::shell::{Posted, Tokened, app_problem, told};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use hnd_app::{AppError, ErrorKind};
+use hnd_app::AppError;
 use hnd_domain::{HouseholdCategory, HouseholdRole};
 use serde::Deserialize;
 
@@ -42,8 +42,10 @@ type HouseholdPost = Posted<i64, HouseholdForm>;
 async fn answer(state: &AppState, viewer: &Viewer, id: i64, result: Result<(), AppError>) -> Response {
     match result {
         Ok(()) => Redirect::to(&format!("/members/{id}?done=household#household")).into_response(),
-        Err(e) if e.kind() == ErrorKind::Forbidden || e.kind() == ErrorKind::Internal => app_problem(viewer, e),
-        Err(e) => refused(state, viewer, id, Typed::with_household(e.message(viewer.lang))).await,
+        Err(e) => match told(viewer, e) {
+            Ok(message) => refused(state, viewer, id, Typed::with_household(message)).await,
+            Err(r) => r,
+        },
     }
 }
 

@@ -6,14 +6,14 @@
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::members::{CorrectTyped, MemberView, StepTyped, Typed, refused, scope};
-use crate::shell::{Nav, Tr, app_problem, render, store_problem};
+use crate::shell::{Nav, Tr, render, store_problem, told};
 use askama::Template;
 use axum::Form;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hnd_app::{AppError, ErrorKind, Step};
+use hnd_app::{AppError, Step};
 use hnd_domain::{Action, BirthDate, Cccd, Day, Phone, i18n};
 use hnd_store::{Correction, MemberQuery};
 use serde::Deserialize;
@@ -30,15 +30,6 @@ pub struct StepForm {
     decision: String,
     #[serde(default)]
     reason: String,
-}
-
-/// A refusal told beside its form, or (server failure, outside the
-/// user's tree) a page of its own.
-fn told(viewer: &Viewer, e: AppError) -> Result<String, Response> {
-    match e.kind() {
-        ErrorKind::Internal | ErrorKind::Forbidden => Err(app_problem(viewer, e)),
-        _ => Ok(e.message(viewer.lang)),
-    }
 }
 
 pub async fn step(

@@ -236,6 +236,15 @@ pub fn app_problem(viewer: &Viewer, e: hnd_app::AppError) -> Response {
     problem(Some(viewer), viewer.lang, status, message)
 }
 
+/// A refusal of an operation told beside its form, as a sentence; a
+/// failure, or a refusal of access, as a page of its own.
+pub fn told(viewer: &Viewer, e: hnd_app::AppError) -> Result<String, Response> {
+    match e.kind() {
+        hnd_app::ErrorKind::Internal | hnd_app::ErrorKind::Forbidden => Err(app_problem(viewer, e)),
+        _ => Ok(e.message(viewer.lang)),
+    }
+}
+
 /// The refusal of a request outside the user's part of the tree.
 pub fn forbidden(viewer: &Viewer) -> Response {
     problem(
