@@ -22,19 +22,8 @@ fn setup() -> Change {
 
 /// Branches of a commune of Hà Nội and of a commune of another province and an officer of the first.
 async fn tree(store: &Store) -> Actor {
-    store.bootstrap(false, &setup()).await.unwrap();
-    let branch = |code: &str, parent: &str| hnd_store::testing::branch(code, &format!("Chi hội {code}"), parent);
-    store
-        .create_units(
-            vec![
-                branch("00004-A", "00004"),
-                branch("00004-B", "00004"),
-                branch("21136-C", "21136"),
-            ],
-            d("01/01/2026"),
-            &setup(),
-            "create",
-        )
+    let branches = [("00004-A", "00004"), ("00004-B", "00004"), ("21136-C", "21136")];
+    hnd_store::testing::tree_with_branches(store, &branches, &setup())
         .await
         .unwrap();
     store

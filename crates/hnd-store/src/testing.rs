@@ -35,6 +35,20 @@ pub fn branch(code: &str, name: &str, parent: &str) -> crate::NewUnit {
     }
 }
 
+/// The 2025 tree with a residential branch "Chi hội CODE" for each
+/// `(code, parent commune)`, founded on 01/01/2026 by `who`: the small
+/// tree the register's tests start from.
+pub async fn tree_with_branches(store: &Store, branches: &[(&str, &str)], who: &crate::Change) -> Result<()> {
+    store.bootstrap(false, who).await?;
+    let units = branches
+        .iter()
+        .map(|(code, parent)| branch(code, &format!("Chi hội {code}"), parent))
+        .collect();
+    let founded = hnd_domain::Day::from_ymd(2026, 1, 1).expect("a real day");
+    store.create_units(units, founded, who, "create").await?;
+    Ok(())
+}
+
 /// A migrated store in a new SQLite file under the system temp folder.
 pub async fn sqlite() -> Result<Store> {
     Store::open(&sqlite_url()).await

@@ -23,15 +23,8 @@ fn who() -> Change {
 }
 
 async fn tree(store: &Store) {
-    store.bootstrap(false, &who()).await.unwrap();
-    let branch = |code: &str, parent: &str| hnd_store::testing::branch(code, &format!("Chi hội {code}"), parent);
-    let units = vec![
-        branch("00004-A", "00004"),
-        branch("00008-B", "00008"),
-        branch("21136-C", "21136"),
-    ];
-    store
-        .create_units(units, d("01/01/2026"), &who(), "create")
+    let branches = [("00004-A", "00004"), ("00008-B", "00008"), ("21136-C", "21136")];
+    hnd_store::testing::tree_with_branches(store, &branches, &who())
         .await
         .unwrap();
 }

@@ -264,17 +264,16 @@ fn the_demo_lives_through_the_2025_reform(db: &str) {
     });
 }
 
-/// A province sets the year's fee, a member pays it once, the commune's
-/// report counts it, the member's record keeps it; each write audited
-/// once, by its operation.
-fn fees_from_the_command_line(db: &str) {
+/// The 2025 tree with branch 00004-A named `branch`, founded 01/01/2026,
+/// and one member in it, Đặng Thị Hoà (number 1), admitted 01/02/2026.
+fn one_member(db: &str, branch: &str) {
     ok(db, &["org", "bootstrap"]);
-    let branch = [
+    let create = [
         "org",
         "create",
         "00004-A",
         "--name",
-        "Chi hội Đông",
+        branch,
         "--level",
         "branch",
         "--kind",
@@ -284,7 +283,7 @@ fn fees_from_the_command_line(db: &str) {
         "--date",
         "01/01/2026",
     ];
-    ok(db, &branch);
+    ok(db, &create);
     let add = [
         "members",
         "add",
@@ -302,6 +301,13 @@ fn fees_from_the_command_line(db: &str) {
         "1-QĐ/HND",
     ];
     ok(db, &add);
+}
+
+/// A province sets the year's fee, a member pays it once, the commune's
+/// report counts it, the member's record keeps it; each write audited
+/// once, by its operation.
+fn fees_from_the_command_line(db: &str) {
+    one_member(db, "Chi hội Đông");
     let year = hnd_domain::Day::today().year().to_string();
     let rate = |branch: &'static str| {
         [
@@ -1021,40 +1027,7 @@ fn thousands(n: usize) -> String {
 }
 
 fn a_profile_from_the_command_line(db: &str) {
-    ok(db, &["org", "bootstrap"]);
-    let branch = [
-        "org",
-        "create",
-        "00004-A",
-        "--name",
-        "Chi hội A",
-        "--level",
-        "branch",
-        "--kind",
-        "residential",
-        "--parent",
-        "00004",
-        "--date",
-        "01/01/2026",
-    ];
-    ok(db, &branch);
-    let add = [
-        "members",
-        "add",
-        "--name",
-        "Đặng Thị Hoà",
-        "--birth",
-        "1985",
-        "--sex",
-        "nữ",
-        "--unit",
-        "00004-A",
-        "--date",
-        "01/02/2026",
-        "--decision",
-        "1-QĐ/HND",
-    ];
-    ok(db, &add);
+    one_member(db, "Chi hội A");
     let out = ok(
         db,
         &[
