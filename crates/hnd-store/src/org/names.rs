@@ -39,6 +39,8 @@ pub(crate) struct Names {
     day: Day,
     event: i64,
     units: HashMap<i64, Entry>,
+    /// Unit ids by code, for lists that name a page's units.
+    by_code: HashMap<String, i64>,
 }
 
 /// The cache a store shares between its clones.
@@ -104,7 +106,7 @@ impl Store {
         .bind(today.iso())
         .fetch_all(&self.read)
         .await?;
-        let units = rows
+        let units: HashMap<i64, Entry> = rows
             .into_iter()
             .map(|(id, code, level, name, parent, path)| {
                 let entry = Entry {
@@ -118,10 +120,12 @@ impl Store {
                 (id, entry)
             })
             .collect();
+        let by_code = units.iter().map(|(id, e)| (e.code.clone(), *id)).collect();
         let names = Arc::new(Names {
             day: today,
             event,
             units,
+            by_code,
         });
         *cache = Some(names.clone());
         Ok(names)
@@ -165,11 +169,9 @@ impl Store {
     /// are left out): for lists that show a unit's name beside its code.
     pub async fn unit_names(&self, codes: &[&str]) -> Result<HashMap<String, String>> {
         let names = self.names().await?;
-        let wanted: std::collections::HashSet<&str> = codes.iter().copied().collect();
-        Ok(names
-            .units
-            .values()
-            .filter(|e| wanted.contains(e.code.as_str()))
+        Ok(codes
+            .iter()
+            .filter_map(|code| names.by_code.get(*code).and_then(|id| names.units.get(id)))
             .map(|e| (e.code.clone(), e.name.clone()))
             .collect())
     }
