@@ -32,6 +32,10 @@ pub enum AppError {
     /// stopped between two chunks.
     #[error(transparent)]
     File(hnd_import::RunError),
+    /// Figures of an entry grid refused, or to be confirmed (warnings
+    /// only): each with its indicator.
+    #[error("figures refused")]
+    Figures(Vec<crate::FigureProblem>),
 }
 
 /// The kind of a store's refusal or failure.
@@ -45,9 +49,12 @@ pub fn kind_of(e: &StoreError) -> ErrorKind {
         | StoreError::Plan(PlanError::UnknownPlan { .. } | PlanError::UnknownTask { .. }) => ErrorKind::NotFound,
         StoreError::Member(MemberError::DuplicateCccd { .. } | MemberError::CccdTaken { .. })
         | StoreError::Fee(hnd_domain::FeeError::PaidAlready { .. })
-        | StoreError::Plan(PlanError::NotDraft { .. } | PlanError::NotIssued { .. } | PlanError::NumberTaken { .. }) => {
-            ErrorKind::Conflict
-        }
+        | StoreError::Plan(
+            PlanError::NotDraft { .. }
+            | PlanError::NotIssued { .. }
+            | PlanError::NumberTaken { .. }
+            | PlanError::PeriodLocked { .. },
+        ) => ErrorKind::Conflict,
         StoreError::BadUrl(_) | StoreError::Db(_) => ErrorKind::Internal,
         _ => ErrorKind::Invalid,
     }
@@ -79,6 +86,7 @@ impl AppError {
             AppError::File(hnd_import::RunError::Import(_)) => ErrorKind::Invalid,
             AppError::File(_) => ErrorKind::Internal,
             AppError::Store(e) => kind_of(e),
+            AppError::Figures(_) => ErrorKind::Invalid,
         }
     }
 
@@ -96,6 +104,11 @@ impl AppError {
             AppError::Forbidden => AccountError::Forbidden.message(lang),
             AppError::Field { error, .. } | AppError::Store(error) => error.message(lang),
             AppError::File(e) => e.message(lang),
+            AppError::Figures(problems) => problems
+                .iter()
+                .map(|p| p.error.message(lang))
+                .collect::<Vec<_>>()
+                .join(" "),
         }
     }
 }

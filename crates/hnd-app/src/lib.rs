@@ -19,6 +19,7 @@ mod accounts;
 mod actor;
 mod error;
 mod fees;
+mod figures;
 mod files;
 mod households;
 mod member_input;
@@ -31,6 +32,7 @@ mod tasks;
 
 pub use actor::{Actor, Channel};
 pub use error::{AppError, ErrorKind, kind_of};
+pub use figures::{FAR_FROM_LAST, FigureProblem, Grid, GridRow, entry_grid};
 pub use files::MemberFile;
 pub use households::may_view_household;
 pub use member_input::{AddMember, FieldErrors, NewMemberText};
@@ -39,7 +41,7 @@ pub use org::Codes;
 pub use plan_life::{PlanText, PlanView, readable_plan};
 pub use plans::NewTarget;
 pub use profiles::{Personal, ProfileSaved, profile_detail};
-pub use tasks::{TaskReport, readable_plans, readable_task};
+pub use tasks::{Names, TaskReport, TaskText, readable_plans, readable_task};
 
 use hnd_store::Store;
 

@@ -9,7 +9,7 @@
 
 use crate::actor::Entry;
 use crate::{Actor, App, AppError};
-use hnd_domain::plan::{Comparator, Period};
+use hnd_domain::plan::Comparator;
 use hnd_domain::{Action, Day, MemberError};
 use hnd_store::{NewIndicator, Split, SplitOutcome};
 use serde_json::{Value, json};
@@ -129,34 +129,6 @@ impl App {
         Ok(self
             .store
             .split_target(number, unit.trim(), indicator.trim(), how, &change)
-            .await?)
-    }
-
-    /// Records a figure the register cannot know, for `unit` and `period`
-    /// (replacing one entered before).
-    pub async fn enter_value(
-        &self,
-        actor: &Actor,
-        unit: &str,
-        indicator: &str,
-        period: Period,
-        value: f64,
-    ) -> Result<(), AppError> {
-        let unit_id = self.plans_unit(actor, unit).await?;
-        let before = self.store.entered_value(unit_id, indicator, period).await?;
-        let change = actor.change(
-            "",
-            Entry {
-                action: "plan.value",
-                unit_id: Some(unit_id),
-                member_id: None,
-                detail: json!({"indicator": indicator, "period": period.code(),
-                    "before": {"value": before}, "after": {"value": value}}),
-            },
-        );
-        Ok(self
-            .store
-            .enter_value(unit.trim(), indicator, period, value, &change)
             .await?)
     }
 }

@@ -381,6 +381,38 @@ pub enum PlanError {
     FileTooLarge { name: String, max_mb: u32 },
     #[error("no body {name}")]
     UnknownBody { name: String },
+    #[error("a task needs its text")]
+    EmptyTaskTitle,
+    #[error("a task needs a lead body")]
+    NoLeadBody,
+    #[error("{unit} is not below {task_unit}")]
+    NotBelowTask { unit: String, task_unit: String },
+    #[error("task {id} is a copy given to a unit below")]
+    TaskIsCopy { id: i64 },
+    #[error("task {id} has copies below")]
+    TaskHasCopies { id: i64 },
+    #[error("bad period {text}")]
+    BadPeriod { text: String },
+    #[error("{indicator} is counted, not entered")]
+    NotEntered { indicator: String },
+    #[error("no unit chosen")]
+    NoUnitChosen,
+    #[error("{indicator} above {denominator}")]
+    AboveDenominator {
+        indicator: String,
+        value: String,
+        denominator: String,
+        of: String,
+    },
+    #[error("{indicator} far from the period before")]
+    FarFromLast {
+        indicator: String,
+        value: String,
+        period: String,
+        last: String,
+    },
+    #[error("the figures of {unit} for {period} are locked")]
+    PeriodLocked { unit: String, period: String },
     #[error("bad indicator code {code}")]
     BadIndicatorCode { code: String },
     #[error("indicator {code} exists")]
@@ -429,6 +461,45 @@ impl PlanError {
                 &[("name", name), ("max", &max_mb.to_string())],
             ),
             UnknownBody { name } => t(lang, "task.unknown_body", &[("name", name)]),
+            EmptyTaskTitle => t(lang, "task.empty_title", &[]),
+            NoLeadBody => t(lang, "task.no_lead", &[]),
+            NotBelowTask { unit, task_unit } => t(lang, "task.not_below", &[("unit", unit), ("task_unit", task_unit)]),
+            TaskIsCopy { id } => t(lang, "task.is_copy", &[("id", &id.to_string())]),
+            TaskHasCopies { id } => t(lang, "task.has_copies", &[("id", &id.to_string())]),
+            BadPeriod { text } => t(lang, "plan.bad_period", &[("text", text)]),
+            NotEntered { indicator } => t(lang, "figure.not_entered", &[("indicator", indicator)]),
+            NoUnitChosen => t(lang, "task.no_unit", &[]),
+            AboveDenominator {
+                indicator,
+                value,
+                denominator,
+                of,
+            } => t(
+                lang,
+                "figure.above_denominator",
+                &[
+                    ("indicator", indicator),
+                    ("value", value),
+                    ("denominator", denominator),
+                    ("of", of),
+                ],
+            ),
+            FarFromLast {
+                indicator,
+                value,
+                period,
+                last,
+            } => t(
+                lang,
+                "figure.far_from_last",
+                &[
+                    ("indicator", indicator),
+                    ("value", value),
+                    ("period", period),
+                    ("last", last),
+                ],
+            ),
+            PeriodLocked { unit, period } => t(lang, "figure.locked", &[("unit", unit), ("period", period)]),
             BadIndicatorCode { code } => t(lang, "plan.bad_indicator_code", &[("code", code)]),
             IndicatorExists { code } => t(lang, "plan.indicator_exists", &[("code", code)]),
             BadMeasure { text } => t(lang, "plan.bad_measure", &[("text", text)]),

@@ -50,6 +50,7 @@ migrations! {
     (22, "fees", "0022_fees.sql"),
     (23, "member_words", "0023_member_words.sql"),
     (24, "plan_lifecycle", "0024_plan_lifecycle.sql"),
+    (26, "task_units_figure_locks", "0026_task_units_figure_locks.sql"),
 }
 
 impl Backend {

@@ -4,8 +4,8 @@
 use crate::org::Change;
 use crate::sql::Stamped;
 use crate::{Result, Store};
-use hnd_domain::plan::{Measure, Period, Source, indicator};
-use hnd_domain::{Day, PlanError};
+use hnd_domain::PlanError;
+use hnd_domain::plan::{Measure, Period, indicator};
 use sqlx::Row;
 
 /// An indicator to add: code, names, unit of measure, and for a ratio its
@@ -128,53 +128,6 @@ impl Store {
         }
         crate::accounts::commit(tx, change).await?;
         self.load_indicators().await?;
-        Ok(())
-    }
-
-    /// Records a figure the register cannot know, for a unit and period
-    /// (replacing an earlier one).
-    pub async fn enter_value(
-        &self,
-        unit: &str,
-        indicator_code: &str,
-        period: Period,
-        value: f64,
-        change: &Change,
-    ) -> Result<()> {
-        if indicator(indicator_code).is_none() {
-            // Added by another process since this one opened the database?
-            self.load_indicators().await?;
-        }
-        check_value(indicator_code, value)?;
-        let ind = indicator(indicator_code).expect("checked");
-        if ind.source != Source::Entered {
-            return Err(PlanError::NotApplicable {
-                indicator: indicator_code.into(),
-                unit: unit.into(),
-            }
-            .into());
-        }
-        let u = self.unit(unit, Day::today()).await?.unit;
-        let mut tx = self.write.begin().await?;
-        sqlx::query("DELETE FROM indicator_values WHERE unit_id = $1 AND indicator = $2 AND period = $3")
-            .bind(u.id)
-            .bind(indicator_code.to_string())
-            .bind(period.code())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO indicator_values (unit_id, province_code, indicator, period, value, entered_by, entered_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(u.id)
-        .bind(u.province_code.clone())
-        .bind(indicator_code.to_string())
-        .bind(period.code())
-        .bind(value)
-        .stamped(change)
-        .execute(&mut *tx)
-        .await?;
-        crate::accounts::commit(tx, change).await?;
         Ok(())
     }
 

@@ -3,7 +3,6 @@
 //! status, files attached to a note, and the listing of a body's tasks for
 //! the accounts that act for it.
 
-use crate::bodies::{body_key, join_groups, named_bodies};
 use crate::org::Change;
 use crate::sql::Stamped;
 use crate::{Result, Store};
@@ -34,7 +33,13 @@ pub struct Task {
     pub status: String,
     /// Whether it is late today.
     pub overdue: bool,
-    /// Path of the plan's issuing unit in today's tree: who may report on it.
+    /// The unit that owns it (its code today): the plan's unit, a unit
+    /// below it, or, for a copy, the unit it was given to.
+    pub unit: String,
+    pub unit_name: String,
+    /// For a copy given to a unit below: the plan's own task it copies.
+    pub origin: Option<i64>,
+    /// Path of the owning unit in today's tree: who may read and report on it.
     #[serde(skip)]
     pub unit_path: String,
 }
@@ -50,6 +55,9 @@ pub struct TaskDetails {
     /// Bodies the task reaches through a group it names ("Các sở, ban,
     /// ngành cấp tỉnh" reaches every department in that group).
     pub through_groups: Vec<i64>,
+    /// The copies given to units below this task's unit, each with its own
+    /// status, by unit code.
+    pub copies: Vec<Task>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,7 +79,8 @@ pub struct TaskFile {
 
 /// A task to add to a plan, as the plan writes it: the bodies are names
 /// between semicolons, the deadline one of the forms of
-/// [`hnd_domain::plan::Deadline`].
+/// [`hnd_domain::plan::Deadline`], the unit that owns it a code (empty:
+/// the plan's unit).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct NewTask {
     pub title: String,
@@ -79,6 +88,24 @@ pub struct NewTask {
     pub lead: String,
     pub coordinating: String,
     pub deadline: String,
+    pub unit: String,
+}
+
+impl NewTask {
+    /// The first rule the task breaks, if any: its text, a lead body and a
+    /// deadline in one of the forms plans write.
+    pub fn check(&self) -> std::result::Result<(), PlanError> {
+        if self.title.trim().is_empty() {
+            return Err(PlanError::EmptyTaskTitle);
+        }
+        if self.lead.split(';').all(|name| name.trim().is_empty()) {
+            return Err(PlanError::NoLeadBody);
+        }
+        Deadline::parse(&self.deadline).map_err(|_| PlanError::BadDeadline {
+            text: self.deadline.trim().into(),
+        })?;
+        Ok(())
+    }
 }
 
 /// A file to attach to a note.
@@ -118,11 +145,11 @@ impl TaskDetails {
     }
 }
 
-const TASK_COLS: &str =
-    "t.id, p.number, t.position, t.title, t.directing, t.lead, t.coordinating, t.deadline, t.status, t.done_on, v.path";
+pub(crate) const TASK_COLS: &str = "t.id, p.number, t.position, t.title, t.directing, t.lead, t.coordinating,
+     t.deadline, t.status, t.done_on, v.path, v.code, v.name, t.origin_id";
 // $1 is today (the real one): paths are those of today's tree, as grants' are.
-const TASK_FROM: &str = "FROM tasks t JOIN plans p ON p.id = t.plan_id
-     JOIN unit_versions v ON v.unit_id = p.unit_id AND v.valid_from <= $1 AND v.valid_to > $1";
+pub(crate) const TASK_FROM: &str = "FROM tasks t JOIN plans p ON p.id = t.plan_id
+     JOIN unit_versions v ON v.unit_id = t.unit_id AND v.valid_from <= $1 AND v.valid_to > $1";
 
 /// The tasks of `rows`, the late ones first.
 fn late_first(rows: &[AnyRow], today: Day) -> Result<Vec<Task>> {
@@ -164,69 +191,18 @@ fn task_from_row(r: &AnyRow, today: Day) -> Result<Task> {
         status,
         overdue,
         unit_path: r.try_get(10)?,
+        unit: r.try_get(11)?,
+        unit_name: r.try_get(12)?,
+        origin: r.try_get(13)?,
     })
 }
 
 impl Store {
-    /// Adds a task to plan `number` and links the bodies it names; its
-    /// deadline is read as plans write it. Returns the task's id.
-    pub async fn add_task(&self, number: &str, task: &NewTask, change: &Change) -> Result<i64> {
-        let NewTask {
-            title,
-            directing,
-            lead,
-            coordinating,
-            deadline,
-        } = task;
-        Deadline::parse(deadline).map_err(|_| PlanError::BadDeadline { text: deadline.into() })?;
-        let (plan, _, _) = self.plan_ref(number).await?;
-        let mut tx = self.write.begin().await?;
-        let position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE plan_id = $1")
-            .bind(plan)
-            .fetch_one(&mut *tx)
-            .await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO tasks (plan_id, position, title, directing, lead, coordinating, deadline)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(plan)
-        .bind(position + 1)
-        .bind(title.trim().to_string())
-        .bind(directing.trim().to_string())
-        .bind(lead.trim().to_string())
-        .bind(coordinating.trim().to_string())
-        .bind(deadline.trim().to_string())
-        .fetch_one(&mut *tx)
-        .await?;
-        for (name, role) in named_bodies(lead, coordinating) {
-            let new: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO bodies (name, name_key) VALUES ($1, $2) ON CONFLICT (name_key) DO NOTHING RETURNING id",
-            )
-            .bind(name.to_string())
-            .bind(body_key(name))
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(new) = new {
-                join_groups(&mut tx, new, name).await?;
-            }
-            sqlx::query(
-                "INSERT INTO task_bodies (task_id, body_id, role)
-                 SELECT $1, id, $2 FROM bodies WHERE name_key = $3",
-            )
-            .bind(id)
-            .bind(role.to_string())
-            .bind(body_key(name))
-            .execute(&mut *tx)
-            .await?;
-        }
-        crate::accounts::commit(tx, &change.clone().with_after("task", id.into())).await?;
-        Ok(id)
-    }
-
-    /// The tasks of plan `number`, in the plan's order.
+    /// The tasks of plan `number`, in the plan's order (not the copies
+    /// given to units below).
     pub async fn tasks(&self, number: &str, today: Day) -> Result<Vec<Task>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {TASK_COLS} {TASK_FROM} WHERE p.number = $2 ORDER BY t.position"
+            "SELECT {TASK_COLS} {TASK_FROM} WHERE p.number = $2 AND t.origin_id IS NULL ORDER BY t.position"
         )))
         .bind(Day::today().iso())
         .bind(number.to_string())
@@ -368,6 +344,7 @@ impl Store {
                 files: attached,
             });
         }
+        let copies = self.copies(&task, today).await?;
         let through_groups = sqlx::query_scalar(
             "SELECT DISTINCT g.body_id FROM task_bodies tb JOIN body_groups g ON g.group_id = tb.body_id
              WHERE tb.task_id = $1",
@@ -380,7 +357,22 @@ impl Store {
             bodies,
             notes,
             through_groups,
+            copies,
         })
+    }
+
+    /// The copies of `task`'s origin given to units below `task`'s unit.
+    async fn copies(&self, task: &Task, today: Day) -> Result<Vec<Task>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {TASK_COLS} {TASK_FROM} WHERE t.origin_id = $2 AND v.path > $3 AND v.path < $4 ORDER BY v.code"
+        )))
+        .bind(Day::today().iso())
+        .bind(task.origin.unwrap_or(task.id))
+        .bind(task.unit_path.clone())
+        .bind(crate::sql::path_end(&task.unit_path))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(|r| task_from_row(r, today)).collect()
     }
 
     /// Reports on a task: a note, the status it leaves the task in, and

@@ -151,6 +151,7 @@ pub fn task(title: &str, directing: &str, lead: &str, coordinating: &str, deadli
         lead: lead.into(),
         coordinating: coordinating.into(),
         deadline: deadline.into(),
+        unit: String::new(),
     }
 }
 

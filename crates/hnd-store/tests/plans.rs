@@ -191,7 +191,7 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
     );
     let e = store.enter_value("00004", "new_members", year, 3.0, &who).await;
     assert!(
-        matches!(plan_error(e.unwrap_err()), PlanError::NotApplicable { .. }),
+        matches!(plan_error(e.unwrap_err()), PlanError::NotEntered { .. }),
         "counted, not typed"
     );
     // Departures counted from the register.
@@ -312,7 +312,7 @@ async fn targets_cascade_and_progress_follows_the_register(store: Store) {
     store
         .add_task(
             &number,
-            &hnd_store::testing::task("Tuyên truyền", "", "", "", "Thường xuyên"),
+            &hnd_store::testing::task("Tuyên truyền", "", "Hội Nông dân tỉnh", "", "Thường xuyên"),
             &who,
         )
         .await
@@ -358,7 +358,7 @@ async fn bad_targets_and_deadlines_are_refused(store: Store) {
     let e = store
         .add_task(
             &number,
-            &hnd_store::testing::task("Việc", "", "", "", "quý V/2024"),
+            &hnd_store::testing::task("Việc", "", "Sở Tư pháp", "", "quý V/2024"),
             &who(),
         )
         .await;
@@ -410,7 +410,9 @@ async fn tasks_are_reported_on_by_their_bodies(store: Store) {
         ]
     );
     assert!(details.task.overdue, "not reported before 15/11");
-    assert_eq!(store.bodies().await.unwrap().len(), 4);
+    // The directing body is on the province's list too, named by no task
+    // as lead or coordinator.
+    assert_eq!(store.bodies().await.unwrap().len(), 5);
 
     // An account acting for the agriculture department.
     store

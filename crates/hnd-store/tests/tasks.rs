@@ -8,6 +8,7 @@ use hnd_store::{Change, NewPlan, Store};
 hnd_store::both_backends!(
     the_task_list_filters_access_before_its_limit,
     a_department_sees_and_reports_on_tasks_given_to_its_group,
+    a_task_given_to_units_below_is_reported_on_copy_by_copy,
 );
 
 fn d(s: &str) -> Day {
@@ -61,9 +62,9 @@ async fn the_task_list_filters_access_before_its_limit(store: Store) {
     let province = plan(&store, "1-KH/01", "01", "01/01/2026").await;
     let ours = task(&store, &province, "Việc của tỉnh", "Sở Tư pháp").await;
     let commune = plan(&store, "2-KH/00004", "00004", "02/01/2026").await;
-    let communes = task(&store, &commune, "Việc của xã 00004", "").await;
+    let communes = task(&store, &commune, "Việc của xã 00004", "Chi hội Nông dân").await;
     let neighbour = plan(&store, "3-KH/00008", "00008", "03/01/2026").await;
-    let neighbours = task(&store, &neighbour, "Việc của xã 00008", "").await;
+    let neighbours = task(&store, &neighbour, "Việc của xã 00008", "Chi hội Nông dân").await;
 
     let limit = 5;
     let ids = |tasks: Vec<hnd_store::Task>| tasks.into_iter().map(|t| t.id).collect::<Vec<_>>();
@@ -164,4 +165,110 @@ async fn a_department_sees_and_reports_on_tasks_given_to_its_group(store: Store)
     assert_eq!(seen("ubnd").await, [group, council]);
     let ubnd = store.principal_by_login("ubnd").await.unwrap();
     assert!(store.task(group, today).await.unwrap().may_report(&ubnd));
+}
+
+async fn a_task_given_to_units_below_is_reported_on_copy_by_copy(store: Store) {
+    use hnd_domain::PlanError;
+    use hnd_store::{NewTask, StoreError};
+    let plan_error = |e: StoreError| match e {
+        StoreError::Plan(e) => e,
+        other => panic!("expected a plan rule, got {other:?}"),
+    };
+    store.bootstrap(false, &who()).await.unwrap();
+    let today = Day::today();
+    let p = plan(&store, "5-KH/01", "01", "01/01/2026").await;
+    let other = plan(&store, "6-KH/51", "51", "01/01/2026").await;
+    task(&store, &other, "Việc của tỉnh khác", "Sở Ngoại vụ").await;
+    let text = |unit: &str| NewTask {
+        unit: unit.into(),
+        ..hnd_store::testing::task(
+            "Vận động hội viên tham gia BHYT",
+            "Ban Thường vụ",
+            "Hội Nông dân tỉnh",
+            "Bảo hiểm xã hội tỉnh; Sở Y tế",
+            "quý II/2026",
+        )
+    };
+    // Owned by the plan's unit unless it names one below; never outside.
+    let root = store.add_task(&p, &text(""), &who()).await.unwrap();
+    let owned = store.add_task(&p, &text("00004"), &who()).await.unwrap();
+    assert_eq!(store.task(root, today).await.unwrap().task.unit, "01");
+    assert_eq!(store.task(owned, today).await.unwrap().task.unit, "00004");
+    let e = store.add_task(&p, &text("51"), &who()).await.unwrap_err();
+    assert!(matches!(plan_error(e), PlanError::OutsidePlan { .. }));
+    // The province's list of bodies holds what its plans named, the
+    // directing body too; another province's stays its own.
+    let listed = store.plan_bodies(&p).await.unwrap();
+    assert_eq!(
+        listed,
+        ["Ban Thường vụ", "Bảo hiểm xã hội tỉnh", "Hội Nông dân tỉnh", "Sở Y tế"]
+    );
+    assert_eq!(store.plan_bodies(&other).await.unwrap(), ["Sở Ngoại vụ", "UBND tỉnh"]);
+
+    // Given to two communes: a copy each; given again, the copy stays.
+    let given = store
+        .assign_task(root, &["00004".into(), "00008".into()], &who())
+        .await
+        .unwrap();
+    let (xa4, xa8) = (given[0].1, given[1].1);
+    let again = store.assign_task(root, &["00004".into()], &who()).await.unwrap();
+    assert_eq!(again, [("00004".to_string(), xa4)]);
+    for (task, unit) in [(root, "51"), (root, "01"), (xa4, "00008")] {
+        let e = store.assign_task(task, &[unit.into()], &who()).await.unwrap_err();
+        assert!(matches!(plan_error(e), PlanError::NotBelowTask { .. }), "{unit}");
+    }
+    let listed: Vec<i64> = store.tasks(&p, today).await.unwrap().iter().map(|t| t.id).collect();
+    assert_eq!(listed, [root, owned], "the plan lists its own tasks, not the copies");
+
+    // Each commune reports on its own copy; the province's task is its own.
+    let officer = user(&store, "xa4", Role::CommuneOfficer, "00004").await;
+    let copy = store.task(xa4, today).await.unwrap();
+    assert_eq!((copy.task.unit.as_str(), copy.task.origin), ("00004", Some(root)));
+    assert!(copy.may_report(&officer));
+    assert!(!store.task(xa8, today).await.unwrap().may_report(&officer));
+    assert!(!store.task(root, today).await.unwrap().may_report(&officer));
+    let note = Change::new("cán bộ xã", "báo cáo");
+    store
+        .report_task(xa4, "done", "Đã vận động 40 hội viên", Vec::new(), today, &note)
+        .await
+        .unwrap();
+    let province = store.task(root, today).await.unwrap();
+    assert_eq!(province.task.status, "open");
+    let copies: Vec<_> = province
+        .copies
+        .iter()
+        .map(|c| (c.unit.as_str(), c.status.as_str()))
+        .collect();
+    assert_eq!(copies, [("00004", "done"), ("00008", "open")]);
+    let mut seen: Vec<i64> = (store.visible_tasks(&officer, today, 100).await.unwrap())
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    seen.sort();
+    assert_eq!(seen, [root, owned, xa4], "not the other commune's copy");
+
+    // A change of the task reaches its copies; a copy is changed only
+    // through it, and a task given below keeps its unit.
+    let changed = NewTask {
+        deadline: "tháng 9/2026".into(),
+        ..text("")
+    };
+    store.edit_task(root, &changed, &who()).await.unwrap();
+    assert_eq!(store.task(xa8, today).await.unwrap().task.deadline, "tháng 9/2026");
+    let e = store.edit_task(xa8, &changed, &who()).await.unwrap_err();
+    assert!(matches!(plan_error(e), PlanError::TaskIsCopy { .. }));
+    let e = store.edit_task(root, &text("00004"), &who()).await.unwrap_err();
+    assert!(matches!(plan_error(e), PlanError::TaskHasCopies { .. }));
+    let e = store
+        .edit_task(
+            owned,
+            &NewTask {
+                deadline: "quý V/2026".into(),
+                ..text("00004")
+            },
+            &who(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(plan_error(e), PlanError::BadDeadline { .. }));
 }

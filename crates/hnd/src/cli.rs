@@ -274,6 +274,10 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
 pub fn describe(e: &anyhow::Error, lang: Lang) -> String {
     let store_error = match e.downcast_ref::<hnd_app::AppError>() {
         Some(hnd_app::AppError::Store(e)) => Some(e),
+        // Figures far from the period before are confirmed by a flag.
+        Some(e @ hnd_app::AppError::Figures(problems)) if problems.iter().all(|p| p.warning) => {
+            return format!("{} {}", e.message(lang), tr(lang, "cli.confirm_figures", &[]));
+        }
         Some(other) => return other.message(lang),
         None => e.downcast_ref::<StoreError>(),
     };

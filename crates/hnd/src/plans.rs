@@ -122,17 +122,23 @@ pub enum PlansCommand {
         #[arg(long)]
         value: f64,
     },
-    /// Enter a figure the register cannot know, for a unit and period.
+    /// Enter a figure the register cannot know, for a unit and period:
+    /// refused above its denominator (members with BHYT above members) or
+    /// outside 0–100 for a share; a figure more than half away from the
+    /// period before's is saved only with --confirm.
     Enter {
         #[arg(long)]
         unit: String,
         #[arg(long)]
         indicator: String,
-        /// 2026, quý II/2026, 6 tháng/2026, tháng 3/2026.
+        /// 2026, quý II/2026, 6 tháng/2026, tháng 3/2026 (or 2026-Q2).
         #[arg(long)]
         period: String,
         #[arg(long)]
         value: f64,
+        /// Save a figure far from the period before's.
+        #[arg(long)]
+        confirm: bool,
     },
     /// Write a unit's and its children's targets to .xlsx or .csv: units as
     /// rows, indicators as columns (the layout provinces use).
@@ -210,6 +216,7 @@ async fn load_plan_text(app: &App, actor: &Actor, text: &str) -> Result<String> 
                 lead: cells[3].into(),
                 coordinating: cells[4].into(),
                 deadline: cells[5].into(),
+                unit: String::new(),
             }),
             _ => {}
         }
@@ -402,9 +409,11 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             indicator,
             period,
             value,
+            confirm,
         } => {
-            let period = Period::parse(&period).map_err(|_| PlanError::BadDeadline { text: period.clone() })?;
-            app.enter_value(&actor, &unit, &indicator, period, value).await?;
+            let period = Period::parse(&period).map_err(|_| PlanError::BadPeriod { text: period.clone() })?;
+            let figures = [(indicator, value)];
+            app.enter_values(&actor, &unit, period, &figures, confirm).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         PlansCommand::ExportTargets { number, unit, file } => {

@@ -7,8 +7,86 @@ use hnd_domain::{Day, Lang};
 use hnd_store::{NewFile, Store};
 use std::process::ExitCode;
 
+/// A task's fields as options: for a new task, or, each given, replacing
+/// the field of a task being changed.
+#[derive(clap::Args, Debug)]
+pub struct TaskFields {
+    /// What is to be done.
+    #[arg(long)]
+    title: Option<String>,
+    /// The body that leads it (several between semicolons).
+    #[arg(long)]
+    lead: Option<String>,
+    /// The body that directs it.
+    #[arg(long)]
+    directing: Option<String>,
+    /// A coordinating body; repeat for each.
+    #[arg(long)]
+    coordinating: Vec<String>,
+    /// "quý II/2026", "tháng 7/2026", "năm 2030", dd/mm/yyyy,
+    /// "hằng năm trước ngày 15/11" or "thường xuyên".
+    #[arg(long)]
+    deadline: Option<String>,
+    /// The unit that owns the task: the plan's unit or one below it (the
+    /// plan's unit when left out).
+    #[arg(long)]
+    unit: Option<String>,
+}
+
+impl TaskFields {
+    /// `text` with the fields given replaced.
+    fn over(self, mut text: hnd_app::TaskText) -> hnd_app::TaskText {
+        let names = |n: String| hnd_app::Names::One(n);
+        let given = [
+            (&mut text.title, self.title),
+            (&mut text.deadline, self.deadline),
+            (&mut text.unit, self.unit),
+        ];
+        for (field, value) in given {
+            if let Some(value) = value {
+                *field = value;
+            }
+        }
+        if let Some(lead) = self.lead {
+            text.lead = names(lead);
+        }
+        if let Some(directing) = self.directing {
+            text.directing = names(directing);
+        }
+        if !self.coordinating.is_empty() {
+            text.coordinating = hnd_app::Names::Many(self.coordinating);
+        }
+        text
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum TasksCommand {
+    /// Add a task to a plan; prints its id.
+    Create {
+        #[arg(long)]
+        plan: String,
+        #[command(flatten)]
+        fields: TaskFields,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a task: the options given replace its fields (its copies
+    /// given to units below follow).
+    Edit {
+        id: i64,
+        #[command(flatten)]
+        fields: TaskFields,
+    },
+    /// Give a task to units below its own: each reports on its own copy.
+    Assign {
+        id: i64,
+        /// A unit below the task's; repeat for each.
+        #[arg(long = "unit", required = true)]
+        units: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Tasks, late ones first: of one plan, or naming one body.
     List {
         #[arg(long)]
@@ -56,7 +134,38 @@ pub enum TasksCommand {
 pub async fn run(cmd: TasksCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
     let store = Store::open(db).await?;
     let today = Day::today();
+    let app = hnd_app::App::new(store.clone());
+    let actor = hnd_app::Actor::operator(author, lang);
     match cmd {
+        TasksCommand::Create { plan, fields, json } => {
+            let text = fields.over(hnd_app::TaskText::default());
+            let id = app.add_task(&actor, &plan, &text.task()).await?;
+            if json {
+                println!("{}", serde_json::json!({ "id": id }));
+            } else {
+                println!("{id}");
+            }
+        }
+        TasksCommand::Edit { id, fields } => {
+            let task = store.task(id, today).await?.task;
+            let text = fields.over(hnd_app::TaskText::of(&task));
+            app.edit_task(&actor, id, &text.task()).await?;
+            println!("{}", tr(lang, "cli.done", &[]));
+        }
+        TasksCommand::Assign { id, units, json } => {
+            let given = app.assign_task(&actor, id, &units).await?;
+            if json {
+                let given: Vec<_> = given
+                    .iter()
+                    .map(|(unit, id)| serde_json::json!({"unit": unit, "id": id}))
+                    .collect();
+                println!("{}", serde_json::Value::from(given));
+            } else {
+                for (unit, id) in given {
+                    println!("{id:>5}  {unit}");
+                }
+            }
+        }
         TasksCommand::List { plan, body, late, json } => {
             let body_id = match &body {
                 Some(b) => Some(store.body(b).await?.0),
@@ -132,9 +241,7 @@ pub async fn run(cmd: TasksCommand, db: &str, author: &str, lang: Lang) -> Resul
                 files.push(file_of(&path)?);
             }
             let report = hnd_app::TaskReport { status, note, files };
-            let app = hnd_app::App::new(store.clone());
-            app.report_task(&hnd_app::Actor::operator(author, lang), id, report)
-                .await?;
+            app.report_task(&actor, id, report).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
         TasksCommand::Bodies { link, unlink } => {

@@ -101,8 +101,11 @@ impl Period {
     }
 
     /// "2024", "quý II/2024", "Q2/2024", "6 tháng/2024", "9 tháng/2024",
-    /// "tháng 3/2024", "T3/2024".
+    /// "tháng 3/2024", "T3/2024", or a [`Period::code`] ("2024-Q2").
     pub fn parse(text: &str) -> Result<Period, PlanTextError> {
+        if let Some(period) = Period::from_code(text) {
+            return Ok(period);
+        }
         let bad = || PlanTextError(text.to_string());
         let folded = fold(text).replace(' ', "");
         let (head, year) = match folded.rsplit_once('/') {
@@ -139,6 +142,52 @@ impl Period {
             }
         }
         Err(bad())
+    }
+
+    /// The period a [`Period::code`] names (`2024`, `2024-Q2`, `2024-H1`,
+    /// `2024-9M`, `2024-03`), as an address carries it.
+    pub fn from_code(code: &str) -> Option<Period> {
+        let (year, rest) = match code.trim().split_once('-') {
+            Some((y, rest)) => (year_of(y)?, rest),
+            None => return year_of(code).map(|year| Period::Year { year }),
+        };
+        match rest {
+            "H1" => Some(Period::FirstHalf { year }),
+            "9M" => Some(Period::NineMonths { year }),
+            q if q.starts_with('Q') => match q[1..].parse() {
+                Ok(quarter @ 1..=4) => Some(Period::Quarter { year, quarter }),
+                _ => None,
+            },
+            m if m.len() == 2 => match m.parse() {
+                Ok(month @ 1..=12) => Some(Period::Month { year, month }),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The period before this one that a figure is compared with: the
+    /// month or quarter before, the year before; a first half or nine
+    /// months is compared with the same months of the year before.
+    pub fn previous(&self) -> Period {
+        match *self {
+            Period::Month { year, month: 1 } => Period::Month {
+                year: year - 1,
+                month: 12,
+            },
+            Period::Month { year, month } => Period::Month { year, month: month - 1 },
+            Period::Quarter { year, quarter: 1 } => Period::Quarter {
+                year: year - 1,
+                quarter: 4,
+            },
+            Period::Quarter { year, quarter } => Period::Quarter {
+                year,
+                quarter: quarter - 1,
+            },
+            Period::FirstHalf { year } => Period::FirstHalf { year: year - 1 },
+            Period::NineMonths { year } => Period::NineMonths { year: year - 1 },
+            Period::Year { year } => Period::Year { year: year - 1 },
+        }
     }
 
     /// A short stable code: `2024`, `2024-Q2`, `2024-H1`, `2024-9M`, `2024-03`.

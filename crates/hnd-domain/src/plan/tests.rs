@@ -51,7 +51,23 @@ fn periods_read_as_people_write_them() {
         Period::Month { year: 2024, month: 11 },
     ] {
         assert_eq!(Period::parse(&p.to_string()), Ok(p), "{p} reads back");
+        assert_eq!(Period::from_code(&p.code()), Some(p), "{} reads back", p.code());
     }
+    for bad in ["2024-Q5", "2024-13", "2024-", "24", "2024-H2"] {
+        assert_eq!(Period::from_code(bad), None, "{bad}");
+    }
+    assert_eq!(
+        Period::Month { year: 2026, month: 1 }.previous(),
+        Period::Month { year: 2025, month: 12 }
+    );
+    assert_eq!(
+        Period::Quarter { year: 2026, quarter: 3 }.previous(),
+        Period::Quarter { year: 2026, quarter: 2 }
+    );
+    assert_eq!(
+        Period::FirstHalf { year: 2026 }.previous(),
+        Period::FirstHalf { year: 2025 }
+    );
 }
 
 #[test]
