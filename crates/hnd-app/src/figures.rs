@@ -58,7 +58,8 @@ pub struct Grid {
     pub rows: Vec<GridRow>,
 }
 
-fn name_of(code: &str, lang: Lang) -> String {
+/// An indicator's name in `lang` (its code when unknown).
+pub fn indicator_name(code: &str, lang: Lang) -> String {
     indicator(code)
         .map(|i| if lang == Lang::En { i.name_en } else { i.name_vi })
         .unwrap_or(code)
@@ -101,7 +102,7 @@ pub async fn entry_grid(app: &App, user: &Principal, unit: &str, period: Period,
             let entered = now.iter().find(|v| v.indicator == i.code);
             GridRow {
                 indicator: i.code.to_string(),
-                name: name_of(i.code, lang),
+                name: indicator_name(i.code, lang),
                 measure: i.measure.code(),
                 value: entered.map(|v| v.value),
                 last: last.iter().find(|v| v.indicator == i.code).map(|v| v.value),
@@ -213,9 +214,9 @@ impl App {
                     indicator: if typed(num).is_some() { num } else { den }.to_string(),
                     warning: false,
                     error: PlanError::AboveDenominator {
-                        indicator: name_of(num, lang),
+                        indicator: indicator_name(num, lang),
                         value: figure_text(n, lang),
-                        denominator: name_of(den, lang),
+                        denominator: indicator_name(den, lang),
                         of: figure_text(d, lang),
                     },
                 });
@@ -246,7 +247,7 @@ impl App {
                     indicator: code.clone(),
                     warning: true,
                     error: PlanError::FarFromLast {
-                        indicator: name_of(code, lang),
+                        indicator: indicator_name(code, lang),
                         value: figure_text(*value, lang),
                         period: previous.to_string(),
                         last: figure_text(last, lang),

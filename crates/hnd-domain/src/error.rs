@@ -395,6 +395,8 @@ pub enum PlanError {
     BadPeriod { text: String },
     #[error("{indicator} is counted, not entered")]
     NotEntered { indicator: String },
+    #[error("{value} is not a number")]
+    NotANumber { indicator: String, value: String },
     #[error("no unit chosen")]
     NoUnitChosen,
     #[error("{indicator} above {denominator}")]
@@ -468,6 +470,11 @@ impl PlanError {
             TaskHasCopies { id } => t(lang, "task.has_copies", &[("id", &id.to_string())]),
             BadPeriod { text } => t(lang, "plan.bad_period", &[("text", text)]),
             NotEntered { indicator } => t(lang, "figure.not_entered", &[("indicator", indicator)]),
+            NotANumber { indicator, value } => t(
+                lang,
+                "figure.not_a_number",
+                &[("indicator", indicator), ("value", value)],
+            ),
             NoUnitChosen => t(lang, "task.no_unit", &[]),
             AboveDenominator {
                 indicator,

@@ -103,6 +103,7 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
         paths.extend(crate::api_profiles::paths(&parts));
         paths.extend(crate::api_plans::paths(error));
         paths.extend(crate::api_tasks::paths(&parts));
+        paths.extend(crate::api_figures::paths(&parts));
     }
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         schemas.extend(crate::api_members::schemas());
@@ -111,6 +112,7 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
         schemas.extend(crate::api_profiles::schemas());
         schemas.extend(crate::api_plans::schemas());
         schemas.extend(crate::api_tasks::schemas());
+        schemas.extend(crate::api_figures::schemas());
     }
     if let Some(member) = doc["paths"]["/api/v1/members/{id}"].as_object_mut() {
         member.insert(

@@ -1,17 +1,76 @@
 //! Tasks in the JSON API: the tasks the caller follows, one task with its
-//! reports, and a report (status and note) through
-//! [`hnd_app::App::report_task`]. Who reads and who reports is the
-//! policy's (`Principal::may_read_task`, `may_report_task`). The paths
-//! join the OpenAPI document.
+//! reports, a task added to a plan or changed, a task given to units
+//! below, and a report (status and note) through the operations of
+//! `hnd_app::tasks`. Who reads and who reports is the policy's
+//! (`Principal::may_read_task`, `may_report_task`). The paths join the
+//! OpenAPI document.
 
 use crate::api::{ApiUser, app_error, bad_json};
-use crate::request::Doc;
+use crate::refusal::Refusal;
+use crate::request::{Doc, JsonBody};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use hnd_app::{App, TaskText, readable_task};
 use serde::Deserialize;
 use serde_json::{Value, json};
+
+/// `POST /api/v1/plans/{number}/tasks`: a task added; 201 with its id and the task.
+pub async fn create(
+    State(app): State<App>,
+    caller: ApiUser,
+    Path(number): Path<String>,
+    body: JsonBody<TaskText>,
+) -> Result<Response, Refusal> {
+    let Json(text) = body?;
+    let id = app.add_task(&caller.actor(), number.trim(), &text.task()).await?;
+    let task = readable_task(&app, &caller.user, id).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "task": task}))).into_response())
+}
+
+/// `PUT /api/v1/tasks/{id}`: the task with the fields sent (the others stay).
+pub async fn edit(
+    State(app): State<App>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+    body: JsonBody<serde_json::Map<String, Value>>,
+) -> Result<Response, Refusal> {
+    let Json(fields) = body?;
+    let before = app.store().task(id, hnd_domain::Day::today()).await?.task;
+    let mut text = serde_json::to_value(TaskText::of(&before)).unwrap_or_default();
+    for (key, value) in fields {
+        if let Some(old) = text.get_mut(&key) {
+            *old = value;
+        }
+    }
+    let text: TaskText = serde_json::from_value(text).map_err(|_| {
+        Refusal::value(StatusCode::BAD_REQUEST, "task", |lang| {
+            hnd_domain::i18n::t(lang, "web.bad_json", &[])
+        })
+    })?;
+    app.edit_task(&caller.actor(), id, &text.task()).await?;
+    Ok(Json(readable_task(&app, &caller.user, id).await?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Assignment {
+    units: Vec<String>,
+}
+
+/// `POST /api/v1/tasks/{id}/assignments`: the task given to units below.
+pub async fn assign(
+    State(app): State<App>,
+    caller: ApiUser,
+    Path(id): Path<i64>,
+    body: JsonBody<Assignment>,
+) -> Result<Response, Refusal> {
+    let Json(b) = body?;
+    let given = app.assign_task(&caller.actor(), id, &b.units).await?;
+    let copies: Vec<Value> = given.iter().map(|(unit, id)| json!({"unit": unit, "id": id})).collect();
+    Ok(Json(json!({"task": id, "copies": copies})).into_response())
+}
 
 /// `GET /api/v1/tasks`: the tasks the caller may follow, late ones first.
 pub async fn list(State(state): State<crate::AppState>, caller: ApiUser) -> Response {
@@ -72,8 +131,31 @@ pub fn paths(doc: &Doc) -> serde_json::Map<String, Value> {
     );
     paths.insert(
         "/api/v1/tasks/{id}".into(),
-        json!({"get": {"summary": "Một nhiệm vụ và các báo cáo tiến độ", "parameters": [id],
-                       "responses": doc.common(doc.ok("Nhiệm vụ"))}}),
+        json!({"get": {"summary": "Một nhiệm vụ, các báo cáo tiến độ và các bản giao cho đơn vị cấp dưới (copies)", "parameters": [id],
+                       "responses": doc.common(doc.ok("Nhiệm vụ"))},
+               "put": {"summary": "Sửa nhiệm vụ: các trường gửi lên thay trường cũ, các trường khác giữ nguyên; các bản giao cấp dưới theo nội dung, cơ quan và thời hạn mới (sửa một bản giao: 422)",
+                       "parameters": [id], "requestBody": doc.body("TaskText"),
+                       "responses": doc.common(doc.ok("Nhiệm vụ đã sửa"))}}),
+    );
+    let number = json!({"name": "number", "in": "path", "required": true, "description": "số kế hoạch (dấu / viết %2F)",
+                        "schema": {"type": "string", "minLength": 1}});
+    let created = json!({"description": "Nhiệm vụ đã thêm", "content": {"application/json": {"schema": {
+        "type": "object", "required": ["id", "task"], "properties": {"id": {"type": "integer"}, "task": {"type": "object"}}}}}});
+    let mut answers = doc.common(doc.ok("Nhiệm vụ đã thêm"));
+    if let Some(answers) = answers.as_object_mut() {
+        answers.remove("200");
+        answers.insert("201".into(), created);
+    }
+    paths.insert(
+        "/api/v1/plans/{number}/tasks".into(),
+        json!({"post": {"summary": "Thêm nhiệm vụ vào kế hoạch: nội dung, cơ quan chỉ đạo, chủ trì, phối hợp (tên cách nhau bằng dấu ; hoặc danh sách), thời hạn, đơn vị chịu trách nhiệm (mặc định: đơn vị ban hành)",
+                        "parameters": [number], "requestBody": doc.body("TaskText"), "responses": answers}}),
+    );
+    paths.insert(
+        "/api/v1/tasks/{id}/assignments".into(),
+        json!({"post": {"summary": "Giao nhiệm vụ cho các đơn vị cấp dưới: mỗi đơn vị một bản để tự báo cáo (đơn vị đã được giao giữ bản của mình)",
+                        "parameters": [id], "requestBody": doc.body("TaskAssignment"),
+                        "responses": doc.common(doc.ok("Các bản giao: đơn vị và số nhiệm vụ"))}}),
     );
     paths.insert(
         "/api/v1/tasks/{id}/reports".into(),
@@ -87,6 +169,21 @@ pub fn paths(doc: &Doc) -> serde_json::Map<String, Value> {
 /// The schema of a report's body.
 pub fn schemas() -> serde_json::Map<String, Value> {
     let mut schemas = serde_json::Map::new();
+    let names = json!({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]});
+    let text = |description: &str| json!({"type": "string", "description": description});
+    schemas.insert(
+        "TaskText".into(),
+        json!({"type": "object", "properties": {
+            "title": text("nội dung nhiệm vụ"),
+            "directing": names, "lead": names, "coordinating": names,
+            "deadline": text("thời hạn: dd/mm/yyyy, \"tháng 7/2026\", \"quý II/2026\", \"năm 2030\", \"hằng năm trước ngày 15/11\" hoặc \"thường xuyên\""),
+            "unit": text("mã đơn vị chịu trách nhiệm (đơn vị ban hành hoặc cấp dưới); để trống: đơn vị ban hành")}}),
+    );
+    schemas.insert(
+        "TaskAssignment".into(),
+        json!({"type": "object", "required": ["units"], "properties": {
+            "units": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}}}),
+    );
     schemas.insert(
         "TaskReport".into(),
         json!({"type": "object", "required": ["status", "note"], "properties": {

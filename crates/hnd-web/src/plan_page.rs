@@ -91,6 +91,12 @@ struct PlanPage {
     imported: Option<String>,
     /// The plan as a document, and the units below with their own.
     life: PlanHead,
+    /// Whether the user may add tasks to the plan (`EditPlans` on its unit).
+    may_add_task: bool,
+    /// The plan's unit's code: a task owned by another unit names it.
+    life_unit: String,
+    /// The period's code, for the unit's entry grid.
+    period_code: String,
 }
 
 pub async fn show(
@@ -311,6 +317,10 @@ pub async fn show(
         Ok(tasks) => tasks,
         Err(e) => return store_problem(&viewer, e),
     };
+    let may_add_task = match store.plan_unit(&plan).await {
+        Ok((_, path)) => viewer.user.may(Action::EditPlans, &path),
+        Err(e) => return store_problem(&viewer, e),
+    };
     let page = PlanPage {
         t: Tr(lang),
         nav: Some(Nav::of(&viewer, &format!("/plans/{}", segment(&plan)))),
@@ -319,6 +329,9 @@ pub async fn show(
         unit_name: details.name,
         unit,
         period: period.to_string(),
+        period_code: period.code(),
+        may_add_task,
+        life_unit: found.unit.clone(),
         rows,
         choices,
         ranked_on,

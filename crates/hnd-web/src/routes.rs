@@ -8,9 +8,9 @@ use crate::plan_life_pages as life;
 use crate::refusal::Refusal;
 use crate::request::JsonBody;
 use crate::{
-    accounts, api, api_doc, api_fees, api_households, api_members, api_plan_life, api_plans, api_profiles,
-    api_register, api_tasks, auth, dashboard, fees, files, households, member_steps, members, org_edit, pages,
-    plan_page, plan_pages, plan_targets, profiles, tasks, unit_picker,
+    accounts, api, api_doc, api_fees, api_figures, api_households, api_members, api_plan_life, api_plans, api_profiles,
+    api_register, api_tasks, auth, dashboard, fees, figure_entry, files, households, member_steps, members, org_edit,
+    pages, plan_page, plan_pages, plan_targets, profiles, task_forms, tasks, unit_picker,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -172,6 +172,43 @@ pub fn routes() -> Vec<Route> {
             post(plan_targets::upload_targets),
         )
         .upload(plan_targets::MAX_TARGETS_SHEET),
+        route(
+            g.clone(),
+            "/plans/{number}/tasks/new",
+            Needs(EditPlans),
+            get(task_forms::new_form),
+        ),
+        route(
+            p.clone(),
+            "/plans/{number}/tasks",
+            Needs(EditPlans),
+            post(task_forms::create),
+        ),
+        route(
+            g.clone(),
+            "/tasks/{id}/edit",
+            Needs(EditPlans),
+            get(task_forms::edit_form),
+        ),
+        route(p.clone(), "/tasks/{id}/edit", Needs(EditPlans), post(task_forms::edit)),
+        route(
+            p.clone(),
+            "/tasks/{id}/assign",
+            Needs(EditPlans),
+            post(task_forms::assign),
+        ),
+        route(
+            g.clone(),
+            "/units/{code}/values",
+            Needs(ViewMembers),
+            get(figure_entry::show),
+        ),
+        route(
+            p.clone(),
+            "/units/{code}/values",
+            Needs(EditPlans),
+            post(figure_entry::enter),
+        ),
         route(g.clone(), "/tasks", SignedIn, get(tasks::list)),
         route(g.clone(), "/tasks/{id}", Task { report: false }, get(tasks::show)),
         route(p.clone(), "/tasks/{id}", Task { report: true }, post(tasks::report)).upload(tasks::MAX_REPORT),
@@ -573,6 +610,36 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/tasks/{id}/reports",
             Task { report: true },
             post(api_tasks::report),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/plans/{number}/tasks",
+            Needs(EditPlans),
+            post(api_tasks::create),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/tasks/{id}",
+            Needs(EditPlans),
+            put(api_tasks::edit),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/tasks/{id}/assignments",
+            Needs(EditPlans),
+            post(api_tasks::assign),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/units/{code}/values/{period}",
+            Needs(ViewMembers),
+            get(api_figures::grid),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/units/{code}/values/{period}",
+            Needs(EditPlans),
+            put(api_figures::enter),
         ),
     ]
     .into_iter()

@@ -112,6 +112,23 @@ struct TaskPage {
     error: Option<String>,
     saved: bool,
     max_mb: u32,
+    /// The copies given to units below: (id, unit name, status label, late).
+    copies: Vec<(i64, String, String, bool)>,
+    /// Whether the user may change the task (not a copy: its origin).
+    may_edit: bool,
+    /// The units directly below the task's that the user may give it to:
+    /// (code, name, already given).
+    below: Vec<(String, String, bool)>,
+    assign_error: Option<String>,
+    /// "Given to N units" after an assignment.
+    assigned: Option<String>,
+}
+
+/// What the task's page tells beside its forms.
+pub enum Told {
+    Nothing,
+    Assigned(usize),
+    Assign(String),
 }
 
 fn task_page(viewer: &Viewer, d: TaskDetails, typed: Option<(&str, &str, String)>, saved: bool) -> TaskPage {
@@ -123,7 +140,17 @@ fn task_page(viewer: &Viewer, d: TaskDetails, typed: Option<(&str, &str, String)
         None => (d.task.status.clone(), String::new(), None),
     };
     let names = |role: &str| d.bodies.iter().filter(|b| b.2 == role).map(|b| b.1.clone()).collect();
+    let copies = d
+        .copies
+        .iter()
+        .map(|c| (c.id, c.unit_name.clone(), status_label(lang, &c.status), c.overdue))
+        .collect();
     TaskPage {
+        copies,
+        may_edit: false,
+        below: Vec::new(),
+        assign_error: None,
+        assigned: None,
         t: Tr(lang),
         nav: Some(Nav::of(viewer, &format!("/tasks/{}", d.task.id))),
         status: status_label(lang, &d.task.status),
@@ -165,6 +192,65 @@ fn task_page(viewer: &Viewer, d: TaskDetails, typed: Option<(&str, &str, String)
 pub struct ShowParams {
     #[serde(default)]
     done: String,
+    #[serde(default)]
+    assigned: Option<usize>,
+}
+
+/// The page of a task `viewer` may read, with what its forms tell: who may
+/// change it (`EditPlans` on the plan's unit, not on a copy) and give it
+/// below (`EditPlans` on its own unit, to the units directly below).
+async fn full_page(
+    state: &AppState,
+    viewer: &Viewer,
+    d: TaskDetails,
+    saved: bool,
+    told: Told,
+) -> Result<TaskPage, Response> {
+    let store = &state.store;
+    let today = Day::today();
+    let plan_path = match store.plan_unit(&d.task.plan).await {
+        Ok((_, path)) => path,
+        Err(e) => return Err(store_problem(viewer, e)),
+    };
+    let may_edit = d.task.origin.is_none() && viewer.user.may(hnd_domain::Action::EditPlans, &plan_path);
+    let mut below = Vec::new();
+    if viewer.user.may(hnd_domain::Action::EditPlans, &d.task.unit_path) {
+        let unit = store
+            .unit(&d.task.unit, today)
+            .await
+            .map_err(|e| store_problem(viewer, e))?;
+        for c in store
+            .children(unit.unit.id, today)
+            .await
+            .map_err(|e| store_problem(viewer, e))?
+        {
+            let given = d.copies.iter().any(|copy| copy.unit == c.code);
+            below.push((c.code, c.name, given));
+        }
+    }
+    let mut page = task_page(viewer, d, None, saved);
+    page.may_edit = may_edit;
+    page.below = below;
+    match told {
+        Told::Nothing => {}
+        Told::Assigned(n) => {
+            page.assigned = Some(i18n::t(viewer.lang, "web.task_assigned", &[("count", &n.to_string())]));
+        }
+        Told::Assign(message) => page.assign_error = Some(message),
+    }
+    Ok(page)
+}
+
+/// Task `id`'s page with `told` beside its forms, answered with `status`.
+pub async fn page_with(state: &AppState, viewer: &Viewer, id: i64, told: Told, status: StatusCode) -> Response {
+    let d = match task_for(state, viewer, id).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match full_page(state, viewer, d, false, told).await {
+        Ok(page) => render(page, status, viewer.lang),
+        Err(r) => r,
+    }
 }
 
 pub async fn show(
@@ -173,8 +259,13 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<ShowParams>,
 ) -> Response {
-    match task_for(&state, &viewer, id).await {
-        Ok(d) => render(task_page(&viewer, d, None, q.done == "1"), StatusCode::OK, viewer.lang),
+    let d = match task_for(&state, &viewer, id).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let told = q.assigned.map_or(Told::Nothing, Told::Assigned);
+    match full_page(&state, &viewer, d, q.done == "1", told).await {
+        Ok(page) => render(page, StatusCode::OK, viewer.lang),
         Err(r) => r,
     }
 }

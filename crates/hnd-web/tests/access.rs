@@ -492,6 +492,48 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             json: Some(r#"{"status":"in_progress","note":""}"#.into()),
             ..c("POST", t("/api/v1/tasks/{id}/reports"), None)
         },
+        // A task without its text: refused as such after access, on the
+        // plan's unit (the province) or, to give it below, the task's unit.
+        ("GET", "/plans/{number}/tasks/new") => c("GET", "/plans/12-KH%2FHND/tasks/new".into(), Some(province.clone())),
+        ("POST", "/plans/{number}/tasks") => Case {
+            form: Some(vec![("title", "".into()), ("lead", "Sở Tư pháp".into())]),
+            ..c("POST", "/plans/12-KH%2FHND/tasks".into(), Some(province.clone()))
+        },
+        ("GET", "/tasks/{id}/edit") => c("GET", t("/tasks/{id}/edit"), Some(province.clone())),
+        ("POST", "/tasks/{id}/edit") => Case {
+            form: Some(vec![("title", "".into())]),
+            ..c("POST", t("/tasks/{id}/edit"), Some(province.clone()))
+        },
+        ("POST", "/tasks/{id}/assign") => Case {
+            form: Some(vec![]),
+            ..c("POST", t("/tasks/{id}/assign"), Some(province.clone()))
+        },
+        ("POST", "/api/v1/plans/{number}/tasks") => Case {
+            json: Some(r#"{"title":"","lead":"Sở Tư pháp","deadline":"quý II/2026"}"#.into()),
+            ..c("POST", "/api/v1/plans/12-KH%2FHND/tasks".into(), Some(province.clone()))
+        },
+        ("PUT", "/api/v1/tasks/{id}") => Case {
+            json: Some(r#"{"title":""}"#.into()),
+            ..c("PUT", t("/api/v1/tasks/{id}"), Some(province.clone()))
+        },
+        ("POST", "/api/v1/tasks/{id}/assignments") => Case {
+            json: Some(r#"{"units":[]}"#.into()),
+            ..c("POST", t("/api/v1/tasks/{id}/assignments"), Some(province.clone()))
+        },
+        // The commune's entry grid; a figure that is not one is refused
+        // as such after access, nothing saved.
+        ("GET", "/units/{code}/values") => c("GET", "/units/00008/values?period=2026".into(), Some(commune.clone())),
+        ("POST", "/units/{code}/values") => Case {
+            form: Some(vec![("period", "2026".into()), ("v.articles", "nhiều".into())]),
+            ..c("POST", "/units/00008/values".into(), Some(commune.clone()))
+        },
+        ("GET", "/api/v1/units/{code}/values/{period}") => {
+            c("GET", "/api/v1/units/00008/values/2026".into(), Some(commune.clone()))
+        }
+        ("PUT", "/api/v1/units/{code}/values/{period}") => Case {
+            json: Some(r#"{"values":{"articles":-1}}"#.into()),
+            ..c("PUT", "/api/v1/units/00008/values/2026".into(), Some(commune.clone()))
+        },
         (method, path) => panic!("route {method} {path} has no access case in tests/access.rs: add one"),
     }
 }
