@@ -148,12 +148,12 @@ impl App {
             .into_iter()
             .map(|v| (v.indicator, v.value))
             .collect();
+        // Every refusal at once, so the grid tells each row's.
         let mut problems = refusals(values);
-        if problems.is_empty() {
-            problems = self
-                .above_denominators(unit, period, values, &stored, actor.lang)
-                .await?;
-        }
+        problems.extend(
+            self.above_denominators(unit, period, values, &stored, actor.lang)
+                .await?,
+        );
         if !problems.is_empty() {
             return Err(AppError::Figures(problems));
         }

@@ -578,6 +578,18 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     let task = hnd_store::testing::task("Tuyên truyền", "Ban Thường vụ", "Chi hội A", "", "Thường xuyên");
     case!("add_task", "canbo.xa", app.add_task(&officer, &number, &task));
     let task_id = store.tasks(&number, d("01/05/2026")).await.unwrap()[0].id;
+    let changed = hnd_store::NewTask {
+        deadline: "quý III/2026".into(),
+        ..task.clone()
+    };
+    case!("edit_task", "canbo.xa", app.edit_task(&officer, task_id, &changed));
+    assert_eq!(entries(&store).await[0].detail["before"]["deadline"], "Thường xuyên");
+    case!(
+        "assign_task",
+        "canbo.xa",
+        app.assign_task(&officer, task_id, &["00004-A".to_string()])
+    );
+    assert_eq!(entries(&store).await[0].detail["after"]["copies"][0]["unit"], "00004-A");
     let at_least = hnd_domain::plan::Comparator::AtLeast;
     let targets = [("00004".to_string(), "new_members".to_string(), at_least, 10.0)];
     case!("set_targets", "canbo.xa", app.set_targets(&officer, &number, &targets));
@@ -593,11 +605,13 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     );
     assert!(entries(&store).await[0].detail["after"]["units"].as_u64() > Some(0));
     let year = hnd_domain::plan::Period::Year { year: 2026 };
+    let figures = [("articles".to_string(), 3.0), ("vocational_trained".to_string(), 12.0)];
     case!(
-        "enter_value",
+        "enter_values",
         "canbo.xa",
-        app.enter_value(&officer, "00004-A", "members_bhyt", year, 3.0)
+        app.enter_values(&officer, "00004-A", year, &figures, false)
     );
+    assert_eq!(entries(&store).await[0].detail["after"]["vocational_trained"], 12.0);
     let report = |status: &str, note: &str| hnd_app::TaskReport {
         status: status.into(),
         note: note.into(),
@@ -638,7 +652,7 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
     let refused = app.report_task(&officer, task_id, report("done", " ")).await;
     assert_eq!(refused.unwrap_err().field_name(), Some("note"));
-    let refused = app.enter_value(&officer, "21136-C", "members_bhyt", year, 1.0).await;
+    let refused = app.enter_values(&officer, "21136-C", year, &figures, false).await;
     assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
     assert_eq!(entries(&store).await.len(), logged, "nothing refused is logged");
     // Fees: the province sets the year's fee; the commune records who paid.
