@@ -108,6 +108,15 @@ async fn communes_implement_a_province_plan_on_the_web(store: Store) {
         page[at..at + page[at..].find("</tr>").unwrap()].to_string()
     };
     assert!(row("00008").contains("class=\"late\""), "{}", row("00008"));
+    // As the page reads: of the three that issued theirs, one is late.
+    assert!(
+        row("00008").contains("<span class=\"badge\">Chậm</span>"),
+        "{}",
+        row("00008")
+    );
+    for code in ["00004", third.as_str()] {
+        assert!(!row(code).contains("Chậm"), "{}", row(code));
+    }
     assert!(
         row("00008").contains(&enc(&late).replace('/', "%2F")),
         "links the child plan"

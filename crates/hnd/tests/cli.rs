@@ -65,6 +65,7 @@ both_backends!(
     a_restored_backup_equals_the_original,
     fees_from_the_command_line,
     a_plan_implemented_below_from_the_command_line,
+    tasks_and_figures_from_the_command_line,
     the_demo_lives_through_the_2025_reform,
     a_list_in_its_own_layout_is_mapped_then_imported
 );
@@ -143,6 +144,124 @@ fn a_plan_implemented_below_from_the_command_line(db: &str) {
     ok(db, &["plans", "withdraw", &children[0]]);
     let child: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "show", &children[0], "--json"])).unwrap();
     assert_eq!(child["status"], "withdrawn");
+}
+
+/// A task added to a plan from the command line (its id as JSON), a
+/// deadline no plan writes explained, the task changed and given to two
+/// communes; figures entered with their checks and a confirmation.
+fn tasks_and_figures_from_the_command_line(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let made: serde_json::Value = serde_json::from_str(&ok(
+        db,
+        &[
+            "plans",
+            "create",
+            "--unit",
+            "01",
+            "--title",
+            "Kế hoạch năm",
+            "--years",
+            "2026",
+            "--json",
+        ],
+    ))
+    .unwrap();
+    let plan = made["number"].as_str().unwrap().to_string();
+    let create = |deadline: &str| {
+        hnd(
+            db,
+            &[
+                "tasks",
+                "create",
+                "--plan",
+                &plan,
+                "--title",
+                "Vận động hội viên tham gia BHYT",
+                "--lead",
+                "Hội Nông dân thành phố",
+                "--directing",
+                "UBND thành phố",
+                "--coordinating",
+                "Bảo hiểm xã hội thành phố",
+                "--coordinating",
+                "Sở Y tế",
+                "--deadline",
+                deadline,
+                "--json",
+            ],
+        )
+    };
+    let out = create("cuối năm");
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("Thời hạn \"cuối năm\" không hiểu được") && said.contains("quý I–IV/YYYY"),
+        "{said}"
+    );
+    let out = create("quý II/2026");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let id: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = id["id"].as_i64().unwrap().to_string();
+    ok(db, &["tasks", "edit", &id, "--deadline", "tháng 9/2026"]);
+    let shown: serde_json::Value = serde_json::from_str(&ok(db, &["tasks", "show", &id, "--json"])).unwrap();
+    assert_eq!(shown["task"]["deadline"], "tháng 9/2026");
+    assert_eq!(
+        shown["task"]["coordinating"], "Bảo hiểm xã hội thành phố; Sở Y tế",
+        "fields not given stay"
+    );
+    let given: serde_json::Value = serde_json::from_str(&ok(
+        db,
+        &["tasks", "assign", &id, "--unit", "00004", "--unit", "00008", "--json"],
+    ))
+    .unwrap();
+    assert_eq!(given.as_array().unwrap().len(), 2);
+    assert_eq!(given[1]["unit"], "00008");
+    let out = failing(db, &["tasks", "assign", &id, "--unit", "51"]);
+    assert!(out.contains("chỉ giao được cho đơn vị cấp dưới"), "{out}");
+    let copy = given[0]["id"].as_i64().unwrap().to_string();
+    ok(
+        db,
+        &["tasks", "report", &copy, "--status", "done", "--note", "Đã vận động"],
+    );
+    let shown: serde_json::Value = serde_json::from_str(&ok(db, &["tasks", "show", &id, "--json"])).unwrap();
+    assert_eq!(shown["task"]["status"], "open");
+    assert_eq!(shown["copies"][0]["status"], "done");
+
+    // Figures: never more members with BHYT than members; a figure far
+    // from the year before's is saved only when confirmed.
+    let enter = |indicator: &str, period: &str, value: &str, confirm: bool| {
+        let mut args = vec![
+            "plans",
+            "enter",
+            "--unit",
+            "00004",
+            "--indicator",
+            indicator,
+            "--period",
+            period,
+            "--value",
+            value,
+        ];
+        if confirm {
+            args.push("--confirm");
+        }
+        hnd(db, &args)
+    };
+    let out = enter("members_bhyt", "2026", "5", false);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && said.contains("không thể lớn hơn Tổng số hội viên (0)"),
+        "{said}"
+    );
+    assert!(enter("articles", "2025", "10", false).status.success());
+    let out = enter("articles", "2026", "30", false);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && said.contains("khác xa kỳ trước") && said.contains("--confirm"),
+        "{said}"
+    );
+    let out = enter("articles", "2026", "30", true);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// The demo is a register that lived through the reform: the legacy
