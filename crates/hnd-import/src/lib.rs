@@ -15,6 +15,7 @@ mod map_file;
 mod mapping;
 mod members;
 mod org;
+mod preview;
 mod propose;
 mod rows;
 mod run;
@@ -29,6 +30,7 @@ pub use branches::{UnitName, match_names};
 pub use csv_guard::CsvGuard;
 pub use errors::{ImportError, MEMBER_TEMPLATE, ORG_TEMPLATE, Problem, RowError, Unreadable};
 pub use export::{ExportError, SheetWriter, csv_cell, write_csv_record};
+pub use fields::missing as missing_fields;
 pub use fields::{MEMBER_COLUMNS, PROFILE_COLUMNS, canonical_headers, field_label, name_key};
 pub use layout::{Header, find as find_header};
 pub use legacy::{Legacy, convert as convert_legacy, cp1252_byte, detect as detect_legacy, encode as encode_legacy};
@@ -40,6 +42,7 @@ pub use members::{
     read_member_table, read_member_table_with,
 };
 pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
+pub use preview::{Preview, PreviewRow, field_choices, is_template, preview_members};
 pub use propose::{Proposal, propose};
 pub use rows::{Format, Head, Merge, RawRows, read_head, sniff_text};
 pub use run::{

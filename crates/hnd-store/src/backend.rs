@@ -50,6 +50,7 @@ migrations! {
     (22, "fees", "0022_fees.sql"),
     (23, "member_words", "0023_member_words.sql"),
     (24, "plan_lifecycle", "0024_plan_lifecycle.sql"),
+    (30, "import_mappings", "0030_import_mappings.sql"),
 }
 
 impl Backend {

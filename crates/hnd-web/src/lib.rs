@@ -16,6 +16,7 @@ mod api;
 mod api_doc;
 mod api_fees;
 mod api_households;
+mod api_import_mappings;
 mod api_members;
 mod api_plan_life;
 mod api_plans;
