@@ -434,6 +434,44 @@ fn a_list_in_its_own_layout_is_mapped_then_imported(db: &str) {
             && found.contains("\"unit_code\":\"00004-CH02\""),
         "{found}"
     );
+
+    // The mapping, corrected by a person, saved by name for the commune:
+    // next month's file imports with the name alone, adding no one twice.
+    let corrected = std::fs::read_to_string(&mapping)
+        .unwrap()
+        .replace("confirm = true", "confirm = false");
+    std::fs::write(&mapping, corrected).unwrap();
+    let name = "Danh sách hằng tháng";
+    let saved = ok(
+        db,
+        &[
+            "members", "mappings", "save", &mapping, "--unit", "00004", "--name", name,
+        ],
+    );
+    assert!(
+        saved.contains("Đã lưu cách đọc «Danh sách hằng tháng» cho đơn vị 00004"),
+        "{saved}"
+    );
+    let list = ok(db, &["members", "mappings", "list", "--unit", "00004", "--json"]);
+    assert!(list.contains("\"name\": \"Danh sách hằng tháng\""), "{list}");
+    let shown = ok(db, &["members", "mappings", "show", "--unit", "00004", "--name", name]);
+    assert_eq!(hnd_import::Mapping::from_toml(&shown).unwrap().unconfirmed().len(), 0);
+    let again = ok(db, &["members", "import", &path, "--unit", "00004", "--saved", name]);
+    assert!(again.contains("Đã nhập 0 hội viên mới; 3 đã có trong sổ"), "{again}");
+    // Proposed and saved in one step; removed; then no longer found.
+    let other = "Đề xuất";
+    ok(db, &["members", "map", &path, "--unit", "00004", "--save", other]);
+    let list = ok(db, &["members", "mappings", "list", "--unit", "00004"]);
+    assert!(list.contains(name) && list.contains(other), "{list}");
+    ok(
+        db,
+        &["members", "mappings", "delete", "--unit", "00004", "--name", other],
+    );
+    let err = failing(db, &["members", "import", &path, "--unit", "00004", "--saved", other]);
+    assert!(
+        err.contains("Đơn vị 00004 không có cách đọc tệp nào tên «Đề xuất»"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
