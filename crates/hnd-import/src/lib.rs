@@ -19,6 +19,7 @@ mod preview;
 mod propose;
 mod rows;
 mod run;
+mod sheet_map;
 mod table;
 mod targets;
 mod text;
@@ -41,7 +42,7 @@ pub use members::{
     MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, MemberXlsxStream, error_rows, profile_cells,
     read_member_table, read_member_table_with,
 };
-pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
+pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_table, read_org_xlsx};
 pub use preview::{Preview, PreviewRow, field_choices, is_template, preview_members};
 pub use propose::{Proposal, propose};
 pub use rows::{Format, Head, Merge, RawRows, read_head, sniff_text};
@@ -49,7 +50,8 @@ pub use run::{
     Batch, BatchChange, IMPORT_CHUNK, ImportOptions, ImportSummary, RunError, UnitFilter, export_members,
     import_members,
 };
+pub use sheet_map::{SheetKind, SheetMapping, propose_sheet};
 pub use table::{MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, MAX_WHOLE_CELLS, Table};
-pub use targets::{TargetRow, UNIT_COLUMN, export_targets, figure, read_targets};
+pub use targets::{TargetRow, UNIT_COLUMN, export_targets, figure, read_targets, read_targets_table};
 pub use text::{Decoded, TextEncoding, TextForm, sniff as sniff_encoding, sniff_delimiter};
 pub use workbook_scan::{Extent, check_workbook};

@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// The column of unit codes in a targets sheet.
 pub const UNIT_COLUMN: &str = "Mã đơn vị";
-const NAME_COLUMN: &str = "Tên đơn vị";
+pub(crate) const NAME_COLUMN: &str = "Tên đơn vị";
 
 /// A target read from a sheet: unit code, indicator code, comparator, value.
 pub type TargetRow = (String, String, Comparator, f64);
@@ -84,7 +84,19 @@ pub async fn read_targets(
     allowed: &(dyn Fn(&str) -> bool + Sync),
     lang: Lang,
 ) -> Result<Result<Vec<TargetRow>, Vec<RowError>>, crate::RunError> {
-    let table = Table::read(file)?;
+    read_targets_table(store, number, Table::read(file)?, comparator, allowed, lang).await
+}
+
+/// [`read_targets`] of a table already read (a sheet in a layout of its
+/// own, read through a [`crate::SheetMapping`]).
+pub async fn read_targets_table(
+    store: &Store,
+    number: &str,
+    table: Table,
+    comparator: Comparator,
+    allowed: &(dyn Fn(&str) -> bool + Sync),
+    lang: Lang,
+) -> Result<Result<Vec<TargetRow>, Vec<RowError>>, crate::RunError> {
     let at = table.require(&[UNIT_COLUMN], &[UNIT_COLUMN])?;
     let unit_at = at[0].expect("required");
     let mut errors = Vec::new();

@@ -149,6 +149,17 @@ pub enum PlansCommand {
         file: std::path::PathBuf,
         #[arg(long, default_value = ">=")]
         comparator: String,
+        /// Read a sheet in a layout of its own through this mapping (see `plans map-targets`).
+        #[arg(long)]
+        mapping: Option<std::path::PathBuf>,
+    },
+    /// Propose how a targets sheet in a layout of its own is read: its header,
+    /// the units' code column and the indicator of each other column.
+    MapTargets {
+        file: std::path::PathBuf,
+        /// Write the mapping here (TOML) instead of printing it.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
     /// Hand a unit's target down to the units below it: by members,
     /// households (--by households) or equal.
@@ -415,9 +426,17 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             number,
             file,
             comparator,
+            mapping,
         } => {
             let comparator = Comparator::parse(&comparator).ok_or(PlanError::BadComparator { text: comparator })?;
-            return import_targets(&app, &actor, &number, &file, comparator).await;
+            let table = match mapping {
+                Some(m) => crate::sheet_files::read(&file, &m, hnd_import::SheetKind::Targets)?,
+                None => hnd_import::Table::read(&file)?,
+            };
+            return import_targets(&app, &actor, &number, table, comparator).await;
+        }
+        PlansCommand::MapTargets { file, out } => {
+            crate::sheet_files::map(&file, hnd_import::SheetKind::Targets, out.as_deref(), lang)?;
         }
         PlansCommand::Split {
             number,
@@ -447,12 +466,13 @@ async fn import_targets(
     app: &App,
     actor: &Actor,
     number: &str,
-    file: &std::path::Path,
+    table: hnd_import::Table,
     comparator: Comparator,
 ) -> Result<ExitCode> {
     let lang = actor.lang;
     let allowed = |path: &str| app.may_set_target(actor, path);
-    let targets = match hnd_import::read_targets(app.store(), number, file, comparator, &allowed, lang).await? {
+    let read = hnd_import::read_targets_table(app.store(), number, table, comparator, &allowed, lang);
+    let targets = match read.await? {
         Ok(t) => t,
         Err(errors) => {
             for e in &errors {
