@@ -72,7 +72,8 @@ pub fn figure(text: &str) -> Option<f64> {
     t.parse().ok().filter(|v: &f64| v.is_finite())
 }
 
-/// Reads a targets sheet for plan `number` and checks every cell (the
+/// Reads a targets sheet for plan `number` (in the template's layout, or
+/// in one of its own read through the mapping proposed for it) and checks every cell (the
 /// indicator is known and applies at the unit, the unit is in the plan's
 /// unit, percentages are at most 100, and `allowed` says yes to the unit's
 /// path): the targets to write, or every bad cell. Nothing is written.
@@ -84,7 +85,15 @@ pub async fn read_targets(
     allowed: &(dyn Fn(&str) -> bool + Sync),
     lang: Lang,
 ) -> Result<Result<Vec<TargetRow>, Vec<RowError>>, crate::RunError> {
-    read_targets_table(store, number, Table::read(file)?, comparator, allowed, lang).await
+    let table = Table::read(file)?;
+    let key = hnd_domain::fold(UNIT_COLUMN);
+    let table = if table.headers.iter().any(|h| hnd_domain::fold(h.trim()) == key) {
+        table
+    } else {
+        // A layout of its own: read through the mapping proposed for it.
+        crate::propose_sheet(file, crate::SheetKind::Targets)?.read(file)?
+    };
+    read_targets_table(store, number, table, comparator, allowed, lang).await
 }
 
 /// [`read_targets`] of a table already read (a sheet in a layout of its

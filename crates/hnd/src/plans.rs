@@ -430,10 +430,10 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
         } => {
             let comparator = Comparator::parse(&comparator).ok_or(PlanError::BadComparator { text: comparator })?;
             let table = match mapping {
-                Some(m) => crate::sheet_files::read(&file, &m, hnd_import::SheetKind::Targets)?,
-                None => hnd_import::Table::read(&file)?,
+                Some(m) => Some(crate::sheet_files::read(&file, &m, hnd_import::SheetKind::Targets)?),
+                None => None,
             };
-            return import_targets(&app, &actor, &number, table, comparator).await;
+            return import_targets(&app, &actor, &number, (&file, table), comparator).await;
         }
         PlansCommand::MapTargets { file, out } => {
             crate::sheet_files::map(&file, hnd_import::SheetKind::Targets, out.as_deref(), lang)?;
@@ -466,13 +466,17 @@ async fn import_targets(
     app: &App,
     actor: &Actor,
     number: &str,
-    table: hnd_import::Table,
+    sheet: (&std::path::Path, Option<hnd_import::Table>),
     comparator: Comparator,
 ) -> Result<ExitCode> {
     let lang = actor.lang;
     let allowed = |path: &str| app.may_set_target(actor, path);
-    let read = hnd_import::read_targets_table(app.store(), number, table, comparator, &allowed, lang);
-    let targets = match read.await? {
+    let store = app.store();
+    let read = match sheet {
+        (_, Some(table)) => hnd_import::read_targets_table(store, number, table, comparator, &allowed, lang).await?,
+        (file, None) => hnd_import::read_targets(store, number, file, comparator, &allowed, lang).await?,
+    };
+    let targets = match read {
         Ok(t) => t,
         Err(errors) => {
             for e in &errors {

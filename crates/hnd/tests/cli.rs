@@ -599,6 +599,9 @@ fn units_and_targets_in_their_own_layout_are_mapped_then_imported(db: &str) {
         ],
     );
     assert!(out.contains("Đã giao 4 chỉ tiêu"), "{out}");
+    // Without a mapping, the proposed one is taken: the same targets again.
+    let out = ok(db, &["plans", "import-targets", &number, &path("chi-tieu.csv")]);
+    assert!(out.contains("Đã giao 4 chỉ tiêu"), "{out}");
     // A mapping of the other kind is refused.
     let err = failing(
         db,
