@@ -49,9 +49,11 @@ pub fn kind_of(e: &StoreError) -> ErrorKind {
             | MemberError::UnknownHousehold { .. }
             | MemberError::UnknownMapping { .. },
         )
-        | StoreError::Plan(PlanError::UnknownPlan { .. } | PlanError::UnknownTask { .. }) => ErrorKind::NotFound,
+        | StoreError::Plan(PlanError::UnknownPlan { .. } | PlanError::UnknownTask { .. })
+        | StoreError::Report(hnd_domain::ReportError::Unknown { .. }) => ErrorKind::NotFound,
         StoreError::Member(MemberError::DuplicateCccd { .. } | MemberError::CccdTaken { .. })
         | StoreError::Fee(hnd_domain::FeeError::PaidAlready { .. })
+        | StoreError::Report(hnd_domain::ReportError::Step { .. })
         | StoreError::Plan(
             PlanError::NotDraft { .. }
             | PlanError::NotIssued { .. }

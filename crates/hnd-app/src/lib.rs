@@ -29,6 +29,8 @@ mod org;
 mod plan_life;
 mod plans;
 mod profiles;
+mod report_document;
+mod reports;
 mod tasks;
 
 pub use actor::{Actor, Channel};
@@ -43,6 +45,8 @@ pub use org::Codes;
 pub use plan_life::{PlanText, PlanView, readable_plan};
 pub use plans::NewTarget;
 pub use profiles::{Personal, ProfileSaved, profile_detail};
+pub use report_document::report_document;
+pub use reports::{BelowReport, ReportView, form_period};
 pub use tasks::{Names, TaskReport, TaskText, readable_plans, readable_task};
 
 use hnd_store::Store;

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod person;
 pub mod plan;
 pub mod profile;
+pub mod report;
 pub mod unit;
 
 pub use access::{Action, Body, Grant, Principal, Role};
@@ -26,4 +27,5 @@ pub use fees::{FeeError, FeeRate};
 pub use fold::fold;
 pub use i18n::Lang;
 pub use person::{BirthDate, Cccd, Ethnicity, HouseholdCategory, HouseholdRole, Phone, Sex};
+pub use report::{ReportError, ReportForm, ReportStatus, ReportStep};
 pub use unit::{BadUnitText, Kind, Level, UnitCode, UnitName};

@@ -52,6 +52,7 @@ migrations! {
     (24, "plan_lifecycle", "0024_plan_lifecycle.sql"),
     (26, "task_units_figure_locks", "0026_task_units_figure_locks.sql"),
     (30, "import_mappings", "0030_import_mappings.sql"),
+    (31, "reports", "0031_reports.sql"),
 }
 
 impl Backend {

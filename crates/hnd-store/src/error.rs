@@ -18,6 +18,9 @@ pub enum StoreError {
     /// Refused by the rules of membership fees; nothing changed.
     #[error("{}", .0.message(Lang::Vi))]
     Fee(#[from] hnd_domain::FeeError),
+    /// Refused by the reports' workflow; nothing changed.
+    #[error("{}", .0.message(Lang::Vi))]
+    Report(#[from] hnd_domain::ReportError),
     /// A backup or a restore refused or failed; nothing half done.
     #[error("{0}")]
     Backup(#[from] crate::backup_report::BackupError),
@@ -37,6 +40,7 @@ impl StoreError {
             StoreError::Account(e) => e.message(lang),
             StoreError::Plan(e) => e.message(lang),
             StoreError::Fee(e) => e.message(lang),
+            StoreError::Report(e) => e.message(lang),
             StoreError::Backup(e) => e.message(lang),
             StoreError::BadUrl(url) => t(lang, "store.bad_url", &[("url", url)]),
             StoreError::Db(_) => t(lang, "store.db", &[]),

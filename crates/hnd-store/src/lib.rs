@@ -29,6 +29,7 @@ mod org;
 mod plan_life;
 mod plans;
 mod profiles;
+mod reports;
 mod sessions;
 mod settings;
 mod sql;
@@ -58,6 +59,7 @@ pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, Spli
 pub use plan_life::{Implementing, PlanDocument};
 pub use plans::{Implements, NewPlan, Plan, Split, SplitOutcome, Target};
 pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
+pub use reports::{Report, ReportStepRow};
 pub use sessions::{ACCOUNT_FAILURES, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES};
 pub use statistics::Bulk;
 pub use tasks::{MAX_FILE_MB, NewFile, NewTask, STATUSES, Task, TaskDetails, TaskFile, TaskNote};

@@ -44,6 +44,7 @@ mod plan_pages;
 mod plan_targets;
 mod profiles;
 mod refusal;
+mod reports;
 mod request;
 mod routes;
 mod serve;

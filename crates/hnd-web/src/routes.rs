@@ -10,7 +10,7 @@ use crate::request::JsonBody;
 use crate::{
     accounts, api, api_doc, api_fees, api_figures, api_households, api_import_mappings, api_members, api_plan_life,
     api_plans, api_profiles, api_register, api_tasks, auth, dashboard, fees, figure_entry, files, households,
-    member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets, profiles, task_forms, tasks,
+    member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets, profiles, reports, task_forms, tasks,
     unit_picker,
 };
 use axum::extract::DefaultBodyLimit;
@@ -122,6 +122,21 @@ pub fn routes() -> Vec<Route> {
         ),
         route(g.clone(), "/dashboard", Needs(ViewMembers), get(dashboard::dashboard)),
         route(g.clone(), "/fees", Needs(ViewMembers), get(fees::page)),
+        route(g.clone(), "/reports", Needs(ViewMembers), get(reports::page)),
+        route(
+            g.clone(),
+            "/reports/document",
+            Needs(ViewMembers),
+            get(reports::document),
+        ),
+        route(p.clone(), "/reports/save", Needs(EditPlans), post(reports::save)),
+        route(p.clone(), "/reports/step", Needs(EditPlans), post(reports::step)),
+        route(
+            p.clone(),
+            "/reports/aggregate",
+            Needs(EditPlans),
+            post(reports::aggregate),
+        ),
         route(p.clone(), "/fees/rate", Needs(EditPlans), post(fees::set_rate)),
         route(p.clone(), "/fees/pay", Needs(EditMembers), post(fees::record)),
         route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),

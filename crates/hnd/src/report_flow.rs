@@ -1,0 +1,160 @@
+//! `hnd reports list|edit|submit|return|approve|unlock|aggregate|export`:
+//! periodic reports up the tree, through the operations of the
+//! application layer (audited there).
+
+use crate::tr;
+use anyhow::Result;
+use clap::Subcommand;
+use hnd_domain::{Lang, ReportStep};
+use hnd_store::Store;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Which report: the unit, the form and the period.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Which {
+    #[arg(long)]
+    pub unit: String,
+    /// strength (thực lực Hội), six_month (sơ kết 6 tháng) or year (tổng kết năm).
+    #[arg(long, default_value = "strength")]
+    pub form: String,
+    /// 2026, 2026-Q2, 2026-H1 (or "quý II/2026", "6 tháng/2026").
+    #[arg(long)]
+    pub period: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportFlowCommand {
+    /// A unit's report and those of the units below (status, lateness).
+    List {
+        #[command(flatten)]
+        which: Which,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the draft: narrative parts (--part results=TEXT) and typed
+    /// figures (--typed farm_households=1250).
+    Edit {
+        #[command(flatten)]
+        which: Which,
+        #[arg(long = "part", value_parser = key_value)]
+        parts: Vec<(String, String)>,
+        #[arg(long = "typed", value_parser = key_value)]
+        typed: Vec<(String, String)>,
+    },
+    /// Fill the draft's typed figures with the sums of the approved reports below.
+    Aggregate {
+        #[command(flatten)]
+        which: Which,
+    },
+    /// Submit the report to the level above.
+    Submit {
+        #[command(flatten)]
+        which: Which,
+    },
+    /// Return a submitted report to its unit, saying what to change.
+    Return {
+        #[command(flatten)]
+        which: Which,
+        #[arg(long)]
+        comment: String,
+    },
+    /// Approve a submitted report: the period's figures of the unit are locked.
+    Approve {
+        #[command(flatten)]
+        which: Which,
+    },
+    /// Unlock an approved report (the approving level only): back to its unit.
+    Unlock {
+        #[command(flatten)]
+        which: Which,
+        #[arg(long)]
+        comment: String,
+    },
+    /// Write the report as an official document (DOCX or PDF).
+    Export {
+        #[command(flatten)]
+        which: Which,
+        #[arg(long, default_value = "pdf")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn key_value(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .ok_or_else(|| format!("KEY=VALUE: {text}"))
+}
+
+pub async fn run(cmd: ReportFlowCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
+    let store = Store::open(db).await?;
+    let app = hnd_app::App::new(store);
+    let actor = hnd_app::Actor::operator(author, lang);
+    let step = |which: &Which, step: ReportStep, comment: &str| {
+        let (app, actor, which) = (&app, &actor, which.clone());
+        let comment = comment.to_string();
+        async move {
+            let at = (which.form.as_str(), which.period.as_str());
+            app.report_step(actor, &which.unit, at, step, &comment).await?;
+            println!("{}", tr(lang, &format!("report.done.{}", step.code()), &[]));
+            Ok::<_, anyhow::Error>(ExitCode::SUCCESS)
+        }
+    };
+    match cmd {
+        ReportFlowCommand::List { which, json } => {
+            let view = app.report_view(&actor, &which.unit, &which.form, &which.period).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&view)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let status = |s: Option<&str>| match s.and_then(hnd_domain::ReportStatus::parse) {
+                Some(s) => s.label(lang),
+                None => tr(lang, "report.status.missing", &[]),
+            };
+            let own = view.report.as_ref().map(|r| r.status.as_str());
+            println!(
+                "{} ({}) · {} · {}",
+                view.unit.name,
+                view.unit.code,
+                view.period,
+                status(own)
+            );
+            println!("{}: {}", tr(lang, "report.deadline", &[]), view.deadline);
+            for b in &view.below {
+                let late = if b.late {
+                    tr(lang, "report.late", &[])
+                } else {
+                    String::new()
+                };
+                println!("  {}\t{}\t{}\t{late}", b.code, b.name, status(b.status.as_deref()));
+            }
+        }
+        ReportFlowCommand::Edit { which, parts, typed } => {
+            let parts: BTreeMap<String, String> = parts.into_iter().collect();
+            let typed: BTreeMap<String, String> = typed.into_iter().collect();
+            let at = (which.form.as_str(), which.period.as_str());
+            app.save_report(&actor, &which.unit, at, &parts, &typed).await?;
+            println!("{}", tr(lang, "report.saved", &[]));
+        }
+        ReportFlowCommand::Aggregate { which } => {
+            app.aggregate_report(&actor, &which.unit, &which.form, &which.period)
+                .await?;
+            println!("{}", tr(lang, "report.saved", &[]));
+        }
+        ReportFlowCommand::Submit { which } => return step(&which, ReportStep::Submit, "").await,
+        ReportFlowCommand::Return { which, comment } => return step(&which, ReportStep::Return, &comment).await,
+        ReportFlowCommand::Approve { which } => return step(&which, ReportStep::Approve, "").await,
+        ReportFlowCommand::Unlock { which, comment } => return step(&which, ReportStep::Unlock, &comment).await,
+        ReportFlowCommand::Export { which, format, out } => {
+            let bytes = app
+                .report_document(&actor, &which.unit, &which.form, &which.period, &format)
+                .await?;
+            std::fs::write(&out, bytes)?;
+            println!("{}", tr(lang, "report.written", &[("path", &out.display())]));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
