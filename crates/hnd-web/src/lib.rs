@@ -23,6 +23,7 @@ mod api_plan_life;
 mod api_plans;
 mod api_profiles;
 mod api_register;
+mod api_reports;
 mod api_tasks;
 mod audit_text;
 mod auth;

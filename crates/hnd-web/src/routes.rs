@@ -9,9 +9,9 @@ use crate::refusal::Refusal;
 use crate::request::JsonBody;
 use crate::{
     accounts, api, api_doc, api_fees, api_figures, api_households, api_import_mappings, api_members, api_plan_life,
-    api_plans, api_profiles, api_register, api_tasks, auth, dashboard, fees, figure_entry, files, households,
-    member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets, profiles, reports, task_forms, tasks,
-    unit_picker,
+    api_plans, api_profiles, api_register, api_reports, api_tasks, auth, dashboard, fees, figure_entry, files,
+    households, member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets, profiles, reports,
+    task_forms, tasks, unit_picker,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -574,6 +574,30 @@ pub fn routes() -> Vec<Route> {
             delete(api_profiles::remove_rating),
         ),
         route(g.clone(), "/api/v1/fees", Needs(ViewMembers), get(api_fees::report)),
+        route(
+            g.clone(),
+            "/api/v1/reports/{unit}/{form}/{period}",
+            Needs(ViewMembers),
+            get(api_reports::view),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/reports/{unit}/{form}/{period}",
+            Needs(EditPlans),
+            put(api_reports::save),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/reports/{unit}/{form}/{period}/document",
+            Needs(ViewMembers),
+            get(api_reports::document),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/reports/{unit}/{form}/{period}/{step}",
+            Needs(EditPlans),
+            post(api_reports::step),
+        ),
         route(
             g.clone(),
             "/api/v1/units/{code}/import-mappings",

@@ -12,7 +12,7 @@ use common::{Client, csrf_in, fixture, password};
 use hnd_domain::Role;
 use hnd_store::Store;
 
-hnd_store::both_backends!(reports_go_up_three_levels_and_lock_the_period);
+hnd_store::both_backends!(reports_go_up_three_levels_and_lock_the_period, reports_through_the_api);
 
 const AT: &str = "form=six_month&period=2026-H1";
 
@@ -204,4 +204,65 @@ async fn reports_go_up_three_levels_and_lock_the_period(store: Store) {
     assert_eq!(r.status, 200);
     assert!(r.body.starts_with(b"PK"), "a DOCX (zip)");
     let _ = csrf_in;
+}
+
+/// The same workflow through the API with tokens: the commune's draft
+/// and submission, the province's refusal of a return without a comment
+/// and its approval, the document.
+async fn reports_through_the_api(store: Store) {
+    let f = fixture(store).await;
+    let s = &f.server.store;
+    s.create_user("tinh", "Cán bộ tỉnh", &password("tinh")).await.unwrap();
+    s.grant("tinh", Role::ProvinceOfficer, "01", "kiểm thử").await.unwrap();
+    let auth = |token: String| format!("Bearer {token}");
+    let xa4 = auth(s.create_api_token("xa4", "kiểm thử").await.unwrap());
+    let tinh = auth(s.create_api_token("tinh", "kiểm thử").await.unwrap());
+    let mut api = f.server.client();
+    let at = "/api/v1/reports/00004/year/2026";
+    let json = |a: &str| {
+        vec![
+            ("Authorization", a.to_string()),
+            ("Content-Type", "application/json".to_string()),
+        ]
+    };
+    let call = |method: &'static str, path: String, who: String, body: &'static str| (method, path, who, body);
+    for (method, path, who, body, status) in [
+        (
+            call(
+                "PUT",
+                at.into(),
+                xa4.clone(),
+                r#"{"parts":{"results":"Đạt 95% chỉ tiêu."},"typed":{"farm_households":"1.250","villages":12}}"#,
+            ),
+            200,
+        ),
+        (call("PUT", at.into(), xa4.clone(), r#"{"parts":{"nothing":"x"}}"#), 422),
+        (call("POST", format!("{at}/submit"), xa4.clone(), "{}"), 200),
+        (call("POST", format!("{at}/approve"), xa4.clone(), "{}"), 403),
+        (call("POST", format!("{at}/return"), tinh.clone(), "{}"), 422),
+        (call("POST", format!("{at}/approve"), tinh.clone(), "{}"), 200),
+        (call("POST", format!("{at}/approve"), tinh.clone(), "{}"), 409),
+    ]
+    .map(|((m, p, w, b), st)| (m, p, w, b, st))
+    {
+        let headers = json(&who);
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = api.request(method, &path, &headers, body.as_bytes()).await;
+        assert_eq!(r.status, status, "{method} {path} {body}: {}", r.text());
+    }
+    let r = api.request("GET", at, &[("Authorization", &tinh)], b"").await;
+    let view = r.json();
+    assert_eq!(view["report"]["status"], "approved", "{view}");
+    assert_eq!(view["report"]["typed"]["farm_households"], 1250, "{view}");
+    assert_eq!(view["report"]["number"], "1-BC/HNDX", "{view}");
+    let r = api
+        .request(
+            "GET",
+            &format!("{at}/document?format=docx"),
+            &[("Authorization", &xa4)],
+            b"",
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.starts_with(b"PK"));
 }
