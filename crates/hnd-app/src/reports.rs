@@ -15,7 +15,7 @@ use crate::actor::Entry;
 use crate::{Actor, App, AppError};
 use hnd_domain::plan::Period;
 use hnd_domain::report::TYPED;
-use hnd_domain::{Action, Day, ReportError, ReportForm, ReportStatus, ReportStep};
+use hnd_domain::{Action, Day, Level, ReportError, ReportForm, ReportStatus, ReportStep};
 use hnd_store::{Report, ReportStepRow, Unit};
 use serde::Serialize;
 use serde_json::json;
@@ -126,6 +126,9 @@ impl App {
             .reports_below(&u.code, form, period)
             .await?
             .into_iter()
+            // Branches and groups report to their commune in its own
+            // report, not on a form of their own.
+            .filter(|(c, _)| !matches!(c.level, Level::Branch | Level::Group))
             .map(|(c, r)| {
                 let shown = r.as_ref().filter(|r| r.status == "submitted" || r.status == "approved");
                 if let Some(r) = r.as_ref().filter(|r| r.status == "approved") {

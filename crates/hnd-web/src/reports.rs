@@ -70,6 +70,8 @@ struct ReportsPage {
     may_unlock: bool,
     below: Vec<BelowView>,
     steps: Vec<(String, String, String, String)>,
+    /// How the units below stand: submitted, approved, not yet, late.
+    tally: String,
     notice: Option<String>,
     error: Option<String>,
     query: String,
@@ -169,6 +171,29 @@ async fn show(
                 .collect(),
         })
         .collect();
+    let count = |f: &dyn Fn(&hnd_app::BelowReport) -> bool| view.below.iter().filter(|b| f(b)).count() as i64;
+    let tally = i18n::t(
+        lang,
+        "web.report_tally",
+        &[
+            (
+                "submitted",
+                &int(count(&|b| b.status.as_deref() == Some("submitted")), lang),
+            ),
+            (
+                "approved",
+                &int(count(&|b| b.status.as_deref() == Some("approved")), lang),
+            ),
+            (
+                "missing",
+                &int(
+                    count(&|b| b.status.is_none() || b.status.as_deref() == Some("draft")),
+                    lang,
+                ),
+            ),
+            ("late", &int(count(&|b| b.late), lang)),
+        ],
+    );
     let query = format!(
         "unit={}&form={}&period={}",
         urlencode(&view.unit.code),
@@ -204,6 +229,7 @@ async fn show(
                 (step_label(lang, &s.step), s.taken_by.clone(), at, s.comment.clone())
             })
             .collect(),
+        tally,
         notice,
         error,
         query,
