@@ -30,7 +30,7 @@ mod plan_life;
 mod plans;
 mod profiles;
 mod report_document;
-mod reports;
+mod report_flow;
 mod tasks;
 
 pub use actor::{Actor, Channel};
@@ -46,7 +46,7 @@ pub use plan_life::{PlanText, PlanView, readable_plan};
 pub use plans::NewTarget;
 pub use profiles::{Personal, ProfileSaved, profile_detail};
 pub use report_document::report_document;
-pub use reports::{BelowReport, ReportView, form_period};
+pub use report_flow::{BelowReport, ReportView, form_period};
 pub use tasks::{Names, TaskReport, TaskText, readable_plans, readable_task};
 
 use hnd_store::Store;
