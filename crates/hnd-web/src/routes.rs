@@ -9,7 +9,7 @@ use crate::refusal::Refusal;
 use crate::request::JsonBody;
 use crate::{
     accounts, api, api_doc, api_fees, api_figures, api_households, api_import_mappings, api_members, api_plan_life,
-    api_plans, api_profiles, api_register, api_reports, api_tasks, auth, dashboard, fees, figure_entry, files,
+    api_plans, api_profiles, api_register, api_report_flow, api_tasks, auth, dashboard, fees, figure_entry, files,
     households, member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets, profiles, report_pages,
     task_forms, tasks, unit_picker,
 };
