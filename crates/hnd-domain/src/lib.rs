@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod person;
 pub mod plan;
 pub mod profile;
+pub mod strength;
 pub mod unit;
 
 pub use access::{Action, Body, Grant, Principal, Role};

@@ -50,6 +50,7 @@ migrations! {
     (22, "fees", "0022_fees.sql"),
     (23, "member_words", "0023_member_words.sql"),
     (24, "plan_lifecycle", "0024_plan_lifecycle.sql"),
+    (27, "card_counts", "0027_card_counts.sql"),
 }
 
 impl Backend {

@@ -31,6 +31,7 @@ mod sessions;
 mod settings;
 mod sql;
 mod statistics;
+mod strength;
 mod tasks;
 pub mod testing;
 mod users;
@@ -55,6 +56,7 @@ pub use plans::{Implements, NewPlan, Plan, Split, SplitOutcome, Target};
 pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
 pub use sessions::{ACCOUNT_FAILURES, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES};
 pub use statistics::Bulk;
+pub use strength::{AgeBands, Columns, Figure, LIST_LIMIT, MemberMove, StrengthReport, StrengthRow};
 pub use tasks::{MAX_FILE_MB, NewFile, NewTask, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
 pub use users::{TokenRow, UserRow};
 

@@ -141,6 +141,43 @@ impl Period {
         Err(bad())
     }
 
+    /// A period from its code (`2025`, `2025-Q1`…`2025-Q4`, `2025-H1`,
+    /// `2025-9M`, `2025-03`, as [`Period::code`] writes them; `q1` and `h1`
+    /// in small letters too), or else as Vietnamese documents write it
+    /// ([`Period::parse`]).
+    pub fn from_code(text: &str) -> Result<Period, PlanTextError> {
+        let bad = || PlanTextError(text.to_string());
+        let Some((year, tail)) = text.trim().split_once('-') else {
+            return Period::parse(text);
+        };
+        let year = year_of(year).ok_or_else(bad)?;
+        let tail = tail.to_ascii_uppercase();
+        let period = match tail.as_str() {
+            "H1" => Period::FirstHalf { year },
+            "9M" => Period::NineMonths { year },
+            q if q.starts_with('Q') => Period::Quarter {
+                year,
+                quarter: quarter_number(&q[1..]).ok_or_else(bad)?,
+            },
+            m => match m.parse::<u32>() {
+                Ok(month) if (1..=12).contains(&month) && m.len() == 2 => Period::Month { year, month },
+                _ => return Err(bad()),
+            },
+        };
+        Ok(period)
+    }
+
+    /// The period's year.
+    pub fn year(&self) -> i32 {
+        match *self {
+            Period::Year { year }
+            | Period::Quarter { year, .. }
+            | Period::FirstHalf { year }
+            | Period::NineMonths { year }
+            | Period::Month { year, .. } => year,
+        }
+    }
+
     /// A short stable code: `2024`, `2024-Q2`, `2024-H1`, `2024-9M`, `2024-03`.
     pub fn code(&self) -> String {
         match *self {
