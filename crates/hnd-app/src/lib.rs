@@ -27,6 +27,7 @@ mod org;
 mod plan_life;
 mod plans;
 mod profiles;
+mod reports;
 mod tasks;
 
 pub use actor::{Actor, Channel};

@@ -18,6 +18,7 @@ mod org;
 mod propose;
 mod rows;
 mod run;
+mod strength_sheet;
 mod table;
 mod targets;
 mod text;
@@ -46,6 +47,7 @@ pub use run::{
     Batch, BatchChange, IMPORT_CHUNK, ImportOptions, ImportSummary, RunError, UnitFilter, export_members,
     import_members,
 };
+pub use strength_sheet::strength_xlsx;
 pub use table::{MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, MAX_WHOLE_CELLS, Table};
 pub use targets::{TargetRow, UNIT_COLUMN, export_targets, figure, read_targets};
 pub use text::{Decoded, TextEncoding, TextForm, sniff as sniff_encoding, sniff_delimiter};
