@@ -359,6 +359,9 @@ pub enum PlanError {
     BadComparator { text: String },
     #[error("bad deadline {text}")]
     BadDeadline { text: String },
+    /// A reporting period that is not one (`2025`, `2025-Q1`, `2025-H1`…).
+    #[error("bad period {text}")]
+    BadPeriod { text: String },
     #[error("no plan {number}")]
     UnknownPlan { number: String },
     #[error("plan number {number} is taken")]
@@ -412,6 +415,7 @@ impl PlanError {
             Negative { indicator, value } => t(lang, "plan.negative", &[("indicator", indicator), ("value", value)]),
             BadComparator { text } => t(lang, "plan.bad_comparator", &[("text", text)]),
             BadDeadline { text } => t(lang, "plan.bad_deadline", &[("text", text)]),
+            BadPeriod { text } => t(lang, "plan.bad_period", &[("text", text)]),
             UnknownPlan { number } => t(lang, "plan.unknown", &[("number", number)]),
             NumberTaken { number } => t(lang, "plan.number_taken", &[("number", number)]),
             OutsidePlan { unit, plan_unit } => t(lang, "plan.outside", &[("unit", unit), ("plan_unit", plan_unit)]),

@@ -20,6 +20,7 @@ mod member_profiles;
 mod members;
 mod org;
 mod plans;
+mod reports;
 mod sample;
 mod serve;
 mod settings;
