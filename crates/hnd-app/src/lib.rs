@@ -40,6 +40,7 @@ pub use org::Codes;
 pub use plan_life::{PlanText, PlanView, readable_plan};
 pub use plans::NewTarget;
 pub use profiles::{Personal, ProfileSaved, profile_detail};
+pub use reports::period_of;
 pub use tasks::{TaskReport, readable_plans, readable_task};
 
 use hnd_store::Store;

@@ -9,9 +9,22 @@
 use crate::actor::Entry;
 use crate::{Actor, App, AppError};
 use hnd_domain::plan::Period;
-use hnd_domain::{Action, Lang};
+use hnd_domain::{Action, Day, Lang, PlanError};
 use hnd_store::StrengthReport;
 use serde_json::json;
+
+/// The period a reader asked for: a code (`2025`, `2025-Q1`, `2025-H1`…)
+/// or as documents write it; this year when left empty.
+pub fn period_of(text: &str) -> Result<Period, AppError> {
+    match text.trim() {
+        "" => Ok(Period::Year {
+            year: Day::today().year(),
+        }),
+        text => {
+            Period::from_code(text).map_err(|_| AppError::field("period", PlanError::BadPeriod { text: text.into() }))
+        }
+    }
+}
 
 impl App {
     /// The strength report of unit `code` for `period`.

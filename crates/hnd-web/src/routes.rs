@@ -9,8 +9,8 @@ use crate::refusal::Refusal;
 use crate::request::JsonBody;
 use crate::{
     accounts, api, api_doc, api_fees, api_households, api_members, api_plan_life, api_plans, api_profiles,
-    api_register, api_tasks, auth, dashboard, fees, files, households, member_steps, members, org_edit, pages,
-    plan_page, plan_pages, plan_targets, profiles, tasks, unit_picker,
+    api_register, api_reports, api_tasks, auth, dashboard, fees, files, households, member_steps, members, org_edit,
+    pages, plan_page, plan_pages, plan_targets, profiles, reports, tasks, unit_picker,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -121,6 +121,13 @@ pub fn routes() -> Vec<Route> {
         ),
         route(g.clone(), "/dashboard", Needs(ViewMembers), get(dashboard::dashboard)),
         route(g.clone(), "/fees", Needs(ViewMembers), get(fees::page)),
+        route(g.clone(), "/reports/strength", Needs(ViewMembers), get(reports::page)),
+        route(
+            g.clone(),
+            "/reports/strength/xlsx",
+            Needs(ViewMembers),
+            get(reports::download),
+        ),
         route(p.clone(), "/fees/rate", Needs(EditPlans), post(fees::set_rate)),
         route(p.clone(), "/fees/pay", Needs(EditMembers), post(fees::record)),
         route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
@@ -519,6 +526,12 @@ pub fn routes() -> Vec<Route> {
             delete(api_profiles::remove_rating),
         ),
         route(g.clone(), "/api/v1/fees", Needs(ViewMembers), get(api_fees::report)),
+        route(
+            g.clone(),
+            "/api/v1/reports/strength",
+            Needs(ViewMembers),
+            get(api_reports::strength),
+        ),
         route(
             Method::PUT,
             "/api/v1/fees/rates/{unit}/{year}",

@@ -5,10 +5,9 @@
 use crate::tr;
 use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
+use hnd_domain::Lang;
 use hnd_domain::fmt::int;
-use hnd_domain::plan::Period;
 use hnd_domain::strength::COLUMNS;
-use hnd_domain::{Lang, PlanError};
 use hnd_store::{Figure, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,7 +51,7 @@ pub async fn run(cmd: ReportsCommand, db: &str, author: &str, lang: Lang) -> Res
             format,
             out,
         } => {
-            let period = Period::from_code(&period).map_err(|_| PlanError::BadPeriod { text: period.clone() })?;
+            let period = hnd_app::period_of(&period)?;
             if let (Some(Format::Xlsx), Some(out)) = (format, out) {
                 let bytes = app.strength_workbook(&actor, &unit, period, lang).await?;
                 std::fs::write(&out, bytes)?;
