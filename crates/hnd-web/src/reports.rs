@@ -1,7 +1,7 @@
 //! The strength report's page (`/reports/strength?unit=&period=`): the
 //! unit's own figures by column, then the units below as rows (cards on a
 //! phone), in Vietnamese numbers, with the workbook to download
-//! (`/reports/strength/xlsx`, audited as an export by its operation).
+//! (`/reports/strength.xlsx`, audited as an export by its operation).
 
 use crate::AppState;
 use crate::auth::Viewer;

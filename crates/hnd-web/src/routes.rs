@@ -124,7 +124,7 @@ pub fn routes() -> Vec<Route> {
         route(g.clone(), "/reports/strength", Needs(ViewMembers), get(reports::page)),
         route(
             g.clone(),
-            "/reports/strength/xlsx",
+            "/reports/strength.xlsx",
             Needs(ViewMembers),
             get(reports::download),
         ),

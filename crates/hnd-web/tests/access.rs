@@ -165,9 +165,9 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             "/reports/strength?unit=00008&period=2026".into(),
             Some(commune.clone()),
         ),
-        ("GET", "/reports/strength/xlsx") => c(
+        ("GET", "/reports/strength.xlsx") => c(
             "GET",
-            "/reports/strength/xlsx?unit=00008&period=2026".into(),
+            "/reports/strength.xlsx?unit=00008&period=2026".into(),
             Some(commune.clone()),
         ),
         // Shares that do not add up: refused after access, nothing set.

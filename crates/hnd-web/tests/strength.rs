@@ -34,7 +34,7 @@ async fn a_commune_reads_and_downloads_its_strength_report(store: Store) {
         assert!(page.contains(text), "{text} in {page}");
     }
     assert!(
-        page.contains("href=\"/reports/strength/xlsx?unit=00004&amp;period=2026-Q1\""),
+        page.contains("href=\"/reports/strength.xlsx?unit=00004&amp;period=2026-Q1\""),
         "{page}"
     );
 
@@ -65,7 +65,7 @@ async fn a_commune_reads_and_downloads_its_strength_report(store: Store) {
 
     // The workbook: downloaded, and recorded as an export of the commune.
     let before = store.audit_entries(&AuditFilter::default()).await.unwrap().len();
-    let file = xa4.get("/reports/strength/xlsx?unit=00004&period=2026").await;
+    let file = xa4.get("/reports/strength.xlsx?unit=00004&period=2026").await;
     assert_eq!(file.status, 200);
     assert!(file.header("content-type").unwrap().contains("spreadsheetml"));
     assert!(file.body.starts_with(b"PK"), "a zip workbook");
@@ -86,7 +86,7 @@ async fn a_commune_reads_and_downloads_its_strength_report(store: Store) {
         403
     );
     assert_eq!(
-        xa8.get("/reports/strength/xlsx?unit=00004&period=2026").await.status,
+        xa8.get("/reports/strength.xlsx?unit=00004&period=2026").await.status,
         403
     );
     let bad = xa4.get("/api/v1/reports/strength?unit=00004&period=2026-Q7").await;
