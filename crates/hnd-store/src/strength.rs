@@ -133,10 +133,11 @@ v AS (
             AS BIGINT) END AS child
     FROM sv JOIN unit_versions v ON v.path >= sv.path AND v.path < sv.path_end
         AND v.valid_from < sv.valid_to AND v.valid_to > sv.valid_from
-    WHERE v.valid_from <= $3 AND v.valid_to > $2
+    WHERE v.valid_from <= $3 AND v.valid_to > $2 AND v.valid_from < v.valid_to
 )";
 
-/// Each member's segments in the subtree around the period, with the one
+/// Each member's segments in the subtree around the period (none of no
+/// days: an interval opened and closed the same day), with the one
 /// before and after (`pb`, `pc`: where the previous ended and its row;
 /// `na`, `nc`: where the next starts and its row).
 const SEGMENTS: &str = "
@@ -150,7 +151,7 @@ seg AS (
 k AS (
     SELECT member_id, child, a, b,
         LAG(b) OVER w AS pb, LAG(child) OVER w AS pc, LEAD(a) OVER w AS na, LEAD(child) OVER w AS nc
-    FROM seg WHERE a <= $3 AND b > $2
+    FROM seg WHERE a <= $3 AND b > $2 AND a < b
     WINDOW w AS (PARTITION BY member_id ORDER BY a)
 )";
 
