@@ -31,6 +31,7 @@ mod plans;
 mod profiles;
 mod report_document;
 mod report_flow;
+mod reports;
 mod tasks;
 
 pub use actor::{Actor, Channel};
@@ -47,6 +48,7 @@ pub use plans::NewTarget;
 pub use profiles::{Personal, ProfileSaved, profile_detail};
 pub use report_document::report_document;
 pub use report_flow::{BelowReport, ReportView, form_period};
+pub use reports::period_of;
 pub use tasks::{Names, TaskReport, TaskText, readable_plans, readable_task};
 
 use hnd_store::Store;

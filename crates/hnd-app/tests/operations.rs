@@ -682,6 +682,21 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
     let twice = app.record_fees(&officer, &[payer], 2026, d("06/03/2026")).await;
     assert_eq!(twice.unwrap_err().kind(), hnd_app::ErrorKind::Conflict, "paid twice");
     assert_eq!(entries(&store).await.len(), logged, "nothing refused is logged");
+    // The strength report taken away as a workbook is an export, audited
+    // under its unit; another commune's is refused and not logged.
+    let year = hnd_domain::plan::Period::Year { year: 2026 };
+    case!(
+        "strength_workbook",
+        "canbo.xa",
+        app.strength_workbook(&officer, "00004", year, hnd_domain::Lang::Vi)
+    );
+    assert_eq!(entries(&store).await[0].action, "report.export");
+    let logged = entries(&store).await.len();
+    let refused = app
+        .strength_workbook(&officer, "21136", year, hnd_domain::Lang::Vi)
+        .await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    assert_eq!(entries(&store).await.len(), logged, "nothing refused is logged");
     covered.sort();
     covered.dedup();
     assert_eq!(covered, operations(), "every operation has a case here");

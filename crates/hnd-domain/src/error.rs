@@ -363,6 +363,9 @@ pub enum PlanError {
     BadComparator { text: String },
     #[error("bad deadline {text}")]
     BadDeadline { text: String },
+    /// A reporting period that is not one (`2025`, `2025-Q1`, `2025-H1`…).
+    #[error("bad period {text}")]
+    BadPeriod { text: String },
     #[error("no plan {number}")]
     UnknownPlan { number: String },
     #[error("plan number {number} is taken")]
@@ -395,8 +398,6 @@ pub enum PlanError {
     TaskIsCopy { id: i64 },
     #[error("task {id} has copies below")]
     TaskHasCopies { id: i64 },
-    #[error("bad period {text}")]
-    BadPeriod { text: String },
     #[error("{indicator} is counted, not entered")]
     NotEntered { indicator: String },
     #[error("{value} is not a number")]
@@ -450,6 +451,7 @@ impl PlanError {
             Negative { indicator, value } => t(lang, "plan.negative", &[("indicator", indicator), ("value", value)]),
             BadComparator { text } => t(lang, "plan.bad_comparator", &[("text", text)]),
             BadDeadline { text } => t(lang, "plan.bad_deadline", &[("text", text)]),
+            BadPeriod { text } => t(lang, "plan.bad_period", &[("text", text)]),
             UnknownPlan { number } => t(lang, "plan.unknown", &[("number", number)]),
             NumberTaken { number } => t(lang, "plan.number_taken", &[("number", number)]),
             OutsidePlan { unit, plan_unit } => t(lang, "plan.outside", &[("unit", unit), ("plan_unit", plan_unit)]),
@@ -472,7 +474,6 @@ impl PlanError {
             NotBelowTask { unit, task_unit } => t(lang, "task.not_below", &[("unit", unit), ("task_unit", task_unit)]),
             TaskIsCopy { id } => t(lang, "task.is_copy", &[("id", &id.to_string())]),
             TaskHasCopies { id } => t(lang, "task.has_copies", &[("id", &id.to_string())]),
-            BadPeriod { text } => t(lang, "plan.bad_period", &[("text", text)]),
             NotEntered { indicator } => t(lang, "figure.not_entered", &[("indicator", indicator)]),
             NotANumber { indicator, value } => t(
                 lang,

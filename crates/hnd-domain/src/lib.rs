@@ -17,6 +17,7 @@ pub mod person;
 pub mod plan;
 pub mod profile;
 pub mod report;
+pub mod strength;
 pub mod unit;
 
 pub use access::{Action, Body, Grant, Principal, Role};

@@ -20,6 +20,7 @@ mod propose;
 mod rows;
 mod run;
 mod sheet_map;
+mod strength_sheet;
 mod table;
 mod targets;
 mod text;
@@ -51,6 +52,7 @@ pub use run::{
     import_members,
 };
 pub use sheet_map::{SheetKind, SheetMapping, propose_sheet};
+pub use strength_sheet::strength_xlsx;
 pub use table::{MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, MAX_WHOLE_CELLS, Table};
 pub use targets::{TargetRow, UNIT_COLUMN, export_targets, figure, read_targets, read_targets_table};
 pub use text::{Decoded, TextEncoding, TextForm, sniff as sniff_encoding, sniff_delimiter};

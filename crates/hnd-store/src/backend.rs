@@ -53,6 +53,7 @@ migrations! {
     (26, "task_units_figure_locks", "0026_task_units_figure_locks.sql"),
     (30, "import_mappings", "0030_import_mappings.sql"),
     (31, "reports", "0031_reports.sql"),
+    (27, "card_counts", "0027_card_counts.sql"),
 }
 
 impl Backend {

@@ -238,7 +238,7 @@ impl Store {
         // Admissions and departures by province.
         let rows = sqlx::query(
             "SELECT province_code, kind, CAST(SUM(n) AS BIGINT) FROM province_event_counts
-             WHERE day >= $1 AND day <= $2 GROUP BY province_code, kind",
+             WHERE day >= $1 AND day <= $2 AND kind IN ('admit', 'remove', 'death') GROUP BY province_code, kind",
         )
         .bind(from.iso())
         .bind(end.iso())

@@ -102,6 +102,7 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
         paths.extend(crate::api_fees::paths(&parts));
         paths.extend(crate::api_report_flow::paths(&parts));
         paths.extend(crate::api_import_mappings::paths(&parts));
+        paths.extend(crate::api_reports::paths(&parts));
         paths.extend(crate::api_profiles::paths(&parts));
         paths.extend(crate::api_plans::paths(error));
         paths.extend(crate::api_tasks::paths(&parts));

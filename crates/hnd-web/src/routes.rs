@@ -9,9 +9,9 @@ use crate::refusal::Refusal;
 use crate::request::JsonBody;
 use crate::{
     accounts, api, api_doc, api_fees, api_figures, api_households, api_import_mappings, api_members, api_plan_life,
-    api_plans, api_profiles, api_register, api_report_flow, api_tasks, auth, dashboard, fees, figure_entry, files,
-    households, member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets, profiles, report_pages,
-    task_forms, tasks, unit_picker,
+    api_plans, api_profiles, api_register, api_report_flow, api_reports, api_tasks, auth, dashboard, fees,
+    figure_entry, files, households, member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets,
+    profiles, report_pages, reports, task_forms, tasks, unit_picker,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -136,6 +136,13 @@ pub fn routes() -> Vec<Route> {
             "/reports/aggregate",
             Needs(EditPlans),
             post(report_pages::aggregate),
+        ),
+        route(g.clone(), "/reports/strength", Needs(ViewMembers), get(reports::page)),
+        route(
+            g.clone(),
+            "/reports/strength.xlsx",
+            Needs(ViewMembers),
+            get(reports::download),
         ),
         route(p.clone(), "/fees/rate", Needs(EditPlans), post(fees::set_rate)),
         route(p.clone(), "/fees/pay", Needs(EditMembers), post(fees::record)),
@@ -621,6 +628,12 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/units/{code}/import-mappings/{name}",
             Needs(Import),
             delete(api_import_mappings::delete),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/reports/strength",
+            Needs(ViewMembers),
+            get(api_reports::strength),
         ),
         route(
             Method::PUT,

@@ -160,6 +160,16 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         },
         ("GET", "/dashboard") => c("GET", "/dashboard?unit=00008".into(), Some(commune.clone())),
         ("GET", "/fees") => c("GET", "/fees?unit=00008".into(), Some(commune.clone())),
+        ("GET", "/reports/strength") => c(
+            "GET",
+            "/reports/strength?unit=00008&period=2026".into(),
+            Some(commune.clone()),
+        ),
+        ("GET", "/reports/strength.xlsx") => c(
+            "GET",
+            "/reports/strength.xlsx?unit=00008&period=2026".into(),
+            Some(commune.clone()),
+        ),
         // Shares that do not add up: refused after access, nothing set.
         ("POST", "/fees/rate") => Case {
             form: Some(vec![
@@ -258,6 +268,11 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         },
         ("GET", "/applicants") => c("GET", "/applicants?unit=00008".into(), Some(commune.clone())),
         ("GET", "/api/v1/fees") => c("GET", "/api/v1/fees?unit=00008&year=2026".into(), Some(commune.clone())),
+        ("GET", "/api/v1/reports/strength") => c(
+            "GET",
+            "/api/v1/reports/strength?unit=00008&period=2026-Q1".into(),
+            Some(commune.clone()),
+        ),
         // Shares that do not add up: refused after access, nothing set.
         ("PUT", "/api/v1/fees/rates/{unit}/{year}") => Case {
             json: Some(r#"{"amount":24000,"branch":1,"base":1,"province":1,"central":1}"#.into()),

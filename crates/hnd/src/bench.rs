@@ -2,6 +2,7 @@
 //! own data in a fresh database and prints its figures.
 
 mod search;
+mod strength;
 
 use crate::sample::{Rng, branches_and_groups};
 use anyhow::Result;
@@ -60,6 +61,20 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         runs: usize,
     },
+    /// The strength report of a province for a period over all its bases,
+    /// then of one base, on an existing database (the demo's register).
+    Strength {
+        /// The database (sqlite:PATH or postgres://…).
+        #[arg(long)]
+        db: String,
+        /// The province (the one with most members when left out).
+        #[arg(long, default_value = "")]
+        province: String,
+        #[arg(long, default_value = "2025")]
+        period: String,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// What keeping the maintained counts costs an import: FILE imported
     /// into a fresh register without them, then into another with them
     /// (on PostgreSQL with --postgres, each in a new schema).
@@ -108,6 +123,12 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         BenchCommand::Merger { postgres, members } => merger(postgres.as_deref(), members).await?,
         BenchCommand::Http(load) => crate::load::run(load).await?,
         BenchCommand::Counts { db, province, runs } => counts(&db, &province, runs).await?,
+        BenchCommand::Strength {
+            db,
+            province,
+            period,
+            runs,
+        } => strength::strength(&db, &province, &period, runs).await?,
         BenchCommand::ImportCost { postgres, csv } => import_cost(postgres.as_deref(), &csv).await?,
         BenchCommand::MappedImport { rows, dir } => crate::bench_mapping::run(rows, &dir).await?,
     }

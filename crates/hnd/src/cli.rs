@@ -3,7 +3,7 @@
 #[cfg(feature = "bench")]
 use crate::bench;
 use crate::serve::{Ops, serve};
-use crate::{backup, demo, fees, r#gen, households, members, org, plans, report_flow, settings, tasks, tr, users};
+use crate::{backup, demo, fees, r#gen, households, members, org, plans, reports, settings, tasks, tr, users};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use hnd_domain::{Lang, OrgError};
@@ -71,9 +71,9 @@ pub enum Command {
     /// Plans, their targets and tasks.
     #[command(subcommand)]
     Plans(plans::PlansCommand),
-    /// Periodic reports up the tree: write, submit, return, approve, unlock, export.
+    /// Reports computed from the register: the strength report.
     #[command(subcommand)]
-    Reports(report_flow::ReportFlowCommand),
+    Reports(reports::ReportsCommand),
     /// Tasks of plans: list, show, report progress, the bodies they name.
     #[command(subcommand)]
     Tasks(tasks::TasksCommand),
@@ -255,8 +255,8 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Members(cmd) => members::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Households(cmd) => households::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Fees(cmd) => fees::run(cmd, &cli.db, &cli.author, lang).await,
-        Command::Reports(cmd) => report_flow::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Plans(cmd) => plans::run(cmd, &cli.db, &cli.author, lang).await,
+        Command::Reports(cmd) => reports::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Tasks(cmd) => tasks::run(cmd, &cli.db, &cli.author, lang).await,
         Command::Progress {
             unit,

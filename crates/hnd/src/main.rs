@@ -21,6 +21,7 @@ mod members;
 mod org;
 mod plans;
 mod report_flow;
+mod reports;
 mod sample;
 mod serve;
 mod settings;

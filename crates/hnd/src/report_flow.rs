@@ -5,8 +5,7 @@
 use crate::tr;
 use anyhow::Result;
 use clap::Subcommand;
-use hnd_domain::{Lang, ReportStep};
-use hnd_store::Store;
+use hnd_domain::ReportStep;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -89,12 +88,10 @@ fn key_value(text: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("KEY=VALUE: {text}"))
 }
 
-pub async fn run(cmd: ReportFlowCommand, db: &str, author: &str, lang: Lang) -> Result<ExitCode> {
-    let store = Store::open(db).await?;
-    let app = hnd_app::App::new(store);
-    let actor = hnd_app::Actor::operator(author, lang);
+pub async fn run(cmd: ReportFlowCommand, app: &hnd_app::App, actor: &hnd_app::Actor) -> Result<ExitCode> {
+    let lang = actor.lang;
     let step = |which: &Which, step: ReportStep, comment: &str| {
-        let (app, actor, which) = (&app, &actor, which.clone());
+        let which = which.clone();
         let comment = comment.to_string();
         async move {
             let at = (which.form.as_str(), which.period.as_str());
@@ -105,7 +102,7 @@ pub async fn run(cmd: ReportFlowCommand, db: &str, author: &str, lang: Lang) -> 
     };
     match cmd {
         ReportFlowCommand::List { which, json } => {
-            let view = app.report_view(&actor, &which.unit, &which.form, &which.period).await?;
+            let view = app.report_view(actor, &which.unit, &which.form, &which.period).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&view)?);
                 return Ok(ExitCode::SUCCESS);
@@ -136,11 +133,11 @@ pub async fn run(cmd: ReportFlowCommand, db: &str, author: &str, lang: Lang) -> 
             let parts: BTreeMap<String, String> = parts.into_iter().collect();
             let typed: BTreeMap<String, String> = typed.into_iter().collect();
             let at = (which.form.as_str(), which.period.as_str());
-            app.save_report(&actor, &which.unit, at, &parts, &typed).await?;
+            app.save_report(actor, &which.unit, at, &parts, &typed).await?;
             println!("{}", tr(lang, "report.saved", &[]));
         }
         ReportFlowCommand::Aggregate { which } => {
-            app.aggregate_report(&actor, &which.unit, &which.form, &which.period)
+            app.aggregate_report(actor, &which.unit, &which.form, &which.period)
                 .await?;
             println!("{}", tr(lang, "report.saved", &[]));
         }
@@ -150,7 +147,7 @@ pub async fn run(cmd: ReportFlowCommand, db: &str, author: &str, lang: Lang) -> 
         ReportFlowCommand::Unlock { which, comment } => return step(&which, ReportStep::Unlock, &comment).await,
         ReportFlowCommand::Export { which, format, out } => {
             let bytes = app
-                .report_document(&actor, &which.unit, &which.form, &which.period, &format)
+                .report_document(actor, &which.unit, &which.form, &which.period, &format)
                 .await?;
             std::fs::write(&out, bytes)?;
             println!("{}", tr(lang, "report.written", &[("path", &out.display())]));

@@ -64,6 +64,7 @@ both_backends!(
     tree_edits_and_households_are_audited_once_from_the_command_line,
     a_restored_backup_equals_the_original,
     fees_from_the_command_line,
+    the_strength_report_from_the_command_line,
     a_plan_implemented_below_from_the_command_line,
     tasks_and_figures_from_the_command_line,
     the_demo_lives_through_the_2025_reform,
@@ -482,6 +483,84 @@ fn fees_from_the_command_line(db: &str) {
         .filter(|a| a.starts_with("fee"))
         .collect();
     assert_eq!(fees, ["fee.pay", "fee.rate"]);
+}
+
+/// `hnd reports strength`: a member admitted in the first quarter and
+/// struck off in the third is new in Q1 and the year, lost in Q3, counted
+/// in the commune's branch row; the workbook has the wide layout's headers;
+/// a period that is not one is explained.
+fn the_strength_report_from_the_command_line(db: &str) {
+    one_member(db, "Chi hội Đông");
+    ok(
+        db,
+        &[
+            "members",
+            "remove",
+            "1",
+            "--date",
+            "01/08/2026",
+            "--reason",
+            "Chuyển đi nơi khác",
+        ],
+    );
+    let report = |period: &str| -> serde_json::Value {
+        let out = ok(
+            db,
+            &["reports", "strength", "--unit", "00004", "--period", period, "--json"],
+        );
+        serde_json::from_str(&out).unwrap()
+    };
+    let figures = |r: &serde_json::Value, key: &str| {
+        let f = &r["columns"][key];
+        (f["new"].as_i64(), f["lost"].as_i64(), f["total"].as_i64())
+    };
+    let q1 = report("2026-Q1");
+    assert_eq!(q1["unit"], "00004");
+    assert_eq!(q1["period"], "2026-Q1");
+    assert_eq!(figures(&q1, "members"), (Some(1), Some(0), Some(1)));
+    assert_eq!(figures(&q1, "members_women"), (Some(1), Some(0), Some(1)));
+    assert_eq!(figures(&q1, "cards_issued"), (Some(1), None, Some(1)));
+    assert_eq!(figures(&q1, "branches_residential"), (Some(1), Some(0), Some(1)));
+    assert_eq!(q1["rows"][0]["code"], "00004-A");
+    assert_eq!(figures(&q1["rows"][0], "members"), (Some(1), Some(0), Some(1)));
+    assert_eq!(figures(&report("2026-Q2"), "members"), (Some(0), Some(0), Some(1)));
+    let q3 = report("2026-Q3");
+    assert_eq!(figures(&q3, "members"), (Some(0), Some(1), Some(0)));
+    assert_eq!(q3["lost_members"][0]["reason"], "remove");
+    assert_eq!(q3["lost_members"][0]["note"], "Chuyển đi nơi khác");
+    assert_eq!(figures(&report("2026"), "members"), (Some(1), Some(1), Some(0)));
+    assert_eq!(figures(&report("2026-H1"), "members"), (Some(1), Some(0), Some(1)));
+    let refused = failing(db, &["reports", "strength", "--unit", "00004", "--period", "2026-Q5"]);
+    assert!(
+        refused.contains("2026-Q5") && refused.contains("không hiểu được"),
+        "{refused}"
+    );
+    let file = std::env::temp_dir().join(format!("strength-{}.xlsx", std::process::id()));
+    let path = file.to_str().unwrap();
+    ok(
+        db,
+        &[
+            "reports", "strength", "--unit", "00004", "--period", "2026", "--format", "xlsx", "--out", path,
+        ],
+    );
+    let head = hnd_import::read_head(&file, 20, hnd_import::Limits::OPERATOR).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    let cells: Vec<&str> = head
+        .rows
+        .iter()
+        .flat_map(|(_, r)| r.iter().map(String::as_str))
+        .collect();
+    for label in [
+        "Hội viên",
+        "Tổng số hội viên",
+        "Phát triển trong kỳ",
+        "Giảm trong kỳ",
+        "Lũy kế",
+        "00004-A",
+    ] {
+        assert!(cells.contains(&label), "{label} in {cells:?}");
+    }
+    assert!(head.merges.len() > 20, "headers merged: {:?}", head.merges);
 }
 
 /// `hnd members map` then `hnd members import --mapping`: a list with

@@ -190,6 +190,17 @@ impl Period {
         }
     }
 
+    /// The period's year.
+    pub fn year(&self) -> i32 {
+        match *self {
+            Period::Year { year }
+            | Period::Quarter { year, .. }
+            | Period::FirstHalf { year }
+            | Period::NineMonths { year }
+            | Period::Month { year, .. } => year,
+        }
+    }
+
     /// A short stable code: `2024`, `2024-Q2`, `2024-H1`, `2024-9M`, `2024-03`.
     pub fn code(&self) -> String {
         match *self {

@@ -169,3 +169,28 @@ fn pace_compares_with_the_time_gone_by() {
     let p = pace(left, Comparator::AtMost, 100.0, Some(20.0), year, d("14/06/2026"));
     assert_eq!(p.standing, Standing::OnTrack);
 }
+
+#[test]
+fn a_period_reads_back_from_its_code() {
+    for p in [
+        Period::Year { year: 2025 },
+        Period::Quarter { year: 2025, quarter: 1 },
+        Period::Quarter { year: 2025, quarter: 4 },
+        Period::FirstHalf { year: 2025 },
+        Period::NineMonths { year: 2025 },
+        Period::Month { year: 2025, month: 3 },
+    ] {
+        assert_eq!(Period::from_code(&p.code()), Ok(p), "{} reads back", p.code());
+    }
+    assert_eq!(
+        Period::from_code("2025-q2"),
+        Ok(Period::Quarter { year: 2025, quarter: 2 })
+    );
+    assert_eq!(
+        Period::from_code("quý II/2025"),
+        Ok(Period::Quarter { year: 2025, quarter: 2 })
+    );
+    for bad in ["2025-Q5", "2025-H2", "2025-13", "2025-3", "abc", "2025-"] {
+        assert!(Period::from_code(bad).is_err(), "{bad} is refused");
+    }
+}

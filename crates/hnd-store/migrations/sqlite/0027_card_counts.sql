@@ -1,0 +1,20 @@
+-- Cards re-issued (cấp lại thẻ) per unit and day beside admissions,
+-- removals and deaths, so the strength report reads the period's cards
+-- from the maintained counts, not from the event log (SQLite).
+
+INSERT INTO unit_event_counts (unit_id, kind, day, province_code, n)
+SELECT unit_id, kind, effective_date, MIN(province_code), COUNT(*) FROM member_events
+WHERE kind = 'card_reissue' AND unit_id IS NOT NULL GROUP BY unit_id, kind, effective_date;
+INSERT INTO province_event_counts (province_code, kind, day, n)
+SELECT province_code, kind, effective_date, COUNT(*) FROM member_events
+WHERE kind = 'card_reissue' GROUP BY province_code, kind, effective_date;
+
+DROP TRIGGER member_events_count;
+CREATE TRIGGER member_events_count AFTER INSERT ON member_events
+WHEN NEW.kind IN ('admit', 'remove', 'death', 'card_reissue') AND NOT EXISTS (SELECT 1 FROM bulk_load) BEGIN
+    INSERT INTO province_event_counts (province_code, kind, day, n) VALUES (NEW.province_code, NEW.kind, NEW.effective_date, 1)
+        ON CONFLICT (province_code, kind, day) DO UPDATE SET n = n + 1;
+    INSERT INTO unit_event_counts (unit_id, kind, day, province_code, n)
+        SELECT NEW.unit_id, NEW.kind, NEW.effective_date, NEW.province_code, 1 WHERE NEW.unit_id IS NOT NULL
+        ON CONFLICT (unit_id, kind, day) DO UPDATE SET n = n + 1;
+END;
