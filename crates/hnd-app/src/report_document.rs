@@ -23,9 +23,46 @@ fn place(name: &str) -> String {
 
 const ROMAN: [&str; 8] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"];
 
+/// The strength report's figures as a table: each column of the report a
+/// row, with what the period added, what it lost and the total at its end.
+fn strength_table(report: &hnd_store::StrengthReport, lang: Lang) -> Table {
+    let figure = |v: Option<i64>| v.map(|v| int(v, lang)).unwrap_or_default();
+    let rows = hnd_domain::strength::COLUMNS
+        .iter()
+        .map(|c| {
+            let f = report.columns.get(c.key);
+            vec![
+                t(lang, &format!("strength.col.{}", c.key), &[]),
+                figure(f.new),
+                figure(f.lost),
+                figure(f.total),
+            ]
+        })
+        .collect();
+    Table {
+        header: vec![vec![
+            Cell::new(t(lang, "report.doc.figure", &[])),
+            Cell::new(t(lang, "strength.new", &[])),
+            Cell::new(t(lang, "strength.lost", &[])),
+            Cell::new(t(lang, "strength.total", &[])),
+        ]],
+        rows,
+        widths: vec![3.0, 1.2, 1.2, 1.2],
+        numeric: vec![false, true, true, true],
+        bold_rows: vec![0],
+    }
+}
+
 /// The document of `view`, as of `today`, with `above` the name of the
-/// unit above (none for the Central Committee).
-pub fn report_document(view: &ReportView, above: Option<&str>, today: Day, lang: Lang) -> Document {
+/// unit above (none for the Central Committee) and, for the strength
+/// report, its figures computed from the register.
+pub fn report_document(
+    view: &ReportView,
+    above: Option<&str>,
+    strength: Option<&hnd_store::StrengthReport>,
+    today: Day,
+    lang: Lang,
+) -> Document {
     let u = &view.unit;
     let union = "HỘI NÔNG DÂN VIỆT NAM".to_string();
     let issuer = match (u.level, above) {
@@ -42,7 +79,8 @@ pub fn report_document(view: &ReportView, above: Option<&str>, today: Day, lang:
     let report = view.report.as_ref();
     let number = match report.and_then(|r| r.number.as_deref()) {
         Some(n) => format!("Số {n}"),
-        None => format!("Số       -BC/{}", hnd_domain::plan::issuer(u.level)),
+        // Not numbered until submitted: the place is left for the number.
+        None => format!("Số ......-BC/{}", hnd_domain::plan::issuer(u.level)),
     };
     let iso = today.iso();
     let ymd: Vec<&str> = iso.split('-').collect();
@@ -72,6 +110,17 @@ pub fn report_document(view: &ReportView, above: Option<&str>, today: Day, lang:
         )));
         section += 1;
     };
+    if let Some(report) = strength {
+        heading(t(lang, "strength.sheet", &[]), &mut blocks);
+        let day = |iso: &str| Day::parse(iso).map(|d| d.to_string()).unwrap_or(iso.to_string());
+        let span = t(
+            lang,
+            "strength.span",
+            &[("from", &day(&report.from)), ("to", &day(&report.to))],
+        );
+        blocks.push(Block::Paragraph(span));
+        blocks.push(Block::Table(strength_table(report, lang)));
+    }
     for part in form.parts() {
         let text = report.and_then(|r| r.parts.get(*part)).cloned().unwrap_or_default();
         heading(t(lang, &format!("report.part.{part}"), &[]), &mut blocks);
@@ -173,7 +222,14 @@ impl App {
             }
             _ => None,
         };
-        let doc = report_document(&view, above.as_deref(), Day::today(), actor.lang);
+        let strength = match ReportForm::parse(view.form) {
+            Some(ReportForm::Strength) => {
+                let period = hnd_domain::report::period_of(&view.period).expect("the view's own period");
+                Some(self.strength_report(actor, &view.unit.code, period).await?)
+            }
+            _ => None,
+        };
+        let doc = report_document(&view, above.as_deref(), strength.as_ref(), Day::today(), actor.lang);
         let bytes = match format {
             "docx" => hnd_docs::to_docx(&doc),
             "pdf" => hnd_docs::to_pdf(&doc),

@@ -15,6 +15,8 @@ use std::process::ExitCode;
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
     Xlsx,
+    Docx,
+    Pdf,
 }
 
 #[derive(Subcommand, Debug)]
@@ -57,8 +59,15 @@ pub async fn run(cmd: ReportsCommand, db: &str, author: &str, lang: Lang) -> Res
             out,
         } => {
             let period = hnd_app::period_of(&period)?;
-            if let (Some(Format::Xlsx), Some(out)) = (format, out) {
-                let bytes = app.strength_workbook(&actor, &unit, period, lang).await?;
+            if let (Some(format), Some(out)) = (format, out) {
+                let bytes = match format {
+                    Format::Xlsx => app.strength_workbook(&actor, &unit, period, lang).await?,
+                    Format::Docx | Format::Pdf => {
+                        let kind = if matches!(format, Format::Docx) { "docx" } else { "pdf" };
+                        let code = period.code();
+                        app.report_document(&actor, &unit, "strength", &code, kind).await?
+                    }
+                };
                 std::fs::write(&out, bytes)?;
                 println!("{}", tr(lang, "cli.done", &[]));
                 return Ok(ExitCode::SUCCESS);

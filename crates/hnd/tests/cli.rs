@@ -561,6 +561,134 @@ fn the_strength_report_from_the_command_line(db: &str) {
         assert!(cells.contains(&label), "{label} in {cells:?}");
     }
     assert!(head.merges.len() > 20, "headers merged: {:?}", head.merges);
+    strength_documents_and_the_workflow(db);
+}
+
+/// The strength report as official documents: the PDF `hnd` writes embeds
+/// every font and reads back with its header, number, title and figures;
+/// the DOCX reads back the same through headless LibreOffice. Then the
+/// workflow from the command line: written, submitted, returned, fixed,
+/// approved (the period's figures refused), unlocked.
+fn strength_documents_and_the_workflow(db: &str) {
+    let dir = std::env::temp_dir().join(format!("strength-docs-{}-{}", std::process::id(), db.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).display().to_string();
+    let run = |program: &str, args: &[&str]| -> String {
+        let out = std::process::Command::new(program)
+            .args(args)
+            .output()
+            .expect("installed by scripts/setup");
+        assert!(
+            out.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = |pdf: &str| {
+        run("pdftotext", &["-layout", pdf, "-"])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let base = [
+        "reports", "strength", "--unit", "00004", "--period", "2026-Q1", "--format",
+    ];
+    ok(db, &[&base[..], &["pdf", "--out", &path("tl.pdf")]].concat());
+    let fonts = run("pdffonts", &[&path("tl.pdf")]);
+    assert!(
+        fonts
+            .lines()
+            .skip(2)
+            .all(|l| l.split_whitespace().rev().nth(4) == Some("yes")),
+        "{fonts}"
+    );
+    ok(db, &[&base[..], &["docx", "--out", &path("tl.docx")]].concat());
+    let profile = format!("-env:UserInstallation=file://{}", path("lo"));
+    for _ in 0..2 {
+        if !dir.join("tl-docx.pdf").exists() {
+            std::fs::copy(path("tl.docx"), path("tl-docx.docx")).unwrap();
+            run(
+                "soffice",
+                &[
+                    &profile,
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    &path(""),
+                    &path("tl-docx.docx"),
+                ],
+            );
+        }
+    }
+    for pdf in [path("tl.pdf"), path("tl-docx.pdf")] {
+        let t = text(&pdf);
+        for part in [
+            "HỘI NÔNG DÂN VIỆT NAM",
+            "BCH HỘI NÔNG DÂN",
+            "-BC/HNDX",
+            "BÁO CÁO",
+            "Thực lực Hội quý I/2026",
+            "Tổng số hội viên 1 0 1",
+        ] {
+            assert!(t.contains(part), "«{part}» in {pdf}: {t}");
+        }
+    }
+    // The workflow.
+    let at = ["--unit", "00004", "--form", "six_month", "--period", "2026-H1"];
+    let with = |head: &[&str], tail: &[&str]| -> Vec<String> {
+        head.iter()
+            .chain(at.iter())
+            .chain(tail.iter())
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let call = |args: Vec<String>| ok(db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    call(with(
+        &["reports", "edit"],
+        &[
+            "--part",
+            "results=Kết nạp 12 hội viên.",
+            "--typed",
+            "farm_households=1.250",
+        ],
+    ));
+    call(with(&["reports", "submit"], &[]));
+    call(with(&["reports", "return"], &["--comment", "Bổ sung số thôn"]));
+    call(with(&["reports", "edit"], &["--typed", "villages=12"]));
+    call(with(&["reports", "submit"], &[]));
+    call(with(&["reports", "approve"], &[]));
+    let listed = call(with(&["reports", "list"], &["--json"]));
+    let view: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(view["report"]["status"], "approved", "{view}");
+    assert_eq!(view["report"]["typed"]["villages"], 12, "{view}");
+    let refused = failing(
+        db,
+        &[
+            "plans",
+            "enter",
+            "--unit",
+            "00004",
+            "--indicator",
+            "articles",
+            "--period",
+            "2026-H1",
+            "--value",
+            "3",
+        ],
+    );
+    assert!(refused.contains("khóa"), "a locked period: {refused}");
+    let refused = failing(
+        db,
+        &with(&["reports", "unlock"], &[])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(refused.contains("--comment"), "{refused}");
+    call(with(&["reports", "unlock"], &["--comment", "Sửa lại"]));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// `hnd members map` then `hnd members import --mapping`: a list with
