@@ -91,6 +91,7 @@ pub async fn run(
     // applicants, transfers, households and profiles.
     crate::fees::load_demo_fees(&app, &actor, &commune.code).await?;
     let records = crate::demo_records::load(&app, &actor, &commune.code).await?;
+    crate::report_flow::load_demo_reports(&app, &actor, &commune.code).await?;
     let line = tr(
         lang,
         "cli.demo_records",

@@ -155,3 +155,78 @@ pub async fn run(cmd: ReportFlowCommand, app: &hnd_app::App, actor: &hnd_app::Ac
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The demo's reports, written through the operations a user calls: in
+/// the province of the officer's `commune`, that commune's six-month
+/// review approved (its figures locked), another commune's submitted and
+/// awaiting the province, a third's returned with a comment. Prints what
+/// was written.
+pub async fn load_demo_reports(app: &hnd_app::App, actor: &hnd_app::Actor, commune: &str) -> Result<()> {
+    let lang = actor.lang;
+    let store = app.store();
+    let today = hnd_domain::Day::today();
+    let unit = store.unit(commune, today).await?.unit;
+    let Some(province) = store.ancestors(&unit, today).await?.pop() else {
+        return Ok(());
+    };
+    let period = format!("{}-H1", today.year());
+    let at = ("six_month", period.as_str());
+    let others: Vec<String> = store
+        .children(province.id, today)
+        .await?
+        .into_iter()
+        .filter(|c| c.code != unit.code)
+        .map(|c| c.code)
+        .take(2)
+        .collect();
+    let text = |k: &str, v: &str| (k.to_string(), v.to_string());
+    let parts: BTreeMap<String, String> = [
+        text(
+            "results",
+            "Kết nạp 120 hội viên mới, thành lập 2 chi hội nghề nghiệp; 95% hội viên tham gia sinh hoạt.",
+        ),
+        text(
+            "shortcomings",
+            "Một số chi hội sinh hoạt chưa đều; nguồn vốn Quỹ Hỗ trợ nông dân còn hạn chế.",
+        ),
+        text(
+            "next_tasks",
+            "Tiếp tục phát triển hội viên, củng cố chi hội nghề nghiệp, đẩy mạnh phong trào sản xuất, kinh doanh giỏi.",
+        ),
+    ]
+    .into_iter()
+    .collect();
+    let typed: BTreeMap<String, String> = [
+        text("farm_households", "3.250"),
+        text("villages", "12"),
+        text("villages_with_branch", "12"),
+    ]
+    .into_iter()
+    .collect();
+    let mut written = 0;
+    for (i, code) in std::iter::once(unit.code.clone()).chain(others).enumerate() {
+        app.save_report(actor, &code, at, &parts, &typed).await?;
+        app.report_step(actor, &code, at, ReportStep::Submit, "").await?;
+        match i {
+            0 => {
+                app.report_step(actor, &code, at, ReportStep::Approve, "").await?;
+            }
+            2 => {
+                let comment = "Bổ sung số thôn, tổ dân phố chưa có chi hội và nguyên nhân.";
+                app.report_step(actor, &code, at, ReportStep::Return, comment).await?;
+            }
+            _ => {}
+        }
+        written += 1;
+    }
+    let label = hnd_domain::report::period_of(&period)
+        .map(|p| p.to_string())
+        .unwrap_or(period.clone());
+    let line = tr(
+        lang,
+        "cli.demo_reports",
+        &[("count", &written), ("province", &province.name), ("period", &label)],
+    );
+    println!("{line}");
+    Ok(())
+}
