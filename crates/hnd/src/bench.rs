@@ -1,6 +1,7 @@
 //! `hnd bench …`: the benchmarks BENCHMARKS.md records. Each builds its
 //! own data in a fresh database and prints its figures.
 
+mod reports;
 mod search;
 mod strength;
 
@@ -75,6 +76,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// The reports' workflow at the country's scale on an existing database
+    /// with the 2025 tree: every base's year review approved, then each
+    /// province's and the centre's filled with the sums (timed), and a
+    /// province's strength report as DOCX and PDF (timed).
+    Reports {
+        /// The database (sqlite:PATH or postgres://…).
+        #[arg(long)]
+        db: String,
+        #[arg(long, default_value = "2025")]
+        period: String,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// What keeping the maintained counts costs an import: FILE imported
     /// into a fresh register without them, then into another with them
     /// (on PostgreSQL with --postgres, each in a new schema).
@@ -129,6 +143,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
             period,
             runs,
         } => strength::strength(&db, &province, &period, runs).await?,
+        BenchCommand::Reports { db, period, runs } => reports::reports(&db, &period, runs).await?,
         BenchCommand::ImportCost { postgres, csv } => import_cost(postgres.as_deref(), &csv).await?,
         BenchCommand::MappedImport { rows, dir } => crate::bench_mapping::run(rows, &dir).await?,
     }
