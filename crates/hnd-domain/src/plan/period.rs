@@ -151,7 +151,7 @@ impl Period {
             Some((y, rest)) => (year_of(y)?, rest),
             None => return year_of(code).map(|year| Period::Year { year }),
         };
-        match rest {
+        match rest.to_ascii_uppercase().as_str() {
             "H1" => Some(Period::FirstHalf { year }),
             "9M" => Some(Period::NineMonths { year }),
             q if q.starts_with('Q') => match q[1..].parse() {

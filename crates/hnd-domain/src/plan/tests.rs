@@ -180,17 +180,17 @@ fn a_period_reads_back_from_its_code() {
         Period::NineMonths { year: 2025 },
         Period::Month { year: 2025, month: 3 },
     ] {
-        assert_eq!(Period::from_code(&p.code()), Ok(p), "{} reads back", p.code());
+        assert_eq!(Period::parse(&p.code()), Ok(p), "{} reads back", p.code());
     }
     assert_eq!(
-        Period::from_code("2025-q2"),
+        Period::parse("2025-q2"),
         Ok(Period::Quarter { year: 2025, quarter: 2 })
     );
     assert_eq!(
-        Period::from_code("quý II/2025"),
+        Period::parse("quý II/2025"),
         Ok(Period::Quarter { year: 2025, quarter: 2 })
     );
     for bad in ["2025-Q5", "2025-H2", "2025-13", "2025-3", "abc", "2025-"] {
-        assert!(Period::from_code(bad).is_err(), "{bad} is refused");
+        assert!(Period::parse(bad).is_err(), "{bad} is refused");
     }
 }
