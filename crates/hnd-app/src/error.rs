@@ -35,7 +35,7 @@ pub enum AppError {
     /// Figures of an entry grid refused, or to be confirmed (warnings
     /// only): each with its indicator.
     #[error("figures refused")]
-    Figures(Vec<crate::FigureProblem>),
+    Figures(Vec<FigureProblem>),
 }
 
 /// The kind of a store's refusal or failure.
@@ -143,4 +143,13 @@ impl From<OrgError> for AppError {
     fn from(e: OrgError) -> AppError {
         AppError::Store(e.into())
     }
+}
+
+/// A figure of an entry grid refused, or one to confirm (`warning`),
+/// with why.
+#[derive(Debug, Clone)]
+pub struct FigureProblem {
+    pub indicator: String,
+    pub warning: bool,
+    pub error: PlanError,
 }

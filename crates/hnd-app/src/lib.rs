@@ -35,8 +35,8 @@ mod reports;
 mod tasks;
 
 pub use actor::{Actor, Channel};
-pub use error::{AppError, ErrorKind, kind_of};
-pub use figures::{FAR_FROM_LAST, FigureProblem, Grid, GridRow, entry_grid, indicator_name};
+pub use error::{AppError, ErrorKind, FigureProblem, kind_of};
+pub use figures::{FAR_FROM_LAST, Grid, GridRow, entry_grid, indicator_name};
 pub use files::MemberFile;
 pub use households::may_view_household;
 pub use import_mappings::MAPPING_NAME_MAX;

@@ -28,6 +28,11 @@ pub(crate) const REQUIRED: [&str; 4] = [NAME, BIRTH, SEX, UNIT];
 /// [`MEMBER_COLUMNS`].
 pub const PROFILE_COLUMNS: [(&str, &str); SHEET_FIELDS.len()] = hnd_domain::profile::SHEET_COLUMNS;
 
+/// The column of unit codes in a targets sheet.
+pub const UNIT_COLUMN: &str = "Mã đơn vị";
+/// The column of unit names in a targets sheet.
+pub(crate) const NAME_COLUMN: &str = "Tên đơn vị";
+
 /// The register's fields a column may fill: the template's columns by
 /// these names, then the profile's fields by their own.
 pub const MEMBER_FIELDS: [&str; 11] = [

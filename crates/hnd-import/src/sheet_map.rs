@@ -75,10 +75,10 @@ fn field_of(kind: SheetKind, label: &str) -> Option<String> {
         SheetKind::Targets => {
             let place = phrase("don vi") || has("dv") || has("xa") || has("tinh") || has("so") || key == "ma";
             if has("ma") && place {
-                return Some(crate::targets::UNIT_COLUMN.to_string());
+                return Some(crate::fields::UNIT_COLUMN.to_string());
             }
             if has("ten") && (phrase("don vi") || key.split(' ').count() <= 2) {
-                return Some(crate::targets::NAME_COLUMN.to_string());
+                return Some(crate::fields::NAME_COLUMN.to_string());
             }
             indicator_of(label)
         }
@@ -109,8 +109,8 @@ fn known(kind: SheetKind, field: &str) -> bool {
     match kind {
         SheetKind::Org => crate::org::COLUMNS.contains(&field),
         SheetKind::Targets => {
-            field == crate::targets::UNIT_COLUMN
-                || field == crate::targets::NAME_COLUMN
+            field == crate::fields::UNIT_COLUMN
+                || field == crate::fields::NAME_COLUMN
                 || all_indicators().iter().any(|i| i.code == field)
         }
     }
@@ -133,7 +133,7 @@ pub fn propose_sheet(path: &Path, kind: SheetKind) -> Result<SheetMapping, Impor
     let is_label = |c: &str| field_of(kind, c).is_some();
     let key = match kind {
         SheetKind::Org => crate::org::CODE,
-        SheetKind::Targets => crate::targets::UNIT_COLUMN,
+        SheetKind::Targets => crate::fields::UNIT_COLUMN,
     };
     let is_key = |c: &str| field_of(kind, c).as_deref() == Some(key);
     let header = find_with(&rows, &head.merges, &is_label, &is_key).ok_or_else(|| missing(kind, &[]))?;
@@ -174,7 +174,7 @@ pub fn propose_sheet(path: &Path, kind: SheetKind) -> Result<SheetMapping, Impor
 fn missing(kind: SheetKind, have: &[&str]) -> ImportError {
     let required: &[&str] = match kind {
         SheetKind::Org => &crate::org::REQUIRED,
-        SheetKind::Targets => &[crate::targets::UNIT_COLUMN],
+        SheetKind::Targets => &[crate::fields::UNIT_COLUMN],
     };
     ImportError::MappingMissing(
         required
@@ -210,7 +210,7 @@ impl SheetMapping {
         let have: Vec<&str> = self.columns.iter().map(|c| c.field.as_str()).collect();
         let required: &[&str] = match self.kind {
             SheetKind::Org => &crate::org::REQUIRED,
-            SheetKind::Targets => &[crate::targets::UNIT_COLUMN],
+            SheetKind::Targets => &[crate::fields::UNIT_COLUMN],
         };
         if required.iter().all(|f| have.contains(f)) {
             Ok(())

@@ -9,9 +9,8 @@ use hnd_domain::{Day, Lang, PlanError, i18n::t};
 use hnd_store::Store;
 use std::path::Path;
 
-/// The column of unit codes in a targets sheet.
-pub const UNIT_COLUMN: &str = "Mã đơn vị";
-pub(crate) const NAME_COLUMN: &str = "Tên đơn vị";
+use crate::fields::NAME_COLUMN;
+pub use crate::fields::UNIT_COLUMN;
 
 /// A target read from a sheet: unit code, indicator code, comparator, value.
 pub type TargetRow = (String, String, Comparator, f64);

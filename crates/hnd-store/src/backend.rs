@@ -51,9 +51,9 @@ migrations! {
     (23, "member_words", "0023_member_words.sql"),
     (24, "plan_lifecycle", "0024_plan_lifecycle.sql"),
     (26, "task_units_figure_locks", "0026_task_units_figure_locks.sql"),
+    (27, "card_counts", "0027_card_counts.sql"),
     (30, "import_mappings", "0030_import_mappings.sql"),
     (31, "reports", "0031_reports.sql"),
-    (27, "card_counts", "0027_card_counts.sql"),
 }
 
 impl Backend {

@@ -49,12 +49,14 @@ mod refusal;
 mod report_pages;
 mod reports;
 mod request;
+mod route;
 mod routes;
 mod serve;
 mod shell;
 mod task_forms;
 mod tasks;
 mod unit_picker;
+mod work_routes;
 
 use axum::extract::FromRef;
 use hnd_store::Store;
@@ -63,7 +65,8 @@ use std::sync::Arc;
 
 pub use auth::{SESSION_COOKIE, SignInLimiter};
 pub use authorize::Access;
-pub use routes::{REQUEST_TIMEOUT, Route, UPLOAD_TIMEOUT, routes};
+pub use route::{REQUEST_TIMEOUT, Route, UPLOAD_TIMEOUT};
+pub use routes::routes;
 pub use serve::{SHUTDOWN_GRACE, app, router, serve, serve_state, serve_until, shutdown_signal};
 
 /// What every handler can reach.

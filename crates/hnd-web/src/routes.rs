@@ -2,60 +2,19 @@
 //! ([`routes`]): the router is built from this table and the access tests
 //! walk it, so a new route cannot be left out of either.
 
-use crate::AppState;
 use crate::authorize::Access;
-use crate::plan_life_pages as life;
 use crate::refusal::Refusal;
 use crate::request::JsonBody;
+use crate::route::{Route, route};
 use crate::{
-    accounts, api, api_doc, api_fees, api_figures, api_households, api_import_mappings, api_members, api_plan_life,
-    api_plans, api_profiles, api_register, api_report_flow, api_reports, api_tasks, auth, dashboard, fees,
-    figure_entry, files, households, member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets,
-    profiles, report_pages, reports, task_forms, tasks, unit_picker,
+    accounts, api, api_doc, api_households, api_members, api_plans, api_profiles, api_register, api_tasks, auth,
+    dashboard, files, households, member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets,
+    profiles, tasks, unit_picker,
 };
-use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::response::Response;
-use axum::routing::{MethodRouter, delete, get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use serde::de::DeserializeOwned;
-
-/// One route: method, path pattern, the access it needs, its handler.
-pub struct Route {
-    pub method: Method,
-    pub path: &'static str,
-    pub access: Access,
-    pub(crate) handler: MethodRouter<AppState>,
-    /// Whether the route takes a file: it may then take [`UPLOAD_TIMEOUT`]
-    /// rather than the state's `request_timeout`.
-    pub(crate) upload: bool,
-}
-
-/// How long an ordinary request may take, unless the state says otherwise.
-pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// How long an upload may take: a large spreadsheet sent from a commune's
-/// slow line must not be cut off (the import itself runs as a job).
-pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-
-fn route(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> Route {
-    Route {
-        method,
-        path,
-        access,
-        handler,
-        upload: false,
-    }
-}
-
-impl Route {
-    /// A route that takes a file of up to `max` bytes: its own body limit
-    /// and the upload's time.
-    fn upload(mut self, max: usize) -> Route {
-        self.handler = self.handler.layer(DefaultBodyLimit::max(max));
-        self.upload = true;
-        self
-    }
-}
 
 /// A `POST` on a member in the API whose handler is told what its route
 /// names (`named`): a step of a membership (`POST
@@ -121,53 +80,7 @@ pub fn routes() -> Vec<Route> {
             post(org_edit::dissolve),
         ),
         route(g.clone(), "/dashboard", Needs(ViewMembers), get(dashboard::dashboard)),
-        route(g.clone(), "/fees", Needs(ViewMembers), get(fees::page)),
-        route(g.clone(), "/reports", Needs(ViewMembers), get(report_pages::page)),
-        route(
-            g.clone(),
-            "/reports/document",
-            Needs(ViewMembers),
-            get(report_pages::document),
-        ),
-        route(p.clone(), "/reports/save", Needs(EditPlans), post(report_pages::save)),
-        route(p.clone(), "/reports/step", Needs(EditPlans), post(report_pages::step)),
-        route(
-            p.clone(),
-            "/reports/aggregate",
-            Needs(EditPlans),
-            post(report_pages::aggregate),
-        ),
-        route(g.clone(), "/reports/strength", Needs(ViewMembers), get(reports::page)),
-        route(
-            g.clone(),
-            "/reports/strength.xlsx",
-            Needs(ViewMembers),
-            get(reports::download),
-        ),
-        route(p.clone(), "/fees/rate", Needs(EditPlans), post(fees::set_rate)),
-        route(p.clone(), "/fees/pay", Needs(EditMembers), post(fees::record)),
         route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
-        route(p.clone(), "/plans", Needs(EditPlans), post(life::create)),
-        route(p.clone(), "/plans/{number}/edit", Needs(EditPlans), post(life::edit)),
-        route(p.clone(), "/plans/{number}/issue", Needs(EditPlans), post(life::issue)).upload(life::MAX_DOCUMENT),
-        route(
-            p.clone(),
-            "/plans/{number}/withdraw",
-            Needs(EditPlans),
-            post(life::withdraw),
-        ),
-        route(
-            p.clone(),
-            "/plans/{number}/version",
-            Needs(EditPlans),
-            post(life::version),
-        ),
-        route(
-            g.clone(),
-            "/plans/{number}/document",
-            Needs(ViewMembers),
-            get(life::document),
-        ),
         route(
             p.clone(),
             "/plans/indicators",
@@ -195,43 +108,6 @@ pub fn routes() -> Vec<Route> {
             post(plan_targets::upload_targets),
         )
         .upload(plan_targets::MAX_TARGETS_SHEET),
-        route(
-            g.clone(),
-            "/plans/{number}/tasks/new",
-            Needs(EditPlans),
-            get(task_forms::new_form),
-        ),
-        route(
-            p.clone(),
-            "/plans/{number}/tasks",
-            Needs(EditPlans),
-            post(task_forms::create),
-        ),
-        route(
-            g.clone(),
-            "/tasks/{id}/edit",
-            Needs(EditPlans),
-            get(task_forms::edit_form),
-        ),
-        route(p.clone(), "/tasks/{id}/edit", Needs(EditPlans), post(task_forms::edit)),
-        route(
-            p.clone(),
-            "/tasks/{id}/assign",
-            Needs(EditPlans),
-            post(task_forms::assign),
-        ),
-        route(
-            g.clone(),
-            "/units/{code}/values",
-            Needs(ViewMembers),
-            get(figure_entry::show),
-        ),
-        route(
-            p.clone(),
-            "/units/{code}/values",
-            Needs(EditPlans),
-            post(figure_entry::enter),
-        ),
         route(g.clone(), "/tasks", SignedIn, get(tasks::list)),
         route(g.clone(), "/tasks/{id}", Task { report: false }, get(tasks::show)),
         route(p.clone(), "/tasks/{id}", Task { report: true }, post(tasks::report)).upload(tasks::MAX_REPORT),
@@ -441,8 +317,6 @@ pub fn routes() -> Vec<Route> {
         route(p.clone(), "/import", Needs(Import), post(files::upload)).upload(files::MAX_UPLOAD),
         route(g.clone(), "/import/template.csv", Public, get(files::template)),
         route(g.clone(), "/import/{job}", Needs(Import), get(files::job_page)),
-        route(g.clone(), "/import/map/{id}", Needs(Import), get(files::map_page)),
-        route(p.clone(), "/import/map/{id}", Needs(Import), post(files::map_post)),
         route(
             g.clone(),
             "/import/{job}/errors.csv",
@@ -460,30 +334,6 @@ pub fn routes() -> Vec<Route> {
             get(api_plans::children),
         ),
         route(g.clone(), "/api/v1/plans", SignedIn, get(api_plans::list)),
-        route(
-            p.clone(),
-            "/api/v1/plans",
-            Needs(EditPlans),
-            post(api_plan_life::create),
-        ),
-        route(
-            Method::PATCH,
-            "/api/v1/plans/{number}",
-            Needs(EditPlans),
-            patch(api_plan_life::edit),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/plans/{number}/issue",
-            Needs(EditPlans),
-            post(api_plan_life::issue),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/plans/{number}/withdraw",
-            Needs(EditPlans),
-            post(api_plan_life::withdraw),
-        ),
         route(
             g.clone(),
             "/api/v1/plans/{number}",
@@ -580,79 +430,6 @@ pub fn routes() -> Vec<Route> {
             Needs(EditMembers),
             delete(api_profiles::remove_rating),
         ),
-        route(g.clone(), "/api/v1/fees", Needs(ViewMembers), get(api_fees::report)),
-        route(
-            g.clone(),
-            "/api/v1/reports/{unit}/{form}/{period}",
-            Needs(ViewMembers),
-            get(api_report_flow::view),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/reports/{unit}/{form}/{period}",
-            Needs(EditPlans),
-            put(api_report_flow::save),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/reports/{unit}/{form}/{period}/document",
-            Needs(ViewMembers),
-            get(api_report_flow::document),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/reports/{unit}/{form}/{period}/{step}",
-            Needs(EditPlans),
-            post(api_report_flow::step),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/units/{code}/import-mappings",
-            Needs(Import),
-            get(api_import_mappings::list),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/units/{code}/import-mappings/{name}",
-            Needs(Import),
-            get(api_import_mappings::show),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/units/{code}/import-mappings/{name}",
-            Needs(Import),
-            put(api_import_mappings::save),
-        ),
-        route(
-            Method::DELETE,
-            "/api/v1/units/{code}/import-mappings/{name}",
-            Needs(Import),
-            delete(api_import_mappings::delete),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/reports/strength",
-            Needs(ViewMembers),
-            get(api_reports::strength),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/fees/rates/{unit}/{year}",
-            Needs(EditPlans),
-            put(api_fees::set_rate),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/fees/payments",
-            Needs(EditMembers),
-            post(api_fees::pay),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/members/{id}/fees",
-            Needs(ViewMembers),
-            get(api_fees::member),
-        ),
         route(
             g.clone(),
             "/api/v1/households/{id}",
@@ -708,18 +485,6 @@ pub fn routes() -> Vec<Route> {
             Needs(EditPlans),
             post(api_tasks::assign),
         ),
-        route(
-            g.clone(),
-            "/api/v1/units/{code}/values/{period}",
-            Needs(ViewMembers),
-            get(api_figures::grid),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/units/{code}/values/{period}",
-            Needs(EditPlans),
-            put(api_figures::enter),
-        ),
     ]
     .into_iter()
     .chain(
@@ -732,5 +497,6 @@ pub fn routes() -> Vec<Route> {
             .into_iter()
             .map(|(how, path)| api_member_post(path, how, api_register::settle_transfer)),
     )
+    .chain(crate::work_routes::routes())
     .collect()
 }

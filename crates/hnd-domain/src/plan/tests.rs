@@ -182,10 +182,7 @@ fn a_period_reads_back_from_its_code() {
     ] {
         assert_eq!(Period::parse(&p.code()), Ok(p), "{} reads back", p.code());
     }
-    assert_eq!(
-        Period::parse("2025-q2"),
-        Ok(Period::Quarter { year: 2025, quarter: 2 })
-    );
+    assert_eq!(Period::parse("2025-q2"), Ok(Period::Quarter { year: 2025, quarter: 2 }));
     assert_eq!(
         Period::parse("quý II/2025"),
         Ok(Period::Quarter { year: 2025, quarter: 2 })
