@@ -25,8 +25,8 @@ impl App {
     }
 
     /// Proposes how the file at `path` is read into unit `unit`.
-    pub async fn propose_import(&self, actor: &Actor, unit: &str, path: &Path) -> Result<Proposal, AppError> {
-        self.import_place(actor, unit).await?;
+    pub async fn propose_import(&self, reader: &Actor, unit: &str, path: &Path) -> Result<Proposal, AppError> {
+        self.import_place(reader, unit).await?;
         hnd_import::propose_file(&self.store, path, unit, Day::today())
             .await
             .map_err(AppError::File)
@@ -36,18 +36,18 @@ impl App {
     /// them into `unit`, each with what the import would refuse in it.
     pub async fn preview_import(
         &self,
-        actor: &Actor,
+        reader: &Actor,
         unit: &str,
         path: &Path,
         mapping: &Mapping,
         rows: usize,
     ) -> Result<Preview, AppError> {
-        let (_, inside) = self.import_place(actor, unit).await?;
+        let (_, inside) = self.import_place(reader, unit).await?;
         let allowed = |action: Action, at: &str| match action {
             Action::Import => at.starts_with(inside.as_str()),
-            other => actor.may(other, at),
+            other => reader.may(other, at),
         };
-        hnd_import::preview_members(&self.store, path, mapping, Day::today(), actor.lang, &allowed, rows)
+        hnd_import::preview_members(&self.store, path, mapping, Day::today(), reader.lang, &allowed, rows)
             .await
             .map_err(AppError::File)
     }
@@ -84,15 +84,15 @@ impl App {
     }
 
     /// The mappings saved for unit `unit`.
-    pub async fn import_mappings(&self, actor: &Actor, unit: &str) -> Result<Vec<SavedMapping>, AppError> {
-        self.import_place(actor, unit).await?;
+    pub async fn import_mappings(&self, reader: &Actor, unit: &str) -> Result<Vec<SavedMapping>, AppError> {
+        self.import_place(reader, unit).await?;
         Ok(self.store.import_mappings(unit).await?)
     }
 
     /// The mappings saved for the units the actor imports into (each
     /// grant's subtree), by unit and name.
-    pub async fn usable_import_mappings(&self, actor: &Actor) -> Result<Vec<SavedMapping>, AppError> {
-        let Some(user) = actor.principal() else {
+    pub async fn usable_import_mappings(&self, reader: &Actor) -> Result<Vec<SavedMapping>, AppError> {
+        let Some(user) = reader.principal() else {
             return Ok(self.store.import_mappings_under("/").await?);
         };
         let mut all = Vec::new();
@@ -105,8 +105,8 @@ impl App {
     }
 
     /// The mapping `name` saved for unit `unit`, read.
-    pub async fn import_mapping(&self, actor: &Actor, unit: &str, name: &str) -> Result<Mapping, AppError> {
-        self.import_place(actor, unit).await?;
+    pub async fn import_mapping(&self, reader: &Actor, unit: &str, name: &str) -> Result<Mapping, AppError> {
+        self.import_place(reader, unit).await?;
         let saved = self
             .store
             .import_mapping(unit, name)

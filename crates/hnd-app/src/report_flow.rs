@@ -106,12 +106,12 @@ impl App {
     /// theirs, and what the actor may do.
     pub async fn report_view(
         &self,
-        actor: &Actor,
+        reader: &Actor,
         unit: &str,
         form: &str,
         period: &str,
     ) -> Result<ReportView, AppError> {
-        let u = self.report_unit(actor, unit, Action::ViewMembers).await?;
+        let u = self.report_unit(reader, unit, Action::ViewMembers).await?;
         let (form, period) = form_period(form, period)?;
         let report = self.store.report(&u.code, form, period).await?;
         let steps = match &report {
@@ -152,8 +152,8 @@ impl App {
             .as_ref()
             .is_none_or(|r| ReportStatus::parse(&r.status).is_some_and(|s| s.editable()));
         Ok(ReportView {
-            may_write: editable && actor.may(Action::EditPlans, &u.path),
-            may_decide: self.decides_for(actor, &u),
+            may_write: editable && reader.may(Action::EditPlans, &u.path),
+            may_decide: self.decides_for(reader, &u),
             late: is_late(report.as_ref(), deadline, today),
             form: form.code(),
             period: period.code(),

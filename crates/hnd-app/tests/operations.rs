@@ -697,6 +697,54 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
         .await;
     assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
     assert_eq!(entries(&store).await.len(), logged, "nothing refused is logged");
+    // A mapping saved by name for the commune, then removed.
+    let mapping = hnd_import::Mapping {
+        unit: "00004".into(),
+        header_rows: vec![1],
+        first_row: 2,
+        ..Default::default()
+    };
+    case!(
+        "save_import_mapping",
+        "canbo.xa",
+        app.save_import_mapping(&officer, "00004", "Hằng tháng", &mapping)
+    );
+    case!(
+        "delete_import_mapping",
+        "canbo.xa",
+        app.delete_import_mapping(&officer, "00004", "Hằng tháng")
+    );
+    // A report written and submitted by the commune, the province's own
+    // filled with the sums below, the commune's taken away as a document.
+    let at = ("six_month", "2026-H1");
+    let parts = [("results".to_string(), "Kết nạp 12 hội viên.".to_string())].into();
+    let typed = [("villages".to_string(), "12".to_string())].into();
+    case!(
+        "save_report",
+        "canbo.xa",
+        app.save_report(&officer, "00004", at, &parts, &typed)
+    );
+    case!(
+        "report_step",
+        "canbo.xa",
+        app.report_step(&officer, "00004", at, hnd_domain::ReportStep::Submit, "")
+    );
+    let logged = entries(&store).await.len();
+    let refused = app
+        .report_step(&officer, "00004", at, hnd_domain::ReportStep::Approve, "")
+        .await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "not its own: {refused:?}");
+    assert_eq!(entries(&store).await.len(), logged, "nothing refused is logged");
+    case!(
+        "aggregate_report",
+        "tinh.hn",
+        app.aggregate_report(&province, "01", at.0, at.1)
+    );
+    case!(
+        "report_document",
+        "canbo.xa",
+        app.report_document(&officer, "00004", at.0, at.1, "pdf")
+    );
     covered.sort();
     covered.dedup();
     assert_eq!(covered, operations(), "every operation has a case here");

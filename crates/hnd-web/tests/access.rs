@@ -549,8 +549,104 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             json: Some(r#"{"values":{"articles":-1}}"#.into()),
             ..c("PUT", "/api/v1/units/00008/values/2026".into(), Some(commune.clone()))
         },
+        // Reports: read where members are read; written by the unit (a
+        // figure that is not one: refused after access); a step of the
+        // level above aimed at the commune is the province's (a return
+        // without its comment: refused after access).
+        ("GET", "/reports") => c(
+            "GET",
+            "/reports?unit=00008&form=six_month&period=2026-H1".into(),
+            Some(commune.clone()),
+        ),
+        ("GET", "/reports/document") => c(
+            "GET",
+            "/reports/document?unit=00008&form=six_month&period=2026-H1&format=pdf".into(),
+            Some(commune.clone()),
+        ),
+        ("POST", "/reports/save") => Case {
+            form: Some(report_form(&[("typed_villages", "mười"), ("go", "save")])),
+            ..c("POST", "/reports/save".into(), Some(commune.clone()))
+        },
+        ("POST", "/reports/step") => Case {
+            form: Some(report_form(&[("step", "return"), ("comment", "")])),
+            ..c("POST", "/reports/step".into(), Some(province.clone()))
+        },
+        ("POST", "/reports/aggregate") => Case {
+            form: Some(report_form(&[])),
+            ..c("POST", "/reports/aggregate".into(), Some(commune.clone()))
+        },
+        ("GET", "/api/v1/reports/{unit}/{form}/{period}") => c(
+            "GET",
+            "/api/v1/reports/00008/six_month/2026-H1".into(),
+            Some(commune.clone()),
+        ),
+        ("PUT", "/api/v1/reports/{unit}/{form}/{period}") => Case {
+            json: Some(r#"{"typed":{"villages":"mười"}}"#.into()),
+            ..c(
+                "PUT",
+                "/api/v1/reports/00008/six_month/2026-H1".into(),
+                Some(commune.clone()),
+            )
+        },
+        ("GET", "/api/v1/reports/{unit}/{form}/{period}/document") => c(
+            "GET",
+            "/api/v1/reports/00008/six_month/2026-H1/document?format=docx".into(),
+            Some(commune.clone()),
+        ),
+        ("POST", "/api/v1/reports/{unit}/{form}/{period}/{step}") => Case {
+            json: Some("{}".into()),
+            ..c(
+                "POST",
+                "/api/v1/reports/00008/six_month/2026-H1/return".into(),
+                Some(province.clone()),
+            )
+        },
+        // The import wizard's draft that is not there: 404 to importers.
+        ("GET", "/import/map/{id}") => c("GET", "/import/map/9999".into(), None),
+        ("POST", "/import/map/{id}") => Case {
+            form: Some(vec![("go", "preview".into())]),
+            ..c("POST", "/import/map/9999".into(), None)
+        },
+        // Saved mappings: a name too long is refused after access.
+        ("GET", "/api/v1/units/{code}/import-mappings") => c(
+            "GET",
+            "/api/v1/units/00008/import-mappings".into(),
+            Some(commune.clone()),
+        ),
+        ("GET", "/api/v1/units/{code}/import-mappings/{name}") => c(
+            "GET",
+            "/api/v1/units/00008/import-mappings/x".into(),
+            Some(commune.clone()),
+        ),
+        ("PUT", "/api/v1/units/{code}/import-mappings/{name}") => Case {
+            json: Some(r#"{"unit":"00008","header_rows":[1],"first_row":2}"#.into()),
+            ..c(
+                "PUT",
+                format!("/api/v1/units/00008/import-mappings/{}", "x".repeat(81)),
+                Some(commune.clone()),
+            )
+        },
+        ("DELETE", "/api/v1/units/{code}/import-mappings/{name}") => Case {
+            json: Some("{}".into()),
+            ..c(
+                "DELETE",
+                "/api/v1/units/00008/import-mappings/x".into(),
+                Some(commune.clone()),
+            )
+        },
         (method, path) => panic!("route {method} {path} has no access case in tests/access.rs: add one"),
     }
+}
+
+/// A report form's fields for commune 00008's six-month review, with `more`.
+fn report_form(more: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        ("unit", "00008".to_string()),
+        ("form", "six_month".to_string()),
+        ("period", "2026-H1".to_string()),
+    ];
+    fields.extend(more.iter().map(|(k, v)| (*k, v.to_string())));
+    fields
 }
 
 async fn send(client: &mut Client, case: &Case, csrf: &str) -> common::Response {
