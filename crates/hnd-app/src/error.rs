@@ -35,7 +35,15 @@ pub enum AppError {
     /// Figures of an entry grid refused, or to be confirmed (warnings
     /// only): each with its indicator.
     #[error("figures refused")]
-    Figures(Vec<crate::FigureProblem>),
+    Figures(Vec<FigureProblem>),
+}
+
+/// A figure of an entry grid refused, or one to confirm (`warning`), with why.
+#[derive(Debug, Clone)]
+pub struct FigureProblem {
+    pub indicator: String,
+    pub warning: bool,
+    pub error: PlanError,
 }
 
 /// The kind of a store's refusal or failure.

@@ -11,7 +11,7 @@
 //! with `ViewMembers` there. The entry is filed under that unit.
 
 use crate::actor::Entry;
-use crate::{Actor, App, AppError};
+use crate::{Actor, App, AppError, FigureProblem};
 use hnd_domain::plan::{Measure, Period, Source, all_indicators, indicator};
 use hnd_domain::{Action, Lang, PlanError, Principal};
 use serde::Serialize;
@@ -21,14 +21,6 @@ use std::collections::HashMap;
 /// How far a figure may move from the period before without a warning:
 /// more than half up or down asks the user to confirm.
 pub const FAR_FROM_LAST: f64 = 0.5;
-
-/// A figure refused, or one to confirm (`warning`), with why.
-#[derive(Debug, Clone)]
-pub struct FigureProblem {
-    pub indicator: String,
-    pub warning: bool,
-    pub error: PlanError,
-}
 
 /// One row of the entry grid: an indicator the unit enters, its figure
 /// for the period (with who entered it and when) and the period before's.

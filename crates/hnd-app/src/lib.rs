@@ -31,8 +31,8 @@ mod profiles;
 mod tasks;
 
 pub use actor::{Actor, Channel};
-pub use error::{AppError, ErrorKind, kind_of};
-pub use figures::{FAR_FROM_LAST, FigureProblem, Grid, GridRow, entry_grid, indicator_name};
+pub use error::{AppError, ErrorKind, FigureProblem, kind_of};
+pub use figures::{FAR_FROM_LAST, Grid, GridRow, entry_grid, indicator_name};
 pub use files::MemberFile;
 pub use households::may_view_household;
 pub use member_input::{AddMember, FieldErrors, NewMemberText};

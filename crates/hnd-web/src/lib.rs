@@ -44,7 +44,9 @@ mod plan_targets;
 mod profiles;
 mod refusal;
 mod request;
+mod route;
 mod routes;
+mod routes_plans;
 mod serve;
 mod shell;
 mod task_forms;
@@ -58,7 +60,8 @@ use std::sync::Arc;
 
 pub use auth::{SESSION_COOKIE, SignInLimiter};
 pub use authorize::Access;
-pub use routes::{REQUEST_TIMEOUT, Route, UPLOAD_TIMEOUT, routes};
+pub use route::{REQUEST_TIMEOUT, Route, UPLOAD_TIMEOUT};
+pub use routes::routes;
 pub use serve::{SHUTDOWN_GRACE, app, router, serve, serve_state, serve_until, shutdown_signal};
 
 /// What every handler can reach.

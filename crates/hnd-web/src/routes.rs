@@ -2,59 +2,18 @@
 //! ([`routes`]): the router is built from this table and the access tests
 //! walk it, so a new route cannot be left out of either.
 
-use crate::AppState;
 use crate::authorize::Access;
-use crate::plan_life_pages as life;
 use crate::refusal::Refusal;
 use crate::request::JsonBody;
+use crate::route::{Route, route};
 use crate::{
-    accounts, api, api_doc, api_fees, api_figures, api_households, api_members, api_plan_life, api_plans, api_profiles,
-    api_register, api_tasks, auth, dashboard, fees, figure_entry, files, households, member_steps, members, org_edit,
-    pages, plan_page, plan_pages, plan_targets, profiles, task_forms, tasks, unit_picker,
+    accounts, api, api_doc, api_fees, api_households, api_members, api_plans, api_profiles, api_register, auth,
+    dashboard, fees, files, households, member_steps, members, org_edit, pages, profiles, unit_picker,
 };
-use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::response::Response;
-use axum::routing::{MethodRouter, delete, get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use serde::de::DeserializeOwned;
-
-/// One route: method, path pattern, the access it needs, its handler.
-pub struct Route {
-    pub method: Method,
-    pub path: &'static str,
-    pub access: Access,
-    pub(crate) handler: MethodRouter<AppState>,
-    /// Whether the route takes a file: it may then take [`UPLOAD_TIMEOUT`]
-    /// rather than the state's `request_timeout`.
-    pub(crate) upload: bool,
-}
-
-/// How long an ordinary request may take, unless the state says otherwise.
-pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// How long an upload may take: a large spreadsheet sent from a commune's
-/// slow line must not be cut off (the import itself runs as a job).
-pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-
-fn route(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> Route {
-    Route {
-        method,
-        path,
-        access,
-        handler,
-        upload: false,
-    }
-}
-
-impl Route {
-    /// A route that takes a file of up to `max` bytes: its own body limit
-    /// and the upload's time.
-    fn upload(mut self, max: usize) -> Route {
-        self.handler = self.handler.layer(DefaultBodyLimit::max(max));
-        self.upload = true;
-        self
-    }
-}
 
 /// A `POST` on a member in the API whose handler is told what its route
 /// names (`named`): a step of a membership (`POST
@@ -123,101 +82,6 @@ pub fn routes() -> Vec<Route> {
         route(g.clone(), "/fees", Needs(ViewMembers), get(fees::page)),
         route(p.clone(), "/fees/rate", Needs(EditPlans), post(fees::set_rate)),
         route(p.clone(), "/fees/pay", Needs(EditMembers), post(fees::record)),
-        route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
-        route(p.clone(), "/plans", Needs(EditPlans), post(life::create)),
-        route(p.clone(), "/plans/{number}/edit", Needs(EditPlans), post(life::edit)),
-        route(p.clone(), "/plans/{number}/issue", Needs(EditPlans), post(life::issue)).upload(life::MAX_DOCUMENT),
-        route(
-            p.clone(),
-            "/plans/{number}/withdraw",
-            Needs(EditPlans),
-            post(life::withdraw),
-        ),
-        route(
-            p.clone(),
-            "/plans/{number}/version",
-            Needs(EditPlans),
-            post(life::version),
-        ),
-        route(
-            g.clone(),
-            "/plans/{number}/document",
-            Needs(ViewMembers),
-            get(life::document),
-        ),
-        route(
-            p.clone(),
-            "/plans/indicators",
-            Needs(EditPlans),
-            post(plan_pages::add_indicator),
-        ),
-        route(g.clone(), "/figures", Needs(ViewMembers), get(plan_pages::figures)),
-        route(g.clone(), "/plans/{number}", Needs(ViewMembers), get(plan_page::show)),
-        route(
-            g.clone(),
-            "/plans/{number}/targets.xlsx",
-            Needs(ViewMembers),
-            get(plan_targets::targets_sheet),
-        ),
-        route(
-            p.clone(),
-            "/plans/{number}/split",
-            Needs(EditPlans),
-            post(plan_targets::split),
-        ),
-        route(
-            p.clone(),
-            "/plans/{number}/targets",
-            Needs(EditPlans),
-            post(plan_targets::upload_targets),
-        )
-        .upload(plan_targets::MAX_TARGETS_SHEET),
-        route(
-            g.clone(),
-            "/plans/{number}/tasks/new",
-            Needs(EditPlans),
-            get(task_forms::new_form),
-        ),
-        route(
-            p.clone(),
-            "/plans/{number}/tasks",
-            Needs(EditPlans),
-            post(task_forms::create),
-        ),
-        route(
-            g.clone(),
-            "/tasks/{id}/edit",
-            Needs(EditPlans),
-            get(task_forms::edit_form),
-        ),
-        route(p.clone(), "/tasks/{id}/edit", Needs(EditPlans), post(task_forms::edit)),
-        route(
-            p.clone(),
-            "/tasks/{id}/assign",
-            Needs(EditPlans),
-            post(task_forms::assign),
-        ),
-        route(
-            g.clone(),
-            "/units/{code}/values",
-            Needs(ViewMembers),
-            get(figure_entry::show),
-        ),
-        route(
-            p.clone(),
-            "/units/{code}/values",
-            Needs(EditPlans),
-            post(figure_entry::enter),
-        ),
-        route(g.clone(), "/tasks", SignedIn, get(tasks::list)),
-        route(g.clone(), "/tasks/{id}", Task { report: false }, get(tasks::show)),
-        route(p.clone(), "/tasks/{id}", Task { report: true }, post(tasks::report)).upload(tasks::MAX_REPORT),
-        route(
-            g.clone(),
-            "/tasks/{id}/files/{file}",
-            Task { report: false },
-            get(tasks::file),
-        ),
         route(g.clone(), "/members", Needs(ViewMembers), get(members::list)),
         route(g.clone(), "/members/new", Needs(EditMembers), get(members::new_form)),
         route(p.clone(), "/members", Needs(EditMembers), post(members::create)),
@@ -434,43 +298,6 @@ pub fn routes() -> Vec<Route> {
             Needs(ViewMembers),
             get(api_plans::children),
         ),
-        route(g.clone(), "/api/v1/plans", SignedIn, get(api_plans::list)),
-        route(
-            p.clone(),
-            "/api/v1/plans",
-            Needs(EditPlans),
-            post(api_plan_life::create),
-        ),
-        route(
-            Method::PATCH,
-            "/api/v1/plans/{number}",
-            Needs(EditPlans),
-            patch(api_plan_life::edit),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/plans/{number}/issue",
-            Needs(EditPlans),
-            post(api_plan_life::issue),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/plans/{number}/withdraw",
-            Needs(EditPlans),
-            post(api_plan_life::withdraw),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/plans/{number}",
-            Needs(ViewMembers),
-            get(api_plans::show),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/plans/{number}/progress",
-            Needs(ViewMembers),
-            get(api_plans::progress),
-        ),
         route(
             g.clone(),
             "/api/v1/members",
@@ -598,51 +425,9 @@ pub fn routes() -> Vec<Route> {
             Needs(EditMembers),
             put(api_households::category),
         ),
-        route(g.clone(), "/api/v1/tasks", SignedIn, get(api_tasks::list)),
-        route(
-            g.clone(),
-            "/api/v1/tasks/{id}",
-            Task { report: false },
-            get(api_tasks::show),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/tasks/{id}/reports",
-            Task { report: true },
-            post(api_tasks::report),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/plans/{number}/tasks",
-            Needs(EditPlans),
-            post(api_tasks::create),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/tasks/{id}",
-            Needs(EditPlans),
-            put(api_tasks::edit),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/tasks/{id}/assignments",
-            Needs(EditPlans),
-            post(api_tasks::assign),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/units/{code}/values/{period}",
-            Needs(ViewMembers),
-            get(api_figures::grid),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/units/{code}/values/{period}",
-            Needs(EditPlans),
-            put(api_figures::enter),
-        ),
     ]
     .into_iter()
+    .chain(crate::routes_plans::routes())
     .chain(
         api_members::STEPS
             .into_iter()

@@ -2,7 +2,8 @@
 //! route behind its gate and time limit, the layers every answer passes
 //! through, and a server that stops gracefully.
 
-use crate::routes::{UPLOAD_TIMEOUT, routes};
+use crate::route::UPLOAD_TIMEOUT;
+use crate::routes::routes;
 use crate::{AppState, authorize, headers, ops, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
