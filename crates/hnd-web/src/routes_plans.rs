@@ -176,6 +176,12 @@ pub fn routes() -> Vec<Route> {
             put(api_tasks::edit),
         ),
         route(
+            g.clone(),
+            "/api/v1/plans/{number}/bodies",
+            Needs(ViewMembers),
+            get(api_tasks::bodies),
+        ),
+        route(
             p.clone(),
             "/api/v1/tasks/{id}/assignments",
             Needs(EditPlans),
