@@ -116,6 +116,9 @@ impl App {
         confirmed: bool,
     ) -> Result<usize, AppError> {
         let unit_id = self.plans_unit(actor, unit).await?;
+        if values.is_empty() {
+            return Ok(0);
+        }
         if self.store.period_locked(unit, period).await? {
             let unit = unit.trim().to_string();
             return Err(PlanError::PeriodLocked {
