@@ -52,7 +52,10 @@ pub fn kind_of(e: &StoreError) -> ErrorKind {
         StoreError::Account(AccountError::Forbidden) => ErrorKind::Forbidden,
         StoreError::Org(OrgError::UnknownUnit { .. })
         | StoreError::Member(
-            MemberError::UnknownMember { .. } | MemberError::UnknownEntry { .. } | MemberError::UnknownHousehold { .. },
+            MemberError::UnknownMember { .. }
+            | MemberError::UnknownEntry { .. }
+            | MemberError::UnknownHousehold { .. }
+            | MemberError::UnknownMapping { .. },
         )
         | StoreError::Plan(PlanError::UnknownPlan { .. } | PlanError::UnknownTask { .. }) => ErrorKind::NotFound,
         StoreError::Member(MemberError::DuplicateCccd { .. } | MemberError::CccdTaken { .. })

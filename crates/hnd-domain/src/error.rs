@@ -190,6 +190,9 @@ pub enum MemberError {
     /// No role, title or rating `entry` in member `id`'s profile.
     #[error("member {id} has no entry {entry}")]
     UnknownEntry { id: i64, entry: i64 },
+    /// No import mapping saved under `name` for unit `unit`.
+    #[error("no import mapping {name} for unit {unit}")]
+    UnknownMapping { unit: String, name: String },
     /// A profile field refused.
     #[error("{0}")]
     Field(crate::profile::FieldError),
@@ -292,6 +295,7 @@ impl MemberError {
             InHousehold { id, household } => t(lang, "member.in_household", &[("id", id), ("household", household)]),
             SecondHead { household } => t(lang, "member.second_head", &[("household", household)]),
             UnknownEntry { id, entry } => t(lang, "profile.unknown_entry", &[("id", id), ("entry", entry)]),
+            UnknownMapping { unit, name } => t(lang, "map.unknown", &[("unit", unit), ("name", name)]),
             Field(e) => e.message(lang),
             NothingChosen => t(lang, "member.nothing_chosen", &[]),
             BadField { field, value } => {

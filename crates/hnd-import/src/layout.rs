@@ -53,8 +53,20 @@ fn numbering(row: &[String]) -> bool {
 /// most of the register's fields, and the rows under it that complete
 /// its labels. `None` when no row names two fields.
 pub fn find(rows: &[Row], merges: &[Merge]) -> Option<Header> {
+    find_with(rows, merges, &vocab::is_header_word, &vocab::is_name_label)
+}
+
+/// [`find`] for a sheet of another kind: `is_label` tells a cell that
+/// names one of its fields, `is_key` the label of the column every data
+/// row fills (a member's name, a unit's code).
+pub fn find_with(
+    rows: &[Row],
+    merges: &[Merge],
+    is_label: &dyn Fn(&str) -> bool,
+    is_key: &dyn Fn(&str) -> bool,
+) -> Option<Header> {
     let scored = rows.iter().take(40).enumerate().map(|(i, (_, cells))| {
-        let known = cells.iter().filter(|c| vocab::is_header_word(c)).count();
+        let known = cells.iter().filter(|c| is_label(c)).count();
         (i, known)
     });
     let (top, best) = scored.fold((0, 0), |(bi, bk), (i, k)| if k > bk { (i, k) } else { (bi, bk) });
@@ -64,12 +76,12 @@ pub fn find(rows: &[Row], merges: &[Merge]) -> Option<Header> {
     let width = rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
     // The name's column: a data row has a name there, a header row under
     // the first has none (the label is merged down).
-    let name_col = (0..width).find(|&c| vocab::is_name_label(cell(&rows[top].1, c)));
+    let name_col = (0..width).find(|&c| is_key(cell(&rows[top].1, c)));
     let mut last = top;
     while last + 1 < rows.len() && last < top + 2 {
         let next = &rows[last + 1].1;
         let filled = next.iter().filter(|c| !c.trim().is_empty()).count();
-        let name_blank = name_col.is_none_or(|c| cell(next, c).is_empty() || vocab::is_header_word(cell(next, c)));
+        let name_blank = name_col.is_none_or(|c| cell(next, c).is_empty() || is_label(cell(next, c)));
         let covered = merged_down(merges, rows[top].0, rows[last + 1].0, name_col);
         // One label alone under a header is a heading of the rows below
         // ("CHI HỘI THÔN 1"), not a part of the header.

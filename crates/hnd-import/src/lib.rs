@@ -15,9 +15,11 @@ mod map_file;
 mod mapping;
 mod members;
 mod org;
+mod preview;
 mod propose;
 mod rows;
 mod run;
+mod sheet_map;
 mod table;
 mod targets;
 mod text;
@@ -29,6 +31,7 @@ pub use branches::{UnitName, match_names};
 pub use csv_guard::CsvGuard;
 pub use errors::{ImportError, MEMBER_TEMPLATE, ORG_TEMPLATE, Problem, RowError, Unreadable};
 pub use export::{ExportError, SheetWriter, csv_cell, write_csv_record};
+pub use fields::missing as missing_fields;
 pub use fields::{MEMBER_COLUMNS, PROFILE_COLUMNS, canonical_headers, field_label, name_key};
 pub use layout::{Header, find as find_header};
 pub use legacy::{Legacy, convert as convert_legacy, cp1252_byte, detect as detect_legacy, encode as encode_legacy};
@@ -39,14 +42,16 @@ pub use members::{
     MemberCsvStream, MemberParser, MemberSheet, MemberSheetRow, MemberXlsxStream, error_rows, profile_cells,
     read_member_table, read_member_table_with,
 };
-pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_xlsx};
+pub use org::{OrgRow, locate, read_org_csv, read_org_file, read_org_table, read_org_xlsx};
+pub use preview::{Preview, PreviewRow, field_choices, is_template, preview_members};
 pub use propose::{Proposal, propose};
 pub use rows::{Format, Head, Merge, RawRows, read_head, sniff_text};
 pub use run::{
     Batch, BatchChange, IMPORT_CHUNK, ImportOptions, ImportSummary, RunError, UnitFilter, export_members,
     import_members,
 };
+pub use sheet_map::{SheetKind, SheetMapping, propose_sheet};
 pub use table::{MAX_FILE_BYTES, MAX_MEMBER_CSV_BYTES, MAX_WHOLE_CELLS, Table};
-pub use targets::{TargetRow, UNIT_COLUMN, export_targets, figure, read_targets};
+pub use targets::{TargetRow, UNIT_COLUMN, export_targets, figure, read_targets, read_targets_table};
 pub use text::{Decoded, TextEncoding, TextForm, sniff as sniff_encoding, sniff_delimiter};
 pub use workbook_scan::{Extent, check_workbook};

@@ -8,15 +8,15 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// Column headers, as in the template `templates/to-chuc-mau.csv`.
-const CODE: &str = "Mã đơn vị";
-const NAME: &str = "Tên đơn vị";
-const LEVEL: &str = "Cấp";
-const KIND: &str = "Loại";
-const TRADE: &str = "Ngành nghề";
-const PARENT: &str = "Mã đơn vị cấp trên";
-const FOUNDED: &str = "Ngày thành lập";
-const COLUMNS: [&str; 7] = [CODE, NAME, LEVEL, KIND, TRADE, PARENT, FOUNDED];
-const REQUIRED: [&str; 5] = [CODE, NAME, LEVEL, KIND, PARENT];
+pub(crate) const CODE: &str = "Mã đơn vị";
+pub(crate) const NAME: &str = "Tên đơn vị";
+pub(crate) const LEVEL: &str = "Cấp";
+pub(crate) const KIND: &str = "Loại";
+pub(crate) const TRADE: &str = "Ngành nghề";
+pub(crate) const PARENT: &str = "Mã đơn vị cấp trên";
+pub(crate) const FOUNDED: &str = "Ngày thành lập";
+pub(crate) const COLUMNS: [&str; 7] = [CODE, NAME, LEVEL, KIND, TRADE, PARENT, FOUNDED];
+pub(crate) const REQUIRED: [&str; 5] = [CODE, NAME, LEVEL, KIND, PARENT];
 
 /// A branch or group to create, from one row of the sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +91,12 @@ fn day_of(text: &str) -> Option<Day> {
 }
 
 /// Checks every row; all problems are reported, not just the first.
+/// The rows of a table in the tree template's columns (a file read through
+/// a [`crate::SheetMapping`]), each cell checked.
+pub fn read_org_table(table: Table) -> Result<Vec<OrgRow>, ImportError> {
+    org_rows(table)
+}
+
 fn org_rows(table: Table) -> Result<Vec<OrgRow>, ImportError> {
     let at = table
         .require(&COLUMNS, &REQUIRED)

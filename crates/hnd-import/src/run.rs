@@ -202,7 +202,7 @@ fn check_csv(file: &Path, limits: Limits) -> Result<(), ImportError> {
 
 /// Runs `work` on a blocking thread: reading a file never holds up the
 /// threads that serve requests (nor, through them, the connection pools).
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
     match tokio::task::spawn_blocking(work).await {
         Ok(value) => value,
         Err(e) => std::panic::resume_unwind(e.into_panic()),
@@ -381,7 +381,7 @@ fn error_writer(path: &Path, headers: &[String]) -> Result<csv::Writer<std::fs::
 /// The rows of a chunk the register accepts, and the errors of the others:
 /// units must be branches or groups alive on `day`; a CCCD already held by
 /// somebody else points at them. `units` caches unit checks across chunks.
-async fn check_chunk(
+pub(crate) async fn check_chunk(
     store: &Store,
     sheet: &MemberSheet,
     day: Day,

@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// The column of unit codes in a targets sheet.
 pub const UNIT_COLUMN: &str = "Mã đơn vị";
-const NAME_COLUMN: &str = "Tên đơn vị";
+pub(crate) const NAME_COLUMN: &str = "Tên đơn vị";
 
 /// A target read from a sheet: unit code, indicator code, comparator, value.
 pub type TargetRow = (String, String, Comparator, f64);
@@ -72,7 +72,8 @@ pub fn figure(text: &str) -> Option<f64> {
     t.parse().ok().filter(|v: &f64| v.is_finite())
 }
 
-/// Reads a targets sheet for plan `number` and checks every cell (the
+/// Reads a targets sheet for plan `number` (in the template's layout, or
+/// in one of its own read through the mapping proposed for it) and checks every cell (the
 /// indicator is known and applies at the unit, the unit is in the plan's
 /// unit, percentages are at most 100, and `allowed` says yes to the unit's
 /// path): the targets to write, or every bad cell. Nothing is written.
@@ -85,6 +86,26 @@ pub async fn read_targets(
     lang: Lang,
 ) -> Result<Result<Vec<TargetRow>, Vec<RowError>>, crate::RunError> {
     let table = Table::read(file)?;
+    let key = hnd_domain::fold(UNIT_COLUMN);
+    let table = if table.headers.iter().any(|h| hnd_domain::fold(h.trim()) == key) {
+        table
+    } else {
+        // A layout of its own: read through the mapping proposed for it.
+        crate::propose_sheet(file, crate::SheetKind::Targets)?.read(file)?
+    };
+    read_targets_table(store, number, table, comparator, allowed, lang).await
+}
+
+/// [`read_targets`] of a table already read (a sheet in a layout of its
+/// own, read through a [`crate::SheetMapping`]).
+pub async fn read_targets_table(
+    store: &Store,
+    number: &str,
+    table: Table,
+    comparator: Comparator,
+    allowed: &(dyn Fn(&str) -> bool + Sync),
+    lang: Lang,
+) -> Result<Result<Vec<TargetRow>, Vec<RowError>>, crate::RunError> {
     let at = table.require(&[UNIT_COLUMN], &[UNIT_COLUMN])?;
     let unit_at = at[0].expect("required");
     let mut errors = Vec::new();

@@ -51,6 +51,7 @@ migrations! {
     (23, "member_words", "0023_member_words.sql"),
     (24, "plan_lifecycle", "0024_plan_lifecycle.sql"),
     (26, "task_units_figure_locks", "0026_task_units_figure_locks.sql"),
+    (30, "import_mappings", "0030_import_mappings.sql"),
 }
 
 impl Backend {

@@ -21,6 +21,7 @@ mod error;
 mod fees;
 mod figures;
 mod households;
+mod import_mappings;
 mod indicators;
 mod members;
 mod merger;
@@ -46,6 +47,7 @@ pub use error::StoreError;
 pub use fees::{FeeMember, FeePayment, FeeReport, FeeRow};
 pub use figures::ProgressRow;
 pub use households::Household;
+pub use import_mappings::SavedMapping;
 pub use indicators::NewIndicator;
 pub use members::{
     Added, CccdHolder, LikelyDuplicate, LoadOutcome, Member, MemberCounts, MemberEvent, MemberPage, MemberQuery,

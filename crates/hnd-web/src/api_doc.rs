@@ -100,6 +100,7 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
         paths.extend(crate::api_members::paths(&parts));
         paths.extend(crate::api_households::paths(&parts));
         paths.extend(crate::api_fees::paths(&parts));
+        paths.extend(crate::api_import_mappings::paths(&parts));
         paths.extend(crate::api_profiles::paths(&parts));
         paths.extend(crate::api_plans::paths(error));
         paths.extend(crate::api_tasks::paths(&parts));
@@ -109,6 +110,7 @@ fn with_modules(mut doc: serde_json::Value) -> serde_json::Value {
         schemas.extend(crate::api_members::schemas());
         schemas.extend(crate::api_households::schemas());
         schemas.extend(crate::api_fees::schemas());
+        schemas.extend(crate::api_import_mappings::schemas());
         schemas.extend(crate::api_profiles::schemas());
         schemas.extend(crate::api_plans::schemas());
         schemas.extend(crate::api_tasks::schemas());

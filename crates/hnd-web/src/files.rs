@@ -12,8 +12,10 @@
 //! On shutdown the work directory is removed.
 
 mod jobs;
+mod wizard;
 
 pub use jobs::Jobs;
+pub use wizard::{map_page, map_post};
 
 use crate::AppState;
 use crate::auth::Viewer;
@@ -39,32 +41,45 @@ struct ImportPage {
     nav: Option<Nav>,
     csrf: String,
     error: Option<String>,
-    /// The units the user may import into (code, name): a choice when
-    /// there are several.
-    units: Vec<(String, String)>,
+    /// The unit imported into by default: the highest the user may.
+    home: String,
+    /// Mappings saved for the units the user imports into:
+    /// ("UNIT/NAME", "name · unit").
+    mappings: Vec<(String, String)>,
 }
 
-pub async fn import_page(viewer: Viewer) -> Response {
+pub async fn import_page(State(state): State<AppState>, viewer: Viewer) -> Response {
     if !viewer.user.may_somewhere(Action::Import) {
         return forbidden(&viewer);
     }
-    import_form(&viewer, None, StatusCode::OK)
+    import_form(&state, &viewer, None, StatusCode::OK).await
 }
 
-fn import_form(viewer: &Viewer, error: Option<String>, status: StatusCode) -> Response {
-    let units = viewer
-        .user
-        .grants()
-        .iter()
-        .filter(|g| viewer.user.may(Action::Import, &g.path))
-        .map(|g| (g.unit_code.clone(), g.unit_name.clone()))
+async fn import_form(state: &AppState, viewer: &Viewer, error: Option<String>, status: StatusCode) -> Response {
+    let mappings = state
+        .app
+        .usable_import_mappings(&viewer.actor())
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| {
+            (
+                format!("{}/{}", m.unit_code, m.name),
+                format!("{} · {}", m.name, m.unit_name),
+            )
+        })
         .collect();
     let page = ImportPage {
         t: Tr(viewer.lang),
         nav: Some(Nav::of(viewer, "/import")),
         csrf: viewer.csrf.clone(),
         error,
-        units,
+        home: viewer
+            .user
+            .home(Action::Import)
+            .map(|h| h.unit_code.clone())
+            .unwrap_or_default(),
+        mappings,
     };
     render(page, status, viewer.lang)
 }
@@ -118,16 +133,17 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
             viewer.t("web.internal"),
         );
     }
-    let (mut csrf, mut unit, mut saved) = (String::new(), String::new(), None);
+    let (mut csrf, mut unit, mut saved, mut mapping_name) = (String::new(), String::new(), None, String::new());
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return import_form(&viewer, Some(e.body_text()), StatusCode::BAD_REQUEST),
+            Err(e) => return import_form(&state, &viewer, Some(e.body_text()), StatusCode::BAD_REQUEST).await,
         };
         match field.name() {
             Some("csrf") => csrf = field.text().await.unwrap_or_default(),
             Some("unit") => unit = field.text().await.unwrap_or_default(),
+            Some("mapping") => mapping_name = field.text().await.unwrap_or_default(),
             Some("file") => {
                 // The token comes first in the form: nothing is written without it.
                 if let Err(r) = viewer.check_csrf(&csrf) {
@@ -135,7 +151,7 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
                 }
                 match save_spreadsheet(field, &state.work_dir.join(format!("upload-{id}")), lang).await {
                     Ok(file) => saved = Some(file),
-                    Err((status, message)) => return import_form(&viewer, Some(message), status),
+                    Err((status, message)) => return import_form(&state, &viewer, Some(message), status).await,
                 }
             }
             _ => {}
@@ -146,18 +162,99 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
     }
     let Some((file_name, path, ext)) = saved else {
         return import_form(
+            &state,
             &viewer,
             Some(viewer.t("web.choose_file")),
             StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        )
+        .await;
     };
     // Without a choice: the highest unit the user imports into.
     let unit = match (unit.trim(), viewer.user.home(Action::Import)) {
         ("", Some(home)) => home.unit_code.clone(),
         (code, _) => code.to_string(),
     };
+    let actor = viewer.actor();
+    let refused = |e: hnd_app::AppError| {
+        let _ = std::fs::remove_file(&path);
+        crate::shell::told(&viewer, e)
+    };
+    // A mapping saved for the unit ("UNIT/NAME"): the import starts at once.
+    if let Some((at, name)) = mapping_name.split_once('/') {
+        return match state.app.import_mapping(&actor, at, name).await {
+            Ok(mapping) => {
+                let file = Upload {
+                    unit: at.to_string(),
+                    file_name,
+                    path,
+                    total: None,
+                };
+                start_job(&state, &viewer, file, Some(mapping))
+            }
+            Err(e) => match refused(e) {
+                Ok(message) => import_form(&state, &viewer, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
+                Err(r) => r,
+            },
+        };
+    }
+    // A file in a layout of its own goes to the wizard with a proposed
+    // mapping; the template's own (or one the reader refuses, which the
+    // job then tells) is imported at once.
+    let head = path.clone();
+    let own_layout = matches!(
+        tokio::task::spawn_blocking(move || hnd_import::is_template(&head)).await,
+        Ok(Ok(false))
+    );
+    if own_layout {
+        return match state.app.propose_import(&actor, &unit, &path).await {
+            Ok(proposal) => {
+                let draft = jobs::Draft {
+                    user: viewer.user.id,
+                    unit,
+                    file_name,
+                    path,
+                    mapping: proposal.mapping,
+                    at: std::time::Instant::now(),
+                };
+                state.jobs.put_draft(id, draft);
+                Redirect::to(&format!("/import/map/{id}")).into_response()
+            }
+            Err(e) => match refused(e) {
+                Ok(message) => import_form(&state, &viewer, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
+                Err(r) => r,
+            },
+        };
+    }
     let total = if ext == "csv" { count_rows(&path).await } else { None };
+    let file = Upload {
+        unit,
+        file_name,
+        path,
+        total,
+    };
+    start_job(&state, &viewer, file, None)
+}
+
+/// A file uploaded for import: the unit it goes into, its name as the user
+/// gave it, where it is, and its rows when counted beforehand.
+struct Upload {
+    unit: String,
+    file_name: String,
+    path: std::path::PathBuf,
+    total: Option<usize>,
+}
+
+/// Starts the import of `file` (through `mapping` when it is in a layout
+/// of its own) as a job, and sends the user to its page.
+fn start_job(state: &AppState, viewer: &Viewer, file: Upload, mapping: Option<hnd_import::Mapping>) -> Response {
+    let (id, lang) = (state.jobs.next_id(), viewer.lang);
     let errors_path = state.work_dir.join(format!("errors-{id}.csv"));
+    let Upload {
+        unit,
+        file_name,
+        path,
+        total,
+    } = file;
     let job = Job {
         user: viewer.user.id,
         file_name: file_name.clone(),
@@ -172,6 +269,7 @@ pub async fn upload(State(state): State<AppState>, viewer: Viewer, mut form: Mul
         let stop = || jobs.stopping();
         let options = hnd_import::ImportOptions {
             cancel: Some(&stop),
+            mapping: mapping.as_ref(),
             ..hnd_import::ImportOptions::WEB
         };
         let file = hnd_app::MemberFile {

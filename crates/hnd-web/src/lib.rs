@@ -17,6 +17,7 @@ mod api_doc;
 mod api_fees;
 mod api_figures;
 mod api_households;
+mod api_import_mappings;
 mod api_members;
 mod api_plan_life;
 mod api_plans;

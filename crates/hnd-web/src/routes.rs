@@ -7,8 +7,9 @@ use crate::refusal::Refusal;
 use crate::request::JsonBody;
 use crate::route::{Route, route};
 use crate::{
-    accounts, api, api_doc, api_fees, api_households, api_members, api_plans, api_profiles, api_register, auth,
-    dashboard, fees, files, households, member_steps, members, org_edit, pages, profiles, unit_picker,
+    accounts, api, api_doc, api_fees, api_households, api_import_mappings, api_members, api_plans, api_profiles,
+    api_register, auth, dashboard, fees, files, households, member_steps, members, org_edit, pages, profiles,
+    unit_picker,
 };
 use axum::http::Method;
 use axum::response::Response;
@@ -282,6 +283,8 @@ pub fn routes() -> Vec<Route> {
         route(p.clone(), "/import", Needs(Import), post(files::upload)).upload(files::MAX_UPLOAD),
         route(g.clone(), "/import/template.csv", Public, get(files::template)),
         route(g.clone(), "/import/{job}", Needs(Import), get(files::job_page)),
+        route(g.clone(), "/import/map/{id}", Needs(Import), get(files::map_page)),
+        route(p.clone(), "/import/map/{id}", Needs(Import), post(files::map_post)),
         route(
             g.clone(),
             "/import/{job}/errors.csv",
@@ -383,6 +386,30 @@ pub fn routes() -> Vec<Route> {
             delete(api_profiles::remove_rating),
         ),
         route(g.clone(), "/api/v1/fees", Needs(ViewMembers), get(api_fees::report)),
+        route(
+            g.clone(),
+            "/api/v1/units/{code}/import-mappings",
+            Needs(Import),
+            get(api_import_mappings::list),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/units/{code}/import-mappings/{name}",
+            Needs(Import),
+            get(api_import_mappings::show),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/units/{code}/import-mappings/{name}",
+            Needs(Import),
+            put(api_import_mappings::save),
+        ),
+        route(
+            Method::DELETE,
+            "/api/v1/units/{code}/import-mappings/{name}",
+            Needs(Import),
+            delete(api_import_mappings::delete),
+        ),
         route(
             Method::PUT,
             "/api/v1/fees/rates/{unit}/{year}",

@@ -23,6 +23,7 @@ mod plans;
 mod sample;
 mod serve;
 mod settings;
+mod sheet_files;
 mod tasks;
 mod users;
 

@@ -4,7 +4,7 @@
 use crate::tr;
 use anyhow::Result;
 use hnd_app::{Actor, App, MemberFile};
-use hnd_domain::{Day, Lang, fmt::int};
+use hnd_domain::{Day, fmt::int};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -53,14 +53,23 @@ impl Mapped {
     }
 }
 
+/// Where a proposed mapping goes besides the summary: a file (else
+/// standard output) and a name it is saved under for the unit.
+pub struct MapTo<'a> {
+    pub out: Option<&'a Path>,
+    pub save: Option<&'a str>,
+}
+
 /// Proposes a mapping for `file` imported into `unit`: writes it to `out`
 /// or prints it, with a summary (on standard error when the mapping is
-/// printed, so that standard output is the mapping alone).
-pub async fn map(store: &hnd_store::Store, file: &Path, unit: &str, out: Option<&Path>, lang: Lang) -> Result<()> {
-    let proposal = hnd_import::propose_file(store, file, unit, Day::today()).await?;
+/// printed, so that standard output is the mapping alone); saves it under
+/// a name when asked.
+pub async fn map(app: &App, actor: &Actor, file: &Path, unit: &str, to: MapTo<'_>) -> Result<()> {
+    let lang = actor.lang;
+    let proposal = app.propose_import(actor, unit, file).await?;
     let text = proposal.mapping.to_toml();
     let summary = proposal.summary(lang);
-    match out {
+    match to.out {
         Some(path) => {
             std::fs::write(path, text)?;
             println!("{summary}");
@@ -71,6 +80,78 @@ pub async fn map(store: &hnd_store::Store, file: &Path, unit: &str, out: Option<
             std::io::Write::write_all(&mut out, text.as_bytes())?;
             std::io::Write::flush(&mut out)?;
             eprintln!("{summary}");
+        }
+    }
+    if let Some(name) = to.save {
+        app.save_import_mapping(actor, unit, name, &proposal.mapping).await?;
+        eprintln!("{}", tr(lang, "map.saved", &[("name", &name), ("unit", &unit)]));
+    }
+    Ok(())
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum MappingsCommand {
+    /// The mappings saved for a unit.
+    List {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a mapping file (as `members map` writes it, corrected) under a name for a unit.
+    Save {
+        mapping: PathBuf,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Print a saved mapping (TOML).
+    Show {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Remove a saved mapping.
+    Delete {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// Runs `hnd members mappings …`.
+pub async fn mappings(app: &App, actor: &Actor, cmd: MappingsCommand) -> Result<()> {
+    let lang = actor.lang;
+    match cmd {
+        MappingsCommand::List { unit, json } => {
+            let saved = app.import_mappings(actor, &unit).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&saved)?);
+            } else if saved.is_empty() {
+                println!("{}", tr(lang, "map.list_empty", &[("unit", &unit)]));
+            }
+            if !json {
+                for m in &saved {
+                    let at = hnd_domain::fmt::moment(&m.saved_at);
+                    println!("{}\t{}\t{}", m.name, m.saved_by, at);
+                }
+            }
+        }
+        MappingsCommand::Save { mapping, unit, name } => {
+            let read = Mapped::read(Some(&mapping), false)?;
+            let mapping = read.mapping.expect("a mapping read from its file");
+            app.save_import_mapping(actor, &unit, &name, &mapping).await?;
+            println!("{}", tr(lang, "map.saved", &[("name", &name), ("unit", &unit)]));
+        }
+        MappingsCommand::Show { unit, name } => {
+            print!("{}", app.import_mapping(actor, &unit, &name).await?.to_toml());
+        }
+        MappingsCommand::Delete { unit, name } => {
+            app.delete_import_mapping(actor, &unit, &name).await?;
+            println!("{}", tr(lang, "map.deleted", &[("name", &name), ("unit", &unit)]));
         }
     }
     Ok(())

@@ -151,12 +151,18 @@ pub enum MembersCommand {
         /// Read a file in a layout of its own through this mapping (see `members map`).
         #[arg(long)]
         mapping: Option<std::path::PathBuf>,
+        /// Read it through the mapping saved under this name for the unit (see `members mappings`).
+        #[arg(long, conflicts_with = "mapping")]
+        saved: Option<String>,
         /// Take the mapping's branch matches that are marked confirm = true.
-        #[arg(long, requires = "mapping")]
+        #[arg(long)]
         accept_proposed: bool,
         #[command(flatten)]
         when: crate::org::When,
     },
+    /// Mappings saved by name per unit, so that the next file in the same layout imports in one step.
+    #[command(subcommand)]
+    Mappings(crate::member_files::MappingsCommand),
     /// Propose a mapping for a member list in any layout (.xlsx, .xls, .ods, .csv, .txt):
     /// its header, each column's field, X-mark groups, branch names to units.
     Map {
@@ -167,6 +173,9 @@ pub enum MembersCommand {
         /// Write the mapping here (TOML) instead of printing it.
         #[arg(long)]
         out: Option<std::path::PathBuf>,
+        /// Also save the proposed mapping under this name for the unit.
+        #[arg(long)]
+        save: Option<String>,
     },
     /// Write the members under a unit to .csv or .xlsx, in the import template's columns.
     Export {
@@ -499,17 +508,30 @@ pub async fn run(cmd: MembersCommand, db: &str, author: &str, lang: Lang) -> Res
             unit,
             errors,
             mapping,
+            saved,
             accept_proposed,
             when,
         } => {
             let day = day_or_today(when.date.as_deref())?;
             let errors_path = errors.unwrap_or_else(|| crate::member_files::errors_beside(&file));
-            let mapped = crate::member_files::Mapped::read(mapping.as_deref(), accept_proposed)?;
-            let (actor, at) = (actor(&when), (unit.as_str(), file.as_path(), errors_path.as_path()));
+            let actor = actor(&when);
+            let mapped = match saved {
+                Some(name) => crate::member_files::Mapped {
+                    mapping: Some(app.import_mapping(&actor, &unit, &name).await?),
+                    accept_proposed,
+                },
+                None => crate::member_files::Mapped::read(mapping.as_deref(), accept_proposed)?,
+            };
+            let at = (unit.as_str(), file.as_path(), errors_path.as_path());
             return crate::member_files::import(&app, &actor, at, day, &mapped).await;
         }
-        MembersCommand::Map { file, unit, out } => {
-            crate::member_files::map(&store, &file, &unit, out.as_deref(), lang).await?;
+        MembersCommand::Mappings(cmd) => crate::member_files::mappings(&app, &actor_now(), cmd).await?,
+        MembersCommand::Map { file, unit, out, save } => {
+            let to = crate::member_files::MapTo {
+                out: out.as_deref(),
+                save: save.as_deref(),
+            };
+            crate::member_files::map(&app, &actor_now(), &file, &unit, to).await?;
         }
         MembersCommand::Export { file, unit } => {
             crate::member_files::export(&app, &actor_now(), &unit, &file).await?;

@@ -106,8 +106,19 @@ pub enum OrgCommand {
     /// Load branches and groups from a spreadsheet (.xlsx or .csv): all rows or none.
     Import {
         file: PathBuf,
+        /// Read a sheet in a layout of its own through this mapping (see `org map`).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
         #[command(flatten)]
         when: When,
+    },
+    /// Propose how a sheet of branches and groups in a layout of its own is read:
+    /// its header and which column is the template's code, name, level, kind, parent…
+    Map {
+        file: PathBuf,
+        /// Write the mapping here (TOML) instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// The latest entries of the tree's event log.
     Log {
@@ -344,9 +355,17 @@ pub async fn run(cmd: OrgCommand, db: &str, author: &str, lang: Lang) -> Result<
             app.dissolve_unit(&actor(&when), &c, day).await?;
             println!("{}", tr(lang, "cli.done", &[]));
         }
-        OrgCommand::Import { file, when } => {
+        OrgCommand::Map { file, out } => {
+            crate::sheet_files::map(&file, hnd_import::SheetKind::Org, out.as_deref(), lang)?;
+        }
+        OrgCommand::Import { file, mapping, when } => {
             let day = day_or_today(when.date.as_deref())?;
-            let rows = hnd_import::read_org_file(&file)?;
+            let rows = match mapping {
+                Some(m) => {
+                    hnd_import::read_org_table(crate::sheet_files::read(&file, &m, hnd_import::SheetKind::Org)?)?
+                }
+                None => hnd_import::read_org_file(&file)?,
+            };
             let total = rows.len();
             let units = rows.iter().cloned().map(new_unit_of_row).collect();
             let outcome = match store.create_units(units, day, &change(&when), "import").await {

@@ -155,6 +155,17 @@ pub enum PlansCommand {
         file: std::path::PathBuf,
         #[arg(long, default_value = ">=")]
         comparator: String,
+        /// Read a sheet in a layout of its own through this mapping (see `plans map-targets`).
+        #[arg(long)]
+        mapping: Option<std::path::PathBuf>,
+    },
+    /// Propose how a targets sheet in a layout of its own is read: its header,
+    /// the units' code column and the indicator of each other column.
+    MapTargets {
+        file: std::path::PathBuf,
+        /// Write the mapping here (TOML) instead of printing it.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
     /// Hand a unit's target down to the units below it: by members,
     /// households (--by households) or equal.
@@ -443,9 +454,17 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
             number,
             file,
             comparator,
+            mapping,
         } => {
             let comparator = Comparator::parse(&comparator).ok_or(PlanError::BadComparator { text: comparator })?;
-            return import_targets(&app, &actor, &number, &file, comparator).await;
+            let table = match mapping {
+                Some(m) => Some(crate::sheet_files::read(&file, &m, hnd_import::SheetKind::Targets)?),
+                None => None,
+            };
+            return import_targets(&app, &actor, &number, (&file, table), comparator).await;
+        }
+        PlansCommand::MapTargets { file, out } => {
+            crate::sheet_files::map(&file, hnd_import::SheetKind::Targets, out.as_deref(), lang)?;
         }
         PlansCommand::Split {
             number,
@@ -475,12 +494,17 @@ async fn import_targets(
     app: &App,
     actor: &Actor,
     number: &str,
-    file: &std::path::Path,
+    sheet: (&std::path::Path, Option<hnd_import::Table>),
     comparator: Comparator,
 ) -> Result<ExitCode> {
     let lang = actor.lang;
     let allowed = |path: &str| app.may_set_target(actor, path);
-    let targets = match hnd_import::read_targets(app.store(), number, file, comparator, &allowed, lang).await? {
+    let store = app.store();
+    let read = match sheet {
+        (_, Some(table)) => hnd_import::read_targets_table(store, number, table, comparator, &allowed, lang).await?,
+        (file, None) => hnd_import::read_targets(store, number, file, comparator, &allowed, lang).await?,
+    };
+    let targets = match read {
         Ok(t) => t,
         Err(errors) => {
             for e in &errors {

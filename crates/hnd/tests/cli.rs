@@ -67,7 +67,8 @@ both_backends!(
     a_plan_implemented_below_from_the_command_line,
     tasks_and_figures_from_the_command_line,
     the_demo_lives_through_the_2025_reform,
-    a_list_in_its_own_layout_is_mapped_then_imported
+    a_list_in_its_own_layout_is_mapped_then_imported,
+    units_and_targets_in_their_own_layout_are_mapped_then_imported
 );
 
 /// A province issues a plan with a deadline, three communes issue plans
@@ -563,6 +564,186 @@ fn a_list_in_its_own_layout_is_mapped_then_imported(db: &str) {
             && found.contains("\"unit_code\":\"00004-CH02\""),
         "{found}"
     );
+
+    // The mapping, corrected by a person, saved by name for the commune:
+    // next month's file imports with the name alone, adding no one twice.
+    let corrected = std::fs::read_to_string(&mapping)
+        .unwrap()
+        .replace("confirm = true", "confirm = false");
+    std::fs::write(&mapping, corrected).unwrap();
+    let name = "Danh sách hằng tháng";
+    let saved = ok(
+        db,
+        &[
+            "members", "mappings", "save", &mapping, "--unit", "00004", "--name", name,
+        ],
+    );
+    assert!(
+        saved.contains("Đã lưu cách đọc «Danh sách hằng tháng» cho đơn vị 00004"),
+        "{saved}"
+    );
+    let list = ok(db, &["members", "mappings", "list", "--unit", "00004", "--json"]);
+    assert!(list.contains("\"name\": \"Danh sách hằng tháng\""), "{list}");
+    let shown = ok(db, &["members", "mappings", "show", "--unit", "00004", "--name", name]);
+    assert_eq!(hnd_import::Mapping::from_toml(&shown).unwrap().unconfirmed().len(), 0);
+    let again = ok(db, &["members", "import", &path, "--unit", "00004", "--saved", name]);
+    assert!(again.contains("Đã nhập 0 hội viên mới; 3 đã có trong sổ"), "{again}");
+    // Proposed and saved in one step; removed; then no longer found.
+    let other = "Đề xuất";
+    ok(db, &["members", "map", &path, "--unit", "00004", "--save", other]);
+    let list = ok(db, &["members", "mappings", "list", "--unit", "00004"]);
+    assert!(list.contains(name) && list.contains(other), "{list}");
+    ok(
+        db,
+        &["members", "mappings", "delete", "--unit", "00004", "--name", other],
+    );
+    let err = failing(db, &["members", "import", &path, "--unit", "00004", "--saved", other]);
+    assert!(
+        err.contains("Đơn vị 00004 không có cách đọc tệp nào tên «Đề xuất»"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `hnd org map` / `hnd plans map-targets` then their imports with
+/// `--mapping`: a list of branches under title rows with its own labels
+/// (and a column the tree does not keep), and a targets sheet naming
+/// its units' column and its indicators in words.
+fn units_and_targets_in_their_own_layout_are_mapped_then_imported(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let dir = std::env::temp_dir().join(format!("hnd-own-sheets-{}-{}", std::process::id(), db.len()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).display().to_string();
+    std::fs::write(
+        path("chi-hoi.csv"),
+        "HỘI NÔNG DÂN PHƯỜNG BA ĐÌNH,,,,,,,\n\
+         DANH SÁCH CHI HỘI NĂM 2026,,,,,,,\n\
+         STT,Mã ĐV,Tên chi hội,Cấp,Loại hình,Nghề,Trực thuộc (mã),Ghi chú\n\
+         1,00004-CH01,Chi hội Tổ dân phố Đồng Tâm,Chi hội,Địa bàn,,00004,mới\n\
+         2,00004-NN01,Chi hội nghề nghiệp Nuôi ong,Chi hội,Nghề nghiệp,Nuôi ong,00004,\n",
+    )
+    .unwrap();
+    // Without a mapping: refused whole, naming the template.
+    let err = failing(db, &["org", "import", &path("chi-hoi.csv"), "--date", "01/01/2026"]);
+    assert!(err.contains("to-chuc-mau.csv"), "{err}");
+    let printed = ok(db, &["org", "map", &path("chi-hoi.csv")]);
+    let mapping = hnd_import::SheetMapping::from_toml(&printed).expect("the printed mapping is TOML");
+    assert_eq!((mapping.header_rows.clone(), mapping.first_row), (vec![3], 4));
+    let fields: Vec<(&str, &str)> = mapping
+        .columns
+        .iter()
+        .map(|c| (c.column.as_str(), c.field.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("B", "Mã đơn vị"),
+            ("C", "Tên đơn vị"),
+            ("D", "Cấp"),
+            ("E", "Loại"),
+            ("F", "Ngành nghề"),
+            ("G", "Mã đơn vị cấp trên")
+        ],
+        "{printed}"
+    );
+    let summary = ok(
+        db,
+        &["org", "map", &path("chi-hoi.csv"), "--out", &path("to-chuc.toml")],
+    );
+    assert!(summary.contains("H «Ghi chú»"), "{summary}");
+    let args = [
+        "org",
+        "import",
+        &path("chi-hoi.csv"),
+        "--mapping",
+        &path("to-chuc.toml"),
+        "--date",
+        "01/01/2026",
+    ];
+    let out = ok(db, &args);
+    assert!(out.contains("2"), "{out}");
+    let shown = ok(db, &["org", "show", "00004"]);
+    assert!(
+        shown.contains("00004-NN01") && shown.contains("Chi hội Tổ dân phố Đồng Tâm"),
+        "{shown}"
+    );
+    // Run again: nothing new.
+    ok(db, &args);
+
+    // A targets sheet in words.
+    let created = ok(
+        db,
+        &[
+            "plans",
+            "create",
+            "--unit",
+            "01",
+            "--kind",
+            "plan",
+            "--title",
+            "Kế hoạch năm",
+            "--years",
+            "2026",
+            "--date",
+            "01/01/2026",
+            "--json",
+        ],
+    );
+    let number = serde_json::from_str::<serde_json::Value>(&created).unwrap()["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        path("chi-tieu.csv"),
+        "CHỈ TIÊU GIAO NĂM 2026,,,\n\
+         Mã xã,Tên xã,Kết nạp hội viên mới (người),Tổng số hội viên\n\
+         00004,Phường Ba Đình,120,\"1.500\"\n\
+         00008,Phường Ngọc Hà,80,900\n",
+    )
+    .unwrap();
+    let printed = ok(
+        db,
+        &[
+            "plans",
+            "map-targets",
+            &path("chi-tieu.csv"),
+            "--out",
+            &path("chi-tieu.toml"),
+        ],
+    );
+    assert!(
+        printed.contains("C «Kết nạp hội viên mới (người)» → new_members"),
+        "{printed}"
+    );
+    assert!(printed.contains("D «Tổng số hội viên» → members"), "{printed}");
+    let out = ok(
+        db,
+        &[
+            "plans",
+            "import-targets",
+            &number,
+            &path("chi-tieu.csv"),
+            "--mapping",
+            &path("chi-tieu.toml"),
+        ],
+    );
+    assert!(out.contains("Đã giao 4 chỉ tiêu"), "{out}");
+    // Without a mapping, the proposed one is taken: the same targets again.
+    let out = ok(db, &["plans", "import-targets", &number, &path("chi-tieu.csv")]);
+    assert!(out.contains("Đã giao 4 chỉ tiêu"), "{out}");
+    // A mapping of the other kind is refused.
+    let err = failing(
+        db,
+        &[
+            "plans",
+            "import-targets",
+            &number,
+            &path("chi-tieu.csv"),
+            "--mapping",
+            &path("to-chuc.toml"),
+        ],
+    );
+    assert!(err.contains("org"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

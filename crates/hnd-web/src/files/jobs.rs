@@ -28,6 +28,8 @@ pub struct Jobs {
     /// Jobs whose task has not ended yet, and a signal when one ends.
     live: std::sync::atomic::AtomicUsize,
     ended: tokio::sync::Notify,
+    /// Files uploaded in a layout of their own, waiting for their mapping.
+    drafts: Mutex<HashMap<u64, Draft>>,
 }
 
 impl Default for Jobs {
@@ -39,6 +41,7 @@ impl Default for Jobs {
             stopping: Default::default(),
             live: Default::default(),
             ended: tokio::sync::Notify::new(),
+            drafts: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -54,6 +57,19 @@ pub(super) struct Job {
     pub errors_path: std::path::PathBuf,
     /// When it ended, for its expiry.
     pub ended: Option<std::time::Instant>,
+}
+
+/// A file in a layout of its own between its upload and its import: the
+/// mapping the user is checking (the import wizard, `wizard.rs`). Kept
+/// [`JOB_TTL`] after its upload, then removed with its file.
+#[derive(Clone)]
+pub(super) struct Draft {
+    pub user: i64,
+    pub unit: String,
+    pub file_name: String,
+    pub path: std::path::PathBuf,
+    pub mapping: hnd_import::Mapping,
+    pub at: std::time::Instant,
 }
 
 #[derive(Clone)]
@@ -173,6 +189,29 @@ impl Jobs {
 
     pub(super) fn get(&self, id: u64) -> Option<Job> {
         self.jobs.lock().expect("jobs lock").get(&id).cloned()
+    }
+
+    /// Keeps draft `id` (replacing an earlier state of it); forgets the
+    /// drafts older than [`JOB_TTL`] and removes their files.
+    pub(super) fn put_draft(&self, id: u64, draft: Draft) {
+        let mut drafts = self.drafts.lock().expect("drafts lock");
+        drafts.retain(|_, d| {
+            let keep = d.at.elapsed() < JOB_TTL;
+            if !keep {
+                let _ = std::fs::remove_file(&d.path);
+            }
+            keep
+        });
+        drafts.insert(id, draft);
+    }
+
+    pub(super) fn draft(&self, id: u64) -> Option<Draft> {
+        self.drafts.lock().expect("drafts lock").get(&id).cloned()
+    }
+
+    /// Draft `id`, no longer kept: its file now belongs to its import.
+    pub(super) fn take_draft(&self, id: u64) -> Option<Draft> {
+        self.drafts.lock().expect("drafts lock").remove(&id)
     }
 }
 
