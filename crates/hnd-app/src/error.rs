@@ -38,6 +38,14 @@ pub enum AppError {
     Figures(Vec<FigureProblem>),
 }
 
+/// A figure of an entry grid refused, or one to confirm (`warning`), with why.
+#[derive(Debug, Clone)]
+pub struct FigureProblem {
+    pub indicator: String,
+    pub warning: bool,
+    pub error: PlanError,
+}
+
 /// The kind of a store's refusal or failure.
 pub fn kind_of(e: &StoreError) -> ErrorKind {
     match e {
@@ -143,13 +151,4 @@ impl From<OrgError> for AppError {
     fn from(e: OrgError) -> AppError {
         AppError::Store(e.into())
     }
-}
-
-/// A figure of an entry grid refused, or one to confirm (`warning`),
-/// with why.
-#[derive(Debug, Clone)]
-pub struct FigureProblem {
-    pub indicator: String,
-    pub warning: bool,
-    pub error: PlanError,
 }

@@ -58,17 +58,6 @@ pub fn indicator_name(code: &str, lang: Lang) -> String {
         .to_string()
 }
 
-/// A figure as people write it: `1.200`, `95,5`.
-fn figure_text(value: f64, lang: Lang) -> String {
-    if value.fract() == 0.0 {
-        hnd_domain::fmt::int(value as i64, lang)
-    } else {
-        hnd_domain::fmt::decimal(value, 2, lang)
-            .trim_end_matches('0')
-            .to_string()
-    }
-}
-
 /// The indicators a unit enters by hand, catalogue first.
 fn entered_indicators() -> Vec<&'static hnd_domain::plan::Indicator> {
     all_indicators()
@@ -127,6 +116,9 @@ impl App {
         confirmed: bool,
     ) -> Result<usize, AppError> {
         let unit_id = self.plans_unit(actor, unit).await?;
+        if values.is_empty() {
+            return Ok(0);
+        }
         if self.store.period_locked(unit, period).await? {
             let unit = unit.trim().to_string();
             return Err(PlanError::PeriodLocked {
@@ -207,9 +199,9 @@ impl App {
                     warning: false,
                     error: PlanError::AboveDenominator {
                         indicator: indicator_name(num, lang),
-                        value: figure_text(n, lang),
+                        value: hnd_domain::fmt::figure(n, lang),
                         denominator: indicator_name(den, lang),
-                        of: figure_text(d, lang),
+                        of: hnd_domain::fmt::figure(d, lang),
                     },
                 });
             }
@@ -240,9 +232,9 @@ impl App {
                     warning: true,
                     error: PlanError::FarFromLast {
                         indicator: indicator_name(code, lang),
-                        value: figure_text(*value, lang),
+                        value: hnd_domain::fmt::figure(*value, lang),
                         period: previous.to_string(),
-                        last: figure_text(last, lang),
+                        last: hnd_domain::fmt::figure(last, lang),
                     },
                 })
             })

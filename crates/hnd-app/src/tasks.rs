@@ -153,7 +153,7 @@ impl App {
                 detail: json!({"plan": number, "before": null, "after": task}),
             },
         );
-        Ok(self.store.add_task(number, task, &change).await.map_err(owner_field)?)
+        self.store.add_task(number, task, &change).await.map_err(owner_field)
     }
 
     /// Changes task `id`: its text, bodies, deadline and owning unit (its

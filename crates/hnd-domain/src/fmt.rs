@@ -45,6 +45,16 @@ pub fn decimal(x: f64, decimals: usize, lang: Lang) -> String {
     }
 }
 
+/// A figure as people write it: a whole number grouped (`1.200`), else
+/// with up to two decimal places, trailing zeros dropped (`95,5`).
+pub fn figure(x: f64, lang: Lang) -> String {
+    if x.fract() == 0.0 {
+        int(x as i64, lang)
+    } else {
+        decimal(x, 2, lang).trim_end_matches('0').to_string()
+    }
+}
+
 /// A percentage with one decimal place, trailing `,0` dropped: `3,5%`, `95%`.
 pub fn percent(x: f64, lang: Lang) -> String {
     let text = decimal(x, 1, lang);
@@ -66,6 +76,8 @@ mod tests {
         assert_eq!(percent(3.5, Lang::Vi), "3,5%");
         assert_eq!(percent(95.0, Lang::Vi), "95%");
         assert_eq!(decimal(1234.25, 2, Lang::Vi), "1.234,25");
+        assert_eq!(figure(1200.0, Lang::Vi), "1.200");
+        assert_eq!(figure(95.5, Lang::Vi), "95,5");
     }
 
     #[test]

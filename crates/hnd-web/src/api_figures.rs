@@ -133,11 +133,11 @@ pub fn schemas() -> serde_json::Map<String, Value> {
     );
     schemas.insert(
         "FigureProblems".into(),
-        json!({"type": "object", "required": ["error", "problems"], "properties": {
+        json!({"type": "object", "required": ["error"], "properties": {
             "error": {"type": "object", "required": ["code", "message"], "properties": {
-                "code": {"type": "string", "enum": ["refused", "confirm"]}, "message": text,
-                "field": {"type": "string", "nullable": true}}},
-            "problems": {"type": "array", "items": {"type": "object", "required": ["indicator", "warning", "message"],
+                "code": {"type": "string", "description": "refused: số liệu bị từ chối; confirm: cần xác nhận"},
+                "message": text, "field": {"type": "string", "nullable": true}}},
+            "problems": {"type": "array", "description": "từng số liệu bị từ chối hoặc cần xác nhận (khi code là refused hoặc confirm)", "items": {"type": "object", "required": ["indicator", "warning", "message"],
                 "properties": {"indicator": text, "warning": {"type": "boolean"}, "message": text}}}}}),
     );
     schemas

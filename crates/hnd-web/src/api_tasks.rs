@@ -54,6 +54,14 @@ pub async fn edit(
     Ok(Json(readable_task(&app, &caller.user, id).await?).into_response())
 }
 
+/// `GET /api/v1/plans/{number}/bodies`: the bodies on the list of the
+/// plan's province, which its tasks choose from (naming another adds it).
+pub async fn bodies(State(app): State<App>, caller: ApiUser, Path(number): Path<String>) -> Result<Response, Refusal> {
+    let plan = hnd_app::readable_plan(&app, &caller.actor(), number.trim()).await?;
+    let names = app.store().plan_bodies(&plan.plan.number).await?;
+    Ok(Json(json!({"plan": plan.plan.number, "bodies": names})).into_response())
+}
+
 #[derive(Deserialize)]
 pub struct Assignment {
     units: Vec<String>,
@@ -150,6 +158,14 @@ pub fn paths(doc: &Doc) -> serde_json::Map<String, Value> {
         "/api/v1/plans/{number}/tasks".into(),
         json!({"post": {"summary": "Thêm nhiệm vụ vào kế hoạch: nội dung, cơ quan chỉ đạo, chủ trì, phối hợp (tên cách nhau bằng dấu ; hoặc danh sách), thời hạn, đơn vị chịu trách nhiệm (mặc định: đơn vị ban hành)",
                         "parameters": [number], "requestBody": doc.body("TaskText"), "responses": answers}}),
+    );
+    let listed = json!({"description": "Danh sách cơ quan", "content": {"application/json": {"schema": {
+        "type": "object", "required": ["plan", "bodies"],
+        "properties": {"plan": {"type": "string"}, "bodies": {"type": "array", "items": {"type": "string"}}}}}}});
+    paths.insert(
+        "/api/v1/plans/{number}/bodies".into(),
+        json!({"get": {"summary": "Danh sách cơ quan của tỉnh ban hành kế hoạch (các cơ quan kế hoạch của tỉnh đã nêu; nêu tên mới trong một nhiệm vụ là thêm vào danh sách)",
+                       "parameters": [number], "responses": doc.common(listed)}}),
     );
     paths.insert(
         "/api/v1/tasks/{id}/assignments".into(),

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hnd_app::{AppError, FigureProblem, entry_grid};
 use hnd_domain::plan::Period;
-use hnd_domain::{Action, Day, Lang, PlanError};
+use hnd_domain::{Action, Day, PlanError};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -58,14 +58,6 @@ pub struct EntryParams {
     saved: Option<usize>,
 }
 
-fn figure_text(value: f64, lang: Lang) -> String {
-    if value.fract() == 0.0 {
-        hnd_domain::fmt::int(value as i64, lang)
-    } else {
-        hnd_domain::fmt::decimal(value, 2, lang)
-    }
-}
-
 /// The period asked for: this year when none.
 fn period_of(text: &str) -> Result<Period, PlanError> {
     match text.trim() {
@@ -101,7 +93,7 @@ async fn page(
             let problem = typed.and_then(|(_, problems)| problems.iter().find(|p| p.indicator == r.indicator));
             let value = match typed.and_then(|(values, _)| values.get(&r.indicator)) {
                 Some(text) => text.clone(),
-                None => r.value.map(|v| figure_text(v, lang)).unwrap_or_default(),
+                None => r.value.map(|v| hnd_domain::fmt::figure(v, lang)).unwrap_or_default(),
             };
             let at = r
                 .entered_at
@@ -110,7 +102,10 @@ async fn page(
                 .map(|at| at.with_timezone(&vn).format("%d/%m/%Y %H:%M").to_string());
             Row {
                 measure: viewer.t(&format!("measure.{}", r.measure)),
-                last: r.last.map(|v| figure_text(v, lang)).unwrap_or_else(|| "—".into()),
+                last: r
+                    .last
+                    .map(|v| hnd_domain::fmt::figure(v, lang))
+                    .unwrap_or_else(|| "—".into()),
                 entered: match (r.entered_by, at) {
                     (Some(by), Some(at)) => format!("{by} · {at}"),
                     _ => String::new(),

@@ -51,6 +51,7 @@ mod reports;
 mod request;
 mod route;
 mod routes;
+mod routes_plans;
 mod serve;
 mod shell;
 mod task_forms;

@@ -7,9 +7,9 @@ use crate::refusal::Refusal;
 use crate::request::JsonBody;
 use crate::route::{Route, route};
 use crate::{
-    accounts, api, api_doc, api_households, api_members, api_plans, api_profiles, api_register, api_tasks, auth,
-    dashboard, files, households, member_steps, members, org_edit, pages, plan_page, plan_pages, plan_targets,
-    profiles, tasks, unit_picker,
+    accounts, api, api_doc, api_fees, api_households, api_import_mappings, api_members, api_plans, api_profiles,
+    api_register, auth, dashboard, fees, files, households, member_steps, members, org_edit, pages, profiles,
+    unit_picker,
 };
 use axum::http::Method;
 use axum::response::Response;
@@ -80,43 +80,9 @@ pub fn routes() -> Vec<Route> {
             post(org_edit::dissolve),
         ),
         route(g.clone(), "/dashboard", Needs(ViewMembers), get(dashboard::dashboard)),
-        route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
-        route(
-            p.clone(),
-            "/plans/indicators",
-            Needs(EditPlans),
-            post(plan_pages::add_indicator),
-        ),
-        route(g.clone(), "/figures", Needs(ViewMembers), get(plan_pages::figures)),
-        route(g.clone(), "/plans/{number}", Needs(ViewMembers), get(plan_page::show)),
-        route(
-            g.clone(),
-            "/plans/{number}/targets.xlsx",
-            Needs(ViewMembers),
-            get(plan_targets::targets_sheet),
-        ),
-        route(
-            p.clone(),
-            "/plans/{number}/split",
-            Needs(EditPlans),
-            post(plan_targets::split),
-        ),
-        route(
-            p.clone(),
-            "/plans/{number}/targets",
-            Needs(EditPlans),
-            post(plan_targets::upload_targets),
-        )
-        .upload(plan_targets::MAX_TARGETS_SHEET),
-        route(g.clone(), "/tasks", SignedIn, get(tasks::list)),
-        route(g.clone(), "/tasks/{id}", Task { report: false }, get(tasks::show)),
-        route(p.clone(), "/tasks/{id}", Task { report: true }, post(tasks::report)).upload(tasks::MAX_REPORT),
-        route(
-            g.clone(),
-            "/tasks/{id}/files/{file}",
-            Task { report: false },
-            get(tasks::file),
-        ),
+        route(g.clone(), "/fees", Needs(ViewMembers), get(fees::page)),
+        route(p.clone(), "/fees/rate", Needs(EditPlans), post(fees::set_rate)),
+        route(p.clone(), "/fees/pay", Needs(EditMembers), post(fees::record)),
         route(g.clone(), "/members", Needs(ViewMembers), get(members::list)),
         route(g.clone(), "/members/new", Needs(EditMembers), get(members::new_form)),
         route(p.clone(), "/members", Needs(EditMembers), post(members::create)),
@@ -317,6 +283,8 @@ pub fn routes() -> Vec<Route> {
         route(p.clone(), "/import", Needs(Import), post(files::upload)).upload(files::MAX_UPLOAD),
         route(g.clone(), "/import/template.csv", Public, get(files::template)),
         route(g.clone(), "/import/{job}", Needs(Import), get(files::job_page)),
+        route(g.clone(), "/import/map/{id}", Needs(Import), get(files::map_page)),
+        route(p.clone(), "/import/map/{id}", Needs(Import), post(files::map_post)),
         route(
             g.clone(),
             "/import/{job}/errors.csv",
@@ -332,19 +300,6 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/units/{code}/children",
             Needs(ViewMembers),
             get(api_plans::children),
-        ),
-        route(g.clone(), "/api/v1/plans", SignedIn, get(api_plans::list)),
-        route(
-            g.clone(),
-            "/api/v1/plans/{number}",
-            Needs(ViewMembers),
-            get(api_plans::show),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/plans/{number}/progress",
-            Needs(ViewMembers),
-            get(api_plans::progress),
         ),
         route(
             g.clone(),
@@ -430,6 +385,49 @@ pub fn routes() -> Vec<Route> {
             Needs(EditMembers),
             delete(api_profiles::remove_rating),
         ),
+        route(g.clone(), "/api/v1/fees", Needs(ViewMembers), get(api_fees::report)),
+        route(
+            g.clone(),
+            "/api/v1/units/{code}/import-mappings",
+            Needs(Import),
+            get(api_import_mappings::list),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/units/{code}/import-mappings/{name}",
+            Needs(Import),
+            get(api_import_mappings::show),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/units/{code}/import-mappings/{name}",
+            Needs(Import),
+            put(api_import_mappings::save),
+        ),
+        route(
+            Method::DELETE,
+            "/api/v1/units/{code}/import-mappings/{name}",
+            Needs(Import),
+            delete(api_import_mappings::delete),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/fees/rates/{unit}/{year}",
+            Needs(EditPlans),
+            put(api_fees::set_rate),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/fees/payments",
+            Needs(EditMembers),
+            post(api_fees::pay),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/members/{id}/fees",
+            Needs(ViewMembers),
+            get(api_fees::member),
+        ),
         route(
             g.clone(),
             "/api/v1/households/{id}",
@@ -454,39 +452,10 @@ pub fn routes() -> Vec<Route> {
             Needs(EditMembers),
             put(api_households::category),
         ),
-        route(g.clone(), "/api/v1/tasks", SignedIn, get(api_tasks::list)),
-        route(
-            g.clone(),
-            "/api/v1/tasks/{id}",
-            Task { report: false },
-            get(api_tasks::show),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/tasks/{id}/reports",
-            Task { report: true },
-            post(api_tasks::report),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/plans/{number}/tasks",
-            Needs(EditPlans),
-            post(api_tasks::create),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/tasks/{id}",
-            Needs(EditPlans),
-            put(api_tasks::edit),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/tasks/{id}/assignments",
-            Needs(EditPlans),
-            post(api_tasks::assign),
-        ),
     ]
     .into_iter()
+    .chain(crate::routes_plans::routes())
+    .chain(crate::work_routes::routes())
     .chain(
         api_members::STEPS
             .into_iter()
@@ -497,6 +466,5 @@ pub fn routes() -> Vec<Route> {
             .into_iter()
             .map(|(how, path)| api_member_post(path, how, api_register::settle_transfer)),
     )
-    .chain(crate::work_routes::routes())
     .collect()
 }

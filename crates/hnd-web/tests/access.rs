@@ -527,6 +527,8 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             json: Some(r#"{"title":"","lead":"Sở Tư pháp","deadline":"quý II/2026"}"#.into()),
             ..c("POST", "/api/v1/plans/12-KH%2FHND/tasks".into(), Some(province.clone()))
         },
+        // Read by who may read the plan.
+        ("GET", "/api/v1/plans/{number}/bodies") => c("GET", "/api/v1/plans/12-KH%2FHND/bodies".into(), None),
         ("PUT", "/api/v1/tasks/{id}") => Case {
             json: Some(r#"{"title":""}"#.into()),
             ..c("PUT", t("/api/v1/tasks/{id}"), Some(province.clone()))

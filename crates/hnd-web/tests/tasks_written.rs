@@ -251,4 +251,16 @@ async fn the_api_writes_tasks(store: Store) {
     assert_eq!(r.json()["error"]["field"], "units");
     let r = api.request("GET", &format!("/api/v1/tasks/{id}"), &json, b"").await;
     assert_eq!(r.json()["copies"].as_array().unwrap().len(), 1);
+    // The city's list of bodies now holds the ones the task named.
+    let r = api.request("GET", "/api/v1/plans/12-KH%2FHND/bodies", &json, b"").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let listed = r.json()["bodies"].clone();
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b == "Sở Khoa học và Công nghệ"),
+        "{listed}"
+    );
 }

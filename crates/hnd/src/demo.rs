@@ -86,6 +86,7 @@ pub async fn run(
     println!("{}", tr(lang, "cli.demo_plan", &[("number", &numbers[0])]));
     println!("{}", tr(lang, "cli.demo_plan_tasks", &[("number", &numbers[1])]));
     let commune = officer_commune(&store).await?;
+    crate::plans::demo_work(&app, &actor, &numbers[0], &commune.code).await?;
     let accounts = demo_accounts(&store, &commune, lang).await?;
     // The commune officer's commune has paid its fees, and has its
     // applicants, transfers, households and profiles.

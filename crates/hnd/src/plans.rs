@@ -195,6 +195,25 @@ pub(crate) async fn load_demo_plans(app: &App, actor: &Actor) -> Result<Vec<Stri
     Ok(numbers)
 }
 
+/// The demo's plan at work in the commune officer's commune: its first
+/// task given to the commune (which reports on its copy), and the
+/// commune's figures for last year and this year typed in the entry grid.
+pub(crate) async fn demo_work(app: &App, actor: &Actor, number: &str, commune: &str) -> Result<()> {
+    if let Some(first) = app.store().tasks(number, Day::today()).await?.first() {
+        app.assign_task(actor, first.id, &[commune.to_string()]).await?;
+    }
+    let year = Day::today().year();
+    for (year, articles, trained) in [(year - 1, 8.0, 40.0), (year, 10.0, 46.0)] {
+        let figures = [
+            ("articles".to_string(), articles),
+            ("vocational_trained".to_string(), trained),
+        ];
+        app.enter_values(actor, commune, Period::Year { year }, &figures, false)
+            .await?;
+    }
+    Ok(())
+}
+
 /// A plan written as lines "title|…", "unit|CODE" (51 when absent),
 /// "kind|plan", "implements|NUMBER|dd/mm/yyyy" (an outside document),
 /// "target|INDICATOR|COMPARATOR|VALUE" (handed down by members) and

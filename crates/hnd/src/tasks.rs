@@ -191,8 +191,13 @@ pub async fn run(cmd: TasksCommand, db: &str, author: &str, lang: Lang) -> Resul
                     } else {
                         String::new()
                     };
+                    // A copy given to a unit below names its unit.
+                    let unit = match t.origin {
+                        Some(_) => format!(" ({})", t.unit),
+                        None => String::new(),
+                    };
                     println!(
-                        "{:>5}  {}  {} — {} · {}{late}",
+                        "{:>5}  {}  {}{unit} — {} · {}{late}",
                         t.id,
                         t.plan,
                         t.title,
@@ -208,6 +213,8 @@ pub async fn run(cmd: TasksCommand, db: &str, author: &str, lang: Lang) -> Resul
                 println!("{}", serde_json::to_string_pretty(&d)?);
             } else {
                 println!("{} ({})", d.task.title, d.task.plan);
+                let unit = format!("{} {}", d.task.unit, d.task.unit_name);
+                println!("  {}: {unit}", tr(lang, "web.task_unit", &[]));
                 println!("  {}: {}", tr(lang, "web.deadline", &[]), d.task.deadline);
                 println!(
                     "  {}: {}",
@@ -221,6 +228,11 @@ pub async fn run(cmd: TasksCommand, db: &str, author: &str, lang: Lang) -> Resul
                         "web.coordinating_bodies"
                     };
                     println!("  {}: {name}", tr(lang, role, &[]));
+                }
+                for c in &d.copies {
+                    let status = tr(lang, &format!("task.status.{}", c.status), &[]);
+                    let copy = format!("{} {}", c.unit, c.unit_name);
+                    println!("  {}: {copy} (#{}) · {status}", tr(lang, "web.task_copies", &[]), c.id);
                 }
                 for n in &d.notes {
                     let files: Vec<_> = n.files.iter().map(|f| f.name.as_str()).collect();

@@ -365,6 +365,14 @@ fn the_demo_lives_through_the_2025_reform(db: &str) {
             households += store.household_of(m.id).await.unwrap().is_some() as usize;
         }
         assert!(households >= 2, "{households}");
+        // The province's plan at work there: a task given to the commune,
+        // and the figures of two years in its entry grid.
+        let given = store.all_tasks(None, today, 1_000).await.unwrap();
+        assert!(given.iter().any(|t| t.unit == commune && t.origin.is_some()));
+        let (unit, _) = store.unit_path(&commune).await.unwrap();
+        let this_year = hnd_domain::plan::Period::Year { year: today.year() };
+        let entered = store.entered_values(unit, this_year).await.unwrap();
+        assert!(entered.iter().any(|v| v.indicator == "articles"), "{entered:?}");
         let filter = hnd_store::AuditFilter {
             limit: 100_000,
             ..Default::default()
@@ -378,6 +386,8 @@ fn the_demo_lives_through_the_2025_reform(db: &str) {
             "member.remove",
             "member.add",
             "household.create",
+            "task.assign",
+            "plan.values",
         ] {
             assert!(actions.contains(action), "{action}: {actions:?}");
         }
