@@ -41,10 +41,11 @@ pub fn head(paras: &[Para]) -> Head {
     // kind's first two words name it.
     let kind = KINDS.iter().find(|k| kind.starts_with(*k)).copied().unwrap_or("ke hoach");
     let kind = &kind[..kind.match_indices(' ').nth(1).map_or(kind.len(), |(i, _)| i)];
+    let issuer = Some(issuer(early, kind)).filter(|i| !i.is_empty()).unwrap_or_else(|| header_body(early));
     let mut h = Head {
         number: number(early, kind),
         date: date(early, kind),
-        issuer: issuer(early, kind),
+        issuer,
         title,
         ..Head::default()
     };
@@ -145,18 +146,46 @@ fn issuer(paras: &[Para], kind: &str) -> String {
     String::new()
 }
 
+/// The issuing body in the header block: the last line in capitals
+/// before the number or the title that is not the Union's or the State's
+/// name ("BCH HỘI NÔNG DÂN XÃ HÒA BÌNH", "BAN THƯỜNG VỤ TỈNH ỦY").
+fn header_body(paras: &[Para]) -> String {
+    let mut found = String::new();
+    for p in paras.iter().take(8) {
+        let f = Folded::new(&p.text).text;
+        if f.starts_with("so ") || f.starts_with("so:") || KINDS.iter().any(|k| f.starts_with(k)) {
+            break;
+        }
+        let national = ["hoi nong dan viet nam", "cong hoa", "doc lap", "dang cong san"].iter().any(|w| f.starts_with(w));
+        if is_upper_line(&p.text) && !national && !f.contains(", ngay ") {
+            found = p.text.trim().to_string();
+        }
+    }
+    found
+}
+
 /// "KẾ HOẠCH" with the line(s) under it, or "<kind> …" in the sentence
 /// that issues it.
 fn title(paras: &[Para]) -> String {
     for (i, p) in paras.iter().enumerate() {
         let f = Folded::new(&p.text).text;
-        let Some(kind) = KINDS.iter().find(|k| f.trim_end().ends_with(*k)) else { continue };
-        if !is_upper_line(&p.text) || f.split(' ').count() > kind.split(' ').count() + 3 {
+        let f = f.trim_end();
+        // "KẾ HOẠCH", "About KẾ HOẠCH" (a page's menu before it),
+        // "CHƯƠNG TRÌNH CÔNG TÁC".
+        let at = KINDS.iter().find_map(|k| {
+            if f.ends_with(*k) {
+                Some(f.len() - k.len())
+            } else if f.starts_with(*k) {
+                Some(0)
+            } else {
+                None
+            }
+        });
+        let Some(at) = at else { continue };
+        if !is_upper_line(&p.text[at..]) || f[at..].split(' ').count() > 6 {
             continue;
         }
-        let o_at = p.text.len() - p.text.trim_end().len();
-        let head_len = p.text.trim_end().chars().rev().take(kind.chars().count()).map(char::len_utf8).sum::<usize>();
-        let word = &p.text[p.text.trim_end().len() - head_len..p.text.len() - o_at];
+        let word = p.text[p.text.char_indices().nth(at).map_or(0, |(i, _)| i)..].trim();
         let mut title = capitalised(&word.to_lowercase());
         if let Some(next) = paras.get(i + 1) {
             let sub = next.text.trim();

@@ -138,6 +138,7 @@ pub fn read_text(raw: &str) -> Draft {
         body_heading: None,
         started: false,
         first_bullet: false,
+        columns: None,
     };
     for i in 0..paras.len() {
         reader.paragraph(i);
@@ -174,6 +175,17 @@ struct Reader<'a> {
     started: bool,
     /// The next bullet is the first under the task just read.
     first_bullet: bool,
+    /// The columns of the table of tasks being read.
+    columns: Option<Columns>,
+}
+
+/// Which cell of a table's rows holds what.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    title: usize,
+    lead: usize,
+    coordinating: Option<usize>,
+    deadline: Option<usize>,
 }
 
 fn is_target_heading(f: &str) -> bool {
@@ -220,6 +232,9 @@ impl Reader<'_> {
             self.started = false;
             return;
         }
+        if self.table_row(p, &f) {
+            return;
+        }
         let numbered = matches!(p.marker, Marker::Roman | Marker::Number(_) | Marker::Letter);
         let heading = numbered && (f.split(' ').count() <= 25 || text::is_upper_line(body));
         // Close what a heading at the same depth or above ends.
@@ -246,8 +261,8 @@ impl Reader<'_> {
                 self.deadline_list = false;
             }
         }
-        let opens_targets = is_target_heading(&f) && (heading || f.trim_end().ends_with(':') || p.marker == Marker::None);
-        if opens_targets && (heading || f.trim_end().ends_with(':')) {
+        let opens_targets = is_target_heading(&f) && (heading || f.trim_end().ends_with(':'));
+        if opens_targets {
             let level = if numbered { p.marker.level() } else { 9 };
             let period = targets::period_of(&f).unwrap_or_default();
             self.target_zone = Some((level, Zone { listed: true, period }));
@@ -259,7 +274,7 @@ impl Reader<'_> {
             return;
         }
         let zone = self.target_zone.as_ref().map(|(_, z)| z.clone()).unwrap_or_default();
-        let found = targets::targets_of(&p.text, p.start, &zone, self.doc_year);
+        let found = targets::targets_of(body, p.start + p.body_at, &zone, self.doc_year);
         let had_targets = !found.is_empty();
         self.started |= had_targets;
         self.targets.extend(found);
@@ -323,6 +338,46 @@ impl Reader<'_> {
         false
     }
 
+    /// A row of a table of tasks ("Nội dung | Chủ trì | Phối hợp | Thời
+    /// gian"): its header names the columns, each row below is a task.
+    fn table_row(&mut self, p: &Para, f: &str) -> bool {
+        if !p.text.contains(" | ") && !p.text.contains('\t') {
+            self.columns = None;
+            return false;
+        }
+        let cells: Vec<&str> = p.text.split(['|', '\t']).map(str::trim).collect();
+        let folded: Vec<String> = cells.iter().map(|c| Folded::new(c).text).collect();
+        if let Some(lead) = folded.iter().position(|c| c.contains("chu tri")) {
+            let find = |words: &[&str]| folded.iter().position(|c| words.iter().any(|w| c.contains(w)));
+            self.columns = Some(Columns {
+                title: find(&["noi dung", "nhiem vu", "cong viec", "hoat dong"]).unwrap_or(0),
+                lead,
+                coordinating: find(&["phoi hop"]),
+                deadline: find(&["thoi gian", "thoi han", "hoan thanh"]),
+            });
+            self.started = true;
+            return true;
+        }
+        let Some(cols) = self.columns else { return !f.is_empty() && false };
+        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |c| *c);
+        let title = cell(Some(cols.title));
+        if title.is_empty() {
+            return true;
+        }
+        let start = p.start + title.as_ptr() as usize - p.text.as_ptr() as usize;
+        self.tasks.push(Task {
+            title: first_sentence(title, 30),
+            directing: String::new(),
+            lead: cell(Some(cols.lead)).to_string(),
+            coordinating: tasks::assigned(cell(cols.coordinating)).all(),
+            deadline: tasks::deadline_in(cell(cols.deadline), true),
+            label: String::new(),
+            start,
+            end: start + title.len(),
+        });
+        true
+    }
+
     fn for_pending(&mut self, mut set: impl FnMut(&mut Task)) {
         for &t in &self.pending {
             set(&mut self.tasks[t]);
@@ -378,18 +433,43 @@ impl Reader<'_> {
             }
             return;
         }
-        // Outside a tasks section, in a news report or a short programme:
-        // a paragraph that begins with a body and what it does.
-        if matches!(marker, Marker::None | Marker::Bullet) && self.started && self.target_zone.is_none() {
-            let (_, at) = tasks::roles_of(body);
-            if at.is_some_and(|a| a > 0) && !has_word(f, "ban hanh") {
-                self.push_task(p, false);
+        // Outside a tasks section (a news report, a directive, a short
+        // programme): an item or a sentence that begins with a body and
+        // what it does.
+        if self.target_zone.is_some() || has_word(f, "ban hanh") {
+            return;
+        }
+        if matches!(marker, Marker::Number(_) | Marker::Letter) {
+            if tasks::roles_of(body).1.is_some_and(|a| a > 0) {
+                self.push_task(p, true);
             }
+            return;
+        }
+        if !self.started {
+            return;
+        }
+        let mut from = 0;
+        for sentence in body.split_inclusive(". ") {
+            let lead_in = tasks::lead_in(sentence);
+            let rest = &sentence[lead_in..];
+            if tasks::roles_of(rest).1.is_some_and(|a| a > 0) {
+                let at = p.body_at + from + lead_in;
+                self.push_sentence_task(p, at, rest.trim_end());
+            }
+            from += sentence.len();
         }
     }
 
     fn push_task(&mut self, p: &Para, numbered: bool) {
-        let body = p.body();
+        self.push_sentence_task(p, p.body_at, p.body());
+        if !numbered {
+            self.tasks.last_mut().expect("just pushed").label.clear();
+        }
+        self.first_bullet = numbered;
+    }
+
+    /// A task from the words `body` at byte `at` of paragraph `p`.
+    fn push_sentence_task(&mut self, p: &Para, at_byte: usize, body: &str) {
         let (roles, at) = tasks::roles_of(body);
         let own_words = at.map(|a| &body[Folded::new(body).orig(a)..]).unwrap_or(body);
         let own_words = own_words.trim_start_matches([',', ' ']);
@@ -402,11 +482,7 @@ impl Reader<'_> {
             (l, Some((_, h))) if l.is_empty() => h.clone(),
             (l, _) => l.clone(),
         };
-        let label = if numbered {
-            p.text[..p.body_at].trim().trim_end_matches(['.', '-', ')']).to_string()
-        } else {
-            String::new()
-        };
+        let label = p.text[..p.body_at].trim().trim_end_matches(['.', '-', ')']).to_string();
         let task = Task {
             title,
             directing: roles.directing,
@@ -414,12 +490,11 @@ impl Reader<'_> {
             coordinating: roles.coordinating,
             deadline: tasks::deadline_in(body, false),
             label,
-            start: p.start,
-            end: p.start + p.text.len(),
+            start: p.start + at_byte,
+            end: p.start + at_byte + body.len(),
         };
         self.pending.push(self.tasks.len());
         self.tasks.push(task);
-        self.first_bullet = numbered;
     }
 
     /// "(1) …; (2) …" in one paragraph: one task each.

@@ -30,13 +30,13 @@ const RESULT_CUES: &[&str] = &["vua qua", "ket qua", "so voi", "dat duoc", "da d
 /// Words before a figure that set "≥".
 const AT_LEAST: &[&str] = &["it nhat", "toi thieu", "khong duoi", "khong it hon", "tren", "hon", "vuot"];
 /// Words before a figure that set "≤".
-const AT_MOST: &[&str] = &["toi da", "khong qua", "khong vuot qua", "duoi", "it hon", "xuong con", "con duoi", "chi con"];
+const AT_MOST: &[&str] = &["toi da", "khong qua", "khong vuot qua", "duoi", "it hon", "xuong con", "con duoi", "chi con", "qua"];
 
 /// Words that start the part of a clause after its scope ("mỗi cơ sở Hội
 /// | xây dựng được").
 const SCOPE_ENDS: &[&str] = &[
-    "co", "xay", "giup", "van", "to", "chi", "thanh", "phoi", "dat", "duoc", "it", "tu", "phan", "ket", "lap", "tham",
-    "cat", "ho", "dang", "thuc",
+    "co", "xay", "giup", "van", "to chuc", "chi dao", "thanh lap", "phoi", "dat", "duoc", "it", "tu", "phan", "ket",
+    "lap", "tham", "cat", "ho tro", "dang", "thuc",
 ];
 
 /// Keywords (all must appear in the folded context) naming a catalogue
@@ -139,6 +139,7 @@ pub fn targets_of(text: &str, start: usize, zone: &Zone, doc_year: Option<i32>) 
             if let Some(p_end) = percent_end
                 && fig.unit != "%"
                 && ["it nhat", "toi thieu", " tu "].iter().any(|w| clause[p_end..fig.start].contains(w))
+                && !clause[p_end..fig.start].contains(" va ")
             {
                 continue;
             }
@@ -219,7 +220,10 @@ fn comparator(before: &str, after: &str, fig: &Figure) -> Comparator {
         return Comparator::Range;
     }
     let near: String = before.split_whitespace().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" ");
-    if AT_MOST.iter().any(|w| near.ends_with(w) || has_word(&near, w)) || has_word(after, "tro xuong") {
+    if ["khong duoi", "khong it hon"].iter().any(|w| has_word(&near, w)) {
+        return Comparator::AtLeast;
+    }
+    if AT_MOST.iter().any(|w| has_word(&near, w)) || has_word(after, "tro xuong") {
         return Comparator::AtMost;
     }
     if AT_LEAST.iter().any(|w| has_word(&near, w)) || has_word(after, "tro len") {
@@ -324,8 +328,9 @@ fn scope_of(f: &str, orig: &str) -> String {
         let mut take = 1;
         while take < words.len() && take < 6 {
                 let w = words[take].trim_end_matches(',');
-            let co_so = w == "co" && words.get(take + 1).is_some_and(|n| n.starts_with("so"));
-            if !co_so && SCOPE_ENDS.contains(&w) || w.chars().any(|c| c.is_ascii_digit()) {
+            let two = format!("{w} {}", words.get(take + 1).unwrap_or(&""));
+            let co_so = w == "co" && two.starts_with("co so");
+            if !co_so && (SCOPE_ENDS.contains(&w) || SCOPE_ENDS.contains(&two.trim_end_matches(','))) || w.chars().any(|c| c.is_ascii_digit()) {
                 break;
             }
             take += 1;

@@ -26,7 +26,7 @@ const VERBS: &[&str] = &[
     "nang cao", "giup", "huong ung", "thuong xuyen", "dinh ky", "khan truong", "phan cong", "cham", "boi duong",
     "van dong", "giam sat", "ra soat", "tap trung", "dam bao", "ho tro", "theo", "yeu cau", "de nghi",
     "dang tai", "ban hanh", "phat dong", "lam", "tham gia", "don doc", "xem xet", "bo tri", "dieu hanh",
-    "phat hien", "thanh tra", "chiu trach nhiem", "duy tri",
+    "phat hien", "thanh tra", "chiu trach nhiem", "duy tri", "giao",
 ];
 
 /// Bodies named by a phrase of a task.
@@ -35,6 +35,19 @@ pub struct Roles {
     pub directing: String,
     pub lead: String,
     pub coordinating: Vec<String>,
+}
+
+/// Folded `f` with "giáo" (as in "Ban Tuyên giáo") spelled "gixo", so
+/// that "giao" is only the verb "giao" (to assign).
+fn marked_giao(f: &str, orig: &str) -> String {
+    let mut out = f.to_string();
+    for (i, _) in f.match_indices("giao") {
+        let o = orig.char_indices().nth(i).map_or(0, |(b, _)| b);
+        if !orig[o..].starts_with("giao") && !orig[o..].starts_with("Giao") {
+            out.replace_range(i..i + 4, "gixo");
+        }
+    }
+    out
 }
 
 /// Whether a verb begins at `pos` of folded `f`: not a noun after "các"
@@ -110,17 +123,13 @@ fn coordinating_end(f: &str, from: usize) -> usize {
 /// task's own words follow).
 pub fn roles_of(orig: &str) -> (Roles, Option<usize>) {
     let folded = Folded::new(orig);
-    let f = &folded.text;
+    let f = &marked_giao(&folded.text, orig);
     let o = |a: usize, b: usize| orig[folded.orig(a)..folded.orig(b)].to_string();
     let mut roles = Roles::default();
     // Where a body may begin: the start, after "Giao", "Đề nghị", or a
     // clause boundary.
     let mut starts = vec![0];
-    // "giao" read from the marked word: folded, it is also "giáo".
-    if orig.starts_with("Giao ") {
-        starts.insert(0, 5);
-    }
-    for w in ["de nghi ", "yeu cau "] {
+    for w in ["giao ", "de nghi ", "yeu cau "] {
         if f.starts_with(w) {
             starts.insert(0, w.len());
         }
@@ -143,7 +152,7 @@ pub fn roles_of(orig: &str) -> (Roles, Option<usize>) {
         }
         let after = &f[end..];
         // "X yêu cầu Y …", "X giao Y …": X directs, Y leads.
-        for w in ["yeu cau ", "de nghi "] {
+        for w in ["yeu cau ", "de nghi ", "giao "] {
             if after.starts_with(w)
                 && let Some(next) = body_at(f, end + w.len())
             {
@@ -172,6 +181,26 @@ pub fn roles_of(orig: &str) -> (Roles, Option<usize>) {
         return (roles, Some(task_at));
     }
     (roles, None)
+}
+
+impl Roles {
+    /// Every body named, the lead first.
+    pub fn all(self) -> Vec<String> {
+        Some(self.lead).filter(|l| !l.is_empty()).into_iter().chain(self.coordinating).collect()
+    }
+}
+
+/// Where the words of a sentence begin after an opening clause ("Để đạt
+/// các chỉ tiêu trên, …", "Theo đó, …").
+pub fn lead_in(sentence: &str) -> usize {
+    let f = Folded::new(sentence).text;
+    let opens = ["de ", "nham ", "theo do", "tren co so", "ben canh do", "dong thoi", "ngoai ra"];
+    match f.find(", ") {
+        Some(comma) if opens.iter().any(|w| f.starts_with(w)) => {
+            sentence.char_indices().nth(comma + 2).map_or(sentence.len(), |(i, _)| i)
+        }
+        _ => 0,
+    }
 }
 
 /// The lead and coordinating bodies of "Cơ quan chủ trì / tham mưu,
