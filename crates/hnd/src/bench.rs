@@ -322,7 +322,7 @@ async fn load_members(rows: usize, dir: &std::path::Path) -> Result<()> {
 
     // The same import into a register that keeps no maintained counts
     // (triggers dropped, bulk loads writing none), first: what keeping the
-    // dashboards' counts costs (issue 6: at most 20% of the throughput).
+    // dashboards' counts costs (the goal: at most 20% of the throughput).
     let sqlite = |name: &str| format!("sqlite:{}", dir.join(name).display());
     let without = timed_import(&sqlite("import-without-counts.db"), &csv, false).await?;
     let import = timed_import(&sqlite("import.db"), &csv, true).await?;

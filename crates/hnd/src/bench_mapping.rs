@@ -1,6 +1,6 @@
 //! `hnd bench mapped-import`: the import rate of a list in a layout of
 //! its own, read through its proposed mapping, beside the same members in
-//! the template's layout, each into a fresh register (issue 17: at least
+//! the template's layout, each into a fresh register (the goal: at least
 //! 0.9 of the template's rate).
 
 use crate::member_files::Mapped;

@@ -12,7 +12,7 @@ pub enum Comparator {
     AtLeast,
     /// "không quá", "tối đa", "≤".
     AtMost,
-    /// "=", or a bare figure.
+    /// "=" written as such (a bare figure or "đạt X" is [`Comparator::AtLeast`]).
     Equal,
 }
 
@@ -20,10 +20,14 @@ impl Comparator {
     pub fn parse(text: &str) -> Option<Comparator> {
         let t = fold(text);
         let t = t.trim();
-        if t.is_empty() || t == "=" {
+        if t == "=" || t == "bang" || t == "dung" {
             return Some(Comparator::Equal);
         }
-        if t == ">=" || t == "≥" || t.contains("tro len") || t.contains("it nhat") || t.contains("toi thieu") {
+        // A bare figure, or "đạt", "phấn đấu đạt", "trên", "không dưới":
+        // every target of the catalogue counts what more of is better, so
+        // a plain "đạt 95%" is at least 95%, never exactly 95%.
+        let at_least = ["tro len", "it nhat", "toi thieu", "dat", "tren", "khong duoi", "vuot"];
+        if t.is_empty() || t == ">=" || t == "≥" || at_least.iter().any(|w| t.contains(w)) {
             return Some(Comparator::AtLeast);
         }
         if t == "<=" || t == "≤" || t.contains("khong qua") || t.contains("toi da") {

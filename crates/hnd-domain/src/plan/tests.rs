@@ -191,3 +191,17 @@ fn a_period_reads_back_from_its_code() {
         assert!(Period::parse(bad).is_err(), "{bad} is refused");
     }
 }
+
+/// "đạt 95%" is at least 95%: 97% meets it (the demo plan's BHYT target
+/// once said "=", so 97% read as not met).
+#[test]
+fn a_plain_reach_is_at_least() {
+    for text in ["", "đạt", "phấn đấu đạt", "trên", "không dưới", ">=", "từ … trở lên"] {
+        assert_eq!(Comparator::parse(text), Some(Comparator::AtLeast), "{text:?}");
+    }
+    assert_eq!(Comparator::parse("="), Some(Comparator::Equal));
+    assert_eq!(Comparator::parse("không quá"), Some(Comparator::AtMost));
+    assert!(Comparator::parse("đạt").unwrap().met(97.0, 95.0));
+    let demo = include_str!("../../../../data/plans/quang-ngai-46.txt");
+    assert!(demo.contains("target|members_bhyt_rate|>=|95"), "the demo's BHYT target");
+}
