@@ -4,7 +4,10 @@ fn main() {
     let bytes = std::fs::read(&path).expect("readable");
     match hnd_ingest::read(&bytes) {
         Ok(d) => {
-            println!("number={} date={} issuer={} period={}\ntitle={}", d.number, d.date, d.issuer, d.period, d.title);
+            println!(
+                "number={} date={} issuer={} period={}\ntitle={}",
+                d.number, d.date, d.issuer, d.period, d.title
+            );
             for t in &d.targets {
                 println!(
                     "T {} {}{} {} | {} | {} | scope={} | {}",

@@ -87,9 +87,30 @@ const WORD_NUMBERS: &[(&str, f64)] = &[
 
 /// Words before a figure that make it a reference, not a quantity.
 const REFERENCES: &[&str] = &[
-    "so", "nghi quyet", "quyet dinh", "ket luan", "chi thi", "thong bao", "khoa", "dieu", "khoan", "muc", "phan",
-    "noi dung", "lan thu", "tieu chi", "chuong trinh", "ke hoach", "cong van", "thong tu", "nghi dinh", "luat",
-    "to trinh", "huong dan", "trung uong", "de an",
+    "so",
+    "nghi quyet",
+    "quyet dinh",
+    "ket luan",
+    "chi thi",
+    "thong bao",
+    "khoa",
+    "dieu",
+    "khoan",
+    "muc",
+    "phan",
+    "noi dung",
+    "lan thu",
+    "tieu chi",
+    "chuong trinh",
+    "ke hoach",
+    "cong van",
+    "thong tu",
+    "nghi dinh",
+    "luat",
+    "to trinh",
+    "huong dan",
+    "trung uong",
+    "de an",
 ];
 
 /// The unit at folded byte `at` (after spaces), and where it ends.
@@ -148,7 +169,8 @@ pub fn figures(f: &str, orig: &str) -> Vec<Figure> {
         }
         let mut j = i;
         while j < b.len()
-            && (b[j].is_ascii_digit() || ((b[j] == b'.' || b[j] == b',') && b.get(j + 1).is_some_and(u8::is_ascii_digit)))
+            && (b[j].is_ascii_digit()
+                || ((b[j] == b'.' || b[j] == b',') && b.get(j + 1).is_some_and(u8::is_ascii_digit)))
         {
             j += 1;
         }
@@ -182,7 +204,10 @@ pub fn figures(f: &str, orig: &str) -> Vec<Figure> {
         let dash = rest.trim_start().strip_prefix(['-', '–']).map(str::trim_start);
         let den = rest.trim_start().strip_prefix("den ");
         if let Some(r) = dash.or(den) {
-            let k = r.bytes().take_while(|c| c.is_ascii_digit() || *c == b'.' || *c == b',').count();
+            let k = r
+                .bytes()
+                .take_while(|c| c.is_ascii_digit() || *c == b'.' || *c == b',')
+                .count();
             if k > 0
                 && let Some(max) = number(r[..k].trim_end_matches(['.', ',']))
                 && max > value
@@ -192,7 +217,9 @@ pub fn figures(f: &str, orig: &str) -> Vec<Figure> {
             }
         }
         // "7 nghìn hội viên"
-        let scale_word = ["nghin", "ngan"].iter().find(|w| word_at(f, end + 1, w) && f[end..].starts_with(' '));
+        let scale_word = ["nghin", "ngan"]
+            .iter()
+            .find(|w| word_at(f, end + 1, w) && f[end..].starts_with(' '));
         if let Some(w) = scale_word {
             value *= 1000.0;
             value_max = value_max.map(|m| m * 1000.0);
@@ -241,7 +268,9 @@ fn is_year(digits: &str) -> bool {
 /// Whether the words before a figure name a document or a part of one.
 fn is_reference(before: &str) -> bool {
     let before = before.trim_end().trim_end_matches([':', '(']).trim_end();
-    REFERENCES.iter().any(|w| before.ends_with(w) && has_word(&before[before.len() - w.len()..], w))
+    REFERENCES
+        .iter()
+        .any(|w| before.ends_with(w) && has_word(&before[before.len() - w.len()..], w))
         && !before.ends_with("co so")
         || before.ends_with(',') && before.trim_end_matches(',').ends_with(|c: char| c.is_ascii_digit()) && {
             // "Nghị quyết 04, 05, 06": a list going on after a reference.
@@ -257,7 +286,10 @@ mod tests {
 
     fn read(s: &str) -> Vec<(f64, Option<f64>, &'static str)> {
         let f = Folded::new(s);
-        figures(&f.text, s).into_iter().map(|g| (g.value, g.value_max, g.unit)).collect()
+        figures(&f.text, s)
+            .into_iter()
+            .map(|g| (g.value, g.value_max, g.unit))
+            .collect()
     }
 
     #[test]
@@ -265,7 +297,10 @@ mod tests {
         assert_eq!(read("Kết nạp mới từ 7.000 hội viên"), vec![(7000.0, None, "hội viên")]);
         assert_eq!(read("có 3,5% hội viên"), vec![(3.5, None, "%")]);
         assert_eq!(read("tăng trưởng 05 tỷ đồng"), vec![(5.0, None, "tỷ đồng")]);
-        assert_eq!(read("thành lập được 4-5 chi hội nghề nghiệp"), vec![(4.0, Some(5.0), "chi hội")]);
+        assert_eq!(
+            read("thành lập được 4-5 chi hội nghề nghiệp"),
+            vec![(4.0, Some(5.0), "chi hội")]
+        );
         assert_eq!(read("từ 8 đến 10 tổ hội"), vec![(8.0, Some(10.0), "tổ hội")]);
         assert_eq!(read("ít nhất 01 mô hình"), vec![(1.0, None, "mô hình")]);
         assert_eq!(read("mỗi xã một mô hình"), vec![(1.0, None, "mô hình")]);

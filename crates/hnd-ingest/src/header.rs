@@ -39,9 +39,15 @@ pub fn head(paras: &[Para]) -> Head {
     let kind = Folded::new(&title).text;
     // "chương trình hành động" is issued as "Chương trình số …": the
     // kind's first two words name it.
-    let kind = KINDS.iter().find(|k| kind.starts_with(*k)).copied().unwrap_or("ke hoach");
+    let kind = KINDS
+        .iter()
+        .find(|k| kind.starts_with(*k))
+        .copied()
+        .unwrap_or("ke hoach");
     let kind = &kind[..kind.match_indices(' ').nth(1).map_or(kind.len(), |(i, _)| i)];
-    let issuer = Some(issuer(early, kind)).filter(|i| !i.is_empty()).unwrap_or_else(|| header_body(early));
+    let issuer = Some(issuer(early, kind))
+        .filter(|i| !i.is_empty())
+        .unwrap_or_else(|| header_body(early));
     let mut h = Head {
         number: number(early, kind),
         date: date(early, kind),
@@ -50,7 +56,9 @@ pub fn head(paras: &[Para]) -> Head {
         ..Head::default()
     };
     let f = Folded::new(&h.title).text;
-    h.period = crate::targets::period_of(&f).filter(|p| p != "hằng năm").unwrap_or_default();
+    h.period = crate::targets::period_of(&f)
+        .filter(|p| p != "hằng năm")
+        .unwrap_or_default();
     h
 }
 
@@ -58,7 +66,10 @@ pub fn head(paras: &[Para]) -> Head {
 /// document's own kind: the offset after the kind.
 fn issues_own(f: &str, kind: &str) -> Option<usize> {
     ["ban hanh ", "da ban hanh ", "xay dung "].iter().find_map(|w| {
-        let at = f.match_indices(w).map(|(i, _)| i + w.len()).find(|&i| f[i..].starts_with(kind))?;
+        let at = f
+            .match_indices(w)
+            .map(|(i, _)| i + w.len())
+            .find(|&i| f[i..].starts_with(kind))?;
         Some(at + kind.len())
     })
 }
@@ -68,8 +79,12 @@ fn number(paras: &[Para], kind: &str) -> String {
     let refs = |s: &str| -> Vec<String> {
         s.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')' || c == ';')
             .filter(|w| {
-                let Some((n, rest)) = w.split_once('-') else { return false };
-                let Some((ty, by)) = rest.split_once('/') else { return false };
+                let Some((n, rest)) = w.split_once('-') else {
+                    return false;
+                };
+                let Some((ty, by)) = rest.split_once('/') else {
+                    return false;
+                };
                 n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() && OWN_TYPES.contains(&ty) && !by.is_empty()
             })
             .map(|w| w.trim_end_matches('.').to_string())
@@ -77,7 +92,9 @@ fn number(paras: &[Para], kind: &str) -> String {
     };
     for p in paras {
         let f = Folded::new(&p.text).text;
-        if (f.starts_with("so ") || f.starts_with("so:")) && let Some(n) = refs(&p.text).into_iter().next() {
+        if (f.starts_with("so ") || f.starts_with("so:"))
+            && let Some(n) = refs(&p.text).into_iter().next()
+        {
             return n;
         }
     }
@@ -137,7 +154,12 @@ fn issuer(paras: &[Para], kind: &str) -> String {
         let before = f[..at].trim_end().trim_end_matches(" da").trim_end();
         let from = before.rfind([',', '.', ';', ')']).map_or(0, |i| i + 1);
         let words = before[from..].split_whitespace().count();
-        let o = |i: usize| p.text.char_indices().nth(f[..i].chars().count()).map_or(p.text.len(), |(i, _)| i);
+        let o = |i: usize| {
+            p.text
+                .char_indices()
+                .nth(f[..i].chars().count())
+                .map_or(p.text.len(), |(i, _)| i)
+        };
         let name = p.text[o(from)..o(before.len())].trim();
         if (2..=12).contains(&words) && name.starts_with(|c: char| c.is_uppercase()) {
             return name.to_string();
@@ -156,7 +178,9 @@ fn header_body(paras: &[Para]) -> String {
         if f.starts_with("so ") || f.starts_with("so:") || KINDS.iter().any(|k| f.starts_with(k)) {
             break;
         }
-        let national = ["hoi nong dan viet nam", "cong hoa", "doc lap", "dang cong san"].iter().any(|w| f.starts_with(w));
+        let national = ["hoi nong dan viet nam", "cong hoa", "doc lap", "dang cong san"]
+            .iter()
+            .any(|w| f.starts_with(w));
         if is_upper_line(&p.text) && !national && !f.contains(", ngay ") {
             found = p.text.trim().to_string();
         }
@@ -202,7 +226,12 @@ fn title(paras: &[Para]) -> String {
         let rest = f[at + 8..].trim_start();
         let from = f.len() - rest.len();
         if let Some(kind) = KINDS.iter().find(|k| rest.starts_with(*k)) {
-            let o = |i: usize| p.text.char_indices().nth(f[..i].chars().count()).map_or(p.text.len(), |(i, _)| i);
+            let o = |i: usize| {
+                p.text
+                    .char_indices()
+                    .nth(f[..i].chars().count())
+                    .map_or(p.text.len(), |(i, _)| i)
+            };
             let end = f[from..].find(". ").map_or(f.len(), |e| from + e);
             let _ = kind;
             return capitalised(p.text[o(from)..o(end)].trim_end_matches('.'));

@@ -195,7 +195,10 @@ fn is_target_heading(f: &str) -> bool {
 fn section_of(f: &str, marker: Marker) -> Option<Section> {
     if has_word(f, "to chuc thuc hien") || has_word(f, "phan cong") {
         Some(Section::Organisation)
-    } else if has_word(f, "nhiem vu") || has_word(f, "giai phap") || (marker == Marker::Roman && f.starts_with("noi dung")) {
+    } else if has_word(f, "nhiem vu")
+        || has_word(f, "giai phap")
+        || (marker == Marker::Roman && f.starts_with("noi dung"))
+    {
         Some(Section::Tasks)
     } else {
         None
@@ -268,7 +271,10 @@ impl Reader<'_> {
             self.target_zone = Some((level, Zone { listed: true, period }));
             self.started = true;
         }
-        if heading && let Some(s) = section_of(&f, p.marker) && !opens_targets {
+        if heading
+            && let Some(s) = section_of(&f, p.marker)
+            && !opens_targets
+        {
             self.section = Some((s, p.marker.level()));
             self.started = true;
             return;
@@ -297,7 +303,9 @@ impl Reader<'_> {
         }
         if f.starts_with("co quan phoi hop") || f.starts_with("don vi phoi hop") {
             let who = tasks::assigned(answer());
-            self.for_pending(|t| t.coordinating = [who.lead.clone()].into_iter().chain(who.coordinating.clone()).collect());
+            self.for_pending(|t| {
+                t.coordinating = [who.lead.clone()].into_iter().chain(who.coordinating.clone()).collect()
+            });
             self.block_open = true;
             return true;
         }
@@ -358,7 +366,9 @@ impl Reader<'_> {
             self.started = true;
             return true;
         }
-        let Some(cols) = self.columns else { return !f.is_empty() && false };
+        let Some(cols) = self.columns else {
+            return !f.is_empty() && false;
+        };
         let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |c| *c);
         let title = cell(Some(cols.title));
         if title.is_empty() {

@@ -25,18 +25,63 @@ const TARGET_CUES: &[&str] = &[
 ];
 
 /// Words that make a clause a result already reached, not a target.
-const RESULT_CUES: &[&str] = &["vua qua", "ket qua", "so voi", "dat duoc", "da dat", "luy ke", "tinh den nay", "hien co"];
+const RESULT_CUES: &[&str] = &[
+    "vua qua",
+    "ket qua",
+    "so voi",
+    "dat duoc",
+    "da dat",
+    "luy ke",
+    "tinh den nay",
+    "hien co",
+];
 
 /// Words before a figure that set "≥".
-const AT_LEAST: &[&str] = &["it nhat", "toi thieu", "khong duoi", "khong it hon", "tren", "hon", "vuot"];
+const AT_LEAST: &[&str] = &[
+    "it nhat",
+    "toi thieu",
+    "khong duoi",
+    "khong it hon",
+    "tren",
+    "hon",
+    "vuot",
+];
 /// Words before a figure that set "≤".
-const AT_MOST: &[&str] = &["toi da", "khong qua", "khong vuot qua", "duoi", "it hon", "xuong con", "con duoi", "chi con", "qua"];
+const AT_MOST: &[&str] = &[
+    "toi da",
+    "khong qua",
+    "khong vuot qua",
+    "duoi",
+    "it hon",
+    "xuong con",
+    "con duoi",
+    "chi con",
+    "qua",
+];
 
 /// Words that start the part of a clause after its scope ("mỗi cơ sở Hội
 /// | xây dựng được").
 const SCOPE_ENDS: &[&str] = &[
-    "co", "xay", "giup", "van", "to chuc", "chi dao", "thanh lap", "phoi", "dat", "duoc", "it", "tu", "phan", "ket",
-    "lap", "tham", "cat", "ho tro", "dang", "thuc",
+    "co",
+    "xay",
+    "giup",
+    "van",
+    "to chuc",
+    "chi dao",
+    "thanh lap",
+    "phoi",
+    "dat",
+    "duoc",
+    "it",
+    "tu",
+    "phan",
+    "ket",
+    "lap",
+    "tham",
+    "cat",
+    "ho tro",
+    "dang",
+    "thuc",
 ];
 
 /// Keywords (all must appear in the folded context) naming a catalogue
@@ -120,14 +165,25 @@ pub fn targets_of(text: &str, start: usize, zone: &Zone, doc_year: Option<i32>) 
                 let lo = figs.get(n.wrapping_sub(1)).map_or(0, |p| p.end);
                 let hi = figs.get(n + 1).map_or(clause.len(), |x| x.start);
                 let before = &clause[lo..fig.start];
-                let lo = [" va ", ", "].iter().filter_map(|w| before.rfind(w).map(|i| lo + i + w.len())).max().unwrap_or(lo);
+                let lo = [" va ", ", "]
+                    .iter()
+                    .filter_map(|w| before.rfind(w).map(|i| lo + i + w.len()))
+                    .max()
+                    .unwrap_or(lo);
                 let after = &clause[fig.end..hi];
-                let hi = [" va ", ", co ", "; "].iter().filter_map(|w| after.find(w).map(|i| fig.end + i)).min().unwrap_or(hi);
+                let hi = [" va ", ", co ", "; "]
+                    .iter()
+                    .filter_map(|w| after.find(w).map(|i| fig.end + i))
+                    .min()
+                    .unwrap_or(hi);
                 (lo, hi)
             })
             .collect();
-        let local: Vec<Option<&'static str>> =
-            figs.iter().zip(&windows).map(|(fig, (lo, hi))| indicator_of(&clause[*lo..*hi], fig, &[])).collect();
+        let local: Vec<Option<&'static str>> = figs
+            .iter()
+            .zip(&windows)
+            .map(|(fig, (lo, hi))| indicator_of(&clause[*lo..*hi], fig, &[]))
+            .collect();
         let used: Vec<&str> = local.iter().flatten().copied().collect();
         let mut percent_end: Option<usize> = None;
         for (n, fig) in figs.iter().enumerate() {
@@ -138,7 +194,9 @@ pub fn targets_of(text: &str, start: usize, zone: &Zone, doc_year: Option<i32>) 
             // figures after a share are what each unit counted must reach.
             if let Some(p_end) = percent_end
                 && fig.unit != "%"
-                && ["it nhat", "toi thieu", " tu "].iter().any(|w| clause[p_end..fig.start].contains(w))
+                && ["it nhat", "toi thieu", " tu "]
+                    .iter()
+                    .any(|w| clause[p_end..fig.start].contains(w))
                 && !clause[p_end..fig.start].contains(" va ")
             {
                 continue;
@@ -161,7 +219,11 @@ pub fn targets_of(text: &str, start: usize, zone: &Zone, doc_year: Option<i32>) 
             }
             let (o_a, o_b) = (folded.orig(a), folded.orig(b));
             out.push(Target {
-                text: text[o_a..o_b].trim().trim_start_matches(['-', '+', ':', ' ']).trim().to_string(),
+                text: text[o_a..o_b]
+                    .trim()
+                    .trim_start_matches(['-', '+', ':', ' '])
+                    .trim()
+                    .to_string(),
                 indicator: code.map(str::to_string),
                 proposed,
                 comparator: comparator(before, after, fig),
@@ -186,7 +248,8 @@ fn clauses(f: &str) -> Vec<(usize, usize)> {
     for i in 0..b.len() {
         let numbered = b[i] == b'('
             && b.get(i + 1).is_some_and(u8::is_ascii_digit)
-            && (b.get(i + 2) == Some(&b')') || (b.get(i + 2).is_some_and(u8::is_ascii_digit) && b.get(i + 3) == Some(&b')')));
+            && (b.get(i + 2) == Some(&b')')
+                || (b.get(i + 2).is_some_and(u8::is_ascii_digit) && b.get(i + 3) == Some(&b')')));
         let stop = b[i] == b'.' && b.get(i + 1).is_none_or(|c| *c == b' ') && i > 0 && !b[i - 1].is_ascii_digit();
         if numbered {
             cuts.push(i);
@@ -219,7 +282,15 @@ fn comparator(before: &str, after: &str, fig: &Figure) -> Comparator {
     if fig.value_max.is_some() {
         return Comparator::Range;
     }
-    let near: String = before.split_whitespace().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" ");
+    let near: String = before
+        .split_whitespace()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join(" ");
     if ["khong duoi", "khong it hon"].iter().any(|w| has_word(&near, w)) {
         return Comparator::AtLeast;
     }
@@ -284,7 +355,9 @@ fn proposed_name(orig: &str) -> String {
 }
 
 fn inferred_unit(code: Option<&str>) -> String {
-    let Some(ind) = code.and_then(indicator) else { return String::new() };
+    let Some(ind) = code.and_then(indicator) else {
+        return String::new();
+    };
     use hnd_domain::plan::Measure::*;
     match ind.measure {
         People if ind.code.contains("member") => "hội viên",
@@ -301,7 +374,11 @@ fn inferred_unit(code: Option<&str>) -> String {
 pub fn period_of(f: &str) -> Option<String> {
     if let Some(at) = find_word(f, "giai doan") {
         let near: String = f[at..].split(' ').take(5).collect::<Vec<_>>().join(" ");
-        let years: Vec<&str> = near.split(|c: char| !c.is_ascii_digit()).filter(|d| d.len() == 4).take(2).collect();
+        let years: Vec<&str> = near
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|d| d.len() == 4)
+            .take(2)
+            .collect();
         if years.len() == 2 {
             return Some(format!("{}-{}", years[0], years[1]));
         }
@@ -310,7 +387,11 @@ pub fn period_of(f: &str) -> Option<String> {
         return Some("hằng năm".into());
     }
     let at = find_word(f, "nam")?;
-    let year: String = f[at + 3..].trim_start().chars().take_while(char::is_ascii_digit).collect();
+    let year: String = f[at + 3..]
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     (year.len() == 4).then_some(year)
 }
 
@@ -327,10 +408,12 @@ fn scope_of(f: &str, orig: &str) -> String {
         let words: Vec<&str> = f[at..].split(' ').collect();
         let mut take = 1;
         while take < words.len() && take < 6 {
-                let w = words[take].trim_end_matches(',');
+            let w = words[take].trim_end_matches(',');
             let two = format!("{w} {}", words.get(take + 1).unwrap_or(&""));
             let co_so = w == "co" && two.starts_with("co so");
-            if !co_so && (SCOPE_ENDS.contains(&w) || SCOPE_ENDS.contains(&two.trim_end_matches(','))) || w.chars().any(|c| c.is_ascii_digit()) {
+            if !co_so && (SCOPE_ENDS.contains(&w) || SCOPE_ENDS.contains(&two.trim_end_matches(',')))
+                || w.chars().any(|c| c.is_ascii_digit())
+            {
                 break;
             }
             take += 1;

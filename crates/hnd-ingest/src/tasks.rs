@@ -9,24 +9,126 @@ use hnd_domain::plan::Deadline;
 
 /// First words of a body's name (folded).
 const BODY_STARTS: &[&str] = &[
-    "ban", "so", "cac so", "ubnd", "uy ban", "dang doan", "dang uy", "ban can su", "hoi nong dan", "cac cap hoi",
-    "cac cap uy", "cap uy", "mat tran", "mttq", "van phong", "trung tam", "ngan hang", "cong an", "bo ", "tinh uy",
-    "huyen uy", "thanh uy", "cac huyen", "cac ban", "cac co so", "co so hoi", "giam doc", "thu truong", "chu tich",
-    "thuong truc", "hoi dong", "cac to chuc", "tinh doan", "lien doan", "phong", "chi cuc", "cuc", "dai",
-    "quy ho tro", "cac dong chi", "chi hoi", "to hoi", "cac chi hoi", "cac doan the", "doan thanh nien",
-    "hoi lien hiep", "hoi cuu chien binh", "cac quan", "cac xa", "hnd", "cac don vi", "cac nganh", "cac co quan",
-    "can bo, chuyen vien", "cac cap", "hoi nd",
+    "ban",
+    "so",
+    "cac so",
+    "ubnd",
+    "uy ban",
+    "dang doan",
+    "dang uy",
+    "ban can su",
+    "hoi nong dan",
+    "cac cap hoi",
+    "cac cap uy",
+    "cap uy",
+    "mat tran",
+    "mttq",
+    "van phong",
+    "trung tam",
+    "ngan hang",
+    "cong an",
+    "bo ",
+    "tinh uy",
+    "huyen uy",
+    "thanh uy",
+    "cac huyen",
+    "cac ban",
+    "cac co so",
+    "co so hoi",
+    "giam doc",
+    "thu truong",
+    "chu tich",
+    "thuong truc",
+    "hoi dong",
+    "cac to chuc",
+    "tinh doan",
+    "lien doan",
+    "phong",
+    "chi cuc",
+    "cuc",
+    "dai",
+    "quy ho tro",
+    "cac dong chi",
+    "chi hoi",
+    "to hoi",
+    "cac chi hoi",
+    "cac doan the",
+    "doan thanh nien",
+    "hoi lien hiep",
+    "hoi cuu chien binh",
+    "cac quan",
+    "cac xa",
+    "hnd",
+    "cac don vi",
+    "cac nganh",
+    "cac co quan",
+    "can bo, chuyen vien",
+    "cac cap",
+    "hoi nd",
 ];
 
 /// Words that begin what a body does, ending its name.
 const VERBS: &[&str] = &[
-    "chu tri", "phoi hop", "chi dao", "huong dan", "lanh dao", "to chuc", "trien khai", "tang cuong", "xay dung",
-    "tham muu", "tuyen truyen", "thuc hien", "theo doi", "kiem tra", "bao cao", "chu dong", "day manh", "tao",
-    "la", "co trach nhiem", "quan tam", "tiep tuc", "can cu", "dua", "uu tien", "phat huy", "cung co", "doi moi",
-    "nang cao", "giup", "huong ung", "thuong xuyen", "dinh ky", "khan truong", "phan cong", "cham", "boi duong",
-    "van dong", "giam sat", "ra soat", "tap trung", "dam bao", "ho tro", "theo", "yeu cau", "de nghi",
-    "dang tai", "ban hanh", "phat dong", "lam", "tham gia", "don doc", "xem xet", "bo tri", "dieu hanh",
-    "phat hien", "thanh tra", "chiu trach nhiem", "duy tri", "giao",
+    "chu tri",
+    "phoi hop",
+    "chi dao",
+    "huong dan",
+    "lanh dao",
+    "to chuc",
+    "trien khai",
+    "tang cuong",
+    "xay dung",
+    "tham muu",
+    "tuyen truyen",
+    "thuc hien",
+    "theo doi",
+    "kiem tra",
+    "bao cao",
+    "chu dong",
+    "day manh",
+    "tao",
+    "la",
+    "co trach nhiem",
+    "quan tam",
+    "tiep tuc",
+    "can cu",
+    "dua",
+    "uu tien",
+    "phat huy",
+    "cung co",
+    "doi moi",
+    "nang cao",
+    "giup",
+    "huong ung",
+    "thuong xuyen",
+    "dinh ky",
+    "khan truong",
+    "phan cong",
+    "cham",
+    "boi duong",
+    "van dong",
+    "giam sat",
+    "ra soat",
+    "tap trung",
+    "dam bao",
+    "ho tro",
+    "theo",
+    "yeu cau",
+    "de nghi",
+    "dang tai",
+    "ban hanh",
+    "phat dong",
+    "lam",
+    "tham gia",
+    "don doc",
+    "xem xet",
+    "bo tri",
+    "dieu hanh",
+    "phat hien",
+    "thanh tra",
+    "chiu trach nhiem",
+    "duy tri",
+    "giao",
 ];
 
 /// Bodies named by a phrase of a task.
@@ -55,20 +157,30 @@ fn marked_giao(f: &str, orig: &str) -> String {
 fn verb_at(f: &str, pos: usize) -> bool {
     let before = &f[..pos];
     let noun = ["cac ", "nhung ", "- ", "quy "].iter().any(|w| before.ends_with(w));
-    !noun && VERBS.iter().any(|v| f[pos..].starts_with(v) && f[pos + v.len()..].starts_with([' ', ',', '.', ';']))
+    !noun
+        && VERBS
+            .iter()
+            .any(|v| f[pos..].starts_with(v) && f[pos + v.len()..].starts_with([' ', ',', '.', ';']))
 }
 
 /// The body whose name begins folded `f` at `at` and where it ends (at
 /// its verb), if one does within 30 words.
 fn body_at(f: &str, at: usize) -> Option<usize> {
     let rest = &f[at..];
-    if !BODY_STARTS.iter().any(|b| rest.starts_with(b) && rest[b.len()..].starts_with([' ', ',', ':'])) {
+    if !BODY_STARTS
+        .iter()
+        .any(|b| rest.starts_with(b) && rest[b.len()..].starts_with([' ', ',', ':']))
+    {
         return None;
     }
     let mut pos = at;
     // "Ban Tổ chức", "Ban Xây dựng Hội", "Sở Tư pháp": the word after
     // "Ban" or "Sở" names it, whatever verb it spells.
-    let first = if rest.starts_with("ban ") || rest.starts_with("so ") { 2 } else { 1 };
+    let first = if rest.starts_with("ban ") || rest.starts_with("so ") {
+        2
+    } else {
+        1
+    };
     for (n, word) in f[at..].split(' ').enumerate() {
         if n >= first && n < 32 && verb_at(f, pos) {
             return Some(pos);
@@ -85,7 +197,9 @@ fn body_at(f: &str, at: usize) -> Option<usize> {
 }
 
 fn trim_body(s: &str) -> String {
-    s.trim().trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c == '.' || c == ' ').to_string()
+    s.trim()
+        .trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c == '.' || c == ' ')
+        .to_string()
 }
 
 /// Splits "A; B, C và các đơn vị liên quan" at ";".
@@ -186,7 +300,11 @@ pub fn roles_of(orig: &str) -> (Roles, Option<usize>) {
 impl Roles {
     /// Every body named, the lead first.
     pub fn all(self) -> Vec<String> {
-        Some(self.lead).filter(|l| !l.is_empty()).into_iter().chain(self.coordinating).collect()
+        Some(self.lead)
+            .filter(|l| !l.is_empty())
+            .into_iter()
+            .chain(self.coordinating)
+            .collect()
     }
 }
 
@@ -194,11 +312,20 @@ impl Roles {
 /// các chỉ tiêu trên, …", "Theo đó, …").
 pub fn lead_in(sentence: &str) -> usize {
     let f = Folded::new(sentence).text;
-    let opens = ["de ", "nham ", "theo do", "tren co so", "ben canh do", "dong thoi", "ngoai ra"];
+    let opens = [
+        "de ",
+        "nham ",
+        "theo do",
+        "tren co so",
+        "ben canh do",
+        "dong thoi",
+        "ngoai ra",
+    ];
     match f.find(", ") {
-        Some(comma) if opens.iter().any(|w| f.starts_with(w)) => {
-            sentence.char_indices().nth(comma + 2).map_or(sentence.len(), |(i, _)| i)
-        }
+        Some(comma) if opens.iter().any(|w| f.starts_with(w)) => sentence
+            .char_indices()
+            .nth(comma + 2)
+            .map_or(sentence.len(), |(i, _)| i),
         _ => 0,
     }
 }
@@ -210,7 +337,10 @@ pub fn assigned(orig: &str) -> Roles {
     let f = &folded.text;
     let o = |a: usize, b: usize| orig[folded.orig(a)..folded.orig(b)].to_string();
     let mut roles = Roles::default();
-    let cut = ["chu tri", "phoi hop voi", "phoi hop"].iter().filter_map(|w| find_word(f, w)).min();
+    let cut = ["chu tri", "phoi hop voi", "phoi hop"]
+        .iter()
+        .filter_map(|w| find_word(f, w))
+        .min();
     match cut {
         Some(at) => {
             let mut lead = list(&o(0, at));
@@ -218,7 +348,9 @@ pub fn assigned(orig: &str) -> Roles {
                 roles.lead = first;
                 lead.remove(0);
             }
-            let rest_at = find_word(f, "phoi hop voi").map(|p| p + "phoi hop voi".len()).unwrap_or(at);
+            let rest_at = find_word(f, "phoi hop voi")
+                .map(|p| p + "phoi hop voi".len())
+                .unwrap_or(at);
             let rest = o(rest_at, f.len());
             roles.coordinating = lead.into_iter().chain(list(&rest)).collect();
         }
@@ -240,9 +372,19 @@ pub fn assigned(orig: &str) -> Roles {
 pub fn deadline_in(orig: &str, answer: bool) -> String {
     let f = Folded::new(orig).text;
     if answer {
-        return Deadline::parse(orig).map(|d| d.to_string()).unwrap_or_else(|_| trim_body(orig));
+        return Deadline::parse(orig)
+            .map(|d| d.to_string())
+            .unwrap_or_else(|_| trim_body(orig));
     }
-    for cue in ["truoc ngay", "trong quy", "quy ", "trong thang", "hoan thanh trong", "xong truoc", "thang "] {
+    for cue in [
+        "truoc ngay",
+        "trong quy",
+        "quy ",
+        "trong thang",
+        "hoan thanh trong",
+        "xong truoc",
+        "thang ",
+    ] {
         let Some(at) = f.find(cue) else { continue };
         let tail: String = f[at..].chars().take(40).collect();
         let tail = tail.split([')', ';', ',']).next().unwrap_or("");
@@ -267,5 +409,7 @@ pub fn deadline_in(orig: &str, answer: bool) -> String {
 pub fn is_body_heading(orig: &str) -> bool {
     let f = Folded::new(orig).text;
     let f = f.trim_end_matches(['.', ':']);
-    f.split(' ').count() <= 8 && BODY_STARTS.iter().any(|b| f.starts_with(b)) && !VERBS.iter().skip(1).any(|v| has_word(f, v))
+    f.split(' ').count() <= 8
+        && BODY_STARTS.iter().any(|b| f.starts_with(b))
+        && !VERBS.iter().skip(1).any(|v| has_word(f, v))
 }

@@ -103,7 +103,8 @@ fn continues(last: &str, next: &str, wrapped: bool) -> bool {
     // sentence ("của", "và") goes on, whatever case the next begins with.
     let last_word = crate::text::Folded::new(last.rsplit(' ').next().unwrap_or("")).text;
     // A long line without a stop was cut by the page's width.
-    let open_word = last.ends_with(',') || OPEN_WORDS.contains(&last_word.as_str()) || (wrapped && last.chars().count() >= 60);
+    let open_word =
+        last.ends_with(',') || OPEN_WORDS.contains(&last_word.as_str()) || (wrapped && last.chars().count() >= 60);
     if open_word && marker_of(next).0 == Marker::None {
         return true;
     }

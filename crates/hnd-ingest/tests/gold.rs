@@ -24,7 +24,8 @@ fn gold(path: &Path) -> Gold {
                     Some((a, b)) => (a.parse().unwrap(), Some(b.parse().unwrap())),
                     None => (cells[2].parse().unwrap(), None),
                 };
-                g.targets.push((cells[1].into(), value, max, cells[3].into(), cells[4].into()));
+                g.targets
+                    .push((cells[1].into(), value, max, cells[3].into(), cells[4].into()));
             }
             "K" => g.tasks.push((cells[1].into(), cells[2].into())),
             other => panic!("{}: unknown line kind {other}", path.display()),
@@ -68,10 +69,18 @@ impl Count {
         self.gold += o.gold;
     }
     fn precision(self) -> f64 {
-        if self.read == 0 { 1.0 } else { self.found as f64 / self.read as f64 }
+        if self.read == 0 {
+            1.0
+        } else {
+            self.found as f64 / self.read as f64
+        }
     }
     fn recall(self) -> f64 {
-        if self.gold == 0 { 1.0 } else { self.found as f64 / self.gold as f64 }
+        if self.gold == 0 {
+            1.0
+        } else {
+            self.found as f64 / self.gold as f64
+        }
     }
     fn f1(self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
@@ -107,7 +116,13 @@ fn score(text: &str, g: &Gold, name: &str) -> (Count, Count) {
     }
     for (i, t) in draft.targets.iter().enumerate().filter(|(i, _)| !used[*i]) {
         let _ = i;
-        println!("  {name}: target not in gold: {} {} {} | {}", t.comparator.code(), t.value, t.unit, t.text);
+        println!(
+            "  {name}: target not in gold: {} {} {} | {}",
+            t.comparator.code(),
+            t.value,
+            t.unit,
+            t.text
+        );
     }
     let mut used = vec![false; draft.tasks.len()];
     let mut tasks = Count {

@@ -237,6 +237,15 @@ async fn show(
     render(page, status, lang)
 }
 
+/// The page again with the operation's refusal told above its forms (a
+/// failure, or a refusal of access, as a page of its own).
+async fn refused(state: &AppState, viewer: &Viewer, p: &ReportParams, e: hnd_app::AppError) -> Response {
+    match told(viewer, e) {
+        Ok(message) => show(state, viewer, p, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(r) => r,
+    }
+}
+
 /// The posted form's fields.
 fn fields(body: &[u8]) -> HashMap<String, String> {
     form_urlencoded::parse(body).into_owned().collect()
@@ -293,20 +302,7 @@ pub async fn save(State(state): State<AppState>, viewer: Viewer, body: Bytes) ->
     }
     match result {
         Ok(done) => redirect(&p, done),
-        Err(e) => match told(&viewer, e) {
-            Ok(message) => {
-                show(
-                    &state,
-                    &viewer,
-                    &p,
-                    None,
-                    Some(message),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
-            }
-            Err(r) => r,
-        },
+        Err(e) => refused(&state, &viewer, &p, e).await,
     }
 }
 
@@ -336,20 +332,7 @@ pub async fn step(State(state): State<AppState>, viewer: Viewer, body: Bytes) ->
         .await
     {
         Ok(_) => redirect(&p, step.code()),
-        Err(e) => match told(&viewer, e) {
-            Ok(message) => {
-                show(
-                    &state,
-                    &viewer,
-                    &p,
-                    None,
-                    Some(message),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
-            }
-            Err(r) => r,
-        },
+        Err(e) => refused(&state, &viewer, &p, e).await,
     }
 }
 
@@ -366,20 +349,7 @@ pub async fn aggregate(State(state): State<AppState>, viewer: Viewer, body: Byte
         .await
     {
         Ok(_) => redirect(&p, "save"),
-        Err(e) => match told(&viewer, e) {
-            Ok(message) => {
-                show(
-                    &state,
-                    &viewer,
-                    &p,
-                    None,
-                    Some(message),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
-            }
-            Err(r) => r,
-        },
+        Err(e) => refused(&state, &viewer, &p, e).await,
     }
 }
 

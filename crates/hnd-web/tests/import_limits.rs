@@ -16,24 +16,10 @@ hnd_store::both_backends!(
 
 const HEADER: &str = "Họ và tên,Ngày sinh,Giới tính,\"Mã chi hội, tổ hội\"";
 
-/// The import form with the session's token and one file.
-fn upload_form(csrf: &str, name: &str, content: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "hndimportboundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 /// Uploads `content` as `name`; the job's page.
 async fn upload(client: &mut Client, name: &str, content: &[u8]) -> String {
     let csrf = csrf_in(&client.get("/import").await.text());
-    let (ct, body) = upload_form(&csrf, name, content);
+    let (ct, body) = common::upload_form(&[("csrf", &csrf)], name, content);
     let r = client.request("POST", "/import", &[("Content-Type", &ct)], &body).await;
     assert_eq!(r.status, 303, "{}", r.text());
     r.header("location").unwrap().to_string()

@@ -14,29 +14,11 @@ use hnd_store::Store;
 
 hnd_store::both_backends!(a_list_in_its_own_layout_is_mapped_previewed_saved_and_imported_again);
 
-/// The import form with one file, for `unit` (and a saved `mapping`).
-fn upload_form(csrf: &str, unit: &str, mapping: &str, name: &str, content: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "hndwizardboundary";
-    let field = |name: &str, value: &str| {
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-    };
-    let mut body = format!(
-        "{}{}{}--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: text/csv\r\n\r\n",
-        field("csrf", csrf),
-        field("unit", unit),
-        field("mapping", mapping)
-    )
-    .into_bytes();
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 /// Uploads `content` as `name` into `unit`: where the server sends the user.
 async fn upload(client: &mut Client, unit: &str, mapping: &str, name: &str, content: &str) -> String {
     let csrf = csrf_in(&client.get("/import").await.text());
-    let (ct, body) = upload_form(&csrf, unit, mapping, name, content.as_bytes());
+    let fields = [("csrf", csrf.as_str()), ("unit", unit), ("mapping", mapping)];
+    let (ct, body) = common::upload_form(&fields, name, content.as_bytes());
     let r = client.request("POST", "/import", &[("Content-Type", &ct)], &body).await;
     assert_eq!(r.status, 303, "{}", r.text());
     r.header("location").unwrap().to_string()

@@ -203,5 +203,8 @@ fn a_plain_reach_is_at_least() {
     assert_eq!(Comparator::parse("không quá"), Some(Comparator::AtMost));
     assert!(Comparator::parse("đạt").unwrap().met(97.0, 95.0));
     let demo = include_str!("../../../../data/plans/quang-ngai-46.txt");
-    assert!(demo.contains("target|members_bhyt_rate|>=|95"), "the demo's BHYT target");
+    assert!(
+        demo.contains("target|members_bhyt_rate|>=|95"),
+        "the demo's BHYT target"
+    );
 }

@@ -320,3 +320,23 @@ pub async fn fixture(store: Store) -> Fixture {
         task,
     }
 }
+
+/// A multipart form: `fields` (the token first: nothing is written without
+/// it), then one file `name` holding `content`; its content type and body.
+pub fn upload_form(fields: &[(&str, &str)], name: &str, content: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "hndtestboundary";
+    let mut body = String::new();
+    for (field, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    ));
+    let mut body = body.into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
