@@ -98,6 +98,20 @@ fn number(paras: &[Para], kind: &str) -> String {
             return n;
         }
     }
+    // A head laid out as a table (a DOCX's usual head) puts "Số …" inside
+    // a line that begins with the issuing body: the word "Số" right
+    // before the number says it is the document's own.
+    for p in paras {
+        let words: Vec<&str> = p.text.split_whitespace().collect();
+        for pair in words.windows(2) {
+            let so = Folded::new(pair[0]).text;
+            if (so == "so" || so == "so:")
+                && let Some(n) = refs(pair[1]).into_iter().next()
+            {
+                return n;
+            }
+        }
+    }
     for p in paras {
         let f = Folded::new(&p.text).text;
         if let Some(at) = issues_own(&f, kind) {

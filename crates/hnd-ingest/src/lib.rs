@@ -235,7 +235,7 @@ impl Reader<'_> {
             self.started = false;
             return;
         }
-        if self.table_row(p, &f) {
+        if self.table_row(p) {
             return;
         }
         let numbered = matches!(p.marker, Marker::Roman | Marker::Number(_) | Marker::Letter);
@@ -348,7 +348,7 @@ impl Reader<'_> {
 
     /// A row of a table of tasks ("Nội dung | Chủ trì | Phối hợp | Thời
     /// gian"): its header names the columns, each row below is a task.
-    fn table_row(&mut self, p: &Para, f: &str) -> bool {
+    fn table_row(&mut self, p: &Para) -> bool {
         if !p.text.contains(" | ") && !p.text.contains('\t') {
             self.columns = None;
             return false;
@@ -367,7 +367,7 @@ impl Reader<'_> {
             return true;
         }
         let Some(cols) = self.columns else {
-            return !f.is_empty() && false;
+            return false;
         };
         let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |c| *c);
         let title = cell(Some(cols.title));

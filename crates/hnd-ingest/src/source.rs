@@ -57,15 +57,22 @@ fn docx_text(bytes: &[u8]) -> Result<String, IngestError> {
         .map_err(|e| bad(&e))?;
     let mut reader = Reader::from_str(&xml);
     let (mut out, mut in_text, mut cells) = (String::new(), false, 0usize);
+    // A table before any text is the document's head laid out in two
+    // columns (issuing body and number | national motto and date): its
+    // paragraphs are lines of their own, like a text file's head.
+    let mut head_table = false;
     loop {
         match reader.read_event().map_err(|e| bad(&e))? {
             Event::Start(e) if e.local_name().as_ref() == "t" => in_text = true,
+            Event::Start(e) if e.local_name().as_ref() == "tbl" => head_table = out.trim().is_empty(),
             Event::End(e) => match e.local_name().as_ref() {
                 "t" => in_text = false,
                 // A paragraph inside a cell does not end the row.
-                "p" if cells == 0 => out.push('\n'),
+                "p" if cells == 0 || head_table => out.push('\n'),
                 "p" => out.push(' '),
+                "tc" if head_table => out.push('\n'),
                 "tc" => out.push_str(" | "),
+                "tbl" => head_table = false,
                 "tr" => {
                     out.push('\n');
                     cells = 0;
