@@ -63,6 +63,15 @@ pub fn percent(x: f64, lang: Lang) -> String {
     format!("{trimmed}%")
 }
 
+/// A moment stored as RFC 3339 as the Union reads it: Vietnam's time,
+/// `dd/mm/yyyy HH:MM`; the text as given when it is not such a moment.
+pub fn moment(rfc3339: &str) -> String {
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.with_timezone(&vietnam).format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,13 +94,4 @@ mod tests {
         assert_eq!(int(7000, Lang::En), "7,000");
         assert_eq!(percent(3.5, Lang::En), "3.5%");
     }
-}
-
-/// A moment stored as RFC 3339 as the Union reads it: Vietnam's time,
-/// `dd/mm/yyyy HH:MM`; the text as given when it is not such a moment.
-pub fn moment(rfc3339: &str) -> String {
-    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| t.with_timezone(&vietnam).format("%d/%m/%Y %H:%M").to_string())
-        .unwrap_or_else(|_| rfc3339.to_string())
 }
