@@ -33,8 +33,12 @@ impl Day {
         (later.0 - self.0).num_days()
     }
 
+    /// Today in Vietnam (UTC+7), whatever the server's own zone: a clerk's
+    /// entry at 00:30 on the 4th is the 4th's, as the moments beside it
+    /// show (`fmt::moment`).
     pub fn today() -> Day {
-        Day(chrono::Local::now().date_naive())
+        let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+        Day(chrono::Utc::now().with_timezone(&vietnam).date_naive())
     }
 
     /// Parses `dd/mm/yyyy` (one-digit day and month allowed) or ISO
