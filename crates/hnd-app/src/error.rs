@@ -36,6 +36,9 @@ pub enum AppError {
     /// only): each with its indicator.
     #[error("figures refused")]
     Figures(Vec<FigureProblem>),
+    /// A document that could not be read (a plan's text to draft from).
+    #[error(transparent)]
+    Document(hnd_ingest::IngestError),
 }
 
 /// A figure of an entry grid refused, or one to confirm (`warning`), with why.
@@ -99,7 +102,7 @@ impl AppError {
             AppError::File(hnd_import::RunError::Import(_)) => ErrorKind::Invalid,
             AppError::File(_) => ErrorKind::Internal,
             AppError::Store(e) => kind_of(e),
-            AppError::Figures(_) => ErrorKind::Invalid,
+            AppError::Figures(_) | AppError::Document(_) => ErrorKind::Invalid,
         }
     }
 
@@ -117,6 +120,7 @@ impl AppError {
             AppError::Forbidden => AccountError::Forbidden.message(lang),
             AppError::Field { error, .. } | AppError::Store(error) => error.message(lang),
             AppError::File(e) => e.message(lang),
+            AppError::Document(e) => e.message(lang),
             AppError::Figures(problems) => problems
                 .iter()
                 .map(|p| p.error.message(lang))

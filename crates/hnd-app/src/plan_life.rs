@@ -184,7 +184,7 @@ impl App {
 
     /// What `plan` implements, checked: a plan in force of a unit strictly
     /// above `unit`, which `actor` may read.
-    async fn check_implements(&self, actor: &Actor, plan: &NewPlan, unit: &str) -> Result<(), AppError> {
+    pub(crate) async fn check_implements(&self, actor: &Actor, plan: &NewPlan, unit: &str) -> Result<(), AppError> {
         let Some(Implements::Plan { number }) = &plan.implements else {
             return Ok(());
         };
@@ -342,7 +342,7 @@ fn check_file(file: &Option<NewFile>) -> Result<(), AppError> {
     }
 }
 
-fn plan_detail(plan: &NewPlan, status: PlanStatus) -> serde_json::Value {
+pub(crate) fn plan_detail(plan: &NewPlan, status: PlanStatus) -> serde_json::Value {
     json!({"title": plan.title, "unit": plan.unit, "kind": plan.kind.code(), "status": status.code(),
         "issued_on": plan.issued_on.iso(), "first_year": plan.first_year, "last_year": plan.last_year,
         "implements": plan.implements, "implement_by": plan.implement_by.map(|d| d.iso())})

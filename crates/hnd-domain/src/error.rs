@@ -436,6 +436,10 @@ pub enum PlanError {
     BadKind { text: String },
     #[error("plan {number} is not of a level above {unit}")]
     NotAbove { number: String, unit: String },
+    /// A target read from a document, kept by its reviewer without an
+    /// indicator of the catalogue.
+    #[error("no indicator for {text}")]
+    NoIndicator { text: String },
 }
 
 impl PlanError {
@@ -520,6 +524,7 @@ impl PlanError {
             NotIssued { number } => t(lang, "plan.not_issued", &[("number", number)]),
             BadKind { text } => t(lang, "plan.bad_kind", &[("text", text)]),
             NotAbove { number, unit } => t(lang, "plan.not_above", &[("number", number), ("unit", unit)]),
+            NoIndicator { text } => t(lang, "plan.no_indicator", &[("text", text)]),
         }
     }
 }

@@ -66,11 +66,53 @@ pub struct Target {
     pub period: String,
     /// "mỗi cơ sở Hội", "các cấp", or empty (the whole unit).
     pub scope: String,
+    /// A reviewer said before that this phrase is not a target.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_target: bool,
     /// Byte range of the clause in [`Draft::source`].
     #[serde(skip)]
     pub start: usize,
     #[serde(skip)]
     pub end: usize,
+}
+
+impl Target {
+    /// The phrase corrections are kept under: the clause folded (no
+    /// accents, lower case), its figures and signs left out, so that the
+    /// same words with other figures in another plan read the same.
+    pub fn phrase(&self) -> String {
+        phrase(&self.text)
+    }
+}
+
+/// `text` folded, letters and single spaces only.
+pub fn phrase(text: &str) -> String {
+    let folded = Folded::new(text).text;
+    let letters: String = folded
+        .chars()
+        .map(|c| if c.is_ascii_alphabetic() { c } else { ' ' })
+        .collect();
+    letters.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Draft {
+    /// Reads again what reviewers corrected (phrase → indicator, '' for a
+    /// phrase that is not a target): a corrected phrase takes the
+    /// reviewer's indicator in place of the reader's.
+    pub fn correct(&mut self, corrections: &[(String, String)]) {
+        for t in &mut self.targets {
+            let key = t.phrase();
+            let Some((_, indicator)) = corrections.iter().find(|(p, _)| *p == key) else {
+                continue;
+            };
+            if indicator.is_empty() {
+                t.not_target = true;
+            } else {
+                t.indicator = Some(indicator.clone());
+                t.proposed = None;
+            }
+        }
+    }
 }
 
 /// A task read from the text.
@@ -480,7 +522,12 @@ impl Reader<'_> {
 
     /// A task from the words `body` at byte `at` of paragraph `p`.
     fn push_sentence_task(&mut self, p: &Para, at_byte: usize, body: &str) {
-        let (roles, at) = tasks::roles_of(body);
+        let (mut roles, at) = tasks::roles_of(body);
+        if roles.lead.is_empty()
+            && let Some(later) = tasks::later_roles(body)
+        {
+            roles = later;
+        }
         let own_words = at.map(|a| &body[Folded::new(body).orig(a)..]).unwrap_or(body);
         let own_words = own_words.trim_start_matches([',', ' ']);
         let title = if own_words.split_whitespace().count() >= 3 {

@@ -23,6 +23,20 @@ pub enum IngestError {
     NotText,
 }
 
+impl IngestError {
+    /// A sentence for a person, in `lang`.
+    pub fn message(&self, lang: hnd_domain::Lang) -> String {
+        use hnd_domain::i18n::t;
+        match self {
+            IngestError::Empty => t(lang, "plan.document_empty", &[]),
+            IngestError::BadDocx(why) => t(lang, "plan.document_bad_docx", &[("why", why)]),
+            IngestError::BadPdf(why) => t(lang, "plan.document_bad_pdf", &[("why", why)]),
+            IngestError::ImageOnlyPdf => t(lang, "plan.document_scan", &[]),
+            IngestError::NotText => t(lang, "plan.document_not_text", &[]),
+        }
+    }
+}
+
 /// The document's text, its paragraphs one a line and table cells
 /// separated by " | ".
 pub fn text_of(bytes: &[u8]) -> Result<String, IngestError> {

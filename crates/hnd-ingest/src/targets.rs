@@ -232,6 +232,7 @@ pub fn targets_of(text: &str, start: usize, zone: &Zone, doc_year: Option<i32>) 
                 unit,
                 period: period_of(clause).unwrap_or_else(|| own_period.clone()),
                 scope: scope_of(clause, o_clause),
+                not_target: false,
                 start: start + o_a,
                 end: start + o_b,
             });

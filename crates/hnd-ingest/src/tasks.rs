@@ -297,6 +297,27 @@ pub fn roles_of(orig: &str) -> (Roles, Option<usize>) {
     (roles, None)
 }
 
+/// The roles a later sentence of a task's paragraph gives ("Rà soát …
+/// . Giao Ban Tổ chức chủ trì, phối hợp với Văn phòng; thời gian …"):
+/// the clause around "chủ trì", read as [`assigned`] reads it.
+pub fn later_roles(orig: &str) -> Option<Roles> {
+    let folded = Folded::new(orig);
+    let f = &folded.text;
+    let at = find_word(f, "chu tri")?;
+    let mut from = [". ", "; "]
+        .iter()
+        .filter_map(|w| f[..at].rfind(w).map(|i| i + 2))
+        .max()?;
+    for w in ["giao ", "de nghi ", "yeu cau "] {
+        if f[from..].starts_with(w) {
+            from += w.len();
+        }
+    }
+    let end = f[at..].find([';', '.']).map_or(f.len(), |i| at + i);
+    let roles = assigned(&orig[folded.orig(from)..folded.orig(end)]);
+    (!roles.lead.is_empty()).then_some(roles)
+}
+
 impl Roles {
     /// Every body named, the lead first.
     pub fn all(self) -> Vec<String> {

@@ -54,6 +54,7 @@ migrations! {
     (27, "card_counts", "0027_card_counts.sql"),
     (30, "import_mappings", "0030_import_mappings.sql"),
     (31, "reports", "0031_reports.sql"),
+    (32, "reading_corrections", "0032_reading_corrections.sql"),
 }
 
 impl Backend {

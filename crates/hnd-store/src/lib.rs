@@ -27,6 +27,7 @@ mod members;
 mod merger;
 mod org;
 mod plan_life;
+mod plan_reading;
 mod plans;
 mod profiles;
 mod reports;
@@ -58,6 +59,7 @@ pub use members::{
 pub use merger::{MergerReport, ReviewRow};
 pub use org::{Change, LevelCounts, Lineage, LineageLink, NewUnit, OrgEvent, SplitPart, Unit, UnitDetails, UnitHit};
 pub use plan_life::{Implementing, PlanDocument};
+pub use plan_reading::ReadPlan;
 pub use plans::{Implements, NewPlan, Plan, Split, SplitOutcome, Target};
 pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
 pub use reports::{Report, ReportStepRow};

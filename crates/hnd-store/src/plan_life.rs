@@ -125,70 +125,8 @@ impl Store {
         change: &Change,
     ) -> Result<String> {
         let unit = self.unit(&plan.unit, Day::today()).await?.unit;
-        let year = plan.issued_on.year();
         let mut tx = self.write.begin().await?;
-        let given = plan.number.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        let (number, seq) = match given {
-            Some(n) => (n.to_string(), running_number(n, plan.kind)),
-            None => {
-                let last: Option<i64> = sqlx::query_scalar(
-                    "SELECT MAX(seq) FROM plans WHERE unit_id = $1 AND kind IN ($2, $3) AND issued_on >= $4 AND issued_on < $5",
-                )
-                .bind(unit.id)
-                .bind(plan.kind.code())
-                .bind(series_twin(plan.kind))
-                .bind(format!("{year:04}-01-01"))
-                .bind(format!("{:04}-01-01", year + 1))
-                .fetch_one(&mut *tx)
-                .await?;
-                let seq = last.unwrap_or(0) + 1;
-                (plan_number(seq, plan.kind, unit.level, &unit.code, year), Some(seq))
-            }
-        };
-        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE number = $1")
-            .bind(number.clone())
-            .fetch_one(&mut *tx)
-            .await?;
-        if taken > 0 {
-            return Err(PlanError::NumberTaken { number }.into());
-        }
-        let (implements_id, doc, doc_on) = implements_columns(&mut tx, &plan.implements).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plans (number, title, unit_id, province_code, issued_on, first_year, last_year, kind, status, seq,
-                implements_id, implements_doc, implements_doc_on, implement_by, replaces_id, changed_on, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-             RETURNING id",
-        )
-        .bind(number.clone())
-        .bind(plan.title.trim().to_string())
-        .bind(unit.id)
-        .bind(unit.province_code.clone())
-        .bind(plan.issued_on.iso())
-        .bind(plan.first_year as i64)
-        .bind(plan.last_year as i64)
-        .bind(plan.kind.code())
-        .bind(status.code())
-        .bind(seq)
-        .bind(implements_id)
-        .bind(doc)
-        .bind(doc_on)
-        .bind(plan.implement_by.map(|d| d.iso()))
-        .bind(replaces)
-        .bind(Day::today().iso())
-        .stamped(change)
-        .fetch_one(&mut *tx)
-        .await?;
-        if let Some(old) = replaces {
-            // A new version starts from the targets of the one it replaces.
-            sqlx::query(
-                "INSERT INTO targets (plan_id, unit_id, province_code, indicator, comparator, value)
-                 SELECT $2, unit_id, province_code, indicator, comparator, value FROM targets WHERE plan_id = $1",
-            )
-            .bind(old)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let (number, _) = insert_plan_in(&mut tx, &unit, plan, status, replaces, change).await?;
         crate::accounts::commit(tx, &change.clone().with_after("number", number.clone().into())).await?;
         Ok(number)
     }
@@ -406,4 +344,80 @@ fn series_twin(kind: hnd_domain::plan::PlanKind) -> &'static str {
         WorkProgramme => Programme.code(),
         k => k.code(),
     }
+}
+
+/// Writes `plan` of `unit` in `tx` with its number (the one given, or the
+/// next of the unit's series for its kind and year): its number and id.
+pub(crate) async fn insert_plan_in(
+    tx: &mut sqlx::AnyConnection,
+    unit: &crate::Unit,
+    plan: &NewPlan,
+    status: PlanStatus,
+    replaces: Option<i64>,
+    change: &Change,
+) -> Result<(String, i64)> {
+    let year = plan.issued_on.year();
+    let given = plan.number.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let (number, seq) = match given {
+        Some(n) => (n.to_string(), running_number(n, plan.kind)),
+        None => {
+            let last: Option<i64> = sqlx::query_scalar(
+                "SELECT MAX(seq) FROM plans WHERE unit_id = $1 AND kind IN ($2, $3) AND issued_on >= $4 AND issued_on < $5",
+            )
+            .bind(unit.id)
+            .bind(plan.kind.code())
+            .bind(series_twin(plan.kind))
+            .bind(format!("{year:04}-01-01"))
+            .bind(format!("{:04}-01-01", year + 1))
+            .fetch_one(&mut *tx)
+            .await?;
+            let seq = last.unwrap_or(0) + 1;
+            (plan_number(seq, plan.kind, unit.level, &unit.code, year), Some(seq))
+        }
+    };
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE number = $1")
+        .bind(number.clone())
+        .fetch_one(&mut *tx)
+        .await?;
+    if taken > 0 {
+        return Err(PlanError::NumberTaken { number }.into());
+    }
+    let (implements_id, doc, doc_on) = implements_columns(tx, &plan.implements).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO plans (number, title, unit_id, province_code, issued_on, first_year, last_year, kind, status, seq,
+            implements_id, implements_doc, implements_doc_on, implement_by, replaces_id, changed_on, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         RETURNING id",
+    )
+    .bind(number.clone())
+    .bind(plan.title.trim().to_string())
+    .bind(unit.id)
+    .bind(unit.province_code.clone())
+    .bind(plan.issued_on.iso())
+    .bind(plan.first_year as i64)
+    .bind(plan.last_year as i64)
+    .bind(plan.kind.code())
+    .bind(status.code())
+    .bind(seq)
+    .bind(implements_id)
+    .bind(doc)
+    .bind(doc_on)
+    .bind(plan.implement_by.map(|d| d.iso()))
+    .bind(replaces)
+    .bind(Day::today().iso())
+    .stamped(change)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(old) = replaces {
+        // A new version starts from the targets of the one it replaces.
+        sqlx::query(
+            "INSERT INTO targets (plan_id, unit_id, province_code, indicator, comparator, value)
+             SELECT $2, unit_id, province_code, indicator, comparator, value FROM targets WHERE plan_id = $1",
+        )
+        .bind(old)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok((number, id))
 }

@@ -169,7 +169,7 @@ pub(crate) fn plan_from_row(r: &sqlx::any::AnyRow) -> Result<Plan> {
 }
 
 /// Sets (or replaces) one target.
-async fn put_target(
+pub(crate) async fn put_target(
     conn: &mut sqlx::AnyConnection,
     plan: i64,
     unit: i64,
@@ -240,7 +240,7 @@ impl Store {
     }
 
     /// The unit's id and province once the target passes every rule.
-    async fn checked_target(
+    pub(crate) async fn checked_target(
         &self,
         plan_path: &str,
         plan_unit: &str,

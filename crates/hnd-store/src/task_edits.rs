@@ -119,25 +119,7 @@ impl Store {
         let plan = self.plan_scope(number).await?;
         let owner = self.task_owner(task, &plan).await?;
         let mut tx = self.write.begin().await?;
-        let position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE plan_id = $1 AND origin_id IS NULL")
-            .bind(plan.id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO tasks (plan_id, position, title, directing, lead, coordinating, deadline, unit_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(plan.id)
-        .bind(position + 1)
-        .bind(task.title.trim().to_string())
-        .bind(task.directing.trim().to_string())
-        .bind(task.lead.trim().to_string())
-        .bind(task.coordinating.trim().to_string())
-        .bind(task.deadline.trim().to_string())
-        .bind(owner)
-        .fetch_one(&mut *tx)
-        .await?;
-        link_bodies(&mut tx, id, task, &plan.province).await?;
+        let id = insert_task_in(&mut tx, plan.id, owner, &plan.province, task).await?;
         crate::accounts::commit(tx, &change.clone().with_after("task", id.into())).await?;
         Ok(id)
     }
@@ -254,4 +236,35 @@ impl Store {
         .await?;
         Ok(names)
     }
+}
+
+/// Writes checked `task` as the last of plan `plan`'s own tasks, owned by
+/// unit `owner`, its bodies on `province`'s list: its id.
+pub(crate) async fn insert_task_in(
+    conn: &mut sqlx::AnyConnection,
+    plan: i64,
+    owner: i64,
+    province: &str,
+    task: &NewTask,
+) -> Result<i64> {
+    let position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE plan_id = $1 AND origin_id IS NULL")
+        .bind(plan)
+        .fetch_one(&mut *conn)
+        .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tasks (plan_id, position, title, directing, lead, coordinating, deadline, unit_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(plan)
+    .bind(position + 1)
+    .bind(task.title.trim().to_string())
+    .bind(task.directing.trim().to_string())
+    .bind(task.lead.trim().to_string())
+    .bind(task.coordinating.trim().to_string())
+    .bind(task.deadline.trim().to_string())
+    .bind(owner)
+    .fetch_one(&mut *conn)
+    .await?;
+    link_bodies(conn, id, task, province).await?;
+    Ok(id)
 }

@@ -19,6 +19,7 @@ mod member_files;
 mod member_profiles;
 mod members;
 mod org;
+mod plan_reading;
 mod plans;
 mod report_flow;
 mod reports;

@@ -167,6 +167,17 @@ pub enum PlansCommand {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Read a plan's text (DOCX, PDF with a text layer, or plain text)
+    /// into a draft: number, date, issuer, title, period, targets and
+    /// tasks. With --unit, also write it as that unit's draft plan (every
+    /// task, the targets the catalogue names), to review on the web.
+    Ingest {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Hand a unit's target down to the units below it: by members,
     /// households (--by households) or equal.
     Split {
@@ -465,6 +476,9 @@ pub async fn run(cmd: PlansCommand, db: &str, author: &str, lang: Lang) -> Resul
         }
         PlansCommand::MapTargets { file, out } => {
             crate::sheet_files::map(&file, hnd_import::SheetKind::Targets, out.as_deref(), lang)?;
+        }
+        PlansCommand::Ingest { file, unit, json } => {
+            return crate::plan_reading::ingest(&app, &actor, &file, unit.as_deref(), json).await;
         }
         PlansCommand::Split {
             number,

@@ -69,7 +69,8 @@ both_backends!(
     tasks_and_figures_from_the_command_line,
     the_demo_lives_through_the_2025_reform,
     a_list_in_its_own_layout_is_mapped_then_imported,
-    units_and_targets_in_their_own_layout_are_mapped_then_imported
+    units_and_targets_in_their_own_layout_are_mapped_then_imported,
+    a_plan_text_is_read_into_a_draft
 );
 
 /// A province issues a plan with a deadline, three communes issue plans
@@ -2344,4 +2345,74 @@ fn member_import_export_round_trip(db: &str) {
     let hoa: serde_json::Value = serde_json::from_str(&ok(&fresh, &["members", "profile", "1", "--json"])).unwrap();
     assert_eq!(hoa["profile"]["party_joined_on"], "2010-02-03");
     assert_eq!(hoa["profile"]["bhxh"], false);
+}
+
+/// A plan from above read from its text: the JSON of what it says; with
+/// --unit, the province's draft plan implementing it, holding the targets
+/// the catalogue names and the tasks with a lead body, the rest listed;
+/// an empty file refused in Vietnamese.
+fn a_plan_text_is_read_into_a_draft(db: &str) {
+    ok(db, &["org", "bootstrap"]);
+    let dir = std::env::temp_dir().join(format!("hnd-read-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = dir.join(format!("plan-{}.txt", db.len() % 97));
+    std::fs::write(
+        &text,
+        "BAN CHẤP HÀNH TRUNG ƯƠNG\nHỘI NÔNG DÂN VIỆT NAM\nSố 88-KH/HNDTW\n\
+         Hà Nội, ngày 12 tháng 3 năm 2026\nKẾ HOẠCH\nPhát triển hội viên năm 2026\n\
+         I. CHỈ TIÊU\n1. Kết nạp mới từ 7.000 hội viên trở lên.\n\
+         2. Phấn đấu 95% hội viên tham gia bảo hiểm y tế.\n\
+         3. Mỗi cơ sở Hội xây dựng từ 4 đến 5 mô hình kinh tế tập thể.\n\
+         II. NHIỆM VỤ\n1. Rà soát danh sách hội viên. Giao Ban Tổ chức - Kiểm tra chủ trì, phối hợp với Văn phòng; \
+         thời gian hoàn thành trong quý II/2026.\n",
+    )
+    .unwrap();
+    let file = text.to_str().unwrap();
+    let read: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "ingest", file, "--json"])).unwrap();
+    assert_eq!(read["number"], "88-KH/HNDTW", "{read}");
+    assert_eq!(read["date"], "12/03/2026");
+    let targets = read["targets"].as_array().unwrap();
+    let seven = targets.iter().find(|t| t["value"] == 7000.0).expect("7.000 read");
+    assert_eq!(seven["comparator"], ">=");
+    assert_eq!(seven["indicator"], "new_members");
+    for key in ["text", "indicator", "value", "unit", "comparator", "period"] {
+        assert!(seven.get(key).is_some(), "{key} in {seven}");
+    }
+    let range = targets
+        .iter()
+        .find(|t| t["comparator"] == "range")
+        .expect("from 4 to 5");
+    assert_eq!(
+        (range["value"].as_f64(), range["value_max"].as_f64()),
+        (Some(4.0), Some(5.0))
+    );
+    let task = &read["tasks"][0];
+    assert_eq!(task["lead"], "Ban Tổ chức - Kiểm tra", "{task}");
+    assert_eq!(task["coordinating"], serde_json::json!(["Văn phòng"]));
+    let shown = ok(db, &["plans", "ingest", file]);
+    assert!(
+        shown.contains("Chỉ tiêu (") && shown.contains("«Kết nạp mới từ 7.000"),
+        "{shown}"
+    );
+
+    let written: serde_json::Value =
+        serde_json::from_str(&ok(db, &["plans", "ingest", file, "--unit", "01", "--json"])).unwrap();
+    let number = written["plan"].as_str().expect("a draft written");
+    let plan: serde_json::Value = serde_json::from_str(&ok(db, &["plans", "show", number, "--json"])).unwrap();
+    assert_eq!(plan["status"], "draft");
+    assert_eq!(plan["title"], "Kế hoạch phát triển hội viên năm 2026");
+    assert_eq!(plan["implements"]["number"], "88-KH/HNDTW", "{plan}");
+    let listed = ok(db, &["plans", "show", number, "--unit", "01"]);
+    assert!(listed.contains("new_members") && listed.contains("7000"), "{listed}");
+    assert!(listed.contains("Rà soát danh sách hội viên"), "{listed}");
+    let left_out = written["left_out"].as_array().unwrap();
+    assert!(
+        left_out.iter().all(|t| !t.as_str().unwrap().contains("7.000")),
+        "{written}"
+    );
+
+    let empty = dir.join("empty.txt");
+    std::fs::write(&empty, "  \n").unwrap();
+    let out = failing(db, &["plans", "ingest", empty.to_str().unwrap()]);
+    assert!(out.contains("Tệp trống"), "{out}");
 }
