@@ -575,6 +575,17 @@ async fn every_operation_writes_one_entry_with_its_change(store: Store) {
         .to_string();
     plan.title = "Kế hoạch công tác năm 2026".into();
     case!("edit_plan", "canbo.xa", app.edit_plan(&officer, &number, &plan, None));
+    let text = "KẾ HOẠCH\nCông tác Hội năm 2026\nI. CHỈ TIÊU\n1. Kết nạp mới từ 20 hội viên trở lên.\n\
+        II. NHIỆM VỤ\n1. Rà soát hội viên. Giao Chi hội A chủ trì; thời gian trong quý II/2026.\n";
+    let read = hnd_app::read_plan_document(&app, &officer, Some("00004"), text.as_bytes())
+        .await
+        .unwrap();
+    let review = hnd_app::first_review("00004", &read);
+    case!(
+        "create_plan_from_reading",
+        "canbo.xa",
+        app.create_plan_from_reading(&officer, &review)
+    );
     let task = hnd_store::testing::task("Tuyên truyền", "Ban Thường vụ", "Chi hội A", "", "Thường xuyên");
     case!("add_task", "canbo.xa", app.add_task(&officer, &number, &task));
     let task_id = store.tasks(&number, d("01/05/2026")).await.unwrap()[0].id;

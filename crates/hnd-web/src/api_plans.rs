@@ -191,6 +191,7 @@ pub fn paths(error: &Value) -> serde_json::Map<String, Value> {
     let as_of = json!({"name": "as_of", "in": "query", "required": false, "description": "dd/mm/yyyy; để trống: hôm nay",
                        "schema": crate::api::day_schema()});
     let mut paths = crate::api_plan_life::paths(error);
+    paths.extend(crate::api_plan_reading::paths(error));
     let (create, edit) = crate::api_plan_life::operations(error);
     paths.insert(
         "/api/v1/plans".into(),

@@ -4,10 +4,11 @@
 
 use crate::authorize::Access;
 use crate::plan_life_pages as life;
+use crate::plan_reading_pages as reading;
 use crate::route::{Route, route};
 use crate::{
-    api_figures, api_plan_life, api_plans, api_tasks, figure_entry, plan_page, plan_pages, plan_targets, task_forms,
-    tasks,
+    api_figures, api_plan_life, api_plan_reading, api_plans, api_tasks, figure_entry, plan_page, plan_pages,
+    plan_targets, task_forms, tasks,
 };
 use axum::http::Method;
 use axum::routing::{get, patch, post, put};
@@ -20,6 +21,8 @@ pub fn routes() -> Vec<Route> {
     vec![
         route(g.clone(), "/plans", SignedIn, get(plan_pages::list)),
         route(p.clone(), "/plans", Needs(EditPlans), post(life::create)),
+        route(p.clone(), "/plans/read", Needs(EditPlans), post(reading::read)).upload(reading::MAX_DOCUMENT),
+        route(p.clone(), "/plans/read/create", Needs(EditPlans), post(reading::create)),
         route(p.clone(), "/plans/{number}/edit", Needs(EditPlans), post(life::edit)),
         route(p.clone(), "/plans/{number}/issue", Needs(EditPlans), post(life::issue)).upload(life::MAX_DOCUMENT),
         route(
@@ -114,6 +117,19 @@ pub fn routes() -> Vec<Route> {
             get(tasks::file),
         ),
         route(g.clone(), "/api/v1/plans", SignedIn, get(api_plans::list)),
+        route(
+            p.clone(),
+            "/api/v1/plans/read",
+            Needs(EditPlans),
+            post(api_plan_reading::read),
+        )
+        .upload(reading::MAX_DOCUMENT),
+        route(
+            p.clone(),
+            "/api/v1/plans/from-reading",
+            Needs(EditPlans),
+            post(api_plan_reading::create),
+        ),
         route(
             p.clone(),
             "/api/v1/plans",

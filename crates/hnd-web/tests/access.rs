@@ -106,6 +106,20 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
             ]),
             ..c("POST", "/plans".into(), Some(commune.clone()))
         },
+        // A document read for no unit: refused as such after access.
+        ("POST", "/plans/read") => Case {
+            multipart: true,
+            ..c("POST", "/plans/read".into(), None)
+        },
+        // A reviewed draft without a title: refused as such after access.
+        ("POST", "/plans/read/create") => Case {
+            form: Some(vec![
+                ("unit", "00008".into()),
+                ("title", "".into()),
+                ("years", "2026".into()),
+            ]),
+            ..c("POST", "/plans/read/create".into(), Some(commune.clone()))
+        },
         // The province's plan is issued: read-only (409) for who may plan there.
         ("POST", "/plans/{number}/edit") => Case {
             form: Some(vec![("title", "Đổi tên".into()), ("years", "2026".into())]),
@@ -420,6 +434,15 @@ async fn case(f: &Fixture, method: &str, path: &str) -> Case {
         ("POST", "/api/v1/plans") => Case {
             json: Some(r#"{"unit":"00008","title":"","years":"2026"}"#.into()),
             ..c("POST", "/api/v1/plans".into(), Some(commune.clone()))
+        },
+        // An empty document: refused as such after access.
+        ("POST", "/api/v1/plans/read") => Case {
+            json: Some(" ".into()),
+            ..c("POST", "/api/v1/plans/read?unit=00008".into(), Some(commune.clone()))
+        },
+        ("POST", "/api/v1/plans/from-reading") => Case {
+            json: Some(r#"{"plan":{"unit":"00008","title":"","years":"2026"}}"#.into()),
+            ..c("POST", "/api/v1/plans/from-reading".into(), Some(commune.clone()))
         },
         // The province's plan is issued: read-only (409) for who may plan there.
         ("PATCH", "/api/v1/plans/{number}") => Case {
