@@ -1,6 +1,7 @@
 //! `hnd bench …`: the benchmarks BENCHMARKS.md records. Each builds its
 //! own data in a fresh database and prints its figures.
 
+mod ingest;
 mod reports;
 mod search;
 mod strength;
@@ -89,6 +90,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Reading a plan of PAGES pages (DOCX and PDF written by hnd's own
+    /// document writer) as an upload is read: text, head, targets, tasks.
+    Ingest {
+        #[arg(long, default_value_t = 20)]
+        pages: usize,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
     /// What keeping the maintained counts costs an import: FILE imported
     /// into a fresh register without them, then into another with them
     /// (on PostgreSQL with --postgres, each in a new schema).
@@ -144,6 +153,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
             runs,
         } => strength::strength(&db, &province, &period, runs).await?,
         BenchCommand::Reports { db, period, runs } => reports::reports(&db, &period, runs).await?,
+        BenchCommand::Ingest { pages, runs } => ingest::ingest(pages, runs)?,
         BenchCommand::ImportCost { postgres, csv } => import_cost(postgres.as_deref(), &csv).await?,
         BenchCommand::MappedImport { rows, dir } => crate::bench_mapping::run(rows, &dir).await?,
     }
