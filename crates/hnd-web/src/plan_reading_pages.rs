@@ -72,6 +72,8 @@ struct ReviewPage {
     tasks: Vec<TaskRow>,
     indicators: Vec<(String, String)>,
     comparators: Vec<(&'static str, String)>,
+    /// May the viewer add a proposed indicator to the catalogue?
+    may_add: bool,
     error: Option<String>,
 }
 
@@ -144,6 +146,7 @@ fn page(
         tasks,
         indicators,
         comparators,
+        may_add: viewer.user.may_add_indicators(),
         error: None,
     }
 }
