@@ -1,6 +1,7 @@
 //! `hnd bench …`: the benchmarks BENCHMARKS.md records. Each builds its
 //! own data in a fresh database and prints its figures.
 
+mod counts;
 mod ingest;
 mod reports;
 mod search;
@@ -145,7 +146,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         }
         BenchCommand::Merger { postgres, members } => merger(postgres.as_deref(), members).await?,
         BenchCommand::Http(load) => crate::load::run(load).await?,
-        BenchCommand::Counts { db, province, runs } => counts(&db, &province, runs).await?,
+        BenchCommand::Counts { db, province, runs } => counts::counts(&db, &province, runs).await?,
         BenchCommand::Strength {
             db,
             province,
@@ -530,80 +531,6 @@ async fn import_cost(postgres: Option<&str>, csv: &std::path::Path) -> Result<()
     println!(
         "import with the maintained counts against the baseline: rate {:.2} (goal ≥ 0.5)",
         baseline.as_secs_f64() / with.as_secs_f64()
-    );
-    Ok(())
-}
-
-/// `count` of each province (the root's children on `today`) summed:
-/// how many provinces, the sum, and how long the counting took.
-async fn every_province(
-    store: &Store,
-    today: Day,
-    count: impl AsyncFn(&str) -> hnd_store::Result<i64>,
-) -> Result<(usize, i64, Duration)> {
-    let root = store.root(today).await?.expect("a tree");
-    let provinces = store.children(root.id, today).await?;
-    let t = Instant::now();
-    let mut total = 0;
-    for p in &provinces {
-        total += count(&p.code).await?;
-    }
-    Ok((provinces.len(), total, t.elapsed()))
-}
-
-async fn counts(db: &str, province: &str, runs: usize) -> Result<()> {
-    let t = Instant::now();
-    let store = Store::open(db).await?;
-    println!("open (and bring the schema up to date): {}", ms(t.elapsed()));
-    let today = Day::today();
-    let mut national = Vec::new();
-    let mut total = 0;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let rows = store.province_counts(today).await?;
-        national.push(t.elapsed());
-        total = rows.iter().map(|r| r.1).sum::<i64>();
-    }
-    println!(
-        "every province on {today}, maintained counts ({runs} runs): {} ({total} members)",
-        percentiles(&mut national)
-    );
-    let year = hnd_domain::plan::Period::Year { year: today.year() };
-    let mut dashboard = Vec::new();
-    let mut cells = 0;
-    for _ in 0..runs {
-        let t = Instant::now();
-        cells = store.national_figures(year).await?.len();
-        dashboard.push(t.elapsed());
-    }
-    println!(
-        "national dashboard, {year}: every province × every catalogue indicator ({cells} cells, {runs} runs): {}",
-        percentiles(&mut dashboard)
-    );
-    let t = Instant::now();
-    let plain = store.plain_group_by(year).await?;
-    println!(
-        "the same year's members and admissions by a plain GROUP BY over the member tables (once): {} ({plain} rows)",
-        ms(t.elapsed())
-    );
-    let (_, scanned, took) =
-        every_province(&store, today, async |code| store.count_members_scan(code, today).await).await?;
-    println!(
-        "every province on {today}, counting the membership intervals (once): {} ({scanned} members)",
-        ms(took)
-    );
-    let unit = store.unit(province, today).await?.unit;
-    let bases = store.children(unit.id, today).await?;
-    let mut drill = Vec::new();
-    for _ in 0..runs.min(50) {
-        let t = Instant::now();
-        store.child_members(&unit, today).await?;
-        drill.push(t.elapsed());
-    }
-    println!(
-        "drill-down of {province} to its {} bases, maintained counts: {}",
-        bases.len(),
-        percentiles(&mut drill)
     );
     Ok(())
 }

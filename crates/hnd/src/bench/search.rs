@@ -2,7 +2,8 @@
 //! family and given name, within a province and across the country) and
 //! by CCCD, and the count of every province.
 
-use super::{demo_tree, every_province, ms, percentiles};
+use super::counts::every_province;
+use super::{demo_tree, ms, percentiles};
 use crate::sample::Rng;
 use anyhow::Result;
 use hnd_domain::Day;
