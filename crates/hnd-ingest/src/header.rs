@@ -45,7 +45,13 @@ pub fn head(paras: &[Para]) -> Head {
         .copied()
         .unwrap_or("ke hoach");
     let kind = &kind[..kind.match_indices(' ').nth(1).map_or(kind.len(), |(i, _)| i)];
-    let issuer = Some(issuer(early, kind))
+    // The sentence that issues the plan comes before its first part ("I.
+    // MỤC ĐÍCH, YÊU CẦU"); a body named later is given work, not issuing.
+    let intro = early
+        .iter()
+        .position(|p| p.marker == crate::text::Marker::Roman)
+        .unwrap_or(early.len());
+    let issuer = Some(issuer(&early[..intro], kind))
         .filter(|i| !i.is_empty())
         .unwrap_or_else(|| header_body(early));
     let mut h = Head {
@@ -196,7 +202,16 @@ fn header_body(paras: &[Para]) -> String {
             .iter()
             .any(|w| f.starts_with(w));
         if is_upper_line(&p.text) && !national && !f.contains(", ngay ") {
-            found = p.text.trim().to_string();
+            // "HỘI NÔNG DÂN TỈNH BẮC GIANG" over "BAN THƯỜNG VỤ": the
+            // committee of the body above it.
+            let committee = ["ban thuong vu", "ban chap hanh", "bch", "thuong truc"]
+                .iter()
+                .any(|w| f.trim() == *w);
+            found = if committee && !found.is_empty() {
+                format!("{} {}", p.text.trim(), found)
+            } else {
+                p.text.trim().to_string()
+            };
         }
     }
     found
@@ -225,7 +240,14 @@ fn title(paras: &[Para]) -> String {
         }
         let word = p.text[p.text.char_indices().nth(at).map_or(0, |(i, _)| i)..].trim();
         let mut title = capitalised(&word.to_lowercase());
-        if let Some(next) = paras.get(i + 1) {
+        // "KẾ HOẠCH" over its subject: the line under it completes the
+        // title; "CHƯƠNG TRÌNH CÔNG TÁC NĂM 2026" is whole, and "Căn cứ …"
+        // under a title is the preamble.
+        let kind_alone = KINDS.iter().any(|k| f[at..].trim() == *k);
+        let next = paras
+            .get(i + 1)
+            .filter(|n| kind_alone && !Folded::new(&n.text).text.starts_with("can cu"));
+        if let Some(next) = next {
             let sub = next.text.trim();
             let mut chars = sub.chars();
             let first: String = chars.next().map(|c| c.to_lowercase().collect()).unwrap_or_default();

@@ -160,6 +160,8 @@ pub fn read(bytes: &[u8]) -> Result<Draft, IngestError> {
 enum Section {
     Tasks,
     Organisation,
+    /// "Mục đích, yêu cầu": what the plan is for, no one's work.
+    Purpose,
 }
 
 /// Reads a plan's text.
@@ -235,7 +237,9 @@ fn is_target_heading(f: &str) -> bool {
 }
 
 fn section_of(f: &str, marker: Marker) -> Option<Section> {
-    if has_word(f, "to chuc thuc hien") || has_word(f, "phan cong") {
+    if marker == Marker::Roman && (f.starts_with("muc dich") || f.starts_with("yeu cau")) {
+        Some(Section::Purpose)
+    } else if has_word(f, "to chuc thuc hien") || has_word(f, "phan cong") {
         Some(Section::Organisation)
     } else if has_word(f, "nhiem vu")
         || has_word(f, "giai phap")
@@ -313,9 +317,14 @@ impl Reader<'_> {
             self.target_zone = Some((level, Zone { listed: true, period }));
             self.started = true;
         }
+        // "1. Có trên 60% cơ sở Hội xếp loại hoàn thành tốt nhiệm vụ": an
+        // item of a list of targets names "nhiệm vụ" without opening a
+        // section of tasks.
+        let target_item = self.target_zone.is_some() && body.chars().any(|c| c.is_ascii_digit());
         if heading
             && let Some(s) = section_of(&f, p.marker)
             && !opens_targets
+            && !target_item
         {
             self.section = Some((s, p.marker.level()));
             self.started = true;
@@ -437,6 +446,9 @@ impl Reader<'_> {
     }
 
     fn tasks_of(&mut self, i: usize, f: &str) {
+        if self.section.is_some_and(|(s, _)| s == Section::Purpose) {
+            return;
+        }
         let p = &self.paras[i];
         let body = p.body();
         // "… nhiệm vụ, giải pháp chủ yếu, gồm: (1) …; (2) …"

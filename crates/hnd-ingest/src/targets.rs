@@ -101,6 +101,13 @@ const INDICATORS: &[(&[&str], Option<bool>, &str)] = &[
     (&["ket nap"], Some(false), "new_members"),
     (&["phat trien moi"], Some(false), "new_members"),
     (&["phat trien hoi vien"], Some(false), "new_members"),
+    (&["tong so hoi vien"], Some(false), "members"),
+    (&["hoi vien nu"], Some(false), "women_members"),
+    (
+        &["hoi vien", "dan toc thieu so"],
+        Some(false),
+        "ethnic_minority_members",
+    ),
     (&["nghe nghiep", "to hoi"], Some(false), "professional_groups_new"),
     (&["nghe nghiep", "chi hoi"], Some(false), "professional_branches_new"),
     (&["tham gia to hop tac"], Some(false), "members_in_cooperatives"),
@@ -114,6 +121,7 @@ const INDICATORS: &[(&[&str], Option<bool>, &str)] = &[
     (&["chi hoi truong"], Some(true), "cadres_trained_rate"),
     (&["can bo chi hoi"], Some(true), "cadres_trained_rate"),
     (&["co so", "vung manh"], Some(true), "bases_good_rate"),
+    (&["co so", "hoan thanh tot"], Some(true), "bases_good_rate"),
     (&["tuyen truyen", "luot"], Some(false), "propaganda_attendances"),
     (&["quy ho tro nong dan"], None, "support_fund_growth"),
     (&["thoat ngheo"], Some(false), "households_out_of_poverty"),
@@ -152,7 +160,7 @@ pub fn targets_of(text: &str, start: usize, zone: &Zone, doc_year: Option<i32>) 
             continue;
         }
         let cued = zone.listed || TARGET_CUES.iter().any(|w| has_word(clause, w)) || has_word(f, "phan dau");
-        if !cued || is_result(clause, &text[folded.orig(a)..folded.orig(b)], doc_year) {
+        if !cued || is_result(clause, &text[folded.orig(a)..folded.orig(b)], doc_year, zone.listed) {
             continue;
         }
         let o_clause = &text[folded.orig(a)..folded.orig(b)];
@@ -165,9 +173,16 @@ pub fn targets_of(text: &str, start: usize, zone: &Zone, doc_year: Option<i32>) 
                 let lo = figs.get(n.wrapping_sub(1)).map_or(0, |p| p.end);
                 let hi = figs.get(n + 1).map_or(clause.len(), |x| x.start);
                 let before = &clause[lo..fig.start];
+                // "sản xuất, kinh doanh giỏi" is one name, its comma no cut.
                 let lo = [" va ", ", "]
                     .iter()
-                    .filter_map(|w| before.rfind(w).map(|i| lo + i + w.len()))
+                    .filter_map(|w| {
+                        before
+                            .match_indices(w)
+                            .filter(|(i, _)| !before[i + w.len()..].starts_with("kinh doanh"))
+                            .map(|(i, _)| lo + i + w.len())
+                            .last()
+                    })
                     .max()
                     .unwrap_or(lo);
                 let after = &clause[fig.end..hi];
@@ -265,9 +280,15 @@ fn clauses(f: &str) -> Vec<(usize, usize)> {
 
 /// Whether a clause reports a result ("năm 2024 đã kết nạp 3.100 hội
 /// viên") rather than set a target.
-fn is_result(f: &str, orig: &str, doc_year: Option<i32>) -> bool {
+///
+/// In a list of targets, "so với" compares the target with its base ("76%
+/// so với tổng số hộ", "tăng 10% so với năm 2024"): not a result there.
+fn is_result(f: &str, orig: &str, doc_year: Option<i32>, listed: bool) -> bool {
     let done = orig.split(|c: char| !c.is_alphabetic()).any(|w| w == "đã" || w == "Đã");
-    if done || RESULT_CUES.iter().any(|w| has_word(f, w)) {
+    let cue = RESULT_CUES
+        .iter()
+        .any(|w| has_word(f, w) && !(listed && *w == "so voi"));
+    if done || cue {
         return !has_word(f, "phan dau");
     }
     // A year before the document's, without words that look ahead.
@@ -303,7 +324,10 @@ fn comparator(before: &str, after: &str, fig: &Figure) -> Comparator {
     }
     // A bare figure of a plan is a floor: more members, more insured,
     // more models are better. Only words say otherwise.
-    if has_word(before, "giam") && (has_word(before, "ty le") || has_word(before, "con")) {
+    // "giảm xuống còn 2%" sets a ceiling; "giảm bình quân 1,5%/năm" a
+    // reduction to reach, a floor.
+    let yearly = has_word(before, "binh quan") || after.trim_start().starts_with("/nam") || has_word(after, "moi nam");
+    if has_word(before, "giam") && (has_word(before, "ty le") || has_word(before, "con")) && !yearly {
         return Comparator::AtMost;
     }
     Comparator::AtLeast

@@ -53,7 +53,11 @@ pub async fn ingest(app: &App, actor: &Actor, file: &Path, unit: Option<&str>, j
     Ok(ExitCode::SUCCESS)
 }
 
+/// The draft as text, written at once (a closed pipe, as `| head` closes
+/// it, ends the output quietly).
 fn print_draft(d: &Draft, lang: Lang) {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let head = [
         ("cli.read_number", &d.number),
         ("cli.read_date", &d.date),
@@ -62,14 +66,15 @@ fn print_draft(d: &Draft, lang: Lang) {
         ("cli.read_period", &d.period),
     ];
     for (key, value) in head {
-        println!(
+        let _ = writeln!(
+            out,
             "{:<18} {}",
             tr(lang, key, &[]),
             if value.is_empty() { "—" } else { value }
         );
     }
-    println!();
-    println!("{}", tr(lang, "cli.read_targets", &[("n", &d.targets.len())]));
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", tr(lang, "cli.read_targets", &[("n", &d.targets.len())]));
     for (i, t) in d.targets.iter().enumerate() {
         let indicator = match (&t.indicator, &t.proposed) {
             (Some(code), _) => code.clone(),
@@ -91,13 +96,13 @@ fn print_draft(d: &Draft, lang: Lang) {
         } else {
             String::new()
         };
-        println!("{:>3}. [{indicator}] {value} {} {when}{not}", i + 1, t.unit);
-        println!("     «{}»", t.text);
+        let _ = writeln!(out, "{:>3}. [{indicator}] {value} {} {when}{not}", i + 1, t.unit);
+        let _ = writeln!(out, "     «{}»", t.text);
     }
-    println!();
-    println!("{}", tr(lang, "cli.read_tasks", &[("n", &d.tasks.len())]));
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", tr(lang, "cli.read_tasks", &[("n", &d.tasks.len())]));
     for (i, t) in d.tasks.iter().enumerate() {
-        println!("{:>3}. {}", i + 1, t.title);
+        let _ = writeln!(out, "{:>3}. {}", i + 1, t.title);
         let roles = [
             ("cli.read_directing", t.directing.clone()),
             ("cli.read_lead", t.lead.clone()),
@@ -105,7 +110,9 @@ fn print_draft(d: &Draft, lang: Lang) {
             ("cli.read_deadline", t.deadline.clone()),
         ];
         for (key, value) in roles.iter().filter(|(_, v)| !v.is_empty()) {
-            println!("     {}: {value}", tr(lang, key, &[]));
+            let _ = writeln!(out, "     {}: {value}", tr(lang, key, &[]));
         }
     }
+    use std::io::Write as _;
+    let _ = std::io::stdout().write_all(out.as_bytes());
 }
