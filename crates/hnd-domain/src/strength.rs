@@ -80,3 +80,15 @@ impl Figures {
         }
     }
 }
+
+/// The label key of a part of a member breakdown of the strength report
+/// (by `occupation`, `education` or `household`): the profile's and the
+/// household's own lists, and `unknown` for "not recorded".
+pub fn breakdown_key(by: &str, code: &str) -> String {
+    match (by, code) {
+        (_, "unknown") => "strength.by.unknown".into(),
+        ("occupation", c) => format!("profile.occupation.{c}"),
+        ("education", c) => format!("profile.vocational.{c}"),
+        (_, c) => format!("household.category.{c}"),
+    }
+}

@@ -205,6 +205,17 @@ fn members_sheet(book: &mut Workbook, report: &StrengthReport, lang: Lang) -> Re
         sheet.write_string(r, 0, t(lang, key, &[]))?;
         sheet.write_number(r, 1, n as f64)?;
     }
+    let mut row = row + 5;
+    for b in &report.breakdowns {
+        sheet.write_string_with_format(row, 0, t(lang, &format!("strength.by.{}", b.by), &[]), &bold)?;
+        for (code, n) in &b.parts {
+            row += 1;
+            let key = hnd_domain::strength::breakdown_key(b.by, code);
+            sheet.write_string(row, 0, t(lang, &key, &[]))?;
+            sheet.write_number(row, 1, *n as f64)?;
+        }
+        row += 2;
+    }
     sheet.set_column_width(0, 32)?;
     sheet.set_column_width(3, 40)?;
     Ok(())

@@ -65,7 +65,7 @@ pub use profiles::{MemberProfile, RatingEntry, RoleEntry, TitleEntry};
 pub use reports::{Report, ReportStepRow};
 pub use sessions::{ACCOUNT_FAILURES, PAIR_FAILURES, PAIR_FAILURES_UNDER_ATTACK, Session, THROTTLE_MINUTES};
 pub use statistics::Bulk;
-pub use strength::{AgeBands, Columns, Figure, LIST_LIMIT, MemberMove, StrengthReport, StrengthRow};
+pub use strength::{AgeBands, Breakdown, Columns, Figure, LIST_LIMIT, MemberMove, StrengthReport, StrengthRow};
 pub use tasks::{MAX_FILE_MB, NewFile, NewTask, STATUSES, Task, TaskDetails, TaskFile, TaskNote};
 pub use users::{TokenRow, UserRow};
 

@@ -92,6 +92,50 @@ pub struct AgeBands {
     pub from_60: i64,
 }
 
+/// Active members at the end of the period counted by one of their
+/// marks: each part's code with its count, the last part `unknown` (the
+/// mark not recorded), so the parts sum to the members at the end.
+#[derive(Debug, Clone, Serialize)]
+pub struct Breakdown {
+    /// `occupation`, `education` (trình độ chuyên môn) or `household`
+    /// (the household's category that year).
+    pub by: &'static str,
+    pub parts: Vec<(&'static str, i64)>,
+}
+
+/// The marks members are counted by at the end, each with its column and
+/// its codes (the profile's closed lists, the household's category).
+const BREAKDOWNS: [(&str, &str, &[&str]); 3] = [
+    (
+        "occupation",
+        "p.occupation",
+        &[
+            "crop",
+            "livestock",
+            "aquaculture",
+            "forestry",
+            "services",
+            "wage",
+            "civil",
+            "retired",
+            "other",
+        ],
+    ),
+    (
+        "education",
+        "p.vocational",
+        &[
+            "none",
+            "elementary",
+            "intermediate",
+            "college",
+            "university",
+            "postgraduate",
+        ],
+    ),
+    ("household", "hc.category", &["poor", "near_poor", "policy", "other"]),
+];
+
 /// The strength report of one unit for one period.
 #[derive(Debug, Clone, Serialize)]
 pub struct StrengthReport {
@@ -105,6 +149,7 @@ pub struct StrengthReport {
     pub columns: Columns,
     pub rows: Vec<StrengthRow>,
     pub age_bands: AgeBands,
+    pub breakdowns: Vec<Breakdown>,
     pub new_members: Vec<MemberMove>,
     pub lost_members: Vec<MemberMove>,
     /// Whether either list was cut at [`LIST_LIMIT`].
@@ -224,12 +269,19 @@ static MEMBERS_SQL: LazyLock<String> = LazyLock::new(|| {
     columns.push(format!(
         "CAST(COUNT(DISTINCT CASE WHEN {end} THEN m.household_id END) AS BIGINT)"
     ));
+    for (_, column, codes) in BREAKDOWNS {
+        for code in codes {
+            columns.push(count(&format!("({end}) AND {column} = '{code}'")));
+        }
+        columns.push(count(&format!("({end}) AND {column} IS NULL")));
+    }
     format!(
         "WITH {SUBTREE}, {SEGMENTS}
          SELECT {}
          FROM k JOIN members m ON m.id = k.member_id
          LEFT JOIN member_profiles p ON p.member_id = k.member_id
          LEFT JOIN member_ratings r ON r.member_id = k.member_id AND r.year = $5
+         LEFT JOIN household_categories hc ON hc.household_id = m.household_id AND hc.year = $5
          GROUP BY k.child",
         columns.join(", ")
     )
@@ -382,6 +434,12 @@ impl Store {
                 i += 1;
             }
             tally.other.insert("households".into(), r.try_get(i)?);
+            for (by, _, codes) in BREAKDOWNS {
+                for code in codes.iter().chain(&["unknown"]) {
+                    i += 1;
+                    tally.other.insert(format!("{by}.{code}"), r.try_get(i)?);
+                }
+            }
         }
         for r in query(UNITS_SQL.as_str()).fetch_all(&self.read).await? {
             let (child, level, kind): (i64, String, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
@@ -459,6 +517,17 @@ impl Store {
                 from_40_to_59: age("age_40_59"),
                 from_60: age("age_from_60"),
             },
+            breakdowns: BREAKDOWNS
+                .iter()
+                .map(|(by, _, codes)| Breakdown {
+                    by,
+                    parts: codes
+                        .iter()
+                        .chain(&["unknown"])
+                        .map(|code| (*code, age(&format!("{by}.{code}"))))
+                        .collect(),
+                })
+                .collect(),
             new_members,
             lost_members,
             lists_cut,

@@ -285,6 +285,10 @@ fn check(acc: &Account, report: &StrengthReport, within: &dyn Fn(usize) -> bool,
         members.total.unwrap(),
         "{here}: age bands"
     );
+    for b in &report.breakdowns {
+        let sum: i64 = b.parts.iter().map(|(_, n)| n).sum();
+        assert_eq!(sum, members.total.unwrap(), "{here}: members by {}", b.by);
+    }
 }
 
 async fn random_registers_give_the_figures_counted_day_by_day(first: Store) {

@@ -60,6 +60,8 @@ struct StrengthPage {
     parts: Vec<String>,
     rows: Vec<(String, String, Vec<Cell>)>,
     ages: [(String, String); 3],
+    /// Members at the end by occupation, education, household category.
+    breakdowns: Vec<(String, Vec<(String, String)>)>,
     /// The lists of new and lost members: heading, id, rows.
     lists: Vec<(String, &'static str, Vec<[String; 4]>)>,
     lists_cut: bool,
@@ -163,6 +165,23 @@ fn page_of(report: &StrengthReport, viewer: &Viewer) -> StrengthPage {
             ("strength.age_from_60", a.from_60),
         ]
         .map(|(k, n)| (i18n::t(lang, k, &[]), int(n, lang))),
+        breakdowns: report
+            .breakdowns
+            .iter()
+            .map(|b| {
+                let parts = b
+                    .parts
+                    .iter()
+                    .map(|(code, n)| {
+                        (
+                            i18n::t(lang, &hnd_domain::strength::breakdown_key(b.by, code), &[]),
+                            int(*n, lang),
+                        )
+                    })
+                    .collect();
+                (i18n::t(lang, &format!("strength.by.{}", b.by), &[]), parts)
+            })
+            .collect(),
         lists: vec![
             (
                 i18n::t(lang, "strength.new_members", &[]),

@@ -54,6 +54,19 @@ async fn a_commune_reads_and_downloads_its_strength_report(store: Store) {
         serde_json::json!({"under_40": 0, "from_40_to_59": 1, "from_60": 1})
     );
     assert_eq!(report["new_members"].as_array().unwrap().len(), 2);
+    // Members at the end by occupation, education and household category:
+    // no profile records them here, so both are "not recorded".
+    let by: Vec<&str> = report["breakdowns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["by"].as_str().unwrap())
+        .collect();
+    assert_eq!(by, ["occupation", "education", "household"]);
+    for b in report["breakdowns"].as_array().unwrap() {
+        let parts = b["parts"].as_array().unwrap();
+        assert_eq!(parts.last().unwrap(), &serde_json::json!(["unknown", 2]), "{b}");
+    }
     let q2 = xa4
         .get("/api/v1/reports/strength?unit=00004&period=2026-Q2")
         .await

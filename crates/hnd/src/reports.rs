@@ -94,6 +94,14 @@ pub async fn run(cmd: ReportsCommand, db: &str, author: &str, lang: Lang) -> Res
                     figure(total)
                 );
             }
+            for b in &report.breakdowns {
+                println!();
+                println!("{}", tr(lang, &format!("strength.by.{}", b.by), &[]));
+                for (code, n) in &b.parts {
+                    let label = tr(lang, &hnd_domain::strength::breakdown_key(b.by, code), &[]);
+                    println!("  {label:<34} {:>10}", int(*n, lang));
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
