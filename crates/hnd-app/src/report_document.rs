@@ -121,6 +121,7 @@ pub fn report_document(
         blocks.push(Block::Paragraph(span));
         blocks.push(Block::Table(strength_table(report, lang)));
     }
+    work_sections(view, lang, &mut heading, &mut blocks);
     for part in form.parts() {
         let text = report.and_then(|r| r.parts.get(*part)).cloned().unwrap_or_default();
         heading(t(lang, &format!("report.part.{part}"), &[]), &mut blocks);
@@ -244,5 +245,81 @@ impl App {
         };
         self.store.record(&actor.change("", entry)).await?;
         Ok(bytes)
+    }
+}
+
+/// A review's computed sections: each plan's targets against the period's
+/// figures, and the unit's tasks with where they stand.
+fn work_sections(
+    view: &ReportView,
+    lang: Lang,
+    heading: &mut dyn FnMut(String, &mut Vec<Block>),
+    blocks: &mut Vec<Block>,
+) {
+    let figure = |v: f64| hnd_domain::fmt::figure(v, lang);
+    if !view.plans.is_empty() {
+        heading(t(lang, "report.doc.targets", &[]), blocks);
+        for plan in &view.plans {
+            blocks.push(Block::Paragraph(format!("{} ({})", plan.title, plan.number)));
+            let rows = plan
+                .rows
+                .iter()
+                .map(|r| {
+                    let met = match r.met {
+                        Some(true) => t(lang, "standing.met", &[]),
+                        Some(false) => t(lang, "cli.not_met", &[]),
+                        None => t(lang, "standing.unknown", &[]),
+                    };
+                    vec![
+                        crate::indicator_name(&r.indicator, lang),
+                        format!(
+                            "{} {}",
+                            hnd_domain::plan::Comparator::parse(&r.comparator)
+                                .map_or(r.comparator.as_str(), |c| c.sign()),
+                            figure(r.target)
+                        ),
+                        r.actual.map(figure).unwrap_or_default(),
+                        met,
+                    ]
+                })
+                .collect();
+            blocks.push(Block::Table(Table {
+                header: vec![vec![
+                    Cell::new(t(lang, "report.doc.indicator", &[])),
+                    Cell::new(t(lang, "report.doc.target", &[])),
+                    Cell::new(t(lang, "report.doc.actual", &[])),
+                    Cell::new(t(lang, "report.doc.met", &[])),
+                ]],
+                rows,
+                widths: vec![3.0, 1.2, 1.2, 1.2],
+                numeric: vec![false, true, true, false],
+                bold_rows: Vec::new(),
+            }));
+        }
+    }
+    if !view.tasks.is_empty() {
+        heading(t(lang, "report.doc.tasks", &[]), blocks);
+        let rows = view
+            .tasks
+            .iter()
+            .map(|task| {
+                let mut status = t(lang, &format!("task.status.{}", task.status), &[]);
+                if task.overdue {
+                    status = format!("{status} {}", t(lang, "cli.overdue", &[]));
+                }
+                vec![task.title.clone(), task.deadline.clone(), status]
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            header: vec![vec![
+                Cell::new(t(lang, "report.doc.task", &[])),
+                Cell::new(t(lang, "report.doc.deadline", &[])),
+                Cell::new(t(lang, "report.doc.task_status", &[])),
+            ]],
+            rows,
+            widths: vec![3.5, 1.3, 1.5],
+            numeric: vec![false, false, false],
+            bold_rows: Vec::new(),
+        }));
     }
 }

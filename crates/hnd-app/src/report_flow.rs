@@ -38,6 +38,15 @@ pub struct BelowReport {
     pub typed: BTreeMap<String, i64>,
 }
 
+/// A plan's targets for the report's unit against the figures of the
+/// report's period: the computed table of a six-month or year review.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanWork {
+    pub number: String,
+    pub title: String,
+    pub rows: Vec<hnd_store::ProgressRow>,
+}
+
 /// A unit's report on a form for a period, with what the reader may do.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
@@ -53,6 +62,11 @@ pub struct ReportView {
     pub aggregated: BTreeMap<String, i64>,
     pub may_write: bool,
     pub may_decide: bool,
+    /// A review's computed sections: each issued plan with targets for the
+    /// unit in the period's year against its figures, and the unit's tasks
+    /// with where they stand (empty for the strength report).
+    pub plans: Vec<PlanWork>,
+    pub tasks: Vec<hnd_store::Task>,
 }
 
 /// The path of the unit above the one at `path` (`/1/52/7730/` → `/1/52/`).
@@ -151,6 +165,14 @@ impl App {
         let editable = report
             .as_ref()
             .is_none_or(|r| ReportStatus::parse(&r.status).is_some_and(|s| s.editable()));
+        let (mut plans, mut tasks) = (Vec::new(), Vec::new());
+        if form != ReportForm::Strength {
+            for (number, title) in self.store.plans_with_targets(&u.code, period.year()).await? {
+                let rows = self.store.progress(&number, &u.code, period).await?;
+                plans.push(PlanWork { number, title, rows });
+            }
+            tasks = self.store.unit_tasks(&u.code, today).await?;
+        }
         Ok(ReportView {
             may_write: editable && reader.may(Action::EditPlans, &u.path),
             may_decide: self.decides_for(reader, &u),
@@ -162,6 +184,8 @@ impl App {
             steps,
             below,
             aggregated,
+            plans,
+            tasks,
             unit: u,
         })
     }

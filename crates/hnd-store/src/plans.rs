@@ -306,6 +306,23 @@ impl Store {
         Ok(checked.len())
     }
 
+    /// The issued plans that set targets for unit `code` and cover `year`:
+    /// number and title, oldest first.
+    pub async fn plans_with_targets(&self, code: &str, year: i32) -> Result<Vec<(String, String)>> {
+        let unit = self.unit(code, Day::today()).await?.unit;
+        let rows = sqlx::query(
+            "SELECT p.number, p.title FROM plans p
+             WHERE p.status = 'issued' AND p.first_year <= $2 AND p.last_year >= $2
+               AND EXISTS (SELECT 1 FROM targets t WHERE t.plan_id = p.id AND t.unit_id = $1)
+             ORDER BY p.issued_on, p.number",
+        )
+        .bind(unit.id)
+        .bind(i64::from(year))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+
     /// The targets of plan `number` for `unit`.
     pub async fn targets(&self, number: &str, unit: &str) -> Result<Vec<Target>> {
         let (plan, _, _) = self.plan_ref(number).await?;

@@ -214,6 +214,22 @@ impl Store {
         rows.iter().map(|r| task_from_row(r, today)).collect()
     }
 
+    /// The tasks unit `code` owns (its own and the copies given to it) in
+    /// issued plans, late ones first, then by plan and order: what a
+    /// unit's periodic report says of its work.
+    pub async fn unit_tasks(&self, code: &str, today: Day) -> Result<Vec<Task>> {
+        let unit = self.unit(code, Day::today()).await?.unit;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {TASK_COLS} {TASK_FROM} WHERE t.unit_id = $2 AND p.status = 'issued'
+             ORDER BY p.issued_on, p.number, t.position"
+        )))
+        .bind(Day::today().iso())
+        .bind(unit.id)
+        .fetch_all(&self.read)
+        .await?;
+        late_first(&rows, today)
+    }
+
     /// Tasks of every plan (or only those naming `body`), late ones first,
     /// then by plan and order; at most `limit`.
     pub async fn all_tasks(&self, body: Option<i64>, today: Day, limit: i64) -> Result<Vec<Task>> {

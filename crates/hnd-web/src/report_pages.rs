@@ -44,11 +44,19 @@ struct BelowView {
     parts: Vec<(String, String)>,
 }
 
+/// A target of a review's plan: indicator, target, result, assessment, met.
+type TargetRow = (String, String, String, String, Option<bool>);
+
 #[derive(Template)]
 #[template(path = "reports.html")]
 struct ReportsPage {
     t: Tr,
     nav: Option<Nav>,
+    /// A review's computed sections: each plan (title, link) with its
+    /// targets (indicator, target, result, assessment, met), and the
+    /// unit's tasks (title, link, deadline, status, late).
+    plans: Vec<(String, String, Vec<TargetRow>)>,
+    tasks: Vec<(String, String, String, String, bool)>,
     csrf: String,
     unit: String,
     unit_name: String,
@@ -200,8 +208,58 @@ async fn show(
         view.form,
         urlencode(&view.period)
     );
+    let figure = |v: f64| hnd_domain::fmt::figure(v, lang);
+    let plans = view
+        .plans
+        .iter()
+        .map(|p| {
+            let rows = p
+                .rows
+                .iter()
+                .map(|r| {
+                    let met = match r.met {
+                        Some(true) => i18n::t(lang, "standing.met", &[]),
+                        Some(false) => i18n::t(lang, "cli.not_met", &[]),
+                        None => i18n::t(lang, "standing.unknown", &[]),
+                    };
+                    (
+                        hnd_app::indicator_name(&r.indicator, lang),
+                        format!(
+                            "{} {}",
+                            hnd_domain::plan::Comparator::parse(&r.comparator)
+                                .map_or(r.comparator.as_str(), |c| c.sign()),
+                            figure(r.target)
+                        ),
+                        r.actual.map(figure).unwrap_or_default(),
+                        met,
+                        r.met,
+                    )
+                })
+                .collect();
+            (
+                format!("{} ({})", p.title, p.number),
+                format!("/plans/{}", crate::plan_pages::segment(&p.number)),
+                rows,
+            )
+        })
+        .collect();
+    let tasks = view
+        .tasks
+        .iter()
+        .map(|task| {
+            (
+                task.title.clone(),
+                format!("/tasks/{}", task.id),
+                task.deadline.clone(),
+                i18n::t(lang, &format!("task.status.{}", task.status), &[]),
+                task.overdue,
+            )
+        })
+        .collect();
     let page = ReportsPage {
         t: Tr(lang),
+        plans,
+        tasks,
         nav: Some(Nav::of(viewer, &format!("/reports?{query}"))),
         csrf: viewer.csrf.clone(),
         unit_name: view.unit.name.clone(),

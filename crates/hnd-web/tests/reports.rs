@@ -44,6 +44,35 @@ async fn reports_go_up_three_levels_and_lock_the_period(store: Store) {
     let mut tinh = f.server.signed_in("tinh").await;
     let mut admin = f.server.signed_in("admin").await;
 
+    // The review's computed sections: the province's plan's target handed
+    // to the commune, against the register (two admitted in March), and
+    // the task given to it.
+    let task = f
+        .server
+        .store
+        .tasks("12-KH/HND", hnd_domain::Day::today())
+        .await
+        .unwrap()[0]
+        .id;
+    s.assign_task(
+        task,
+        &["00004".to_string()],
+        &hnd_store::Change::new("kiểm thử", "kiểm thử"),
+    )
+    .await
+    .unwrap();
+    let shown = page(&mut xa4, "00004").await;
+    let targets = &shown[shown
+        .find("Kết quả thực hiện các chỉ tiêu")
+        .expect("the targets' section")..];
+    assert!(targets.contains("Kế hoạch kiểm thử (12-KH/HND)"), "{targets}");
+    assert!(targets.contains("Kết nạp hội viên mới"), "{targets}");
+    let tasks = &shown[shown.find("id=\"report-tasks\"").expect("the tasks' section")..];
+    assert!(
+        tasks.contains("Báo cáo kết quả thực hiện") && tasks.contains("Chưa thực hiện"),
+        "{tasks}"
+    );
+
     // A commune writes its draft and submits it; it gets its number.
     let r = post(
         &mut xa4,

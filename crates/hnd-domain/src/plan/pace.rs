@@ -52,6 +52,15 @@ impl Comparator {
             Comparator::Equal => "=",
         }
     }
+
+    /// The sign a printed table shows: ≥, ≤, =.
+    pub fn sign(&self) -> &'static str {
+        match self {
+            Comparator::AtLeast => "≥",
+            Comparator::AtMost => "≤",
+            Comparator::Equal => "=",
+        }
+    }
 }
 
 /// Where a unit stands on a target on a day of its period.
