@@ -122,7 +122,12 @@ pub fn first_review(unit: &str, draft: &Draft) -> ReviewedPlan {
                     directing: crate::Names::One(t.directing.clone()),
                     lead: crate::Names::One(t.lead.clone()),
                     coordinating: crate::Names::Many(t.coordinating.clone()),
-                    deadline: t.deadline.clone(),
+                    // A task a plan gives no deadline runs through the plan:
+                    // "thường xuyên", shown to the reviewer, who may change it.
+                    deadline: match t.deadline.trim() {
+                        "" => "Thường xuyên".to_string(),
+                        d => d.to_string(),
+                    },
                     unit: String::new(),
                 },
                 skip: false,
@@ -176,6 +181,15 @@ impl App {
             .filter(|t| !t.skip)
             .map(|t| t.task.task())
             .collect();
+        for task in &tasks {
+            if let Err(e) = task.check() {
+                let error = PlanError::InTask {
+                    title: task.title.clone(),
+                    why: Box::new(e),
+                };
+                return Err(AppError::field("tasks", error));
+            }
+        }
         let change = actor.change(
             "",
             Entry {

@@ -440,6 +440,9 @@ pub enum PlanError {
     /// indicator of the catalogue.
     #[error("no indicator for {text}")]
     NoIndicator { text: String },
+    /// A task of a reviewed reading refused, with the task's title.
+    #[error("task {title}: {why}")]
+    InTask { title: String, why: Box<PlanError> },
 }
 
 impl PlanError {
@@ -525,6 +528,7 @@ impl PlanError {
             BadKind { text } => t(lang, "plan.bad_kind", &[("text", text)]),
             NotAbove { number, unit } => t(lang, "plan.not_above", &[("number", number), ("unit", unit)]),
             NoIndicator { text } => t(lang, "plan.no_indicator", &[("text", text)]),
+            InTask { title, why } => t(lang, "plan.in_task", &[("title", title), ("why", &why.message(lang))]),
         }
     }
 }

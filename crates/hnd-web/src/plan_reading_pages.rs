@@ -216,18 +216,18 @@ pub async fn read(State(state): State<AppState>, viewer: Viewer, mut form: Multi
             not_target: r.not_target,
         })
         .collect();
-    let tasks = draft
+    let tasks = review
         .tasks
         .iter()
         .enumerate()
-        .map(|(i, t)| TaskRow {
+        .map(|(i, r)| TaskRow {
             id: format!("k{i}"),
-            title: t.title.clone(),
-            directing: t.directing.clone(),
-            lead: t.lead.clone(),
-            coordinating: t.coordinating.join("; "),
-            deadline: t.deadline.clone(),
-            keep: true,
+            title: r.task.title.clone(),
+            directing: r.task.directing.joined(),
+            lead: r.task.lead.joined(),
+            coordinating: r.task.coordinating.joined(),
+            deadline: r.task.deadline.clone(),
+            keep: !r.skip,
         })
         .collect();
     let dash = |s: &str| if s.is_empty() { "—".to_string() } else { s.to_string() };

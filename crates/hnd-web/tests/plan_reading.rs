@@ -149,6 +149,10 @@ async fn a_commune_reviews_a_plan_read_from_its_text(store: Store) {
     let again = r.text();
     assert!(again.contains("role=\"alert\""), "{again}");
     assert!(
+        again.contains("Nhiệm vụ «Tổ chức hội thi nhà nông giỏi"),
+        "the task is named: {again}"
+    );
+    assert!(
         again.contains("Kế hoạch thực hiện công tác Hội năm 2026"),
         "typed values kept"
     );
