@@ -1,5 +1,6 @@
 //! A plan from above read into a draft of the unit's own: the document
-//! (DOCX, PDF with a text layer, plain text) read by `hnd-ingest`, what
+//! (DOCX, PDF with a text layer, plain text in UTF-8 or UTF-16, its text
+//! converted when typed in a TCVN3 or VNI font) read by `hnd-ingest`, what
 //! reviewers corrected before applied, and the draft a reviewer made of
 //! it written as the unit's plan, with its targets and tasks, at once.
 //!
@@ -79,7 +80,12 @@ pub async fn read_plan_document(
     if let Some(unit) = unit {
         app.plans_unit(reader, unit).await?;
     }
-    let mut draft = hnd_ingest::read(bytes).map_err(AppError::Document)?;
+    let mut text = hnd_ingest::text_of(bytes).map_err(AppError::Document)?;
+    // Typed years ago in a TCVN3 or VNI font: converted before it is read.
+    if let Some(legacy) = hnd_import::detect_legacy(text.lines()) {
+        text = hnd_import::convert_legacy(&text, legacy);
+    }
+    let mut draft = hnd_ingest::read_text(&text);
     draft.correct(&app.store.reading_corrections().await?);
     Ok(draft)
 }

@@ -54,6 +54,19 @@ pub fn text_of(bytes: &[u8]) -> Result<String, IngestError> {
 }
 
 fn plain_text(bytes: &[u8]) -> Result<String, IngestError> {
+    // Windows' "Unicode" text: UTF-16 with its byte order mark.
+    let utf16 = |bytes: &[u8], word: fn([u8; 2]) -> u16| {
+        let units = bytes.chunks_exact(2).map(|p| word([p[0], p[1]]));
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| IngestError::NotText)
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(rest, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(rest, u16::from_be_bytes);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.contains(&0) {
         return Err(IngestError::NotText);
