@@ -256,32 +256,14 @@ fn work_sections(
     heading: &mut dyn FnMut(String, &mut Vec<Block>),
     blocks: &mut Vec<Block>,
 ) {
-    let figure = |v: f64| hnd_domain::fmt::figure(v, lang);
     if !view.plans.is_empty() {
         heading(t(lang, "report.doc.targets", &[]), blocks);
         for plan in &view.plans {
-            blocks.push(Block::Paragraph(format!("{} ({})", plan.title, plan.number)));
+            blocks.push(Block::Paragraph(plan.heading()));
             let rows = plan
-                .rows
-                .iter()
-                .map(|r| {
-                    let met = match r.met {
-                        Some(true) => t(lang, "standing.met", &[]),
-                        Some(false) => t(lang, "cli.not_met", &[]),
-                        None => t(lang, "standing.unknown", &[]),
-                    };
-                    vec![
-                        crate::indicator_name(&r.indicator, lang),
-                        format!(
-                            "{} {}",
-                            hnd_domain::plan::Comparator::parse(&r.comparator)
-                                .map_or(r.comparator.as_str(), |c| c.sign()),
-                            figure(r.target)
-                        ),
-                        r.actual.map(figure).unwrap_or_default(),
-                        met,
-                    ]
-                })
+                .printed(lang)
+                .into_iter()
+                .map(|(cells, _)| cells.to_vec())
                 .collect();
             blocks.push(Block::Table(Table {
                 header: vec![vec![

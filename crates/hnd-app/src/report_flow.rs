@@ -47,6 +47,40 @@ pub struct PlanWork {
     pub rows: Vec<hnd_store::ProgressRow>,
 }
 
+impl PlanWork {
+    /// "Title (number)", as a review prints the plan above its targets.
+    pub fn heading(&self) -> String {
+        format!("{} ({})", self.title, self.number)
+    }
+
+    /// Each target as a review prints it (indicator, "≥ 105", the result,
+    /// the assessment), with whether it was met.
+    pub fn printed(&self, lang: hnd_domain::Lang) -> Vec<([String; 4], Option<bool>)> {
+        let t = |key: &str| hnd_domain::i18n::t(lang, key, &[]);
+        let figure = |v: f64| hnd_domain::fmt::figure(v, lang);
+        self.rows
+            .iter()
+            .map(|r| {
+                let met = match r.met {
+                    Some(true) => t("standing.met"),
+                    Some(false) => t("cli.not_met"),
+                    None => t("standing.unknown"),
+                };
+                let sign =
+                    hnd_domain::plan::Comparator::parse(&r.comparator).map_or(r.comparator.as_str(), |c| c.sign());
+                let target = format!("{sign} {}", figure(r.target));
+                let cells = [
+                    crate::indicator_name(&r.indicator, lang),
+                    target,
+                    r.actual.map(figure).unwrap_or_default(),
+                    met,
+                ];
+                (cells, r.met)
+            })
+            .collect()
+    }
+}
+
 /// A unit's report on a form for a period, with what the reader may do.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
@@ -117,7 +151,7 @@ impl App {
     }
 
     /// Unit `unit`'s report on `form` for `period`, the units below with
-    /// theirs, and what the actor may do.
+    /// theirs, what the actor may do, and a review's computed sections.
     pub async fn report_view(
         &self,
         reader: &Actor,
@@ -125,6 +159,25 @@ impl App {
         form: &str,
         period: &str,
     ) -> Result<ReportView, AppError> {
+        let mut view = self.report_state(reader, unit, form, period).await?;
+        if let (Some(form), Some(period)) = (
+            ReportForm::parse(view.form),
+            hnd_domain::report::period_of(&view.period),
+        ) && form != ReportForm::Strength
+        {
+            let code = &view.unit.code;
+            for (number, title) in self.store.plans_with_targets(code, period.year()).await? {
+                let rows = self.store.progress(&number, code, period).await?;
+                view.plans.push(PlanWork { number, title, rows });
+            }
+            view.tasks = self.store.unit_tasks(code, Day::today()).await?;
+        }
+        Ok(view)
+    }
+
+    /// The report's view without a review's computed sections: what the
+    /// workflow's own steps read.
+    async fn report_state(&self, reader: &Actor, unit: &str, form: &str, period: &str) -> Result<ReportView, AppError> {
         let u = self.report_unit(reader, unit, Action::ViewMembers).await?;
         let (form, period) = form_period(form, period)?;
         let report = self.store.report(&u.code, form, period).await?;
@@ -165,14 +218,6 @@ impl App {
         let editable = report
             .as_ref()
             .is_none_or(|r| ReportStatus::parse(&r.status).is_some_and(|s| s.editable()));
-        let (mut plans, mut tasks) = (Vec::new(), Vec::new());
-        if form != ReportForm::Strength {
-            for (number, title) in self.store.plans_with_targets(&u.code, period.year()).await? {
-                let rows = self.store.progress(&number, &u.code, period).await?;
-                plans.push(PlanWork { number, title, rows });
-            }
-            tasks = self.store.unit_tasks(&u.code, today).await?;
-        }
         Ok(ReportView {
             may_write: editable && reader.may(Action::EditPlans, &u.path),
             may_decide: self.decides_for(reader, &u),
@@ -184,8 +229,8 @@ impl App {
             steps,
             below,
             aggregated,
-            plans,
-            tasks,
+            plans: Vec::new(),
+            tasks: Vec::new(),
             unit: u,
         })
     }
@@ -287,7 +332,7 @@ impl App {
     /// Fills unit `unit`'s draft's typed figures with the sums of the
     /// approved reports of the units below (its narrative kept).
     pub async fn aggregate_report(&self, actor: &Actor, unit: &str, form: &str, period: &str) -> Result<i64, AppError> {
-        let view = self.report_view(actor, unit, form, period).await?;
+        let view = self.report_state(actor, unit, form, period).await?;
         let parts = view.report.as_ref().map(|r| r.parts.clone()).unwrap_or_default();
         let typed = view
             .aggregated

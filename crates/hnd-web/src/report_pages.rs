@@ -208,36 +208,17 @@ async fn show(
         view.form,
         urlencode(&view.period)
     );
-    let figure = |v: f64| hnd_domain::fmt::figure(v, lang);
     let plans = view
         .plans
         .iter()
         .map(|p| {
             let rows = p
-                .rows
-                .iter()
-                .map(|r| {
-                    let met = match r.met {
-                        Some(true) => i18n::t(lang, "standing.met", &[]),
-                        Some(false) => i18n::t(lang, "cli.not_met", &[]),
-                        None => i18n::t(lang, "standing.unknown", &[]),
-                    };
-                    (
-                        hnd_app::indicator_name(&r.indicator, lang),
-                        format!(
-                            "{} {}",
-                            hnd_domain::plan::Comparator::parse(&r.comparator)
-                                .map_or(r.comparator.as_str(), |c| c.sign()),
-                            figure(r.target)
-                        ),
-                        r.actual.map(figure).unwrap_or_default(),
-                        met,
-                        r.met,
-                    )
-                })
+                .printed(lang)
+                .into_iter()
+                .map(|([name, target, actual, label], met)| (name, target, actual, label, met))
                 .collect();
             (
-                format!("{} ({})", p.title, p.number),
+                p.heading(),
                 format!("/plans/{}", crate::plan_pages::segment(&p.number)),
                 rows,
             )
